@@ -1,0 +1,117 @@
+"""The one exception tree of sounding (layer L0).
+
+::
+
+    SoundingError                   final unless marked transient
+    ├── ConfigError                 a missing or invalid setting
+    ├── StoreError                  the workspace database
+    │   ├── WorkspaceBusy           another process holds the write lock (transient)
+    │   └── MigrationError          the file's schema cannot be upgraded
+    ├── InputError                  a file or payload the user gave is wrong
+    │   └── ImportRejected          an import found bad rows; nothing was written
+    ├── NotFound                    an id, account or table that does not exist
+    └── ServerError                 the workspace server answered with an error
+        └── ServerUnavailable       the server did not answer (transient)
+
+Every error carries a ``hint``: what the person should do next. The CLI prints the
+message and the hint on one line each and exits non-zero; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "ConfigError",
+    "ImportRejected",
+    "InputError",
+    "MigrationError",
+    "NotFound",
+    "Problem",
+    "ServerError",
+    "ServerUnavailable",
+    "SoundingError",
+    "StoreError",
+    "WorkspaceBusy",
+]
+
+
+class SoundingError(Exception):
+    """Base of every error sounding raises on purpose."""
+
+    transient = False
+    hint = ""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        if hint is not None:
+            self.hint = hint
+
+
+class ConfigError(SoundingError):
+    """A setting is missing or invalid."""
+
+    hint = "see 'sounding --help' for the flags and environment variables"
+
+
+class StoreError(SoundingError):
+    """The workspace database could not be read or written."""
+
+
+class WorkspaceBusy(StoreError):
+    """Another process holds the workspace's write lock for longer than we waited."""
+
+    transient = True
+    hint = "wait for the other command to finish, or start 'sounding serve' so commands share it"
+
+
+class MigrationError(StoreError):
+    """The workspace was written by a newer sounding or its schema is damaged."""
+
+    hint = "upgrade sounding, or open the workspace with the version that wrote it"
+
+
+class InputError(SoundingError):
+    """A file or value the user gave cannot be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One bad place in an input file: where it is and what was expected there."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        col = f" column '{self.column}'" if self.column else ""
+        return f"{where}:{col} {self.message}".replace(":  ", ": ")
+
+
+class ImportRejected(InputError):
+    """An import found bad rows; the store was left untouched."""
+
+    hint = "fix the lines above, or add --keep-good to store the good rows and write the rejects"
+
+    def __init__(self, problems: list[Problem], *, total: int | None = None) -> None:
+        self.problems = problems
+        self.total = len(problems) if total is None else total
+        first = problems[0].file if problems else "input"
+        super().__init__(f"{first}: {self.total} problem(s), nothing imported")
+
+
+class NotFound(SoundingError):
+    """Something named by the user does not exist."""
+
+
+class ServerError(SoundingError):
+    """The workspace server refused or failed a request."""
+
+
+class ServerUnavailable(ServerError):
+    """The workspace server did not answer."""
+
+    transient = True
+    hint = "check that 'sounding serve' is running, or stop it to work on the file directly"

@@ -1,0 +1,219 @@
+"""Plain records and the Arrow schemas every stage exchanges (layer L0).
+
+A :class:`Batch` is what a connector, an import or the simulator hands to the store:
+one Arrow table per kind of record, each with the schema below, written in one
+transaction. Keys are stable strings ``network:native_id`` so that writing the same
+batch twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+
+__all__ = [
+    "ACCOUNT_SCHEMA",
+    "ACCOUNT_SNAPSHOT_SCHEMA",
+    "ACTOR_SCHEMA",
+    "INTERACTION_KINDS",
+    "INTERACTION_SCHEMA",
+    "ITEM_KINDS",
+    "ITEM_SCHEMA",
+    "METRIC_NAMES",
+    "METRIC_SNAPSHOT_SCHEMA",
+    "REACTIONS",
+    "VARIANT_SCHEMA",
+    "Account",
+    "AccountSnapshot",
+    "Actor",
+    "Batch",
+    "Interaction",
+    "Item",
+    "MetricSnapshot",
+    "VariantTag",
+    "key",
+]
+
+TS = pa.timestamp("us", tz="UTC")
+
+ITEM_KINDS = ("post", "reply", "quote", "comment", "mention", "repost")
+INTERACTION_KINDS = ("reply", "like", "repost", "quote", "mention", "follow")
+REACTIONS = ("interest", "animosity", "neutral")
+METRIC_NAMES = ("likes", "reposts", "replies", "quotes", "impressions")
+
+
+def key(network: str, native_id: str) -> str:
+    """The stable store key of anything a network identifies: ``network:native_id``."""
+    return f"{network}:{native_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """One of the brand's own presences on a network."""
+
+    account_id: str
+    network: str
+    handle: str
+    actor_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Anyone who appears in the data, the brand included."""
+
+    actor_id: str
+    network: str
+    handle: str
+    display_name: str | None = None
+    lang: str | None = None
+    followers: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A piece of content: a brand post, a reply, a comment, a mention, a quote."""
+
+    item_id: str
+    network: str
+    author_id: str
+    text: str
+    created_at: datetime
+    kind: str = "post"
+    parent_id: str | None = None
+    root_id: str | None = None
+    url: str | None = None
+    account_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """An edge from an actor to an item or another actor (like, repost, reply...)."""
+
+    interaction_id: str
+    network: str
+    kind: str
+    actor_id: str
+    created_at: datetime
+    target_item_id: str | None = None
+    target_actor_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSnapshot:
+    """An item's public counters as seen at one moment; history is never overwritten."""
+
+    item_id: str
+    observed_at: datetime
+    likes: int | None = None
+    reposts: int | None = None
+    replies: int | None = None
+    quotes: int | None = None
+    impressions: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSnapshot:
+    """A brand account's audience size at one moment (follower growth)."""
+
+    account_id: str
+    observed_at: datetime
+    followers: int
+    following: int | None = None
+    posts: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VariantTag:
+    """One factor=level pair of what a brand post tries."""
+
+    item_id: str
+    factor: str
+    level: str
+
+
+ACCOUNT_SCHEMA = pa.schema(
+    [("account_id", pa.string()), ("network", pa.string()), ("handle", pa.string()),
+     ("actor_id", pa.string())]
+)
+ACTOR_SCHEMA = pa.schema(
+    [("actor_id", pa.string()), ("network", pa.string()), ("handle", pa.string()),
+     ("display_name", pa.string()), ("lang", pa.string()), ("followers", pa.int64())]
+)
+ITEM_SCHEMA = pa.schema(
+    [("item_id", pa.string()), ("network", pa.string()), ("author_id", pa.string()),
+     ("text", pa.string()), ("created_at", TS), ("kind", pa.string()),
+     ("parent_id", pa.string()), ("root_id", pa.string()), ("url", pa.string()),
+     ("account_id", pa.string())]
+)
+INTERACTION_SCHEMA = pa.schema(
+    [("interaction_id", pa.string()), ("network", pa.string()), ("kind", pa.string()),
+     ("actor_id", pa.string()), ("created_at", TS), ("target_item_id", pa.string()),
+     ("target_actor_id", pa.string())]
+)
+METRIC_SNAPSHOT_SCHEMA = pa.schema(
+    [("item_id", pa.string()), ("observed_at", TS)] + [(m, pa.int64()) for m in METRIC_NAMES]
+)
+ACCOUNT_SNAPSHOT_SCHEMA = pa.schema(
+    [("account_id", pa.string()), ("observed_at", TS), ("followers", pa.int64()),
+     ("following", pa.int64()), ("posts", pa.int64())]
+)
+VARIANT_SCHEMA = pa.schema(
+    [("item_id", pa.string()), ("factor", pa.string()), ("level", pa.string())]
+)
+
+_RECORD_SCHEMAS: dict[str, tuple[type[Any], pa.Schema]] = {
+    "accounts": (Account, ACCOUNT_SCHEMA),
+    "actors": (Actor, ACTOR_SCHEMA),
+    "items": (Item, ITEM_SCHEMA),
+    "interactions": (Interaction, INTERACTION_SCHEMA),
+    "metric_snapshots": (MetricSnapshot, METRIC_SNAPSHOT_SCHEMA),
+    "account_snapshots": (AccountSnapshot, ACCOUNT_SNAPSHOT_SCHEMA),
+    "variants": (VariantTag, VARIANT_SCHEMA),
+}
+
+
+def _table(schema: pa.Schema, records: Iterable[Any]) -> pa.Table:
+    rows = [asdict(r) for r in records]
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Records to store together, one Arrow table per table of the data model."""
+
+    accounts: pa.Table = field(default_factory=ACCOUNT_SCHEMA.empty_table)
+    actors: pa.Table = field(default_factory=ACTOR_SCHEMA.empty_table)
+    items: pa.Table = field(default_factory=ITEM_SCHEMA.empty_table)
+    interactions: pa.Table = field(default_factory=INTERACTION_SCHEMA.empty_table)
+    metric_snapshots: pa.Table = field(default_factory=METRIC_SNAPSHOT_SCHEMA.empty_table)
+    account_snapshots: pa.Table = field(default_factory=ACCOUNT_SNAPSHOT_SCHEMA.empty_table)
+    variants: pa.Table = field(default_factory=VARIANT_SCHEMA.empty_table)
+
+    def __post_init__(self) -> None:
+        for name, (_, schema) in _RECORD_SCHEMAS.items():
+            table: pa.Table = getattr(self, name)
+            if not table.schema.equals(schema):
+                object.__setattr__(self, name, table.select(schema.names).cast(schema))
+
+    @classmethod
+    def from_records(cls, **records: Sequence[Any]) -> Batch:
+        """Build a batch from lists of the dataclasses above, keyed by table name."""
+        unknown = set(records) - set(_RECORD_SCHEMAS)
+        if unknown:
+            raise TypeError(f"unknown batch tables: {sorted(unknown)}")
+        tables = {
+            name: _table(_RECORD_SCHEMAS[name][1], rows) for name, rows in records.items()
+        }
+        return cls(**tables)
+
+    def tables(self) -> dict[str, pa.Table]:
+        """The batch's tables by name, in the order they must be written."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def counts(self) -> dict[str, int]:
+        """Number of rows per table."""
+        return {name: t.num_rows for name, t in self.tables().items()}
