@@ -85,9 +85,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        col = f" column '{self.column}'" if self.column else ""
-        return f"{where}:{col} {self.message}".replace(":  ", ": ")
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.message}"
 
 
 class ImportRejected(InputError):

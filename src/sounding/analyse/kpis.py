@@ -1,0 +1,133 @@
+"""Headline KPIs of a period, computed from plain Arrow tables (a pure engine).
+
+Engagement rate has two denominators because the industry disagrees: per follower at
+posting time (what every network exposes) and per impression (only where a network or
+an export gives impressions). Both are reported, each with the posts it rests on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from sounding.models import REACTIONS
+
+__all__ = ["Kpis", "compute_kpis"]
+
+_ENGAGEMENTS = ("likes", "reposts", "replies", "quotes")
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """The headline figures of one period."""
+
+    period_start: datetime
+    period_end: datetime
+    posts: int
+    posts_by_network: dict[str, int]
+    impressions: int | None
+    posts_with_impressions: int
+    engagements: int
+    engagement_rate_per_follower: float | None
+    engagement_rate_per_impression: float | None
+    replies: int
+    reply_rate: float | None
+    reactions: int
+    reactions_labelled: int
+    reaction_shares: dict[str, float | None]
+    ignored_posts: int
+    ignored_share: float | None
+    followers: dict[str, dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["period_start"] = self.period_start.isoformat()
+        data["period_end"] = self.period_end.isoformat()
+        data["definitions"] = DEFINITIONS
+        return data
+
+
+DEFINITIONS = {
+    "engagements": "likes + reposts + replies + quotes on brand posts (latest counters)",
+    "engagement_rate_per_follower":
+        "engagements / sum over posts of the account's followers when the post went out",
+    "engagement_rate_per_impression":
+        "engagements / impressions, over the posts whose impressions are known",
+    "reply_rate": "replies per brand post",
+    "reaction_shares": "share of labelled replies, quotes, comments and mentions by label",
+    "ignored_share": "brand posts with no reply, quote or comment within the window",
+}
+
+
+def _sum(table: pa.Table, column: str) -> int:
+    value = pc.sum(table[column]).as_py()
+    return int(value or 0)
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+def _engagements(posts: pa.Table) -> pa.Array:
+    total = pc.coalesce(posts["likes"], 0)
+    for name in _ENGAGEMENTS[1:]:
+        total = pc.add(total, pc.coalesce(posts[name], 0))
+    return total
+
+
+def _follower_growth(bounds: pa.Table) -> dict[str, dict[str, Any]]:
+    growth = {}
+    for row in bounds.to_pylist():
+        start, end = row["followers_start"], row["followers_end"]
+        growth[row["account_id"]] = {
+            "network": row["network"], "start": start, "end": end, "growth": end - start,
+            "growth_pct": round(100 * (end - start) / start, 2) if start else None,
+        }
+    return growth
+
+
+def _reaction_shares(labels: pa.Table) -> tuple[int, dict[str, float | None]]:
+    labelled = labels.filter(pc.is_valid(labels["reaction"]))
+    n = labelled.num_rows
+    shares = {
+        r: _ratio(pc.sum(pc.equal(labelled["reaction"], r)).as_py() or 0, n) for r in REACTIONS
+    }
+    return n, shares
+
+
+def compute_kpis(posts: pa.Table, labels: pa.Table, bounds: pa.Table, *,
+                 start: datetime, end: datetime) -> Kpis:
+    """KPIs from brand posts (see ``store.reads.brand_posts``), reaction labels and followers."""
+    engagements = _engagements(posts)
+    with_impr = pc.is_valid(posts["impressions"])
+    followers = pc.coalesce(posts["followers_at_post"], 0)
+    with_followers = pc.greater(followers, 0)
+    answered = pc.add(pc.coalesce(posts["replies"], 0), pc.coalesce(posts["quotes"], 0))
+    ignored = pc.and_(pc.equal(posts["reactions_in_window"], 0),
+                      pc.equal(pc.if_else(pc.is_valid(posts["replies"]), answered, 0), 0))
+    n_posts = posts.num_rows
+    replies = _sum(posts, "replies")
+    n_labelled, shares = _reaction_shares(labels)
+    n_ignored = int(pc.sum(ignored).as_py() or 0)
+    impressions = _sum(posts.filter(with_impr), "impressions")
+    networks = pc.value_counts(posts["network"]).to_pylist() if n_posts else []
+    return Kpis(
+        period_start=start, period_end=end, posts=n_posts,
+        posts_by_network={v["values"]: v["counts"] for v in networks},
+        impressions=impressions if pc.any(with_impr).as_py() else None,
+        posts_with_impressions=int(pc.sum(with_impr).as_py() or 0),
+        engagements=int(pc.sum(engagements).as_py() or 0),
+        engagement_rate_per_follower=_ratio(
+            pc.sum(pc.filter(engagements, with_followers)).as_py() or 0,
+            pc.sum(followers).as_py() or 0),
+        engagement_rate_per_impression=_ratio(
+            pc.sum(pc.filter(engagements, with_impr)).as_py() or 0, impressions),
+        replies=replies, reply_rate=_ratio(replies, n_posts),
+        reactions=labels.num_rows, reactions_labelled=n_labelled, reaction_shares=shares,
+        ignored_posts=n_ignored, ignored_share=_ratio(n_ignored, n_posts),
+        followers=_follower_growth(bounds),
+    )

@@ -1,0 +1,96 @@
+"""The command line (layer L5): parse options, call one library function, print the result.
+
+This is the only place that prints or exits. Every error crosses ``main``, which prints
+one line and a hint and exits non-zero; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from sounding.cli import render
+from sounding.cli.execute import execute
+from sounding.config import resolve
+from sounding.errors import ImportRejected, SoundingError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(help="sounding: turn a brand's social presence into evidence.",
+                  no_args_is_help=True, pretty_exceptions_enable=False,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+import_app = typer.Typer(help="Import files into the workspace.", no_args_is_help=True)
+account_app = typer.Typer(help="The brand's own accounts.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(account_app, name="account")
+
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+_state: dict[str, Any] = {"debug": False, "db": None}
+
+
+@app.callback()
+def _options(
+    db: Annotated[str | None, typer.Option(help="Workspace file (env SOUNDING_DB, "
+                                           "default ./sounding.duckdb).")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    _state["db"], _state["debug"] = db, debug
+
+
+def workspace() -> Path:
+    """The workspace file chosen by flag, environment, config file or default."""
+    return Path(resolve("db", _state["db"])).expanduser().resolve()
+
+
+def run(name: str, **args: Any) -> Any:
+    """Run a workspace operation, telling the person when it waits or goes through a server."""
+    return execute(
+        workspace(), name, args, wait=float(resolve("lock_wait")),
+        on_wait=lambda msg: err.print(f"[yellow]{msg}[/]"),
+        on_remote=lambda url: err.print(f"[dim]via the server at {url}[/]"),
+    )
+
+
+from sounding.cli import commands  # noqa: E402,F401  (registers the commands)
+
+
+def _fail(exc: SoundingError) -> None:
+    if isinstance(exc, ImportRejected):
+        for problem in exc.problems[:50]:
+            err.print(str(problem), markup=False, highlight=False)
+        if len(exc.problems) > 50:
+            err.print(f"... and {len(exc.problems) - 50} more problems")
+    err.print(f"[bold red]error:[/] {render.escape(str(exc))}")
+    if exc.hint:
+        err.print(f"[dim]hint: {render.escape(exc.hint)}[/]")
+
+
+def main() -> None:
+    """Console entry point."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        app(standalone_mode=False)
+    except SoundingError as exc:
+        if _state["debug"]:
+            raise
+        _fail(exc)
+        sys.exit(1)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except (typer.Exit, SystemExit) as exc:
+        code = getattr(exc, "exit_code", getattr(exc, "code", 0))
+        sys.exit(code)
+    except Exception as exc:  # click usage errors arrive here with standalone_mode=False
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

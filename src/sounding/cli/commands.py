@@ -1,0 +1,99 @@
+"""The commands: each parses its options, calls one operation and prints the result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sounding.cli import account_app, app, err, import_app, out, render, run, workspace
+from sounding.imports import parse_mapping
+
+
+@import_app.command("items")
+def import_items_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV or JSONL file of items.")],
+    fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl "
+                                            "[default: from the extension]")] = None,
+    map_: Annotated[list[str] | None, typer.Option(
+        "--map", help="OURS=THEIRS column mapping, repeatable (e.g. text=message).")] = None,
+    encoding: Annotated[str, typer.Option(help="Text encoding of the file.")] = "utf-8",
+    keep_good: Annotated[bool, typer.Option(
+        "--keep-good", help="Store the good rows and write the bad ones to a rejects file.")
+    ] = False,
+    rejects: Annotated[Path | None, typer.Option(
+        help="Where to write rejected rows [default: FILE.rejects.jsonl].")] = None,
+    max_line_bytes: Annotated[int | None, typer.Option(
+        help="Longest line accepted, in bytes [default: 8 MiB].")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import items (posts, replies, comments, mentions) from a CSV or JSONL file."""
+    mapping = parse_mapping(map_ or [])
+    with err.status(f"importing {render.escape(str(file))}"):
+        report = run("import_items", path=str(file.resolve()), fmt=fmt, mapping=mapping,
+                     encoding=encoding, keep_good=keep_good,
+                     rejects_path=str(rejects.resolve()) if rejects else None,
+                     max_line_bytes=max_line_bytes)
+    if as_json:
+        out.print_json(json.dumps(report))
+    else:
+        out.print(render.import_report(report))
+
+
+@app.command("kpis")
+def kpis_cmd(
+    period: Annotated[str | None, typer.Option(help="A..B, dates included, "
+                                               "e.g. 2026-09-01..2026-09-30.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Headline KPIs: posts, reach, engagement rates, reply rate, reactions, followers."""
+    result = run("kpis", period=period)
+    if as_json:
+        out.print_json(json.dumps(result))
+    else:
+        out.print(render.kpi_table(result))
+
+
+@app.command("status")
+def status_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+               ) -> None:
+    """What the workspace holds, table by table."""
+    result = run("status")
+    if as_json:
+        out.print_json(json.dumps(result))
+    else:
+        out.print(render.status_table(result))
+
+
+@account_app.command("add")
+def account_add_cmd(
+    network: Annotated[str, typer.Argument(help="bluesky, mastodon, x, facebook, ...")],
+    handle: Annotated[str, typer.Option(help="The brand's handle on that network.")],
+) -> None:
+    """Register one of the brand's accounts."""
+    result = run("account_add", network=network, handle=handle)
+    out.print(f"account {render.escape(result['account_id'])} added; "
+              f"{result['items_marked']} stored items marked as the brand's")
+
+
+@account_app.command("list")
+def account_list_cmd() -> None:
+    """The brand's accounts."""
+    for row in run("accounts"):
+        out.print(f"{render.escape(row['account_id'])}  {row['items']:,} items")
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Hold the workspace and serve it; other commands on it go through this server."""
+    from sounding.config import resolve
+    from sounding.web.server import serve
+
+    db = workspace()
+    err.print(f"serving {render.escape(str(db))} on http://{host}:{port} (Ctrl-C to stop)")
+    serve(db, host=host, port=port, wait=float(resolve("lock_wait")))

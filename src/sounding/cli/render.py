@@ -1,0 +1,73 @@
+"""Turn operation results into what a person reads in a terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape as _escape
+from rich.table import Table
+
+__all__ = ["escape", "import_report", "kpi_table", "status_table"]
+
+
+def escape(text: str) -> str:
+    """Text from outside (a file, a network) shown literally, never as markup."""
+    return _escape(text)
+
+
+def _pct(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{100 * value:.{digits}f}%"
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:,.{digits}f}"
+
+
+def import_report(report: dict[str, Any]) -> str:
+    text = (f"{escape(report['file'])}: {report['rows']:,} rows: {report['new']:,} new, "
+            f"{report['updated']:,} updated, {report['unchanged']:,} unchanged, "
+            f"{report['rejected']:,} rejected; {report['snapshots_added']:,} counter snapshots "
+            "added")
+    if report.get("rejects_file"):
+        text += f"\nrejected rows written to {escape(report['rejects_file'])}"
+    return text
+
+
+def kpi_table(k: dict[str, Any]) -> Table:
+    table = Table(title=f"KPIs {k['period_start'][:10]} .. {k['period_end'][:10]}",
+                  show_header=True)
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    table.add_column("note", style="dim")
+    by_net = ", ".join(f"{n} {c}" for n, c in sorted(k["posts_by_network"].items()))
+    rows = [
+        ("brand posts", f"{k['posts']:,}", by_net),
+        ("impressions", "n/a" if k["impressions"] is None else f"{k['impressions']:,}",
+         f"known for {k['posts_with_impressions']} posts"),
+        ("engagements", f"{k['engagements']:,}", "likes + reposts + replies + quotes"),
+        ("engagement rate / follower", _pct(k["engagement_rate_per_follower"], 2),
+         "per post, followers at posting time"),
+        ("engagement rate / impression", _pct(k["engagement_rate_per_impression"], 2),
+         "posts with impressions only"),
+        ("reply rate", _num(k["reply_rate"]), "replies per post"),
+        ("ignored posts", _pct(k["ignored_share"]),
+         f"{k['ignored_posts']} with no reply/quote in 72 h"),
+    ]
+    labelled = k["reactions_labelled"]
+    for label, share in k["reaction_shares"].items():
+        rows.append((f"{label} share", _pct(share), f"of {labelled:,} labelled reactions"))
+    for account, f in k["followers"].items():
+        rows.append((f"followers {account}", f"{f['end']:,}",
+                     f"{f['growth']:+,} ({_num(f['growth_pct'], 1)}%) over the period"))
+    for row in rows:
+        table.add_row(*(escape(str(cell)) for cell in row))
+    return table
+
+
+def status_table(status: dict[str, Any]) -> Table:
+    table = Table(title=escape(status["workspace"]))
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, count in status["tables"].items():
+        table.add_row(name, f"{count:,}")
+    return table

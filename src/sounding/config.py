@@ -1,0 +1,90 @@
+"""Settings: a flag, then the environment, then the config file, then the default.
+
+Each setting is declared once; its environment variable is ``SOUNDING_`` + the key in
+capitals. The config file is TOML, at ``$SOUNDING_CONFIG`` or
+``~/.config/sounding/config.toml``, outside any repository. A secret is written there as
+a reference, ``{"$env": "VARIABLE"}``, and read from the environment when needed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sounding.errors import ConfigError
+
+__all__ = ["SETTINGS", "Setting", "config_path", "resolve", "resolve_secret"]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One setting: its key, default and what it is for."""
+
+    key: str
+    default: str | None
+    doc: str
+
+    @property
+    def env(self) -> str:
+        return "SOUNDING_" + self.key.upper().replace("-", "_")
+
+
+SETTINGS = {
+    s.key: s
+    for s in (
+        Setting("db", "sounding.duckdb", "the workspace file"),
+        Setting("lock_wait", "120", "seconds a command waits for a busy workspace"),
+        Setting("data", None, "folder of the labelled corpora (for training and eval)"),
+    )
+}
+
+
+def config_path() -> Path:
+    """Where the config file is looked for."""
+    explicit = os.environ.get("SOUNDING_CONFIG")
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "sounding" / \
+        "config.toml"
+
+
+def _file_values() -> dict[str, Any]:
+    path = config_path()
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+
+
+def resolve(key: str, flag: str | None = None) -> str:
+    """The value of a setting, looking at the flag, the environment, the file, the default."""
+    setting = SETTINGS[key]
+    if flag is not None:
+        return flag
+    if setting.env in os.environ:
+        return os.environ[setting.env]
+    value = _file_values().get(key)
+    if value is not None:
+        return str(resolve_secret(value, key))
+    if setting.default is None:
+        raise ConfigError(
+            f"setting '{key}' is not set",
+            hint=f"looked at the flag --{key}, ${setting.env} and {config_path()}",
+        )
+    return setting.default
+
+
+def resolve_secret(value: Any, key: str) -> Any:
+    """Follow a ``{"$env": NAME}`` reference; other values are returned as they are."""
+    if isinstance(value, dict) and set(value) == {"$env"}:
+        name = value["$env"]
+        if name not in os.environ:
+            raise ConfigError(f"setting '{key}' refers to ${name}, which is not set",
+                              hint=f"export {name}=... (it is never stored by sounding)")
+        return os.environ[name]
+    return value

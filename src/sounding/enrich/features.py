@@ -1,0 +1,135 @@
+"""Vectorised hashing of word and character n-grams: one numpy pass per batch, no Python loop per text.
+
+A batch of texts is normalised with a few regular expressions applied once to the whole
+joined batch, encoded as one array of code points, and hashed with 64-bit polynomial
+hashes (numpy's wrapping ``uint64`` arithmetic). Each n-gram becomes a bucket index in
+``[0, 2**bits)``. Training and inference share this code, so the learned weights always
+see the same features.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Occurrences", "hash_batch", "normalise_batch"]
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+_SEP = "\x1e"  # record separator: joins texts, never survives cleaning
+_SEP_CODE = ord(_SEP)
+_SPACE = ord(" ")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\bhttps?\b")
+_MENTION = re.compile(r"@\w+")
+_REPEAT = re.compile(r"(.)\1{3,}")
+_SPLIT_SYMBOLS = re.compile(r"([^\w\s@#'’\x1e])")
+_SPACES = re.compile(r"[^\S\x1e]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1d\x1f\x7f\u200b-\u200f\ufe0f]")
+
+# Odd 64-bit constants (from splitmix64) used as polynomial bases and salts.
+_BASE = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_SALT_WORD = np.uint64(0xD6E8FEB86659FD93)
+_SALT_BIGRAM = np.uint64(0xA0761D6478BD642F)
+
+
+@dataclass(frozen=True)
+class Occurrences:
+    """One hashed feature occurrence per entry: which text it came from and its bucket."""
+
+    doc: I64
+    bucket: I64
+
+
+def normalise_batch(texts: Sequence[str], max_chars: int) -> str:
+    """Clean a batch and join it with separators: lowercased, URLs and mentions replaced."""
+    clipped = (t[:max_chars].replace(_SEP, " ") for t in texts)
+    joined = _SEP.join(clipped)
+    joined = _CONTROL.sub(" ", joined)
+    joined = _URL.sub(" http ", joined)
+    joined = _MENTION.sub(" @user ", joined)
+    joined = _REPEAT.sub(r"\1\1\1", joined.lower())
+    joined = _SPLIT_SYMBOLS.sub(r" \1 ", joined)
+    joined = _SPACES.sub(" ", joined)
+    # Pad every text with one space on each side so n-grams see word edges.
+    padded = " " + joined.replace(_SEP, " " + _SEP + " ") + " "
+    return _SPACES.sub(" ", padded)
+
+
+def _finalise(h: U64, bits: int) -> I64:
+    """Mix a raw polynomial hash (splitmix64 finaliser) and keep its top ``bits`` bits."""
+    h = h ^ (h >> np.uint64(30))
+    h = h * _MIX1
+    h = h ^ (h >> np.uint64(27))
+    h = h * _MIX2
+    h = h ^ (h >> np.uint64(31))
+    return (h >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def _codes(joined: str) -> tuple[U64, I64]:
+    """Code points of the joined batch and the text index of every position."""
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    doc = np.cumsum(codes == _SEP_CODE, dtype=np.int64)
+    return codes, doc
+
+
+def _char_ngrams(codes: U64, doc: I64, sizes: Sequence[int], bits: int) -> Iterator[Occurrences]:
+    """Hash every character n-gram that stays inside one text."""
+    weights = codes + np.uint64(1)
+    is_sep = codes == _SEP_CODE
+    h = np.zeros(len(codes), dtype=np.uint64)
+    bad = np.zeros(len(codes), dtype=bool)
+    for n in range(1, max(sizes) + 1):
+        m = len(codes) - n + 1
+        if m <= 0:
+            return
+        mult = np.uint64((0x9E3779B97F4A7C15 * (2 * n + 1)) % 2**64)
+        h = h[:m] + weights[n - 1 : n - 1 + m] * mult
+        bad = bad[:m] | is_sep[n - 1 : n - 1 + m]
+        if n in sizes:
+            keep = ~bad
+            salted = h[keep] + np.uint64((n * int(_SALT_WORD)) % 2**64)
+            yield Occurrences(doc[:m][keep], _finalise(salted, bits))
+
+
+def _words(codes: U64, doc: I64) -> tuple[U64, I64]:
+    """Polynomial hash of every space-delimited word, with the text it belongs to."""
+    is_gap = (codes == _SPACE) | (codes == _SEP_CODE)
+    edges = np.diff(np.concatenate(([0], (~is_gap).astype(np.int8), [0])).astype(np.int8))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    n = len(codes)
+    powers = np.cumprod(np.full(n + 1, _BASE, dtype=np.uint64), dtype=np.uint64)
+    powers = np.concatenate(([np.uint64(1)], powers[:-1]))
+    inverse = np.uint64(pow(int(_BASE), -1, 2**64))
+    inv_powers = np.cumprod(np.full(n + 1, inverse, dtype=np.uint64), dtype=np.uint64)
+    inv_powers = np.concatenate(([np.uint64(1)], inv_powers[:-1]))
+    prefix = np.concatenate(([np.uint64(0)], np.cumsum((codes + np.uint64(1)) * powers[:n])))
+    raw = (prefix[ends] - prefix[starts]) * inv_powers[starts]
+    return raw.astype(np.uint64), doc[starts]
+
+
+def hash_batch(
+    texts: Sequence[str],
+    *,
+    bits: int = 20,
+    char_sizes: Sequence[int] = (2, 3, 4, 5),
+    max_chars: int = 2000,
+) -> list[Occurrences]:
+    """All hashed occurrences of a batch: char n-grams, words and word bigrams."""
+    if not texts:
+        return []
+    codes, doc = _codes(normalise_batch(texts, max_chars))
+    out = list(_char_ngrams(codes, doc, tuple(char_sizes), bits))
+    word_hash, word_doc = _words(codes, doc)
+    out.append(Occurrences(word_doc, _finalise(word_hash + _SALT_WORD, bits)))
+    same = word_doc[1:] == word_doc[:-1]
+    pair = word_hash[:-1][same] * _MIX1 + word_hash[1:][same] * _MIX2 + _SALT_BIGRAM
+    out.append(Occurrences(word_doc[1:][same], _finalise(pair, bits)))
+    return out

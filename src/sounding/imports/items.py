@@ -1,0 +1,182 @@
+"""Parse an items file (CSV or JSONL, documented columns) into a Batch and its problems."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from sounding.errors import ImportRejected, Problem
+from sounding.imports.convert import Converted, convert_columns, parse_variant
+from sounding.imports.spec import ITEM_COLUMNS, missing_required, resolve_columns
+from sounding.imports.tabular import DEFAULT_MAX_LINE_BYTES, RawRows, detect_format, read_rows
+from sounding.models import (
+    ACTOR_SCHEMA,
+    INTERACTION_SCHEMA,
+    ITEM_SCHEMA,
+    METRIC_NAMES,
+    METRIC_SNAPSHOT_SCHEMA,
+    TS,
+    VARIANT_SCHEMA,
+    Batch,
+)
+
+__all__ = ["ItemsFile", "parse_items_file"]
+
+
+@dataclass(frozen=True)
+class ItemsFile:
+    """What a file holds: the batch of its good rows, and what was wrong with the others."""
+
+    batch: Batch
+    rows: int
+    problems: list[Problem] = field(default_factory=list)
+    rejects: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len(self.rejects)
+
+
+def _join(*parts: pa.Array | str) -> pa.Array:
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def _keyed(network: pa.Array, ids: pa.Array) -> pa.Array:
+    return _join(network, ":", ids)
+
+
+def _missing_columns(path: Path, raw: RawRows, found: Mapping[str, str], fmt: str
+                     ) -> ImportRejected:
+    problems = []
+    for name in missing_required(found):
+        aliases = next(c.aliases for c in ITEM_COLUMNS if c.name == name)
+        problems.append(Problem(
+            str(path), 1 if fmt == "csv" else None, name,
+            f"required column is missing (also accepted: {', '.join(aliases)}; or --map "
+            f"{name}=YOUR_COLUMN)"))
+    return ImportRejected(raw.problems + problems)
+
+
+def _problems(path: Path, raw: RawRows, conv: Converted) -> list[Problem]:
+    found = [Problem(str(path), raw.line_of(row), col, msg)
+             for row, cells in conv.problems.items() for col, msg in cells]
+    return sorted(raw.problems + found, key=lambda p: (p.line or 0, p.column or ""))
+
+
+def _rejects(raw: RawRows, conv: Converted, problems: list[Problem]) -> list[dict[str, object]]:
+    rejects = list(raw.rejected)
+    for row, cells in sorted(conv.problems.items()):
+        rejects.append({
+            "line": raw.line_of(row),
+            "problems": [f"{col}: {msg}" for col, msg in cells],
+            "raw": {k: raw.table.column(k)[row].as_py() for k in raw.table.column_names},
+        })
+    return sorted(rejects, key=lambda r: int(str(r["line"])))
+
+
+def _item_table(cols: dict[str, pa.Array], brand: Mapping[str, str]) -> pa.Table:
+    network = pc.utf8_lower(cols["network"])
+    n = len(network)
+    nulls = pa.nulls(n, pa.string())
+    parent = cols.get("parent_id", nulls)
+    parent_key = pc.if_else(pc.is_valid(parent), _keyed(network, parent), nulls)
+    root = cols.get("root_id", nulls)
+    root_key = pc.if_else(pc.is_valid(root), _keyed(network, root), nulls)
+    default_kind = pc.if_else(pc.is_valid(parent), "reply", "post")
+    kind = pc.coalesce(pc.utf8_lower(cols.get("kind", nulls)), default_kind)
+    author_id = _keyed(network, cols["author"])
+    brand_keys = pa.array(list(brand), pa.string())
+    account = pc.take(pa.array(list(brand.values()), pa.string()),
+                      pc.index_in(author_id, brand_keys))
+    return pa.table({
+        "item_id": _keyed(network, cols["id"]), "network": network, "author_id": author_id,
+        "text": pc.coalesce(cols["text"], ""), "created_at": cols["created_at"], "kind": kind,
+        "parent_id": parent_key, "root_id": root_key, "url": cols.get("url", nulls),
+        "account_id": account,
+    }, schema=ITEM_SCHEMA)
+
+
+def _actor_table(items: pa.Table, cols: dict[str, pa.Array]) -> pa.Table:
+    n = items.num_rows
+    actors = pa.table({
+        "actor_id": items["author_id"], "network": items["network"], "handle": cols["author"],
+        "display_name": cols.get("author_name", pa.nulls(n, pa.string())),
+        "lang": pa.nulls(n, pa.string()), "followers": pa.nulls(n, pa.int64()),
+    }, schema=ACTOR_SCHEMA)
+    return actors.group_by("actor_id", use_threads=False).aggregate(
+        [(c, "last") for c in ACTOR_SCHEMA.names[1:]]
+    ).rename_columns(list(ACTOR_SCHEMA.names))
+
+
+def _snapshot_table(items: pa.Table, cols: dict[str, pa.Array], observed: datetime
+                    ) -> pa.Table:
+    n = items.num_rows
+    counters = {m: cols.get(m, pa.nulls(n, pa.int64())) for m in METRIC_NAMES}
+    valid = [pc.is_valid(v) for v in counters.values()]
+    any_counter = valid[0]
+    for more in valid[1:]:
+        any_counter = pc.or_(any_counter, more)
+    stamp = cols.get("observed_at", pa.nulls(n, TS))
+    table = pa.table({
+        "item_id": items["item_id"],
+        "observed_at": pc.coalesce(stamp, pa.scalar(observed, TS)),
+        **counters,
+    }, schema=METRIC_SNAPSHOT_SCHEMA)
+    return table.filter(any_counter)
+
+
+def _interaction_table(items: pa.Table) -> pa.Table:
+    edges = items.filter(pc.and_(pc.is_valid(items["parent_id"]),
+                                 pc.is_in(items["kind"], pa.array(["reply", "quote"]))))
+    return pa.table({
+        "interaction_id": _join(edges["kind"], ":", edges["item_id"]),
+        "network": edges["network"], "kind": edges["kind"], "actor_id": edges["author_id"],
+        "created_at": edges["created_at"], "target_item_id": edges["parent_id"],
+        "target_actor_id": pa.nulls(edges.num_rows, pa.string()),
+    }, schema=INTERACTION_SCHEMA)
+
+
+def _variant_table(items: pa.Table, cols: dict[str, pa.Array]) -> pa.Table:
+    if "variant" not in cols:
+        return VARIANT_SCHEMA.empty_table()
+    rows = []
+    tagged = pc.indices_nonzero(pc.is_valid(cols["variant"])).to_pylist()
+    for row in tagged:
+        item_id = items["item_id"][row].as_py()
+        for factor, level in parse_variant(cols["variant"][row].as_py()).items():
+            rows.append({"item_id": item_id, "factor": factor, "level": level})
+    return pa.Table.from_pylist(rows, schema=VARIANT_SCHEMA)
+
+
+def parse_items_file(path: Path, *, observed_at: datetime, fmt: str | None = None,
+                     mapping: Mapping[str, str] | None = None, encoding: str = "utf-8",
+                     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+                     brand: Mapping[str, str] | None = None) -> ItemsFile:
+    """Read and check a whole items file; ``brand`` maps actor ids to brand account ids.
+
+    Raises ImportRejected when required columns are missing; row problems are returned.
+    """
+    fmt = fmt or detect_format(path)
+    raw = read_rows(path, fmt, encoding=encoding, limit=max_line_bytes)
+    found = resolve_columns(raw.table.column_names, mapping or {})
+    if missing_required(found):
+        raise _missing_columns(path, raw, found, fmt)
+    conv = convert_columns(raw.table, found)
+    problems = _problems(path, raw, conv)
+    cols = conv.columns
+    if conv.problems:
+        keep = pa.array([row not in conv.problems for row in range(raw.table.num_rows)])
+        cols = {name: pc.filter(array, keep) for name, array in cols.items()}
+    items = _item_table(cols, brand or {})
+    batch = Batch(
+        actors=_actor_table(items, cols), items=items,
+        metric_snapshots=_snapshot_table(items, cols, observed_at),
+        interactions=_interaction_table(items), variants=_variant_table(items, cols),
+    )
+    rows = raw.table.num_rows + len(raw.rejected)
+    return ItemsFile(batch, rows, problems, _rejects(raw, conv, problems))

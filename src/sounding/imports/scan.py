@@ -1,0 +1,173 @@
+"""The careful reader: walks a file line by line to say exactly where it is broken.
+
+The fast Arrow readers stop at the first problem without saying where; this module
+reads the same file in pure Python, bounded in memory (a line longer than the limit is
+skipped, never held whole), and returns the good rows with their line numbers plus one
+Problem per bad line.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from sounding.errors import Problem
+
+__all__ = ["ScanResult", "scan_csv", "scan_jsonl"]
+
+_CHUNK = 1 << 20
+
+
+@dataclass
+class ScanResult:
+    """Rows as strings by column, the line each row starts on, and the problems found."""
+
+    header: list[str]
+    columns: dict[str, list[str]]
+    lines: list[int]
+    problems: list[Problem] = field(default_factory=list)
+    rejected: list[dict[str, object]] = field(default_factory=list)
+
+
+def _raw_lines(fh: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None, int]]:
+    """Yield (line number, bytes or None when too long, length) without holding long lines."""
+    number = 0
+    while True:
+        raw = fh.readline(limit + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) <= limit or raw.endswith(b"\n"):
+            yield number, raw, len(raw)
+            continue
+        size = len(raw)
+        while not raw.endswith(b"\n"):
+            raw = fh.readline(_CHUNK)
+            if not raw:
+                break
+            size += len(raw)
+        yield number, None, size
+
+
+def _decoded_lines(path: Path, encoding: str, limit: int, result: ScanResult
+                   ) -> Iterator[tuple[int, str]]:
+    name = str(path)
+    with path.open("rb") as fh:
+        for number, raw, size in _raw_lines(fh, limit):
+            if raw is None:
+                result.problems.append(Problem(
+                    name, number, None,
+                    f"line is {size:,} bytes, longer than the {limit:,}-byte limit "
+                    "(raise it with --max-line-bytes if this is expected)"))
+                result.rejected.append({"line": number, "raw": f"<{size} bytes>"})
+                continue
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                result.problems.append(Problem(
+                    name, number, None,
+                    f"byte 0x{raw[exc.start]:02x} at position {exc.start + 1} is not valid "
+                    f"{encoding}; expected {encoding} text (or pass --encoding)"))
+                result.rejected.append({"line": number, "raw": raw.decode(encoding, "replace")})
+                continue
+            if number == 1:
+                text = text.removeprefix("\ufeff")
+            yield number, text
+
+
+def scan_csv(path: Path, *, encoding: str = "utf-8", limit: int) -> ScanResult:
+    """Read a CSV file whose first line is the header, one row per record."""
+    result = ScanResult([], {}, [])
+    state = {"first": 0}
+
+    def feed() -> Iterator[str]:
+        for number, text in _decoded_lines(path, encoding, limit, result):
+            if not state["first"]:
+                state["first"] = number
+            yield text
+
+    csv.field_size_limit(max(limit, 131072))
+    reader = csv.reader(feed(), strict=True)
+    try:
+        result.header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        result.problems.append(Problem(str(path), None, None, "the file is empty"))
+        return result
+    except csv.Error as exc:
+        result.problems.append(Problem(str(path), 1, None, f"unreadable header: {exc}"))
+        return result
+    result.columns = {h: [] for h in result.header}
+    _read_records(reader, result, state, str(path))
+    return result
+
+
+def _read_records(reader: Iterator[list[str]], result: ScanResult, state: dict[str, int],
+                  name: str) -> None:
+    width = len(result.header)
+    while True:
+        state["first"] = 0
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            result.problems.append(Problem(name, state["first"] or None, None,
+                                           f"malformed CSV: {exc}"))
+            continue
+        line = state["first"]
+        if not record:
+            continue
+        if len(record) != width:
+            result.problems.append(Problem(
+                name, line, None,
+                f"expected {width} fields as in the header, found {len(record)} "
+                "(a truncated or unquoted line?)"))
+            result.rejected.append({"line": line, "raw": ",".join(record)})
+            continue
+        for column, value in zip(result.header, record, strict=True):
+            result.columns[column].append(value)
+        result.lines.append(line)
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def scan_jsonl(path: Path, *, encoding: str = "utf-8", limit: int) -> ScanResult:
+    """Read a JSON Lines file: one object per line, blank lines ignored."""
+    result = ScanResult([], {}, [])
+    rows: list[dict[str, str]] = []
+    name = str(path)
+    for number, text in _decoded_lines(path, encoding, limit, result):
+        if not text.strip():
+            continue
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            result.problems.append(Problem(name, number, None,
+                                           f"invalid JSON ({exc.msg} at column {exc.colno})"))
+            result.rejected.append({"line": number, "raw": text.rstrip("\n")})
+            continue
+        if not isinstance(obj, dict):
+            result.problems.append(Problem(name, number, None,
+                                           f"expected a JSON object, found {type(obj).__name__}"))
+            result.rejected.append({"line": number, "raw": text.rstrip("\n")})
+            continue
+        rows.append({str(k): _as_text(v) for k, v in obj.items()})
+        result.lines.append(number)
+    header: dict[str, None] = {}
+    for row in rows:
+        header.update(dict.fromkeys(row))
+    result.header = list(header)
+    result.columns = {h: [row.get(h, "") for row in rows] for h in result.header}
+    return result

@@ -1,0 +1,90 @@
+"""The documented columns of an items file, their aliases, and the user's column mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sounding.errors import InputError
+
+__all__ = ["ITEM_COLUMNS", "Column", "parse_mapping", "resolve_columns"]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column sounding understands: its type, whether it must be there, other names."""
+
+    name: str
+    kind: str  # "text", "id", "timestamp", "count", "variant"
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    doc: str = ""
+
+
+ITEM_COLUMNS: tuple[Column, ...] = (
+    Column("id", "id", True, ("native_id", "post_id", "uri"), "the item's id on its network"),
+    Column("network", "id", True, ("platform", "source"), "bluesky, mastodon, x, facebook..."),
+    Column("author", "id", True, ("handle", "user", "username", "author_handle"),
+           "the author's handle on that network"),
+    Column("text", "text", True, ("content", "body", "message"), "the item's text"),
+    Column("created_at", "timestamp", True, ("date", "published_at", "timestamp"),
+           "ISO 8601; no zone means UTC"),
+    Column("parent_id", "id", False, ("in_reply_to", "reply_to"),
+           "id of the item this one answers (same network)"),
+    Column("root_id", "id", False, ("thread_id",), "id of the thread's first item"),
+    Column("kind", "id", False, ("type",), "post, reply, quote, comment, mention or repost"),
+    Column("url", "text", False, ("permalink", "link"), "the item's address"),
+    Column("author_name", "text", False, ("display_name", "name"), "the author's display name"),
+    Column("likes", "count", False, ("like_count", "favourites", "favorites"), ""),
+    Column("reposts", "count", False, ("repost_count", "shares", "boosts", "retweets"), ""),
+    Column("replies", "count", False, ("reply_count", "comments"), ""),
+    Column("quotes", "count", False, ("quote_count",), ""),
+    Column("impressions", "count", False, ("views", "impression_count"), ""),
+    Column("observed_at", "timestamp", False, ("collected_at", "exported_at"),
+           "when the counters were read (default: the import time)"),
+    Column("variant", "variant", False, ("variants", "tags"),
+           "what a brand post tries: factor=level pairs separated by ';' or ','"),
+)
+
+
+def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
+    """Turn ``["text=message", ...]`` (ours=theirs) into a dict, checking the names."""
+    known = {c.name for c in ITEM_COLUMNS}
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        ours, sep, theirs = pair.partition("=")
+        ours, theirs = ours.strip(), theirs.strip()
+        if not sep or not ours or not theirs:
+            raise InputError(f"--map '{pair}': expected OURS=THEIRS, such as text=message")
+        if ours not in known:
+            raise InputError(f"--map '{pair}': '{ours}' is not a column sounding knows",
+                             hint=f"known columns: {', '.join(sorted(known))}")
+        mapping[ours] = theirs
+    return mapping
+
+
+def resolve_columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[str, str]:
+    """Map each known column to the file's column holding it (mapping, exact name, alias).
+
+    Raises InputError naming every required column that is missing.
+    """
+    present = {h.strip().lower(): h for h in header}
+    found: dict[str, str] = {}
+    for column in ITEM_COLUMNS:
+        if column.name in mapping:
+            theirs = mapping[column.name]
+            if theirs.lower() not in present:
+                raise InputError(f"--map {column.name}={theirs}: the file has no column "
+                                 f"'{theirs}'", hint=f"its columns: {', '.join(header)}")
+            found[column.name] = present[theirs.lower()]
+            continue
+        for name in (column.name, *column.aliases):
+            if name in present:
+                found[column.name] = present[name]
+                break
+    return found
+
+
+def missing_required(found: Mapping[str, str]) -> list[str]:
+    """Required columns that ``resolve_columns`` did not find."""
+    return [c.name for c in ITEM_COLUMNS if c.required and c.name not in found]

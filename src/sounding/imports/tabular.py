@@ -1,0 +1,137 @@
+"""Read a CSV or JSONL file into an Arrow table, fast when the file is sound.
+
+The fast path is Arrow's C++ reader. If it refuses the file, the careful scanner
+(``scan``) reads it again to name every bad line, and its rows are used instead.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.json as pa_json
+
+from sounding.errors import InputError, Problem
+from sounding.imports.scan import ScanResult, scan_csv, scan_jsonl
+
+__all__ = ["DEFAULT_MAX_LINE_BYTES", "RawRows", "detect_format", "read_rows"]
+
+DEFAULT_MAX_LINE_BYTES = 8 << 20
+
+
+@dataclass
+class RawRows:
+    """A file's rows as an Arrow table, with a way back to the file's line numbers."""
+
+    table: pa.Table
+    line_of: Callable[[int], int]
+    problems: list[Problem] = field(default_factory=list)
+    rejected: list[dict[str, object]] = field(default_factory=list)
+
+
+def detect_format(path: Path) -> str:
+    """``csv`` or ``jsonl`` from the file's extension."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        return "csv"
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    raise InputError(f"{path}: cannot tell the format from '{suffix or 'no extension'}'",
+                     hint="name it .csv or .jsonl, or pass --format csv|jsonl")
+
+
+def _from_scan(result: ScanResult) -> RawRows:
+    table = pa.table({h: pa.array(v, pa.string()) for h, v in result.columns.items()})
+    lines = result.lines
+    return RawRows(table, lambda row: lines[row], result.problems, result.rejected)
+
+
+def _csv_header(path: Path, encoding: str, limit: int) -> list[str] | None:
+    with path.open("rb") as fh:
+        first = fh.readline(limit + 1)
+    try:
+        text = first.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None
+    if len(first) > limit or not text.strip():
+        return None
+    return [h.strip() for h in next(csv.reader([text]))]
+
+
+def _read_csv_fast(path: Path, encoding: str, limit: int) -> pa.Table | None:
+    header = _csv_header(path, encoding, limit)
+    if header is None or len(set(header)) != len(header):
+        return None
+    invalid: list[object] = []
+
+    def on_invalid(row: object) -> str:
+        invalid.append(row)
+        return "skip"
+
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(block_size=limit, encoding=encoding,
+                                            column_names=header, skip_rows=1),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True,
+                                              invalid_row_handler=on_invalid),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={h: pa.string() for h in header}, strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    return None if invalid else table
+
+
+def _csv_lines(path: Path, encoding: str, limit: int) -> Callable[[int], int]:
+    """Row index to line number, scanning the file only if a line number is asked for."""
+    cache: list[int] = []
+
+    def line_of(row: int) -> int:
+        if not cache:
+            cache.extend(scan_csv(path, encoding=encoding, limit=limit).lines)
+        return cache[row]
+
+    return line_of
+
+
+def _read_jsonl_fast(path: Path, limit: int) -> pa.Table | None:
+    try:
+        return pa_json.read_json(path, read_options=pa_json.ReadOptions(block_size=limit))
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+
+
+def _jsonl_lines(path: Path) -> Callable[[int], int]:
+    """Row index to line number (blank lines hold no row), computed when first asked."""
+    cache: list[int] = []
+
+    def line_of(row: int) -> int:
+        if not cache:
+            with path.open("rb") as fh:
+                cache.extend(n for n, raw in enumerate(fh, 1) if raw.strip())
+        return cache[row]
+
+    return line_of
+
+
+def read_rows(path: Path, fmt: str, *, encoding: str = "utf-8",
+              limit: int = DEFAULT_MAX_LINE_BYTES) -> RawRows:
+    """Read every row of a CSV (header on line 1) or JSONL file."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    if fmt == "csv":
+        table = _read_csv_fast(path, encoding, limit)
+        if table is not None:
+            return RawRows(table, _csv_lines(path, encoding, limit))
+        return _from_scan(scan_csv(path, encoding=encoding, limit=limit))
+    if fmt == "jsonl":
+        table = _read_jsonl_fast(path, limit) if encoding.lower() in ("utf-8", "utf8") else None
+        if table is not None:
+            return RawRows(table, _jsonl_lines(path))
+        return _from_scan(scan_jsonl(path, encoding=encoding, limit=limit))
+    raise InputError(f"unknown format '{fmt}'", hint="use csv or jsonl")

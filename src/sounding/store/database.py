@@ -1,0 +1,151 @@
+"""The workspace database: opening it safely, transactions, runs and reads.
+
+DuckDB lets one process hold a file for writing. A command opens the workspace, does
+its work in one transaction and closes it; a second process that finds the file locked
+waits (with a callback so the CLI can say so) instead of failing. The server keeps the
+file open for its whole life and serialises operations with a lock.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from sounding.errors import NotFound, StoreError, WorkspaceBusy
+from sounding.models import Batch
+from sounding.store.migrations import apply_migrations
+from sounding.store.writes import WriteStats, write_batch
+
+__all__ = ["TABLES", "Store"]
+
+TABLES = (
+    "accounts", "actors", "items", "interactions", "metric_snapshots", "account_snapshots",
+    "variants", "enrichments", "customers", "cursors", "queue", "runs",
+)
+_LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
+
+
+def _connect(path: Path, read_only: bool, wait: float, on_wait: Callable[[str], None] | None
+             ) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait
+    delay, told = 0.05, False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            message = str(exc)
+            if not any(marker in message for marker in _LOCK_MARKERS):
+                raise StoreError(f"{path}: {message}") from exc
+            if time.monotonic() + delay > deadline:
+                raise WorkspaceBusy(f"{path} is in use by another process ({message})") from exc
+            if on_wait and not told:
+                on_wait(f"{path} is busy; waiting up to {wait:.0f} s for the other process")
+                told = True
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
+class Store:
+    """One workspace file: the only owner of a DuckDB connection in sounding."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self._con = con
+        self.path = path
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False, wait: float = 60.0,
+             on_wait: Callable[[str], None] | None = None) -> Store:
+        """Open (and create or upgrade) a workspace, waiting up to ``wait`` s for a lock."""
+        path = Path(path)
+        if read_only and not path.exists():
+            raise NotFound(f"no workspace at {path}", hint="create it with an import or 'demo'")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = _connect(path, read_only, wait, on_wait)
+        con.execute("SET TimeZone = 'UTC'")
+        if not read_only:
+            apply_migrations(con)
+        return cls(con, path)
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Everything inside commits together or not at all."""
+        with self._lock:
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                yield self._con
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+            self._con.execute("COMMIT")
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
+        """Run a read query with bound parameters and return its rows as Arrow."""
+        with self._lock:
+            cursor = self._con.cursor()
+            try:
+                table: pa.Table = cursor.sql(sql, params=params or None).to_arrow_table()
+            finally:
+                cursor.close()
+            return table
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        """The first column of the first row of a read query."""
+        rows = self.query(sql, params)
+        return rows.column(0)[0].as_py() if rows.num_rows else None
+
+    def table(self, name: str) -> pa.Table:
+        """A whole table of the data model as Arrow."""
+        if name not in TABLES:
+            raise NotFound(f"no table '{name}'", hint=f"tables: {', '.join(TABLES)}")
+        return self.query(f"SELECT * FROM {name}")
+
+    def write(self, batch: Batch, *, kind: str, source: str,
+              extra: dict[str, Any] | None = None) -> tuple[int, WriteStats]:
+        """Write a batch in one transaction and record it as a run; returns (run_id, stats)."""
+        with self.transaction() as con:
+            run_id = con.execute(
+                "INSERT INTO runs (kind, source) VALUES (?, ?) RETURNING run_id", [kind, source]
+            ).fetchall()[0][0]
+            stats = write_batch(con, batch, run_id)
+            payload = {"tables": stats.as_dict(), **(extra or {})}
+            con.execute(
+                "UPDATE runs SET finished_at = current_timestamp, status = 'done', stats = ? "
+                "WHERE run_id = ?",
+                [json.dumps(payload), run_id],
+            )
+        return run_id, stats
+
+    def counts(self) -> dict[str, int]:
+        """Row count of every table."""
+        sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in TABLES)
+        rows = self.query(sql)
+        return dict(zip(rows.column(0).to_pylist(), rows.column(1).to_pylist(), strict=True))
+
+    def assign_account(self, actor_id: str, account_id: str) -> int:
+        """Mark the items an actor wrote as the brand account's; returns how many."""
+        with self.transaction() as con:
+            rows = con.execute(
+                "UPDATE items SET account_id = ? WHERE author_id = ? "
+                "AND account_id IS DISTINCT FROM ?",
+                [account_id, actor_id, account_id],
+            ).fetchall()
+        return int(rows[0][0]) if rows else 0

@@ -1,0 +1,50 @@
+"""KPI workflow: read the period's posts, labels and followers, hand them to the engine."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sounding.analyse.kpis import Kpis, compute_kpis
+from sounding.errors import InputError
+from sounding.store import Store
+from sounding.store.reads import brand_posts, follower_bounds, reaction_labels
+
+__all__ = ["REACTION_WINDOW", "kpis", "parse_period"]
+
+REACTION_WINDOW = timedelta(hours=72)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_FAR = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def _day(text: str, label: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"--period: {label} '{text}' is not a date like 2026-09-30") from exc
+
+
+def parse_period(text: str | None) -> tuple[datetime, datetime]:
+    """``A..B`` (dates, both days included; either side may be empty) → [start, end)."""
+    if not text:
+        return _EPOCH, _FAR
+    first, sep, last = text.partition("..")
+    if not sep:
+        raise InputError(f"--period '{text}': expected A..B, such as 2026-09-01..2026-09-30")
+    start = datetime.combine(_day(first, "start"), time(), UTC) if first else _EPOCH
+    end = datetime.combine(_day(last, "end"), time(), UTC) + timedelta(days=1) if last else _FAR
+    if end <= start:
+        raise InputError(f"--period '{text}': the end comes before the start")
+    return start, end
+
+
+def kpis(store: Store, period: str | None = None) -> Kpis:
+    """The headline KPIs of a period (all data by default)."""
+    start, end = parse_period(period)
+    posts = brand_posts(store, start, end, REACTION_WINDOW)
+    labels = reaction_labels(store, start, end)
+    bounds = follower_bounds(store, start, end)
+    if start == _EPOCH and posts.num_rows:
+        start = min(posts["created_at"].to_pylist())
+    if end == _FAR:
+        end = datetime.now(UTC)
+    return compute_kpis(posts, labels, bounds, start=start, end=end)

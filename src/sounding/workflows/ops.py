@@ -1,0 +1,56 @@
+"""The operations a command can ask of a workspace, by name, with JSON arguments.
+
+The CLI runs an operation on the file itself, or, when ``sounding serve`` holds the
+workspace, sends it to the server, which runs the same function: one code path, two
+doors, and DuckDB's single writer is respected.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sounding.errors import NotFound
+from sounding.store import Store
+from sounding.workflows.accounts import add_account, list_accounts
+from sounding.workflows.ingest import import_items
+from sounding.workflows.kpis import kpis
+
+__all__ = ["OPERATIONS", "run_operation", "server_file"]
+
+
+def _import_items(store: Store, **kw: Any) -> dict[str, Any]:
+    return import_items(store, **kw).as_dict()
+
+
+def _kpis(store: Store, period: str | None = None) -> dict[str, Any]:
+    return kpis(store, period).as_dict()
+
+
+def _status(store: Store) -> dict[str, Any]:
+    return {"workspace": str(store.path), "tables": store.counts()}
+
+
+OPERATIONS: dict[str, Callable[..., Any]] = {
+    "account_add": add_account,
+    "accounts": list_accounts,
+    "import_items": _import_items,
+    "kpis": _kpis,
+    "status": _status,
+}
+
+
+def run_operation(store: Store, name: str, args: dict[str, Any]) -> Any:
+    """Run one named operation; its result is JSON-serialisable."""
+    if name not in OPERATIONS:
+        raise NotFound(f"no operation '{name}'")
+    result = OPERATIONS[name](store, **args)
+    json.dumps(result, default=str)  # fail here, not in a client, if a result is not JSON
+    return result
+
+
+def server_file(db: Path) -> Path:
+    """Where a running server announces itself for a workspace file."""
+    return db.with_name(db.name + ".server.json")
