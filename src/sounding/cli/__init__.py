@@ -29,7 +29,7 @@ account_app = typer.Typer(help="The brand's own accounts.", no_args_is_help=True
 app.add_typer(import_app, name="import")
 app.add_typer(account_app, name="account")
 
-out = Console()
+out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 _state: dict[str, Any] = {"debug": False, "db": None}
 
@@ -75,22 +75,9 @@ def main() -> None:
     """Console entry point."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
-        app(standalone_mode=False)
+        app()
     except SoundingError as exc:
         if _state["debug"]:
             raise
         _fail(exc)
         sys.exit(1)
-    except typer.Abort:
-        err.print("aborted")
-        sys.exit(130)
-    except (typer.Exit, SystemExit) as exc:
-        code = getattr(exc, "exit_code", getattr(exc, "code", 0))
-        sys.exit(code)
-    except Exception as exc:  # click usage errors arrive here with standalone_mode=False
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise

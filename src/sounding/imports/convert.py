@@ -47,9 +47,10 @@ def _failing(array: pa.Array, fn: Callable[[pa.Array], pa.Array]) -> list[int]:
 
 def _convert(array: pa.Array, fn: Callable[[pa.Array], pa.Array], out: Converted,
              column: str, expected: str) -> pa.Array:
-    bad = _failing(array, fn)
-    if not bad:
+    try:
         return fn(array)
+    except _ARROW_ERRORS:
+        bad = _failing(array, fn)
     for row in bad:
         out.add(row, column, f"expected {expected}, found {str(array[row].as_py())[:60]!r}")
     bad_rows = set(bad)
@@ -72,6 +73,10 @@ def _to_timestamp(array: pa.Array) -> pa.Array:
             return pc.assume_timezone(array.cast(pa.timestamp("us")), "UTC").cast(TS)
         return array.cast(TS)
     text = _blank_to_null(_as_text(array))
+    try:
+        return text.cast(TS)
+    except _ARROW_ERRORS:
+        pass  # some values lack a zone, or are dates alone: normalise them below
     text = pc.if_else(pc.match_substring_regex(text, _DATE_ONLY),
                       pc.binary_join_element_wise(text, "T00:00:00", ""), text)
     zoned = pc.match_substring_regex(text, _ZONE)

@@ -82,7 +82,8 @@ def _networks(config: LaunchConfig, segment: np.ndarray, rng: np.random.Generato
     mix /= mix.sum(axis=1, keepdims=True)
     cumulative = mix.cumsum(axis=1)[segment]
     draws = rng.random(len(segment))[:, None]
-    return np.minimum((draws > cumulative).sum(axis=1), len(names) - 1)
+    chosen: np.ndarray = np.minimum((draws > cumulative).sum(axis=1), len(names) - 1)
+    return chosen
 
 
 def _names(
@@ -128,9 +129,11 @@ def _handles(
 def _organic_follows(
     config: LaunchConfig, segment: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
-    """Organic follows: some on launch day, the rest spread evenly over the run."""
+    """Organic follows: a few on launch day, the rest slow at first, then faster."""
     n, day, run = len(segment), 86_400.0, config.weeks * 7 * 86_400.0
     follow_p = np.array([s.follow for s in config.segments])[segment]
     u = rng.random((n, 3))
-    at = np.where(u[:, 1] < config.launch_follow_share, u[:, 2] * day, day + u[:, 2] * (run - day))
-    return np.where(u[:, 0] < follow_p, at, np.inf)
+    later = day + u[:, 2] ** (1.0 / config.follow_curve) * (run - day)
+    at = np.where(u[:, 1] < config.launch_follow_share, u[:, 2] * day, later)
+    follow_at: np.ndarray = np.where(u[:, 0] < follow_p, at, np.inf)
+    return follow_at

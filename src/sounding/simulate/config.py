@@ -134,9 +134,9 @@ DEFAULT_EFFECTS = (
 
 DEFAULT_SEGMENTS = (
     Segment(
-        "fr_gourmets", "Gourmets francophones", "fr", ("FR", "BE", "CH"), 1200,
-        activity=0.60, talk=1.0, network_mix=_mix(0.40), follow=0.55, customer_share=0.25,
-        engage_base=-0.9, interest_base=0.9, animosity_base=-2.6,
+        "fr_gourmets", "Gourmets francophones", "fr", ("FR", "BE", "CH"), 1300,
+        activity=0.60, talk=1.0, network_mix=_mix(0.40), follow=0.70, customer_share=0.25,
+        engage_base=-0.4, interest_base=0.9, animosity_base=-2.6,
         effects=(Effect("topic", "recipe", engage=0.5, interest=0.3),
                  Effect("format", "photo", engage=0.3),
                  Effect("topic", "product", interest=0.4)),
@@ -144,8 +144,8 @@ DEFAULT_SEGMENTS = (
     ),
     Segment(
         "fr_locals", "Familles du quartier", "fr", ("FR",), 600,
-        activity=0.35, talk=0.6, network_mix=_mix(0.25), follow=0.50, customer_share=0.50,
-        engage_base=-1.4, interest_base=0.8, animosity_base=-2.4,
+        activity=0.35, talk=0.6, network_mix=_mix(0.25), follow=0.60, customer_share=0.50,
+        engage_base=-0.9, interest_base=0.8, animosity_base=-2.4,
         effects=(Effect("tone", "promotional", engage=0.7, interest=0.6, animosity=-0.5),
                  Effect("slot", "morning", engage=0.3),
                  Effect("slot", "night", engage=-0.6)),
@@ -153,18 +153,18 @@ DEFAULT_SEGMENTS = (
         own_followers=60.0,
     ),
     Segment(
-        "en_foodies", "English-speaking foodies", "en", ("GB", "US", "IE"), 1100,
-        activity=0.55, talk=0.9, network_mix=_mix(0.70), follow=0.45, customer_share=0.12,
-        engage_base=-1.0, interest_base=0.7, animosity_base=-2.2,
+        "en_foodies", "English-speaking foodies", "en", ("GB", "US", "IE"), 1200,
+        activity=0.55, talk=0.9, network_mix=_mix(0.70), follow=0.60, customer_share=0.12,
+        engage_base=-0.5, interest_base=0.7, animosity_base=-2.2,
         effects=(Effect("format", "video", engage=0.4),
                  Effect("tone", "humour", interest=0.4),
                  Effect("topic", "recipe", engage=0.3)),
         age_weights=(0.25, 0.35, 0.25, 0.1, 0.05),
     ),
     Segment(
-        "en_eco", "Eco-minded sceptics", "en", ("GB", "US", "AU"), 600,
-        activity=0.65, talk=1.8, network_mix=_mix(0.60), follow=0.25, customer_share=0.03,
-        engage_base=-1.2, interest_base=-0.4, animosity_base=-0.5,
+        "en_eco", "Eco-minded sceptics", "en", ("GB", "US", "AU"), 650,
+        activity=0.65, talk=1.8, network_mix=_mix(0.60), follow=0.35, customer_share=0.03,
+        engage_base=-0.8, interest_base=-0.4, animosity_base=-0.5,
         effects=(Effect("topic", "sustainability", engage=0.8, animosity=1.6),
                  Effect("tone", "promotional", animosity=1.0),
                  Effect("topic", "behind-the-scenes", interest=0.6)),
@@ -172,18 +172,18 @@ DEFAULT_SEGMENTS = (
         own_followers=300.0,
     ),
     Segment(
-        "fr_grumblers", "Râleurs francophones", "fr", ("FR", "BE"), 400,
-        activity=0.70, talk=2.2, network_mix=_mix(0.25), follow=0.15, customer_share=0.03,
-        engage_base=-1.3, interest_base=-0.8, animosity_base=0.0,
+        "fr_grumblers", "Râleurs francophones", "fr", ("FR", "BE"), 450,
+        activity=0.70, talk=2.2, network_mix=_mix(0.25), follow=0.20, customer_share=0.03,
+        engage_base=-0.9, interest_base=-0.8, animosity_base=0.0,
         effects=(Effect("tone", "promotional", animosity=1.2),
                  Effect("tone", "humour", animosity=0.6),
                  Effect("tone", "informative", animosity=-0.4)),
         age_weights=(0.15, 0.25, 0.3, 0.2, 0.1), plan_weights=(0.85, 0.1, 0.05),
     ),
     Segment(
-        "food_pros", "Food professionals", "en", ("CA", "US", "GB"), 500,
-        activity=0.45, talk=0.8, network_mix=_mix(0.50), follow=0.35, customer_share=0.07,
-        engage_base=-1.4, interest_base=0.9, animosity_base=-2.0,
+        "food_pros", "Food professionals", "en", ("CA", "US", "GB"), 550,
+        activity=0.45, talk=0.8, network_mix=_mix(0.50), follow=0.50, customer_share=0.07,
+        engage_base=-0.9, interest_base=0.9, animosity_base=-2.0,
         effects=(Effect("topic", "behind-the-scenes", engage=0.8, interest=0.5),
                  Effect("format", "link", engage=0.6),
                  Effect("tone", "informative", interest=0.3)),
@@ -208,16 +208,18 @@ class LaunchConfig:
     scale: float = 1.0  # multiplies every segment's size and the customer count
     customers: int = 1500
     customer_handle_rate: float = 0.35  # customers whose CRM row carries a social handle
-    launch_follow_share: float = 0.12  # eventual followers who follow on launch day
-    discovery: float = 0.012  # chance a non-follower sees a post organically
+    launch_follow_share: float = 0.005  # eventual followers who follow on launch day
+    follow_curve: float = 3.0  # organic follows grow like (t / run) ** curve: slow start
+    visibility_spread: float = 1.5  # sigma of each post's log reach multiplier (median 1)
+    discovery: float = 0.002  # chance a non-follower sees a post organically
     virality: float = 0.004  # extra chance per repost already made
-    conversion: float = 0.25  # chance a non-follower who engaged (kindly) follows
+    conversion: float = 0.20  # chance a non-follower who engaged (kindly) follows
     # given engagement, by felt reaction (interest, animosity, neutral); the rest x talk
     like_by_reaction: tuple[float, float, float] = (0.95, 0.15, 0.80)
     repost_by_reaction: tuple[float, float, float] = (0.22, 0.0, 0.06)
-    reply: float = 0.16
-    quote: float = 0.025
-    mention: float = 0.02
+    reply: float = 0.075
+    quote: float = 0.015
+    mention: float = 0.015
     reply_to_reply: float = 0.15  # a reply answers an earlier reply, not the post
     like_delay_hours: float = 2.0  # median delays (log-normal)
     reply_delay_hours: float = 3.0
@@ -231,9 +233,9 @@ class LaunchConfig:
 
 def config_to_dict(config: LaunchConfig) -> dict[str, Any]:
     """The configuration as plain JSON-serialisable values."""
-    out = asdict(config)
+    out: dict[str, Any] = _plain(asdict(config))
     out["start"] = config.start.isoformat()
-    return _plain(out)
+    return out
 
 
 def _plain(value: Any) -> Any:

@@ -12,7 +12,7 @@ from sounding.simulate.config import LaunchConfig
 from sounding.simulate.model import Propensities
 from sounding.simulate.schedule import DAY, Schedule
 
-__all__ = ["REPLY", "QUOTE", "MENTION", "Events", "simulate_events"]
+__all__ = ["MENTION", "QUOTE", "REPLY", "Events", "simulate_events"]
 
 REPLY, QUOTE, MENTION = 0, 1, 2
 ANIMOSITY = 1  # index of animosity in REACTIONS
@@ -27,6 +27,7 @@ class Events:
     # texts: kind, post, actor, time, reaction, parent (-1: the post; else a text index)
     texts: dict[str, list[np.ndarray]] = field(default_factory=dict)
     exposed: list[int] = field(default_factory=list)  # per post: members who saw it
+    visibility: list[float] = field(default_factory=list)  # per post: reach multiplier
     followers: list[int] = field(default_factory=list)  # per post: followers when posted
     answered: list[int] = field(default_factory=list)  # per post: texts within the window
     exposures: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per segment
@@ -93,11 +94,15 @@ def _post(ctx: _Context, events: Events, i: int, members: np.ndarray) -> None:
     t = float(ctx.schedule.time[i])
     seg = ctx.audience.segment[members]
     following = events.follow_at[members] <= t
-    online = ctx.rng.random(len(members)) < ctx.activity[seg]
+    sigma = ctx.config.visibility_spread  # some posts drown in timelines, some surface
+    visibility = float(np.exp(sigma * ctx.rng.standard_normal()))
+    online = ctx.rng.random(len(members)) < np.minimum(1.0, ctx.activity[seg] * visibility)
     seen = members[following & online]
     first = _engage(ctx, i, seen)
     reach = min(0.5, ctx.config.discovery + ctx.config.virality * int(first.repost.sum()))
-    found = ~following & (ctx.rng.random(len(members)) < reach * ctx.activity[seg])
+    found = ~following & (
+        ctx.rng.random(len(members)) < reach * np.minimum(1.0, ctx.activity[seg] * visibility)
+    )
     second = _engage(ctx, i, members[found])
     _convert(ctx, events, t, second)
     exposed = np.concatenate([seen, members[found]])
@@ -105,6 +110,7 @@ def _post(ctx: _Context, events: Events, i: int, members: np.ndarray) -> None:
         ctx.audience.segment[exposed], minlength=len(ctx.config.segments)
     )
     events.exposed.append(len(exposed))
+    events.visibility.append(visibility)
     events.followers.append(int(following.sum()))
     engaged = _Engaged(*(np.concatenate([a, b]) for a, b in zip(
         _fields(first), _fields(second), strict=True)))

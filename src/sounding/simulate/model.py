@@ -50,13 +50,14 @@ def _effects(config: LaunchConfig, kind: str) -> list[np.ndarray]:
 def _logits(config: LaunchConfig, kind: str) -> np.ndarray:
     base = np.array([getattr(s, f"{kind}_base") for s in config.segments])
     fmt, topic, tone, slot = _effects(config, kind)
-    return (
+    logits: np.ndarray = (
         base[:, None, None, None, None]
         + fmt[:, :, None, None, None]
         + topic[:, None, :, None, None]
         + tone[:, None, None, :, None]
         + slot[:, None, None, None, :]
     )
+    return logits
 
 
 def propensities(config: LaunchConfig) -> Propensities:

@@ -48,23 +48,28 @@ def build_schedule(config: LaunchConfig) -> Schedule:
     last third of the run informative posts often turn promotional (the holiday season),
     when the audience is largest.
     """
+    rows = sorted(_rows(config), key=lambda r: (r[2], r[0]))
+    cols = list(zip(*rows, strict=True))
+    a, n, t, f, p, o, s = (np.array(c, dtype=np.int64) for c in cols[:7])
+    return Schedule(a, n, t, f, p, o, s, lang=[str(x) for x in cols[7]])
+
+
+def _rows(config: LaunchConfig) -> list[tuple[int, int, int, int, int, int, int, str]]:
+    """One (account, number, time, format, topic, tone, slot, lang) row per post."""
     rows: list[tuple[int, int, int, int, int, int, int, str]] = []
     late = config.weeks - config.weeks // 3
     for a, account in enumerate(config.accounts):
-        k = 0
         for week in range(config.weeks):
-            for weekday, hour in account.rhythm:
+            for j, (weekday, hour) in enumerate(account.rhythm):
+                k = week * len(account.rhythm) + j
                 minute = (7 * k + 13 * a) % 60
                 t = week * 7 * DAY + weekday * DAY + hour * 3600 + minute * 60
-                tone = (k + week + a) % len(TONES)
+                # each factor rotates by the week so no level sticks to a weekday or hour
+                tone = (j + 2 * week + a) % len(TONES)
                 if week >= late and tone == 0 and k % 3 != 0:
                     tone = TONES.index("promotional")
-                stamp = config.start + timedelta(seconds=t)
-                slot = SLOTS.index(slot_of(stamp.hour))
-                rows.append((a, k + 1, t, (k + week) % len(FORMATS),
-                             (k // 2 + week + a) % len(TOPICS), tone, slot,
-                             account.langs[k % len(account.langs)]))
-                k += 1
-    rows.sort(key=lambda r: (r[2], r[0]))
-    cols = list(zip(*rows, strict=True))
-    return Schedule(*(np.array(c, dtype=np.int64) for c in cols[:7]), lang=list(cols[7]))
+                slot = SLOTS.index(slot_of((config.start + timedelta(seconds=t)).hour))
+                rows.append((a, k + 1, t, (j + week) % len(FORMATS),
+                             (j // 2 + week + a) % len(TOPICS), tone, slot,
+                             account.langs[(j + week) % len(account.langs)]))
+    return rows

@@ -264,8 +264,9 @@ def _counts_at(post: np.ndarray, time: np.ndarray, at_post: np.ndarray, at: np.n
     """For each (post, moment): how many events of that post happened by that moment."""
     span = float(max(time.max(initial=0.0), at.max(initial=0.0)) + 1.0)
     keys = np.sort(post * span + time)
-    return (np.searchsorted(keys, at_post * span + at, side="right")
+    counts: np.ndarray = (np.searchsorted(keys, at_post * span + at, side="right")
             - np.searchsorted(keys, at_post * span, side="left"))
+    return counts
 
 
 def _metric_snapshots(

@@ -94,7 +94,8 @@ def post_texts(
             emoji=_pick(EMOJIS["brand"], u[4]),
             url=f"{SITE}{topic}",
         )
-        tag = "#BriocheBramble" if u[5] < 0.5 else f"#{brand.split()[0]}"
+        tag = "#" + "".join(w for w in brand.split() if w.isalnum()) if u[5] < 0.6 else (
+            "#boulangerie" if lang == "fr" else "#bakery")
         if fmt == "link" and SITE not in body:
             body = f"{body} {SITE}{lang}/{topic}"
         out.append(f"{body} {tag}")

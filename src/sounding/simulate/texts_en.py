@@ -12,7 +12,7 @@ PRODUCTS = (
 
 THINGS = {
     "product": ("the new range", "this month's pastry", "the counter", "the afternoon box"),
-    "behind-the-scenes": ("the bakehouse", "the night shift", "the mixer", "your kitchen"),
+    "behind-the-scenes": ("the bakehouse", "the night shift", "the dough room", "the ovens"),
     "recipe": ("the recipe", "your sourdough starter", "the step-by-step", "the lamination"),
     "sustainability": ("local flour", "compostable packaging", "zero waste",
                        "the unsold bread"),
@@ -34,7 +34,7 @@ REPLIES = {
         "Stopped by yesterday and the {product} was perfect. Well done team!",
         "Will {thing} be available in store too? {emoji}",
         "Love what you're doing here, keep it up {emoji}",
-        "Tried {thing} at home this weekend, total success {tag}",
+        "We talked about {thing} all weekend at home, everyone wants to visit {tag}",
         "What a lovely idea! Any workshops planned so we can learn?",
         "My kids ask for a {product} every single day now {emoji}",
         "This makes me want to walk right in, see you Saturday!",

@@ -34,7 +34,7 @@ REPLIES = {
         "Je suis passée hier, {product} était parfait. Bravo à toute l'équipe !",
         "Est-ce que {thing} sera aussi dispo en boutique ? {emoji}",
         "On adore ce que vous faites, continuez comme ça {emoji}",
-        "J'ai testé {thing} ce week-end, réussite totale chez nous {tag}",
+        "On a parlé de {thing} tout le week-end, toute la famille veut venir {tag}",
         "Quelle belle idée ! Vous avez prévu des ateliers pour apprendre ?",
         "Mon fils réclame {product} tous les jours depuis qu'on vous connaît {emoji}",
         "Ça donne envie de pousser la porte, on vient samedi !",

@@ -71,6 +71,7 @@ class Store:
         path.parent.mkdir(parents=True, exist_ok=True)
         con = _connect(path, read_only, wait, on_wait)
         con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
         if not read_only:
             apply_migrations(con)
         return cls(con, path)

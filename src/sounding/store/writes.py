@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from sounding.models import (
     ACCOUNT_SCHEMA,
@@ -74,74 +75,67 @@ _HISTORIES: dict[str, tuple[pa.Schema, str, tuple[str, ...]]] = {
 }
 
 
-def _stage(con: Any, name: str, table: pa.Table, keys: tuple[str, ...]) -> None:
-    """Copy a batch table into a temp table, keeping the last row for each key."""
+def _last_per_key(table: pa.Table, keys: tuple[str, ...]) -> pa.Table:
+    """The batch with one row per key, the last one given (later rows win)."""
+    if len(keys) == 1 and len(pc.unique(table[keys[0]])) == table.num_rows:
+        return table
     ordered = table.append_column("_ord", pa.array(range(table.num_rows), pa.int64()))
-    con.register("_incoming", ordered)
-    key_list = ", ".join(keys)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _staged_{name} AS SELECT * EXCLUDE (_ord) "
-        f"FROM _incoming QUALIFY row_number() OVER (PARTITION BY {key_list} "
-        "ORDER BY _ord DESC) = 1"
-    )
-    con.unregister("_incoming")
+    last = ordered.group_by(list(keys), use_threads=False).aggregate([("_ord", "max")])
+    rows = last["_ord_max"].combine_chunks()
+    return table.take(pc.take(rows, pc.array_sort_indices(rows)))
 
 
 def _upsert_entity(con: Any, name: str, table: pa.Table, run_id: int | None) -> TableStats:
+    """Update the rows whose values changed, then insert the rows whose key is new."""
     schema, keys, mutable = _ENTITIES[name]
-    _stage(con, name, table, keys)
-    staged = f"_staged_{name}"
+    con.register("_incoming", _last_per_key(table, keys))
+    updated = 0
+    if mutable:
+        sets = ", ".join(f"{c} = coalesce(s.{c}, {name}.{c})" for c in mutable)
+        where = " AND ".join(f"{name}.{k} = s.{k}" for k in keys)
+        changed = " OR ".join(
+            f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM {name}.{c})" for c in mutable)
+        updated = con.execute(
+            f"UPDATE {name} SET {sets} FROM _incoming s WHERE {where} AND ({changed})"
+        ).fetchall()[0][0]
+    columns = ", ".join(schema.names)
+    run_col, run_val = (", run_id", ", ?") if name in _RUN_TABLES else ("", "")
     join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
-    changed = " OR ".join(
-        f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM t.{c})" for c in mutable
-    ) or "FALSE"
-    new, updated, total = con.execute(
-        f"SELECT count(*) FILTER (WHERE t.{keys[0]} IS NULL), "
-        f"count(*) FILTER (WHERE t.{keys[0]} IS NOT NULL AND ({changed})), count(*) "
-        f"FROM {staged} s LEFT JOIN {name} t ON {join}"
-    ).fetchall()[0]
-    if updated:
-        sets = ", ".join(f"{c} = coalesce(s.{c}, t.{c})" for c in mutable)
-        where = join.replace("t.", f"{name}.")
-        con.execute(
-            f"UPDATE {name} SET {sets.replace('t.', f'{name}.')} FROM {staged} s "
-            f"WHERE {where} AND ({changed.replace('t.', f'{name}.')})"
-        )
-    if new:
-        columns = list(schema.names)
-        run_col = ", run_id" if name in _RUN_TABLES else ""
-        run_val = ", ?" if run_col else ""
-        con.execute(
-            f"INSERT INTO {name} ({', '.join(columns)}{run_col}) "
-            f"SELECT {', '.join('s.' + c for c in columns)}{run_val} FROM {staged} s "
-            f"ANTI JOIN {name} t ON {join}",
-            [run_id] if run_col else [],
-        )
-    con.execute(f"DROP TABLE {staged}")
+    new = con.execute(
+        f"INSERT INTO {name} ({columns}{run_col}) SELECT "
+        f"{', '.join('s.' + c for c in schema.names)}{run_val} "
+        f"FROM _incoming s ANTI JOIN {name} t ON {join}",
+        [run_id] if run_col else [],
+    ).fetchall()[0][0]
+    total = con.execute("SELECT count(*) FROM _incoming").fetchall()[0][0]
+    con.unregister("_incoming")
     return TableStats(new=new, updated=updated, unchanged=total - new - updated)
 
 
 def _append_history(con: Any, name: str, table: pa.Table, run_id: int | None) -> TableStats:
-    """Append snapshots whose values differ from the one before them in time."""
+    """Append snapshots whose values differ from the one before them in time.
+
+    The first snapshot in the batch of an owner is compared with the owner's latest
+    stored one; a snapshot at a moment already stored is never added twice.
+    """
     schema, owner, values = _HISTORIES[name]
-    _stage(con, name, table, (owner, "observed_at"))
-    staged = f"_staged_{name}"
+    con.register("_incoming", _last_per_key(table, (owner, "observed_at")))
     cols = ", ".join(schema.names)
     sig = "row(" + ", ".join(values) + ")"
-    before = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
-    con.execute(
-        f"INSERT INTO {name} ({cols}, run_id) SELECT {cols}, ? FROM ("
-        f" SELECT *, lag(sig) OVER (PARTITION BY {owner} ORDER BY observed_at, src) AS prev"
-        f" FROM (SELECT {cols}, {sig} AS sig, 0 AS src FROM {name}"
-        f"   WHERE {owner} IN (SELECT {owner} FROM {staged})"
-        f"   QUALIFY row_number() OVER (PARTITION BY {owner} ORDER BY observed_at DESC) = 1"
-        f"  UNION ALL SELECT {cols}, {sig} AS sig, 1 AS src FROM {staged})"
-        f") WHERE src = 1 AND (prev IS NULL OR prev IS DISTINCT FROM sig) "
-        "ON CONFLICT DO NOTHING",
+    added = con.execute(
+        f"INSERT INTO {name} ({cols}, run_id) "
+        f"WITH latest AS (SELECT {owner}, max_by({sig}, observed_at) AS sig FROM {name}"
+        f"  WHERE {owner} IN (SELECT {owner} FROM _incoming) GROUP BY {owner}),"
+        f" seq AS (SELECT *, {sig} AS sig, lag({sig}) OVER "
+        f"  (PARTITION BY {owner} ORDER BY observed_at) AS prev FROM _incoming)"
+        f" SELECT {', '.join('s.' + c for c in schema.names)}, ? FROM seq s"
+        f" LEFT JOIN latest l ON l.{owner} = s.{owner}"
+        " WHERE coalesce(s.prev, l.sig) IS DISTINCT FROM s.sig"
+        f" AND NOT EXISTS (SELECT 1 FROM {name} h WHERE h.{owner} = s.{owner}"
+        "  AND h.observed_at = s.observed_at)",
         [run_id],
-    )
-    added = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] - before
-    con.execute(f"DROP TABLE {staged}")
+    ).fetchall()[0][0]
+    con.unregister("_incoming")
     return TableStats(new=added, unchanged=table.num_rows - added)
 
 

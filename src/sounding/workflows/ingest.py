@@ -62,7 +62,8 @@ def import_items(store: Store, path: str | Path, *, fmt: str | None = None,
         raise ImportRejected(parsed.problems)
     rejects_file = None
     if parsed.rejects:
-        target = Path(rejects_path) if rejects_path else path.with_name(path.name + ".rejects.jsonl")
+        default = path.with_name(path.name + ".rejects.jsonl")
+        target = Path(rejects_path) if rejects_path else default
         _write_rejects(target, parsed.rejects)
         rejects_file = str(target)
     run_id, stats = store.write(parsed.batch, kind="import", source=str(path.resolve()),

@@ -1,4 +1,7 @@
 -- The data model of DESIGN.md. Keys are `network:native_id` strings.
+-- The large tables carry no PRIMARY KEY: DuckDB's index would make bulk loads several
+-- times slower. Their keys are kept unique by the store's write path (store/writes.py),
+-- the only writer, which stages every batch and inserts only keys it does not hold.
 CREATE TABLE accounts (
     account_id  VARCHAR PRIMARY KEY,
     network     VARCHAR NOT NULL,
@@ -8,7 +11,7 @@ CREATE TABLE accounts (
 );
 
 CREATE TABLE actors (
-    actor_id     VARCHAR PRIMARY KEY,
+    actor_id     VARCHAR NOT NULL,
     network      VARCHAR NOT NULL,
     handle       VARCHAR NOT NULL,
     display_name VARCHAR,
@@ -18,7 +21,7 @@ CREATE TABLE actors (
 );
 
 CREATE TABLE items (
-    item_id     VARCHAR PRIMARY KEY,
+    item_id     VARCHAR NOT NULL,
     network     VARCHAR NOT NULL,
     author_id   VARCHAR NOT NULL,
     text        VARCHAR NOT NULL,
@@ -33,7 +36,7 @@ CREATE TABLE items (
 );
 
 CREATE TABLE interactions (
-    interaction_id  VARCHAR PRIMARY KEY,
+    interaction_id  VARCHAR NOT NULL,
     network         VARCHAR NOT NULL,
     kind            VARCHAR NOT NULL,
     actor_id        VARCHAR NOT NULL,
@@ -52,8 +55,7 @@ CREATE TABLE metric_snapshots (
     replies     BIGINT,
     quotes      BIGINT,
     impressions BIGINT,
-    run_id      BIGINT,
-    PRIMARY KEY (item_id, observed_at)
+    run_id      BIGINT
 );
 
 CREATE TABLE account_snapshots (
@@ -62,15 +64,13 @@ CREATE TABLE account_snapshots (
     followers   BIGINT NOT NULL,
     following   BIGINT,
     posts       BIGINT,
-    run_id      BIGINT,
-    PRIMARY KEY (account_id, observed_at)
+    run_id      BIGINT
 );
 
 CREATE TABLE variants (
     item_id VARCHAR NOT NULL,
     factor  VARCHAR NOT NULL,
-    level   VARCHAR NOT NULL,
-    PRIMARY KEY (item_id, factor)
+    level   VARCHAR NOT NULL
 );
 
 CREATE TABLE enrichments (
@@ -79,8 +79,7 @@ CREATE TABLE enrichments (
     version    VARCHAR NOT NULL,
     label      VARCHAR,
     scores     JSON,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
-    PRIMARY KEY (item_id, enricher)
+    created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
 );
 
 -- Customers are known only by salted hashes of their identifiers.

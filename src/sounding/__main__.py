@@ -1,0 +1,5 @@
+"""``python -m sounding`` runs the CLI."""
+
+from sounding.cli import main
+
+main()

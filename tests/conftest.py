@@ -1,0 +1,72 @@
+"""Shared fixtures: a fresh workspace per test, and the CLI run in-process or as a process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sounding.store import Store
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+SOUNDING = [sys.executable, "-m", "sounding"]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "w.duckdb"
+
+
+@pytest.fixture
+def store(db: Path) -> Iterator[Store]:
+    s = Store.open(db)
+    yield s
+    s.close()
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run ``sounding --db DB ARGS`` in this process; returns exit code and output."""
+    from sounding.cli import main
+
+    def run(*args: str) -> Result:
+        monkeypatch.setattr(sys, "argv", ["sounding", "--db", str(db), *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def run_process(*args: str, cwd: Path | None = None, timeout: float = 300
+                ) -> subprocess.CompletedProcess[str]:
+    """The CLI as a separate process, as a person would run it."""
+    return subprocess.run([*SOUNDING, *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=timeout)
+
+
+def write_csv(path: Path, rows: list[dict[str, object]], header: list[str] | None = None) -> Path:
+    import csv
+
+    header = header or list(rows[0])
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path

@@ -1,0 +1,63 @@
+"""The CLI: one clear line and a hint on errors, tracebacks only with --debug."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import write_csv
+
+ROW = {"id": "1", "network": "bluesky", "author": "brand", "text": "hi",
+       "created_at": "2026-09-07T10:00:00Z", "likes": "2"}
+
+
+def test_import_then_account_then_kpis(cli, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", [ROW])
+    result = cli("import", "items", str(path))
+    assert result.code == 0 and "1 new" in result.out
+    result = cli("account", "add", "bluesky", "--handle", "@brand")
+    assert result.code == 0 and "1 stored items marked" in result.out
+    result = cli("kpis", "--json")
+    assert json.loads(result.out)["posts"] == 1
+
+
+def test_error_is_one_line_and_a_hint(cli, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", [dict(ROW, likes="lots")])
+    result = cli("import", "items", str(path))
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert lines[0] == f"{path}, line 2, column 'likes': expected a whole number ≥ 0, found 'lots'"
+    assert lines[1].startswith("error: ") and lines[2].startswith("hint: ")
+    assert "Traceback" not in result.err
+
+
+def test_debug_shows_the_traceback(cli, tmp_path: Path) -> None:
+    from sounding.errors import InputError
+
+    with pytest.raises(InputError):
+        cli("--debug", "import", "items", str(tmp_path / "missing.csv"))
+
+
+def test_bad_option_is_a_usage_error(cli) -> None:
+    result = cli("kpis", "--period", "yesterday")
+    assert result.code == 1 and "expected A..B" in result.err
+    assert cli("no-such-command").code == 2
+
+
+def test_bad_map_option(cli, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", [ROW])
+    result = cli("import", "items", str(path), "--map", "colour=red")
+    assert result.code == 1 and "'colour' is not a column sounding knows" in result.err
+
+
+def test_python_api_gives_pandas_and_polars(cli, db: Path, tmp_path: Path) -> None:
+    import sounding
+
+    cli("import", "items", str(write_csv(tmp_path / "a.csv", [ROW])))
+    with sounding.open(db) as ws:
+        frame = ws.pandas("items")
+        assert list(frame["item_id"]) == ["bluesky:1"]
+        assert ws.polars("metric_snapshots")["likes"].to_list() == [2]
+        assert ws.sql("SELECT count(*) AS n FROM actors").column("n")[0].as_py() == 1

@@ -1,0 +1,115 @@
+"""Several processes on one workspace: waiting for the lock, the server, and SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SOUNDING, run_process, write_csv
+from sounding.store import Store
+from sounding.workflows.ops import server_file
+
+
+def _items(prefix: str, n: int) -> list[dict[str, object]]:
+    return [{"id": f"{prefix}{i}", "network": "bluesky", "author": f"u{i % 50}",
+             "text": f"text {i}", "created_at": "2026-09-07T10:00:00Z", "likes": i % 7}
+            for i in range(n)]
+
+
+def test_two_processes_importing_at_once_both_succeed(db: Path, tmp_path: Path) -> None:
+    files = [write_csv(tmp_path / f"{p}.csv", _items(p, 20_000)) for p in ("a", "b")]
+    procs = [subprocess.Popen([*SOUNDING, "--db", str(db), "import", "items", str(f)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for f in files]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    with Store.open(db, read_only=True) as store:
+        assert store.counts()["items"] == 40_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(db: Path):
+    Store.open(db).close()
+    port = _free_port()
+    proc = subprocess.Popen([*SOUNDING, "--db", str(db), "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not server_file(db).exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.1)
+    yield proc
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=30)
+
+
+def test_commands_go_through_a_running_server(db: Path, tmp_path: Path, server) -> None:
+    files = [write_csv(tmp_path / f"{p}.csv", _items(p, 5_000)) for p in ("a", "b")]
+    procs = [subprocess.Popen([*SOUNDING, "--db", str(db), "import", "items", str(f), "--json"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for f in files]
+    kpi = run_process("--db", str(db), "kpis", "--json")
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert all("via the server" in err for _, err in results)
+    assert kpi.returncode == 0, kpi.stderr
+    assert "posts" in json.loads(kpi.stdout)
+    status = run_process("--db", str(db), "status", "--json")
+    assert json.loads(status.stdout)["tables"]["items"] == 10_000
+    bad = write_csv(tmp_path / "bad.csv", [dict(_items("c", 1)[0], created_at="later")])
+    refused = run_process("--db", str(db), "import", "items", str(bad))
+    assert refused.returncode == 1
+    assert "line 2, column 'created_at'" in refused.stderr
+
+
+def test_server_file_is_private_and_removed_on_stop(db: Path, server) -> None:
+    path = server_file(db)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    server.send_signal(signal.SIGINT)
+    server.wait(timeout=30)
+    assert not path.exists()
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_million_row_import_leaves_none_or_all(db: Path, tmp_path: Path
+                                                                ) -> None:
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("id,network,author,text,created_at,likes\n")
+        for i in range(1_000_000):
+            fh.write(f"{i},bluesky,u{i % 5000},post number {i},2026-09-07T10:00:00Z,{i % 9}\n")
+    Store.open(db).close()
+    wal = db.with_name(db.name + ".wal")
+    proc = subprocess.Popen([*SOUNDING, "--db", str(db), "import", "items", str(path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not wal.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with Store.open(db) as store:
+        assert store.counts()["items"] in (0, 1_000_000)
+    result = run_process("--db", str(db), "import", "items", str(path))
+    assert result.returncode == 0, result.stderr
+    with Store.open(db, read_only=True) as store:
+        assert store.counts()["items"] == 1_000_000
+
+
+def test_python_module_entry_point_runs() -> None:
+    result = subprocess.run([sys.executable, "-m", "sounding", "--help"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0 and "import" in result.stdout

@@ -1,0 +1,178 @@
+"""`sounding import items`: formats, idempotence, snapshots, and clear errors on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import write_csv
+from sounding.errors import ImportRejected, InputError
+from sounding.store import TABLES, Store
+from sounding.workflows.ingest import import_items
+
+ROWS = [
+    {"id": "p1", "network": "bluesky", "author": "brand", "text": "Nouveau produit !",
+     "created_at": "2026-09-07T10:00:00Z", "parent_id": "", "likes": "3", "replies": "1",
+     "variant": "format=photo;tone=humour"},
+    {"id": "r1", "network": "bluesky", "author": "ann", "text": "J'adore\net je partage",
+     "created_at": "2026-09-07T11:00:00+02:00", "parent_id": "p1", "likes": "0",
+     "replies": "0", "variant": ""},
+]
+
+
+def fingerprint(store: Store) -> str:
+    """Everything stored, as text, to show that a refused import changed nothing."""
+    parts = [json.dumps(store.counts())]
+    for table in TABLES:
+        parts.append(str(store.query(f"SELECT * FROM {table} ORDER BY ALL").to_pylist()))
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def seeded(store: Store, tmp_path: Path) -> Store:
+    import_items(store, write_csv(tmp_path / "seed.csv", ROWS))
+    return store
+
+
+def test_csv_import_stores_items_actors_threads_counters_and_variants(store: Store,
+                                                                      tmp_path: Path) -> None:
+    report = import_items(store, write_csv(tmp_path / "a.csv", ROWS))
+    assert (report.rows, report.new, report.rejected) == (2, 2, 0)
+    items = {r["item_id"]: r for r in store.table("items").to_pylist()}
+    assert items["bluesky:r1"]["parent_id"] == "bluesky:p1"
+    assert items["bluesky:r1"]["kind"] == "reply"
+    assert items["bluesky:r1"]["text"] == "J'adore\net je partage"
+    assert items["bluesky:r1"]["created_at"].hour == 9  # +02:00 stored as UTC
+    assert store.counts()["actors"] == 2
+    assert store.scalar("SELECT count(*) FROM interactions WHERE kind = 'reply'") == 1
+    variants = store.query("SELECT factor, level FROM variants ORDER BY factor").to_pylist()
+    assert variants == [{"factor": "format", "level": "photo"},
+                        {"factor": "tone", "level": "humour"}]
+
+
+def test_jsonl_import_matches_csv(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    rows = [dict(r, likes=int(r["likes"]), replies=int(r["replies"])) for r in ROWS]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    report = import_items(store, path)
+    assert report.new == 2
+    assert store.scalar("SELECT likes FROM metric_snapshots WHERE item_id='bluesky:p1'") == 3
+
+
+def test_reimporting_the_same_file_changes_nothing(seeded: Store, tmp_path: Path) -> None:
+    before = fingerprint(seeded)
+    report = import_items(seeded, write_csv(tmp_path / "seed.csv", ROWS))
+    assert (report.new, report.updated, report.unchanged, report.snapshots_added) == (0, 0, 2, 0)
+    after = fingerprint(seeded)
+    runs_before = before.split("\n")
+    runs_after = after.split("\n")
+    # only the runs table (one more row: the audit of this import) differs
+    differing = [i for i, (a, b) in enumerate(zip(runs_before, runs_after, strict=True)) if a != b]
+    assert differing == [0, 1 + TABLES.index("runs")]
+
+
+def test_changed_counters_add_a_snapshot(seeded: Store, tmp_path: Path) -> None:
+    rows = [dict(ROWS[0], likes="10"), ROWS[1]]
+    report = import_items(seeded, write_csv(tmp_path / "later.csv", rows))
+    assert report.snapshots_added == 1 and report.unchanged == 2
+    history = seeded.query("SELECT likes FROM metric_snapshots WHERE item_id = 'bluesky:p1' "
+                           "ORDER BY observed_at").column(0).to_pylist()
+    assert history == [3, 10]
+
+
+def test_column_mapping_and_aliases(store: Store, tmp_path: Path) -> None:
+    rows = [{"post_id": "9", "platform": "mastodon", "who": "zoe", "message": "hi",
+             "date": "2026-09-08 08:30"}]
+    path = write_csv(tmp_path / "m.csv", rows)
+    with pytest.raises(ImportRejected, match="problem"):
+        import_items(store, path)
+    report = import_items(store, path, mapping={"author": "who"})
+    assert report.new == 1
+    row = store.table("items").to_pylist()[0]
+    assert row["item_id"] == "mastodon:9" and row["author_id"] == "mastodon:zoe"
+
+
+def _refused(store: Store, path: Path) -> list[str]:
+    before = fingerprint(store)
+    with pytest.raises(ImportRejected) as info:
+        import_items(store, path)
+    assert fingerprint(store) == before
+    return [str(p) for p in info.value.problems]
+
+
+def test_wrong_type_names_file_line_column_and_expectation(seeded: Store, tmp_path: Path
+                                                           ) -> None:
+    rows = [dict(ROWS[0], id="p2"), dict(ROWS[1], id="r2", likes="many")]
+    path = write_csv(tmp_path / "bad.csv", rows)
+    problems = _refused(seeded, path)
+    # the second data row starts on line 3 and spans two lines (quoted newline)
+    assert problems == [f"{path}, line 3, column 'likes': expected a whole number ≥ 0, "
+                        "found 'many'"]
+
+
+def test_line_numbers_follow_quoted_newlines(seeded: Store, tmp_path: Path) -> None:
+    rows = [dict(ROWS[1], id="r2"), dict(ROWS[0], id="p3", created_at="soon")]
+    path = write_csv(tmp_path / "nl.csv", rows)
+    assert _refused(seeded, path)[0].startswith(f"{path}, line 4, column 'created_at'")
+
+
+def test_missing_required_column(seeded: Store, tmp_path: Path) -> None:
+    rows = [{k: v for k, v in r.items() if k != "created_at"} for r in ROWS]
+    problems = _refused(seeded, write_csv(tmp_path / "nocol.csv", rows))
+    assert len(problems) == 1 and "line 1, column 'created_at': required column is missing" \
+        in problems[0]
+
+
+def test_bad_encoding_names_the_line(seeded: Store, tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes(b"id,network,author,text,created_at\n"
+                     b"1,bluesky,ann,ok,2026-09-07T10:00:00Z\n"
+                     b"2,bluesky,ann,caf\xe9,2026-09-07T10:00:00Z\n")
+    problems = _refused(seeded, path)
+    assert problems[0].startswith(f"{path}, line 3: byte 0xe9")
+    report = import_items(seeded, path, encoding="latin-1")
+    assert report.new == 2
+
+
+def test_truncated_lines_in_csv_and_jsonl(seeded: Store, tmp_path: Path) -> None:
+    csv_path = tmp_path / "cut.csv"
+    csv_path.write_text("id,network,author,text,created_at\n"
+                        "1,bluesky,ann,ok,2026-09-07T10:00:00Z\n2,bluesky,an", encoding="utf-8")
+    assert "line 3: expected 5 fields as in the header, found 3" in _refused(seeded, csv_path)[0]
+    jsonl = tmp_path / "cut.jsonl"
+    good = json.dumps({"id": "1", "network": "bluesky", "author": "a", "text": "t",
+                       "created_at": "2026-09-07T10:00:00Z"})
+    jsonl.write_text(good + "\n\n" + good[:30] + "\n", encoding="utf-8")
+    assert f"{jsonl}, line 3: invalid JSON" in _refused(seeded, jsonl)[0]
+
+
+def test_a_100_mb_line_is_refused_without_loading_it(seeded: Store, tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as fh:
+        fh.write(b"id,network,author,text,created_at\n1,bluesky,ann,")
+        chunk = b"x" * (1 << 20)
+        for _ in range(100):
+            fh.write(chunk)
+        fh.write(b",2026-09-07T10:00:00Z\n2,bluesky,ann,ok,2026-09-07T10:00:00Z\n")
+    problems = _refused(seeded, path)
+    assert problems[0].startswith(f"{path}, line 2: line is 104,857,")
+    assert "--max-line-bytes" in problems[0]
+
+
+def test_keep_good_stores_good_rows_and_writes_rejects(store: Store, tmp_path: Path) -> None:
+    rows = [ROWS[0], dict(ROWS[1], created_at="not a date")]
+    path = write_csv(tmp_path / "mixed.csv", rows)
+    report = import_items(store, path, keep_good=True)
+    assert (report.new, report.rejected) == (1, 1)
+    rejects = [json.loads(line) for line in Path(str(report.rejects_file)).read_text().splitlines()]
+    assert rejects[0]["line"] == 3 and "created_at" in rejects[0]["problems"][0]
+    assert rejects[0]["raw"]["id"] == "r1"
+
+
+def test_unknown_extension_and_missing_file(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot tell the format"):
+        import_items(store, tmp_path / "x.xlsx")
+    with pytest.raises(InputError, match="no such file"):
+        import_items(store, tmp_path / "absent.csv")

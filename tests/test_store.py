@@ -1,0 +1,93 @@
+"""The store: migrations, idempotent upserts, snapshot history, transactions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from sounding.errors import MigrationError
+from sounding.models import Actor, Batch, Item, MetricSnapshot, VariantTag
+from sounding.store import TABLES, Store
+from sounding.store.migrations import available_migrations
+
+T0 = datetime(2026, 9, 7, 10, tzinfo=UTC)
+
+
+def _batch(text: str = "hello", likes: int = 1, at: datetime = T0) -> Batch:
+    return Batch.from_records(
+        actors=[Actor("bluesky:ann", "bluesky", "ann", display_name="Ann")],
+        items=[Item("bluesky:p1", "bluesky", "bluesky:ann", text, T0)],
+        metric_snapshots=[MetricSnapshot("bluesky:p1", at, likes=likes)],
+        variants=[VariantTag("bluesky:p1", "format", "video")],
+    )
+
+
+def test_new_workspace_has_every_table_and_records_migrations(store: Store) -> None:
+    assert set(store.counts()) == set(TABLES)
+    versions = store.query("SELECT version FROM schema_migrations").column(0).to_pylist()
+    assert versions == [m.version for m in available_migrations()]
+
+
+def test_reopening_applies_nothing_and_keeps_data(db: Path) -> None:
+    with Store.open(db) as s:
+        s.write(_batch(), kind="test", source="t")
+    with Store.open(db) as s:
+        assert s.counts()["items"] == 1
+        assert s.scalar("SELECT count(*) FROM schema_migrations") == len(available_migrations())
+
+
+def test_workspace_from_a_newer_version_is_refused(db: Path) -> None:
+    Store.open(db).close()
+    con = duckdb.connect(str(db))
+    con.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')")
+    con.close()
+    with pytest.raises(MigrationError, match="999"):
+        Store.open(db)
+
+
+def test_writing_the_same_batch_twice_changes_nothing(store: Store) -> None:
+    _, first = store.write(_batch(), kind="test", source="t")
+    before = store.counts()
+    _, second = store.write(_batch(), kind="test", source="t")
+    after = store.counts()
+    assert first.tables["items"].new == 1
+    assert second.tables["items"].new == 0 and second.tables["items"].unchanged == 1
+    assert {k: v for k, v in after.items() if k != "runs"} == \
+        {k: v for k, v in before.items() if k != "runs"}
+
+
+def test_changed_counters_append_a_snapshot_and_keep_history(store: Store) -> None:
+    store.write(_batch(likes=1), kind="test", source="t")
+    store.write(_batch(likes=1, at=T0 + timedelta(hours=1)), kind="test", source="t")
+    store.write(_batch(likes=4, at=T0 + timedelta(hours=2)), kind="test", source="t")
+    history = store.query("SELECT likes FROM metric_snapshots ORDER BY observed_at")
+    assert history.column(0).to_pylist() == [1, 4]
+
+
+def test_changed_text_updates_the_item_in_place(store: Store) -> None:
+    store.write(_batch("v1"), kind="test", source="t")
+    _, stats = store.write(_batch("v2"), kind="test", source="t")
+    assert stats.tables["items"].updated == 1
+    assert store.scalar("SELECT text FROM items") == "v2"
+    assert store.counts()["items"] == 1
+
+
+def test_duplicate_keys_in_one_batch_keep_the_last_row(store: Store) -> None:
+    items = [Item("bluesky:p1", "bluesky", "bluesky:ann", t, T0) for t in ("a", "b", "c")]
+    store.write(Batch.from_records(items=items), kind="test", source="t")
+    assert store.scalar("SELECT text FROM items") == "c"
+
+
+def test_a_failed_write_leaves_nothing(store: Store) -> None:
+    bad = Batch.from_records(items=[Item("bluesky:p1", "bluesky", "bluesky:ann", "x", T0)])
+    with pytest.raises(RuntimeError), store.transaction() as con:
+        con.execute("INSERT INTO runs (kind, source) VALUES ('t', 't')")
+        from sounding.store.writes import write_batch
+
+        write_batch(con, bad, None)
+        raise RuntimeError("boom")
+    assert store.counts()["items"] == 0
+    assert store.counts()["runs"] == 0
