@@ -97,3 +97,22 @@ def serve_cmd(
     db = workspace()
     err.print(f"serving {render.escape(str(db))} on http://{host}:{port} (Ctrl-C to stop)")
     serve(db, host=host, port=port, wait=float(resolve("lock_wait")))
+
+
+@app.command("demo")
+def demo_cmd(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo workspace, its "
+                                          "ground truth and CRM file.")] = Path("sounding-demo"),
+    seed: Annotated[int, typer.Option(help="Seed of the simulated launch.")] = 7,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Simulate a brand's first 12 weeks on Bluesky and Mastodon and run every stage on it."""
+    from sounding.workflows.demo import run_demo
+
+    with render.stage_progress(err) as progress:
+        result = run_demo(out_dir, seed=seed, progress=progress)
+    if as_json:
+        out.print_json(json.dumps(result.as_dict()))
+        return
+    out.print(render.demo_summary(result.as_dict()))
+    out.print(render.kpi_table(result.kpis))

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from rich.console import Console
 from rich.markup import escape as _escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
-__all__ = ["escape", "import_report", "kpi_table", "status_table"]
+__all__ = ["demo_summary", "escape", "import_report", "kpi_table", "stage_progress",
+           "status_table"]
 
 
 def escape(text: str) -> str:
@@ -71,3 +83,31 @@ def status_table(status: dict[str, Any]) -> Table:
     for name, count in status["tables"].items():
         table.add_row(name, f"{count:,}")
     return table
+
+
+@contextmanager
+def stage_progress(console: Console) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar per stage, fed by a ``(stage, done, total)`` callback."""
+    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def demo_summary(demo: dict[str, Any]) -> str:
+    c = demo["counts"]
+    lines = [
+        f"demo workspace: {escape(demo['workspace'])}",
+        f"  {c['accounts']} brand accounts, {c['actors']:,} actors, {c['items']:,} items, "
+        f"{c['interactions']:,} interactions, {c['metric_snapshots']:,} counter snapshots",
+        f"ground truth:   {escape(demo['truth_file'])}",
+        f"CRM customers:  {escape(demo['customers_file'])}",
+    ]
+    return "\n".join(lines)

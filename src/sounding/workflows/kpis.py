@@ -46,5 +46,5 @@ def kpis(store: Store, period: str | None = None) -> Kpis:
     if start == _EPOCH and posts.num_rows:
         start = min(posts["created_at"].to_pylist())
     if end == _FAR:
-        end = datetime.now(UTC)
+        end = max(posts["created_at"].to_pylist()) if posts.num_rows else datetime.now(UTC)
     return compute_kpis(posts, labels, bounds, start=start, end=end)
