@@ -102,15 +102,15 @@ def _item_table(cols: dict[str, pa.Array], brand: Mapping[str, str]) -> pa.Table
 
 
 def _actor_table(items: pa.Table, cols: dict[str, pa.Array]) -> pa.Table:
+    """One row per author, from the author's first row in the file."""
     n = items.num_rows
-    actors = pa.table({
-        "actor_id": items["author_id"], "network": items["network"], "handle": cols["author"],
+    authors = items["author_id"].combine_chunks()
+    first = pc.index_in(pc.unique(authors), authors)
+    return pa.table({
+        "actor_id": authors, "network": items["network"], "handle": cols["author"],
         "display_name": cols.get("author_name", pa.nulls(n, pa.string())),
         "lang": pa.nulls(n, pa.string()), "followers": pa.nulls(n, pa.int64()),
-    }, schema=ACTOR_SCHEMA)
-    return actors.group_by("actor_id", use_threads=False).aggregate(
-        [(c, "last") for c in ACTOR_SCHEMA.names[1:]]
-    ).rename_columns(list(ACTOR_SCHEMA.names))
+    }, schema=ACTOR_SCHEMA).take(first)
 
 
 def _snapshot_table(items: pa.Table, cols: dict[str, pa.Array], observed: datetime

@@ -112,6 +112,14 @@ def _upsert_entity(con: Any, name: str, table: pa.Table, run_id: int | None) -> 
     return TableStats(new=new, updated=updated, unchanged=total - new - updated)
 
 
+def _has_history(con: Any, name: str, owner: str) -> bool:
+    """Whether any owner in ``_incoming`` already has a snapshot stored."""
+    found = con.execute(
+        f"SELECT 1 FROM {name} WHERE {owner} IN (SELECT {owner} FROM _incoming) LIMIT 1"
+    ).fetchall()
+    return bool(found)
+
+
 def _append_history(con: Any, name: str, table: pa.Table, run_id: int | None) -> TableStats:
     """Append snapshots whose values differ from the one before them in time.
 
@@ -119,22 +127,28 @@ def _append_history(con: Any, name: str, table: pa.Table, run_id: int | None) ->
     stored one; a snapshot at a moment already stored is never added twice.
     """
     schema, owner, values = _HISTORIES[name]
-    con.register("_incoming", _last_per_key(table, (owner, "observed_at")))
+    incoming = _last_per_key(table, (owner, "observed_at"))
+    con.register("_incoming", incoming)
     cols = ", ".join(schema.names)
     sig = "row(" + ", ".join(values) + ")"
-    added = con.execute(
-        f"INSERT INTO {name} ({cols}, run_id) "
-        f"WITH latest AS (SELECT {owner}, max_by({sig}, observed_at) AS sig FROM {name}"
-        f"  WHERE {owner} IN (SELECT {owner} FROM _incoming) GROUP BY {owner}),"
-        f" seq AS (SELECT *, {sig} AS sig, lag({sig}) OVER "
-        f"  (PARTITION BY {owner} ORDER BY observed_at) AS prev FROM _incoming)"
-        f" SELECT {', '.join('s.' + c for c in schema.names)}, ? FROM seq s"
-        f" LEFT JOIN latest l ON l.{owner} = s.{owner}"
-        " WHERE coalesce(s.prev, l.sig) IS DISTINCT FROM s.sig"
-        f" AND NOT EXISTS (SELECT 1 FROM {name} h WHERE h.{owner} = s.{owner}"
-        "  AND h.observed_at = s.observed_at)",
-        [run_id],
-    ).fetchall()[0][0]
+    single = len(pc.unique(incoming[owner])) == incoming.num_rows
+    if single and not _has_history(con, name, owner):  # new owners, one snapshot each
+        added = con.execute(f"INSERT INTO {name} ({cols}, run_id) SELECT {cols}, ? "
+                            "FROM _incoming", [run_id]).fetchall()[0][0]
+    else:
+        added = con.execute(
+            f"INSERT INTO {name} ({cols}, run_id) "
+            f"WITH latest AS (SELECT {owner}, max_by({sig}, observed_at) AS sig FROM {name}"
+            f"  WHERE {owner} IN (SELECT {owner} FROM _incoming) GROUP BY {owner}),"
+            f" seq AS (SELECT *, {sig} AS sig, lag({sig}) OVER "
+            f"  (PARTITION BY {owner} ORDER BY observed_at) AS prev FROM _incoming)"
+            f" SELECT {', '.join('s.' + c for c in schema.names)}, ? FROM seq s"
+            f" LEFT JOIN latest l ON l.{owner} = s.{owner}"
+            " WHERE coalesce(s.prev, l.sig) IS DISTINCT FROM s.sig"
+            f" AND NOT EXISTS (SELECT 1 FROM {name} h WHERE h.{owner} = s.{owner}"
+            "  AND h.observed_at = s.observed_at)",
+            [run_id],
+        ).fetchall()[0][0]
     con.unregister("_incoming")
     return TableStats(new=added, unchanged=table.num_rows - added)
 

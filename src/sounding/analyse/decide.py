@@ -1,0 +1,83 @@
+"""From a pooled posterior to decisions: credible intervals, P(best), expected loss, verdicts."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from sounding.analyse.pooling import GridPosterior
+
+__all__ = ["Comparison", "compare", "intervals", "more_posts_needed"]
+
+
+def _cdf(post: GridPosterior, x: np.ndarray) -> np.ndarray:
+    if post.family == "beta":
+        c = stats.beta.cdf(x[None, :], post.shape, post.scale2)
+    else:
+        c = stats.gamma.cdf(x[None, :] * post.scale2, post.shape)
+    return np.asarray(post.weights @ c)
+
+
+def intervals(post: GridPosterior, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Equal-tailed credible interval per level, exact for the grid mixture (bisection)."""
+    mean, sd = post.mean(), np.sqrt(post.var())
+    top = 1.0 if post.family == "beta" else float(np.max(mean + 40 * sd + 1e-12))
+    out = []
+    for q in ((1 - level) / 2, (1 + level) / 2):
+        lo, hi = np.zeros_like(mean), np.full_like(mean, top)
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            below = _cdf(post, mid) < q
+            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+        out.append((lo + hi) / 2)
+    return out[0], out[1]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Monte Carlo summaries of the joint posterior of a factor's levels."""
+
+    p_best: np.ndarray  # per level; sums to 1
+    expected_loss: np.ndarray  # per level; >= 0, in the metric's units
+    leader: int
+    runner_up: int
+    p_beats: float  # P(leader better than runner-up)
+    diff_mean: float  # leader minus runner-up (in the direction 'better')
+    diff_low: float
+    diff_high: float
+    diff_sd: float
+
+
+def compare(post: GridPosterior, rng: np.random.Generator, draws: int,
+            higher_is_better: bool) -> Comparison:
+    """P(best), expected loss of choosing each level, and the leader against the runner-up."""
+    theta = post.draws(rng, draws)
+    signed = theta if higher_is_better else -theta
+    levels = theta.shape[1]
+    best = signed.argmax(axis=1)
+    p_best = np.bincount(best, minlength=levels) / draws
+    loss = (signed.max(axis=1, keepdims=True) - signed).mean(axis=0)
+    order = np.lexsort((-signed.mean(axis=0), -p_best))
+    leader = int(order[0])
+    runner = int(order[1]) if levels > 1 else leader
+    diff = signed[:, leader] - signed[:, runner]
+    lo, hi = np.quantile(diff, [0.025, 0.975])
+    return Comparison(p_best, loss, leader, runner, float((diff > 0).mean()),
+                      float(diff.mean()), float(lo), float(hi), float(diff.std()))
+
+
+def more_posts_needed(comp: Comparison, posts_now: int, smallest_effect: float,
+                      z: float = 1.96) -> int:
+    """Rough posts to add (spread over the levels) before the leader's lead would be clear.
+
+    Standard errors shrink like 1/sqrt(posts): the lead's sd must fall to |lead| / z,
+    with the lead taken as at least ``smallest_effect`` (a difference worth acting on).
+    """
+    effect = max(abs(comp.diff_mean), smallest_effect)
+    if comp.diff_sd <= 0 or effect <= 0:
+        return 0
+    ratio = (comp.diff_sd * z / effect) ** 2
+    return int(min(10_000, max(1, math.ceil(max(posts_now, 1) * (ratio - 1)))))

@@ -1,0 +1,67 @@
+"""Language of each text with lingua, restricted to a configurable set; ``und`` when unsure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["DEFAULT_LANGUAGES", "UNDETERMINED", "LanguageDetector"]
+
+UNDETERMINED = "und"
+# The eight UMSAB languages: the ones the reaction model was trained on.
+DEFAULT_LANGUAGES: tuple[str, ...] = ("ar", "de", "en", "es", "fr", "hi", "it", "pt")
+
+
+class LanguageDetector:
+    """ISO 639-1 codes for texts; ``und`` for texts lingua cannot tell apart with confidence.
+
+    ``min_distance`` is lingua's minimum relative distance between the two best
+    languages: higher means more ``und`` and fewer mistakes. ``low_accuracy`` trades
+    accuracy on very short texts for about twice the speed and a third of the memory.
+    """
+
+    def __init__(
+        self,
+        languages: Sequence[str] = DEFAULT_LANGUAGES,
+        *,
+        min_distance: float = 0.1,
+        low_accuracy: bool = True,
+        min_letters: int = 3,
+    ) -> None:
+        if len(languages) < 1:
+            raise ValueError("at least one language is needed")
+        self.languages = tuple(sorted({code.lower() for code in languages}))
+        self.min_distance = min_distance
+        self.low_accuracy = low_accuracy
+        self.min_letters = min_letters
+        self._detector: Any = None
+
+    def _build(self) -> Any:
+        import lingua
+
+        codes = [getattr(lingua.IsoCode639_1, code.upper()) for code in self.languages]
+        if len(codes) == 1:
+            return None  # lingua needs two languages; one allowed language is trivially it
+        builder = lingua.LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+        builder = builder.with_minimum_relative_distance(self.min_distance)
+        if self.low_accuracy:
+            builder = builder.with_low_accuracy_mode()
+        return builder.with_preloaded_language_models().build()
+
+    def detect(self, texts: Sequence[str]) -> list[str]:
+        """One code per text, in order."""
+        if self._detector is None and len(self.languages) > 1:
+            self._detector = self._build()
+        letters = [sum(ch.isalpha() for ch in t[:200]) >= self.min_letters for t in texts]
+        if len(self.languages) == 1:
+            return [self.languages[0] if ok else UNDETERMINED for ok in letters]
+        todo = [t[:1000] for t, ok in zip(texts, letters, strict=True) if ok]
+        found = iter(self._detector.detect_languages_in_parallel_of(todo) if todo else [])
+        out: list[str] = []
+        for ok in letters:
+            language = next(found) if ok else None
+            if language is None:
+                out.append(UNDETERMINED)
+            else:
+                out.append(language.iso_code_639_1.name.lower())
+        return out
