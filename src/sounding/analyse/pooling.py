@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import betaln, gammaln
+from scipy.special import betaln, gammaln  # type: ignore[import-untyped]
 
 __all__ = [
     "GridPosterior",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize_scalar
+from scipy.optimize import minimize_scalar  # type: ignore[import-untyped]
 
 from sounding.analyse.pooling import GridPosterior, beta_pool, gamma_pool, pearson_dispersion
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sounding.cli import account_app, app, err, import_app, out, render, run, workspace
+from sounding.cli import app, err, import_app, out, render, run, workspace
 from sounding.imports import parse_mapping
 
 
@@ -65,24 +65,6 @@ def status_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.
         out.print_json(json.dumps(result))
     else:
         out.print(render.status_table(result))
-
-
-@account_app.command("add")
-def account_add_cmd(
-    network: Annotated[str, typer.Argument(help="bluesky, mastodon, x, facebook, ...")],
-    handle: Annotated[str, typer.Option(help="The brand's handle on that network.")],
-) -> None:
-    """Register one of the brand's accounts."""
-    result = run("account_add", network=network, handle=handle)
-    out.print(f"account {render.escape(result['account_id'])} added; "
-              f"{result['items_marked']} stored items marked as the brand's")
-
-
-@account_app.command("list")
-def account_list_cmd() -> None:
-    """The brand's accounts."""
-    for row in run("accounts"):
-        out.print(f"{render.escape(row['account_id'])}  {row['items']:,} items")
 
 
 @app.command("serve")
