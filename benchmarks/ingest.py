@@ -34,7 +34,7 @@ def write_items(path: Path, rows: int) -> None:
         for i in range(rows):
             parent = "" if i % 10 == 0 else str(i - i % 10)
             day, hour = 1 + i % 28, i % 24
-            fh.write(f"{i},bluesky,user{i % 200_000},\"Réponse numéro {i}, merci !\","
+            fh.write(f"{i},bluesky,user{i % 100_000},\"Réponse numéro {i}, merci !\","
                      f"2026-09-{day:02d}T{hour:02d}:15:00Z,{parent},{i % 13},{i % 5},{i % 3}\n")
 
 

@@ -76,8 +76,11 @@ _HISTORIES: dict[str, tuple[pa.Schema, str, tuple[str, ...]]] = {
 
 
 def _last_per_key(table: pa.Table, keys: tuple[str, ...]) -> pa.Table:
-    """The batch with one row per key, the last one given (later rows win)."""
-    if len(keys) == 1 and len(pc.unique(table[keys[0]])) == table.num_rows:
+    """The batch with one row per key, the last one given (later rows win).
+
+    When the first key column alone is unique, so is every key: no grouping needed.
+    """
+    if len(pc.unique(table[keys[0]])) == table.num_rows:
         return table
     ordered = table.append_column("_ord", pa.array(range(table.num_rows), pa.int64()))
     last = ordered.group_by(list(keys), use_threads=False).aggregate([("_ord", "max")])
@@ -112,43 +115,47 @@ def _upsert_entity(con: Any, name: str, table: pa.Table, run_id: int | None) -> 
     return TableStats(new=new, updated=updated, unchanged=total - new - updated)
 
 
-def _has_history(con: Any, name: str, owner: str) -> bool:
-    """Whether any owner in ``_incoming`` already has a snapshot stored."""
-    found = con.execute(
-        f"SELECT 1 FROM {name} WHERE {owner} IN (SELECT {owner} FROM _incoming) LIMIT 1"
-    ).fetchall()
-    return bool(found)
+def _history_sql(name: str, owner: str, cols: str, sig: str, single: bool) -> str:
+    """SQL appending the snapshots of ``_incoming`` that differ from the one before them.
+
+    With one snapshot per owner in the batch, each is compared with the owner's latest
+    stored snapshot; otherwise a window compares consecutive snapshots of the batch too.
+    """
+    latest = (f"latest AS (SELECT {owner}, max_by({sig}, observed_at) AS sig FROM {name}"
+              f" WHERE {owner} IN (SELECT {owner} FROM _incoming) GROUP BY {owner})")
+    previous = "l.sig" if single else "coalesce(s.prev, l.sig)"
+    window = "" if single else (f", lag({sig}) OVER (PARTITION BY {owner} "
+                                "ORDER BY observed_at) AS prev")
+    return (
+        f"INSERT INTO {name} ({cols}, run_id) WITH {latest},"
+        f" seq AS (SELECT *, {sig} AS sig{window} FROM _incoming)"
+        f" SELECT {', '.join('s.' + c for c in cols.split(', '))}, ? FROM seq s"
+        f" LEFT JOIN latest l ON l.{owner} = s.{owner}"
+        f" WHERE {previous} IS DISTINCT FROM s.sig"
+        f" AND NOT EXISTS (SELECT 1 FROM {name} h WHERE h.{owner} = s.{owner}"
+        " AND h.observed_at = s.observed_at)"
+    )
 
 
 def _append_history(con: Any, name: str, table: pa.Table, run_id: int | None) -> TableStats:
     """Append snapshots whose values differ from the one before them in time.
 
-    The first snapshot in the batch of an owner is compared with the owner's latest
-    stored one; a snapshot at a moment already stored is never added twice.
+    A snapshot at a moment already stored is never added twice; history is never updated.
     """
     schema, owner, values = _HISTORIES[name]
     incoming = _last_per_key(table, (owner, "observed_at"))
+    single = len(pc.unique(incoming[owner])) == incoming.num_rows
     con.register("_incoming", incoming)
     cols = ", ".join(schema.names)
     sig = "row(" + ", ".join(values) + ")"
-    single = len(pc.unique(incoming[owner])) == incoming.num_rows
-    if single and not _has_history(con, name, owner):  # new owners, one snapshot each
-        added = con.execute(f"INSERT INTO {name} ({cols}, run_id) SELECT {cols}, ? "
-                            "FROM _incoming", [run_id]).fetchall()[0][0]
+    has_history = con.execute(
+        f"SELECT 1 FROM {name} WHERE {owner} IN (SELECT {owner} FROM _incoming) LIMIT 1"
+    ).fetchall()
+    if single and not has_history:  # new owners, one snapshot each: nothing to compare
+        sql = f"INSERT INTO {name} ({cols}, run_id) SELECT {cols}, ? FROM _incoming"
     else:
-        added = con.execute(
-            f"INSERT INTO {name} ({cols}, run_id) "
-            f"WITH latest AS (SELECT {owner}, max_by({sig}, observed_at) AS sig FROM {name}"
-            f"  WHERE {owner} IN (SELECT {owner} FROM _incoming) GROUP BY {owner}),"
-            f" seq AS (SELECT *, {sig} AS sig, lag({sig}) OVER "
-            f"  (PARTITION BY {owner} ORDER BY observed_at) AS prev FROM _incoming)"
-            f" SELECT {', '.join('s.' + c for c in schema.names)}, ? FROM seq s"
-            f" LEFT JOIN latest l ON l.{owner} = s.{owner}"
-            " WHERE coalesce(s.prev, l.sig) IS DISTINCT FROM s.sig"
-            f" AND NOT EXISTS (SELECT 1 FROM {name} h WHERE h.{owner} = s.{owner}"
-            "  AND h.observed_at = s.observed_at)",
-            [run_id],
-        ).fetchall()[0][0]
+        sql = _history_sql(name, owner, cols, sig, single)
+    added = con.execute(sql, [run_id]).fetchall()[0][0]
     con.unregister("_incoming")
     return TableStats(new=added, unchanged=table.num_rows - added)
 
