@@ -15,6 +15,7 @@ from typing import Any
 from sounding.errors import NotFound
 from sounding.store import Store
 from sounding.workflows.accounts import add_account, list_accounts
+from sounding.workflows.import_auto import import_export, import_wordpress
 from sounding.workflows.ingest import import_items
 from sounding.workflows.kpis import kpis
 
@@ -23,6 +24,14 @@ __all__ = ["OPERATIONS", "run_operation", "server_file"]
 
 def _import_items(store: Store, **kw: Any) -> dict[str, Any]:
     return import_items(store, **kw).as_dict()
+
+
+def _import_export(store: Store, **kw: Any) -> dict[str, Any]:
+    return import_export(store, **kw).as_dict()
+
+
+def _import_wordpress(store: Store, **kw: Any) -> dict[str, Any]:
+    return import_wordpress(store, **kw).as_dict()
 
 
 def _kpis(store: Store, period: str | None = None) -> dict[str, Any]:
@@ -36,7 +45,9 @@ def _status(store: Store) -> dict[str, Any]:
 OPERATIONS: dict[str, Callable[..., Any]] = {
     "account_add": add_account,
     "accounts": list_accounts,
+    "import_export": _import_export,
     "import_items": _import_items,
+    "import_wordpress": _import_wordpress,
     "kpis": _kpis,
     "status": _status,
 }

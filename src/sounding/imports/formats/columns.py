@@ -1,0 +1,108 @@
+"""Column maps of exports: each field's type, English and French names, and header matching."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sounding.errors import Problem
+from sounding.imports.formats.values import TIME_EXPECTED, parse_count, parse_time
+
+__all__ = ["Field", "Header", "convert_row", "missing_problems", "normalise", "resolve"]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field an export may hold, under the names its versions and languages use."""
+
+    name: str
+    kind: str  # "id", "text", "time", "count"
+    required: bool = False
+    en: tuple[str, ...] = ()
+    fr: tuple[str, ...] = ()
+    doc: str = ""
+
+    def names(self) -> tuple[str, ...]:
+        return (*self.en, *self.fr)
+
+
+@dataclass(frozen=True)
+class Header:
+    """Which of the file's columns holds each field, and the language of the headers."""
+
+    found: Mapping[str, str]
+    lang: str
+    missing: tuple[Field, ...]
+
+
+def normalise(name: str) -> str:
+    """Header text compared loosely: no accents, case, quotes or repeated spaces."""
+    text = unicodedata.normalize("NFKD", name.replace("\ufeff", ""))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("’", "'").replace("_", " ").lower()
+    return " ".join(text.split())
+
+
+def resolve(header: Sequence[object], fields: Sequence[Field]) -> Header:
+    """Match a file's header to the fields; the language is the one most names came from."""
+    present: dict[str, str] = {}
+    for column in header:
+        if column is None:
+            continue
+        present.setdefault(normalise(str(column)), str(column))
+    found: dict[str, str] = {}
+    votes = {"en": 0, "fr": 0}
+    for f in fields:
+        en = [normalise(n) for n in f.en]
+        fr = [normalise(n) for n in f.fr]
+        hit = next((n for n in (*en, *fr) if n in present), None)
+        if hit is None:
+            continue
+        found[f.name] = present[hit]
+        if (hit in en) != (hit in fr):  # a name both languages share says nothing
+            votes["en" if hit in en else "fr"] += 1
+    missing = tuple(f for f in fields if f.required and f.name not in found)
+    return Header(found, "fr" if votes["fr"] > votes["en"] else "en", missing)
+
+
+def missing_problems(header: Header, name: str, line: int | None) -> list[Problem]:
+    """One problem per required field the header lacks, listing the names accepted."""
+    return [Problem(name, line, f.en[0] if f.en else f.name,
+                    f"required column is missing (also accepted: {', '.join(f.names()[1:])})")
+            for f in header.missing]
+
+
+def _convert(f: Field, raw: object, lang: str) -> tuple[Any, str | None]:
+    if f.kind == "count":
+        try:
+            return parse_count(raw, lang), None
+        except ValueError:
+            return None, "a whole number ≥ 0"
+    if f.kind == "time":
+        moment = parse_time(raw, day_first=lang == "fr")
+        blank = raw is None or not str(raw).strip()
+        return moment, None if moment or blank else TIME_EXPECTED
+    text = "" if raw is None else str(raw).strip()
+    return text or None, None
+
+
+def convert_row(row: Mapping[str, object], header: Header, fields: Sequence[Field],
+                name: str, line: int) -> tuple[dict[str, Any], list[Problem]]:
+    """The typed values of one row, and a problem for each cell that is wrong or missing."""
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for f in fields:
+        if f.name not in header.found:
+            continue
+        column = header.found[f.name]
+        raw = row.get(column)
+        value, expected = _convert(f, raw, header.lang)
+        if expected:
+            problems.append(Problem(name, line, column,
+                                    f"expected {expected}, found {str(raw)[:60]!r}"))
+        elif value is None and f.required:
+            problems.append(Problem(name, line, column, "a value is required here"))
+        values[f.name] = value
+    return values, problems

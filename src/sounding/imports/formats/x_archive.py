@@ -1,0 +1,166 @@
+"""The X (Twitter) account archive: ``data/tweets.js`` and, beside it, ``account.js``
+(the handle) and ``manifest.js`` (when the archive was generated).
+
+Column map: ``TWEET_FIELDS`` (JSON keys, with the names older archives used). Counters:
+favorite_count → likes, retweet_count → reposts, reply_count → replies, quote_count →
+quotes, impression_count → impressions, where the archive has them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sounding.errors import ImportRejected, InputError, Problem
+from sounding.imports.formats.columns import Field, convert_row, resolve
+from sounding.imports.formats.records import Collector, Parsed
+from sounding.imports.formats.source import decode, export_date
+from sounding.imports.formats.values import parse_time
+from sounding.models import Item
+
+__all__ = ["TWEET_FIELDS", "find_tweets", "parse_x_archive", "read_js"]
+
+_PREFIX = re.compile(r"^\s*window\.(?:YTD\.[A-Za-z0-9_]+\.part\d+|__THAR_CONFIG)\s*=\s*")
+_QUOTED_URL = re.compile(r"(?:twitter|x)\.com/[A-Za-z0-9_]+/status/(\d+)")
+
+TWEET_FIELDS: tuple[Field, ...] = (
+    Field("id", "id", True, ("id_str", "id")),
+    Field("text", "text", False, ("full_text", "text")),
+    Field("created_at", "time", True, ("created_at",)),
+    Field("parent_id", "id", False, ("in_reply_to_status_id_str", "in_reply_to_status_id")),
+    Field("quoted_id", "id", False, ("quoted_status_id_str", "quoted_status_id")),
+    Field("likes", "count", False, ("favorite_count", "like_count")),
+    Field("reposts", "count", False, ("retweet_count", "repost_count")),
+    Field("replies", "count", False, ("reply_count",)),
+    Field("quotes", "count", False, ("quote_count",)),
+    Field("impressions", "count", False, ("impression_count", "impressions")),
+)
+
+
+def find_tweets(path: Path) -> Path | None:
+    """The tweets file of an archive folder (or the file itself)."""
+    if path.is_file():
+        return path
+    for candidate in ("data/tweets.js", "tweets.js", "data/tweet.js", "tweet.js"):
+        if (path / candidate).is_file():
+            return path / candidate
+    return None
+
+
+def read_js(path: Path) -> Any:
+    """The JSON value of an archive ``.js`` file, its ``window.YTD... =`` prefix removed."""
+    name = str(path)
+    text = decode(path.read_bytes(), name)
+    match = _PREFIX.match(text)
+    body = text[match.end():] if match else text
+    offset = text[:match.end()].count("\n") if match else 0
+    try:
+        return json.loads(body.rstrip().rstrip(";"))
+    except json.JSONDecodeError as exc:
+        raise ImportRejected([Problem(name, exc.lineno + offset, None,
+                                      f"invalid JSON ({exc.msg} at column {exc.colno}); "
+                                      "expected the archive's JSON array")]) from exc
+
+
+def _handle(folder: Path, account: str | None) -> str:
+    if account:
+        return account.lstrip("@")
+    path = folder / "account.js"
+    if path.is_file():
+        data = read_js(path)
+        try:
+            return str(data[0]["account"]["username"])
+        except (LookupError, TypeError):
+            pass
+    raise InputError(f"{folder}: cannot tell whose archive this is (no account.js)",
+                     hint="import the whole archive folder, or pass --account HANDLE")
+
+
+def _generated(folder: Path) -> datetime | None:
+    path = folder / "manifest.js"
+    if not path.is_file():
+        return None
+    found = re.search(r'"generationDate"\s*:\s*"([^"]+)"', path.read_text("utf-8", "replace"))
+    return parse_time(found.group(1)) if found else None
+
+
+def _line_of(text: str, tweet_id: object) -> int | None:
+    """The line of a tweet's ``id_str`` (JSON parsers keep no positions)."""
+    if not tweet_id:
+        return None
+    found = re.search(r'"id_str"\s*:\s*"' + re.escape(str(tweet_id)) + '"', text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def _quoted(tweet: dict[str, Any], v: dict[str, Any]) -> str | None:
+    if v.get("quoted_id"):
+        return str(v["quoted_id"])
+    urls = (tweet.get("entities") or {}).get("urls") or []
+    for url in urls if isinstance(urls, list) else []:
+        found = _QUOTED_URL.search(str(url.get("expanded_url", "")) if isinstance(url, dict)
+                                   else "")
+        if found:
+            return found.group(1)
+    return None
+
+
+def _add_tweet(c: Collector, tweet: dict[str, Any], v: dict[str, Any], account: str,
+               observed: datetime) -> None:
+    text = v.get("text") or ""
+    item_id = f"x:{v['id']}"
+    quoted = _quoted(tweet, v)
+    kind, parent = "post", None
+    if v.get("parent_id"):
+        kind, parent = "reply", f"x:{v['parent_id']}"
+    elif text.startswith("RT @"):
+        kind = "repost"
+    elif quoted:
+        kind, parent = "quote", f"x:{quoted}"
+    c.item(Item(item_id, "x", account, text, v["created_at"], kind, parent_id=parent,
+                url=f"https://x.com/{account.removeprefix('x:')}/status/{v['id']}",
+                account_id=account))
+    c.counters(item_id, observed, likes=v.get("likes"), reposts=v.get("reposts"),
+               replies=v.get("replies"), quotes=v.get("quotes"),
+               impressions=v.get("impressions"))
+
+
+def parse_x_archive(path: Path, *, as_of: datetime | None = None,
+                    account: str | None = None) -> Parsed:
+    """An X archive folder or its ``tweets.js``: the account's posts, replies and quotes."""
+    tweets_path = find_tweets(path)
+    if tweets_path is None:
+        raise InputError(f"{path}: no data/tweets.js in this folder",
+                         hint="point at the unzipped archive folder or its tweets.js")
+    name = str(tweets_path)
+    data = read_js(tweets_path)
+    if not isinstance(data, list):
+        raise ImportRejected([Problem(name, 1, None, "expected a JSON array of tweets")])
+    folder = tweets_path.parent
+    observed = export_date(tweets_path, as_of or _generated(folder))
+    c = Collector()
+    account_id = c.account("x", _handle(folder, account))
+    text = tweets_path.read_text("utf-8", "replace")
+    problems: list[Problem] = []
+    rejected = 0
+    for index, entry in enumerate(data):
+        tweet = entry.get("tweet", entry) if isinstance(entry, dict) else None
+        if not isinstance(tweet, dict):
+            problems.append(Problem(name, None, None,
+                                    f"entry {index + 1}: expected an object with a tweet"))
+            rejected += 1
+            continue
+        flat = {k: val for k, val in tweet.items() if not isinstance(val, dict | list)}
+        header = resolve(list(flat), TWEET_FIELDS)
+        line = _line_of(text, flat.get("id_str") or flat.get("id")) or 1
+        v, bad = convert_row(flat, header, TWEET_FIELDS, name, line)
+        bad += [Problem(name, line, f.en[0], "required field is missing")
+                for f in header.missing]
+        if bad:
+            problems += bad
+            rejected += 1
+            continue
+        _add_tweet(c, tweet, v, account_id, observed)
+    return Parsed("x-archive", (name,), c.batch(), len(data), rejected, problems, observed)

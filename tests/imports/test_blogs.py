@@ -1,0 +1,165 @@
+"""Blogs: WordPress exports (WXR), RSS/Atom feeds and the WordPress REST API."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from export_helpers import ATOM, FIXTURES, POST, RSS, WXR, copy, fingerprint
+
+from sounding.errors import ImportRejected, InputError
+from sounding.imports.formats import detect
+from sounding.store import Store
+from sounding.workflows.import_auto import import_export, import_wordpress
+
+SITE = "blog:journal.atelier-lumen.example"
+
+
+def _threads(store: Store) -> dict[str, tuple[str | None, str | None, str]]:
+    rows = store.query("SELECT item_id, parent_id, root_id, author_id FROM items "
+                       "WHERE kind = 'comment'").to_pylist()
+    return {r["item_id"].rsplit("-", 1)[-1]: (r["parent_id"], r["root_id"], r["author_id"])
+            for r in rows}
+
+
+def test_wxr_posts_and_threaded_comments(store: Store) -> None:
+    report = import_export(store, WXR)
+    assert (report.formats, report.new, report.rejected) == (["wxr"], 5, 0)  # spam, draft, page out
+    threads = _threads(store)
+    assert threads == {
+        "101": (POST, POST, f"{SITE}/~camille roux"),
+        "102": (f"{POST}#comment-101", POST, SITE),  # a registered user: the blog answering
+        "103": (POST, POST, f"{SITE}/~marc d."),
+        "104": (f"{POST}#comment-103", POST, f"{SITE}/~inès"),
+    }
+    post = store.query("SELECT text, account_id FROM items WHERE item_id = ?", [POST])
+    text = post.column("text")[0].as_py()
+    assert text.startswith("Pourquoi nous teignons encore à la main\n\nChaque mètre")
+    assert "<strong>" not in text and post.column("account_id")[0].as_py() == SITE
+    names = store.query("SELECT display_name FROM actors WHERE actor_id = ?", [SITE])
+    assert names.column(0).to_pylist() == ["Le journal de l'Atelier Lumen"]
+    assert store.scalar("SELECT count(*) FROM interactions WHERE kind = 'reply'") == 4
+
+
+def test_feeds_name_the_same_items_as_the_export(store: Store) -> None:
+    import_export(store, WXR)
+    rss = import_export(store, RSS)
+    atom = import_export(store, ATOM)
+    assert (rss.new, rss.unchanged) == (1, 1)  # the second post is not in the export
+    assert (atom.new, atom.unchanged) == (0, 2)
+    replies = store.scalar("SELECT replies FROM metric_snapshots WHERE item_id = ?", [POST])
+    assert replies == 4  # slash:comments
+
+
+def test_atom_comments_alone_are_threaded(store: Store) -> None:
+    import_export(store, ATOM)
+    threads = _threads(store)
+    assert threads["101"][:2] == (POST, POST)
+    assert threads["104"][:2] == (f"{POST}#comment-103", POST)
+
+
+@pytest.mark.parametrize(("source", "fmt"), [(WXR, "wxr"), (RSS, "feed"), (ATOM, "feed")])
+def test_blog_files_are_detected_by_content(source: Path, fmt: str, tmp_path: Path) -> None:
+    assert detect(copy(source, tmp_path / "download")) == fmt
+
+
+def test_malformed_xml_names_the_line(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "cut.xml"
+    lines = WXR.read_text("utf-8").splitlines()
+    path.write_text("\n".join(lines[:40]), encoding="utf-8")
+    before = fingerprint(store)
+    with pytest.raises(ImportRejected) as info:
+        import_export(store, path)
+    assert str(info.value.problems[0]).startswith(f"{path}, line 40: malformed XML")
+    assert fingerprint(store) == before
+
+
+def test_entity_expansion_is_refused(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xml"
+    path.write_text('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+                    '<!ENTITY b "&a;&a;&a;&a;&a;&a;">]><rss><channel><title>&b;</title>'
+                    '<link>https://x.example</link></channel></rss>', encoding="utf-8")
+    with pytest.raises(ImportRejected, match="problem") as info:
+        import_export(store, path)
+    assert "refused unsafe XML" in str(info.value.problems[0])
+
+
+def test_bad_comment_date_is_located(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "export.xml"
+    path.write_text(WXR.read_text("utf-8").replace("2026-03-11 07:45:00", "hier soir"), "utf-8")
+    with pytest.raises(ImportRejected) as info:
+        import_export(store, path)
+    problem = info.value.problems[0]
+    assert (problem.line, problem.column) == (60, "wp:comment_date_gmt")  # the comment's id
+    assert "found 'hier soir'" in problem.message
+
+
+class _WordPress(BaseHTTPRequestHandler):
+    """Serves the recorded answers of a WordPress site, two pages per list."""
+
+    folder = FIXTURES / "wp-rest"
+    seen: list[str] = []  # noqa: RUF012  (the requests, for the test to read)
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        self.seen.append(self.path)
+        page = parse_qs(url.query).get("page", ["1"])[0]
+        names = {"/wp-json/": "index.json", "/wp-json/wp/v2/posts": f"posts-{page}.json",
+                 "/wp-json/wp/v2/comments": f"comments-{page}.json"}
+        path = self.folder / names.get(url.path, "missing")
+        if not path.is_file():
+            self._send(404, {"code": "rest_no_route", "message": "No route", "data": {}})
+            return
+        self._send(200, json.loads(path.read_text("utf-8")), {"X-WP-TotalPages": "2"})
+
+    def _send(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def wordpress() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _WordPress)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _WordPress.seen.clear()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_wordpress_rest_walks_pages_and_matches_the_export(store: Store, wordpress: str
+                                                          ) -> None:
+    report = import_wordpress(store, wordpress, per_page=2)
+    assert (report.rows, report.new, report.rejected) == (6, 6, 0)
+    pages = [p for p in _WordPress.seen if "comments" in p]
+    assert len(pages) == 2 and "page=2" in pages[1] and "per_page=2" in pages[1]
+    threads = _threads(store)
+    assert threads["102"] == (f"{POST}#comment-101", POST, SITE)  # author 1: the blog
+    assert threads["104"][:2] == (f"{POST}#comment-103", POST)
+    # the same site's export names the same items: nothing new, nothing changed
+    again = import_export(store, WXR)
+    assert (again.new, again.updated) == (0, 0)
+    assert import_wordpress(store, wordpress, per_page=2).unchanged == 6
+
+
+def test_wordpress_without_rest_api_is_a_clear_error(store: Store, wordpress: str) -> None:
+    with pytest.raises(InputError, match="404") as info:
+        import_wordpress(store, f"{wordpress}/elsewhere")
+    assert "REST API" in info.value.hint
+    with pytest.raises(InputError, match="not a web address"):
+        import_wordpress(store, "journal.example")

@@ -1,0 +1,219 @@
+"""`sounding import auto`: Meta and X exports, detection, history, idempotence, errors."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from export_helpers import (
+    INSTAGRAM,
+    META_APRIL,
+    META_COMMENTS,
+    META_MARCH,
+    X_ARCHIVE,
+    copy,
+    fingerprint,
+)
+
+from sounding.errors import ImportRejected, InputError
+from sounding.imports.formats import detect
+from sounding.store import Store
+from sounding.workflows.import_auto import import_export
+
+POST = "facebook:1043818357722486_122101"
+
+
+def _history(store: Store, item: str) -> list[tuple[str, int | None, int | None]]:
+    rows = store.query("SELECT observed_at, likes, impressions FROM metric_snapshots "
+                       "WHERE item_id = ? ORDER BY observed_at", [item]).to_pylist()
+    return [(r["observed_at"].date().isoformat(), r["likes"], r["impressions"]) for r in rows]
+
+
+def test_meta_posts_become_brand_posts_with_counters_and_formats(store: Store) -> None:
+    report = import_export(store, META_MARCH)
+    assert (report.formats, report.rows, report.new, report.rejected) == (["meta-posts"], 3, 3, 0)
+    post = store.query("SELECT * FROM items WHERE item_id = ?", [POST]).to_pylist()[0]
+    assert post["account_id"] == "facebook:Atelier Lumen" and post["kind"] == "post"
+    assert post["created_at"] == datetime(2026, 3, 5, 18, 0, tzinfo=UTC)  # mm/dd in English
+    snap = store.query("SELECT * FROM metric_snapshots WHERE item_id = ?", [POST]).to_pylist()[0]
+    # reactions → likes, shares → reposts, comments → replies, "4,210" → 4210
+    assert (snap["likes"], snap["reposts"], snap["replies"], snap["impressions"]) == \
+        (187, 12, 23, 4210)
+    assert snap["observed_at"] == datetime(2026, 3, 31, 23, 59, 59, tzinfo=UTC)  # from the name
+    levels = store.query("SELECT level FROM variants ORDER BY item_id").column(0).to_pylist()
+    assert levels == ["photo", "video", "text"]
+
+
+def test_monthly_exports_in_two_languages_build_a_history(store: Store) -> None:
+    import_export(store, META_MARCH)
+    report = import_export(store, META_APRIL)  # French headers, dd/mm dates, "4 388"
+    assert (report.new, report.unchanged, report.snapshots_added) == (1, 2, 2)
+    assert _history(store, POST) == [("2026-03-31", 187, 4210), ("2026-04-30", 195, 4388)]
+    new = store.query("SELECT created_at FROM items WHERE item_id LIKE '%122104'").to_pylist()
+    assert new[0]["created_at"] == datetime(2026, 4, 2, 17, 45, tzinfo=UTC)  # dd/mm in French
+    video = store.query("SELECT level FROM variants WHERE item_id LIKE '%122102'").column(0)
+    assert video.to_pylist() == ["video"]  # "Vidéos" and "Videos" are one level
+
+
+def test_reimporting_changes_nothing(store: Store) -> None:
+    import_export(store, META_MARCH)
+    import_export(store, META_COMMENTS)
+    before = fingerprint(store)
+    first = import_export(store, META_MARCH)
+    second = import_export(store, META_COMMENTS)
+    assert (first.new, first.updated, first.unchanged, first.snapshots_added) == (0, 0, 3, 0)
+    assert (second.new, second.updated, second.unchanged) == (0, 0, 4)
+    assert fingerprint(store) == before
+
+
+def test_as_of_option_dates_the_counters(store: Store) -> None:
+    report = import_export(store, META_MARCH, as_of="2026-04-15T08:00:00Z")
+    assert report.as_of == "2026-04-15T08:00:00+00:00"
+    assert _history(store, POST) == [("2026-04-15", 187, 4210)]
+    with pytest.raises(InputError, match="--as-of 'soon'"):
+        import_export(store, META_MARCH, as_of="soon")
+
+
+def test_file_mtime_dates_an_export_without_a_date(store: Store, tmp_path: Path) -> None:
+    path = copy(META_MARCH, tmp_path / "export.csv")
+    moment = datetime(2026, 5, 2, 12, 0, tzinfo=UTC).timestamp()
+    os.utime(path, (moment, moment))
+    assert import_export(store, path).as_of == "2026-05-02T12:00:00+00:00"
+
+
+def test_instagram_is_told_from_facebook(store: Store) -> None:
+    import_export(store, INSTAGRAM)
+    rows = store.query("SELECT i.item_id, i.account_id, v.level FROM items i "
+                       "JOIN variants v USING (item_id) ORDER BY 1").to_pylist()
+    assert rows == [
+        {"item_id": "instagram:18023456789012345", "account_id": "instagram:atelierlumen",
+         "level": "carousel"},
+        {"item_id": "instagram:18023456789012399", "account_id": "instagram:atelierlumen",
+         "level": "reel"}]
+
+
+def test_comments_are_threaded_and_the_brand_reply_is_known(store: Store) -> None:
+    import_export(store, META_MARCH)
+    import_export(store, META_COMMENTS)
+    rows = {r["item_id"].rsplit("_", 1)[-1]: r for r in store.query(
+        "SELECT * FROM items WHERE kind = 'comment'").to_pylist()}
+    assert rows["9002"]["parent_id"] == f"{POST}_9001" and rows["9002"]["root_id"] == POST
+    assert rows["9002"]["account_id"] == "facebook:Atelier Lumen"  # the page answering
+    assert rows["9003"]["author_id"] == "facebook:Marc D." and rows["9003"]["account_id"] is None
+    assert store.scalar("SELECT count(*) FROM interactions WHERE kind = 'reply'") == 4
+
+
+def test_x_archive_folder(store: Store) -> None:
+    report = import_export(store, X_ARCHIVE)
+    assert (report.formats, report.new) == (["x-archive"], 4)
+    assert report.as_of == "2026-03-31T20:15:00+00:00"  # manifest.js generationDate
+    kinds = {r["item_id"]: r["kind"] for r in store.query("SELECT * FROM items").to_pylist()}
+    assert kinds == {"x:1765000000000000001": "post", "x:1765000000000000002": "reply",
+                     "x:1766000000000000003": "quote", "x:1766000000000000004": "repost"}
+    quote = store.query("SELECT parent_id, account_id FROM items WHERE kind = 'quote'")
+    assert quote.to_pylist() == [{"parent_id": "x:1766000000000000777",
+                                  "account_id": "x:AtelierLumen"}]
+    likes = store.scalar("SELECT likes FROM metric_snapshots WHERE item_id = "
+                         "'x:1765000000000000001'")
+    assert likes == 48
+
+
+def test_tweets_js_alone_needs_the_account(store: Store, tmp_path: Path) -> None:
+    path = copy(X_ARCHIVE / "data" / "tweets.js", tmp_path / "tweets.js")
+    with pytest.raises(InputError, match=r"no account\.js"):
+        import_export(store, path)
+    assert import_export(store, path, account="@AtelierLumen").new == 4
+    assert store.scalar("SELECT count(DISTINCT author_id) FROM items") == 1
+
+
+@pytest.mark.parametrize(("source", "fmt"), [
+    (META_MARCH, "meta-posts"), (META_APRIL, "meta-posts"), (INSTAGRAM, "meta-posts"),
+    (META_COMMENTS, "meta-comments"), (X_ARCHIVE / "data" / "tweets.js", "x-archive"),
+])
+def test_detection_reads_content_not_extension(source: Path, fmt: str, tmp_path: Path) -> None:
+    assert detect(copy(source, tmp_path / "renamed.bin")) == fmt
+
+
+def test_unknown_file_is_a_clear_error(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not an export sounding knows") as info:
+        import_export(store, path)
+    assert "sounding import items" in info.value.hint
+
+
+def _refused(store: Store, path: Path) -> list[str]:
+    before = fingerprint(store)
+    with pytest.raises(ImportRejected) as info:
+        import_export(store, path)
+    assert fingerprint(store) == before
+    return [str(p) for p in info.value.problems]
+
+
+def test_bad_cell_names_file_line_column_and_expectation(store: Store, tmp_path: Path) -> None:
+    import_export(store, META_MARCH)
+    path = tmp_path / "bad.csv"
+    text = META_APRIL.read_text("utf-8").replace(",195,", ",beaucoup,")
+    path.write_text(text, encoding="utf-8")
+    assert _refused(store, path) == [
+        f"{path}, line 2, column 'Réactions': expected a whole number ≥ 0, found 'beaucoup'"]
+
+
+def test_keep_good_stores_the_other_rows(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    lines = META_MARCH.read_text("utf-8").splitlines()
+    lines[2] = lines[2].replace("03/12/2026 12:30", "someday")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_export(store, path, keep_good=True)
+    assert (report.rows, report.new, report.rejected) == (3, 2, 1)
+    assert "line 3, column 'Publish time': expected a date and time" in report.problems[0]
+
+
+def test_missing_column_lists_accepted_names(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "nocol.csv"
+    text = META_MARCH.read_text("utf-8").replace("Publish time", "When", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:  # no longer detected, or refused: both are clear
+        import_export(store, path, fmt="meta-posts")
+    assert "line 1, column 'Publish time': required column is missing" in \
+        str(info.value.problems[0])  # type: ignore[attr-defined]
+
+
+def test_truncated_and_badly_encoded_files(store: Store, tmp_path: Path) -> None:
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(META_MARCH.read_bytes()[:700])
+    assert any("expected 23 fields as in the header" in p for p in _refused(store, cut))
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(META_APRIL.read_text("utf-8").encode("latin-1", "replace"))
+    problems = _refused(store, latin)
+    assert problems[0].startswith(f"{latin}, line 1: byte 0xe9 is not valid UTF-8")
+
+
+def test_broken_tweets_js_names_the_line(store: Store, tmp_path: Path) -> None:
+    folder = copy(X_ARCHIVE, tmp_path / "archive")
+    tweets = folder / "data" / "tweets.js"
+    tweets.write_text(tweets.read_text("utf-8").replace('"favorite_count" : "48",',
+                                                        '"favorite_count" : 48x,'), "utf-8")
+    assert "line 9: invalid JSON (Expecting ',' delimiter" in _refused(store, folder)[0]
+    tweets.write_text(tweets.read_text("utf-8").replace("48x", '"-3"'), "utf-8")
+    assert _refused(store, folder) == [
+        f"{tweets}, line 10, column 'favorite_count': expected a whole number ≥ 0, found '-3'"]
+
+
+def test_a_folder_lands_together_or_not_at_all(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    copy(META_MARCH, folder / META_MARCH.name)
+    copy(X_ARCHIVE, folder / "x-archive")
+    (folder / "readme.txt").write_text("monthly exports\n", encoding="utf-8")
+    bad = folder / "comments.csv"
+    bad.write_text(META_COMMENTS.read_text("utf-8").replace("06/03/2026 08:10", "hier"), "utf-8")
+    problems = _refused(store, folder)
+    assert problems == [f"{bad}, line 4, column 'Heure de création': expected a date and time "
+                        "such as 2026-03-01T18:00:00Z or 01/03/2026 18:00, found 'hier'"]
+    bad.unlink()
+    report = import_export(store, folder)
+    assert sorted(report.formats) == ["meta-posts", "x-archive"]
+    assert report.new == 7 and report.skipped == [str(folder / "readme.txt")]
