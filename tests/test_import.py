@@ -82,6 +82,13 @@ def test_changed_counters_add_a_snapshot(seeded: Store, tmp_path: Path) -> None:
     assert history == [3, 10]
 
 
+def test_export_counters_reach_saves_clicks_are_kept(store: Store, tmp_path: Path) -> None:
+    rows = [dict(ROWS[0], reach="120", saves="4", link_clicks="7")]
+    import_items(store, write_csv(tmp_path / "r.csv", rows))
+    row = store.query("SELECT reach, saves, clicks FROM metric_snapshots").to_pylist()
+    assert row == [{"reach": 120, "saves": 4, "clicks": 7}]
+
+
 def test_column_mapping_and_aliases(store: Store, tmp_path: Path) -> None:
     rows = [{"post_id": "9", "platform": "mastodon", "who": "zoe", "message": "hi",
              "date": "2026-09-08 08:30"}]

@@ -43,7 +43,7 @@ def shop(store: Store) -> Store:
             MetricSnapshot("bluesky:p1", T0, likes=1),
             MetricSnapshot("bluesky:p1", T0 + timedelta(days=3), likes=8, reposts=1, replies=1),
             MetricSnapshot("bluesky:p2", T0 + timedelta(days=3), likes=2, replies=1,
-                           impressions=400),
+                           impressions=400, reach=250),
             MetricSnapshot("bluesky:p3", T0 + timedelta(days=3), likes=0, replies=0),
         ],
         account_snapshots=[
@@ -67,6 +67,7 @@ def test_kpis_match_hand_computed_figures(shop: Store) -> None:
     # followers at posting time: p1 100, p2 150, p3 150
     assert k.engagement_rate_per_follower == pytest.approx(13 / 400)
     assert k.impressions == 400 and k.posts_with_impressions == 1
+    assert k.reach == 250 and k.posts_with_reach == 1
     assert k.engagement_rate_per_impression == pytest.approx(3 / 400)
     assert k.reply_rate == pytest.approx(2 / 3)
     # p2's only reply came after 72 h but its counter says 1 reply: not ignored; p3 ignored

@@ -43,7 +43,8 @@ TS = pa.timestamp("us", tz="UTC")
 ITEM_KINDS = ("post", "reply", "quote", "comment", "mention", "repost")
 INTERACTION_KINDS = ("reply", "like", "repost", "quote", "mention", "follow")
 REACTIONS = ("interest", "animosity", "neutral")
-METRIC_NAMES = ("likes", "reposts", "replies", "quotes", "impressions")
+METRIC_NAMES = ("likes", "reposts", "replies", "quotes", "impressions", "reach", "saves",
+                "clicks")
 
 
 def key(network: str, native_id: str) -> str:
@@ -113,6 +114,9 @@ class MetricSnapshot:
     replies: int | None = None
     quotes: int | None = None
     impressions: int | None = None
+    reach: int | None = None
+    saves: int | None = None
+    clicks: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +187,11 @@ def _table(schema: pa.Schema, records: Iterable[Any]) -> pa.Table:
 
 @dataclass(frozen=True)
 class Batch:
-    """Records to store together, one Arrow table per table of the data model."""
+    """Records to store together, one Arrow table per table of the data model.
+
+    A table may leave out nullable columns (they are added as nulls) and may hold its
+    columns in any order.
+    """
 
     accounts: pa.Table = field(default_factory=ACCOUNT_SCHEMA.empty_table)
     actors: pa.Table = field(default_factory=ACTOR_SCHEMA.empty_table)
@@ -196,8 +204,11 @@ class Batch:
     def __post_init__(self) -> None:
         for name, (_, schema) in _RECORD_SCHEMAS.items():
             table: pa.Table = getattr(self, name)
-            if not table.schema.equals(schema):
-                object.__setattr__(self, name, table.select(schema.names).cast(schema))
+            if table.schema.equals(schema):
+                continue
+            for missing in (f for f in schema if f.name not in table.column_names):
+                table = table.append_column(missing, pa.nulls(table.num_rows, missing.type))
+            object.__setattr__(self, name, table.select(schema.names).cast(schema))
 
     @classmethod
     def from_records(cls, **records: Sequence[Any]) -> Batch:

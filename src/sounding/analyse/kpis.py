@@ -31,6 +31,8 @@ class Kpis:
     posts_by_network: dict[str, int]
     impressions: int | None
     posts_with_impressions: int
+    reach: int | None
+    posts_with_reach: int
     engagements: int
     engagement_rate_per_follower: float | None
     engagement_rate_per_impression: float | None
@@ -53,6 +55,7 @@ class Kpis:
 
 DEFINITIONS = {
     "engagements": "likes + reposts + replies + quotes on brand posts (latest counters)",
+    "reach": "sum of each post's reach (people who saw it), over posts whose reach is known",
     "engagement_rate_per_follower":
         "engagements / sum over posts of the account's followers when the post went out",
     "engagement_rate_per_impression":
@@ -114,12 +117,15 @@ def compute_kpis(posts: pa.Table, labels: pa.Table, bounds: pa.Table, *,
     n_labelled, shares = _reaction_shares(labels)
     n_ignored = int(pc.sum(ignored).as_py() or 0)
     impressions = _sum(posts.filter(with_impr), "impressions")
+    with_reach = pc.is_valid(posts["reach"])
     networks = pc.value_counts(posts["network"]).to_pylist() if n_posts else []
     return Kpis(
         period_start=start, period_end=end, posts=n_posts,
         posts_by_network={v["values"]: v["counts"] for v in networks},
         impressions=impressions if pc.any(with_impr).as_py() else None,
         posts_with_impressions=int(pc.sum(with_impr).as_py() or 0),
+        reach=_sum(posts.filter(with_reach), "reach") if pc.any(with_reach).as_py() else None,
+        posts_with_reach=int(pc.sum(with_reach).as_py() or 0),
         engagements=int(pc.sum(engagements).as_py() or 0),
         engagement_rate_per_follower=_ratio(
             pc.sum(pc.filter(engagements, with_followers)).as_py() or 0,

@@ -56,6 +56,8 @@ def kpi_table(k: dict[str, Any]) -> Table:
         ("brand posts", f"{k['posts']:,}", by_net),
         ("impressions", "n/a" if k["impressions"] is None else f"{k['impressions']:,}",
          f"known for {k['posts_with_impressions']} posts"),
+        ("reach", "n/a" if k["reach"] is None else f"{k['reach']:,}",
+         f"known for {k['posts_with_reach']} posts"),
         ("engagements", f"{k['engagements']:,}", "likes + reposts + replies + quotes"),
         ("engagement rate / follower", _pct(k["engagement_rate_per_follower"], 2),
          "per post, followers at posting time"),

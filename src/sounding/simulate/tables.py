@@ -13,6 +13,7 @@ from sounding.models import (
     ACTOR_SCHEMA,
     INTERACTION_SCHEMA,
     ITEM_SCHEMA,
+    METRIC_NAMES,
     METRIC_SNAPSHOT_SCHEMA,
     VARIANT_SCHEMA,
     Batch,
@@ -288,7 +289,7 @@ def _metric_snapshots(
         "item_id": [ids.post[p] for p in at_post],
         "observed_at": timestamps(config, at),
         **counters,
-        "impressions": pa.nulls(len(at), pa.int64()),
+        **{m: pa.nulls(len(at), pa.int64()) for m in METRIC_NAMES if m not in counters},
     }, schema=METRIC_SNAPSHOT_SCHEMA)
 
 

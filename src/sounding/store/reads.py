@@ -26,7 +26,8 @@ def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta)
                    max_by(reposts, observed_at) AS reposts,
                    max_by(replies, observed_at) AS replies,
                    max_by(quotes, observed_at) AS quotes,
-                   max_by(impressions, observed_at) AS impressions
+                   max_by(impressions, observed_at) AS impressions,
+                   max_by(reach, observed_at) AS reach
             FROM metric_snapshots WHERE item_id IN (SELECT item_id FROM posts)
             GROUP BY item_id
         ), answers AS (
@@ -37,7 +38,7 @@ def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta)
              AND r.created_at < p.created_at + ?
             GROUP BY p.item_id
         )
-        SELECT p.*, l.likes, l.reposts, l.replies, l.quotes, l.impressions,
+        SELECT p.*, l.likes, l.reposts, l.replies, l.quotes, l.impressions, l.reach,
                s.followers AS followers_at_post,
                coalesce(a.reactions_in_window, 0) AS reactions_in_window
         FROM posts p

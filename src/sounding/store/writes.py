@@ -18,6 +18,7 @@ from sounding.models import (
     ACTOR_SCHEMA,
     INTERACTION_SCHEMA,
     ITEM_SCHEMA,
+    METRIC_NAMES,
     METRIC_SNAPSHOT_SCHEMA,
     VARIANT_SCHEMA,
     Batch,
@@ -65,7 +66,7 @@ _HISTORIES: dict[str, tuple[pa.Schema, str, tuple[str, ...]]] = {
     "metric_snapshots": (
         METRIC_SNAPSHOT_SCHEMA,
         "item_id",
-        ("likes", "reposts", "replies", "quotes", "impressions"),
+        METRIC_NAMES,
     ),
     "account_snapshots": (
         ACCOUNT_SNAPSHOT_SCHEMA,

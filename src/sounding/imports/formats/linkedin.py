@@ -3,8 +3,8 @@
 Column maps: ``POST_FIELDS`` (sheet "All posts" / "Toutes les publications"; its header
 is on the first row that names the fields, LinkedIn puts a note above it) and
 ``FOLLOWER_FIELDS`` (sheet "New followers" / "Nouveaux abonnés"). Counters: likes
-(reactions) → likes, reposts → reposts, comments → replies, impressions → impressions;
-clicks are checked but not stored. The followers sheet gives new followers per day: with
+(reactions) → likes, reposts → reposts, comments → replies, impressions → impressions,
+clicks → clicks. The followers sheet gives new followers per day: with
 the page's total follower count (``followers``) the history of the total is rebuilt.
 """
 
@@ -93,7 +93,8 @@ def _posts(c: Collector, found: tuple[int, Header], rows: list[tuple[Any, ...]],
         c.item(Item(item_id, "linkedin", account, v.get("text") or "", v["created_at"],
                     "post", url=v["url"], account_id=account))
         c.counters(item_id, observed, likes=v.get("likes"), reposts=v.get("reposts"),
-                   replies=v.get("replies"), impressions=v.get("impressions"))
+                   replies=v.get("replies"), impressions=v.get("impressions"),
+                   clicks=v.get("clicks"))
         if v.get("post_type"):
             c.variant(item_id, "format", str(v["post_type"]).lower())
     return len(data), problems

@@ -2,8 +2,8 @@
 
 Column maps: ``POST_FIELDS`` and ``COMMENT_FIELDS`` below, English and French names.
 Counters map onto sounding's: reactions (or likes) → likes, shares → reposts,
-comments → replies, impressions (renamed "views" in 2025) → impressions. Reach, saves
-and clicks are read and checked but not stored yet (no column for them).
+comments → replies, impressions (renamed "views" in 2025) → impressions; reach, saves
+and clicks are stored as they are.
 """
 
 from __future__ import annotations
@@ -104,7 +104,8 @@ def _add_post(c: Collector, v: dict[str, Any], network: str, account: str,
     c.item(Item(item_id, network, account, v.get("text") or "", v["created_at"], "post",
                 url=v.get("url"), account_id=account))
     c.counters(item_id, observed, likes=v.get("likes"), reposts=v.get("reposts"),
-               replies=v.get("replies"), impressions=v.get("impressions"))
+               replies=v.get("replies"), impressions=v.get("impressions"),
+               reach=v.get("reach"), saves=v.get("saves"), clicks=v.get("clicks"))
     if v.get("post_type"):
         c.variant(item_id, "format", _format_level(v["post_type"]))
 
