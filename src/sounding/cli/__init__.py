@@ -57,7 +57,7 @@ def run(name: str, **args: Any) -> Any:
     )
 
 
-from sounding.cli import accounts, commands, imports  # noqa: E402,F401  (registers the commands)
+from sounding.cli import accounts, audience, commands, imports  # noqa: E402,F401  (registers the commands)
 
 
 def _fail(exc: SoundingError) -> None:

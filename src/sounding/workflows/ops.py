@@ -15,6 +15,8 @@ from typing import Any
 from sounding.errors import NotFound
 from sounding.store import Store
 from sounding.workflows.accounts import add_account, list_accounts
+from sounding.workflows.audience import actors_op, segments_op
+from sounding.workflows.customers import customers_import_op
 from sounding.workflows.import_auto import import_export, import_wordpress
 from sounding.workflows.ingest import import_items
 from sounding.workflows.kpis import kpis
@@ -45,10 +47,13 @@ def _status(store: Store) -> dict[str, Any]:
 OPERATIONS: dict[str, Callable[..., Any]] = {
     "account_add": add_account,
     "accounts": list_accounts,
+    "actors": actors_op,
+    "customers_import": customers_import_op,
     "import_export": _import_export,
     "import_items": _import_items,
     "import_wordpress": _import_wordpress,
     "kpis": _kpis,
+    "segments": segments_op,
     "status": _status,
 }
 

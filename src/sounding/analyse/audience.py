@@ -1,0 +1,198 @@
+"""Customers against actors: identifier normalisation, keyed hashing, CRM rows, matching.
+
+A customer is known only by keyed hashes (HMAC-SHA256 with the workspace salt) of its
+normalised identifiers. Handles are normalised the way people write them: lowercase,
+without a leading ``@`` or a profile URL, and a Bluesky handle without its
+``.bsky.social`` suffix, so ``@Camille.M``, ``camille.m.bsky.social`` and
+``https://bsky.app/profile/camille.m.bsky.social`` are one handle. A Mastodon handle keeps
+its instance (``user@instance``): the same name on two instances is two people.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sounding.errors import InputError, Problem
+
+__all__ = [
+    "ID_KINDS",
+    "CustomerRows",
+    "IdColumn",
+    "Match",
+    "hash_id",
+    "id_column",
+    "match_customers",
+    "normalise_email",
+    "normalise_handle",
+    "parse_customer_rows",
+]
+
+ID_KINDS = ("email", "handle", "id")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_BSKY_SUFFIX = ".bsky.social"
+_BSKY_URL = re.compile(r"^https?://(?:www\.)?bsky\.app/profile/([^/?#]+)")
+_MASTODON_URL = re.compile(r"^https?://([^/]+)/@([^/?#@]+)/?$")
+
+
+@dataclass(frozen=True, slots=True)
+class IdColumn:
+    """A CRM column holding an identifier, and which kind of identifier it is."""
+
+    column: str
+    kind: str
+
+
+def id_column(spec: str) -> IdColumn:
+    """``column`` or ``column:kind``; without a kind, guessed from the column's name."""
+    column, _, kind = spec.partition(":")
+    if not kind:
+        lowered = column.lower()
+        kind = "email" if "mail" in lowered else "handle" if "handle" in lowered else "id"
+    if kind not in ID_KINDS:
+        raise InputError(f"--id {spec}: kind must be one of {', '.join(ID_KINDS)}")
+    return IdColumn(column.strip(), kind)
+
+
+def normalise_email(value: str) -> str | None:
+    """The lowercase address, or None when it is not an e-mail address."""
+    text = value.strip().lower()
+    return text if _EMAIL.match(text) else None
+
+
+def normalise_handle(value: str) -> str | None:
+    """One canonical spelling of a social handle (see the module docstring)."""
+    text = value.strip().lower()
+    if not text:
+        return None
+    if found := _BSKY_URL.match(text):
+        text = found[1]
+    elif found := _MASTODON_URL.match(text):
+        text = f"{found[2]}@{found[1]}"
+    text = text.lstrip("@")
+    if text.endswith(_BSKY_SUFFIX):
+        text = text[: -len(_BSKY_SUFFIX)]
+    return text or None
+
+
+def _normalise(kind: str, value: str) -> str | None:
+    if kind == "email":
+        return normalise_email(value)
+    if kind == "handle":
+        return normalise_handle(value)
+    return value.strip() or None
+
+
+def hash_id(salt: str, kind: str, value: str) -> str:
+    """The keyed hash of one normalised identifier of a given kind."""
+    message = f"{kind}:{value}".encode()
+    return hmac.new(salt.encode(), message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class CustomerRows:
+    """Parsed CRM rows: one key and attributes per customer, hashed ids, bad rows."""
+
+    keys: list[str] = field(default_factory=list)
+    attributes: list[str] = field(default_factory=list)  # JSON objects
+    ids: list[tuple[str, str, str]] = field(default_factory=list)  # (key, kind, hash)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _row_ids(salt: str, file: str, line: int, row: Mapping[str, str | None],
+             ids: Sequence[IdColumn]) -> tuple[list[tuple[str, str]], list[Problem]]:
+    found: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    for col in ids:
+        raw = (row.get(col.column) or "").strip()
+        if not raw:
+            continue
+        value = _normalise(col.kind, raw)
+        if value is None:
+            problems.append(Problem(file, line, col.column, f"not a valid {col.kind}"))
+            continue
+        found.append((col.kind, hash_id(salt, col.kind, value)))
+    return found, problems
+
+
+def _row_attributes(file: str, line: int, row: Mapping[str, str | None],
+                    keep: Sequence[str]) -> tuple[dict[str, str | None], list[Problem]]:
+    values: dict[str, str | None] = {}
+    problems: list[Problem] = []
+    for column in keep:
+        raw = (row.get(column) or "").strip()
+        if normalise_email(raw) is not None:
+            problems.append(Problem(file, line, column, "looks like an e-mail address: "
+                                    "pass identifiers with --id, never --keep"))
+        values[column] = raw or None
+    return values, problems
+
+
+def parse_customer_rows(rows: Iterable[tuple[int, Mapping[str, str | None]]], *, file: str,
+                        ids: Sequence[IdColumn], keep: Sequence[str], salt: str
+                        ) -> CustomerRows:
+    """Hash each row's identifiers; the first non-empty one keys the customer."""
+    out = CustomerRows()
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        hashed, problems = _row_ids(salt, file, line, row, ids)
+        attributes, more = _row_attributes(file, line, row, keep)
+        problems += more
+        if not hashed and not problems:
+            problems.append(Problem(file, line, None, "no identifier: every --id column is empty"))
+        if problems:
+            out.problems.extend(problems)
+            continue
+        customer_key = hash_id(salt, "key", hashed[0][1])
+        if customer_key in seen:
+            out.problems.append(Problem(file, line, ids[0].column,
+                                        f"same customer as line {seen[customer_key]}"))
+            continue
+        seen[customer_key] = line
+        out.keys.append(customer_key)
+        out.attributes.append(json.dumps(attributes, sort_keys=True))
+        out.ids.extend((customer_key, kind, h) for kind, h in dict.fromkeys(hashed))
+    return out
+
+
+@dataclass(frozen=True)
+class Match:
+    """Which actor is which customer, and how many customers were found among actors."""
+
+    actor_customer: dict[str, str]  # actor_id -> customer_key
+    customers: int
+    matched_customers: int
+
+    @property
+    def rate(self) -> float:
+        """Share of customers matched to at least one actor."""
+        return self.matched_customers / self.customers if self.customers else 0.0
+
+
+def _actor_hashes(salt: str, actor_id: str, handle: str | None) -> list[str]:
+    out = []
+    if handle and (value := normalise_handle(handle)):
+        out.append(hash_id(salt, "handle", value))
+    native = actor_id.partition(":")[2]
+    if native:
+        out.append(hash_id(salt, "id", native))
+    return out
+
+
+def match_customers(salt: str, customer_ids: Iterable[tuple[str, str]],
+                    actors: Iterable[tuple[str, str | None]], customers: int) -> Match:
+    """Match actors ``(actor_id, handle)`` to customers ``(customer_key, id_hash)``."""
+    by_hash: dict[str, str] = {}
+    for customer_key, id_hash in customer_ids:
+        by_hash.setdefault(id_hash, customer_key)
+    actor_customer: dict[str, str] = {}
+    for actor_id, handle in actors:
+        for h in _actor_hashes(salt, actor_id, handle):
+            if h in by_hash:
+                actor_customer[actor_id] = by_hash[h]
+                break
+    return Match(actor_customer, customers, len(set(actor_customer.values())))

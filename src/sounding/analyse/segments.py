@@ -1,0 +1,335 @@
+"""Segments: rules over actor and CRM attributes, behavioural clusters, and their figures.
+
+A rule is a set of conditions on fields (``lang = "fr"``, ``followers = {min = 1000}``,
+``plan = ["loyalty-card", "weekly-subscription"]``, ``customer = true``). Every field
+is looked up on both sides: among engaged actors (their own fields, plus the CRM fields
+of those matched to a customer) and among customers (their CRM fields, plus the fields
+of the actor they were matched to). A member whose field is unknown is left out of that
+side's denominator, so a rule on a CRM field is measured among matched actors only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sounding.analyse.representation import (
+    MIN_COUNT,
+    Activity,
+    Representation,
+    activity_rate,
+    representation,
+)
+from sounding.errors import InputError
+from sounding.models import REACTIONS
+
+__all__ = [
+    "ACTOR_FIELDS",
+    "Clustering",
+    "Condition",
+    "SegmentFigures",
+    "SegmentRule",
+    "behaviour_features",
+    "discover",
+    "evaluate",
+    "frames",
+    "measure_segments",
+    "parse_rules",
+    "rankings",
+]
+
+LANG_WEIGHT = 2.0
+ACTOR_FIELDS = ("lang", "network", "followers", "activity", "engagements", "customer",
+                "cluster")
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One test on one field: equal to one of ``values``, or within [low, high]."""
+
+    field: str
+    values: tuple[Any, ...] = ()
+    low: float | None = None
+    high: float | None = None
+
+    def test(self, column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """(passes, known) for each row of a column."""
+        known = column.notna().to_numpy()
+        if self.values:
+            wanted = {_norm(v) for v in self.values}
+            passes = column.map(lambda v: _norm(v) in wanted).to_numpy(dtype=bool)
+        else:
+            number = pd.to_numeric(column, errors="coerce")
+            passes = np.ones(len(column), dtype=bool)
+            if self.low is not None:
+                passes &= (number >= self.low).to_numpy(dtype=bool)
+            if self.high is not None:
+                passes &= (number <= self.high).to_numpy(dtype=bool)
+        return passes & known, known
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip().lower()
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRule:
+    """A named segment: all of its conditions must hold."""
+
+    name: str
+    label: str
+    conditions: tuple[Condition, ...]
+    source: str = "rule"  # or "cluster"
+
+
+def _condition(name: str, fld: str, spec: Any) -> Condition:
+    if isinstance(spec, Mapping):
+        unknown = set(spec) - {"min", "max"}
+        if unknown or not spec:
+            raise InputError(f"segment '{name}', field '{fld}': a range takes min and/or max")
+        return Condition(fld, low=spec.get("min"), high=spec.get("max"))
+    if isinstance(spec, list | tuple):
+        if not spec:
+            raise InputError(f"segment '{name}', field '{fld}': an empty list matches nobody")
+        return Condition(fld, values=tuple(spec))
+    return Condition(fld, values=(spec,))
+
+
+def parse_rules(doc: Mapping[str, Any]) -> list[SegmentRule]:
+    """Rules from a parsed ``segments.toml``: one ``[segment.NAME]`` table per segment."""
+    tables = doc.get("segment", {})
+    if not isinstance(tables, Mapping) or not tables:
+        raise InputError("segments file: expected [segment.NAME] tables",
+                         hint='e.g. [segment.francophones]\nlang = "fr"')
+    rules = []
+    for name, body in tables.items():
+        if not isinstance(body, Mapping):
+            raise InputError(f"segment '{name}': expected a table of conditions")
+        label = str(body.get("label", name))
+        conditions = tuple(_condition(name, f, s) for f, s in body.items() if f != "label")
+        if not conditions:
+            raise InputError(f"segment '{name}' has no condition")
+        rules.append(SegmentRule(name, label, conditions))
+    return rules
+
+
+def evaluate(rule: SegmentRule, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(member, known) per row: known when every field the rule reads is known."""
+    member = np.ones(len(frame), dtype=bool)
+    known = np.ones(len(frame), dtype=bool)
+    for cond in rule.conditions:
+        column = frame[cond.field] if cond.field in frame else pd.Series([None] * len(frame))
+        passes, has = cond.test(column.reset_index(drop=True))
+        member &= passes
+        known &= has
+    return member & known, known
+
+
+@dataclass(frozen=True)
+class SegmentFigures:
+    """What sounding says about one segment."""
+
+    name: str
+    label: str
+    source: str
+    size: int
+    share: float
+    activity: Activity
+    reaction_mix: dict[str, float | None]
+    representation: Representation
+    description: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "label": self.label, "source": self.source,
+                "size": self.size, "share": self.share, "activity": self.activity.as_dict(),
+                "reaction_mix": self.reaction_mix,
+                "representation": self.representation.as_dict(),
+                "description": self.description}
+
+
+def _reaction_mix(actors: pd.DataFrame) -> dict[str, float | None]:
+    counts = {r: float(actors[r].sum()) if r in actors else 0.0 for r in REACTIONS}
+    total = sum(counts.values())
+    return {r: (c / total if total else None) for r, c in counts.items()}
+
+
+def measure_segments(rules: Sequence[SegmentRule], actors: pd.DataFrame,
+                     customers: pd.DataFrame, weeks: float, *, seed: int = 0,
+                     descriptions: Mapping[str, str] | None = None) -> list[SegmentFigures]:
+    """Size, activity, reaction mix and representation index of each segment.
+
+    ``actors`` holds one row per engaged actor with ``engagements`` and the reaction
+    counts; ``customers`` one row per customer. ``weeks`` is the observation span.
+    """
+    out = []
+    for i, rule in enumerate(rules):
+        a_member, a_known = evaluate(rule, actors)
+        c_member, c_known = evaluate(rule, customers)
+        members = actors[a_member]
+        rep = representation(int(a_member.sum()), int(a_known.sum()), int(c_member.sum()),
+                             int(c_known.sum()), seed=seed + i)
+        out.append(SegmentFigures(
+            rule.name, rule.label, rule.source, len(members),
+            len(members) / len(actors) if len(actors) else 0.0,
+            activity_rate(int(members["engagements"].sum()), len(members), weeks),
+            _reaction_mix(members), rep, (descriptions or {}).get(rule.name, ""),
+        ))
+    return out
+
+
+def rankings(figures: Sequence[SegmentFigures], *, min_count: int = MIN_COUNT
+             ) -> dict[str, list[str]]:
+    """Segments best represented and most active; those too small are listed apart."""
+    index_ok = [f for f in figures if f.representation.rankable]
+    active_ok = [f for f in figures if f.size >= min_count and f.activity.rate is not None]
+    return {
+        "best_represented": [f.name for f in sorted(
+            index_ok, key=lambda f: -(f.representation.index or 0.0))],
+        "most_active": [f.name for f in sorted(active_ok, key=lambda f: -(f.activity.rate or 0))],
+        "too_small": [f.name for f in figures if not f.representation.rankable],
+    }
+
+
+def behaviour_features(actors: pd.DataFrame, levels: pd.DataFrame, weeks: float
+                       ) -> tuple[np.ndarray, list[str]]:
+    """Standardised behaviour per actor: activity, reaction mix, tastes, language, audience.
+
+    ``levels`` has (actor_id, factor, level, n): engagements with posts of each variant
+    level. Reaction shares are shrunk toward the overall mix (two pseudo-reactions), so
+    an actor who wrote once is not placed at a corner.
+    """
+    cols: dict[str, np.ndarray] = {}
+    cols["activity"] = np.log1p(actors["engagements"].to_numpy(float) / max(weeks, 1e-9))
+    cols["writes"] = (actors["written"].to_numpy(float) + 0.5) / (
+        actors["engagements"].to_numpy(float) + 1.0)
+    labelled = actors[list(REACTIONS)].to_numpy(float)
+    overall = (labelled.sum(axis=0) + 1.0) / (labelled.sum() + len(REACTIONS))
+    mix = (labelled + 2.0 * overall) / (labelled.sum(axis=1, keepdims=True) + 2.0)
+    for j, r in enumerate(REACTIONS):
+        cols[f"reaction_{r}"] = mix[:, j]
+    cols.update(_taste_columns(actors["actor_id"], levels))
+    languages = sorted(actors["lang"].dropna().unique())
+    for value in languages:
+        cols[f"lang_{value}"] = (actors["lang"] == value).to_numpy(float)
+    cols["followers"] = np.log1p(actors["followers"].fillna(0).to_numpy(float))
+    matrix = np.column_stack(list(cols.values()))
+    spread = matrix.std(axis=0)
+    matrix = (matrix - matrix.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+    # Language is what people write in, the strongest behavioural trait measured here.
+    weight = np.array([LANG_WEIGHT if n.startswith("lang_") else 1.0 for n in cols])
+    return matrix * weight, list(cols)
+
+
+def _taste_columns(actor_ids: pd.Series, levels: pd.DataFrame) -> dict[str, np.ndarray]:
+    if levels.empty:
+        return {}
+    wide = levels.pivot_table(index="actor_id", columns=["factor", "level"], values="n",
+                              aggfunc="sum", fill_value=0)
+    wide = wide.reindex(actor_ids).fillna(0.0)
+    out = {}
+    for factor in wide.columns.get_level_values(0).unique():
+        block = wide[factor].to_numpy(float)
+        prior = (block.sum(axis=0) + 1.0) / (block.sum() + block.shape[1])
+        shares = (block + 2.0 * prior) / (block.sum(axis=1, keepdims=True) + 2.0)
+        for j, level in enumerate(wide[factor].columns):
+            out[f"{factor}={level}"] = shares[:, j]
+    return out
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """Behavioural clusters: one label per actor, the chosen k and its stability (ARI)."""
+
+    labels: np.ndarray
+    k: int
+    stability: float
+    silhouettes: dict[int, float] = field(default_factory=dict)
+
+
+def _kmeans(x: np.ndarray, k: int, seed: int) -> Any:
+    from sklearn.cluster import KMeans  # type: ignore[import-untyped]
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    # one thread: on small data, threads oversubscribe and are 5x slower
+    with threadpool_limits(1):
+        return KMeans(n_clusters=k, n_init=3, random_state=seed).fit(x)
+
+
+def discover(x: np.ndarray, *, ks: Sequence[int] = (2, 3, 4, 5, 6, 7, 8), seed: int = 0,
+             bootstraps: int = 8, sample: int = 2000) -> Clustering:
+    """K-means with k chosen by silhouette; stability is the mean bootstrap ARI."""
+    from sklearn.metrics import (  # type: ignore[import-untyped]
+        adjusted_rand_score,
+        silhouette_score,
+    )
+
+    rng = np.random.default_rng(seed)
+    n = len(x)
+    if n < 2 * max(2, min(ks)):
+        return Clustering(np.zeros(n, dtype=np.int64), 1, 1.0)
+    idx = rng.choice(n, size=min(n, sample), replace=False)
+    scores: dict[int, float] = {}
+    for k in (k for k in ks if k < len(idx)):
+        labels = _kmeans(x[idx], k, seed).labels_
+        scores[k] = float(silhouette_score(x[idx], labels))
+    best = max(scores, key=lambda k: scores[k])
+    reference = _kmeans(x, best, seed)
+    aris = []
+    for b in range(bootstraps):
+        resample = rng.choice(n, size=n, replace=True)
+        refit = _kmeans(x[resample], best, seed + b + 1)
+        aris.append(adjusted_rand_score(reference.labels_, refit.predict(x)))
+    return Clustering(np.asarray(reference.labels_, dtype=np.int64), best,
+                      float(np.mean(aris)) if aris else 1.0, scores)
+
+
+def _attributes(customers: pd.DataFrame) -> pd.DataFrame:
+    """customer_key + attributes (JSON text) → one column per CRM attribute."""
+    import json
+
+    rows = [json.loads(a) if a else {} for a in customers["attributes"]]
+    table = pd.DataFrame(rows, index=customers["customer_key"].to_numpy())
+    return table.reindex(customers["customer_key"].to_numpy())
+
+
+def frames(profiles: pd.DataFrame, actors: pd.DataFrame, customers: pd.DataFrame,
+           actor_customer: Mapping[str, str], weeks: float,
+           extra: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The engaged-actor and customer tables that segment rules are evaluated on.
+
+    ``profiles``: engaged actors (actor_profiles); ``actors``: every actor
+    (actor_id, network, handle, lang, followers); ``customers``: customer_key and
+    attributes; ``extra``: more actor fields indexed by actor_id (a cluster, a label).
+    """
+    crm = _attributes(customers)
+    engaged = profiles.set_index("actor_id", drop=False)
+    engaged["activity"] = engaged["engagements"] / max(weeks, 1e-9)
+    engaged["customer"] = engaged.index.isin(list(actor_customer))
+    if extra is not None:
+        engaged = engaged.join(extra, how="left")
+    keys = engaged.index.map(lambda a: actor_customer.get(a))
+    known_crm = crm.reindex(keys)
+    for column in known_crm.columns.difference(engaged.columns):
+        engaged[column] = known_crm[column].to_numpy()
+    everyone = actors.set_index("actor_id", drop=False)
+    everyone["engagements"], everyone["activity"] = 0, 0.0
+    for column in ("engagements", "activity", "lang"):
+        if column in engaged:
+            everyone.loc[engaged.index, column] = engaged[column]
+    if extra is not None:
+        everyone = everyone.join(extra, how="left")
+    by_customer = {c: a for a, c in sorted(actor_customer.items())}
+    linked = everyone.reindex([by_customer.get(k) for k in crm.index])
+    people = crm.copy()
+    people["customer"] = True
+    for column in linked.columns.difference(people.columns):
+        people[column] = linked[column].to_numpy()
+    return engaged.reset_index(drop=True), people.reset_index(drop=True)

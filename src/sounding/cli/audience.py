@@ -1,0 +1,119 @@
+"""Commands to know the audience: import customers, list segments, map the actors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from sounding.cli import app, err, out, render, run
+
+__all__ = ["customers_app"]
+
+customers_app = typer.Typer(help="The brand's customers (stored only as salted hashes).",
+                            no_args_is_help=True)
+app.add_typer(customers_app, name="customers")
+
+
+@customers_app.command("import")
+def customers_import_cmd(
+    file: Annotated[Path, typer.Argument(help="CRM export as CSV with a header row.")],
+    ids: Annotated[list[str], typer.Option(
+        "--id", help="Identifier column, repeatable; COLUMN or COLUMN:KIND (email, handle, "
+        "id). Stored only as salted hashes.")],
+    keep: Annotated[list[str] | None, typer.Option(
+        help="Attribute columns to keep, comma-separated or repeated (country,lang,plan).")
+    ] = None,
+    encoding: Annotated[str, typer.Option(help="Text encoding of the file.")] = "utf-8",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Import customers; identifiers are hashed, then matched to the actors by handle."""
+    with err.status(f"importing {render.escape(str(file))}"):
+        result = run("customers_import", path=str(file.resolve()), ids=ids, keep=keep or [],
+                     encoding=encoding)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    out.print(f"{render.escape(result['file'])}: {result['rows']:,} customers: "
+              f"{result['new']:,} new, {result['updated']:,} updated, "
+              f"{result['unchanged']:,} unchanged; {result['matched']:,} of "
+              f"{result['customers']:,} found among actors ({100 * result['match_rate']:.1f}%)")
+
+
+def _interval(rep: dict[str, Any]) -> str:
+    if rep["index"] is None:
+        return "n/a"
+    return f"{rep['index']:.0f} [{rep['low']:.0f}–{rep['high']:.0f}]"
+
+
+def segment_table(report: dict[str, Any]) -> Table:
+    """The segments as a terminal table."""
+    table = Table(title=f"Segments: {report['engaged_actors']:,} engaged actors, "
+                  f"{report['customers']:,} customers ({100 * report['match_rate']:.0f}% "
+                  "matched)")
+    for name in ("segment", "size", "per week", "interest", "animosity",
+                 "index [95% CI]", "note"):
+        table.add_column(name, justify="left" if name in ("segment", "note") else "right")
+    for s in report["segments"]:
+        mix, act, rep = s["reaction_mix"], s["activity"], s["representation"]
+        note = s["description"] if s["source"] == "cluster" else s["label"]
+        if not rep["rankable"]:
+            note = f"too small to rank; {note}"
+        table.add_row(render.escape(s["name"]), f"{s['size']:,}",
+                      "n/a" if act["rate"] is None else f"{act['rate']:.2f}",
+                      "n/a" if mix["interest"] is None else f"{100 * mix['interest']:.0f}%",
+                      "n/a" if mix["animosity"] is None else f"{100 * mix['animosity']:.0f}%",
+                      _interval(rep), render.escape(note))
+    return table
+
+
+@app.command("segments")
+def segments_cmd(
+    rules: Annotated[Path | None, typer.Option(
+        help="Segment rules (TOML) [default: ./segments.toml if present, else by language "
+             "and network].")] = None,
+    cluster: Annotated[bool, typer.Option(help="Also discover behavioural clusters.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Segments of the engaged audience: size, activity, reactions, representation index."""
+    if rules is None and Path("segments.toml").exists():
+        rules = Path("segments.toml")
+    result = run("segments", rules=str(rules.resolve()) if rules else None, cluster=cluster)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    out.print(segment_table(result))
+    ranks = result["rankings"]
+    out.print(f"best represented: {', '.join(ranks['best_represented']) or 'none'}")
+    out.print(f"most active: {', '.join(ranks['most_active']) or 'none'}")
+    if result["stability"] is not None:
+        out.print(f"{result['clusters']} behavioural clusters, stability (bootstrap ARI) "
+                  f"{result['stability']:.2f}")
+
+
+@app.command("actors")
+def actors_cmd(
+    export: Annotated[Path | None, typer.Option(
+        help="Write the map: .gexf or .graphml for Gephi, .json for the dashboard.")] = None,
+    top: Annotated[int, typer.Option(help="Actors shown per community.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The map of actors: communities, the most influential actors, the bridges."""
+    result = run("actors", export=str(export.resolve()) if export else None, top=top)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    out.print(f"{result['actors']:,} actors, {result['edges']:,} ties, "
+              f"{len(result['communities'])} communities (modularity {result['modularity']:.2f})")
+    for c in result["communities"][:10]:
+        langs = ", ".join(f"{k} {100 * v:.0f}%" for k, v in c["languages"].items())
+        out.print(f"  #{c['community']} {c['size']:,} actors ({render.escape(langs)}): "
+                  f"{render.escape(', '.join(c['top_actors']))}")
+    out.print("most influential: " + render.escape(", ".join(
+        a["actor"] for a in result["influential"][:top])))
+    out.print("bridges: " + render.escape(", ".join(result["bridges"]) or "none"))
+    if result.get("export"):
+        out.print(f"map written to {render.escape(result['export'])}")

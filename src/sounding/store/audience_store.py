@@ -1,0 +1,165 @@
+"""Store functions for the audience: the salt, hashed customers, actor profiles and edges.
+
+Everything here is SQL over the tables of migrations 001 and 004; values travel as bound
+parameters or registered Arrow tables. No clear identifier is ever written: the callers
+hand over hashes only.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import pyarrow as pa
+
+from sounding.store.database import Store
+
+__all__ = [
+    "GRAPH_KINDS",
+    "actor_handles",
+    "actor_levels",
+    "actor_profiles",
+    "customer_attributes",
+    "customer_hashes",
+    "graph_edges",
+    "put_labels",
+    "replace_customers",
+    "workspace_salt",
+]
+
+GRAPH_KINDS = ("reply", "mention", "repost", "quote")
+_WRITTEN = "('reply', 'quote', 'comment', 'mention')"
+_BRAND = "(SELECT actor_id FROM accounts)"
+_SALT = "customer_salt"
+
+
+def workspace_salt(store: Store) -> str:
+    """The workspace's secret salt for customer identifiers, made on first use."""
+    with store.transaction() as con:
+        con.execute("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    [_SALT, secrets.token_hex(32)])
+        row = con.execute("SELECT value FROM settings WHERE name = ?", [_SALT]).fetchall()
+    return str(row[0][0])
+
+
+def replace_customers(store: Store, keys: list[str], attributes: list[str],
+                      ids: list[tuple[str, str, str]]) -> tuple[int, int]:
+    """Upsert customers and their hashed ids in one transaction; returns (new, updated)."""
+    people = pa.table({"customer_key": pa.array(keys, pa.string()),
+                       "attributes": pa.array(attributes, pa.string())})
+    hashes = pa.table({name: pa.array([row[i] for row in ids], pa.string())
+                       for i, name in enumerate(("customer_key", "id_kind", "id_hash"))})
+    with store.transaction() as con:
+        con.register("_people", people)
+        con.register("_hashes", hashes)
+        new = con.execute("SELECT count(*) FROM _people ANTI JOIN customers USING "
+                          "(customer_key)").fetchall()[0][0]
+        updated = con.execute(
+            "SELECT count(*) FROM _people p JOIN customers c USING (customer_key) "
+            "WHERE c.attributes IS DISTINCT FROM p.attributes::JSON").fetchall()[0][0]
+        con.execute("INSERT INTO customers (customer_key, attributes) "
+                    "SELECT customer_key, attributes::JSON FROM _people "
+                    "ON CONFLICT (customer_key) DO UPDATE SET attributes = excluded.attributes")
+        con.execute("DELETE FROM customer_ids WHERE customer_key IN "
+                    "(SELECT customer_key FROM _people)")
+        con.execute("INSERT INTO customer_ids SELECT DISTINCT customer_key, id_kind, id_hash "
+                    "FROM _hashes")
+        con.unregister("_people")
+        con.unregister("_hashes")
+    return int(new), int(updated)
+
+
+def customer_hashes(store: Store) -> pa.Table:
+    """Every customer's hashed identifiers: customer_key, id_kind, id_hash."""
+    return store.query("SELECT customer_key, id_kind, id_hash FROM customer_ids "
+                       "ORDER BY customer_key, id_kind, id_hash")
+
+
+def customer_attributes(store: Store) -> pa.Table:
+    """Every customer's key and kept CRM attributes (a JSON object as text)."""
+    return store.query("SELECT customer_key, attributes::VARCHAR AS attributes FROM customers "
+                       "ORDER BY customer_key")
+
+
+def actor_handles(store: Store) -> pa.Table:
+    """Every actor but the brand's own: actor_id, network, handle, lang, followers."""
+    return store.query("SELECT actor_id, network, handle, lang, followers FROM actors "
+                       f"WHERE actor_id NOT IN {_BRAND} ORDER BY actor_id")
+
+
+def actor_profiles(store: Store) -> pa.Table:
+    """Per engaged actor: who, language, audience, engagements, labelled reactions, times.
+
+    Engagements are likes and reposts plus written items (reply, quote, comment,
+    mention); the language is the most frequent 'language' label of the actor's items,
+    else the actor's own ``lang``.
+    """
+    return store.query(f"""
+        WITH marks AS (
+            SELECT actor_id, created_at FROM interactions
+            WHERE kind IN ('like', 'repost') AND actor_id NOT IN {_BRAND}
+        ), labels AS (
+            SELECT item_id, arg_max(label, created_at) AS reaction FROM enrichments
+            WHERE enricher = 'reaction' GROUP BY item_id
+        ), written AS (
+            SELECT i.item_id, i.author_id AS actor_id, i.created_at, l.reaction
+            FROM items i LEFT JOIN labels l USING (item_id)
+            WHERE i.kind IN {_WRITTEN} AND i.account_id IS NULL
+              AND i.author_id NOT IN {_BRAND}
+        ), events AS (
+            SELECT actor_id, created_at, NULL AS reaction, 0 AS wrote FROM marks
+            UNION ALL SELECT actor_id, created_at, reaction, 1 FROM written
+        ), spoken AS (
+            SELECT i.author_id AS actor_id, mode(e.label) AS lang
+            FROM items i JOIN enrichments e ON e.item_id = i.item_id
+            WHERE e.enricher = 'language' AND e.label IS NOT NULL GROUP BY ALL
+        )
+        SELECT v.actor_id, a.network, a.handle, coalesce(s.lang, a.lang) AS lang,
+               a.followers, count(*) AS engagements, sum(v.wrote) AS written,
+               count(*) FILTER (WHERE v.reaction = 'interest') AS interest,
+               count(*) FILTER (WHERE v.reaction = 'animosity') AS animosity,
+               count(*) FILTER (WHERE v.reaction = 'neutral') AS neutral,
+               min(v.created_at) AS first_at, max(v.created_at) AS last_at
+        FROM events v JOIN actors a USING (actor_id) LEFT JOIN spoken s USING (actor_id)
+        GROUP BY ALL ORDER BY v.actor_id
+    """)
+
+
+def actor_levels(store: Store) -> pa.Table:
+    """Per actor, factor and level: engagements with brand posts of that variant level."""
+    return store.query(f"""
+        SELECT x.actor_id, v.factor, v.level, count(*) AS n
+        FROM interactions x
+        JOIN items t ON t.item_id = x.target_item_id
+        JOIN variants v ON v.item_id = coalesce(t.root_id, t.item_id)
+        WHERE x.kind IN ('like', 'repost', 'reply', 'quote') AND x.actor_id NOT IN {_BRAND}
+        GROUP BY ALL ORDER BY ALL
+    """)
+
+
+def graph_edges(store: Store) -> pa.Table:
+    """Directed actor → actor edges: source, target, weight and one count per kind."""
+    kinds = ", ".join(f"count(*) FILTER (WHERE x.kind = '{k}') AS {k}" for k in GRAPH_KINDS)
+    marks = ", ".join(f"'{k}'" for k in GRAPH_KINDS)
+    return store.query(f"""
+        SELECT x.actor_id AS source, coalesce(x.target_actor_id, t.author_id) AS target,
+               count(*) AS weight, {kinds}
+        FROM interactions x LEFT JOIN items t ON t.item_id = x.target_item_id
+        WHERE x.kind IN ({marks})
+          AND coalesce(x.target_actor_id, t.author_id) IS NOT NULL
+          AND coalesce(x.target_actor_id, t.author_id) <> x.actor_id
+        GROUP BY ALL ORDER BY source, target
+    """)
+
+
+def put_labels(store: Store, labels: pa.Table, *, enricher: str, version: str) -> int:
+    """Store labels (item_id, label) of one enricher, replacing that version's earlier ones."""
+    table = labels.select(["item_id", "label"]).cast(
+        pa.schema([("item_id", pa.string()), ("label", pa.string())]))
+    with store.transaction() as con:
+        con.register("_labels", table)
+        con.execute("DELETE FROM enrichments WHERE enricher = ? AND version = ? "
+                    "AND item_id IN (SELECT item_id FROM _labels)", [enricher, version])
+        con.execute("INSERT INTO enrichments (item_id, enricher, version, label) "
+                    "SELECT item_id, ?, ?, label FROM _labels", [enricher, version])
+        con.unregister("_labels")
+    return int(table.num_rows)

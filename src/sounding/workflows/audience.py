@@ -1,0 +1,230 @@
+"""Audience workflows: segments with their representation index, and the map of actors."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sounding.analyse.actors import ActorMap, actor_map, export_map
+from sounding.analyse.segments import (
+    Clustering,
+    Condition,
+    SegmentFigures,
+    SegmentRule,
+    behaviour_features,
+    discover,
+    frames,
+    measure_segments,
+    parse_rules,
+    rankings,
+)
+from sounding.errors import InputError
+from sounding.store import Store
+from sounding.store.audience_store import (
+    actor_handles,
+    actor_levels,
+    actor_profiles,
+    customer_attributes,
+    graph_edges,
+)
+from sounding.workflows.customers import current_match, import_customers
+
+__all__ = ["DEMO_IDS", "DEMO_KEEP", "AudienceData", "SegmentReport", "actors", "actors_op",
+           "audience_data", "audience_demo", "default_rules", "load_rules", "nmi", "segments",
+           "segments_op"]
+
+_WEEK = 7 * 86_400.0
+
+
+@dataclass(frozen=True)
+class AudienceData:
+    """Everything the audience engines read from a workspace."""
+
+    profiles: pd.DataFrame
+    actors: pd.DataFrame
+    customers: pd.DataFrame
+    levels: pd.DataFrame
+    actor_customer: dict[str, str]
+    weeks: float
+    match_rate: float
+
+
+def audience_data(store: Store) -> AudienceData:
+    """Read engaged actors, every actor, customers, tastes and the customer match."""
+    profiles = actor_profiles(store).to_pandas()
+    weeks = 1.0
+    if len(profiles):
+        span = (profiles["last_at"].max() - profiles["first_at"].min()).total_seconds()
+        weeks = max(1.0, span / _WEEK)
+    match = current_match(store)
+    return AudienceData(profiles, actor_handles(store).to_pandas(),
+                        customer_attributes(store).to_pandas(),
+                        actor_levels(store).to_pandas(), match.actor_customer, weeks,
+                        match.rate)
+
+
+def load_rules(path: str | Path) -> list[SegmentRule]:
+    """Segment rules from a TOML file."""
+    path = Path(path)
+    try:
+        return parse_rules(tomllib.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: {exc}") from exc
+
+
+def default_rules(data: AudienceData) -> list[SegmentRule]:
+    """Without a rules file: one segment per language, one per network, the customers."""
+    rules = [SegmentRule(f"lang_{v}", f"language {v}", (Condition("lang", (v,)),))
+             for v in sorted(data.profiles["lang"].dropna().unique())]
+    rules += [SegmentRule(f"network_{v}", f"on {v}", (Condition("network", (v,)),))
+              for v in sorted(data.profiles["network"].dropna().unique())]
+    rules.append(SegmentRule("customers", "known customers", (Condition("customer", (True,)),)))
+    return rules
+
+
+def _describe_cluster(rows: pd.DataFrame, everyone: pd.DataFrame) -> str:
+    parts = []
+    for column in ("lang", "network"):
+        top = rows[column].value_counts(normalize=True)
+        if len(top):
+            parts.append(f"{column} {top.index[0]} {100 * top.iloc[0]:.0f}%")
+    ratio = rows["engagements"].mean() / max(everyone["engagements"].mean(), 1e-9)
+    parts.append(f"activity ×{ratio:.1f}")
+    labelled = rows[["interest", "animosity", "neutral"]].sum()
+    if labelled.sum():
+        parts.append(f"animosity {100 * labelled['animosity'] / labelled.sum():.0f}%")
+    return ", ".join(parts)
+
+
+def _clusters(data: AudienceData, seed: int) -> tuple[Clustering, pd.DataFrame,
+                                                        list[SegmentRule], dict[str, str]]:
+    x, _ = behaviour_features(data.profiles, data.levels, data.weeks)
+    found = discover(x, seed=seed)
+    extra = pd.DataFrame({"cluster": found.labels},
+                         index=data.profiles["actor_id"].to_numpy())
+    rules, text = [], {}
+    for c in range(found.k):
+        name = f"cluster_{c + 1}"
+        rules.append(SegmentRule(name, f"behavioural cluster {c + 1}",
+                                 (Condition("cluster", (c,)),), source="cluster"))
+        text[name] = _describe_cluster(data.profiles[found.labels == c], data.profiles)
+    return found, extra, rules, text
+
+
+@dataclass(frozen=True)
+class SegmentReport:
+    """Segments with their figures, rankings, the clustering's stability, the match rate."""
+
+    segments: list[SegmentFigures]
+    rankings: dict[str, list[str]]
+    engaged_actors: int
+    customers: int
+    match_rate: float
+    weeks: float
+    clusters: int
+    stability: float | None
+    cluster_labels: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"segments": [s.as_dict() for s in self.segments], "rankings": self.rankings,
+                "engaged_actors": self.engaged_actors, "customers": self.customers,
+                "match_rate": self.match_rate, "weeks": self.weeks, "clusters": self.clusters,
+                "stability": self.stability}
+
+
+def segments(store: Store, rules: str | None = None, cluster: bool = True,
+             seed: int = 0) -> SegmentReport:
+    """Rule segments (from ``rules``, a TOML file, or the defaults) and discovered ones."""
+    data = audience_data(store)
+    chosen = load_rules(rules) if rules else default_rules(data)
+    extra: pd.DataFrame | None = None
+    text: dict[str, str] = {}
+    found: Clustering | None = None
+    if cluster and len(data.profiles) >= 20:
+        found, extra, more, text = _clusters(data, seed)
+        chosen = chosen + more
+    engaged, people = frames(data.profiles, data.actors, data.customers, data.actor_customer,
+                             data.weeks, extra)
+    figures = measure_segments(chosen, engaged, people, data.weeks, seed=seed,
+                               descriptions=text)
+    labels = ({a: int(c) for a, c in zip(data.profiles["actor_id"], found.labels, strict=True)}
+              if found is not None else {})
+    return SegmentReport(figures, rankings(figures), len(engaged), len(people),
+                         data.match_rate, data.weeks, found.k if found else 0,
+                         found.stability if found else None, labels)
+
+
+def _node_attributes(data: AudienceData) -> pd.DataFrame:
+    attrs = data.profiles.set_index("actor_id")[["lang", "interest", "animosity", "neutral"]]
+    topics = data.levels[data.levels["factor"] == "topic"]
+    if len(topics):
+        wide = topics.pivot_table(index="actor_id", columns="level", values="n",
+                                  aggfunc="sum", fill_value=0)
+        wide.columns = [f"topic={c}" for c in wide.columns]
+        attrs = attrs.join(wide, how="left")
+    return attrs
+
+
+def actors(store: Store, export: str | None = None, seed: int = 0, top: int = 5
+           ) -> tuple[ActorMap, Path | None]:
+    """The actor map of the workspace, and where it was exported (by file extension)."""
+    edges = graph_edges(store)
+    data = audience_data(store)
+    brand = store.query("SELECT actor_id FROM accounts").column(0).to_pylist()
+    handles = dict(zip(data.actors["actor_id"], data.actors["handle"], strict=True))
+    handles.update({b: b.partition(":")[2] for b in brand})
+    attrs = _node_attributes(data)
+    amap = actor_map(edges, brand=brand, handles=handles, attributes=attrs, seed=seed, top=top)
+    path = export_map(amap, export, attrs) if export else None
+    return amap, path
+
+
+def nmi(found: dict[str, int], truth: dict[str, str]) -> float:
+    """Normalised mutual information of two labelings over the actors both name."""
+    from sklearn.metrics import normalized_mutual_info_score  # type: ignore[import-untyped]
+
+    common = sorted(set(found) & set(truth))
+    return float(normalized_mutual_info_score([truth[a] for a in common],
+                                              [found[a] for a in common])) if common else 0.0
+
+
+
+
+def segments_op(store: Store, rules: str | None = None, cluster: bool = True) -> dict[str, Any]:
+    """Operation ``segments``: the segment report as JSON."""
+    return segments(store, rules, cluster).as_dict()
+
+
+def actors_op(store: Store, export: str | None = None, top: int = 5) -> dict[str, Any]:
+    """Operation ``actors``: the actor map's summary as JSON, and where it was written."""
+    amap, path = actors(store, export, top=top)
+    return {**amap.as_dict(), "export": str(path) if path else None}
+
+
+DEMO_IDS = ("email", "bluesky_handle", "mastodon_handle", "customer_id")
+DEMO_KEEP = ("country", "lang", "age_band", "plan")
+
+
+def audience_demo(store: Store, directory: str | Path, customers_file: str | Path,
+                  top: int = 3) -> dict[str, Any]:
+    """For the demo: import the CRM file, measure segments, map actors, write the GEXF.
+
+    Returns the import report, the top segments by representation index (with their
+    interval), the largest communities and the path of ``actors.gexf``.
+    """
+    imported = import_customers(store, str(customers_file), DEMO_IDS, DEMO_KEEP)
+    report = segments(store)
+    by_name = {s.name: s for s in report.segments}
+    best = [by_name[n].as_dict() for n in report.rankings["best_represented"][:top]]
+    amap, path = actors(store, str(Path(directory) / "actors.gexf"))
+    summary = amap.as_dict()
+    return {"customers": imported.as_dict(), "top_segments": best,
+            "rankings": report.rankings, "stability": report.stability,
+            "communities": summary["communities"][:top], "influential":
+            summary["influential"][:top], "bridges": summary["bridges"], "gexf": str(path)}

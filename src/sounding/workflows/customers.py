@@ -1,0 +1,124 @@
+"""Customer import: read the CRM file, hash its identifiers, store them, match them to actors.
+
+Only keyed hashes of identifiers and the attribute columns asked for are stored. A bad
+row (an invalid e-mail, no identifier, a duplicate) is reported with its file, line and
+column, and nothing is written; importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sounding.analyse.audience import (
+    IdColumn,
+    Match,
+    id_column,
+    match_customers,
+    parse_customer_rows,
+)
+from sounding.errors import ImportRejected, InputError, Problem
+from sounding.store import Store
+from sounding.store.audience_store import (
+    actor_handles,
+    customer_hashes,
+    replace_customers,
+    workspace_salt,
+)
+
+__all__ = ["CustomerImport", "current_match", "customers_import_op", "import_customers"]
+
+
+@dataclass(frozen=True)
+class CustomerImport:
+    """What an import did and how many customers were found among the actors."""
+
+    file: str
+    rows: int
+    new: int
+    updated: int
+    unchanged: int
+    customers: int
+    matched: int
+    match_rate: float
+    identifiers: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _rows(reader: csv.DictReader[str], file: str, width: int, problems: list[Problem]
+          ) -> Iterator[tuple[int, Mapping[str, str | None]]]:
+    for row in reader:
+        line = reader.line_num
+        if None in row or any(v is None for v in row.values()):
+            problems.append(Problem(file, line, None, f"expected {width} fields"))
+            continue
+        yield line, row
+
+
+def _check_header(file: str, header: Sequence[str], ids: Sequence[IdColumn],
+                  keep: Sequence[str]) -> None:
+    missing = [c.column for c in ids if c.column not in header]
+    missing += [c for c in keep if c not in header]
+    if missing:
+        raise InputError(f"{file}: no column {', '.join(repr(m) for m in missing)}",
+                         hint=f"the header has: {', '.join(header)}")
+    overlap = {c.column for c in ids} & set(keep)
+    if overlap:
+        raise InputError(f"{file}: {', '.join(sorted(overlap))} cannot be both an --id "
+                         "and a --keep column", hint="identifiers are stored only as hashes")
+
+
+def current_match(store: Store, salt: str | None = None) -> Match:
+    """Which actors are customers, from the stored hashes and the stored actors."""
+    salt = salt or workspace_salt(store)
+    hashes = customer_hashes(store)
+    keys = hashes.column("customer_key").to_pylist()
+    actors = actor_handles(store)
+    return match_customers(
+        salt, zip(keys, hashes.column("id_hash").to_pylist(), strict=True),
+        zip(actors.column("actor_id").to_pylist(), actors.column("handle").to_pylist(),
+            strict=True),
+        int(store.scalar("SELECT count(*) FROM customers") or 0))
+
+
+def import_customers(store: Store, path: str, ids: Sequence[str], keep: Sequence[str] = (),
+                     encoding: str = "utf-8") -> CustomerImport:
+    """Import a CRM CSV: ``ids`` name identifier columns (``col`` or ``col:kind``)."""
+    if not ids:
+        raise InputError("name at least one identifier column with --id",
+                         hint="e.g. --id email --id handle --id customer_id")
+    columns = [id_column(spec) for spec in ids]
+    keep = [k.strip() for spec in keep for k in spec.split(",") if k.strip()]
+    file = Path(path)
+    if not file.exists():
+        raise InputError(f"{file}: no such file")
+    salt = workspace_salt(store)
+    problems: list[Problem] = []
+    with file.open(encoding=encoding, newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        _check_header(str(file), header, columns, keep)
+        parsed = parse_customer_rows(_rows(reader, str(file), len(header), problems),
+                                     file=str(file), ids=columns, keep=keep, salt=salt)
+    problems = sorted(problems + parsed.problems, key=lambda p: p.line or 0)
+    if problems:
+        raise ImportRejected(problems)
+    new, updated = replace_customers(store, parsed.keys, parsed.attributes, parsed.ids)
+    match = current_match(store, salt)
+    kinds: dict[str, int] = {}
+    for _, kind, _ in parsed.ids:
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return CustomerImport(file.name, len(parsed.keys), new, updated,
+                          len(parsed.keys) - new - updated, match.customers,
+                          match.matched_customers, match.rate, kinds)
+
+
+def customers_import_op(store: Store, path: str, ids: Sequence[str], keep: Sequence[str] = (),
+                        encoding: str = "utf-8") -> dict[str, Any]:
+    """Operation ``customers_import``: the import report as JSON."""
+    return import_customers(store, path, ids, keep, encoding).as_dict()

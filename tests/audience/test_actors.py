@@ -1,0 +1,89 @@
+"""The actor map: planted communities, influence, bridges, exports; the CLI commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx  # type: ignore[import-untyped]
+import numpy as np
+import pyarrow as pa
+import pytest
+from sklearn.metrics import normalized_mutual_info_score  # type: ignore[import-untyped]
+from tests.audience.conftest import IDS, fill
+
+from sounding.analyse.actors import actor_map, export_map
+from sounding.errors import InputError
+from sounding.simulate import Launch
+from sounding.store import Store
+
+
+def planted(groups: int = 4, size: int = 30, seed: int = 0) -> tuple[pa.Table, list[int]]:
+    """Dense groups, a few ties between them, everyone answering the brand, one bridge."""
+    rng = np.random.default_rng(seed)
+    src, dst = [], []
+    for g in range(groups):
+        people = [f"n:{g}-{i}" for i in range(size)]
+        for a in people:
+            for b in rng.choice(people, 6, replace=False):
+                if a != b:
+                    src.append(a)
+                    dst.append(str(b))
+            src.append(a)
+            dst.append("n:brand")
+    for g in range(groups):
+        for h in range(groups):
+            if g != h:
+                src.append("n:bridge")
+                dst.append(f"n:{h}-0")
+                src.append(f"n:{g}-1")
+                dst.append("n:bridge")
+    table = pa.table({"source": src, "target": dst, "weight": [1] * len(src)})
+    return table, [g for g in range(groups) for _ in range(size)]
+
+
+def test_planted_communities_influence_and_bridge() -> None:
+    edges, truth = planted()
+    amap = actor_map(edges, brand=["n:brand"], seed=1)
+    where = {a: i for i, a in enumerate(amap.actors)}
+    found = [int(amap.community[where[f"n:{g}-{i}"]]) for g in range(4) for i in range(30)]
+    assert normalized_mutual_info_score(truth, found) >= 0.9
+    assert amap.community[where["n:brand"]] == -1
+    assert amap.actors[int(np.argmax(amap.pagerank))] == "n:brand"
+    assert amap.bridges[0] == "n:bridge"
+    assert amap.as_dict()["communities"][0]["size"] >= 25
+
+
+def test_exports_open_in_graph_tools(tmp_path: Path) -> None:
+    edges, _ = planted(groups=2, size=10)
+    amap = actor_map(edges, brand=["n:brand"])
+    gexf = nx.read_gexf(export_map(amap, tmp_path / "m.gexf"))
+    node = next(iter(gexf.nodes(data=True)))[1]
+    assert {"community", "pagerank", "viz"} <= set(node)
+    assert gexf.number_of_edges() == len(amap.sources)
+    graphml = nx.read_graphml(export_map(amap, tmp_path / "m.graphml"))
+    assert "x" in next(iter(graphml.nodes(data=True)))[1]
+    data = json.loads(export_map(amap, tmp_path / "m.json").read_text())
+    assert len(data["nodes"]) == len(amap.actors) and data["summary"]["edges"] == len(edges)
+    with pytest.raises(InputError):
+        export_map(amap, tmp_path / "m.png")
+
+
+def test_cli_commands(cli, db: Path, launch: Launch, crm_file: Path, tmp_path: Path,
+                      with_ops: None) -> None:
+    with Store.open(db) as store:
+        fill(store, launch)
+    args = [a for i in IDS for a in ("--id", i)]
+    result = cli("customers", "import", str(crm_file), *args, "--keep", "country,lang,plan")
+    assert result.code == 0, result.err
+    assert "found among actors" in result.out
+    result = cli("segments", "--json", "--no-cluster")
+    assert result.code == 0, result.err
+    names = [s["name"] for s in json.loads(result.out)["segments"]]
+    assert {"lang_fr", "lang_en", "customers"} <= set(names)
+    gexf = tmp_path / "actors.gexf"
+    result = cli("actors", "--export", str(gexf))
+    assert result.code == 0, result.err
+    assert "communities" in result.out and gexf.exists()
+    result = cli("customers", "import", str(crm_file), "--id", "nope")
+    assert result.code == 1 and "no column 'nope'" in result.err

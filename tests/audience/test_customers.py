@@ -1,0 +1,111 @@
+"""Customer import: hashing, normalised matching, idempotence, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.audience.conftest import IDS, KEEP
+
+from sounding.analyse.audience import (
+    hash_id,
+    id_column,
+    match_customers,
+    normalise_email,
+    normalise_handle,
+)
+from sounding.errors import ImportRejected, InputError
+from sounding.simulate import Launch
+from sounding.store import Store
+from sounding.store.audience_store import workspace_salt
+from sounding.workflows.customers import import_customers
+
+
+@pytest.mark.parametrize(("raw", "canonical"), [
+    ("@Camille.M", "camille.m"),
+    ("camille.m.bsky.social", "camille.m"),
+    ("https://bsky.app/profile/Camille.M.bsky.social", "camille.m"),
+    ("@Jules@Pouet.example", "jules@pouet.example"),
+    ("https://pouet.example/@jules", "jules@pouet.example"),
+    ("  ", None),
+])
+def test_handles_are_normalised(raw: str, canonical: str | None) -> None:
+    assert normalise_handle(raw) == canonical
+
+
+def test_mastodon_instance_matters() -> None:
+    assert normalise_handle("jules@pouet.example") != normalise_handle("jules@toots.example")
+
+
+def test_email_and_kinds() -> None:
+    assert normalise_email(" Ann.Lee@Example.COM ") == "ann.lee@example.com"
+    assert normalise_email("not-an-address") is None
+    assert id_column("email").kind == "email"
+    assert id_column("bluesky_handle").kind == "handle"
+    assert id_column("customer_id").kind == "id"
+    assert id_column("x:handle").kind == "handle"
+    with pytest.raises(InputError):
+        id_column("x:phone")
+
+
+def test_hash_depends_on_salt_and_kind() -> None:
+    assert hash_id("a", "handle", "x") != hash_id("b", "handle", "x")
+    assert hash_id("a", "handle", "x") != hash_id("a", "id", "x")
+
+
+def test_match_by_handle_or_native_id() -> None:
+    salt = "s"
+    ids = [("k1", hash_id(salt, "handle", "camille.m")),
+           ("k2", hash_id(salt, "id", "did:plc:abc"))]
+    actors = [("bluesky:camille.m.bsky.social", "camille.m.bsky.social"),
+              ("bluesky:did:plc:abc", "other.bsky.social"),
+              ("mastodon:camille.m@pouet.example", "camille.m@pouet.example")]
+    match = match_customers(salt, ids, actors, customers=4)
+    assert match.actor_customer == {"bluesky:camille.m.bsky.social": "k1",
+                                    "bluesky:did:plc:abc": "k2"}
+    assert match.rate == 0.5
+
+
+def test_import_matches_the_linked_customers(filled: Store, crm_file: Path,
+                                            launch: Launch) -> None:
+    report = import_customers(filled, str(crm_file), IDS, KEEP)
+    linked = sum(1 for row in launch.customers.to_pylist()
+                 if row["bluesky_handle"] or row["mastodon_handle"])
+    assert report.rows == report.new == launch.customers.num_rows
+    assert report.matched == linked
+    assert report.match_rate == pytest.approx(linked / report.rows)
+    again = import_customers(filled, str(crm_file), IDS, KEEP)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, report.rows)
+    assert filled.counts()["customers"] == report.rows
+
+
+def test_salt_is_made_once(store: Store) -> None:
+    assert workspace_salt(store) == workspace_salt(store)
+    assert len(workspace_salt(store)) == 64
+
+
+def test_bad_rows_name_file_line_and_column(store: Store, tmp_path: Path) -> None:
+    crm = tmp_path / "crm.csv"
+    crm.write_text("email,handle,plan\n"
+                   "ann@example.com,@ann,weekly\n"
+                   "not-an-address,@bob,weekly\n"
+                   ",,weekly\n"
+                   "ANN@example.com,,weekly\n"
+                   "cy@example.com,@cy,cy@example.com\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_customers(store, str(crm), ["email", "handle"], ["plan"])
+    text = [str(p) for p in caught.value.problems]
+    assert text[0] == f"{crm}, line 3, column 'email': not a valid email"
+    assert "line 4" in text[1] and "no identifier" in text[1]
+    assert "line 5" in text[2] and "same customer as line 2" in text[2]
+    assert "line 6" in text[3] and "column 'plan'" in text[3]
+    assert store.counts()["customers"] == 0
+
+
+def test_missing_column_is_named(store: Store, tmp_path: Path) -> None:
+    crm = tmp_path / "crm.csv"
+    crm.write_text("email,plan\nann@example.com,weekly\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no column 'handle'"):
+        import_customers(store, str(crm), ["email", "handle"], ["plan"])
+    with pytest.raises(InputError, match="both an --id and a --keep"):
+        import_customers(store, str(crm), ["email"], ["email,plan"])

@@ -1,0 +1,106 @@
+"""Segments: rules on both sides, clusters with stability, rankings, truth recovery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from tests.audience.conftest import IDS, KEEP
+
+from sounding.analyse.segments import (
+    Condition,
+    SegmentRule,
+    evaluate,
+    measure_segments,
+    parse_rules,
+    rankings,
+)
+from sounding.errors import InputError
+from sounding.simulate import Launch
+from sounding.store import Store
+from sounding.workflows.audience import audience_data, load_rules, nmi, segments
+from sounding.workflows.customers import import_customers
+
+
+def test_rules_parse_and_evaluate_with_unknowns() -> None:
+    rules = parse_rules({"segment": {
+        "fr": {"label": "French", "lang": "FR"},
+        "big": {"followers": {"min": 100}},
+        "loyal": {"plan": ["loyalty-card", "weekly"], "customer": True},
+    }})
+    frame = pd.DataFrame({"lang": ["fr", "en", None], "followers": [50, 500, 100],
+                          "plan": ["weekly", None, "occasional"],
+                          "customer": [True, False, True]})
+    member, known = evaluate(rules[0], frame)
+    assert member.tolist() == [True, False, False] and known.tolist() == [True, True, False]
+    assert evaluate(rules[1], frame)[0].tolist() == [False, True, True]
+    member, known = evaluate(rules[2], frame)
+    assert member.tolist() == [True, False, False] and known.tolist() == [True, False, True]
+
+
+@pytest.mark.parametrize("doc", [{}, {"segment": {"x": {}}}, {"segment": {"x": {"a": []}}},
+                                 {"segment": {"x": {"a": {"above": 3}}}}])
+def test_bad_rules_are_refused(doc: dict[str, object]) -> None:
+    with pytest.raises(InputError):
+        parse_rules(doc)
+
+
+def test_rules_file_errors_name_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "segments.toml"
+    path.write_text("[segment.x\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"segments\.toml"):
+        load_rules(path)
+
+
+def test_tiny_segments_are_flagged_not_ranked() -> None:
+    actors = pd.DataFrame({"lang": ["fr"] * 50 + ["en"] * 3, "engagements": [2] * 53,
+                           "interest": 1, "animosity": 0, "neutral": 0})
+    customers = pd.DataFrame({"lang": ["fr"] * 40 + ["en"] * 20})
+    rules = [SegmentRule(v, v, (Condition("lang", (v,)),)) for v in ("fr", "en")]
+    figures = measure_segments(rules, actors, customers, weeks=2.0)
+    ranks = rankings(figures)
+    assert ranks["best_represented"] == ["fr"] and ranks["too_small"] == ["en"]
+    assert figures[0].activity.rate == pytest.approx(1.0)
+    assert figures[0].representation.index == pytest.approx(100 * (50 / 53) / (40 / 60))
+
+
+def test_truth_segments_index_matches_truth(filled: Store, crm_file: Path,
+                                            launch: Launch, tmp_path: Path) -> None:
+    """Language segments of the simulated launch: index and interval against the truth."""
+    import_customers(filled, str(crm_file), IDS, KEEP)
+    rules = tmp_path / "segments.toml"
+    rules.write_text('[segment.fr]\nlang = "fr"\n[segment.en]\nlang = "en"\n'
+                     '[segment.weekly]\nplan = "weekly-subscription"\n', encoding="utf-8")
+    report = segments(filled, str(rules), cluster=True)
+    by = {s.name: s for s in report.segments}
+    truth, segs = launch.truth, {s["name"]: s["lang"] for s in launch.truth["segments"]}
+    for lang in ("fr", "en"):
+        engaged = sum(v for k, v in truth["engaged_mix"].items() if segs[k] == lang)
+        base = sum(v for k, v in truth["customer_mix"].items() if segs[k] == lang)
+        rep = by[lang].representation
+        assert rep.index == pytest.approx(100 * engaged / base, rel=0.02)
+        assert rep.low is not None and rep.high is not None
+        assert rep.low <= 100 * engaged / base <= rep.high
+    assert by["en"].representation.index > 100 > by["fr"].representation.index
+    weekly = by["weekly"].representation
+    assert weekly.engaged_known < report.engaged_actors  # a CRM field: matched actors only
+    assert report.rankings["best_represented"][0] == "en"
+    assert report.stability is not None and report.stability > 0.8
+    assert nmi(report.cluster_labels, truth["actor_segment"]) > 0.5
+    assert 0.3 < report.match_rate < 0.4
+
+
+def test_language_from_enrichments_wins(filled: Store) -> None:
+    import pyarrow as pa
+
+    from sounding.store.audience_store import put_labels
+
+    data = audience_data(filled)
+    writer = data.profiles[data.profiles["written"] > 0].iloc[0]
+    items = filled.query("SELECT item_id FROM items WHERE author_id = ?",
+                         [writer["actor_id"]]).column(0).to_pylist()
+    put_labels(filled, pa.table({"item_id": items, "label": ["de"] * len(items)}),
+               enricher="language", version="t")
+    again = audience_data(filled).profiles.set_index("actor_id")
+    assert again.loc[writer["actor_id"], "lang"] == "de"
