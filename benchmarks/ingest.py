@@ -93,7 +93,7 @@ def main() -> None:
     best = {c: min(r["seconds"] for r in runs) for c, runs in results.items()}
     print(f"ingest benchmark: {args.rows:,} rows, best of {args.repeat}, "
           f"{platform.machine()} {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
-    print(f"| case | best s | rows/s | peak MiB | ratio to raw insert | ratio to read+insert |")
+    print("| case | best s | rows/s | peak MiB | ratio to raw insert | ratio to read+insert |")
     print("|---|---|---|---|---|---|")
     for case, runs in results.items():
         peak = max(r["peak_mib"] for r in runs)

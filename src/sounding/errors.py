@@ -4,12 +4,16 @@
 
     SoundingError                   final unless marked transient
     ├── ConfigError                 a missing or invalid setting
+    │   └── CredentialRejected      a network refused the password or token
     ├── StoreError                  the workspace database
     │   ├── WorkspaceBusy           another process holds the write lock (transient)
     │   └── MigrationError          the file's schema cannot be upgraded
     ├── InputError                  a file or payload the user gave is wrong
-    │   └── ImportRejected          an import found bad rows; nothing was written
+    │   ├── ImportRejected          an import found bad rows; nothing was written
+    │   └── PostRejected            a network (or its limits) refused a post
     ├── NotFound                    an id, account or table that does not exist
+    ├── NetworkFailure              a network did not answer, or failed (transient)
+    │   └── RateLimited             429: wait ``retry_after`` seconds (transient)
     └── ServerError                 the workspace server answered with an error
         └── ServerUnavailable       the server did not answer (transient)
 
@@ -23,11 +27,15 @@ from dataclasses import dataclass
 
 __all__ = [
     "ConfigError",
+    "CredentialRejected",
     "ImportRejected",
     "InputError",
     "MigrationError",
+    "NetworkFailure",
     "NotFound",
+    "PostRejected",
     "Problem",
+    "RateLimited",
     "ServerError",
     "ServerUnavailable",
     "SoundingError",
@@ -52,6 +60,10 @@ class ConfigError(SoundingError):
     """A setting is missing or invalid."""
 
     hint = "see 'sounding --help' for the flags and environment variables"
+
+
+class CredentialRejected(ConfigError):
+    """A network refused the credential; the hint names the setting to fix."""
 
 
 class StoreError(SoundingError):
@@ -103,6 +115,26 @@ class ImportRejected(InputError):
         self.total = len(problems) if total is None else total
         first = problems[0].file if problems else "input"
         super().__init__(f"{first}: {self.total} problem(s), nothing imported")
+
+
+class PostRejected(InputError):
+    """A post was refused, by the network or by its limits checked before sending."""
+
+
+class NetworkFailure(SoundingError):
+    """A network could not be reached or failed on its side; worth a retry."""
+
+    transient = True
+    hint = "the network may be down or slow; run the same command again to resume"
+
+
+class RateLimited(NetworkFailure):
+    """A network asked us to slow down."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after
 
 
 class NotFound(SoundingError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,9 +11,6 @@ import pytest
 from sounding.simulate import Launch, LaunchConfig, simulate_launch
 from sounding.store import Store
 from sounding.store.audience_store import put_labels
-from sounding.workflows import ops
-from sounding.workflows.audience import actors_op, segments_op
-from sounding.workflows.customers import customers_import_op
 
 IDS = ["email", "bluesky_handle", "mastodon_handle", "customer_id"]
 KEEP = ["country,lang,age_band,plan"]
@@ -47,11 +43,5 @@ def filled(store: Store, launch: Launch) -> Store:
 
 
 @pytest.fixture
-def with_ops(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Register this capability's operations and commands (until cli/ops carry them)."""
-    import sounding.cli.audience  # noqa: F401  (registers the commands)
-
-    for name, fn in {"customers_import": customers_import_op, "segments": segments_op,
-                     "actors": actors_op}.items():
-        monkeypatch.setitem(ops.OPERATIONS, name, fn)
-    yield
+def with_ops() -> None:
+    """The capability's operations and commands (registered by ops.py and cli)."""

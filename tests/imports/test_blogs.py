@@ -10,12 +10,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from export_helpers import ATOM, FIXTURES, POST, RSS, WXR, copy, fingerprint
 
 from sounding.errors import ImportRejected, InputError
 from sounding.imports.formats import detect
 from sounding.store import Store
 from sounding.workflows.import_auto import import_export, import_wordpress
+
+from .export_helpers import ATOM, FIXTURES, POST, RSS, WXR, copy, fingerprint
 
 SITE = "blog:journal.atelier-lumen.example"
 

@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from export_helpers import (
+
+from sounding.errors import ImportRejected, InputError
+from sounding.imports.formats import detect
+from sounding.store import Store
+from sounding.workflows.import_auto import import_export
+
+from .export_helpers import (
     INSTAGRAM,
     META_APRIL,
     META_COMMENTS,
@@ -16,11 +22,6 @@ from export_helpers import (
     copy,
     fingerprint,
 )
-
-from sounding.errors import ImportRejected, InputError
-from sounding.imports.formats import detect
-from sounding.store import Store
-from sounding.workflows.import_auto import import_export
 
 POST = "facebook:1043818357722486_122101"
 

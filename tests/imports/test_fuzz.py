@@ -6,13 +6,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from export_helpers import META_APRIL, META_COMMENTS, RSS, WXR, X_ARCHIVE, fingerprint
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sounding.errors import InputError
 from sounding.store import Store
 from sounding.workflows.import_auto import import_export
+
+from .export_helpers import META_APRIL, META_COMMENTS, RSS, WXR, X_ARCHIVE, fingerprint
 
 SOURCES = {
     "meta.csv": META_APRIL, "comments.csv": META_COMMENTS, "tweets.js": X_ARCHIVE / "data" /

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from export_helpers import META_MARCH
 from openpyxl import Workbook
 
 from sounding.errors import ImportRejected
@@ -16,6 +15,8 @@ from sounding.imports.formats import detect
 from sounding.store import Store
 from sounding.workflows import ops
 from sounding.workflows.import_auto import import_export, import_wordpress
+
+from .export_helpers import META_MARCH
 
 POSTS_EN = ["Post title", "Post link", "Post type", "Campaign name", "Posted by", "Created date",
             "Campaign start date", "Campaign end date", "Audience", "Impressions",

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats  # type: ignore[import-untyped]
+from scipy.special import betainc, gammainc  # type: ignore[import-untyped]
 
 from sounding.analyse.pooling import GridPosterior
 
@@ -15,9 +15,9 @@ __all__ = ["Comparison", "compare", "intervals", "more_posts_needed"]
 
 def _cdf(post: GridPosterior, x: np.ndarray) -> np.ndarray:
     if post.family == "beta":
-        c = stats.beta.cdf(x[None, :], post.shape, post.scale2)
+        c = betainc(post.shape, post.scale2, x[None, :])
     else:
-        c = stats.gamma.cdf(x[None, :] * post.scale2, post.shape)
+        c = gammainc(post.shape, x[None, :] * post.scale2)
     return np.asarray(post.weights @ c)
 
 
@@ -28,7 +28,7 @@ def intervals(post: GridPosterior, level: float = 0.95) -> tuple[np.ndarray, np.
     out = []
     for q in ((1 - level) / 2, (1 + level) / 2):
         lo, hi = np.zeros_like(mean), np.full_like(mean, top)
-        for _ in range(60):
+        for _ in range(40):
             mid = (lo + hi) / 2
             below = _cdf(post, mid) < q
             lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)

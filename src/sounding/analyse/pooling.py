@@ -5,7 +5,7 @@ exposure). The prior's mean is the pooled rate; its concentration ``kappa`` (how
 pseudo-observations the pooled mean is worth) is integrated over a log grid weighted by
 the marginal likelihood, so that levels alike are shrunk hard together and levels that
 differ keep their own data. ``kappa`` never exceeds the pooled data's own size: the prior
-can't know the pooled mean better than all the data do.
+can't know the pooled mean better than the other levels' data do.
 """
 
 from __future__ import annotations
@@ -79,8 +79,9 @@ class GridPosterior:
         return np.asarray(self.shape / self.scale2)
 
 
-def _grid(total: float) -> np.ndarray:
-    top = max(float(total), 2.0)
+def _grid(total: float, levels: int) -> np.ndarray:
+    # the others' data only: a level's own data must not be counted twice through the prior
+    top = max(float(total) * (levels - 1) / max(levels, 1), 2.0)
     return np.geomspace(min(_KAPPA_MIN, top), top, _GRID)
 
 
@@ -94,7 +95,7 @@ def beta_pool(successes: np.ndarray, trials: np.ndarray) -> GridPosterior:
     y = np.asarray(successes, dtype=np.float64)
     n = np.asarray(trials, dtype=np.float64)
     m = (y.sum() + 0.5) / (n.sum() + 1.0)
-    kappa = _grid(n.sum())[:, None]
+    kappa = _grid(n.sum(), len(n))[:, None]
     a0, b0 = m * kappa, (1.0 - m) * kappa
     log_w = (betaln(a0 + y, b0 + n - y) - betaln(a0, b0)).sum(axis=1)
     a, b = a0 + y, b0 + n - y
@@ -106,7 +107,7 @@ def gamma_pool(counts: np.ndarray, exposure: np.ndarray) -> GridPosterior:
     y = np.asarray(counts, dtype=np.float64)
     e = np.asarray(exposure, dtype=np.float64)
     m = (y.sum() + 0.5) / max(e.sum(), 1e-12)
-    kappa = _grid(y.sum())[:, None]
+    kappa = _grid(y.sum(), len(y))[:, None]
     rate0 = kappa / m
     log_w = (gammaln(kappa + y) - gammaln(kappa) + kappa * np.log(rate0)
              - (kappa + y) * np.log(rate0 + e)).sum(axis=1)
@@ -114,16 +115,21 @@ def gamma_pool(counts: np.ndarray, exposure: np.ndarray) -> GridPosterior:
 
 
 def pearson_dispersion(observed: np.ndarray, expected: np.ndarray, variance: np.ndarray,
-                       levels: int) -> float:
-    """Pearson chi-square over its degrees of freedom, at least 1 (1 when it can't be told).
+                       index: np.ndarray, levels: int) -> float:
+    """How much more each level's total varies than the binomial or Poisson model says.
 
-    Posts vary more than a binomial or Poisson model says (reach, timing, who was online):
-    dividing counts and exposures by this factor turns that extra noise into wider,
-    honest intervals (quasi-likelihood).
+    Posts vary more than the model (reach, timing, who was online), and big posts weigh
+    most in a level's total, so the ratio is taken on the totals: per level, the
+    empirical variance of its total (sum of squared residuals, with the n / (n - 1)
+    small-sample correction) over the model's; levels with two posts or more are combined.
+    Dividing counts and exposures by it (at least 1) turns the extra noise into wider,
+    honest intervals (quasi-likelihood). 1 when it can't be told.
     """
-    ok = variance > 0
-    df = int(ok.sum()) - levels
-    if df < 2:
+    n = np.bincount(index, minlength=levels).astype(np.float64)
+    squares = np.bincount(index, weights=(observed - expected) ** 2, minlength=levels)
+    model = np.bincount(index, weights=variance, minlength=levels)
+    ok = (n >= 2) & (model > 0)
+    if ok.sum() == 0 or n[ok].sum() - ok.sum() < 2:
         return 1.0
-    chi2 = float((((observed - expected) ** 2)[ok] / variance[ok]).sum())
-    return max(1.0, chi2 / df)
+    empirical = (squares[ok] * n[ok] / (n[ok] - 1)).sum()
+    return max(1.0, float(empirical / model[ok].sum()))

@@ -65,7 +65,7 @@ def engagement_posterior(counts: np.ndarray, exposure: np.ndarray, time: np.ndar
     y, e = _sums(counts, index, levels), _sums(exp_adj, index, levels)
     rate = np.divide(y, e, out=np.zeros(levels), where=e > 0)
     expected = exp_adj * rate[index]
-    phi = pearson_dispersion(counts, expected, expected, levels)
+    phi = pearson_dispersion(counts, expected, expected, index, levels)
     pooled = gamma_pool(y / phi, e / phi)
     posts = np.bincount(index, minlength=levels).astype(np.float64)
     return MetricPosterior(pooled, phi, posts), slope
@@ -79,5 +79,6 @@ def share_posterior(successes: np.ndarray, trials: np.ndarray, index: np.ndarray
     expected = trials * p[index]
     phi = 1.0
     if overdispersed:
-        phi = pearson_dispersion(successes, expected, expected * (1 - p[index]), levels)
+        phi = pearson_dispersion(successes, expected, expected * (1 - p[index]), index,
+                                 levels)
     return MetricPosterior(beta_pool(y / phi, n / phi), phi, n)

@@ -57,7 +57,15 @@ def run(name: str, **args: Any) -> Any:
     )
 
 
-from sounding.cli import accounts, audience, commands, imports  # noqa: E402,F401  (registers the commands)
+from sounding.cli import (  # noqa: E402,F401  (registers the commands)
+    accounts,
+    audience,
+    commands,
+    imports,
+    learn,
+    network,
+    web,
+)
 
 
 def _fail(exc: SoundingError) -> None:

@@ -13,15 +13,31 @@ from sounding.cli import account_app, out, render, run
 def account_add_cmd(
     network: Annotated[str, typer.Argument(help="bluesky, mastodon, x, facebook, ...")],
     handle: Annotated[str, typer.Option(help="The brand's handle on that network.")],
+    instance: Annotated[str | None, typer.Option(
+        help="Mastodon: the instance URL, e.g. https://mastodon.social.")] = None,
+    service: Annotated[str | None, typer.Option(
+        help="Bluesky: the PDS URL [default: https://bsky.social].")] = None,
+    password_env: Annotated[str | None, typer.Option(
+        help="Bluesky: environment variable holding the app password "
+             "[default: SOUNDING_BLUESKY_<HANDLE>_PASSWORD].")] = None,
+    token_env: Annotated[str | None, typer.Option(
+        help="Mastodon: environment variable holding the access token "
+             "[default: SOUNDING_MASTODON_<HANDLE>_TOKEN].")] = None,
 ) -> None:
-    """Register one of the brand's accounts."""
-    result = run("account_add", network=network, handle=handle)
+    """Register one of the brand's accounts (secrets stay in the environment)."""
+    result = run("account_add", network=network, handle=handle,
+                 service_url=instance or service, credential_env=password_env or token_env)
     out.print(f"account {render.escape(result['account_id'])} added; "
               f"{result['items_marked']} stored items marked as the brand's")
+    if result.get("credential_env"):
+        state = "is set" if result["credential_set"] else "is not set yet"
+        out.print(f"its secret is read from ${result['credential_env']} ({state})")
 
 
 @account_app.command("list")
 def account_list_cmd() -> None:
     """The brand's accounts."""
     for row in run("accounts"):
-        out.print(f"{render.escape(row['account_id'])}  {row['items']:,} items")
+        where = f"  {row['service_url']}" if row.get("service_url") else ""
+        out.print(f"{render.escape(row['account_id'])}  {row['items']:,} items"
+                  f"{render.escape(where)}")

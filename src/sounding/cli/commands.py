@@ -87,6 +87,9 @@ def demo_cmd(
                                           "ground truth and CRM file.")] = Path("sounding-demo"),
     seed: Annotated[int, typer.Option(help="Seed of the simulated launch.")] = 7,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    serve: Annotated[bool, typer.Option("--serve", help="Then open the dashboard on it.")
+                     ] = False,
+    port: Annotated[int, typer.Option(help="Port of the dashboard with --serve.")] = 8000,
 ) -> None:
     """Simulate a brand's first 12 weeks on Bluesky and Mastodon and run every stage on it."""
     from sounding.workflows.demo import run_demo
@@ -98,3 +101,10 @@ def demo_cmd(
         return
     out.print(render.demo_summary(result.as_dict()))
     out.print(render.kpi_table(result.kpis))
+    if serve:
+        from sounding.web.server import demo_login
+        from sounding.web.server import serve as serve_dashboard
+
+        name, password = demo_login(result.workspace)
+        err.print(f"dashboard on http://127.0.0.1:{port}: sign in as {name} / {password}")
+        serve_dashboard(result.workspace, port=port, open_browser=True)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sounding.connectors.errors import NetworkFailure, RateLimited
+from sounding.errors import NetworkFailure, RateLimited
 
 __all__ = ["RetryPolicy", "with_retries"]
 

@@ -13,9 +13,8 @@ from typing import Any
 
 import httpx
 
-from sounding.connectors.errors import NetworkFailure, RateLimited
 from sounding.connectors.retry import RetryPolicy, with_retries
-from sounding.errors import InputError
+from sounding.errors import InputError, NetworkFailure, RateLimited
 
 __all__ = ["HttpClient", "WordPressDump", "api_root", "fetch_wordpress"]
 

@@ -97,9 +97,8 @@ def actor_profiles(store: Store) -> pa.Table:
         WITH marks AS (
             SELECT actor_id, created_at FROM interactions
             WHERE kind IN ('like', 'repost') AND actor_id NOT IN {_BRAND}
-        ), labels AS (
-            SELECT item_id, arg_max(label, created_at) AS reaction FROM enrichments
-            WHERE enricher = 'reaction' GROUP BY item_id
+        ), labels AS (  -- a person's correction wins over the model's label
+            SELECT item_id, label AS reaction FROM item_reactions
         ), written AS (
             SELECT i.item_id, i.author_id AS actor_id, i.created_at, l.reaction
             FROM items i LEFT JOIN labels l USING (item_id)

@@ -111,7 +111,8 @@ def queue_list(store: Store, status: str | None = None) -> list[dict[str, Any]]:
 def due_entries(store: Store, now: datetime) -> list[dict[str, Any]]:
     """Entries to publish now, and those left 'sending' by a process that died."""
     rows = store.query(
-        "SELECT queue_id, account_id, text, variant, images, status, idempotency_key "
+        "SELECT queue_id, account_id, text, variant, images, status, idempotency_key, "
+        "attempted_at "
         "FROM queue WHERE status = 'sending' OR (status IN ('scheduled', 'approved') "
         "AND coalesce(scheduled_at, created_at) <= ?) ORDER BY scheduled_at NULLS FIRST, "
         "queue_id", [now]).to_pylist()

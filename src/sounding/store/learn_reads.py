@@ -37,9 +37,8 @@ def learn_posts(store: Store, start: datetime, end: datetime, window: timedelta)
                    max_by(impressions, observed_at) AS impressions
             FROM metric_snapshots WHERE item_id IN (SELECT item_id FROM posts)
             GROUP BY item_id
-        ), labels AS (
-            SELECT item_id, arg_max(label, created_at) AS label FROM enrichments
-            WHERE enricher = 'reaction' GROUP BY item_id
+        ), labels AS (  -- a person's correction wins over the model's label
+            SELECT item_id, label FROM item_reactions
         ), answers AS (
             SELECT p.item_id, count(*) AS written,
                    count(*) FILTER (WHERE l.label = 'interest') AS interest,

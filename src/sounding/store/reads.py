@@ -30,12 +30,17 @@ def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta)
                    max_by(reach, observed_at) AS reach
             FROM metric_snapshots WHERE item_id IN (SELECT item_id FROM posts)
             GROUP BY item_id
+        ), thread AS (  -- direct answers, then deeper ones by their root: two equi-joins
+            SELECT parent_id AS post_id, created_at FROM items
+            WHERE kind IN {REACTION_KINDS} AND parent_id IN (SELECT item_id FROM posts)
+            UNION ALL
+            SELECT root_id, created_at FROM items
+            WHERE kind IN {REACTION_KINDS} AND root_id IN (SELECT item_id FROM posts)
+              AND parent_id IS DISTINCT FROM root_id
         ), answers AS (
-            SELECT p.item_id, count(r.item_id) AS reactions_in_window
-            FROM posts p JOIN items r
-              ON (r.parent_id = p.item_id OR r.root_id = p.item_id)
-             AND r.kind IN {REACTION_KINDS}
-             AND r.created_at < p.created_at + ?
+            SELECT p.item_id, count(*) AS reactions_in_window
+            FROM posts p JOIN thread t ON t.post_id = p.item_id
+            WHERE t.created_at < p.created_at + ?
             GROUP BY p.item_id
         )
         SELECT p.*, l.likes, l.reposts, l.replies, l.quotes, l.impressions, l.reach,
@@ -53,12 +58,13 @@ def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta)
 
 
 def reaction_labels(store: Store, start: datetime, end: datetime) -> pa.Table:
-    """Every reply, quote, comment or mention by someone else than the brand, with its label."""
+    """Every reply, quote, comment or mention by someone else than the brand, with its label
+    (a person's correction when there is one, else the model's)."""
     return store.query(
         f"""
         SELECT i.item_id, i.network, i.created_at, e.label AS reaction
         FROM items i
-        LEFT JOIN enrichments e ON e.item_id = i.item_id AND e.enricher = 'reaction'
+        LEFT JOIN item_reactions e ON e.item_id = i.item_id
         WHERE i.kind IN {REACTION_KINDS} AND i.account_id IS NULL
           AND i.created_at >= ? AND i.created_at < ?
         """,

@@ -1,15 +1,21 @@
-"""The workspace server's HTTP application: health and operations, token-protected."""
+"""The workspace server's HTTP application: the token-protected operations and the dashboard."""
 
 from __future__ import annotations
 
 import hmac
+from importlib import resources
 from typing import Any
 
 from fastapi import FastAPI, Header, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from sounding.errors import ImportRejected, SoundingError
 from sounding.store import Store
+from sounding.web.actions import install_actions
+from sounding.web.auth import forget_sessions, install_auth
+from sounding.web.cache import ViewCache
+from sounding.web.pages import install_pages
 from sounding.workflows.ops import run_operation
 
 __all__ = ["create_app", "error_payload"]
@@ -27,10 +33,7 @@ def error_payload(exc: SoundingError) -> dict[str, Any]:
     return payload
 
 
-def create_app(store: Store, token: str) -> FastAPI:
-    """An app serving one open workspace; every operation needs the server's token."""
-    app = FastAPI(title="sounding", docs_url=None, redoc_url=None)
-
+def _install_ops(app: FastAPI, store: Store, token: str) -> None:
     @app.exception_handler(SoundingError)
     async def _sounding_error(request: Request, exc: SoundingError) -> JSONResponse:
         return JSONResponse(error_payload(exc), status_code=400)
@@ -47,4 +50,25 @@ def create_app(store: Store, token: str) -> FastAPI:
                                 status_code=403)
         return JSONResponse({"result": run_operation(store, name, args)})
 
+
+def create_app(store: Store, token: str) -> FastAPI:
+    """An app serving one open workspace: the dashboard, and operations behind the token."""
+    app = FastAPI(title="sounding", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.store = store
+    app.state.cache = ViewCache()
+
+    @app.middleware("http")
+    async def _forget_after_writes(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        if request.method not in ("GET", "HEAD"):
+            app.state.cache.clear()
+            forget_sessions()
+        return response
+
+    _install_ops(app, store, token)
+    static = resources.files("sounding.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    install_auth(app, store)
+    install_pages(app, store)
+    install_actions(app, store)
     return app

@@ -1,40 +1,90 @@
-"""Brand accounts: which actors are the brand, so its posts are told from the audience's."""
+"""Brand accounts: which actors are the brand, so its posts are told from the audience's.
+
+Bluesky and Mastodon accounts also keep where they live (service or instance URL) and
+the name of the environment variable holding their secret; the secret is never stored.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 from typing import Any
+from urllib.parse import urlparse
 
+from sounding.connectors.credentials import default_env
 from sounding.errors import InputError
 from sounding.models import Account, Actor, Batch, key
 from sounding.store import Store
+from sounding.store.connector_store import set_account_settings
 
 __all__ = ["NETWORKS", "add_account", "list_accounts"]
 
 NETWORKS = ("bluesky", "mastodon", "x", "facebook", "instagram", "linkedin", "blog")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def add_account(store: Store, network: str, handle: str) -> dict[str, Any]:
+def _instance(url: str | None) -> str:
+    if not url:
+        raise InputError("a Mastodon account needs its instance",
+                         hint="add --instance https://mastodon.social")
+    url = url.strip().rstrip("/")
+    if "://" not in url:
+        url = "https://" + url
+    if not urlparse(url).netloc:
+        raise InputError(f"'{url}' is not an instance URL", hint="e.g. https://mastodon.social")
+    return url
+
+
+def _handle(network: str, handle: str, service_url: str | None) -> str:
+    handle = handle.strip().lstrip("@")
+    if not handle:
+        raise InputError("the handle is empty")
+    if network == "mastodon" and "@" not in handle and service_url:
+        handle = f"{handle}@{urlparse(service_url).netloc}"
+    return handle
+
+
+def _connection(network: str, handle: str, service_url: str | None,
+                credential_env: str | None) -> tuple[str | None, str | None]:
+    if network not in ("bluesky", "mastodon"):
+        return None, None
+    env = credential_env or default_env(network, handle)
+    if not _ENV_NAME.match(env):
+        raise InputError("the credential must be named by an environment variable",
+                         hint="e.g. --password-env SOUNDING_BLUESKY_PASSWORD (never the secret)")
+    return service_url, env
+
+
+def add_account(store: Store, network: str, handle: str, service_url: str | None = None,
+                credential_env: str | None = None) -> dict[str, Any]:
     """Register a brand account; items already stored from that handle become brand items."""
     network = network.lower()
     if network not in NETWORKS:
         raise InputError(f"unknown network '{network}'", hint=f"use one of {', '.join(NETWORKS)}")
-    handle = handle.strip().lstrip("@")
-    if not handle:
-        raise InputError("the handle is empty")
+    if network == "mastodon":
+        service_url = _instance(service_url)
+    elif service_url:
+        service_url = service_url.strip().rstrip("/")
+    handle = _handle(network, handle, service_url)
     actor_id = key(network, handle)
     account = Account(account_id=actor_id, network=network, handle=handle, actor_id=actor_id)
     store.write(Batch.from_records(accounts=[account],
                                    actors=[Actor(actor_id, network, handle)]),
                 kind="account", source=actor_id)
+    service_url, env = _connection(network, handle, service_url, credential_env)
+    if env is not None:
+        set_account_settings(store, actor_id, service_url, env)
     claimed = store.assign_account(actor_id, actor_id)
     return {"account_id": actor_id, "network": network, "handle": handle,
-            "items_marked": claimed}
+            "items_marked": claimed, "service_url": service_url, "credential_env": env,
+            "credential_set": bool(env and os.environ.get(env))}
 
 
 def list_accounts(store: Store) -> list[dict[str, Any]]:
     """The brand's accounts with their item counts."""
     rows: list[dict[str, Any]] = store.query(
-        "SELECT a.account_id, a.network, a.handle, count(i.item_id) AS items "
+        "SELECT a.account_id, a.network, a.handle, a.service_url, a.credential_env, "
+        "count(i.item_id) AS items "
         "FROM accounts a LEFT JOIN items i ON i.account_id = a.account_id "
         "GROUP BY ALL ORDER BY a.account_id"
     ).to_pylist()

@@ -16,10 +16,16 @@ from sounding.errors import NotFound
 from sounding.store import Store
 from sounding.workflows.accounts import add_account, list_accounts
 from sounding.workflows.audience import actors_op, segments_op
+from sounding.workflows.collect import collect
 from sounding.workflows.customers import customers_import_op
 from sounding.workflows.import_auto import import_export, import_wordpress
 from sounding.workflows.ingest import import_items
 from sounding.workflows.kpis import kpis
+from sounding.workflows.learn import learn_op, plan_op
+from sounding.workflows.listen import add_query, list_queries, remove_query
+from sounding.workflows.publish import publish_due
+from sounding.workflows.queue import add_to_queue, list_queue
+from sounding.workflows.users import user_add_op
 
 __all__ = ["OPERATIONS", "run_operation", "server_file"]
 
@@ -48,13 +54,23 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
     "account_add": add_account,
     "accounts": list_accounts,
     "actors": actors_op,
+    "collect": collect,
     "customers_import": customers_import_op,
     "import_export": _import_export,
     "import_items": _import_items,
     "import_wordpress": _import_wordpress,
     "kpis": _kpis,
+    "learn": learn_op,
+    "listen_add": add_query,
+    "listen_list": list_queries,
+    "listen_remove": remove_query,
+    "plan": plan_op,
+    "publish_due": publish_due,
+    "queue_add": add_to_queue,
+    "queue_list": list_queue,
     "segments": segments_op,
     "status": _status,
+    "user_add": user_add_op,
 }
 
 

@@ -1,0 +1,59 @@
+"""Test-and-learn commands: 'learn' prints one verdict per factor, 'plan' queues drafts."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from sounding.cli import app, out, render, run
+
+__all__ = ["learn_cmd", "plan_cmd"]
+
+
+def _learn_text(result: dict[str, Any]) -> list[str]:
+    lines = [f"{result['posts']} posts, {result['labelled']:,} of {result['reactions']:,} "
+             "reactions labelled (estimates are observational)"]
+    lines += [f"  {v}" for v in result["verdicts"]]
+    lines += [f"  [yellow]design:[/] {render.escape(w)}" for w in result["design"]["warnings"]]
+    return lines
+
+
+@app.command("learn")
+def learn_cmd(
+    period: Annotated[str | None, typer.Option(help="A..B, dates included.")] = None,
+    metric: Annotated[str, typer.Option(help="Metric of the verdicts: interest, "
+                                        "engagement, animosity or ignored.")] = "interest",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """What each factor's levels did: posteriors, P(best), expected loss, one verdict each."""
+    result = run("learn", period=period, metric=metric)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    for line in _learn_text(result):
+        out.print(line)
+
+
+@app.command("plan")
+def plan_cmd(
+    posts: Annotated[int, typer.Option("--posts", help="Posts to propose per account.")] = 5,
+    account: Annotated[str | None, typer.Option(help="Only this account "
+                                                "[default: a plan for each].")] = None,
+    objective: Annotated[str, typer.Option(help="engagement or interest.")] = "engagement",
+    cap: Annotated[float | None, typer.Option(help="Animosity share cap [default: 1.5 x the "
+                                              "brand's baseline].")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Propose the next posts' variants and slots as drafts in the queue."""
+    result = run("plan", posts=posts, account=account, objective=objective, cap=cap)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    out.print(f"{len(result['drafts'])} drafts queued (animosity cap "
+              f"{100 * result['cap']:.1f}% of reactions, objective {result['objective']})")
+    for d in result["drafts"]:
+        flag = "" if d["safe"] else "  [red]guardrail: " + render.escape("; ".join(d["notes"]))
+        out.print(f"  #{d.get('queue_id', '-')} {render.escape(d['account_id'])} "
+                  f"{d['scheduled_at'][:16]}  {render.escape(d['text'])}{flag}")

@@ -1,0 +1,142 @@
+"""Commands that talk to the networks: collect, listen, queue and publish."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from sounding.cli import app, err, out, render, run, workspace
+from sounding.cli.execute import find_server
+
+listen_app = typer.Typer(help="Listening queries: what to search for on the networks.",
+                         no_args_is_help=True)
+queue_app = typer.Typer(help="The publishing queue.", no_args_is_help=True)
+app.add_typer(listen_app, name="listen")
+app.add_typer(queue_app, name="queue")
+
+
+def _local() -> bool:
+    """Callbacks (progress, waits) only work when the workspace is opened here."""
+    return find_server(workspace()) is None
+
+
+def _new_counts(summary: dict[str, Any]) -> str:
+    new = summary["new"]
+    parts = [f"{new.get(t, 0):,} {t.replace('_', ' ')}" for t in
+             ("items", "interactions", "actors", "metric_snapshots", "account_snapshots")]
+    return ", ".join(parts) + f"; {summary['listening_hits']:,} listening hits"
+
+
+@app.command("collect")
+def collect_cmd(
+    account: Annotated[str | None, typer.Argument(help="One account [default: all].")] = None,
+    window_days: Annotated[int, typer.Option(
+        help="Refresh reactions to the brand's posts of the last N days.")] = 30,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Collect posts, threads, reactions, mentions, followers and listening results."""
+    args: dict[str, Any] = {"account": account, "window_days": window_days}
+    if _local():
+        with render.stage_progress(err) as update:
+            args["on_progress"] = lambda p: update(f"{p.stage}", p.done, max(p.total or p.done, 1))
+            args["on_wait"] = lambda msg: err.print(f"[yellow]{render.escape(msg)}[/]")
+            result = run("collect", **args)
+    else:
+        result = run("collect", **args)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    for account_id, summary in result["accounts"].items():
+        out.print(f"{render.escape(account_id)}: new {_new_counts(summary)}")
+
+
+@app.command("publish")
+def publish_cmd(
+    due: Annotated[bool, typer.Option("--due", help="Publish every entry whose time has come "
+                                      "(run it from cron).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Publish the queue's due posts; exits 1 if one failed or is left pending."""
+    if not due:
+        err.print("nothing to do: add --due to publish what is due")
+        raise typer.Exit(2)
+    result = run("publish_due")
+    if as_json:
+        out.print_json(json.dumps(result))
+    else:
+        for entry in result["entries"]:
+            out.print(f"#{entry['queue_id']} {entry['outcome']}: "
+                      f"{render.escape(str(entry['detail']))}")
+        out.print(f"{result['published']} published, {result['failed']} failed, "
+                  f"{result['pending']} pending, of {result['due']} due")
+    if result["failed"] or result["pending"]:
+        raise typer.Exit(1)
+
+
+@queue_app.command("add")
+def queue_add_cmd(
+    account: Annotated[str, typer.Option(help="The account to post from.")],
+    text: Annotated[str, typer.Option(help="The post's text.")],
+    variant: Annotated[str | None, typer.Option(
+        help="What the post tries: factor=level pairs, e.g. format=photo,topic=product.")] = None,
+    at: Annotated[str | None, typer.Option(
+        help="When to publish, ISO time (UTC unless an offset is given) [default: now].")] = None,
+    image: Annotated[list[str] | None, typer.Option(
+        help="An image and its alt text, 'PATH|ALT TEXT' (repeatable).")] = None,
+    draft: Annotated[bool, typer.Option("--draft", help="Keep it as a draft.")] = False,
+) -> None:
+    """Put a post in the publishing queue."""
+    result = run("queue_add", account=account, text=text, variant=variant, at=at,
+                 images=image or [], status="draft" if draft else "scheduled")
+    when = result["scheduled_at"] or "no time yet"
+    out.print(f"queued #{result['queue_id']} for {render.escape(result['account_id'])} "
+              f"({result['status']}, {when})")
+
+
+@queue_app.command("list")
+def queue_list_cmd(
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The publishing queue."""
+    rows = run("queue_list", status=status)
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    for row in rows:
+        variant = ",".join(f"{k}={v}" for k, v in (row["variant"] or {}).items())
+        out.print(f"#{row['queue_id']} {row['status']:<9} {row['scheduled_at'] or '-'} "
+                  f"{render.escape(row['account_id'])} [{render.escape(variant)}] "
+                  f"{render.escape(row['text'][:60])}")
+        if row.get("error"):
+            out.print(f"    error: {render.escape(row['error'])}")
+
+
+@listen_app.command("add")
+def listen_add_cmd(
+    query: Annotated[str, typer.Argument(help="Words to search, or a #hashtag.")],
+    account: Annotated[str | None, typer.Option(
+        help="The account that listens [default: the only one].")] = None,
+) -> None:
+    """Listen for a query: a Bluesky search, a Mastodon hashtag timeline or search."""
+    result = run("listen_add", query=query, account=account)
+    out.print(f"listening #{result['query_id']} on {render.escape(result['account_id'])}: "
+              f"{render.escape(result['query'])}")
+
+
+@listen_app.command("list")
+def listen_list_cmd() -> None:
+    """The listening queries and how many items each found."""
+    for row in run("listen_list"):
+        out.print(f"#{row['query_id']} {render.escape(row['account_id'])} "
+                  f"{render.escape(row['query'])}: {row['hits']:,} items")
+
+
+@listen_app.command("remove")
+def listen_remove_cmd(query_id: Annotated[int, typer.Argument(help="The query's number.")]
+                      ) -> None:
+    """Stop listening for a query."""
+    run("listen_remove", query_id=query_id)
+    out.print(f"stopped listening #{query_id}")

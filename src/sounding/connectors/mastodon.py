@@ -1,0 +1,207 @@
+"""The Mastodon connector: the only module that imports ``Mastodon.py``."""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+from urllib.parse import urlparse
+
+import requests
+from mastodon import Mastodon
+from mastodon.errors import (
+    MastodonAPIError,
+    MastodonNetworkError,
+    MastodonRatelimitError,
+    MastodonServerError,
+    MastodonUnauthorizedError,
+)
+
+from sounding.connectors import mastodon_parse as parse
+from sounding.connectors.base import Draft, Page, Published
+from sounding.connectors.records import Brand, Records
+from sounding.connectors.retry import RetryPolicy, with_retries
+from sounding.connectors.text import MASTODON_DEFAULT_MAX_CHARS, mastodon_length
+from sounding.errors import (
+    CredentialRejected,
+    NetworkFailure,
+    PostRejected,
+    RateLimited,
+)
+
+__all__ = ["MastodonConnector"]
+
+T = TypeVar("T")
+_PAGE = 40
+_MAX_MEDIA = 4
+_KEY_LIFETIME = timedelta(minutes=55)
+
+
+def _max_id(entries: list[Any], state: str | None) -> str | None:
+    ids = [int(e["id"]) for e in entries]
+    return str(max(ids)) if ids else state
+
+
+class MastodonConnector:
+    """A brand account on a Mastodon instance, through its access token."""
+
+    def __init__(self, brand: Brand, token: str, *, credential_env: str, instance_url: str,
+                 policy: RetryPolicy | None = None, on_wait: Callable[[str], None] | None = None,
+                 session: requests.Session | None = None) -> None:
+        self.brand = brand
+        self.host = urlparse(instance_url).netloc or instance_url
+        self._credential_env = credential_env
+        self._api = Mastodon(access_token=token, api_base_url=instance_url,
+                             ratelimit_method="throw", version_check_mode="none",
+                             session=session, request_timeout=30)
+        self._policy = policy or RetryPolicy()
+        self._on_wait = on_wait
+        self._me: dict[str, Any] | None = None
+        self._max_chars: int | None = None
+
+    def _translate(self, call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except MastodonRatelimitError:
+            reset = self._api.ratelimit_reset
+            wait = max(float(reset) - datetime.now(UTC).timestamp(), 0.0) if reset else None
+            raise RateLimited("mastodon: rate limited (429)", retry_after=wait) from None
+        except MastodonUnauthorizedError as exc:
+            raise CredentialRejected(
+                f"{self.host} refused the access token of {self.brand.handle} ({exc.args[-1]})",
+                hint=f"create a new access token and set ${self._credential_env} "
+                     "(environment or the [credentials] table of the config file)") from None
+        except (MastodonServerError, MastodonNetworkError) as exc:
+            raise NetworkFailure(f"mastodon: {self.host}: {exc.args[-1]}") from None
+
+    def _call(self, call: Callable[[], T]) -> T:
+        return with_retries(lambda: self._translate(call), self._policy, self._on_wait)
+
+    def _account(self) -> dict[str, Any]:
+        if self._me is None:
+            self._me = dict(self._call(self._api.account_verify_credentials))
+            self.brand = dataclasses.replace(self.brand, native_id=str(self._me["id"]))
+        return self._me
+
+    # -- collect ---------------------------------------------------------------------
+    def profile(self, observed_at: datetime) -> Records:
+        self._me = None
+        return parse.parse_verify_credentials(self._account(), self.brand, self.host,
+                                              observed_at)
+
+    def _forward(self, fetch: Callable[[], list[Any]], state: str | None,
+                 parser: Callable[[list[Any]], Records]) -> Page:
+        entries = list(self._call(fetch))
+        return Page(parser(entries), _max_id(entries, state), done=len(entries) < _PAGE,
+                    fetched=len(entries))
+
+    def posts(self, state: str | None) -> Page:
+        """The brand's statuses after the saved id, oldest pages first (``min_id``)."""
+        me = self._account()
+        now = datetime.now(UTC)
+        return self._forward(
+            lambda: self._api.account_statuses(me["id"], min_id=state, limit=_PAGE), state,
+            lambda s: parse.parse_statuses(s, self.brand, self.host, now))
+
+    def notifications(self, state: str | None) -> Page:
+        self._account()
+        return self._forward(lambda: self._api.notifications(min_id=state, limit=_PAGE), state,
+                             lambda n: parse.parse_notifications(n, self.brand, self.host))
+
+    def search(self, query: str, state: str | None) -> Page:
+        """A hashtag timeline for ``#tag``, else a full-text status search."""
+        self._account()
+        if query.startswith("#") and " " not in query:
+            def fetch() -> list[Any]:
+                return list(self._api.timeline_hashtag(query[1:], min_id=state, limit=_PAGE))
+        else:
+            def fetch() -> list[Any]:
+                found = self._api.search_v2(query, resolve=False, result_type="statuses",
+                                            min_id=state)
+                return list(found["statuses"])
+        return self._forward(fetch, state, lambda s: parse.parse_statuses(
+            s, self.brand, self.host, kind="mention"))
+
+    def engagement(self, native_id: str, observed_at: datetime) -> Records:
+        """Counters, the reply tree, favourites, reblogs and quotes of one brand status."""
+        self._account()
+        status_id = native_id.rsplit("/", 1)[-1]
+        status = self._call(lambda: self._api.status(status_id))
+        out = parse.parse_statuses([status], self.brand, self.host, observed_at)
+        context = self._call(lambda: self._api.status_context(status_id))
+        out.extend(parse.parse_context(context, status, self.brand, self.host))
+        for kind, fetch in (("like", self._api.status_favourited_by),
+                            ("repost", self._api.status_reblogged_by)):
+            accounts = list(self._call(lambda f=fetch: f(status_id)))  # type: ignore[misc]
+            out.extend(parse.parse_accounts(accounts, kind, self.brand, self.host, status_id,
+                                            observed_at))
+        page: Any = self._call(lambda: self._api.status_quotes(status_id))
+        while page:
+            out.extend(parse.parse_statuses(list(page), self.brand, self.host, kind="quote"))
+            page = self._call(lambda p=page: self._api.fetch_next(p))  # type: ignore[misc]
+        return out
+
+    # -- publish ---------------------------------------------------------------------
+    def max_characters(self) -> int:
+        """The instance's limit (``configuration.statuses.max_characters``), else 500."""
+        if self._max_chars is None:
+            try:
+                instance = self._call(self._api.instance_v2)
+                limit = instance["configuration"]["statuses"]["max_characters"]
+                self._max_chars = int(limit)
+            except (MastodonAPIError, KeyError, TypeError):
+                self._max_chars = MASTODON_DEFAULT_MAX_CHARS
+        return self._max_chars
+
+    def check(self, draft: Draft) -> None:
+        limit, length = self.max_characters(), mastodon_length(draft.text)
+        if length > limit:
+            raise PostRejected(f"the text has {length} characters; {self.host} allows {limit}",
+                               hint="shorten the text")
+        if len(draft.images) > _MAX_MEDIA:
+            raise PostRejected(f"{len(draft.images)} images; Mastodon allows {_MAX_MEDIA}")
+        for image in draft.images:
+            if not image.alt.strip():
+                raise PostRejected(f"{image.path.name} has no alt text")
+            if not image.path.is_file():
+                raise PostRejected(f"{image.path}: no such image")
+
+    def new_key(self) -> str:
+        return secrets.token_hex(16)
+
+    def publish(self, draft: Draft, idempotency_key: str) -> Published:
+        """Post with an ``Idempotency-Key`` header, so a retried request posts once."""
+        self.check(draft)
+        media = [self._call(lambda i=image: self._api.media_post(  # type: ignore[misc]
+            str(i.path), description=i.alt)) for image in draft.images]
+        try:
+            status = self._call(lambda: self._api.status_post(
+                draft.text, media_ids=media or None, idempotency_key=idempotency_key))
+        except MastodonAPIError as exc:
+            raise PostRejected(f"{self.host} refused the post: {exc.args[-1]}") from None
+        return self._published(status)
+
+    def _published(self, status: Any) -> Published:
+        item_id = parse.status_item_id(self.host, status["id"])
+        created = parse.parse_statuses([status], self.brand, self.host).items[item_id]
+        return Published(item_id.split(":", 1)[1], str(status.get("url") or status["uri"]),
+                         created.created_at)
+
+    def find_published(self, idempotency_key: str, draft: Draft, since: datetime
+                       ) -> Published | None:
+        """The status an interrupted attempt made, or None when sending again is safe.
+
+        An instance keeps an ``Idempotency-Key`` for an hour and answers a repeated request
+        with the status it already made; after that, recent statuses are searched for the text.
+        """
+        if datetime.now(UTC) - since < _KEY_LIFETIME:
+            return None
+        me = self._account()
+        recent = self._call(lambda: self._api.account_statuses(me["id"], limit=_PAGE))
+        for status in recent:
+            same = parse.html_to_text(str(status.get("content") or "")) == draft.text.strip()
+            if same and parse.parse_time_any(status["created_at"]) >= since:
+                return self._published(status)
+        return None

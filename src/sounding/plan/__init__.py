@@ -1,0 +1,18 @@
+"""The planner (layer L2): propose the next posts' variants and slots from posteriors.
+
+Pure and independent of the analysis engine: it takes each level's posterior parameters
+as plain arrays (see :class:`FactorArms`), so any analysis can feed it.
+"""
+
+from sounding.plan.schedule import SLOT_HOURS, slot_times
+from sounding.plan.thompson import FactorArms, Proposal, default_cap, exceed_risk, propose
+
+__all__ = [
+    "SLOT_HOURS",
+    "FactorArms",
+    "Proposal",
+    "default_cap",
+    "exceed_risk",
+    "propose",
+    "slot_times",
+]

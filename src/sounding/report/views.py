@@ -1,0 +1,207 @@
+"""One data dict per dashboard view, built from the workflows; pages, JSON and reports render it.
+
+A view is registered with :func:`view`: its slug names the page (``/slug``), its JSON twin
+(``/slug.json``) and its template (``pages/slug.html``). A view receives the store and the
+request's query parameters and returns JSON-ready data: strings, numbers, lists, dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from sounding.errors import InputError
+from sounding.models import REACTIONS
+from sounding.store import Store
+from sounding.workflows import labels, queue_view
+from sounding.workflows.kpis import kpis, parse_period
+
+__all__ = ["VIEWS", "View", "ViewFn", "safe_url", "view"]
+
+Params = Mapping[str, str]
+ViewFn = Callable[[Store, Params], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class View:
+    """A registered view: where it lives, whether the menu shows it, who may change it."""
+
+    slug: str
+    build: ViewFn
+    nav: bool = True
+
+
+VIEWS: dict[str, View] = {}
+
+
+def view(slug: str, *, nav: bool = True) -> Callable[[ViewFn], ViewFn]:
+    """Register a view function under ``slug`` (menu order is registration order)."""
+    def register(fn: ViewFn) -> ViewFn:
+        VIEWS[slug] = View(slug, fn, nav)
+        return fn
+    return register
+
+
+def safe_url(url: str | None) -> str | None:
+    """A link only when it is http(s): ``javascript:`` and friends never reach an href."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+# --- Overview -------------------------------------------------------------------------
+
+_HEADLINES = ("posts", "engagements", "engagement_rate_per_follower",
+              "engagement_rate_per_impression", "reply_rate", "reactions", "ignored_share")
+
+
+def _default_period(store: Store, days: int) -> str:
+    _, last = labels.data_bounds(store)
+    end = (last or datetime.now(UTC)).date()
+    return f"{end - timedelta(days=days - 1)}..{end}"
+
+
+def _previous(period: str) -> str:
+    start, end = parse_period(period)
+    if start.year < 1971 or end.year > 9000:
+        raise InputError("the period needs both a start and an end to compare with")
+    length = end - start
+    prev_start, prev_end = start - length, start - timedelta(days=1)
+    return f"{prev_start.date()}..{prev_end.date()}"
+
+
+def _flat(figures: dict[str, Any]) -> dict[str, float | None]:
+    flat: dict[str, float | None] = {k: figures[k] for k in _HEADLINES}
+    for label in REACTIONS:
+        flat[f"share_{label}"] = figures["reaction_shares"][label]
+    followers = figures["followers"].values()
+    flat["follower_growth"] = sum(f["growth"] for f in followers) if followers else None
+    return flat
+
+
+def _change(now: float | None, before: float | None) -> dict[str, float | None]:
+    if now is None or before is None:
+        return {"delta": None, "pct": None}
+    return {"delta": now - before,
+            "pct": round(100 * (now - before) / before, 1) if before else None}
+
+
+@view("overview")
+def overview(store: Store, params: Params) -> dict[str, Any]:
+    """Headline KPIs of a period and their change against the period just before."""
+    period = params.get("period") or _default_period(store, 28)
+    previous = _previous(period)
+    now, before = kpis(store, period).as_dict(), kpis(store, previous).as_dict()
+    flat_now, flat_before = _flat(now), _flat(before)
+    metrics = [{"key": k, "value": flat_now[k], "previous": flat_before[k],
+                **_change(flat_now[k], flat_before[k])} for k in flat_now]
+    return {"period": period, "previous_period": previous, "metrics": metrics,
+            "posts_by_network": now["posts_by_network"], "followers": now["followers"],
+            "reaction_shares": {"current": now["reaction_shares"],
+                                "previous": before["reaction_shares"]},
+            "definitions": now["definitions"]}
+
+
+# --- Reactions ------------------------------------------------------------------------
+
+def _period_bounds(store: Store, period: str | None) -> tuple[datetime, datetime]:
+    start, end = parse_period(period)
+    first, last = labels.data_bounds(store)
+    if start.year < 1971:
+        start = first or start
+    if end.year > 9000:
+        end = (last or datetime.now(UTC)) + timedelta(seconds=1)
+    return start, end
+
+
+@view("reactions")
+def reactions(store: Store, params: Params) -> dict[str, Any]:
+    """Interest, animosity, neutral and ignored posts per week, network by network."""
+    period = params.get("period") or ""
+    start, end = _period_bounds(store, period)
+    found = labels.reactions_over_time(store, start, end)
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def cell(week: datetime, network: str) -> dict[str, Any]:
+        key = (network, week.date().isoformat())
+        return cells.setdefault(key, {"week": key[1], "posts": 0, "ignored": 0,
+                                      **{label: 0 for label in REACTIONS}})
+    for row in found["posts"]:
+        cell(row["week"], row["network"]).update(posts=row["posts"], ignored=row["ignored"])
+    for row in found["labelled"]:
+        if row["label"] in REACTIONS:
+            cell(row["week"], row["network"])[row["label"]] += row["n"]
+    networks: dict[str, list[dict[str, Any]]] = {}
+    for (network, _), weekly in sorted(cells.items()):
+        networks.setdefault(network, []).append(weekly)
+    totals = {k: sum(w[k] for rows in networks.values() for w in rows)
+              for k in ("posts", "ignored", *REACTIONS)}
+    return {"period": period, "start": start.isoformat(), "end": end.isoformat(),
+            "window_hours": found["window_hours"], "labels": list(REACTIONS),
+            "networks": networks, "totals": totals}
+
+
+# --- Items and threads -------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+def _item(row: dict[str, Any]) -> dict[str, Any]:
+    return {"item_id": row["item_id"], "network": row["network"], "kind": row["kind"],
+            "text": row["text"], "created_at": _iso(row["created_at"]),
+            "url": safe_url(row["url"]), "author": row["handle"] or row["author_id"],
+            "is_brand": row["account_id"] is not None, "root_id": row["root_id"],
+            "parent_id": row["parent_id"], "reaction": row["reaction"],
+            "labellable": row["kind"] in ("reply", "quote", "comment", "mention")
+            and row["account_id"] is None, **({"depth": row["depth"]} if "depth" in row else {})}
+
+
+def _page_number(text: str | None) -> int:
+    try:
+        return max(1, min(int(text or 1), 10_000))
+    except ValueError:
+        return 1
+
+
+@view("items")
+def items(store: Store, params: Params) -> dict[str, Any]:
+    """Search and filter items, newest first, fifty at a time."""
+    filters = {k: (params.get(k) or "").strip()[:200] for k in ("q", "kind", "network", "label")}
+    page = _page_number(params.get("page"))
+    rows = labels.find_items(store, text=filters["q"] or None, kind=filters["kind"] or None,
+                             network=filters["network"] or None,
+                             label=filters["label"] or None, limit=PAGE_SIZE + 1,
+                             offset=(page - 1) * PAGE_SIZE)
+    return {"filters": filters, "facets": labels.item_facets(store),
+            "labels": list(REACTIONS), "page": page, "has_next": len(rows) > PAGE_SIZE,
+            "items": [_item(r) for r in rows[:PAGE_SIZE]]}
+
+
+@view("thread", nav=False)
+def thread(store: Store, params: Params) -> dict[str, Any]:
+    """One conversation: the root post and every reply under it."""
+    item_id = params.get("id") or ""
+    rows = labels.thread(store, item_id)
+    return {"item_id": item_id, "labels": list(REACTIONS), "items": [_item(r) for r in rows]}
+
+
+# --- Plan and queue -------------------------------------------------------------------------
+
+def _entry(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _iso(v) for k, v in row.items()}
+
+
+@view("queue")
+def queue(store: Store, params: Params) -> dict[str, Any]:
+    """The publication queue: drafts to edit and approve, what is scheduled, what went out."""
+    entries = [_entry(r) for r in queue_view.list_queue(store)]
+    counts = {s: sum(e["status"] == s for e in entries) for s in queue_view.QUEUE_STATUSES}
+    return {"statuses": list(queue_view.QUEUE_STATUSES), "counts": counts, "entries": entries}

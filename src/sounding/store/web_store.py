@@ -1,0 +1,271 @@
+"""The dashboard's reads and writes: users, sessions, human labels, item search, the queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+
+from sounding.store.database import Store
+
+__all__ = [
+    "REACTION_KINDS",
+    "data_bounds",
+    "delete_session",
+    "find_session",
+    "find_user",
+    "ignored_by_week",
+    "insert_label",
+    "insert_session",
+    "insert_user",
+    "item_facets",
+    "item_reactions",
+    "queue_row",
+    "queue_rows",
+    "reactions_by_week",
+    "search_items",
+    "set_user_lang",
+    "thread_items",
+    "update_queue",
+]
+
+REACTION_KINDS = ("reply", "quote", "comment", "mention")
+_KINDS_SQL = "('reply', 'quote', 'comment', 'mention')"
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = table.to_pylist()
+    return rows
+
+
+def _one(table: pa.Table) -> dict[str, Any] | None:
+    rows = _rows(table)
+    return rows[0] if rows else None
+
+
+# --- users and sessions -------------------------------------------------------------
+
+def insert_user(store: Store, username: str, password_hash: str, role: str,
+                replace: bool = False) -> None:
+    """Add a user (or, with ``replace``, change an existing one's password and role)."""
+    with store.transaction() as con:
+        if replace:
+            con.execute("DELETE FROM users WHERE username = ?", [username])
+        con.execute("INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?)",
+                    [username, password_hash, role])
+
+
+def find_user(store: Store, username: str) -> dict[str, Any] | None:
+    """One user's row, or None."""
+    return _one(store.query(
+        "SELECT username, password_hash, role, lang FROM users WHERE username = ?", [username]))
+
+
+def set_user_lang(store: Store, username: str, lang: str) -> None:
+    """Remember the language a user chose."""
+    with store.transaction() as con:
+        con.execute("UPDATE users SET lang = ? WHERE username = ?", [lang, username])
+
+
+def insert_session(store: Store, session_hash: str, username: str, csrf_token: str,
+                   expires_at: datetime) -> None:
+    """Record a new session (and forget the expired ones)."""
+    with store.transaction() as con:
+        con.execute("DELETE FROM sessions WHERE expires_at < current_timestamp")
+        con.execute("INSERT INTO sessions (session_hash, username, csrf_token, expires_at) "
+                    "VALUES (?, ?, ?, ?)", [session_hash, username, csrf_token, expires_at])
+
+
+def find_session(store: Store, session_hash: str) -> dict[str, Any] | None:
+    """A live session with its user's role and language, or None."""
+    return _one(store.query(
+        "SELECT s.username, s.csrf_token, u.role, u.lang FROM sessions s "
+        "JOIN users u USING (username) "
+        "WHERE s.session_hash = ? AND s.expires_at > current_timestamp", [session_hash]))
+
+
+def delete_session(store: Store, session_hash: str) -> None:
+    """End a session."""
+    with store.transaction() as con:
+        con.execute("DELETE FROM sessions WHERE session_hash = ?", [session_hash])
+
+
+# --- labels and items ---------------------------------------------------------------
+
+def insert_label(store: Store, item_id: str, label: str, username: str) -> bool:
+    """Store a person's reaction label for an item; False when the item does not exist."""
+    with store.transaction() as con:
+        found = con.execute("SELECT count(*) FROM items WHERE item_id = ?", [item_id]).fetchall()
+        if not found[0][0]:
+            return False
+        con.execute("INSERT INTO labels (item_id, label, username) VALUES (?, ?, ?)",
+                    [item_id, label, username])
+    return True
+
+
+def item_reactions(store: Store, item_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The reaction (human over model) of each given item that has one."""
+    if not item_ids:
+        return {}
+    rows = store.query("SELECT item_id, label, source, model_label FROM item_reactions "
+                       "WHERE item_id IN (SELECT unnest(?))", [item_ids])
+    return {r["item_id"]: r for r in _rows(rows)}
+
+
+def _item_filters(text: str | None, kind: str | None, network: str | None,
+                  label: str | None) -> tuple[str, list[Any]]:
+    where, params = ["TRUE"], []
+    if text:
+        where.append("i.text ILIKE ?")
+        params.append("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                      + "%")
+        where[-1] += " ESCAPE '\\'"
+    if kind:
+        where.append("i.kind = ?")
+        params.append(kind)
+    if network:
+        where.append("i.network = ?")
+        params.append(network)
+    if label == "none":
+        where.append("i.item_id NOT IN (SELECT item_id FROM item_reactions)")
+    elif label:
+        where.append("i.item_id IN (SELECT item_id FROM item_reactions WHERE label = ?)")
+        params.append(label)
+    return " AND ".join(where), params
+
+
+def search_items(store: Store, *, text: str | None = None, kind: str | None = None,
+                 network: str | None = None, label: str | None = None,
+                 limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Items matching the filters, newest first, with their author's handle."""
+    where, params = _item_filters(text, kind, network, label)
+    return _rows(store.query(
+        f"""
+        WITH page AS (
+            SELECT i.item_id, i.network, i.kind, i.text, i.created_at, i.url, i.author_id,
+                   i.parent_id, i.root_id, i.account_id
+            FROM items i WHERE {where}
+            ORDER BY i.created_at DESC, i.item_id LIMIT ? OFFSET ?
+        )
+        SELECT p.*, a.handle FROM page p
+        LEFT JOIN (SELECT actor_id, any_value(handle) AS handle FROM actors
+                   WHERE actor_id IN (SELECT author_id FROM page) GROUP BY actor_id) a
+          ON a.actor_id = p.author_id
+        ORDER BY p.created_at DESC, p.item_id
+        """, [*params, limit, offset]))
+
+
+def item_facets(store: Store) -> dict[str, list[str]]:
+    """The networks and kinds present, for the filter menus."""
+    rows = store.query("SELECT 'network' AS f, network AS v FROM "
+                       "(SELECT DISTINCT network FROM items) UNION ALL "
+                       "SELECT 'kind', kind FROM (SELECT DISTINCT kind FROM items) ORDER BY 1, 2")
+    facets: dict[str, list[str]] = {"network": [], "kind": []}
+    for row in _rows(rows):
+        facets[row["f"]].append(row["v"])
+    return facets
+
+
+def thread_items(store: Store, item_id: str) -> list[dict[str, Any]]:
+    """The whole thread an item belongs to (its root and every item under it), oldest first."""
+    return _rows(store.query(
+        """
+        WITH target AS (
+            SELECT coalesce(root_id, item_id) AS root FROM items WHERE item_id = ? LIMIT 1
+        ), thread AS (
+            SELECT i.* FROM items i, target t WHERE i.item_id = t.root
+            UNION ALL
+            SELECT i.* FROM items i, target t WHERE i.root_id = t.root AND i.item_id <> t.root
+        )
+        SELECT th.item_id, th.network, th.kind, th.text, th.created_at, th.url, th.author_id,
+               th.parent_id, th.root_id, th.account_id, a.handle
+        FROM thread th
+        LEFT JOIN (SELECT actor_id, any_value(handle) AS handle FROM actors
+                   WHERE actor_id IN (SELECT author_id FROM thread) GROUP BY actor_id) a
+          ON a.actor_id = th.author_id
+        ORDER BY th.created_at, th.item_id
+        """, [item_id]))
+
+
+# --- reactions over time --------------------------------------------------------------
+
+def data_bounds(store: Store) -> tuple[datetime | None, datetime | None]:
+    """The first and last item dates of the workspace."""
+    row = _one(store.query("SELECT min(created_at) AS lo, max(created_at) AS hi FROM items"))
+    return (row["lo"], row["hi"]) if row else (None, None)
+
+
+def reactions_by_week(store: Store, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Labelled reactions to the brand per ISO week, network and label (human over model)."""
+    return _rows(store.query(
+        f"""
+        SELECT date_trunc('week', i.created_at) AS week, i.network, r.label, count(*) AS n
+        FROM items i JOIN item_reactions r USING (item_id)
+        WHERE i.kind IN {_KINDS_SQL} AND i.account_id IS NULL
+          AND i.created_at >= ? AND i.created_at < ?
+        GROUP BY ALL ORDER BY ALL
+        """, [start, end]))
+
+
+def ignored_by_week(store: Store, start: datetime, end: datetime, window_hours: int
+                    ) -> list[dict[str, Any]]:
+    """Brand posts per ISO week and network, and how many got no reaction in the window."""
+    return _rows(store.query(
+        f"""
+        WITH posts AS (
+            SELECT item_id, network, created_at FROM items
+            WHERE account_id IS NOT NULL AND kind = 'post'
+              AND created_at >= ? AND created_at < ?
+        ), answers AS (
+            SELECT r.root_id AS item_id, r.created_at FROM items r
+            WHERE r.kind IN {_KINDS_SQL} AND r.root_id IN (SELECT item_id FROM posts)
+            UNION ALL
+            SELECT r.parent_id, r.created_at FROM items r
+            WHERE r.kind IN {_KINDS_SQL} AND r.parent_id IN (SELECT item_id FROM posts)
+        ), answered AS (
+            SELECT DISTINCT p.item_id FROM posts p JOIN answers a USING (item_id)
+            WHERE a.created_at < p.created_at + to_hours(?)
+        )
+        SELECT date_trunc('week', p.created_at) AS week, p.network, count(*) AS posts,
+               count(*) FILTER (WHERE p.item_id NOT IN (SELECT item_id FROM answered))
+                 AS ignored
+        FROM posts p GROUP BY ALL ORDER BY ALL
+        """, [start, end, window_hours]))
+
+
+# --- the publication queue ------------------------------------------------------------
+
+_QUEUE_COLUMNS = ("queue_id, account_id, text, variant, scheduled_at, status, item_id, "
+                  "error, created_at, updated_at")
+
+
+def queue_rows(store: Store, limit: int = 500) -> list[dict[str, Any]]:
+    """The queue, most recently changed first."""
+    return _rows(store.query(f"SELECT {_QUEUE_COLUMNS} FROM queue "
+                             "ORDER BY updated_at DESC, queue_id DESC LIMIT ?", [limit]))
+
+
+def queue_row(store: Store, queue_id: int) -> dict[str, Any] | None:
+    """One queue entry, or None."""
+    return _one(store.query(f"SELECT {_QUEUE_COLUMNS} FROM queue WHERE queue_id = ?",
+                            [queue_id]))
+
+
+def update_queue(store: Store, queue_id: int, *, expected: tuple[str, ...], status: str,
+                 text: str | None = None, scheduled_at: datetime | None = None) -> bool:
+    """Change an entry's status (and text or time) only if its status is still ``expected``."""
+    sets = ["status = ?", "updated_at = current_timestamp"]
+    params: list[Any] = [status]
+    if text is not None:
+        sets.append("text = ?")
+        params.append(text)
+    if scheduled_at is not None:
+        sets.append("scheduled_at = ?")
+        params.append(scheduled_at)
+    marks = ", ".join("?" for _ in expected)
+    with store.transaction() as con:
+        rows = con.execute(
+            f"UPDATE queue SET {', '.join(sets)} WHERE queue_id = ? AND status IN ({marks})",
+            [*params, queue_id, *expected]).fetchall()
+    return bool(rows and rows[0][0])

@@ -1,0 +1,78 @@
+"""The forms that change things: correct a reaction label, edit and move queue entries.
+
+Each needs a signed-in editor or admin and the session's CSRF token; a viewer gets 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from sounding.errors import InputError, SoundingError
+from sounding.store import Store
+from sounding.web.auth import check_form, current
+from sounding.web.pages import error_page, status_of
+from sounding.web.render import local_path
+from sounding.workflows import labels, queue_view
+
+__all__ = ["install_actions"]
+
+Token = Annotated[str, Form()]
+
+
+def _act(request: Request, token: str, next_path: str, action: Callable[[str], None]
+         ) -> Response:
+    """Run ``action(username)`` if the form may change things, then go back to the page."""
+    session = current(request)
+    refused = check_form(session, token, edit=True)
+    if refused or session is None:
+        return error_page(request, "not_allowed", refused or 401)
+    try:
+        action(session.username)
+    except SoundingError as exc:
+        return error_page(request, exc, status_of(exc))
+    return RedirectResponse(local_path(next_path, "/overview"), status_code=303)
+
+
+def _when(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"'{text}' is not a date and time like 2026-10-01T18:30") from exc
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def install_actions(app: FastAPI, store: Store) -> None:
+    """The POST routes behind the dashboard's forms."""
+
+    @app.post("/items/label")
+    def label(request: Request, item_id: Token = "", label: Token = "",
+              csrf_token: Token = "", next: Token = "/items") -> Response:
+        return _act(request, csrf_token, next,
+                    lambda user: labels.correct_label(store, item_id, label, user))
+
+    @app.post("/queue/{queue_id}/edit")
+    def edit(request: Request, queue_id: int, text: Token = "", csrf_token: Token = "",
+             next: Token = "/queue") -> Response:
+        return _act(request, csrf_token, next,
+                    lambda _: queue_view.edit_text(store, queue_id, text))
+
+    @app.post("/queue/{queue_id}/approve")
+    def approve(request: Request, queue_id: int, csrf_token: Token = "",
+                next: Token = "/queue") -> Response:
+        return _act(request, csrf_token, next, lambda _: queue_view.approve(store, queue_id))
+
+    @app.post("/queue/{queue_id}/schedule")
+    def schedule(request: Request, queue_id: int, when: Token = "", csrf_token: Token = "",
+                 next: Token = "/queue") -> Response:
+        return _act(request, csrf_token, next,
+                    lambda _: queue_view.schedule(store, queue_id, _when(when)))
+
+    @app.post("/queue/{queue_id}/draft")
+    def draft(request: Request, queue_id: int, csrf_token: Token = "",
+              next: Token = "/queue") -> Response:
+        return _act(request, csrf_token, next, lambda _: queue_view.to_draft(store, queue_id))

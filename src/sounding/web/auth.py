@@ -1,0 +1,138 @@
+"""Sign-in, sessions, roles and CSRF: who is asking, and may they change this?
+
+Session cookies are HttpOnly and SameSite=Lax (Secure over https). Every form carries a
+per-session CSRF token; the sign-in form, which has no session yet, carries a token
+that must match a cookie set with the form (double submit).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from typing import Annotated
+
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from sounding.store import Store
+from sounding.web.i18n import LANGS, choose_lang
+from sounding.web.render import html_page, local_path
+from sounding.workflows import users
+from sounding.workflows.users import Session
+
+__all__ = [
+    "SESSION_COOKIE", "check_form", "current", "forget_sessions", "install_auth", "request_lang",
+]
+
+SESSION_COOKIE = "sounding_session"
+_LOGIN_CSRF = "sounding_login_csrf"
+_LANG_COOKIE = "sounding_lang"
+
+
+_SESSION_TTL = 5.0
+_sessions: dict[str, tuple[float, Session | None]] = {}
+_sessions_lock = threading.Lock()
+
+
+def forget_sessions() -> None:
+    """Drop the sessions remembered for a few seconds (after any write)."""
+    with _sessions_lock:
+        _sessions.clear()
+
+
+def current(request: Request) -> Session | None:
+    """The signed-in session of a request, or None (remembered a few seconds per cookie)."""
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    now = time.monotonic()
+    with _sessions_lock:
+        found = _sessions.get(cookie)
+    if found and found[0] > now:
+        return found[1]
+    session = users.session_for(request.app.state.store, cookie)
+    with _sessions_lock:
+        if len(_sessions) > 1000:
+            _sessions.clear()
+        _sessions[cookie] = (now + _SESSION_TTL, session)
+    return session
+
+
+def request_lang(request: Request, session: Session | None) -> str:
+    """The language to answer in: the user's, the cookie's, then the browser's."""
+    chosen = session.lang if session else request.cookies.get(_LANG_COOKIE)
+    return choose_lang(chosen, request.headers.get("accept-language"))
+
+
+def check_form(session: Session | None, token: str, *, edit: bool) -> int:
+    """0 when a form may proceed, else the HTTP status refusing it (401 or 403)."""
+    if session is None:
+        return 401
+    if not hmac.compare_digest(token.encode(), session.csrf_token.encode()):
+        return 403
+    return 403 if edit and not session.can_edit else 0
+
+
+def _cookie(response: Response, request: Request, name: str, value: str,
+            max_age: int | None = None) -> None:
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https", path="/")
+
+
+def _login_form(request: Request, error: bool = False, status_code: int = 200) -> Response:
+    token = secrets.token_urlsafe(24)
+    chosen = request.query_params.get("lang")
+    lang = chosen if chosen in LANGS else request_lang(request, None)
+    response = html_page(request, "login.html",
+                         {"login_csrf": token, "error": error,
+                          "next": local_path(request.query_params.get("next"), "/overview")},
+                         lang=lang, session=None, status_code=status_code)
+    _cookie(response, request, _LOGIN_CSRF, token, max_age=3600)
+    if chosen == lang:
+        _cookie(response, request, _LANG_COOKIE, lang, max_age=365 * 86400)
+    return response
+
+
+def install_auth(app: FastAPI, store: Store) -> None:
+    """The sign-in, sign-out and language routes."""
+
+    @app.get("/login")
+    def login_page(request: Request) -> Response:
+        return _login_form(request)
+
+    @app.post("/login")
+    def login(request: Request, username: Annotated[str, Form()] = "",
+              password: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
+              next: Annotated[str, Form()] = "/overview") -> Response:
+        expected = request.cookies.get(_LOGIN_CSRF, "")
+        if not expected or not hmac.compare_digest(csrf_token.encode(), expected.encode()):
+            return Response("bad or missing CSRF token", status_code=403)
+        if not users.authenticate(store, username, password):
+            return _login_form(request, error=True, status_code=401)
+        response = RedirectResponse(local_path(next, "/overview"), status_code=303)
+        _cookie(response, request, SESSION_COOKIE, users.open_session(store, username),
+                max_age=users.SESSION_DAYS * 86400)
+        response.delete_cookie(_LOGIN_CSRF, path="/")
+        return response
+
+    @app.post("/logout")
+    def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+        session = current(request)
+        if check_form(session, csrf_token, edit=False):
+            return Response("forbidden", status_code=403)
+        users.end_session(store, request.cookies.get(SESSION_COOKIE, ""))
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    @app.post("/lang")
+    def set_lang(request: Request, lang: Annotated[str, Form()] = "en",
+                 csrf_token: Annotated[str, Form()] = "",
+                 next: Annotated[str, Form()] = "/overview") -> Response:
+        session = current(request)
+        if check_form(session, csrf_token, edit=False) or session is None or lang not in LANGS:
+            return Response("forbidden", status_code=403)
+        users.set_language(store, session.username, lang)
+        response = RedirectResponse(local_path(next, "/overview"), status_code=303)
+        _cookie(response, request, _LANG_COOKIE, lang, max_age=365 * 86400)
+        return response

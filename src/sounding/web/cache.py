@@ -1,0 +1,56 @@
+"""View data cached between writes: the server is the workspace's only writer, so a view's
+dict stays true until the next POST (a form or an operation), which clears the cache."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+__all__ = ["ViewCache"]
+
+
+class ViewCache:
+    """A bounded, thread-safe map from (view, parameters) to data, with one build per key."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._data: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._building: dict[Hashable, threading.Lock] = {}
+        self._generation = 0
+
+    def clear(self) -> None:
+        """Forget everything (after any write)."""
+        with self._lock:
+            self._generation += 1
+            self._data.clear()
+
+    def _hit(self, key: Hashable) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._data.get(key)
+            if found is not None:
+                self._data.move_to_end(key)
+            return found
+
+    def get(self, key: Hashable, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """The cached data for ``key``, built once even when many requests ask at once."""
+        found = self._hit(key)
+        if found is not None:
+            return found
+        with self._lock:
+            gate = self._building.setdefault(key, threading.Lock())
+        with gate:
+            found = self._hit(key)
+            if found is not None:
+                return found
+            generation = self._generation
+            data = build()
+            with self._lock:
+                if generation == self._generation:
+                    self._data[key] = data
+                    while len(self._data) > self._size:
+                        self._data.popitem(last=False)
+                self._building.pop(key, None)
+        return data

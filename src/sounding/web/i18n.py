@@ -1,0 +1,108 @@
+"""The dashboard's words in English and French, and how a request's language is chosen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+__all__ = ["LANGS", "choose_lang", "number", "translator"]
+
+LANGS = ("en", "fr")
+
+_FR: dict[str, str] = {
+    "nav.overview": "Vue d'ensemble", "nav.reactions": "Réactions", "nav.items": "Contenus",
+    "nav.queue": "Plan et file", "nav.thread": "Fil",
+    "sign_in": "Se connecter", "sign_out": "Se déconnecter", "username": "Utilisateur",
+    "password": "Mot de passe", "bad_login": "Nom ou mot de passe incorrect.",
+    "language": "Langue", "period": "Période", "previous_period": "Période précédente",
+    "apply": "Appliquer", "change": "Évolution", "metric": "Indicateur", "value": "Valeur",
+    "posts": "Publications", "engagements": "Engagements",
+    "engagement_rate_per_follower": "Taux d'engagement par abonné",
+    "engagement_rate_per_impression": "Taux d'engagement par impression",
+    "reply_rate": "Réponses par publication", "reactions": "Réactions",
+    "ignored_share": "Part des publications ignorées", "share_interest": "Part d'intérêt",
+    "share_animosity": "Part d'animosité", "share_neutral": "Part neutre",
+    "follower_growth": "Nouveaux abonnés", "interest": "intérêt", "animosity": "animosité",
+    "neutral": "neutre", "ignored": "ignorées", "this_period": "cette période",
+    "reaction_shares": "Parts des réactions", "by_network": "Par réseau",
+    "reactions_title": "Réactions par semaine", "network": "Réseau", "week": "Semaine",
+    "totals": "Totaux", "window_note": "Une publication est ignorée sans réaction sous {h} h.",
+    "search": "Rechercher", "kind": "Type", "label": "Étiquette", "all": "tous",
+    "no_label": "sans étiquette", "author": "Auteur", "date": "Date", "text": "Texte",
+    "thread": "fil", "open": "ouvrir", "correct": "Corriger", "save": "Enregistrer",
+    "human": "humain", "model": "modèle", "next_page": "Page suivante",
+    "prev_page": "Page précédente", "no_items": "Aucun contenu ne correspond.",
+    "brand": "marque", "status": "Statut", "scheduled_at": "Prévu le", "account": "Compte",
+    "actions": "Actions", "approve": "Approuver", "schedule": "Programmer",
+    "to_draft": "Repasser en brouillon", "edit": "Modifier", "published_item": "Publié",
+    "queue_empty": "La file est vide : le planificateur n'a encore rien proposé.",
+    "draft": "brouillon", "approved": "approuvé", "scheduled": "programmé",
+    "sending": "en cours d'envoi", "published": "publié", "failed": "échec",
+    "error": "Erreur", "back": "Retour", "read_only": "Lecture seule",
+    "not_allowed": "Votre rôle ne permet pas cette action.", "variant": "Variante",
+    "no_data": "Aucune donnée pour cette période.",
+}
+_EN: dict[str, str] = {
+    "nav.overview": "Overview", "nav.reactions": "Reactions", "nav.items": "Items",
+    "nav.queue": "Plan and queue", "nav.thread": "Thread", "sign_in": "Sign in",
+    "sign_out": "Sign out", "bad_login": "Wrong name or password.",
+    "previous_period": "Previous period", "engagement_rate_per_follower":
+    "Engagement rate per follower", "engagement_rate_per_impression":
+    "Engagement rate per impression", "reply_rate": "Replies per post",
+    "ignored_share": "Share of posts ignored", "share_interest": "Share of interest",
+    "share_animosity": "Share of animosity", "share_neutral": "Neutral share",
+    "follower_growth": "New followers", "this_period": "this period",
+    "reactions_title": "Reactions per week", "by_network": "By network",
+    "window_note": "A post is ignored when nothing answers it within {h} h.",
+    "no_label": "no label", "next_page": "Next page", "prev_page": "Previous page",
+    "no_items": "No item matches.", "scheduled_at": "Scheduled at", "to_draft": "Back to draft",
+    "published_item": "Published", "queue_empty": "The queue is empty: the planner has "
+    "proposed nothing yet.", "sending": "sending", "read_only": "Read only",
+    "not_allowed": "Your role does not allow this.", "no_data": "No data for this period.",
+    **{w: w for w in ("interest", "animosity", "neutral", "ignored", "human", "model", "draft",
+                      "approved", "scheduled", "published", "failed", "thread", "open",
+                      "brand", "all")},
+}
+_MESSAGES = {"fr": _FR, "en": _EN}
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """A function from a message key to its text in ``lang`` (English, then the key)."""
+    table = _MESSAGES.get(lang, _EN)
+
+    def t(key: str, **values: object) -> str:
+        text = table.get(key) or _EN.get(key) or key.replace("_", " ").capitalize()
+        return text.format(**values) if values else text
+    return t
+
+
+def choose_lang(user_lang: str | None, accept_language: str | None) -> str:
+    """The user's choice, else the browser's first language we speak, else English."""
+    if user_lang in LANGS:
+        return str(user_lang)
+    weighted = []
+    for part in (accept_language or "").split(","):
+        tag, _, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        weighted.append((weight, tag.split("-")[0].lower()))
+    for _, tag in sorted(weighted, key=lambda w: -w[0]):
+        if tag in LANGS:
+            return tag
+    return "en"
+
+
+def number(value: object, lang: str, kind: str = "") -> str:
+    """A figure as a person reads it: percentages, thousands, the decimal comma in French."""
+    if value is None:
+        return "–"
+    if not isinstance(value, int | float):
+        return str(value)
+    if kind == "pct":
+        text = f"{100 * value:.1f} %"
+    elif isinstance(value, int) or float(value).is_integer():
+        text = f"{int(value):,}".replace(",", "\u202f" if lang == "fr" else ",")
+    else:
+        text = f"{value:.2f}" if abs(value) >= 0.1 else f"{value:.4f}"
+    return text.replace(".", ",") if lang == "fr" else text

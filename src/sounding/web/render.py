@@ -1,0 +1,64 @@
+"""Turn a view's data dict into HTML with Jinja (autoescaped) or into its JSON twin."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from sounding.report import VIEWS, charts
+from sounding.web.i18n import LANGS, number, translator
+from sounding.workflows.users import Session
+
+__all__ = ["SECURITY_HEADERS", "html_page", "json_page", "local_path"]
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+_env = Environment(loader=PackageLoader("sounding.web", "templates"),
+                   autoescape=select_autoescape(default=True, default_for_string=True),
+                   trim_blocks=True, lstrip_blocks=True)
+
+
+def _chart(name: str, *args: Any, **kwargs: Any) -> Markup:
+    # The chart functions escape every label themselves; their output is trusted markup.
+    return Markup(getattr(charts, name)(*args, **kwargs))
+
+
+def local_path(target: str | None, default: str = "/") -> str:
+    """A redirect target only when it stays on this site (no scheme, no //host)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def html_page(request: Request, template: str, context: dict[str, Any], *,
+              lang: str, session: Session | None, status_code: int = 200) -> HTMLResponse:
+    """Render a template with the common context: words, menu, user, CSRF token."""
+    page = _env.get_template(template)
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    html = page.render(
+        **context, t=translator(lang), lang=lang, langs=LANGS, session=session,
+        csrf=session.csrf_token if session else "", path=path,
+        nav=[v.slug for v in VIEWS.values() if v.nav], num=partial(number, lang=lang),
+        chart=_chart,
+    )
+    return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
+
+
+def json_page(data: dict[str, Any], status_code: int = 200) -> Response:
+    """A view's data as JSON: the same dict the page was rendered from."""
+    body = json.dumps(data, default=str, ensure_ascii=False)
+    return Response(body, status_code=status_code, media_type="application/json",
+                    headers=SECURITY_HEADERS)

@@ -1,0 +1,148 @@
+"""Collect from Bluesky and Mastodon: own posts, threads, reactions, notifications, listening.
+
+Every source walks pages from its stored cursor and writes each page before asking for
+the next, so a run cut short resumes where it stopped; writes are idempotent by key, so
+reading a page twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sounding.connectors.base import Connector, Page
+from sounding.connectors.connect import connect
+from sounding.connectors.records import Records
+from sounding.errors import NotFound
+from sounding.store import Store, WriteStats
+from sounding.store.connector_store import (
+    account_settings,
+    get_cursor,
+    listening_hits_add,
+    listening_list,
+    recent_brand_items,
+    set_cursor,
+)
+
+__all__ = ["Progress", "collect"]
+
+ConnectFn = Callable[..., Connector]
+_MAX_PAGES = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a collection stands, for a progress bar."""
+
+    account: str
+    stage: str
+    done: int
+    total: int | None = None
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass
+class _Summary:
+    new: dict[str, int] = field(default_factory=dict)
+    pages: int = 0
+    hits: int = 0
+
+    def add(self, stats: WriteStats) -> None:
+        for table, counts in stats.tables.items():
+            self.new[table] = self.new.get(table, 0) + counts.new
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"new": {k: v for k, v in self.new.items() if v}, "pages": self.pages,
+                "listening_hits": self.hits}
+
+
+@dataclass
+class _Run:
+    store: Store
+    connector: Connector
+    account: str
+    progress: ProgressFn
+    summary: _Summary = field(default_factory=_Summary)
+
+    def write(self, records: Records, stage: str) -> None:
+        if len(records):
+            _, stats = self.store.write(records.batch(), kind="collect",
+                                        source=f"{self.account}:{stage}")
+            self.summary.add(stats)
+
+    def walk(self, stage: str, fetch: Callable[[str | None], Page],
+             on_page: Callable[[Records], None] | None = None) -> None:
+        """Follow one source's pages from its cursor, saving the cursor after each page."""
+        source = f"{self.account}:{stage}"
+        state, seen = get_cursor(self.store, source), 0
+        for _ in range(_MAX_PAGES):
+            page = fetch(state)
+            self.write(page.records, stage)
+            if on_page:
+                on_page(page.records)
+            if page.state is not None:
+                set_cursor(self.store, source, page.state)
+            state, seen = page.state, seen + page.fetched
+            self.summary.pages += 1
+            self.progress(Progress(self.account, stage, seen))
+            if page.done:
+                return
+
+
+def _engagement(run: _Run, since: datetime, now: datetime) -> None:
+    """Refresh each recent brand item; brand replies found on the way are refreshed too."""
+    done: set[str] = set()
+    while todo := [i for i in recent_brand_items(run.store, run.account, since) if i not in done]:
+        for item_id in todo:
+            native = item_id.split(":", 1)[1]
+            run.write(run.connector.engagement(native, now), "engagement")
+            done.add(item_id)
+            run.progress(Progress(run.account, "engagement", len(done), len(done) + len(todo)
+                                  - todo.index(item_id) - 1))
+
+
+def _listening(run: _Run) -> None:
+    for query in listening_list(run.store, run.account):
+        query_id, text = int(query["query_id"]), str(query["query"])
+
+        def hits(records: Records, query_id: int = query_id) -> None:
+            run.summary.hits += listening_hits_add(run.store, query_id, list(records.items))
+
+        def search(state: str | None, text: str = text) -> Page:
+            return run.connector.search(text, state)
+
+        run.walk(f"listen:{query_id}", search, hits)
+
+
+def _collect_one(run: _Run, window: timedelta, now: datetime) -> None:
+    run.write(run.connector.profile(now), "profile")
+    run.progress(Progress(run.account, "profile", 1, 1))
+    run.walk("posts", run.connector.posts)
+    run.walk("notifications", run.connector.notifications)
+    _engagement(run, now - window, now)
+    _listening(run)
+
+
+def collect(store: Store, account: str | None = None, *, window_days: int = 30,
+            on_progress: ProgressFn | None = None, on_wait: Callable[[str], None] | None = None,
+            connect_fn: ConnectFn = connect, now: datetime | None = None) -> dict[str, Any]:
+    """Collect every Bluesky and Mastodon account (or one); returns what was new.
+
+    Reactions are refreshed for the brand's posts of the last ``window_days`` days.
+    """
+    accounts = account_settings(store, account)
+    if not accounts:
+        raise NotFound(f"no Bluesky or Mastodon account {account or ''}".strip(),
+                       hint="add one with 'sounding account add bluesky --handle H'")
+    now = now or datetime.now(UTC)
+    report: dict[str, Any] = {}
+    for settings in accounts:
+        connector = connect_fn(settings, on_wait=on_wait)
+        run = _Run(store, connector, settings["account_id"], on_progress or (lambda p: None))
+        _collect_one(run, timedelta(days=window_days), now)
+        report[settings["account_id"]] = run.summary.as_dict()
+    return {"accounts": report}

@@ -1,0 +1,86 @@
+"""Items and their reaction labels: search, threads, reactions over time, human corrections.
+
+A person's label overrides the model's everywhere: every read here goes through the
+store's ``item_reactions`` view, which prefers the newest human label.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sounding.errors import InputError, NotFound
+from sounding.models import REACTIONS
+from sounding.store import Store
+from sounding.store import web_store as ws
+from sounding.workflows.kpis import REACTION_WINDOW
+
+__all__ = [
+    "correct_label",
+    "data_bounds",
+    "find_items",
+    "item_facets",
+    "reactions_over_time",
+    "thread",
+]
+
+
+def correct_label(store: Store, item_id: str, label: str, username: str) -> None:
+    """Record ``username``'s reaction label for an item."""
+    if label not in REACTIONS:
+        raise InputError(f"label '{label}' is unknown", hint=f"labels: {', '.join(REACTIONS)}")
+    if not ws.insert_label(store, item_id, label, username):
+        raise NotFound(f"no item '{item_id}'")
+
+
+def _with_reactions(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    reactions = ws.item_reactions(store, [r["item_id"] for r in rows])
+    for row in rows:
+        row["reaction"] = reactions.get(row["item_id"])
+    return rows
+
+
+def find_items(store: Store, *, text: str | None = None, kind: str | None = None,
+               network: str | None = None, label: str | None = None,
+               limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Items matching the filters, newest first, each with its reaction (or None)."""
+    if label and label != "none" and label not in REACTIONS:
+        raise InputError(f"label '{label}' is unknown")
+    rows = ws.search_items(store, text=text, kind=kind, network=network, label=label,
+                           limit=limit, offset=offset)
+    return _with_reactions(store, rows)
+
+
+def item_facets(store: Store) -> dict[str, list[str]]:
+    """The networks and kinds present, for filter menus."""
+    return ws.item_facets(store)
+
+
+def thread(store: Store, item_id: str) -> list[dict[str, Any]]:
+    """The thread of an item, oldest first, each with its depth under the root."""
+    rows = ws.thread_items(store, item_id)
+    if not rows:
+        raise NotFound(f"no item '{item_id}'")
+    root = rows[0]["item_id"]
+    depth: dict[str, int] = {}
+    for row in rows:
+        parent = row["parent_id"]
+        if row["item_id"] == root:
+            depth[root] = 0
+        else:
+            depth[row["item_id"]] = depth[parent] + 1 if parent in depth else 1
+        row["depth"] = depth[row["item_id"]]
+    return _with_reactions(store, rows)
+
+
+def data_bounds(store: Store) -> tuple[datetime | None, datetime | None]:
+    """The first and last item dates in the workspace."""
+    return ws.data_bounds(store)
+
+
+def reactions_over_time(store: Store, start: datetime, end: datetime) -> dict[str, Any]:
+    """Per ISO week and network: reactions by label, brand posts, and posts ignored."""
+    hours = int(REACTION_WINDOW.total_seconds() // 3600)
+    return {"labelled": ws.reactions_by_week(store, start, end),
+            "posts": ws.ignored_by_week(store, start, end, hours),
+            "window_hours": hours}

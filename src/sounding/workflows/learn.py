@@ -1,0 +1,217 @@
+"""Test and learn workflow: read posts, variants and reactions; analyse; plan drafts.
+
+``learn`` analyses what each factor's levels did; ``plan`` turns the posteriors into the
+next posts' variants and slots (Thompson sampling within the animosity guardrail) and
+writes them to the queue as drafts for a person to write and approve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from sounding.analyse.design import DesignCheck, check_design
+from sounding.analyse.variants import (
+    LearnSettings,
+    PostOutcomes,
+    VariantAnalysis,
+    analyse_variants,
+)
+from sounding.errors import InputError, NotFound
+from sounding.plan import FactorArms, Proposal, default_cap, propose, slot_times
+from sounding.store import Store
+from sounding.store.learn_reads import learn_posts, post_variants, queue_drafts, queued_drafts
+from sounding.workflows.kpis import REACTION_WINDOW, parse_period
+
+__all__ = [
+    "LearnResult",
+    "PlanResult",
+    "learn",
+    "learn_op",
+    "outcomes_from_tables",
+    "plan",
+    "plan_op",
+]
+
+_DAY_US = 86_400 * 1_000_000
+
+
+@dataclass(frozen=True)
+class LearnResult:
+    """The analysis of every factor, the design check and what the data rest on."""
+
+    analysis: VariantAnalysis
+    design: DesignCheck
+    reactions: int
+    labelled: int
+    baseline_animosity: float | None
+
+    @property
+    def verdicts(self) -> list[str]:
+        return [f.verdict.text for f in self.analysis.factors]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"verdicts": self.verdicts, "posts": self.analysis.posts,
+                "reactions": self.reactions, "labelled": self.labelled,
+                "baseline_animosity": self.baseline_animosity,
+                "analysis": self.analysis.as_dict(), "design": self.design.as_dict()}
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """Drafts proposed per account, and the guardrail they respect."""
+
+    cap: float
+    objective: str
+    drafts: list[dict[str, Any]]
+    written: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _column(table: pa.Table, name: str) -> np.ndarray:
+    return np.asarray(table[name].to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+def _levels(posts: pa.Table, variants: pa.Table) -> dict[str, np.ndarray]:
+    position = {item: i for i, item in enumerate(posts["item_id"].to_pylist())}
+    out: dict[str, np.ndarray] = {}
+    for item, factor, level in zip(*(variants[c].to_pylist() for c in
+                                      ("item_id", "factor", "level")), strict=True):
+        if item in position:
+            col = out.setdefault(factor, np.full(posts.num_rows, "", dtype=object))
+            col[position[item]] = level
+    return {f: v.astype(str) for f, v in out.items()}
+
+
+def outcomes_from_tables(posts: pa.Table, variants: pa.Table) -> tuple[PostOutcomes, str]:
+    """Per-post arrays for the engine; exposure is impressions when every post has them."""
+    impressions = _column(posts, "impressions")
+    if posts.num_rows and np.isfinite(impressions).all() and (impressions > 0).all():
+        exposure, kind = impressions, "impressions"
+    else:
+        exposure, kind = _column(posts, "followers_at_post"), "followers"
+    micros = posts["created_at"].cast(pa.int64()).to_numpy(zero_copy_only=False)
+    time = (micros - micros.min()) / _DAY_US if posts.num_rows else np.zeros(0)
+    data = PostOutcomes(
+        _levels(posts, variants), exposure, _column(posts, "engagements"),
+        interest=_column(posts, "interest"), animosity=_column(posts, "animosity"),
+        neutral=_column(posts, "neutral"), written=_column(posts, "written"),
+        time=np.asarray(time, dtype=np.float64))
+    return data, kind
+
+
+def _context(posts: pa.Table, time: np.ndarray) -> dict[str, np.ndarray]:
+    thirds = np.minimum((3 * time / max(float(np.ptp(time)), 1e-9)).astype(int), 2)
+    names = np.array(["early", "middle", "late"])
+    return {"(period)": names[thirds],
+            "(account)": np.asarray(posts["account_id"].to_pylist(), dtype=str)}
+
+
+def _read(store: Store, period: str | None) -> tuple[pa.Table, pa.Table]:
+    start, end = parse_period(period)
+    posts = learn_posts(store, start, end, REACTION_WINDOW)
+    if posts.num_rows == 0:
+        raise NotFound("no brand posts in the workspace for this period",
+                       hint="import posts and register the brand's accounts first")
+    return posts, post_variants(store, start, end)
+
+
+def learn(store: Store, period: str | None = None, metric: str = "interest",
+          confidence: float = 0.95, seed: int = 0) -> LearnResult:
+    """What each factor's levels did to engagement, interest, animosity and silence."""
+    posts, variants = _read(store, period)
+    if variants.num_rows == 0:
+        raise NotFound("the brand's posts carry no variants",
+                       hint="tag posts with factor=level pairs (the variants table)")
+    data, kind = outcomes_from_tables(posts, variants)
+    settings = LearnSettings(metric=metric, confidence=confidence, seed=seed)
+    try:
+        analysis = analyse_variants(data, settings, exposure_kind=kind)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    time = data.time if data.time is not None else np.zeros(posts.num_rows)
+    design = check_design(data.levels, context=_context(posts, time))
+    labelled = float((data.interest + data.animosity + data.neutral).sum())
+    baseline = (float(data.animosity.sum()) + 0.5) / (labelled + 1.0) if labelled else None
+    return LearnResult(analysis, design, int(data.written.sum()), int(labelled), baseline)
+
+
+def _arms(result: LearnResult, objective: str) -> list[FactorArms]:
+    arms = []
+    for f in result.analysis.factors:
+        reward, risk = f.metric(objective), f.metric("animosity")
+        arms.append(FactorArms(
+            f.factor, tuple(lv.level for lv in reward.levels),
+            np.array([lv.alpha for lv in reward.levels]),
+            np.array([lv.beta for lv in reward.levels]),
+            np.array([lv.alpha for lv in risk.levels]),
+            np.array([lv.beta for lv in risk.levels]), reward.family))
+    return arms
+
+
+def _draft_text(variant: dict[str, str]) -> str:
+    what = ", ".join(f"{k}={v}" for k, v in sorted(variant.items()))
+    return f"[to write] a post trying {what}"
+
+
+def _account_drafts(store: Store, account: str, proposals: tuple[Proposal, ...],
+                    posts: pa.Table, now: datetime) -> list[dict[str, Any]]:
+    mine = posts.filter(pc.equal(posts["account_id"], account))
+    hours = [t.hour for t in mine["created_at"].to_pylist()]
+    last = [now, *(t for t in mine["created_at"].to_pylist())]
+    waiting = queued_drafts(store, account)["scheduled_at"].to_pylist()
+    last += [t for t in waiting if t is not None]
+    times = slot_times(max(last), [p.variant.get("slot") for p in proposals],
+                       default_hour=int(np.median(hours)) if hours else 12)
+    return [{"account_id": account, "text": _draft_text(p.variant), "variant": p.variant,
+             "scheduled_at": when, "risk": p.risk, "safe": p.safe, "notes": list(p.notes)}
+            for p, when in zip(proposals, times, strict=True)]
+
+
+def plan(store: Store, posts: int = 5, account: str | None = None, *,
+         objective: str = "engagement", cap: float | None = None, cap_multiple: float = 1.5,
+         period: str | None = None, seed: int | None = None, write: bool = True,
+         now: datetime | None = None) -> PlanResult:
+    """Propose the next ``posts`` posts per account (or for ``account``) as queue drafts."""
+    if posts < 1:
+        raise InputError("--posts must be at least 1")
+    result = learn(store, period)
+    if cap is None:
+        if result.baseline_animosity is None:
+            raise InputError("no labelled reactions: the animosity guardrail has no baseline",
+                             hint="label reactions first, or give the cap explicitly")
+        cap = default_cap(result.baseline_animosity, cap_multiple)
+    accounts = store.table("accounts")["account_id"].to_pylist()
+    if account is not None and account not in accounts:
+        raise NotFound(f"no account '{account}'", hint="see 'sounding account list'")
+    table, _ = _read(store, period)
+    rng = np.random.default_rng(seed)
+    arms = _arms(result, objective)
+    drafts: list[dict[str, Any]] = []
+    for acc in [account] if account else accounts:
+        proposals = propose(arms, posts, rng, cap=cap)
+        drafts += _account_drafts(store, acc, proposals, table, now or datetime.now(UTC))
+    if write:
+        ids = queue_drafts(store, drafts)
+        drafts = [{**d, "queue_id": i} for d, i in zip(drafts, ids, strict=True)]
+    drafts = [{**d, "scheduled_at": d["scheduled_at"].isoformat()} for d in drafts]
+    return PlanResult(cap, objective, drafts, write)
+
+
+def learn_op(store: Store, period: str | None = None, metric: str = "interest"
+             ) -> dict[str, Any]:
+    """The 'learn' operation: :func:`learn` as a JSON-ready dict."""
+    return learn(store, period, metric).as_dict()
+
+
+def plan_op(store: Store, posts: int = 5, account: str | None = None,
+            objective: str = "engagement", cap: float | None = None) -> dict[str, Any]:
+    """The 'plan' operation: :func:`plan` as a JSON-ready dict (drafts are written)."""
+    return plan(store, posts, account, objective=objective, cap=cap).as_dict()

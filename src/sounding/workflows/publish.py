@@ -1,0 +1,106 @@
+"""Publish what is due in the queue, exactly once even if a run dies while sending.
+
+An entry is marked 'sending' with a key chosen here before anything is sent (a Bluesky
+record key, a Mastodon Idempotency-Key). A run that finds an entry still 'sending' asks
+the network for the post made under that key before sending again under the same key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sounding.connectors.base import Connector, Draft, Image, Published
+from sounding.connectors.connect import connect
+from sounding.errors import NetworkFailure, NotFound, PostRejected
+from sounding.models import Batch, Item, VariantTag, key
+from sounding.store import Store
+from sounding.store.connector_store import (
+    account_settings,
+    claim_entry,
+    due_entries,
+    mark_failed,
+    mark_published,
+)
+
+__all__ = ["publish_due"]
+
+ConnectFn = Callable[..., Connector]
+
+
+def _draft(entry: dict[str, Any]) -> Draft:
+    images = tuple(Image(Path(i["path"]), i["alt"]) for i in entry.get("images") or [])
+    return Draft(entry["text"], images)
+
+
+def _record(store: Store, entry: dict[str, Any], account: dict[str, Any],
+            published: Published) -> str:
+    item_id = key(account["network"], published.native_id)
+    item = Item(item_id=item_id, network=account["network"], author_id=account["actor_id"],
+                text=entry["text"], created_at=published.created_at, kind="post",
+                url=published.url, account_id=account["account_id"])
+    tags = [VariantTag(item_id, f, lv) for f, lv in (entry.get("variant") or {}).items()]
+    store.write(Batch.from_records(items=[item], variants=tags), kind="publish",
+                source=f"queue:{entry['queue_id']}")
+    mark_published(store, entry["queue_id"], item_id, published.native_id, published.created_at)
+    return item_id
+
+
+def _send(store: Store, connector: Connector, entry: dict[str, Any], now: datetime
+          ) -> Published | None:
+    """Send one entry (or find it sent); None when another run took it."""
+    draft = _draft(entry)
+    if entry["status"] == "sending":
+        since = entry.get("attempted_at") or now
+        found = connector.find_published(entry["idempotency_key"], draft, since)
+        if found is not None:
+            return found
+        return connector.publish(draft, entry["idempotency_key"])
+    connector.check(draft)
+    idempotency_key = connector.new_key()
+    if not claim_entry(store, entry["queue_id"], idempotency_key, now):
+        return None
+    return connector.publish(draft, idempotency_key)
+
+
+def _publish_one(store: Store, connector: Connector, entry: dict[str, Any],
+                 account: dict[str, Any], now: datetime) -> tuple[str, str]:
+    try:
+        published = _send(store, connector, entry, now)
+    except PostRejected as exc:
+        mark_failed(store, entry["queue_id"], str(exc), now)
+        return "failed", str(exc)
+    except NetworkFailure as exc:
+        return "pending", f"{exc} (it stays in the queue and is checked on the next run)"
+    if published is None:
+        return "skipped", "taken by another run"
+    return "published", _record(store, entry, account, published)
+
+
+def publish_due(store: Store, *, now: datetime | None = None,
+                on_progress: Callable[[int, int], None] | None = None,
+                on_wait: Callable[[str], None] | None = None,
+                connect_fn: ConnectFn = connect) -> dict[str, Any]:
+    """Publish every entry whose time has come; returns what happened to each."""
+    now = now or datetime.now(UTC)
+    entries = due_entries(store, now)
+    connectors: dict[str, Connector] = {}
+    results = []
+    for done, entry in enumerate(entries, 1):
+        accounts = account_settings(store, entry["account_id"])
+        if not accounts:
+            raise NotFound(f"queue entry {entry['queue_id']}: no account {entry['account_id']}")
+        account = accounts[0]
+        if account["account_id"] not in connectors:
+            connectors[account["account_id"]] = connect_fn(account, on_wait=on_wait)
+        outcome, detail = _publish_one(store, connectors[account["account_id"]], entry,
+                                       account, now)
+        results.append({"queue_id": entry["queue_id"], "account_id": account["account_id"],
+                        "outcome": outcome, "detail": detail})
+        if on_progress:
+            on_progress(done, len(entries))
+    counts = {o: sum(r["outcome"] == o for r in results)
+              for o in ("published", "failed", "pending", "skipped")}
+    return {"due": len(entries), **counts, "entries": results}

@@ -1,0 +1,1 @@
+"""Tests of one capability (a package, so test module names may repeat)."""

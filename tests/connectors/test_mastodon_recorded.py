@@ -1,0 +1,164 @@
+"""Mastodon through Mastodon.py, answered by recorded responses of the documented entities."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from sounding.errors import ConfigError, NetworkFailure
+from sounding.store import Store
+from sounding.store.connector_store import get_cursor, queue_add
+from sounding.workflows.accounts import add_account
+from sounding.workflows.collect import collect
+from sounding.workflows.listen import add_query
+from sounding.workflows.publish import publish_due
+from sounding.workflows.queue import add_to_queue
+
+TOKEN = "recorded-token-7f3a9c"
+ENV = "SOUNDING_MASTODON_KETTLECO_SOCIAL_EXAMPLE_TOKEN"
+ACCOUNT = "mastodon:kettleco@social.example"
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
+
+
+@pytest.fixture
+def brand(store: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
+    monkeypatch.setenv(ENV, TOKEN)
+    added = add_account(store, "mastodon", "kettleco", service_url="https://social.example")
+    assert added["credential_env"] == ENV and added["account_id"] == ACCOUNT
+    add_query(store, "#kettle")
+    return store
+
+
+def _by_kind(store: Store) -> dict[str, int]:
+    rows = store.query("SELECT kind, count(*) AS n FROM interactions GROUP BY kind").to_pylist()
+    return {r["kind"]: r["n"] for r in rows}
+
+
+def test_collect_brings_every_edge_once(brand: Store, mastodon_connect: Any,
+                                        mastodon_http: Any) -> None:
+    result = collect(brand, connect_fn=mastodon_connect, now=NOW)
+    assert _by_kind(brand) == {"like": 1, "repost": 1, "reply": 1, "quote": 1, "mention": 1,
+                               "follow": 1}
+    items = {r["item_id"]: r for r in brand.query("SELECT * FROM items").to_pylist()}
+    post = "mastodon:social.example/statuses/113000000000000001"
+    assert items[post]["account_id"] == ACCOUNT
+    assert items[post]["text"] == "Our new kettle is out & it whistles in tune! #kettle"
+    reply = items["mastodon:social.example/statuses/113000000000000020"]
+    assert (reply["kind"], reply["parent_id"], reply["root_id"]) == ("reply", post, post)
+    assert reply["author_id"] == "mastodon:ana@other.example"
+    answer = items["mastodon:social.example/statuses/113000000000000021"]
+    assert answer["account_id"] == ACCOUNT
+    assert items["mastodon:social.example/statuses/113000000000000030"]["kind"] == "quote"
+    assert items["mastodon:social.example/statuses/113000000000000040"]["kind"] == "mention"
+    assert "mastodon:social.example/statuses/113000000000000002" not in items  # a boost
+    assert result["accounts"][ACCOUNT]["listening_hits"] == 1
+    assert brand.scalar("SELECT followers FROM account_snapshots") == 42
+    assert brand.scalar("SELECT likes FROM metric_snapshots WHERE item_id = ?", [post]) == 1
+    assert get_cursor(brand, f"{ACCOUNT}:posts") == "113000000000000002"
+    auth = {r.headers["Authorization"] for r in mastodon_http.requests}
+    assert auth == {f"Bearer {TOKEN}"}
+
+    mastodon_http.requests.clear()
+    again = collect(brand, connect_fn=mastodon_connect, now=NOW)
+    assert again["accounts"][ACCOUNT]["new"] == {}
+    urls = [str(r.url) for r in mastodon_http.requests]
+    assert any("/accounts/109/statuses?min_id=113000000000000002" in u for u in urls)
+    assert any("/notifications?min_id=5005" in u for u in urls)
+    brand.close()
+    assert TOKEN.encode() not in brand.path.read_bytes()
+
+
+def test_429_is_waited_out_then_succeeds(brand: Store, mastodon_connect: Any,
+                                         mastodon_http: Any) -> None:
+    reset = (datetime.now(UTC) + timedelta(seconds=30)).isoformat().replace("+00:00", "Z")
+    mastodon_http.fail = [{"status": 429, "body": {"error": "Too many requests"},
+                           "headers": {"X-RateLimit-Remaining": "0",
+                                       "X-RateLimit-Reset": reset}}]
+    collect(brand, connect_fn=mastodon_connect, now=NOW)
+    assert len(mastodon_connect.sleeps) == 1 and 25 <= mastodon_connect.sleeps[0] <= 31
+    assert _by_kind(brand)["like"] == 1
+
+
+def test_5xx_backs_off_exponentially(brand: Store, mastodon_connect: Any,
+                                     mastodon_http: Any) -> None:
+    mastodon_http.fail = [{"status": 503, "body": {"error": "busy"}}] * 2
+    collect(brand, connect_fn=mastodon_connect, now=NOW)
+    assert mastodon_connect.sleeps == [1.0, 2.0]
+
+
+def test_network_killed_mid_collection_resumes_without_loss(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any, tmp_path: Any) -> None:
+    mastodon_http.kill_after = 5  # profile, posts, notifications, then engagement dies
+    with pytest.raises(NetworkFailure):
+        collect(brand, connect_fn=mastodon_connect, now=NOW)
+    assert get_cursor(brand, f"{ACCOUNT}:posts") == "113000000000000002"
+    assert get_cursor(brand, f"{ACCOUNT}:notifications") == "5005"
+    mastodon_http.kill_after = None
+    mastodon_http.requests.clear()
+    collect(brand, connect_fn=mastodon_connect, now=NOW)
+    posts = [str(r.url) for r in mastodon_http.requests if "/accounts/109/statuses" in r.url]
+    assert posts and all("min_id=113000000000000002" in u for u in posts)
+    assert _by_kind(brand) == {"like": 1, "repost": 1, "reply": 1, "quote": 1, "mention": 1,
+                               "follow": 1}
+    dupes = brand.scalar("SELECT count(*) - count(DISTINCT item_id) FROM items")
+    assert dupes == 0
+
+
+def test_an_expired_token_names_the_setting(brand: Store, mastodon_connect: Any,
+                                            mastodon_http: Any) -> None:
+    mastodon_http.fail = [{"status": 401, "body": {"error": "The access token is invalid"}}]
+    with pytest.raises(ConfigError) as caught:
+        collect(brand, connect_fn=mastodon_connect, now=NOW)
+    message = f"{caught.value} {caught.value.hint}"
+    assert ENV in message and "access token is invalid" in message and TOKEN not in message
+
+
+def test_publish_sends_an_idempotency_key_and_records_the_variant(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    add_to_queue(brand, ACCOUNT, "Our new kettle is out!", variant="format=text,topic=launch")
+    result = publish_due(brand, connect_fn=mastodon_connect)
+    assert result["published"] == 1
+    post = next(r for r in mastodon_http.requests if r.method == "POST")
+    row = brand.query("SELECT * FROM queue").to_pylist()[0]
+    assert post.headers["Idempotency-Key"] == row["idempotency_key"]
+    assert row["status"] == "published"
+    assert row["item_id"] == "mastodon:social.example/statuses/113000000000000001"
+    tags = brand.query("SELECT factor, level FROM variants ORDER BY factor").to_pylist()
+    assert tags == [{"factor": "format", "level": "text"}, {"factor": "topic", "level": "launch"}]
+
+
+def test_a_send_cut_short_is_resent_under_the_same_key(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    queue_id = queue_add(brand, ACCOUNT, "Our new kettle is out!", variant={},
+                         scheduled_at=NOW, images=[], status="scheduled")
+    with brand.transaction() as con:  # what a run that died after marking it left behind
+        con.execute("UPDATE queue SET status = 'sending', idempotency_key = 'k-123', "
+                    "attempted_at = ? WHERE queue_id = ?",
+                    [datetime.now(UTC) - timedelta(minutes=5), queue_id])
+    assert publish_due(brand, connect_fn=mastodon_connect)["published"] == 1
+    sent = [r for r in mastodon_http.requests if r.method == "POST"]
+    assert [r.headers["Idempotency-Key"] for r in sent] == ["k-123"]
+
+
+def test_the_instance_limit_is_checked_before_sending(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    add_to_queue(brand, ACCOUNT, "x" * 501)
+    result = publish_due(brand, connect_fn=mastodon_connect)
+    assert result["failed"] == 1
+    row = brand.query("SELECT status, error FROM queue").to_pylist()[0]
+    assert row["status"] == "failed" and "501 characters" in row["error"]
+    assert not [r for r in mastodon_http.requests if r.method == "POST"]
+
+
+def test_a_refusal_is_recorded_with_the_networks_message(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    mastodon_http.route("POST", "/api/v1/statuses", {"error": "Validation failed: Text can't "
+                        "be blank"}, status=422)
+    add_to_queue(brand, ACCOUNT, "hello")
+    assert publish_due(brand, connect_fn=mastodon_connect)["failed"] == 1
+    error = brand.scalar("SELECT error FROM queue")
+    assert "Validation failed" in error
+    assert json.dumps(error)

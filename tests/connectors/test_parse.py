@@ -1,0 +1,136 @@
+"""The pure parts: text rules, facets, cursors and Bluesky payloads as the XRPC API writes them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from sounding.connectors import bluesky_parse as bp
+from sounding.connectors.base import Draft, newest_first_state, walk_cursor
+from sounding.connectors.bluesky_post import check_draft, facets
+from sounding.connectors.mastodon_parse import html_to_text
+from sounding.connectors.records import Brand
+from sounding.connectors.retry import RetryPolicy, with_retries
+from sounding.connectors.text import find_spans, graphemes, mastodon_length, tid
+from sounding.errors import NetworkFailure, PostRejected, RateLimited
+
+BRAND = Brand("bluesky", "brand.test", "bluesky:brand.test", "bluesky:brand.test", "did:plc:b")
+URI = "at://did:plc:b/app.bsky.feed.post/3kabc"
+FAN = {"did": "did:plc:f", "handle": "fan.test", "displayName": "Fan"}
+
+
+def _view(uri: str, author: dict[str, str], text: str, **record: object) -> dict[str, object]:
+    return {"uri": uri, "cid": "bafy", "author": author, "indexedAt": "2026-11-20T18:00:01.000Z",
+            "record": {"$type": "app.bsky.feed.post", "text": text,
+                       "createdAt": "2026-11-20T18:00:00.123456789Z", **record}}
+
+
+def test_graphemes_count_what_a_person_sees() -> None:
+    assert graphemes("héllo") == 5
+    assert graphemes("e\u0301") == 1
+    assert graphemes("👍🏽👨‍👩‍👧🇫🇷") == 3
+    assert graphemes("a\r\nb") == 3
+
+
+def test_facet_offsets_are_utf8_bytes() -> None:
+    text = "Café ☕ #launch https://ex.com/a. cc @fan.test!"
+    spans = {s.kind: s for s in find_spans(text)}
+    raw = text.encode()
+    assert raw[spans["tag"].byte_start:spans["tag"].byte_end] == b"#launch"
+    assert raw[spans["link"].byte_start:spans["link"].byte_end] == b"https://ex.com/a"
+    assert raw[spans["mention"].byte_start:spans["mention"].byte_end] == b"@fan.test"
+    made = facets(text, {"fan.test": "did:plc:f"}.get)
+    assert [f["features"][0]["$type"].rsplit("#")[1] for f in made] == ["tag", "link", "mention"]
+    assert facets("hi @nobody.test", lambda h: None) == []
+
+
+def test_limits_are_checked_before_sending() -> None:
+    check_draft(Draft("é" * 300))
+    with pytest.raises(PostRejected, match="301 graphemes"):
+        check_draft(Draft("é" * 301))
+    assert mastodon_length("see https://example.com/" + "x" * 100) == 4 + 23
+    assert mastodon_length("hi @ana@other.example") == len("hi @ana")
+
+
+def test_tids_sort_by_time() -> None:
+    keys = [tid(t) for t in (1_700_000_000_000_000, 1_700_000_000_000_001, 1_800_000_000_000_000)]
+    assert keys == sorted(keys) and all(len(k) == 13 for k in keys)
+
+
+def test_newest_first_walk_resumes_and_moves_its_mark_only_at_the_end() -> None:
+    state, done = newest_first_state(None, ["2026-01-03T00:00:00Z", "2026-01-02T00:00:00Z"], "c1")
+    assert not done and walk_cursor(state) == "c1"
+    state, done = newest_first_state(state, ["2026-01-01T00:00:00Z"], None)
+    assert done and json.loads(state) == {"mark": "2026-01-03T00:00:00Z"}
+    state, done = newest_first_state(state, ["2026-01-04T00:00:00Z", "2026-01-03T00:00:00Z"], "c")
+    assert done and json.loads(state)["mark"] == "2026-01-04T00:00:00Z"
+
+
+def test_retries_wait_as_the_network_asks() -> None:
+    slept: list[float] = []
+    answers: list[Exception | str] = [RateLimited("429", retry_after=7), NetworkFailure("503"),
+                                      "ok"]
+
+    def call() -> str:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert with_retries(call, RetryPolicy(sleep=slept.append)) == "ok"
+    assert slept == [7, 2.0]
+
+
+def test_thread_replies_at_every_depth() -> None:
+    reply = _view("at://did:plc:f/app.bsky.feed.post/r1", FAN, "When?",
+                  reply={"root": {"uri": URI, "cid": "x"}, "parent": {"uri": URI, "cid": "x"}})
+    answer = _view("at://did:plc:b/app.bsky.feed.post/r2", {"did": "did:plc:b",
+                   "handle": "brand.test"}, "Soon!",
+                   reply={"root": {"uri": URI, "cid": "x"}, "parent": {"uri": reply["uri"],
+                                                                     "cid": "y"}})
+    payload = {"thread": {"$type": "app.bsky.feed.defs#threadViewPost",
+                          "post": _view(URI, {"did": "did:plc:b", "handle": "brand.test"}, "Hi"),
+                          "replies": [{"$type": "app.bsky.feed.defs#threadViewPost",
+                                       "post": reply, "replies": [
+                                           {"$type": "app.bsky.feed.defs#threadViewPost",
+                                            "post": answer, "replies": []},
+                                           {"$type": "app.bsky.feed.defs#blockedPost",
+                                            "uri": "at://x", "blocked": True}]}]}}
+    out = bp.parse_thread(payload, BRAND)
+    items = {i.item_id: i for i in out.items.values()}
+    first = items[bp.item_id(str(reply["uri"]))]
+    assert (first.kind, first.parent_id, first.root_id) == ("reply", bp.item_id(URI),
+                                                            bp.item_id(URI))
+    assert first.created_at == datetime(2026, 11, 20, 18, 0, 0, 123456, tzinfo=UTC)
+    assert items[bp.item_id(str(answer["uri"]))].account_id == "bluesky:brand.test"
+    assert {e.interaction_id for e in out.interactions.values()} == {
+        f"bluesky:reply:fan.test:{reply['uri']}", f"bluesky:reply:brand.test:{answer['uri']}"}
+
+
+def test_notifications_become_edges_with_stable_ids() -> None:
+    like = {"uri": "at://did:plc:f/app.bsky.feed.like/l1", "cid": "c", "author": FAN,
+            "reason": "like", "reasonSubject": URI, "indexedAt": "2026-11-20T18:01:00Z",
+            "record": {"$type": "app.bsky.feed.like", "subject": {"uri": URI, "cid": "c"},
+                       "createdAt": "2026-11-20T18:01:00Z"}}
+    follow = {**like, "reason": "follow", "reasonSubject": None,
+              "record": {"$type": "app.bsky.graph.follow", "subject": "did:plc:b",
+                         "createdAt": "2026-11-20T18:02:00Z"}}
+    mention = {"uri": "at://did:plc:f/app.bsky.feed.post/m1", "cid": "c", "author": FAN,
+               "reason": "mention", "indexedAt": "2026-11-20T18:03:00Z",
+               "record": {"$type": "app.bsky.feed.post", "text": "@brand.test hi",
+                          "createdAt": "2026-11-20T18:03:00Z"}}
+    out = bp.parse_notifications({"notifications": [like, follow, mention, like]}, BRAND)
+    edges = {e.kind: e for e in out.interactions.values()}
+    assert edges["like"].interaction_id == f"bluesky:like:fan.test:{URI}"
+    assert edges["like"].target_item_id == bp.item_id(URI)
+    assert edges["follow"].target_actor_id == "bluesky:brand.test"
+    assert edges["mention"].target_item_id == bp.item_id(mention["uri"])
+    assert len(out.interactions) == 3
+    assert next(iter(out.items.values())).kind == "mention"
+    assert out.actors["bluesky:fan.test"].display_name == "Fan"
+
+
+def test_mastodon_html_becomes_text() -> None:
+    assert html_to_text("<p>Hi &amp; bye<br>line</p><p>two</p>") == "Hi & bye\nline\n\ntwo"

@@ -1,0 +1,95 @@
+"""Test and learn on a small simulated launch stored in a fresh workspace."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sounding.analyse.variants import LearnSettings, PostOutcomes, analyse_variants
+from sounding.errors import InputError, NotFound
+from sounding.store import Store
+from sounding.workflows.learn import learn, plan
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory,
+              store_launch: Callable[[Path, int], Store]) -> Store:
+    return store_launch(tmp_path_factory.mktemp("learn") / "w.duckdb", 3)
+
+
+def test_verdicts_recover_the_planted_best_level(workspace: Store) -> None:
+    result = learn(workspace)
+    fmt = result.analysis.factor("format")
+    assert fmt.verdict.decided and fmt.verdict.leader == "video"
+    assert fmt.verdict.text.startswith("format: video beats")
+    assert fmt.verdict.low > 0
+    interest = {lv.level: lv for lv in fmt.metric("interest").levels}
+    assert interest["video"].p_best > 0.95
+    assert all(lv.low < lv.mean < lv.high for lv in interest.values())
+    topic = {lv.level: lv for lv in result.analysis.factor("topic").metric("animosity").levels}
+    assert max(topic, key=lambda k: topic[k].mean) == "sustainability"
+    assert result.labelled == result.reactions > 0
+    assert len(result.verdicts) == 4
+    json.dumps(result.as_dict())
+
+
+def test_the_slot_factor_is_not_confounded_in_the_simulated_calendar(workspace: Store) -> None:
+    design = learn(workspace).design
+    assert design.posts_per_level["format"] == {"link": 45, "photo": 45, "text": 45,
+                                                "video": 45}
+    assert not any("confounded" in w for w in design.warnings)
+
+
+def test_plan_writes_safe_drafts_to_the_queue(workspace: Store) -> None:
+    now = datetime(2026, 12, 10, tzinfo=UTC)
+    result = plan(workspace, posts=6, seed=1, now=now)
+    assert len(result.drafts) == 12  # 6 per account, two accounts
+    assert not any(d["variant"]["topic"] == "sustainability" for d in result.drafts)
+    assert all(d["safe"] for d in result.drafts)
+    queue = workspace.table("queue").to_pylist()
+    assert len(queue) == 12 and {q["status"] for q in queue} == {"draft"}
+    hours = {"morning": 8, "midday": 12, "evening": 18, "night": 22}
+    for q in queue:
+        variant = json.loads(q["variant"])
+        assert q["scheduled_at"].hour == hours[variant["slot"]]
+        assert q["scheduled_at"] > now and "[to write]" in q["text"]
+    again = plan(workspace, posts=2, account=queue[0]["account_id"], seed=2, write=False)
+    first_new = min(datetime.fromisoformat(d["scheduled_at"]) for d in again.drafts)
+    assert first_new > max(q["scheduled_at"] for q in queue if
+                           q["account_id"] == queue[0]["account_id"])
+    assert workspace.counts()["queue"] == 12
+
+
+def test_plan_refuses_bad_input(workspace: Store) -> None:
+    with pytest.raises(InputError):
+        plan(workspace, posts=0)
+    with pytest.raises(NotFound):
+        plan(workspace, posts=1, account="nowhere:nobody")
+
+
+def test_an_empty_workspace_says_what_is_missing(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "e.duckdb") as store, pytest.raises(NotFound):
+        learn(store)
+
+
+def _null_outcomes(rng: np.random.Generator, posts: int) -> PostOutcomes:
+    level = np.array(["a", "b", "c"])[np.arange(posts) % 3]
+    labelled = rng.poisson(8, posts)
+    interest = rng.binomial(labelled, 0.6)
+    return PostOutcomes({"f": level}, rng.uniform(100, 1000, posts).round(),
+                        rng.poisson(40, posts).astype(float), interest.astype(float),
+                        (labelled - interest).astype(float), np.zeros(posts),
+                        labelled.astype(float), np.arange(posts, dtype=float))
+
+
+def test_no_winner_is_claimed_when_levels_are_alike() -> None:
+    rng = np.random.default_rng(5)
+    claims = sum(
+        analyse_variants(_null_outcomes(rng, 60), LearnSettings(draws=1000, seed=i))
+        .factor("f").verdict.decided for i in range(20))
+    assert claims <= 2

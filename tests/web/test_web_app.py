@@ -1,0 +1,228 @@
+"""The dashboard in-process: sign-in, roles, CSRF, pages and their JSON twins, escaping."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sounding.errors import InputError
+from sounding.report import VIEWS
+from sounding.store import Store
+from sounding.workflows import labels, users
+
+from .conftest import PASSWORD, PWN, TOKEN, XSS_HANDLE, csrf_of, sign_in
+
+PAGES = ["/overview", "/reactions", "/items", "/queue", "/thread?id=bluesky:post-0002"]
+
+
+def test_pages_need_a_session(client: TestClient) -> None:
+    response = client.get("/items?q=x", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Fitems%3Fq%3Dx"
+    assert client.get("/items.json").status_code == 401
+
+
+def test_session_cookie_is_httponly_and_lax(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"username": "vi", "password": PASSWORD,
+                                           "csrf_token": token}, follow_redirects=False)
+    cookie = response.headers["set-cookie"].lower()
+    assert "sounding_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    assert "secure" not in cookie.split("sounding_login_csrf")[0]
+
+
+def test_secure_cookie_over_https(web_store: Store) -> None:
+    from sounding.web.app import create_app
+    client = TestClient(create_app(web_store, TOKEN), base_url="https://dash.example")
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"username": "vi", "password": PASSWORD,
+                                           "csrf_token": token}, follow_redirects=False)
+    assert "secure" in response.headers["set-cookie"].lower()
+
+
+def test_login_refuses_wrong_password_and_missing_csrf(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    wrong = client.post("/login", data={"username": "ed", "password": "nope-nope",
+                                        "csrf_token": token})
+    assert wrong.status_code == 401
+    assert client.post("/login", data={"username": "ed", "password": PASSWORD}
+                       ).status_code == 403
+
+
+def test_open_redirect_is_refused(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"username": "ed", "password": PASSWORD,
+                                           "csrf_token": token, "next": "//evil.example/x"},
+                           follow_redirects=False)
+    assert response.headers["location"] == "/overview"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_and_its_json_twin(client: TestClient, path: str) -> None:
+    sign_in(client, "vi")
+    page = client.get(path)
+    assert page.status_code == 200, page.text[:300]
+    assert "Content-Security-Policy" in page.headers
+    base, _, query = path.partition("?")
+    twin = client.get(f"{base}.json" + (f"?{query}" if query else ""))
+    assert twin.status_code == 200
+    slug = base.strip("/")
+    from sounding.report import VIEWS
+    expected = VIEWS[slug].build(client.app.state.store, dict(twin.request.url.params))
+    assert twin.json() == json.loads(json.dumps(expected, default=str))
+
+
+def test_overview_compares_with_the_previous_period(client: TestClient) -> None:
+    sign_in(client, "vi")
+    data = client.get("/overview.json?period=2026-10-01..2026-10-28").json()
+    assert data["previous_period"] == "2026-09-03..2026-09-30"
+    posts = next(m for m in data["metrics"] if m["key"] == "posts")
+    assert posts["value"] > 0 and posts["delta"] == posts["value"] - posts["previous"]
+
+
+def test_reactions_count_labels_and_ignored_posts(client: TestClient) -> None:
+    sign_in(client, "vi")
+    data = client.get("/reactions.json").json()
+    assert set(data["networks"]) == {"bluesky", "mastodon"}
+    assert data["totals"]["interest"] > 0 and data["totals"]["posts"] == 180
+    assert 0 < data["totals"]["ignored"] < data["totals"]["posts"]
+
+
+def test_items_filter_by_kind_network_label_and_text(client: TestClient) -> None:
+    sign_in(client, "vi")
+    data = client.get("/items.json?kind=reply&network=mastodon&label=animosity").json()
+    assert data["items"] and data["has_next"]
+    assert all(i["kind"] == "reply" and i["network"] == "mastodon"
+               and i["reaction"]["label"] == "animosity" for i in data["items"])
+    found = client.get("/items.json?q=pwn-svg").json()["items"]
+    assert [i["item_id"] for i in found] == ["bluesky:xss-2"]
+    assert client.get("/items.json?q=100%25_").json()["items"] == []
+
+
+def test_links_are_only_http(client: TestClient) -> None:
+    sign_in(client, "vi")
+    found = client.get("/items.json?q=pwn").json()["items"]
+    assert {i["url"] for i in found} == {None, "https://example.org/<script>"}
+    assert "javascript:" not in client.get("/items?q=pwn").text.replace(
+        "javascript:alert(1)&#34;&gt;click", "")
+
+
+def test_hostile_text_is_escaped(client: TestClient) -> None:
+    sign_in(client, "ed")
+    for path in ("/items?q=pwn", "/thread?id=bluesky:xss-0", "/queue"):
+        html = client.get(path).text
+        assert "<script>window" not in html and "<img src=x" not in html, path
+        assert "<svg onload" not in html
+    assert "&lt;script&gt;" in client.get("/thread?id=bluesky:xss-0").text
+    assert XSS_HANDLE not in client.get("/items?q=pwn").text
+    assert PWN in client.get("/items?q=pwn").text  # shown as text, inert
+
+
+def test_editor_corrects_a_label_and_it_wins_everywhere(client: TestClient) -> None:
+    token = sign_in(client, "ed")
+    item = client.get("/items.json?kind=reply&label=interest").json()["items"][0]
+    response = client.post("/items/label", data={"item_id": item["item_id"], "label":
+                                                 "animosity", "csrf_token": token},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    thread = client.get(f"/thread.json?id={item['item_id']}").json()["items"]
+    mine = next(i for i in thread if i["item_id"] == item["item_id"])
+    assert mine["reaction"] == {"item_id": item["item_id"], "label": "animosity",
+                                "source": "human", "model_label": "interest"}
+    again = client.get("/items.json?label=animosity&q=" + item["text"][:30]).json()["items"]
+    assert item["item_id"] in [i["item_id"] for i in again]
+
+
+def test_label_correction_needs_csrf_and_a_known_label(client: TestClient) -> None:
+    token = sign_in(client, "ed")
+    data = {"item_id": "bluesky:reply-000001", "label": "animosity"}
+    assert client.post("/items/label", data={**data, "csrf_token": "forged"}).status_code == 403
+    assert client.post("/items/label", data=data).status_code == 403
+    assert client.post("/items/label", data={**data, "csrf_token": token, "label": "joy"}
+                       ).status_code == 400
+    assert client.post("/items/label", data={**data, "csrf_token": token, "item_id": "nope"}
+                       ).status_code == 404
+
+
+def test_viewer_sees_no_edit_controls_and_cannot_post(client: TestClient) -> None:
+    token = sign_in(client, "vi")
+    for path in ("/items", "/queue", "/thread?id=bluesky:post-0002"):
+        html = client.get(path).text
+        assert "label-form" not in html and "/approve" not in html and "<textarea" not in html
+    assert client.post("/items/label", data={"item_id": "bluesky:reply-000001",
+                                             "label": "neutral", "csrf_token": token}
+                       ).status_code == 403
+    assert client.post("/queue/1/approve", data={"csrf_token": token}).status_code == 403
+
+
+def test_queue_edit_approve_schedule_and_back(client: TestClient) -> None:
+    token = sign_in(client, "ed")
+
+    def status(qid: int) -> str:
+        entries = client.get("/queue.json").json()["entries"]
+        return str(next(e for e in entries if e["queue_id"] == qid)["status"])
+
+    assert client.post("/queue/1/approve", data={"csrf_token": token}).status_code == 200
+    assert status(1) == "approved"
+    assert client.post("/queue/1/schedule", data={"csrf_token": token,
+                                                  "when": "2999-01-01T09:30"}).status_code == 200
+    assert status(1) == "scheduled"
+    assert client.post("/queue/1/schedule", data={"csrf_token": token,
+                                                  "when": "2001-01-01T09:30"}).status_code == 400
+    assert client.post("/queue/1/edit", data={"csrf_token": token, "text": "New text"}
+                       ).status_code == 200
+    assert status(1) == "draft"
+    assert client.post("/queue/4/approve", data={"csrf_token": token}).status_code == 400
+    assert client.post("/queue/99/approve", data={"csrf_token": token}).status_code == 404
+
+
+def test_language_from_browser_then_from_the_user(client: TestClient) -> None:
+    assert "Se connecter" in client.get("/login", headers={"Accept-Language": "fr-FR,fr;q=0.9"}
+                                        ).text
+    assert "Sign in" in client.get("/login", headers={"Accept-Language": "de, en;q=0.5"}).text
+    token = sign_in(client, "vi")
+    client.post("/lang", data={"lang": "fr", "csrf_token": token, "next": "/overview"})
+    client.cookies.delete("sounding_lang")
+    page = client.get("/overview").text
+    assert 'lang="fr"' in page and "Réactions" in page
+    assert client.post("/lang", data={"lang": "fr"}).status_code == 403
+
+
+def test_logout_ends_the_session(client: TestClient) -> None:
+    token = sign_in(client, "vi")
+    client.post("/logout", data={"csrf_token": token})
+    assert client.get("/overview", follow_redirects=False).status_code == 303
+
+
+def test_ops_api_still_needs_the_token(client: TestClient) -> None:
+    assert client.post("/api/ops/status", json={}).status_code == 403
+    ok = client.post("/api/ops/status", json={}, headers={"X-Sounding-Token": TOKEN})
+    assert ok.json()["result"]["tables"]["items"] > 0
+
+
+def test_users_are_validated_and_hashed(web_store: Store) -> None:
+    with pytest.raises(InputError):
+        users.add_user(web_store, "ed", PASSWORD, "editor")
+    with pytest.raises(InputError):
+        users.add_user(web_store, "new", "short", "editor")
+    with pytest.raises(InputError):
+        users.add_user(web_store, "new", PASSWORD, "root")
+    stored = web_store.query("SELECT password_hash FROM users WHERE username = 'ed'")
+    assert stored[0][0].as_py().startswith("$argon2id$")
+    assert users.authenticate(web_store, "ed", PASSWORD)
+    assert not users.authenticate(web_store, "ghost", PASSWORD)
+
+
+def test_human_label_overrides_in_the_view(web_store: Store) -> None:
+    labels.correct_label(web_store, "bluesky:reply-000001", "neutral", "ed")
+    labels.correct_label(web_store, "bluesky:reply-000001", "interest", "ed")
+    row = web_store.query("SELECT label, source FROM item_reactions "
+                          "WHERE item_id = 'bluesky:reply-000001'").to_pylist()
+    assert row == [{"label": "interest", "source": "human"}]
+
+
+def test_registry_has_the_pages() -> None:
+    assert [v.slug for v in VIEWS.values() if v.nav] == ["overview", "reactions", "items",
+                                                          "queue"]

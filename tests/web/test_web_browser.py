@@ -1,0 +1,195 @@
+"""The dashboard in Debian's Chromium through Playwright: what a person sees and does."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sounding.store import Store
+
+from .conftest import PASSWORD, TOKEN
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboard"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="browser tests need Debian's Chromium at /usr/bin/chromium "
+                              "(apt-get install -y chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live(seeded_workspace: Path, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[tuple[str, Store]]:
+    """The real server (uvicorn, in a thread) on a copy of the seeded demo workspace."""
+    import uvicorn
+
+    from sounding.web.app import create_app
+
+    path = tmp_path_factory.mktemp("live") / "live.duckdb"
+    shutil.copy(seeded_workspace, path)
+    store = Store.open(path)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(store, TOKEN), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", store
+    server.should_exit = True
+    thread.join(timeout=10)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _page(browser: Any, base: str, user: str, locale: str = "en-GB") -> Any:
+    context = browser.new_context(locale=locale, base_url=base)
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/overview")
+    return page
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_every_page_shows_the_demo(browser: Any, live: tuple[str, Store]) -> None:
+    page = _page(browser, live[0], "vi")
+    assert page.locator(".card").count() >= 10
+    assert page.locator("svg.chart rect").count() > 0
+    _shot(page, "overview")
+    page.click("nav a[href='/reactions']")
+    assert page.locator("section.network").count() == 2
+    assert page.locator("section.network svg.chart rect").count() > 20
+    _shot(page, "reactions")
+    page.click("nav a[href='/items']")
+    assert page.locator("table.items tbody tr").count() == 50
+    page.select_option("select[name=kind]", "post")
+    page.click("#item-filters button")
+    assert page.locator("table.items tbody tr").first.locator("td").nth(2).inner_text(
+        ).startswith("post")
+    _shot(page, "items")
+    page.locator("table.items a", has_text="thread").first.click()
+    assert page.locator("ol.thread li").count() >= 1
+    _shot(page, "thread")
+    page.click("nav a[href='/queue']")
+    assert page.locator("table.queue tbody tr").count() == 4
+    _shot(page, "queue-viewer")
+    page.context.close()
+
+
+def test_editor_corrects_a_label_and_it_persists(browser: Any, live: tuple[str, Store]
+                                                 ) -> None:
+    page = _page(browser, live[0], "ed")
+    page.goto("/items?kind=reply&label=interest")
+    row = page.locator("table.items tbody tr").first
+    item_id = row.get_attribute("data-item")
+    row.locator("select[name=label]").select_option("animosity")
+    row.locator(".label-form button").click()
+    page.wait_for_load_state()
+    page.goto(f"/thread?id={item_id}")
+    mine = page.locator(f"li[data-item='{item_id}']")
+    assert mine.locator(".label").inner_text() == "animosity"
+    assert mine.locator(".source").inner_text() == "human"
+    _shot(page, "label-corrected")
+    found = live[1].query("SELECT label, source FROM item_reactions WHERE item_id = ?",
+                          [item_id]).to_pylist()
+    assert found == [{"label": "animosity", "source": "human"}]
+    page.context.close()
+
+
+def test_editor_approves_a_queued_post(browser: Any, live: tuple[str, Store]) -> None:
+    page = _page(browser, live[0], "ed")
+    page.goto("/queue")
+    page.locator("tr[data-queue='1'] button.approve").click()
+    page.wait_for_url("**/queue")
+    assert page.locator("tr[data-queue='1']").get_attribute("data-status") == "approved"
+    _shot(page, "queue-approved")
+    page.context.close()
+
+
+def test_language_switch(browser: Any, live: tuple[str, Store]) -> None:
+    page = _page(browser, live[0], "admin")
+    assert page.locator("nav a[href='/overview']").inner_text() == "Overview"
+    page.click("button[data-lang=fr]")
+    page.wait_for_url("**/overview")
+    assert page.locator("nav a[href='/overview']").inner_text() == "Vue d'ensemble"
+    page.goto("/items")
+    assert page.locator("nav a[href='/items']").inner_text() == "Contenus"
+    _shot(page, "overview-fr")
+    page.click("button[data-lang=en]")
+    page.context.close()
+    french = browser.new_context(locale="fr-FR", base_url=live[0]).new_page()
+    french.goto("/login")
+    assert french.locator("h1").inner_text() == "Se connecter"
+    french.context.close()
+
+
+def test_viewer_cannot_edit(browser: Any, live: tuple[str, Store]) -> None:
+    page = _page(browser, live[0], "vi")
+    for path in ("/items", "/queue", "/thread?id=bluesky:post-0002"):
+        page.goto(path)
+        assert page.locator("form.label-form, button.approve, textarea").count() == 0
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    refused = page.request.post("/queue/2/approve", form={"csrf_token": token})
+    assert refused.status == 403
+    refused = page.request.post("/items/label", form={"csrf_token": token, "label": "neutral",
+                                                      "item_id": "bluesky:reply-000001"})
+    assert refused.status == 403
+    page.context.close()
+
+
+def test_hostile_content_never_runs(browser: Any, live: tuple[str, Store]) -> None:
+    page = _page(browser, live[0], "ed")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for path in ("/items?q=pwn", "/thread?id=bluesky:xss-0", "/queue", "/items.json?q=pwn"):
+        page.goto(path)
+        page.wait_for_load_state("load")
+        page.mouse.move(300, 300)
+        for link in page.locator("a").all():
+            href = link.get_attribute("href") or ""
+            assert not href.strip().lower().startswith("javascript:"), href
+        assert page.evaluate("typeof window.__pwned") == "undefined", path
+    page.goto("/thread?id=bluesky:xss-0")
+    text = page.locator("ol.thread").inner_text()
+    assert "<script>window.__pwned=1</script>" in text
+    assert page.locator("ol.thread script, ol.thread img, ol.thread svg").count() == 0
+    assert page.title().startswith("Thread")
+    _shot(page, "hostile-thread")
+    assert dialogs == []
+    page.context.close()
