@@ -99,9 +99,30 @@ def test_batch_is_referentially_sound(frames: dict[str, pd.DataFrame]) -> None:
     assert set(items.author_id) <= people and set(inter.actor_id) <= people
     assert set(items.parent_id.dropna()) <= ids and set(items.root_id.dropna()) <= ids
     assert set(inter.target_item_id.dropna()) <= ids
-    assert set(inter.target_actor_id.dropna()) <= set(frames["accounts"].actor_id)
+    assert set(inter.target_actor_id.dropna()) <= people
     assert items.item_id.str.match(r"^(bluesky|mastodon):(post|reply|quote|mention)-\d+$").all()
     assert (items.item_id.str.split(":").str[0] == items.network).all()
+
+
+def test_members_talk_to_their_own_segment(launch: Launch,
+                                           frames: dict[str, pd.DataFrame]) -> None:
+    segment = launch.truth["actor_segment"]
+    brand = set(frames["accounts"].actor_id)
+    inter = frames["interactions"]
+    tags = inter[(inter.kind == "mention") & ~inter.target_actor_id.isin(brand)
+                 & inter.target_actor_id.notna()]
+    assert len(tags) > 100
+    same = (tags.actor_id.map(segment) == tags.target_actor_id.map(segment)).mean()
+    assert same == 1.0
+    circle = launch.truth["actor_circle"]
+    assert (tags.actor_id.map(circle) == tags.target_actor_id.map(circle)).all()
+    items = frames["items"].set_index("item_id")
+    nested = items[items.parent_id.notna() & items.parent_id.isin(items.index)
+                   & (items.kind == "reply")]
+    nested = nested[nested.parent_id.map(items.kind) == "reply"]
+    own = (nested.author_id.map(circle)
+           == nested.parent_id.map(items.author_id).map(circle)).mean()
+    assert own > 0.02  # when an acquaintance replied earlier (rare); by chance about 0.001
 
 
 def test_threads_point_at_earlier_items(frames: dict[str, pd.DataFrame]) -> None:

@@ -42,6 +42,7 @@ class Audience:
     actor_id: list[str]
     own_followers: np.ndarray  # int: the member's own audience
     follow_at: np.ndarray  # float seconds after start of an organic follow; inf if none
+    circle: np.ndarray  # int: the member's circle of acquaintances (same segment, network)
 
     def __len__(self) -> int:
         return len(self.handle)
@@ -69,7 +70,22 @@ def build_audience(config: LaunchConfig, rng: np.random.Generator) -> Audience:
     medians = np.array([s.own_followers for s in config.segments])[segment]
     own = np.round(medians * rng.lognormal(0.0, 1.0, len(segment))).astype(np.int64)
     return Audience(segment, network, first, last, handle, actor_id, own,
-                    _organic_follows(config, segment, rng))
+                    _organic_follows(config, segment, rng),
+                    _circles(config, segment, network, rng))
+
+
+def _circles(config: LaunchConfig, segment: np.ndarray, network: np.ndarray,
+             rng: np.random.Generator) -> np.ndarray:
+    """Small groups of acquaintances, drawn within each segment on each network."""
+    circle = np.zeros(len(segment), dtype=np.int64)
+    size, next_id = max(2, config.circle_size), 0
+    for group in np.unique(segment * len(config.accounts) + network):
+        members = rng.permutation(np.flatnonzero(segment * len(config.accounts) + network
+                                                 == group))
+        count = max(1, round(len(members) / size))
+        circle[members] = next_id + np.arange(len(members)) % count
+        next_id += count
+    return circle
 
 
 def _networks(config: LaunchConfig, segment: np.ndarray, rng: np.random.Generator) -> np.ndarray:

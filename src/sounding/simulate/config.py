@@ -220,7 +220,10 @@ class LaunchConfig:
     reply: float = 0.075
     quote: float = 0.015
     mention: float = 0.015
-    reply_to_reply: float = 0.15  # a reply answers an earlier reply, not the post
+    reply_to_reply: float = 0.30  # a reply answers an earlier reply, not the post
+    homophily: float = 0.85  # ...and then one written by its own segment, when there is one
+    member_tag: float = 0.30  # a text also names an acquaintance (a member of its circle)
+    circle_size: int = 8  # members per circle of acquaintances
     like_delay_hours: float = 2.0  # median delays (log-normal)
     reply_delay_hours: float = 3.0
     spread: float = 1.3  # log-normal sigma of every delay

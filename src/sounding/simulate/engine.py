@@ -24,7 +24,8 @@ class Events:
 
     likes: dict[str, list[np.ndarray]] = field(default_factory=dict)  # post, actor, time
     reposts: dict[str, list[np.ndarray]] = field(default_factory=dict)
-    # texts: kind, post, actor, time, reaction, parent (-1: the post; else a text index)
+    # texts: kind, post, actor, time, reaction, parent (-1: the post; else a text index),
+    # tagged (-1: nobody; else a member the text names)
     texts: dict[str, list[np.ndarray]] = field(default_factory=dict)
     exposed: list[int] = field(default_factory=list)  # per post: members who saw it
     visibility: list[float] = field(default_factory=list)  # per post: reach multiplier
@@ -162,20 +163,41 @@ def _record(ctx: _Context, events: Events, i: int, t: float, e: _Engaged) -> Non
     time = t + _delays(ctx, int(writers.sum()), ctx.config.reply_delay_hours)
     order = np.argsort(time, kind="stable")
     order = order[time[order] <= horizon]
-    kind, time = e.writes[writers][order], time[order]
-    parent = _parents(ctx, kind, events.n_texts)
-    events.add("texts", kind=kind, post=np.full(len(kind), i), actor=e.actor[writers][order],
-               time=time, reaction=e.reaction[writers][order], parent=parent)
+    kind, time, actor = e.writes[writers][order], time[order], e.actor[writers][order]
+    parent = _parents(ctx, kind, ctx.audience.circle[actor], events.n_texts)
+    events.add("texts", kind=kind, post=np.full(len(kind), i), actor=actor,
+               time=time, reaction=e.reaction[writers][order], parent=parent,
+               tagged=_tags(ctx, actor))
     events.n_texts += len(kind)
     events.answered.append(int((time - t <= ctx.config.ignore_window_hours * 3600).sum()))
 
 
-def _parents(ctx: _Context, kind: np.ndarray, offset: int) -> np.ndarray:
-    """Some replies answer an earlier reply in the thread rather than the post itself."""
+def _parents(ctx: _Context, kind: np.ndarray, circle: np.ndarray, offset: int) -> np.ndarray:
+    """Some replies answer an earlier reply in the thread rather than the post itself,
+    most often one written by an acquaintance when there is one (people talk to their own)."""
     parent = np.full(len(kind), -1, dtype=np.int64)
     replies = np.flatnonzero(kind == REPLY)
-    u = ctx.rng.random((len(replies), 2))
+    u = ctx.rng.random((len(replies), 3))
     for j in range(1, len(replies)):
-        if u[j, 0] < ctx.config.reply_to_reply:
-            parent[replies[j]] = offset + replies[int(u[j, 1] * j)]
+        if u[j, 0] >= ctx.config.reply_to_reply:
+            continue
+        earlier = replies[:j]
+        own = earlier[circle[earlier] == circle[replies[j]]]
+        pool = own if len(own) and u[j, 2] < ctx.config.homophily else earlier
+        parent[replies[j]] = offset + pool[int(u[j, 1] * len(pool))]
     return parent
+
+
+def _tags(ctx: _Context, writers: np.ndarray) -> np.ndarray:
+    """Some texts name an acquaintance: another member of the writer's circle."""
+    tagged = np.full(len(writers), -1, dtype=np.int64)
+    circle = ctx.audience.circle
+    u = ctx.rng.random((len(writers), 2))
+    for j, writer in enumerate(writers.tolist()):
+        if u[j, 0] >= ctx.config.member_tag:
+            continue
+        peers = np.flatnonzero(circle == circle[writer])
+        peers = peers[peers != writer]
+        if len(peers):
+            tagged[j] = peers[int(u[j, 1] * len(peers))]
+    return tagged

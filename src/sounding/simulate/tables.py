@@ -177,7 +177,8 @@ def _texts(
         "item_id": ids.text,
         "network": networks,
         "author_id": [audience.actor_id[a] for a in actor],
-        "text": texts,
+        "text": [f"@{audience.handle[t]} {text}" if t >= 0 else text
+                 for t, text in zip(events.column("texts", "tagged").tolist(), texts, strict=True)],
         "created_at": timestamps(config, events.column("texts", "time")),
         "kind": [TEXT_KINDS[k] for k in kind],
         "parent_id": pa.array(parents, pa.string()),
@@ -198,9 +199,26 @@ def _interactions(
     config: LaunchConfig, audience: Audience, schedule: Schedule, events: Events, ids: Ids
 ) -> pa.Table:
     parts = [_post_edges(config, audience, schedule, events, ids, t) for t in ("likes", "reposts")]
-    parts += [_text_edges(config, audience, schedule, events, ids), _follows(config, audience,
-                                                                            events, ids)]
+    parts += [_text_edges(config, audience, schedule, events, ids),
+              _tag_edges(config, audience, schedule, events, ids),
+              _follows(config, audience, events, ids)]
     return pa.concat_tables(parts)
+
+
+def _tag_edges(
+    config: LaunchConfig, audience: Audience, schedule: Schedule, events: Events, ids: Ids
+) -> pa.Table:
+    """A text that names another member is a mention of that member."""
+    tagged = events.column("texts", "tagged")
+    rows = np.flatnonzero(tagged >= 0)
+    actor, target = events.column("texts", "actor")[rows], tagged[rows]
+    network = [config.accounts[a].network
+               for a in schedule.account[events.column("texts", "post")[rows]]]
+    edges = [key(n, f"mention:{audience.handle[a]}:{ids.text_native[r]}:{audience.handle[t]}")
+             for n, a, r, t in zip(network, actor, rows, target, strict=True)]
+    return _edge_table(config, edges, network, "mention", [audience.actor_id[a] for a in actor],
+                       events.column("texts", "time")[rows], None,
+                       [audience.actor_id[t] for t in target])
 
 
 def _post_edges(

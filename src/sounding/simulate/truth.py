@@ -92,6 +92,7 @@ def _counts(
         "likes": len(events.column("likes", "post")),
         "reposts": len(events.column("reposts", "post")),
         "follows": int((events.follow_at <= config.days * DAY).sum()),
+        "member_tags": int((events.column("texts", "tagged") >= 0).sum()),
     }
 
 
@@ -152,6 +153,7 @@ def build_truth(
         "segments": _segments(config, audience),
         "actor_segment": {a: names[s] for a, s in
                           zip(audience.actor_id, audience.segment.tolist(), strict=True)},
+        "actor_circle": dict(zip(audience.actor_id, audience.circle.tolist(), strict=True)),
         "customer_segment": {c: names[s] for c, s in
                              zip(customer_ids, customer_segment.tolist(), strict=True)},
         "reactions": {i: REACTIONS[r] for i, r in zip(ids.text, reaction.tolist(), strict=True)},
