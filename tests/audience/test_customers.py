@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.audience.conftest import IDS, KEEP
 
 from sounding.analyse.audience import (
     hash_id,
@@ -19,6 +18,8 @@ from sounding.simulate import Launch
 from sounding.store import Store
 from sounding.store.audience_store import workspace_salt
 from sounding.workflows.customers import import_customers
+
+from .conftest import IDS, KEEP
 
 
 @pytest.mark.parametrize(("raw", "canonical"), [

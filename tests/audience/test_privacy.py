@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.audience.conftest import IDS, KEEP, fill
-
 from sounding.simulate import Launch
 from sounding.store import Store
 from sounding.store.audience_store import workspace_salt
 from sounding.workflows.audience import actors_op, segments_op
 from sounding.workflows.customers import customers_import_op
+
+from .conftest import IDS, KEEP, fill
 
 
 def test_clear_identifiers_never_leave_the_crm_file(tmp_path: Path, launch: Launch,

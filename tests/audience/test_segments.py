@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.audience.conftest import IDS, KEEP
 
 from sounding.analyse.segments import (
     Condition,
@@ -21,6 +20,8 @@ from sounding.simulate import Launch
 from sounding.store import Store
 from sounding.workflows.audience import audience_data, load_rules, nmi, segments
 from sounding.workflows.customers import import_customers
+
+from .conftest import IDS, KEEP
 
 
 def test_rules_parse_and_evaluate_with_unknowns() -> None:

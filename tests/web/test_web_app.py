@@ -225,4 +225,5 @@ def test_human_label_overrides_in_the_view(web_store: Store) -> None:
 
 def test_registry_has_the_pages() -> None:
     assert [v.slug for v in VIEWS.values() if v.nav] == ["overview", "reactions", "items",
-                                                          "queue"]
+                                                          "queue", "audience", "actors",
+                                                          "learn"]
