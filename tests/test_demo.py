@@ -94,3 +94,20 @@ def test_demo_command_prints_a_summary(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "brand posts" in result.stdout
     assert "ground truth:" in result.stdout
+    for name in ("report.html", "report.pdf", "strategy.md", "actors.gexf"):
+        assert (tmp_path / "d" / name).exists()
+    assert "plan for the next two weeks" in result.stdout
+
+
+def test_demo_runs_every_stage(demo: DemoResult, truth: dict) -> None:
+    stages = demo.stages
+    scored = stages["enrich"]["truth"]
+    assert scored["items"] == len(truth["reactions"])
+    assert 0.4 < scored["accuracy"] <= 1.0  # the model, scored on the true reactions
+    assert demo.kpis["reactions_labelled"] == len(truth["reactions"])
+    assert Path(stages["audience"]["gexf"]).exists()
+    assert stages["audience"]["customers"]["matched"] > 0
+    assert len(stages["learn"]["verdicts"]) == 4
+    with Store.open(demo.workspace, read_only=True) as store:
+        drafts = store.scalar("SELECT count(*) FROM queue WHERE status = 'draft'")
+    assert drafts == len(stages["plan"]["drafts"]) > 0

@@ -61,9 +61,12 @@ from sounding.cli import (  # noqa: E402,F401  (registers the commands)
     accounts,
     audience,
     commands,
+    enrich,
     imports,
     learn,
     network,
+    report,
+    said,
     web,
 )
 

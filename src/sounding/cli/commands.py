@@ -99,8 +99,16 @@ def demo_cmd(
     if as_json:
         out.print_json(json.dumps(result.as_dict()))
         return
-    out.print(render.demo_summary(result.as_dict()))
     out.print(render.kpi_table(result.kpis))
+    out.print(render.demo_summary(result.as_dict()))
+    from sounding.report.documents import write_demo_reports
+    from sounding.store import Store
+
+    with err.status("writing the report and the strategy draft"), \
+            Store.open(result.workspace) as store:
+        written = write_demo_reports(store, result.directory)
+    for name, path in written.items():
+        out.print(f"{name.replace('_', ' ')}: {render.escape(str(path))}")
     if serve:
         from sounding.web.server import demo_login
         from sounding.web.server import serve as serve_dashboard

@@ -103,13 +103,55 @@ def stage_progress(console: Console) -> Iterator[Callable[[str, int, int], None]
         yield update
 
 
+def _demo_reaction(enrich: dict[str, Any]) -> list[str]:
+    truth = enrich.get("truth") or {}
+    if not truth.get("items"):
+        return []
+    recall = ", ".join(f"{k} {100 * v:.0f}%" for k, v in truth["recall"].items())
+    return [f"reaction model: {truth['accuracy']:.1%} of {truth['items']:,} replies, quotes "
+            f"and mentions match the true reaction (recall: {recall})"]
+
+
+def _demo_audience(audience: dict[str, Any]) -> list[str]:
+    lines = ["segments (representation index vs customers, 95% interval):"]
+    for seg in audience.get("top_segments", []):
+        rep = seg["representation"]
+        lines.append(f"  {escape(seg['label']):<28} index {rep['index']:6.0f} "
+                     f"[{rep['low']:.0f}, {rep['high']:.0f}]  {seg['size']:,} engaged actors")
+    lines.append("communities of actors (largest):")
+    for com in audience.get("communities", []):
+        langs = ", ".join(f"{k} {100 * v:.0f}%" for k, v in list(com["languages"].items())[:2])
+        lines.append(f"  #{com['community']}: {com['size']} actors ({langs}), e.g. "
+                     f"{escape(', '.join(com['top_actors'][:3]))}")
+    lines.append(f"actor map for Gephi: {escape(str(audience.get('gexf')))}")
+    return lines
+
+
+def _demo_learn(stages: dict[str, Any]) -> list[str]:
+    lines = ["what works (test and learn):"]
+    lines += [f"  {escape(v)}" for v in stages["learn"]["verdicts"]]
+    drafts = stages["plan"]["drafts"]
+    lines.append(f"plan for the next two weeks: {len(drafts)} drafts queued "
+                 f"(animosity cap {100 * stages['plan']['cap']:.1f}%), e.g.")
+    for draft in drafts[:3]:
+        variant = ", ".join(f"{k}={v}" for k, v in draft["variant"].items())
+        lines.append(f"  {draft['scheduled_at'][:16]} {escape(draft['account_id'])}: "
+                     f"{escape(variant)}")
+    return lines
+
+
 def demo_summary(demo: dict[str, Any]) -> str:
-    c = demo["counts"]
+    c, stages = demo["counts"], demo["stages"]
     lines = [
         f"demo workspace: {escape(demo['workspace'])}",
         f"  {c['accounts']} brand accounts, {c['actors']:,} actors, {c['items']:,} items, "
         f"{c['interactions']:,} interactions, {c['metric_snapshots']:,} counter snapshots",
         f"ground truth:   {escape(demo['truth_file'])}",
         f"CRM customers:  {escape(demo['customers_file'])}",
+        *_demo_reaction(stages.get("enrich", {})),
     ]
+    if "audience" in stages:
+        lines += _demo_audience(stages["audience"])
+    if "learn" in stages:
+        lines += _demo_learn(stages)
     return "\n".join(lines)

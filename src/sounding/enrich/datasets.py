@@ -56,7 +56,7 @@ def find_data_dir(path: str | os.PathLike[str] | None = None) -> Path:
             return folder
     raise ConfigError(
         "no labelled corpora folder found (looked in: " + ", ".join(tried) + ")",
-        hint="pass the data folder or set SOUNDING_DATA to the folder holding tweeteval/ and umsab/",
+        hint="pass the data folder, or set SOUNDING_DATA to the folder with tweeteval/ and umsab/",
     )
 
 

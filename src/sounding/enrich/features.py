@@ -1,4 +1,4 @@
-"""Vectorised hashing of word and character n-grams: one numpy pass per batch, no Python loop per text.
+"""Vectorised hashing of word and character n-grams: numpy passes per batch, no loop per text.
 
 A batch of texts is normalised with a few regular expressions applied once to the whole
 joined batch, encoded as one array of code points, and hashed with 64-bit polynomial
@@ -9,6 +9,7 @@ see the same features.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -24,12 +25,11 @@ I64 = npt.NDArray[np.int64]
 _SEP = "\x1e"  # record separator: joins texts, never survives cleaning
 _SEP_CODE = ord(_SEP)
 _SPACE = ord(" ")
-_URL = re.compile(r"(?:https?://|www\.)\S+|\bhttps?\b")
+# Patterns start with a literal where possible: Python's re then skips ahead quickly.
+_URL = re.compile(r"h(?:ttps?://\S+|ttps?\b)|www\.\S+")
 _MENTION = re.compile(r"@\w+")
-_REPEAT = re.compile(r"(.)\1{3,}")
-_SPLIT_SYMBOLS = re.compile(r"([^\w\s@#'’\x1e])")
-_SPACES = re.compile(r"[^\S\x1e]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1d\x1f\x7f\u200b-\u200f\ufe0f]")
+_SYMBOL = re.compile(r"[^\w\s@#'’\x1e]")
+_BLANK = re.compile(r"[\x00-\x1d\x1f\x7f\x85\xa0\u2000-\u200f\u2028\u2029\ufe0f]")
 
 # Odd 64-bit constants (from splitmix64) used as polynomial bases and salts.
 _BASE = np.uint64(0x9E3779B97F4A7C15)
@@ -37,6 +37,8 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _SALT_WORD = np.uint64(0xD6E8FEB86659FD93)
 _SALT_BIGRAM = np.uint64(0xA0761D6478BD642F)
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
 
 
 @dataclass(frozen=True)
@@ -45,21 +47,19 @@ class Occurrences:
 
     doc: I64
     bucket: I64
+    block: int = 0  # 0 character n-grams, 1 words and word bigrams: normalised apart
 
 
 def normalise_batch(texts: Sequence[str], max_chars: int) -> str:
     """Clean a batch and join it with separators: lowercased, URLs and mentions replaced."""
     clipped = (t[:max_chars].replace(_SEP, " ") for t in texts)
     joined = _SEP.join(clipped)
-    joined = _CONTROL.sub(" ", joined)
+    joined = _BLANK.sub(" ", joined)
     joined = _URL.sub(" http ", joined)
-    joined = _MENTION.sub(" @user ", joined)
-    joined = _REPEAT.sub(r"\1\1\1", joined.lower())
-    joined = _SPLIT_SYMBOLS.sub(r" \1 ", joined)
-    joined = _SPACES.sub(" ", joined)
-    # Pad every text with one space on each side so n-grams see word edges.
-    padded = " " + joined.replace(_SEP, " " + _SEP + " ") + " "
-    return _SPACES.sub(" ", padded)
+    joined = _MENTION.sub(" @user ", joined).lower()
+    # Pad every text with one space on each side so n-grams see word edges; symbols
+    # are split off and spaces squeezed later, in numpy (see _codes).
+    return " " + joined.replace(_SEP, " " + _SEP + " ") + " "
 
 
 def _finalise(h: U64, bits: int) -> I64:
@@ -72,9 +72,39 @@ def _finalise(h: U64, bits: int) -> I64:
     return (h >> np.uint64(64 - bits)).astype(np.int64)
 
 
+@functools.cache
+def _symbol_table() -> npt.NDArray[np.bool_]:
+    """For each BMP code point: is it a symbol (punctuation, emoji part) to split off?"""
+    return np.array([_SYMBOL.match(chr(i)) is not None for i in range(0x10000)], dtype=bool)
+
+
+def _split_symbols(codes: U64) -> U64:
+    """Surround every symbol with spaces; code points past the BMP (emoji) are symbols."""
+    small = codes < 0x10000
+    is_symbol = ~small
+    is_symbol[small] = _symbol_table()[codes[small].astype(np.int64)]
+    width = 1 + 2 * is_symbol.astype(np.int64)
+    start = np.cumsum(width) - width
+    out = np.full(int(width.sum()), _SPACE, dtype=np.uint64)
+    out[start + is_symbol] = codes
+    return out
+
+
 def _codes(joined: str) -> tuple[U64, I64]:
-    """Code points of the joined batch and the text index of every position."""
+    """Code points of the joined batch (squeezed) and the text index of every position.
+
+    Symbols are split off, then squeezing drops a space after a space and the 4th and
+    later copies of a repeated character ("soooooo" reads as "sooo"); as regexes these
+    were the costliest steps.
+    """
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = _split_symbols(codes)
+    same1 = np.concatenate(([False], codes[1:] == codes[:-1]))
+    drop = same1 & (codes == _SPACE)
+    same3 = same1.copy()
+    same3[3:] &= same1[2:-1] & same1[1:-2]
+    same3[:3] = False
+    codes = codes[~(drop | same3)]
     doc = np.cumsum(codes == _SEP_CODE, dtype=np.int64)
     return codes, doc
 
@@ -83,14 +113,14 @@ def _char_ngrams(codes: U64, doc: I64, sizes: Sequence[int], bits: int) -> Itera
     """Hash every character n-gram that stays inside one text."""
     weights = codes + np.uint64(1)
     is_sep = codes == _SEP_CODE
-    h = np.zeros(len(codes), dtype=np.uint64)
+    h = np.full(len(codes), _FNV_OFFSET, dtype=np.uint64)
     bad = np.zeros(len(codes), dtype=bool)
     for n in range(1, max(sizes) + 1):
         m = len(codes) - n + 1
         if m <= 0:
             return
-        mult = np.uint64((0x9E3779B97F4A7C15 * (2 * n + 1)) % 2**64)
-        h = h[:m] + weights[n - 1 : n - 1 + m] * mult
+        # FNV-1a step, one character position at a time, across all texts at once.
+        h = (h[:m] ^ weights[n - 1 : n - 1 + m]) * _FNV_PRIME
         bad = bad[:m] | is_sep[n - 1 : n - 1 + m]
         if n in sizes:
             keep = ~bad
@@ -128,8 +158,8 @@ def hash_batch(
     codes, doc = _codes(normalise_batch(texts, max_chars))
     out = list(_char_ngrams(codes, doc, tuple(char_sizes), bits))
     word_hash, word_doc = _words(codes, doc)
-    out.append(Occurrences(word_doc, _finalise(word_hash + _SALT_WORD, bits)))
+    out.append(Occurrences(word_doc, _finalise(word_hash + _SALT_WORD, bits), 1))
     same = word_doc[1:] == word_doc[:-1]
     pair = word_hash[:-1][same] * _MIX1 + word_hash[1:][same] * _MIX2 + _SALT_BIGRAM
-    out.append(Occurrences(word_doc[1:][same], _finalise(pair, bits)))
+    out.append(Occurrences(word_doc[1:][same], _finalise(pair, bits), 1))
     return out

@@ -1,5 +1,9 @@
 """The demo: simulate a brand's launch, store it, run every stage, keep the ground truth.
 
+Stages: simulate → store → enrich (language, reaction; scored against the true reactions)
+→ KPIs → audience (CRM import, segments, actor map written as GEXF) → test and learn →
+a plan for the next two weeks, queued as drafts.
+
 The demo folder holds the workspace, ``truth.json`` (what the simulator knows and the
 analyses must recover) and ``customers.csv`` (the brand's CRM export). Each stage reports
 progress through a callback so the CLI can draw bars without this module printing.
@@ -10,15 +14,20 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pyarrow.csv as pa_csv
 
 from sounding.errors import InputError
-from sounding.simulate import simulate_launch, truth_to_json
+from sounding.models import REACTIONS
+from sounding.simulate import Launch, simulate_launch, truth_to_json
 from sounding.store import Store
+from sounding.workflows.audience import audience_demo
+from sounding.workflows.enrich import enrich_workspace
 from sounding.workflows.kpis import kpis
+from sounding.workflows.learn import learn, plan
 
 __all__ = ["DemoResult", "Progress", "run_demo"]
 
@@ -27,6 +36,7 @@ WORKSPACE = "sounding.duckdb"
 TRUTH = "truth.json"
 CUSTOMERS = "customers.csv"
 _MARKER = ".sounding-demo"
+PLAN_WEEKS = 2  # the demo proposes the next two weeks of posts
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,41 @@ def _quiet(stage: str, done: int, total: int) -> None:
     """A progress callback that shows nothing."""
 
 
+def _reaction_accuracy(store: Store, truth: dict[str, str]) -> dict[str, Any]:
+    """How often the model's label matches the simulator's true reaction."""
+    rows = store.query("SELECT item_id, label FROM item_reactions").to_pylist()
+    pairs = [(truth[r["item_id"]], r["label"]) for r in rows if r["item_id"] in truth]
+    right = sum(t == p for t, p in pairs)
+    by_class = {c: sum(t == p for t, p in pairs if t == c) / max(1, sum(t == c for t, _ in pairs))
+                for c in REACTIONS}
+    return {"items": len(pairs), "accuracy": right / len(pairs) if pairs else None,
+            "recall": by_class}
+
+
+def _stage(report: Progress, name: str, work: Callable[[], Any]) -> Any:
+    report(name, 0, 1)
+    result = work()
+    report(name, 1, 1)
+    return result
+
+
+def _analyse(store: Store, directory: Path, launch: Launch, report: Progress
+             ) -> dict[str, Any]:
+    """Every stage after storing: reaction, KPIs, audience, test and learn, the plan."""
+    stages: dict[str, Any] = {}
+    stages["enrich"] = enrich_workspace(store, progress=lambda d, t: report("enrich", d, t))
+    stages["enrich"]["truth"] = _reaction_accuracy(store, launch.truth["reactions"])
+    stages["kpis"] = _stage(report, "kpis", lambda: kpis(store).as_dict())
+    stages["audience"] = _stage(report, "audience", lambda: audience_demo(
+        store, directory, directory / CUSTOMERS))
+    stages["learn"] = _stage(report, "learn", lambda: learn(store).as_dict())
+    end = launch.config.start + timedelta(weeks=launch.config.weeks)
+    per_account = max(len(a.rhythm) for a in launch.config.accounts) * PLAN_WEEKS
+    stages["plan"] = _stage(report, "plan", lambda: plan(
+        store, per_account, seed=launch.seed, now=end).as_dict())
+    return stages
+
+
 def run_demo(directory: str | Path = "sounding-demo", *, seed: int = 7,
              progress: Progress | None = None) -> DemoResult:
     """Build the demo workspace in ``directory`` and run every stage on it."""
@@ -74,14 +119,10 @@ def run_demo(directory: str | Path = "sounding-demo", *, seed: int = 7,
     customers_file = directory / CUSTOMERS
     pa_csv.write_csv(launch.customers, customers_file)
     workspace = directory / WORKSPACE
-    stages: dict[str, Any] = {}
     with Store.open(workspace) as store:
-        report("store", 0, 1)
-        _, stats = store.write(launch.batch, kind="demo", source=f"simulate_launch(seed={seed})")
-        report("store", 1, 1)
-        stages["store"] = stats.as_dict()
-        report("kpis", 0, 1)
-        figures = kpis(store).as_dict()
-        report("kpis", 1, 1)
+        _, stats = _stage(report, "store", lambda: store.write(
+            launch.batch, kind="demo", source=f"simulate_launch(seed={seed})"))
+        stages = {"store": stats.as_dict(), **_analyse(store, directory, launch, report)}
         counts = store.counts()
-    return DemoResult(directory, workspace, truth_file, customers_file, counts, figures, stages)
+    return DemoResult(directory, workspace, truth_file, customers_file, counts,
+                      stages["kpis"], stages)

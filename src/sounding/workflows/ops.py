@@ -15,9 +15,11 @@ from typing import Any
 from sounding.errors import NotFound
 from sounding.store import Store
 from sounding.workflows.accounts import add_account, list_accounts
+from sounding.workflows.alerts import add_channel_op, alerts_check_op, alerts_list_op
 from sounding.workflows.audience import actors_op, segments_op
 from sounding.workflows.collect import collect
 from sounding.workflows.customers import customers_import_op
+from sounding.workflows.enrich import enrich_workspace
 from sounding.workflows.import_auto import import_export, import_wordpress
 from sounding.workflows.ingest import import_items
 from sounding.workflows.kpis import kpis
@@ -25,6 +27,8 @@ from sounding.workflows.learn import learn_op, plan_op
 from sounding.workflows.listen import add_query, list_queries, remove_query
 from sounding.workflows.publish import publish_due
 from sounding.workflows.queue import add_to_queue, list_queue
+from sounding.workflows.reporting import report_data_op
+from sounding.workflows.said import topics_op
 from sounding.workflows.users import user_add_op
 
 __all__ = ["OPERATIONS", "run_operation", "server_file"]
@@ -54,8 +58,12 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
     "account_add": add_account,
     "accounts": list_accounts,
     "actors": actors_op,
+    "alerts_add_channel": add_channel_op,
+    "alerts_check": alerts_check_op,
+    "alerts_list": alerts_list_op,
     "collect": collect,
     "customers_import": customers_import_op,
+    "enrich": enrich_workspace,
     "import_export": _import_export,
     "import_items": _import_items,
     "import_wordpress": _import_wordpress,
@@ -68,8 +76,10 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
     "publish_due": publish_due,
     "queue_add": add_to_queue,
     "queue_list": list_queue,
+    "report_data": report_data_op,
     "segments": segments_op,
     "status": _status,
+    "topics": topics_op,
     "user_add": user_add_op,
 }
 

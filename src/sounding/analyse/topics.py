@@ -1,0 +1,280 @@
+"""What is said: key phrases and topic clusters of short French and English texts (pure).
+
+Texts go through one tokenizer (URLs and @handles dropped, hashtags kept as ``#tag``,
+emoji and digits dropped, French elisions cut, French and English stop words removed),
+then TF-IDF on words and word pairs, LSA (truncated SVD) and mini-batch k-means. The
+model is fitted on a sample and predicts the rest in chunks, so a million texts take
+about a minute. Each cluster is labelled by its c-TF-IDF top terms (the terms frequent
+in it and rare in the others) and shows the texts nearest its centre as examples.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp  # type: ignore[import-untyped]
+from sklearn.cluster import MiniBatchKMeans  # type: ignore[import-untyped]
+from sklearn.decomposition import TruncatedSVD  # type: ignore[import-untyped]
+from sklearn.feature_extraction.text import (  # type: ignore[import-untyped]
+    CountVectorizer,
+    TfidfTransformer,
+)
+from sklearn.preprocessing import normalize  # type: ignore[import-untyped]
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+__all__ = ["STOP_WORDS", "Topic", "TopicModel", "TopicResult", "Trend", "find_topics",
+           "key_phrases", "tokenize", "topic_trends"]
+
+# Function words of both languages, plus the chat words that say nothing about a topic.
+_WORDS = """
+a about above after again against all also am an and any are aren as at be because been
+before being below between both but by can cannot could couldn did didn do does doesn
+doing don down during each even ever every few for from further get gets got had hadn has
+hasn have haven having he her here hers herself him himself his how however i if in into
+is isn it its itself just let like ll me more most much must mustn my myself no nor not
+now of off on once one only or other our ours ourselves out over own re really same shan
+she should shouldn so some such than that the their theirs them themselves then there
+these they this those through to too under until up us ve very was wasn we were weren what
+when where which while who whom why will with won would wouldn you your yours yourself
+yourselves im ive youre dont cant thats theres still yet ok okay oh yes yeah lol us via
+amp rt cc au aux avec ce ces cet cette dans de des du elle elles en et eux il ils je la le
+les leur leurs lui ma mais me même mes moi mon ne nos notre nous on ou où par pas pour qu
+que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous ça cela ceci celle
+celui ceux été être est sont suis es sommes êtes était étaient sera seront serait avoir ai
+as avons avez ont avait avaient aura eu fait faire fais font si très plus moins bien tout
+tous toute toutes aussi alors donc car comme quand comment pourquoi quoi dont ni y ici là
+déjà encore jamais toujours rien peu trop chez sans sous entre vers depuis pendant avant
+après oui non ah bon voilà c'est j'ai n'est qu'il qu'on d'un d'une
+"""
+STOP_WORDS = frozenset(_WORDS.split())
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w#])@[\w.\-]+(?:@[\w.\-]+)?")
+_TOKEN = re.compile(r"#\w+|[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]")
+_CONTRACTION = re.compile(r"'(?:s|ve|ll|re|d|m|t)$")
+_CHUNK = 50_000
+
+
+def tokenize(text: str) -> list[str]:
+    """The terms of one text: lower case, no URL, handle, emoji or stop word; ``#tags`` kept."""
+    text = _HANDLE.sub(" ", _URL.sub(" ", text)).lower()
+    terms = []
+    for token in _TOKEN.findall(text):
+        if token.startswith("#"):
+            if len(token) > 2 and not token[1:].isdigit():
+                terms.append(token)
+            continue
+        token = _CONTRACTION.sub("", _ELISION.sub("", token).replace("’", "'"))
+        if len(token) > 1 and token not in STOP_WORDS:
+            terms.append(token)
+    return terms
+
+
+def _identity(terms: list[str]) -> list[str]:
+    return terms
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """One cluster: its label, top terms with c-TF-IDF weights, size and example texts."""
+
+    topic_id: int
+    label: str
+    terms: tuple[tuple[str, float], ...]
+    size: int
+    examples: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    """Topics of a set of texts; ``assignments[i]`` is text i's topic, -1 if it had no term."""
+
+    topics: tuple[Topic, ...]
+    assignments: np.ndarray
+    key_phrases: tuple[tuple[str, int], ...]
+    n_texts: int
+
+    def sizes(self, mask: np.ndarray | None = None) -> np.ndarray:
+        """Texts per topic, optionally only those selected by a boolean mask."""
+        chosen = self.assignments if mask is None else self.assignments[mask]
+        return np.bincount(chosen[chosen >= 0], minlength=len(self.topics))
+
+
+class TopicModel:
+    """TF-IDF → LSA → mini-batch k-means, scikit-learn style (``fit`` returns self)."""
+
+    def __init__(self, n_topics: int = 8, *, components: int = 100, max_features: int = 50_000,
+                 fit_sample: int = 100_000, seed: int = 0) -> None:
+        self.n_topics = n_topics
+        self.components = components
+        self.max_features = max_features
+        self.fit_sample = fit_sample
+        self.seed = seed
+
+    def _vectorizer(self, n: int) -> CountVectorizer:
+        return CountVectorizer(analyzer=_identity, max_features=self.max_features,
+                               min_df=2 if n >= 50 else 1, max_df=0.5 if n >= 50 else 1.0)
+
+    def fit(self, docs: Sequence[list[str]]) -> TopicModel:
+        """Learn vocabulary, LSA space and centres from (a sample of) tokenized texts."""
+        rng = np.random.default_rng(self.seed)
+        chosen = (np.sort(rng.choice(len(docs), self.fit_sample, replace=False))
+                  if len(docs) > self.fit_sample else np.arange(len(docs)))
+        sample = [_with_pairs(docs[i]) for i in chosen]
+        self.vectorizer_ = self._vectorizer(len(sample)).fit(sample)
+        counts = self.vectorizer_.transform(sample)
+        self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts)
+        weights = self.tfidf_.transform(counts)
+        dims = max(1, min(self.components, weights.shape[1] - 1, weights.shape[0] - 1))
+        self.svd_ = TruncatedSVD(dims, random_state=self.seed).fit(weights)
+        space = normalize(self.svd_.transform(weights))
+        k = max(1, min(self.n_topics, len(sample)))
+        self.kmeans_ = MiniBatchKMeans(k, random_state=self.seed, n_init=3,
+                                       batch_size=4096).fit(space)
+        return self
+
+    def transform(self, docs: Sequence[list[str]]) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Term counts and normalised LSA coordinates of tokenized texts."""
+        counts = self.vectorizer_.transform([_with_pairs(d) for d in docs])
+        space = normalize(self.svd_.transform(self.tfidf_.transform(counts)))
+        return counts.tocsr(), space
+
+    def predict(self, docs: Sequence[list[str]]) -> np.ndarray:
+        """The topic of each tokenized text, -1 for a text with no known term."""
+        return self._predict_chunks(docs)[0]
+
+    def _predict_chunks(self, docs: Sequence[list[str]]
+                        ) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray]:
+        labels, parts, dists = [], [], []
+        for start in range(0, len(docs), _CHUNK):
+            counts, space = self.transform(docs[start:start + _CHUNK])
+            found = self.kmeans_.predict(space)
+            dist = ((space - self.kmeans_.cluster_centers_[found]) ** 2).sum(axis=1)
+            found[np.asarray(counts.sum(axis=1)).ravel() == 0] = -1
+            labels.append(found)
+            parts.append(counts)
+            dists.append(dist)
+        if not parts:
+            return np.empty(0, np.int64), sp.csr_matrix((0, 0)), np.empty(0)
+        return (np.concatenate(labels).astype(np.int64), sp.vstack(parts).tocsr(),
+                np.concatenate(dists))
+
+
+def _with_pairs(terms: list[str]) -> list[str]:
+    """Words and adjacent word pairs (the key phrases), hashtags kept alone."""
+    words = [t for t in terms if not t.startswith("#")]
+    return terms + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+def _class_tfidf(counts: sp.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
+    """c-TF-IDF: term frequency within a cluster times log(1 + mean words / term total)."""
+    keep = labels >= 0
+    onehot = sp.csr_matrix((np.ones(int(keep.sum())), (labels[keep], np.flatnonzero(keep))),
+                           shape=(k, counts.shape[0]))
+    per_class = np.asarray((onehot @ counts).todense(), dtype=float)
+    tf = per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1.0)
+    totals = per_class.sum(axis=0)
+    idf = np.log1p(per_class.sum(axis=1).mean() / np.maximum(totals, 1.0))
+    scores: np.ndarray = tf * idf
+    return scores
+
+
+def _examples(labels: np.ndarray, dists: np.ndarray, texts: Sequence[str] | None,
+              topic: int, n: int) -> tuple[int, ...]:
+    members = np.flatnonzero(labels == topic)
+    chosen: list[int] = []
+    seen: set[str] = set()
+    for i in members[np.argsort(dists[members], kind="stable")]:
+        text = texts[int(i)].casefold() if texts is not None else str(i)
+        if text not in seen:
+            seen.add(text)
+            chosen.append(int(i))
+        if len(chosen) == n:
+            break
+    return tuple(chosen)
+
+
+def _topics(model: TopicModel, counts: sp.csr_matrix, labels: np.ndarray, dists: np.ndarray,
+            texts: Sequence[str] | None, top: int, examples: int) -> tuple[Topic, ...]:
+    k = model.kmeans_.n_clusters
+    scores = _class_tfidf(counts, labels, k)
+    vocab = model.vectorizer_.get_feature_names_out()
+    sizes = np.bincount(labels[labels >= 0], minlength=k)
+    topics = []
+    for t in range(k):
+        best = [int(j) for j in np.argsort(-scores[t], kind="stable")[:top] if scores[t, j] > 0]
+        terms = tuple((str(vocab[j]), round(float(scores[t, j]), 5)) for j in best)
+        label = " · ".join(term for term, _ in terms[:3]) or "(no terms)"
+        topics.append(Topic(t, label, terms, int(sizes[t]),
+                            _examples(labels, dists, texts, t, examples)))
+    return tuple(topics)
+
+
+def key_phrases(counts: sp.csr_matrix, vocab: np.ndarray, top: int = 20) -> tuple[
+        tuple[str, int], ...]:
+    """The most widespread terms (texts containing them), word pairs first on ties."""
+    docs = np.asarray((counts > 0).sum(axis=0)).ravel()
+    order = sorted(range(len(vocab)), key=lambda j: (-int(docs[j]), " " not in vocab[j],
+                                                     str(vocab[j])))
+    return tuple((str(vocab[j]), int(docs[j])) for j in order[:top] if docs[j] > 0)
+
+
+def find_topics(texts: Sequence[str], n_topics: int = 8, *, seed: int = 0, top_terms: int = 8,
+                examples: int = 3, fit_sample: int = 100_000) -> TopicResult:
+    """Cluster texts into at most ``n_topics`` topics, each labelled by its top terms."""
+    docs = [tokenize(t) for t in texts]
+    if sum(1 for d in docs if d) < 2:
+        return TopicResult((), np.full(len(texts), -1, np.int64), (), len(texts))
+    # On small inputs BLAS threads cost more than they save (and thrash on two cores).
+    with threadpool_limits(1 if len(docs) < 200_000 else None):
+        model = TopicModel(n_topics, fit_sample=fit_sample, seed=seed).fit(docs)
+        labels, counts, dists = model._predict_chunks(docs)
+    topics = _topics(model, counts, labels, dists, texts, top_terms, examples)
+    phrases = key_phrases(counts, model.vectorizer_.get_feature_names_out())
+    return TopicResult(topics, labels, phrases, len(texts))
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """A topic's share now and before, and how sure we are that it moved."""
+
+    topic_id: int
+    current: int
+    previous: int
+    share_now: float
+    share_before: float
+    ratio: float
+    ratio_low: float
+    ratio_high: float
+    p_rising: float
+    direction: str
+
+
+def topic_trends(current: Sequence[int], previous: Sequence[int], n_current: int,
+                 n_previous: int, *, certainty: float = 0.95, min_ratio: float = 1.25,
+                 draws: int = 20_000, seed: int = 0) -> tuple[Trend, ...]:
+    """Rising and falling topics: Beta(1 + x, 1 + n − x) posteriors of each period's share.
+
+    A topic is ``rising`` when P(share now > share before) ≥ ``certainty`` and the
+    posterior median ratio is at least ``min_ratio``, ``falling`` symmetrically, else
+    ``steady``. The ratio's 95% credible interval comes from the same draws.
+    """
+    rng = np.random.default_rng(seed)
+    trends = []
+    for t, (x, y) in enumerate(zip(current, previous, strict=True)):
+        now = rng.beta(1 + x, 1 + max(n_current - x, 0), draws)
+        before = rng.beta(1 + y, 1 + max(n_previous - y, 0), draws)
+        ratio = now / before
+        p_up = float((now > before).mean())
+        low, mid, high = (float(v) for v in np.quantile(ratio, [0.025, 0.5, 0.975]))
+        direction = ("rising" if p_up >= certainty and mid >= min_ratio else
+                     "falling" if p_up <= 1 - certainty and mid <= 1 / min_ratio else "steady")
+        trends.append(Trend(t, int(x), int(y), x / max(n_current, 1), y / max(n_previous, 1),
+                            round(mid, 4), round(low, 4), round(high, 4), round(p_up, 4),
+                            direction))
+    return tuple(trends)

@@ -1,0 +1,99 @@
+"""Commands that read the reaction in texts: classify, enrich a workspace, evaluate."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from sounding.cli import app, err, out, render, run
+from sounding.errors import InputError
+
+eval_app = typer.Typer(help="Evaluate sounding's models on labelled corpora.",
+                       no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+def _lines(source: str) -> list[str]:
+    """Input texts, one per line; undecodable bytes are replaced, never fatal."""
+    if source == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        data = path.read_bytes()
+    return data.decode("utf-8", "replace").splitlines()
+
+
+@app.command("classify")
+def classify_cmd(
+    source: Annotated[str, typer.Argument(help="A file of texts, one per line, or - for "
+                                          "standard input.")] = "-",
+    model: Annotated[Path | None, typer.Option(help="A model folder (sounding or Hugging "
+                                               "Face); default: the shipped model.")] = None,
+) -> None:
+    """Label texts outside any workspace: one JSON object per input line."""
+    from sounding.workflows.enrich import classify_texts, load_model
+
+    classifier, _ = load_model(model)
+    for result in classify_texts(classifier, _lines(source)):
+        out.out(json.dumps(result, ensure_ascii=False), highlight=False)
+
+
+@app.command("enrich")
+def enrich_cmd(
+    model: Annotated[Path | None, typer.Option(help="A model folder (sounding or Hugging "
+                                               "Face); default: the workspace's adapted "
+                                               "model, else the shipped one.")] = None,
+    redo: Annotated[bool, typer.Option("--redo", help="Label again items already labelled "
+                                       "by this model.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Detect the language of every item and the reaction of every answer in the workspace."""
+    result = run("enrich", model=str(model.resolve()) if model else None, redo=redo)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    labels = ", ".join(f"{n:,} {label}" for label, n in result["labels"].items())
+    out.print(f"{result['items']:,} items labelled with {render.escape(result['model'])}; "
+              f"reactions now: {labels}")
+
+
+def _eval_table(scores: dict[str, dict[str, object]]) -> Table:
+    table = Table(title="reaction model on the official test splits (percent)")
+    for column in ("dataset", "metric", "sounding", "VADER", "published"):
+        table.add_column(column, justify="left" if column in ("dataset", "metric",
+                                                              "published") else "right")
+    for name, row in scores.items():
+        published = row.get("published") or {}
+        assert isinstance(published, dict)
+        table.add_row(name, str(row.get("metric")), f"{row.get('sounding')}",
+                      f"{row.get('vader_fr') or row.get('vader')}",
+                      ", ".join(f"{k} {v}" for k, v in published.items()))
+    return table
+
+
+@eval_app.command("reaction")
+def eval_reaction_cmd(
+    data: Annotated[Path | None, typer.Option(help="Folder with tweeteval/ and umsab/ "
+                                              "(default: $SOUNDING_DATA, ../shared/data).")
+                    ] = None,
+    model: Annotated[Path | None, typer.Option(help="A sounding model folder.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object keyed by "
+                                          "dataset.")] = False,
+) -> None:
+    """Score the reaction model and VADER on the same official test splits."""
+    from sounding.enrich import ReactionModel
+    from sounding.enrich.evaluate import evaluate
+
+    with err.status("scoring on the test splits"):
+        scores = evaluate(ReactionModel.load(str(model)) if model else None, data)
+    if as_json:
+        out.print_json(json.dumps(scores))
+    else:
+        out.print(_eval_table(scores))

@@ -1,0 +1,135 @@
+"""What is said: 'topics' prints the period's topics; 'alerts' checks and sends spike alerts."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from sounding.cli import app, out, render, run
+
+__all__ = ["alerts_app", "topics_cmd"]
+
+alerts_app = typer.Typer(help="Spike alerts on mention volume and animosity, by e-mail or "
+                         "webhook.", no_args_is_help=True)
+channel_app = typer.Typer(help="Add a channel that alerts are sent to.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+alerts_app.add_typer(channel_app, name="add-channel")
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _topics_table(result: dict[str, Any]) -> Table:
+    table = Table(title=f"What is said {result['period_start'][:10]} .. "
+                  f"{result['period_end'][:10]}: {result['texts']:,} texts "
+                  f"({result['texts_before']:,} the period before)")
+    for name, justify in (("topic", "left"), ("texts", "right"), ("share", "right"),
+                          ("trend", "left"), ("example", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for t in result["topics"]:
+        trend = t["trend"]
+        move = f"{trend['direction']} ×{trend['ratio']:.2f} (P↑ {trend['p_rising']:.2f})"
+        example = t["examples"][0]["text"] if t["examples"] else ""
+        table.add_row(render.escape(t["label"]), f"{t['size']:,}", f"{100 * t['share']:.1f}%",
+                      move, render.escape(example[:90]))
+    return table
+
+
+@app.command("topics")
+def topics_cmd(
+    period: Annotated[str | None, typer.Option(help="A..B, dates included [default: the "
+                                               "last 7 days with data].")] = None,
+    network: Annotated[str | None, typer.Option(help="Only this network.")] = None,
+    segment: Annotated[str | None, typer.Option(help="Only this segment: lang=CODE.")] = None,
+    topics: Annotated[int, typer.Option("--topics", help="Number of topics.")] = 8,
+    as_json: Json = False,
+) -> None:
+    """Key phrases and topics of replies and mentions, rising and falling vs the period before."""
+    result = run("topics", period=period, network=network, segment=segment, topics=topics)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    out.print(_topics_table(result))
+    phrases = ", ".join(f"{p['phrase']} ({p['texts']})" for p in result["key_phrases"][:12])
+    out.print(f"key phrases: {render.escape(phrases)}")
+    for word in ("rising", "falling"):
+        if result[word]:
+            out.print(f"{word}: {render.escape('; '.join(result[word]))}")
+
+
+@alerts_app.command("check")
+def alerts_check_cmd(as_json: Json = False) -> None:
+    """Evaluate the alert rules now and send new spikes once (run it from cron)."""
+    result = run("alerts_check")
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    for r in result["rules"]:
+        where = f" on {r['network']}" if r["network"] else ""
+        line = f"rule {r['rule_id']} {r['metric']}/{r['span']}{where}: {r['status']}"
+        if r["status"] == "new":
+            sent = sum(1 for d in r["deliveries"] if d["ok"])
+            line += f" ({sent}/{len(r['deliveries'])} channels) {render.escape(r['message'])}"
+            line += "".join(f"\n  [red]channel {d['channel_id']}: {render.escape(d['error'])}"
+                            for d in r["deliveries"] if not d["ok"])
+        out.print(line)
+    out.print(f"{result['new_alerts']} new alert(s)")
+
+
+@alerts_app.command("list")
+def alerts_list_cmd(as_json: Json = False) -> None:
+    """Channels (secrets shown only as variable names), rules and the latest alerts."""
+    result = run("alerts_list")
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    for c in result["channels"]:
+        secret = f" secret ${c['secret_env']}" if c["secret_env"] else ""
+        out.print(f"channel {c['channel_id']} {c['kind']} {render.escape(c['target'])}{secret}")
+    for r in result["rules"]:
+        out.print(f"rule {r['rule_id']} {r['metric']}/{r['span']} "
+                  f"{r['network'] or 'all networks'} alpha {r['alpha']:g} "
+                  f"min {r['min_count']}{'' if r['enabled'] else ' (disabled)'}")
+    for a in result["alerts"]:
+        out.print(f"alert {a['alert_id']} {a['window_end'][:16]} {render.escape(a['message'])}")
+
+
+@channel_app.command("email")
+def add_email_cmd(
+    to: Annotated[list[str], typer.Option("--to", help="Recipient, repeatable.")],
+    smtp_host: Annotated[str, typer.Option(help="SMTP server.")],
+    smtp_port: Annotated[int, typer.Option(help="SMTP port.")] = 25,
+    user: Annotated[str | None, typer.Option(help="SMTP login.")] = None,
+    password_env: Annotated[str | None, typer.Option(
+        help="NAME of the environment variable holding the SMTP password.")] = None,
+    sender: Annotated[str | None, typer.Option("--from", help="Sender address.")] = None,
+    tls: Annotated[str, typer.Option(help="none, starttls or ssl.")] = "none",
+    as_json: Json = False,
+) -> None:
+    """Send alerts by e-mail (the password is read from --password-env when sending)."""
+    result = run("alerts_add_channel", kind="email", to=to, smtp_host=smtp_host,
+                 smtp_port=smtp_port, user=user, password_env=password_env, sender=sender,
+                 tls=tls)
+    _added(result, as_json)
+
+
+@channel_app.command("webhook")
+def add_webhook_cmd(
+    url: Annotated[str, typer.Option(help="Where to POST the alert as JSON.")],
+    secret_env: Annotated[str | None, typer.Option(
+        help="NAME of the environment variable holding the HMAC signing secret.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Send alerts to a webhook, signed with HMAC-SHA256 (header X-Sounding-Signature)."""
+    result = run("alerts_add_channel", kind="webhook", url=url, secret_env=secret_env)
+    _added(result, as_json)
+
+
+def _added(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps(result))
+    else:
+        out.print(f"channel {result['channel_id']} ({result['kind']}) → "
+                  f"{render.escape(result['target'])}")

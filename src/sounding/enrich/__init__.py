@@ -1,0 +1,9 @@
+"""Enrichment engines: language and reaction (interest, animosity, neutral) of each text."""
+
+from __future__ import annotations
+
+from sounding.enrich.datasets import REACTIONS
+from sounding.enrich.language import LanguageDetector
+from sounding.enrich.reaction import Reaction, ReactionBatch, ReactionModel
+
+__all__ = ["REACTIONS", "LanguageDetector", "Reaction", "ReactionBatch", "ReactionModel"]

@@ -1,0 +1,82 @@
+"""Write the executive report (HTML, PDF, JSON) and the strategy draft (Markdown, HTML, PDF).
+
+Everything here renders report data already gathered (``report_data``), so a command can
+gather it through the server that holds the workspace and render on its own side.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sounding.errors import InputError
+from sounding.report.evidence import build_evidence
+from sounding.report.executive import render_report_html
+from sounding.report.i18n_report import Fmt, check_lang
+from sounding.report.pdf import html_to_pdf
+from sounding.report.strategy import strategy_blocks
+from sounding.report.strategy_render import render_strategy_html, render_strategy_md
+from sounding.store import Store
+from sounding.workflows.reporting import report_data
+
+__all__ = ["REPORT_FORMATS", "STRATEGY_FORMATS", "strategy_text", "write_demo_reports",
+           "write_report", "write_strategy"]
+
+REPORT_FORMATS = ("html", "pdf", "json")
+STRATEGY_FORMATS = ("md", "html", "pdf")
+
+
+def _format(path: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
+    chosen = (fmt or path.suffix.lstrip(".")).lower()
+    if chosen not in allowed:
+        raise InputError(f"{path}: cannot tell the format; expected one of "
+                         f"{', '.join(allowed)}", hint="name the file .html or .pdf, or "
+                         "give --format")
+    return chosen
+
+
+def write_report(data: dict[str, Any], path: str | Path, *, lang: str = "en",
+                 fmt: str | None = None) -> Path:
+    """The executive report of ``data`` as HTML, PDF or its JSON evidence (by suffix)."""
+    path = Path(path)
+    kind = _format(path, fmt, REPORT_FORMATS)
+    ev = build_evidence(data, check_lang(lang))
+    if kind == "json":
+        path.write_text(json.dumps(ev, ensure_ascii=False, indent=1), encoding="utf-8")
+        return path
+    html = render_report_html(ev)
+    if kind == "pdf":
+        return html_to_pdf(html, path)
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def strategy_text(data: dict[str, Any], lang: str = "en", kind: str = "md") -> str:
+    """The strategy draft of ``data`` as Markdown or HTML text."""
+    ev = build_evidence(data, check_lang(lang))
+    blocks = strategy_blocks(ev)
+    if kind == "md":
+        return render_strategy_md(blocks)
+    return render_strategy_html(blocks, lang, Fmt(lang).t("strategy_title"))
+
+
+def write_strategy(data: dict[str, Any], path: str | Path, *, lang: str = "en") -> Path:
+    """The strategy draft of ``data`` as ``.md``, ``.html`` or ``.pdf`` (by suffix)."""
+    path = Path(path)
+    kind = _format(path, None, STRATEGY_FORMATS)
+    if kind == "pdf":
+        return html_to_pdf(strategy_text(data, lang, "html"), path)
+    path.write_text(strategy_text(data, lang, kind), encoding="utf-8")
+    return path
+
+
+def write_demo_reports(store: Store, directory: str | Path, lang: str = "en"
+                       ) -> dict[str, Path]:
+    """For the demo: ``report.html``, ``report.pdf`` and ``strategy.md`` in ``directory``."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    data = report_data(store)
+    return {"report_html": write_report(data, folder / "report.html", lang=lang),
+            "report_pdf": write_report(data, folder / "report.pdf", lang=lang),
+            "strategy_md": write_strategy(data, folder / "strategy.md", lang=lang)}

@@ -1,0 +1,129 @@
+"""The evidence dict: every figure of a report or strategy, formatted once, with its anchor.
+
+Built from the report data (``workflows.reporting.report_data``) and the targets; the
+executive report, its JSON twin and the strategy draft are all rendered from it and from
+nothing else (one data dict per view). Figures are strings already formatted for the
+document's language; ``charts`` holds the raw numbers the SVG charts are drawn from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sounding.analyse.representation import MIN_COUNT
+from sounding.report.evidence_parts import (
+    channels,
+    communities,
+    factors,
+    pillars,
+    plan_rows,
+    risk_levels,
+    segments,
+)
+from sounding.report.i18n_report import Fmt
+from sounding.report.targets import PROBABILITY, QUARTER_DAYS, Target, quarter_posts, targets
+
+__all__ = ["MIN_PRECISION", "THIN", "build_evidence"]
+
+THIN = 0.25  # an interval's half-width above this share of the value: too thin to steer by
+MIN_PRECISION = 0.10  # the precision we say how many posts would reach
+
+
+def _thin(fmt: Fmt, t: Target, posts: int) -> str:
+    if t.reason:
+        return fmt.t(f"why_{t.reason}")
+    if t.value and t.low is not None and t.high is not None:
+        rel = (t.high - t.low) / 2 / t.value
+        if rel > THIN:
+            more = max(1, round(posts * ((rel / MIN_PRECISION) ** 2 - 1)))
+            return fmt.t("thin_kpi", more=fmt.count(more), precision=fmt.pct(MIN_PRECISION, 0))
+    return ""
+
+
+def _show(fmt: Fmt, kpi: str, value: float | None) -> str:
+    return fmt.pct(value, 1)
+
+
+def _modelled(fmt: Fmt, found: dict[str, Target], posts: int, period: str
+              ) -> list[dict[str, str]]:
+    rows = []
+    for key, t in found.items():
+        rows.append({
+            "key": key, "name": fmt.t(f"kpi_{key}"), "definition": fmt.t(f"def_{key}"),
+            "value": _show(fmt, key, t.value), "period": period,
+            "interval": (fmt.interval(_show(fmt, key, t.low), _show(fmt, key, t.high))
+                         if t.low is not None and t.high is not None else ""),
+            "basis": fmt.t(f"basis_{key}", n=fmt.count(t.basis)),
+            "target": _show(fmt, key, t.target) if t.target is not None else "",
+            "direction": fmt.t("at_least" if t.higher_is_better else "at_most"),
+            "thin": _thin(fmt, t, posts)})
+    return rows
+
+
+def _plain_kpis(fmt: Fmt, k: dict[str, Any], period: str) -> list[dict[str, str]]:
+    growth = sum(f["growth"] for f in k["followers"].values()) if k["followers"] else None
+    values = {"posts": fmt.count(k["posts"]), "engagements": fmt.count(k["engagements"]),
+              "reply_rate": fmt.num(k["reply_rate"], 2),
+              "reactions": fmt.count(k["reactions"]),
+              "reactions_labelled": fmt.count(k["reactions_labelled"]),
+              "follower_growth": fmt.count(growth),
+              "impressions": fmt.count(k["impressions"]),
+              "engagement_rate_per_impression": fmt.pct(k["engagement_rate_per_impression"])}
+    return [{"key": key, "name": fmt.t(f"kpi_{key}"), "definition": fmt.t(f"def_{key}"),
+             "value": value, "period": period} for key, value in values.items()]
+
+
+def _followers(fmt: Fmt, k: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"account": account, "network": f["network"], "start": fmt.count(f["start"]),
+             "end": fmt.count(f["end"]), "growth": fmt.count(f["growth"]),
+             "growth_pct": fmt.num(f["growth_pct"], 0) if f["growth_pct"] is not None else ""}
+            for account, f in sorted(k["followers"].items())]
+
+
+def _method(fmt: Fmt) -> dict[str, str]:
+    return {"interval": fmt.pct(0.95, 0), "probability": fmt.pct(PROBABILITY, 0),
+            "quantile_low": fmt.pct(1 - PROBABILITY, 0), "quantile_high": fmt.pct(PROBABILITY, 0),
+            "quarter_days": fmt.count(QUARTER_DAYS), "thin": fmt.pct(THIN, 0),
+            "precision": fmt.pct(MIN_PRECISION, 0), "min_count": fmt.count(MIN_COUNT)}
+
+
+def _charts(data: dict[str, Any], found: dict[str, Target]) -> dict[str, Any]:
+    return {"weekly": data["weekly"],
+            "kpis": {k: {"value": t.value, "low": t.low, "high": t.high, "target": t.target}
+                     for k, t in found.items()}}
+
+
+def _quotes(data: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"label": q["label"], "network": q["network"], "date": q["created_at"][:10],
+             "author": q["author"], "text": q["text"]} for q in data["quotes"]]
+
+
+def build_evidence(data: dict[str, Any], lang: str = "en") -> dict[str, Any]:
+    """The evidence dict of one workspace's report data, in ``lang``."""
+    fmt = Fmt(lang)
+    p, whole = data["period"], data["all_data"]
+    period = fmt.t("period_range", start=p["start"], end=p["end"])
+    everything = fmt.t("period_range", start=whole["start"], end=whole["end"])
+    k = data["kpis"]
+    found = targets(data)
+    modelled = _modelled(fmt, found, int(k["posts"]), period)
+    cap = data["plan"].get("cap") if data["plan"].get("ok") else None
+    ev: dict[str, Any] = {
+        "lang": lang, "period": period, "period_all": everything,
+        "brand": ", ".join(a["account_id"] for a in data["accounts"]) or fmt.t("na"),
+        "pseudonymised": bool(data["pseudonymised"]), "method": _method(fmt),
+        "kpis": modelled, "counts": _plain_kpis(fmt, k, period),
+        "followers": _followers(fmt, k),
+        "posts_by_network": {n: fmt.count(c) for n, c in sorted(k["posts_by_network"].items())},
+        "quarter_posts": fmt.count(quarter_posts(data)),
+        "factors": factors(fmt, data["learn"]), "segments": segments(fmt, data["segments"]),
+        "communities": communities(fmt, data["actors"], cap),
+        "charts": _charts(data, found), "quotes": _quotes(data),
+    }
+    ev["pillars"] = pillars(fmt, data["learn"], cap)
+    ev["risk_levels"] = risk_levels(fmt, data["learn"], cap)
+    ev["channels"] = channels(fmt, data, cap)
+    ev["plan"] = plan_rows(fmt, data["plan"])
+    ev["learn_note"] = "" if data["learn"].get("ok") else data["learn"]["reason"]
+    ev["segments_note"] = "" if data["segments"].get("ok") else data["segments"]["reason"]
+    return ev

@@ -1,0 +1,205 @@
+"""Parts of the evidence dict: variants, pillars, risks, segments, channels, communities, plan.
+
+Each function turns one analysis of the report data into rows of formatted strings, with
+the rule it applied stated beside the figures it applied it to.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sounding.analyse.representation import MIN_COUNT
+from sounding.analyse.variants import METRICS
+from sounding.report.i18n_report import Fmt
+
+__all__ = ["anchor", "channels", "communities", "factors", "pillars", "plan_rows",
+           "risk_levels", "segments"]
+
+_SHOWN = ("interest", "engagement", "animosity", "ignored")
+
+
+def anchor(*parts: str) -> str:
+    """A safe HTML id / markdown anchor from free text (letters and dashes only)."""
+    text = "-".join(parts).lower()
+    slug = re.sub(r"[^a-z]+", "-", text).strip("-")
+    return f"ev-{slug}" if slug else "ev"
+
+
+def _metric(fmt: Fmt, metric: str, value: float) -> str:
+    if metric == "engagement":
+        return fmt.num(METRICS[metric][1] * value, 1)
+    return fmt.pct(value, 1)
+
+
+def _level(fmt: Fmt, factor: dict[str, Any], i: int) -> dict[str, str]:
+    row: dict[str, str] = {}
+    for metric in _SHOWN:
+        lv = factor["metrics"][metric]["levels"][i]
+        row["level"], row["posts"] = lv["level"], fmt.count(lv["posts"])
+        row[metric] = _metric(fmt, metric, lv["mean"])
+        row[f"{metric}_ci"] = fmt.interval(_metric(fmt, metric, lv["low"]),
+                                           _metric(fmt, metric, lv["high"]))
+        row[f"{metric}_p_best"] = fmt.prob(lv["p_best"])
+    return row
+
+
+def _verdict(fmt: Fmt, v: dict[str, Any]) -> str:
+    unit = fmt.t("unit_pts") if METRICS[v["metric"]][2] == "pts" else fmt.t("unit_per_k")
+    values = {"factor": v["factor"], "leader": v["leader"], "runner": v["runner_up"],
+              "metric": fmt.t(f"metric_{v['metric']}"), "p": fmt.prob(v["p_best"]),
+              "diff": fmt.num(v["diff"], 1), "unit": unit,
+              "ci": fmt.interval(fmt.num(v["low"], 1), fmt.num(v["high"], 1)),
+              "more": fmt.count(v["more_posts"])}
+    return fmt.t("verdict_decided" if v["decided"] else "verdict_open", **values)
+
+
+def factors(fmt: Fmt, learn: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per factor: its verdict and every level's four metrics with intervals."""
+    if not learn.get("ok"):
+        return []
+    out = []
+    for f in learn["analysis"]["factors"]:
+        v = f["verdict"]
+        levels = [_level(fmt, f, i) for i in range(len(f["metrics"]["interest"]["levels"]))]
+        out.append({"factor": f["factor"], "anchor": anchor("factor", f["factor"]),
+                    "verdict": _verdict(fmt, v), "decided": v["decided"],
+                    "leader": v["leader"], "more_posts": fmt.count(v["more_posts"]),
+                    "levels": levels,
+                    "chart": [{"level": lv["level"], "mean": lv["mean"], "low": lv["low"],
+                               "high": lv["high"]} for lv in f["metrics"]["interest"]["levels"]]})
+    return out
+
+
+def _ranked(learn: dict[str, Any], metric: str) -> list[tuple[str, dict[str, Any]]]:
+    rows = [(f["factor"], lv) for f in learn["analysis"]["factors"]
+            for lv in f["metrics"][metric]["levels"]]
+    return sorted(rows, key=lambda r: -r[1]["mean"])
+
+
+def pillars(fmt: Fmt, learn: dict[str, Any], cap: float | None) -> list[dict[str, str]]:
+    """Winning levels: each factor's leader, and the topics ranked, unless above the cap."""
+    if not learn.get("ok"):
+        return []
+    out = []
+    for f in learn["analysis"]["factors"]:
+        v = f["verdict"]
+        ani = {lv["level"]: lv for lv in f["metrics"]["animosity"]["levels"]}
+        lead = next(lv for lv in f["metrics"][v["metric"]]["levels"] if lv["level"] == v["leader"])
+        hostile = cap is not None and ani[v["leader"]]["mean"] > cap
+        out.append({"factor": f["factor"], "level": v["leader"], "anchor": anchor("factor",
+                                                                                  f["factor"]),
+                    "metric": fmt.t(f"metric_{v['metric']}"),
+                    "value": _metric(fmt, v["metric"], lead["mean"]),
+                    "ci": fmt.interval(_metric(fmt, v["metric"], lead["low"]),
+                                       _metric(fmt, v["metric"], lead["high"])),
+                    "p_best": fmt.prob(v["p_best"]),
+                    "animosity": fmt.pct(ani[v["leader"]]["mean"]),
+                    "status": "hostile" if hostile else ("proven" if v["decided"] else "lead"),
+                    "more_posts": fmt.count(v["more_posts"])})
+    return out
+
+
+def risk_levels(fmt: Fmt, learn: dict[str, Any], cap: float | None) -> list[dict[str, str]]:
+    """Levels whose animosity is above the cap (or the three most hostile, flagged below)."""
+    if not learn.get("ok"):
+        return []
+    ranked = _ranked(learn, "animosity")
+    over = [r for r in ranked if cap is not None and r[1]["mean"] > cap]
+    return [{"factor": factor, "level": lv["level"], "anchor": anchor("factor", factor),
+             "animosity": fmt.pct(lv["mean"]),
+             "ci": fmt.interval(fmt.pct(lv["low"]), fmt.pct(lv["high"])),
+             "posts": fmt.count(lv["posts"]),
+             "over_cap": "yes" if cap is not None and lv["mean"] > cap else "no"}
+            for factor, lv in (over or ranked[:3])]
+
+
+def _activity(fmt: Fmt, act: dict[str, Any]) -> tuple[str, str]:
+    if act["rate"] is None:
+        return fmt.t("na"), ""
+    return fmt.num(act["rate"], 2), fmt.interval(fmt.num(act["low"], 2), fmt.num(act["high"], 2))
+
+
+def segments(fmt: Fmt, report: dict[str, Any]) -> list[dict[str, str]]:
+    """Segments in the order of their representation index (rankable ones first)."""
+    if not report.get("ok"):
+        return []
+    order = {n: i for i, n in enumerate(report["rankings"]["best_represented"])}
+    rows = sorted(report["segments"], key=lambda s: order.get(s["name"], len(order)))
+    out = []
+    for s in rows:
+        rep, mix = s["representation"], s["reaction_mix"]
+        activity, activity_ci = _activity(fmt, s["activity"])
+        out.append({"name": s["name"], "label": s["description"] or s["label"],
+                    "size": fmt.count(s["size"]), "share": fmt.pct(s["share"]),
+                    "activity": activity, "activity_ci": activity_ci,
+                    "interest": fmt.pct(mix["interest"]), "animosity": fmt.pct(mix["animosity"]),
+                    "index": fmt.num(rep["index"], 0),
+                    "index_ci": (fmt.interval(fmt.num(rep["low"], 0), fmt.num(rep["high"], 0))
+                                 if rep["low"] is not None else ""),
+                    "rankable": "yes" if rep["rankable"] else "no",
+                    "note": "" if rep["rankable"] else fmt.t("too_small", n=fmt.count(MIN_COUNT)),
+                    "index_value": rep["index"], "low_value": rep["low"],
+                    "high_value": rep["high"]})
+    return out
+
+
+def _channel_rule(share_growth: float, share_posts: float, interest: float | None,
+                  animosity: float | None, overall: float | None, cap: float | None) -> str:
+    if (cap is not None and animosity is not None and animosity > cap) or share_growth <= 0:
+        return "drop"
+    better = interest is None or overall is None or interest >= overall
+    return "grow" if share_growth >= share_posts and better else "keep"
+
+
+def channels(fmt: Fmt, data: dict[str, Any], cap: float | None) -> list[dict[str, str]]:
+    """Each network: posts, follower growth, reaction mix, and keep / grow / drop."""
+    k = data["kpis"]
+    by_seg = ({s["name"]: s for s in data["segments"]["segments"]}
+              if data["segments"].get("ok") else {})
+    total_posts = max(k["posts"], 1)
+    total_growth = sum(f["growth"] for f in k["followers"].values()) or 1
+    out = []
+    for network, posts in sorted(k["posts_by_network"].items()):
+        growth = sum(f["growth"] for f in k["followers"].values() if f["network"] == network)
+        seg = by_seg.get(f"network_{network}")
+        mix = seg["reaction_mix"] if seg else {"interest": None, "animosity": None}
+        rule = _channel_rule(growth / total_growth, posts / total_posts, mix["interest"],
+                             mix["animosity"], k["reaction_shares"]["interest"], cap)
+        out.append({"network": network, "posts": fmt.count(posts),
+                    "posts_share": fmt.pct(posts / total_posts), "growth": fmt.count(growth),
+                    "growth_share": fmt.pct(growth / total_growth),
+                    "interest": fmt.pct(mix["interest"]), "animosity": fmt.pct(mix["animosity"]),
+                    "index": fmt.num(seg["representation"]["index"], 0) if seg else fmt.t("na"),
+                    "decision": rule, "decision_text": fmt.t(f"channel_{rule}"),
+                    "why": fmt.t(f"channel_why_{rule}")})
+    return out
+
+
+def communities(fmt: Fmt, amap: dict[str, Any], cap: float | None) -> list[dict[str, str]]:
+    """The largest communities, hostile ones (animosity above the cap) flagged."""
+    if not amap.get("ok"):
+        return []
+    out = []
+    for c in amap["communities"]:
+        ani = c["reaction_mix"].get("animosity")
+        langs = ", ".join(f"{k} {fmt.pct(v, 0)}" for k, v in list(c["languages"].items())[:3])
+        out.append({"community": fmt.t("community_name", n=fmt.count(c["community"] + 1)),
+                    "size": fmt.count(c["size"]), "languages": langs,
+                    "interest": fmt.pct(c["reaction_mix"].get("interest")),
+                    "animosity": fmt.pct(ani), "top_actors": ", ".join(c["top_actors"][:3]),
+                    "hostile": "yes" if cap is not None and ani is not None and ani > cap
+                    else "no"})
+    return out
+
+
+def plan_rows(fmt: Fmt, plan: dict[str, Any]) -> dict[str, Any]:
+    """Next quarter's first tests as proposed by the planner (nothing is queued)."""
+    if not plan.get("ok"):
+        return {"ok": False, "reason": plan.get("reason", ""), "rows": [], "cap": "",
+                "guardrail": False}
+    rows = [{"account": d["account_id"], "date": d["scheduled_at"][:10],
+             "variant": ", ".join(f"{k}={v}" for k, v in sorted(d["variant"].items())),
+             "safe": "yes" if d["safe"] else "no"} for d in plan["drafts"]]
+    return {"ok": True, "reason": "", "rows": rows, "cap": fmt.pct(plan["cap"]),
+            "guardrail": bool(plan["guardrail"])}

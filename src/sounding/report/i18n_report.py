@@ -1,0 +1,65 @@
+"""Words and number formats of the report and the strategy, in English and French.
+
+Every figure a document shows is formatted here, once, so the same value reads the same
+everywhere in a document (and a test can check that no number was made up on the way).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sounding.errors import InputError
+from sounding.report.i18n_text import TEXT
+
+__all__ = ["LANGS", "Fmt", "check_lang"]
+
+LANGS = ("en", "fr")
+_NNBSP = "\u202f"  # French thousands separator and space before %
+
+
+def check_lang(lang: str) -> str:
+    """The language, or an error naming the choices."""
+    if lang not in LANGS:
+        raise InputError(f"--lang '{lang}': expected one of {', '.join(LANGS)}")
+    return lang
+
+
+class Fmt:
+    """Translations and number formats of one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = check_lang(lang)
+
+    def t(self, key: str, **values: Any) -> str:
+        """The message ``key`` in this language, with ``{name}`` fields filled in."""
+        entry = TEXT[key]
+        text = entry[self.lang] if self.lang in entry else entry["en"]
+        return text.format(**values) if values else text
+
+    def _local(self, text: str) -> str:
+        if self.lang == "fr":
+            return text.replace(",", _NNBSP).replace(".", ",")
+        return text
+
+    def count(self, value: float | None) -> str:
+        """A whole number with thousands separators."""
+        return self.t("na") if value is None else self._local(f"{round(value):,}")
+
+    def num(self, value: float | None, digits: int = 1) -> str:
+        """A decimal number."""
+        return self.t("na") if value is None else self._local(f"{value:,.{digits}f}")
+
+    def pct(self, value: float | None, digits: int = 1) -> str:
+        """A fraction shown as a percentage."""
+        if value is None:
+            return self.t("na")
+        sep = _NNBSP if self.lang == "fr" else ""
+        return f"{self.num(100 * value, digits)}{sep}%"
+
+    def interval(self, low: str, high: str) -> str:
+        """An interval of two already formatted bounds."""
+        return f"[{low} – {high}]"
+
+    def prob(self, value: float) -> str:
+        """A posterior probability, two decimals."""
+        return self.num(value, 2)

@@ -1,0 +1,180 @@
+"""KPI baselines with credible intervals and next-quarter targets from the posterior predictive.
+
+A pure computation over the report data (``workflows.reporting.report_data``). The
+baseline of each KPI is the period's measured value with a 95% interval that widens by
+the over-dispersion the analysis measured (quasi-likelihood, as in ``analyse.rates``).
+The target simulates next quarter: the planner's proposed variants, repeated at the
+period's posting cadence, each post's rate drawn from the factors' posteriors (main
+effects: the product of each factor's level relative to that factor's average in the same
+draw), then outcomes drawn around it. The target is the KPI reached with 80% probability:
+the 20th percentile where higher is better, the 80th where lower is better.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import cycle, islice
+from typing import Any
+
+import numpy as np
+
+__all__ = ["KPI_METRICS", "Target", "quarter_posts", "targets"]
+
+QUARTER_DAYS = 91
+PROBABILITY = 0.8
+DRAWS = 2000
+# KPI key -> (learn metric, higher is better)
+KPI_METRICS: dict[str, tuple[str, bool]] = {
+    "engagement_rate_per_follower": ("engagement", True),
+    "interest_share": ("interest", True),
+    "animosity_share": ("animosity", False),
+    "ignored_share": ("ignored", False),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One KPI: measured value, its interval, and next quarter's target (or why none)."""
+
+    kpi: str
+    higher_is_better: bool
+    value: float | None
+    low: float | None
+    high: float | None
+    basis: float  # what the value rests on: labelled reactions, posts or followers
+    target: float | None
+    reason: str  # why there is no target (a message key), '' when there is one
+
+
+def _dispersion(data: dict[str, Any], metric: str) -> float:
+    learn = data["learn"]
+    if not learn.get("ok"):
+        return 1.0
+    values = [f["metrics"][metric]["dispersion"] for f in learn["analysis"]["factors"]]
+    return float(np.median(values)) if values else 1.0
+
+
+def _share_interval(k: float, n: float, phi: float, rng: np.random.Generator
+                    ) -> tuple[float, float]:
+    draws = rng.beta(k / phi + 0.5, (n - k) / phi + 0.5, DRAWS)
+    low, high = np.quantile(draws, [0.025, 0.975])
+    return float(low), float(high)
+
+
+def _rate_interval(y: float, e: float, phi: float, rng: np.random.Generator
+                   ) -> tuple[float, float]:
+    draws = rng.gamma(y / phi + 0.5, phi / e, DRAWS)
+    low, high = np.quantile(draws, [0.025, 0.975])
+    return float(low), float(high)
+
+
+def _baselines(data: dict[str, Any], rng: np.random.Generator
+               ) -> dict[str, tuple[float | None, float | None, float | None, float]]:
+    k = data["kpis"]
+    out: dict[str, tuple[float | None, float | None, float | None, float]] = {}
+    rate, eng = k["engagement_rate_per_follower"], k["engagements"]
+    if rate:
+        exposure = eng / rate
+        out["engagement_rate_per_follower"] = (
+            rate, *_rate_interval(eng, exposure, _dispersion(data, "engagement"), rng),
+            exposure)
+    else:
+        out["engagement_rate_per_follower"] = (rate, None, None, 0.0)
+    n = float(k["reactions_labelled"])
+    for label in ("interest", "animosity"):
+        share = k["reaction_shares"][label]
+        out[f"{label}_share"] = ((share, *_share_interval(share * n, n,
+                                                          _dispersion(data, label), rng), n)
+                                 if share is not None and n else (None, None, None, n))
+    posts, ignored = float(k["posts"]), float(k["ignored_posts"])
+    out["ignored_share"] = ((ignored / posts, *_share_interval(ignored, posts, 1.0, rng), posts)
+                            if posts else (None, None, None, 0.0))
+    return out
+
+
+def quarter_posts(data: dict[str, Any]) -> int:
+    """Posts next quarter at the period's cadence."""
+    k = data["kpis"]
+    start = datetime.fromisoformat(k["period_start"])
+    end = datetime.fromisoformat(k["period_end"])
+    days = max((end - start).total_seconds() / 86_400, 1.0)
+    return max(1, round(k["posts"] * QUARTER_DAYS / days)) if k["posts"] else 0
+
+
+def _programme(data: dict[str, Any], n: int) -> list[dict[str, str]]:
+    drafts = data["plan"].get("drafts", []) if data["plan"].get("ok") else []
+    variants = [d["variant"] for d in drafts]
+    return list(islice(cycle(variants), n)) if variants else []
+
+
+def _rate_draws(factors: list[dict[str, Any]], metric: str, programme: list[dict[str, str]],
+                rng: np.random.Generator) -> np.ndarray:
+    """(draws, posts) of each planned post's rate: main effects around a shared base."""
+    rates = np.ones((DRAWS, len(programme)))
+    base: np.ndarray | None = None
+    for factor in factors:
+        m = factor["metrics"][metric]
+        names = [lv["level"] for lv in m["levels"]]
+        a = np.array([lv["alpha"] for lv in m["levels"]])
+        b = np.array([lv["beta"] for lv in m["levels"]])
+        w = np.array([lv["posts"] for lv in m["levels"]], dtype=np.float64)
+        draws = (rng.beta(a, b, (DRAWS, len(a))) if m["family"] == "beta"
+                 else rng.gamma(a, 1.0 / b, (DRAWS, len(a))))
+        average = draws @ (w / w.sum())
+        base = average if base is None else base
+        for p, variant in enumerate(programme):
+            level = variant.get(factor["factor"])
+            if level in names:
+                rates[:, p] *= draws[:, names.index(level)] / average
+    return rates * (base[:, None] if base is not None else 0.0)
+
+
+def _simulate(data: dict[str, Any], kpi: str, programme: list[dict[str, str]],
+              rng: np.random.Generator) -> np.ndarray:
+    metric, _ = KPI_METRICS[kpi]
+    factors = data["learn"]["analysis"]["factors"]
+    theta = _rate_draws(factors, metric, programme, rng)
+    k = data["kpis"]
+    if metric == "engagement":
+        followers = [f["end"] for f in k["followers"].values() if f["end"]]
+        exposure = float(np.mean(followers)) if followers else 1.0
+        phi = _dispersion(data, "engagement")
+        mu = theta * exposure
+        lam = rng.gamma(mu / (phi - 1.0), phi - 1.0) if phi > 1.0 else mu
+        return np.asarray(rng.poisson(lam).sum(axis=1) / (exposure * len(programme)))
+    if metric == "ignored":
+        return np.asarray((rng.random(theta.shape) < np.clip(theta, 0, 1)).mean(axis=1))
+    per_post = k["reactions_labelled"] / max(k["posts"], 1)
+    n = rng.poisson(per_post, theta.shape)
+    hits = rng.binomial(n, np.clip(theta, 1e-9, 1 - 1e-9))
+    return np.asarray(hits.sum(axis=1) / np.maximum(n.sum(axis=1), 1))
+
+
+def _why_not(data: dict[str, Any], kpi: str, value: float | None, posts: int) -> str:
+    if value is None:
+        return "no_labels" if kpi in ("interest_share", "animosity_share") else "no_data"
+    if not data["learn"].get("ok"):
+        return "no_learn"
+    if not data["plan"].get("ok"):
+        return "no_plan"
+    return "" if posts else "no_data"
+
+
+def targets(data: dict[str, Any], seed: int = 0) -> dict[str, Target]:
+    """Every modelled KPI's baseline, interval and next-quarter target."""
+    rng = np.random.default_rng(seed)
+    baselines = _baselines(data, rng)
+    posts = quarter_posts(data)
+    programme = _programme(data, posts)
+    out: dict[str, Target] = {}
+    for kpi, (_, higher) in KPI_METRICS.items():
+        value, low, high, basis = baselines[kpi]
+        reason = _why_not(data, kpi, value, len(programme))
+        target = None
+        if not reason:
+            sims = _simulate(data, kpi, programme, rng)
+            q = 1.0 - PROBABILITY if higher else PROBABILITY
+            target = float(np.quantile(sims, q))
+        out[kpi] = Target(kpi, higher, value, low, high, basis, target, reason)
+    return out

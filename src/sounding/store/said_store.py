@@ -1,0 +1,156 @@
+"""The SQL of 'what is said': texts with their reaction, mention buckets, alert tables."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import pyarrow as pa
+
+from sounding.store.database import Store
+
+__all__ = [
+    "add_channel", "alert_history", "bucket_counts", "channels", "daily_series",
+    "extend_alert", "insert_alert", "last_alert", "newest_mention", "rules", "said_texts",
+    "set_deliveries",
+]
+
+_KINDS = "('reply', 'quote', 'comment', 'mention')"
+# Written items by others than the brand, with their language and reaction (a person's
+# label overrides the model's: item_reactions). Filters are bound parameters; a NULL
+# parameter means "any".
+_SAID = f"""
+    WITH lang AS (
+        SELECT item_id, arg_max(label, created_at) AS lang FROM enrichments
+        WHERE enricher = 'language' AND label IS NOT NULL GROUP BY item_id
+    )
+    SELECT i.item_id, i.network, i.created_at, i.text, i.kind,
+           coalesce(l.lang, a.lang) AS lang, r.label AS reaction
+    FROM items i
+    LEFT JOIN lang l ON l.item_id = i.item_id
+    LEFT JOIN actors a ON a.actor_id = i.author_id AND a.network = i.network
+    LEFT JOIN item_reactions r ON r.item_id = i.item_id
+    WHERE i.kind IN {_KINDS} AND i.account_id IS NULL
+      AND i.created_at >= ? AND i.created_at < ?
+      AND (?::VARCHAR IS NULL OR i.network = ?)
+"""
+
+
+def said_texts(store: Store, start: datetime, end: datetime, network: str | None = None,
+               lang: str | None = None) -> pa.Table:
+    """Replies, quotes, comments and mentions of the period: text, network, lang, reaction."""
+    return store.query(
+        f"SELECT * FROM ({_SAID}) WHERE (?::VARCHAR IS NULL OR lang = ?) "
+        "ORDER BY created_at, item_id",
+        [start, end, network, network, lang, lang],
+    )
+
+
+def newest_mention(store: Store) -> datetime | None:
+    """When the newest item written by someone else than the brand was made."""
+    value = store.scalar(f"SELECT max(created_at) FROM items WHERE kind IN {_KINDS} "
+                         "AND account_id IS NULL")
+    return value if isinstance(value, datetime) else None
+
+
+def bucket_counts(store: Store, end: datetime, span: timedelta, buckets: int,
+                  network: str | None = None) -> pa.Table:
+    """Mentions per bucket ending at ``end`` (bucket 0 is the latest): all, labelled,
+    animosity."""
+    start = end - span * buckets
+    return store.query(
+        f"""
+        SELECT CAST(floor(epoch(? - created_at) / ?) AS BIGINT) AS bucket,
+               count(*) AS n, count(reaction) AS labelled,
+               count(*) FILTER (WHERE reaction = 'animosity') AS animosity
+        FROM ({_SAID}) GROUP BY ALL ORDER BY bucket
+        """,
+        [end, span.total_seconds(), start, end, network, network],
+    )
+
+
+def daily_series(store: Store, start: datetime, end: datetime, network: str | None = None,
+                 lang: str | None = None) -> pa.Table:
+    """Per day of the period: mentions, labelled ones and animosity ones."""
+    return store.query(
+        f"""
+        SELECT CAST(date_trunc('day', created_at) AS DATE) AS day, count(*) AS n,
+               count(reaction) AS labelled,
+               count(*) FILTER (WHERE reaction = 'animosity') AS animosity
+        FROM ({_SAID}) WHERE (?::VARCHAR IS NULL OR lang = ?) GROUP BY ALL ORDER BY day
+        """,
+        [start, end, network, network, lang, lang],
+    )
+
+
+def add_channel(store: Store, kind: str, target: str, config: dict[str, Any]) -> int:
+    """Record an alert channel (its config holds env names, never secrets)."""
+    with store.transaction() as con:
+        row = con.execute(
+            "INSERT INTO alert_channels (kind, target, config) VALUES (?, ?, ?) "
+            "RETURNING channel_id", [kind, target, json.dumps(config)]).fetchall()
+    return int(row[0][0])
+
+
+def channels(store: Store, enabled_only: bool = False) -> list[dict[str, Any]]:
+    """Alert channels, oldest first, with their config decoded."""
+    rows: list[dict[str, Any]] = store.query(
+        "SELECT channel_id, kind, target, config, enabled, created_at FROM alert_channels "
+        "WHERE enabled OR NOT ? ORDER BY channel_id", [enabled_only]).to_pylist()
+    for row in rows:
+        row["config"] = json.loads(row["config"])
+    return rows
+
+
+def rules(store: Store, enabled_only: bool = False) -> list[dict[str, Any]]:
+    """Alert rules, by id."""
+    found: list[dict[str, Any]] = store.query(
+        "SELECT rule_id, metric, span, network, alpha, min_count, enabled FROM alert_rules "
+        "WHERE enabled OR NOT ? ORDER BY rule_id", [enabled_only]).to_pylist()
+    return found
+
+
+def last_alert(store: Store, rule_id: int) -> dict[str, Any] | None:
+    """The rule's most recent alert, if any."""
+    rows = store.query("SELECT alert_id, dedup_key, last_seen FROM alerts WHERE rule_id = ? "
+                       "ORDER BY last_seen DESC LIMIT 1", [rule_id]).to_pylist()
+    return rows[0] if rows else None
+
+
+def insert_alert(store: Store, alert: dict[str, Any]) -> int | None:
+    """Record a new alert; None when its dedup_key is already there (sent before)."""
+    cols = ("rule_id", "dedup_key", "window_start", "window_end", "last_seen", "observed",
+            "expected", "p_value", "message")
+    with store.transaction() as con:
+        rows = con.execute(
+            f"INSERT INTO alerts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+            "ON CONFLICT (dedup_key) DO NOTHING RETURNING alert_id",
+            [alert[c] for c in cols]).fetchall()
+    return int(rows[0][0]) if rows else None
+
+
+def extend_alert(store: Store, alert_id: int, last_seen: datetime) -> None:
+    """The spike goes on: remember until when, without alerting again."""
+    with store.transaction() as con:
+        con.execute("UPDATE alerts SET last_seen = greatest(last_seen, ?) WHERE alert_id = ?",
+                    [last_seen, alert_id])
+
+
+def set_deliveries(store: Store, alert_id: int, deliveries: list[dict[str, Any]]) -> None:
+    """Record how each channel took the alert."""
+    with store.transaction() as con:
+        con.execute("UPDATE alerts SET deliveries = ? WHERE alert_id = ?",
+                    [json.dumps(deliveries), alert_id])
+
+
+def alert_history(store: Store, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest alerts, newest first, with their rule."""
+    rows: list[dict[str, Any]] = store.query(
+        "SELECT a.alert_id, a.rule_id, r.metric, r.span, r.network, a.window_start, "
+        "a.window_end, a.last_seen, a.observed, a.expected, a.p_value, a.message, "
+        "a.deliveries FROM alerts a LEFT JOIN alert_rules r USING (rule_id) "
+        "ORDER BY a.window_end DESC, a.alert_id DESC LIMIT ?", [limit]).to_pylist()
+    for row in rows:
+        row["deliveries"] = json.loads(row["deliveries"]) if row["deliveries"] else []
+    return rows

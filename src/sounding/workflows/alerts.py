@@ -1,0 +1,191 @@
+"""Spike alerts: evaluate the workspace's rules now, record new alerts once, send them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sounding.analyse.spikes import WINDOWS, SpikeTest, share_spike, volume_spike
+from sounding.connectors.notify import (
+    EmailChannel,
+    check_env_name,
+    redact_url,
+    send_email,
+    send_webhook,
+)
+from sounding.errors import InputError, SoundingError
+from sounding.store import Store
+from sounding.store.said_store import (
+    add_channel,
+    alert_history,
+    bucket_counts,
+    channels,
+    extend_alert,
+    insert_alert,
+    last_alert,
+    rules,
+    set_deliveries,
+)
+
+__all__ = ["add_channel_op", "alerts_check_op", "alerts_list_op", "check_alerts",
+           "run_every"]
+
+_METRIC = {"volume": "mention volume", "animosity": "animosity share"}
+
+
+def add_channel_op(store: Store, kind: str, to: list[str] | None = None,
+                   smtp_host: str | None = None, smtp_port: int = 25, user: str | None = None,
+                   password_env: str | None = None, sender: str | None = None,
+                   tls: str = "none", url: str | None = None,
+                   secret_env: str | None = None) -> dict[str, Any]:
+    """Operation ``alerts_add_channel``: an e-mail or webhook channel (secrets by env name)."""
+    if kind == "email":
+        if not to or not smtp_host:
+            raise InputError("an e-mail channel needs --to and --smtp-host")
+        if tls not in ("none", "starttls", "ssl"):
+            raise InputError(f"--tls '{tls}': one of none, starttls, ssl")
+        config: dict[str, Any] = {
+            "to": list(to), "host": smtp_host, "port": int(smtp_port), "user": user,
+            "password_env": check_env_name(password_env, "--password-env")
+            if password_env else None, "sender": sender, "tls": tls}
+        target = ", ".join(to)
+    elif kind == "webhook":
+        if not url or not url.startswith(("http://", "https://")):
+            raise InputError("a webhook channel needs --url http(s)://...")
+        config = {"url": url, "secret_env": check_env_name(secret_env, "--secret-env")
+                  if secret_env else None}
+        target = url
+    else:
+        raise InputError(f"no channel kind '{kind}'", hint="email or webhook")
+    channel_id = add_channel(store, kind, target, config)
+    return {"channel_id": channel_id, "kind": kind, "target": _shown(kind, target)}
+
+
+def _shown(kind: str, target: str) -> str:
+    return redact_url(target) if kind == "webhook" else target
+
+
+def alerts_list_op(store: Store, limit: int = 20) -> dict[str, Any]:
+    """Operation ``alerts_list``: channels (no secret, webhook URLs redacted), rules, alerts."""
+    shown = [{"channel_id": c["channel_id"], "kind": c["kind"], "enabled": c["enabled"],
+              "target": _shown(c["kind"], c["target"]),
+              "secret_env": c["config"].get("password_env") or c["config"].get("secret_env")}
+             for c in channels(store)]
+    history = [{**a, **{k: a[k].isoformat() for k in ("window_start", "window_end",
+                                                      "last_seen")}}
+               for a in alert_history(store, limit)]
+    return {"channels": shown, "rules": rules(store), "alerts": history}
+
+
+def _evaluate(store: Store, rule: Mapping[str, Any], now: datetime) -> SpikeTest | None:
+    span, window = WINDOWS[rule["span"]]
+    rows = bucket_counts(store, now, span, window + 1, rule["network"]).to_pylist()
+    by = {r["bucket"]: r for r in rows}
+    cur = by.get(0, {"n": 0, "labelled": 0, "animosity": 0})
+    base = [by.get(b, {"n": 0, "labelled": 0, "animosity": 0}) for b in range(window, 0, -1)]
+    if sum(b["n"] for b in base) == 0:
+        return None  # no baseline yet: a first collection is not a spike
+    if rule["metric"] == "volume":
+        return volume_spike(int(cur["n"]), [int(b["n"]) for b in base], alpha=rule["alpha"],
+                            min_count=rule["min_count"])
+    return share_spike(int(cur["animosity"]), int(cur["labelled"]),
+                       sum(int(b["animosity"]) for b in base),
+                       sum(int(b["labelled"]) for b in base), alpha=rule["alpha"],
+                       min_count=rule["min_count"])
+
+
+def _message(rule: Mapping[str, Any], test: SpikeTest) -> str:
+    where = f" on {rule['network']}" if rule["network"] else ""
+    if test.metric == "volume":
+        what = f"{test.count} mentions (expected {test.expected:.1f})"
+    else:
+        what = (f"{test.observed:.0%} animosity, {test.count} items "
+                f"(expected {test.expected:.0%})")
+    return (f"{_METRIC[test.metric]} spike{where}: {what} in the last {rule['span']}, "
+            f"p = {test.p_value:.1e}")
+
+
+def _deliver(channel: Mapping[str, Any], alert: dict[str, Any],
+             env: Mapping[str, str] | None) -> dict[str, Any]:
+    done: dict[str, Any] = {"channel_id": channel["channel_id"], "kind": channel["kind"]}
+    try:
+        if channel["kind"] == "email":
+            send_email(EmailChannel.from_config(channel["config"]),
+                       f"[sounding] {alert['message']}", _body(alert), env=env)
+        else:
+            send_webhook(channel["config"]["url"], {"event": "sounding.alert", **alert},
+                         secret_env=channel["config"].get("secret_env"), env=env)
+    except SoundingError as exc:  # a channel that fails is reported, the others still go
+        return {**done, "ok": False, "error": str(exc)}
+    return {**done, "ok": True}
+
+
+def _body(alert: Mapping[str, Any]) -> str:
+    lines = [alert["message"], ""]
+    lines += [f"{k}: {alert[k]}" for k in ("metric", "span", "network", "window_start",
+                                             "window_end", "observed", "expected", "p_value")]
+    return "\n".join(lines) + "\n\nSent by 'sounding alerts check'.\n"
+
+
+def _fire(store: Store, rule: Mapping[str, Any], test: SpikeTest, now: datetime,
+          env: Mapping[str, str] | None) -> dict[str, Any]:
+    span = WINDOWS[rule["span"]][0]
+    start = now - span
+    previous = last_alert(store, rule["rule_id"])
+    if previous is not None and previous["last_seen"] >= start:
+        extend_alert(store, previous["alert_id"], now)
+        return {"status": "ongoing", "alert_id": previous["alert_id"]}
+    alert = {"rule_id": rule["rule_id"], "dedup_key": f"{rule['rule_id']}:{start.isoformat()}",
+             "window_start": start, "window_end": now, "last_seen": now,
+             "observed": test.observed, "expected": test.expected, "p_value": test.p_value,
+             "message": _message(rule, test)}
+    alert_id = insert_alert(store, alert)
+    if alert_id is None:
+        return {"status": "duplicate"}
+    payload = {**alert, "alert_id": alert_id, "metric": rule["metric"], "span": rule["span"],
+               "network": rule["network"], "window_start": start.isoformat(),
+               "window_end": now.isoformat(), "last_seen": now.isoformat()}
+    deliveries = [_deliver(c, payload, env) for c in channels(store, enabled_only=True)]
+    set_deliveries(store, alert_id, deliveries)
+    return {"status": "new", "alert_id": alert_id, "message": alert["message"],
+            "deliveries": deliveries}
+
+
+def check_alerts(store: Store, now: datetime | None = None,
+                 env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Evaluate every enabled rule on the window ending ``now``; send each new spike once."""
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    results = []
+    for rule in rules(store, enabled_only=True):
+        test = _evaluate(store, rule, now)
+        outcome = ({"status": "no baseline"} if test is None else
+                   _fire(store, rule, test, now, env) if test.is_spike else {"status": "quiet"})
+        results.append({"rule_id": rule["rule_id"], "metric": rule["metric"],
+                        "span": rule["span"], "network": rule["network"],
+                        "test": test.as_dict() if test else None, **outcome})
+    sent = [r for r in results if r["status"] == "new"]
+    return {"checked_at": now.isoformat(), "rules": results, "new_alerts": len(sent)}
+
+
+def alerts_check_op(store: Store, now: str | None = None) -> dict[str, Any]:
+    """Operation ``alerts_check``: :func:`check_alerts` at ``now`` (ISO time) or now."""
+    when = datetime.fromisoformat(now) if now else None
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return check_alerts(store, when)
+
+
+def run_every(check: Callable[[], Any], every_s: float, stop: threading.Event,
+              on_error: Callable[[BaseException], None] | None = None) -> None:
+    """Call ``check`` every ``every_s`` seconds until ``stop`` is set (a server's thread).
+
+    The server passes ``lambda: run_operation(store, "alerts_check", {})``; an error is
+    handed to ``on_error`` and the loop goes on, since the next run may succeed."""
+    while not stop.wait(every_s):
+        try:
+            check()
+        except Exception as exc:  # one failed run must not stop the schedule
+            if on_error is not None:
+                on_error(exc)

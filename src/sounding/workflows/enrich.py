@@ -1,0 +1,119 @@
+"""Enrichment workflow: the language of every item and the reaction of every answer.
+
+The model is the one shipped with sounding, a folder given with ``--model`` (a sounding
+model, or a local Hugging Face sequence-classification model), or the workspace's own
+adapted model (``WORKSPACE.model/``, written by ``sounding retrain``) when it exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from sounding.enrich import ReactionBatch, ReactionModel
+from sounding.errors import ConfigError
+from sounding.store import Store
+from sounding.store.enrich_store import items_to_enrich, put_enrichments
+
+__all__ = ["classify_texts", "enrich_workspace", "load_model", "workspace_model_dir"]
+
+Progress = Callable[[int, int], None]
+
+
+class Classifier(Protocol):
+    """What the workflows need of a reaction model."""
+
+    def predict_batch(self, texts: list[str]) -> ReactionBatch: ...
+
+
+def workspace_model_dir(db: Path) -> Path:
+    """Where ``sounding retrain`` keeps the model adapted to a workspace's corrections."""
+    return db.with_name(db.name + ".model")
+
+
+def load_model(path: str | Path | None = None, *, workspace: Path | None = None
+               ) -> tuple[Classifier, str]:
+    """The model to use and a version string naming it (stored with every label)."""
+    if path is None and workspace is not None and workspace_model_dir(workspace).is_dir():
+        path = workspace_model_dir(workspace)
+    if path is None:
+        return ReactionModel.load(), "default:" + _digest(_shipped_dir() / "model.json")
+    folder = Path(path)
+    if not folder.is_dir():
+        raise ConfigError(f"--model {folder}: no such folder")
+    if (folder / "config.json").exists():
+        from sounding.enrich.hf import HuggingFaceReactionModel
+
+        return HuggingFaceReactionModel(str(folder)), "hf:" + _digest(folder / "config.json")
+    if not (folder / "model.json").exists():
+        raise ConfigError(f"--model {folder}: neither a sounding model (model.json) nor a "
+                          "Hugging Face model (config.json)")
+    return ReactionModel.load(str(folder)), "local:" + _digest(folder / "model.json")
+
+
+def _shipped_dir() -> Path:
+    import sounding.enrich
+
+    return Path(sounding.enrich.__file__).parent / "model"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def classify_texts(model: Classifier, texts: Iterable[str], batch: int = 4096
+                   ) -> Iterator[dict[str, Any]]:
+    """One JSON-ready result per text, streamed in batches (for ``sounding classify``)."""
+    chunk: list[str] = []
+    for text in texts:
+        chunk.append(text)
+        if len(chunk) == batch:
+            yield from _results(model.predict_batch(chunk))
+            chunk = []
+    if chunk:
+        yield from _results(model.predict_batch(chunk))
+
+
+def _results(result: ReactionBatch) -> Iterator[dict[str, Any]]:
+    for r in result:
+        yield {"lang": r.lang, "reaction": r.reaction, "p_interest": round(r.p_interest, 4),
+               "p_animosity": round(r.p_animosity, 4), "p_neutral": round(r.p_neutral, 4),
+               "uncertain": r.uncertain, "flags": list(r.flags)}
+
+
+def _label_tables(rows: pa.Table, result: ReactionBatch) -> tuple[pa.Table, pa.Table]:
+    probs = result.probabilities.astype(np.float64)
+    language = pa.table({"item_id": rows["item_id"], "label": pa.array(result.lang)})
+    reactions = pa.table({
+        "item_id": rows["item_id"], "label": pa.array(result.labels),
+        "p_interest": probs[:, 0].round(4), "p_animosity": probs[:, 1].round(4),
+        "p_neutral": probs[:, 2].round(4), "uncertain": pa.array(result.uncertain),
+        "flags": pa.array([list(f) for f in result.flags], pa.list_(pa.string())),
+    }).filter(rows["wants_reaction"])
+    return language, reactions
+
+
+def enrich_workspace(store: Store, *, model: str | None = None, redo: bool = False,
+                     progress: Progress | None = None) -> dict[str, Any]:
+    """Label every item not yet labelled by this model; returns what was done."""
+    classifier, version = load_model(model, workspace=store.path)
+    total = int(store.scalar("SELECT count(*) FROM items") or 0)
+    done = languages = reactions = 0
+    for rows in items_to_enrich(store, version, redo=redo):
+        texts = pc.fill_null(rows["text"], "").to_pylist()
+        language, reaction = _label_tables(rows, classifier.predict_batch(texts))
+        languages += put_enrichments(store, language, enricher="language", version=version)
+        reactions += put_enrichments(store, reaction, enricher="reaction", version=version)
+        done += rows.num_rows
+        if progress:
+            progress(done, total)
+    counts = store.query("SELECT label, count(*) AS n FROM item_reactions GROUP BY label "
+                         "ORDER BY label").to_pylist()
+    return {"model": version, "items": done, "languages": languages, "reactions": reactions,
+            "labels": {r["label"]: r["n"] for r in counts}}

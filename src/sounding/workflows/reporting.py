@@ -1,0 +1,160 @@
+"""Report workflow: gather every analysis a report or strategy rests on, as one JSON dict.
+
+The executive report and the strategy draft are rendered (layer L4) from this dict only,
+so the numbers they show are the analyses' own. Each part says what it covers (its
+period) and, when an analysis cannot run on the data, why, instead of failing the whole
+report. Handles of people are pseudonymised by default (a salted hash per workspace).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sounding.errors import SoundingError
+from sounding.models import REACTIONS
+from sounding.store import Store
+from sounding.store.audience_store import workspace_salt
+from sounding.workflows import labels
+from sounding.workflows.audience import actors, segments
+from sounding.workflows.kpis import kpis, parse_period
+from sounding.workflows.learn import learn, plan
+
+__all__ = ["Pseudonyms", "report_data", "report_data_op"]
+
+_MENTION = re.compile(r"@[\w.\-]+(?:@[\w.\-]+)?")
+_QUOTE_KINDS = ("reply", "quote", "comment", "mention")
+
+
+class Pseudonyms:
+    """Handles to stable pseudonyms such as ``@user-3f2a9c`` (HMAC-SHA256, workspace salt)."""
+
+    def __init__(self, salt: str, keep: set[str], enabled: bool = True) -> None:
+        self._key = salt.encode()
+        self._keep = {k.lower().lstrip("@") for k in keep}
+        self.enabled = enabled
+
+    def handle(self, handle: str | None) -> str:
+        """The pseudonym of one handle (the brand's own handles are kept)."""
+        bare = (handle or "").lstrip("@")
+        if not self.enabled or not bare or bare.lower() in self._keep:
+            return f"@{bare}" if bare else "@?"
+        digest = hmac.new(self._key, b"pseudonym:" + bare.lower().encode(), hashlib.sha256)
+        return f"@user-{digest.hexdigest()[:6]}"
+
+    def text(self, text: str) -> str:
+        """Every @mention in a text replaced by its pseudonym."""
+        return _MENTION.sub(lambda m: self.handle(m.group(0)), text) if self.enabled else text
+
+
+def _attempt(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run one analysis; when the data cannot support it, say why instead of failing."""
+    try:
+        return {"ok": True, **fn()}
+    except SoundingError as exc:
+        return {"ok": False, "reason": str(exc), "hint": exc.hint or ""}
+
+
+def _bounds(store: Store, period: str | None) -> tuple[datetime, datetime]:
+    start, end = parse_period(period)
+    first, last = labels.data_bounds(store)
+    if start.year < 1971 and first is not None:
+        start = first
+    if end.year > 9000 and last is not None:
+        end = last + timedelta(seconds=1)
+    return start, end
+
+
+def _weekly(store: Store, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    found = labels.reactions_over_time(store, start, end)
+    weeks: dict[str, dict[str, Any]] = {}
+
+    def week(value: datetime) -> dict[str, Any]:
+        key = value.date().isoformat()
+        return weeks.setdefault(key, {"week": key, "posts": 0, "ignored": 0,
+                                      **{r: 0 for r in REACTIONS}})
+    for row in found["posts"]:
+        cell = week(row["week"])
+        cell["posts"] += row["posts"]
+        cell["ignored"] += row["ignored"]
+    for row in found["labelled"]:
+        if row["label"] in REACTIONS:
+            week(row["week"])[row["label"]] += row["n"]
+    return [weeks[k] for k in sorted(weeks)]
+
+
+def _quotes(store: Store, start: datetime, end: datetime, names: Pseudonyms,
+            per_label: int = 3) -> list[dict[str, Any]]:
+    """A few recent reactions of each label within the period, pseudonymised."""
+    chosen: list[dict[str, Any]] = []
+    for label in REACTIONS:
+        rows = labels.find_items(store, label=label, limit=400)
+        kept = [r for r in rows if r["kind"] in _QUOTE_KINDS and r["account_id"] is None
+                and r["text"] and start <= r["created_at"] < end]
+        chosen += [{"label": label, "network": r["network"], "kind": r["kind"],
+                    "created_at": r["created_at"].isoformat(),
+                    "author": names.handle(r["handle"] or r["author_id"]),
+                    "text": names.text(str(r["text"]))[:400]} for r in kept[:per_label]]
+    return chosen
+
+
+def _actor_map(store: Store, names: Pseudonyms) -> dict[str, Any]:
+    amap, _ = actors(store, top=5)
+    data = amap.as_dict(top=10)
+    for community in data["communities"]:
+        community["top_actors"] = [names.handle(a) for a in community["top_actors"]]
+    for row in data["influential"]:
+        row["actor"] = names.handle(row["actor"])
+    data["bridges"] = [names.handle(b) for b in data["bridges"][:10]]
+    data["communities"] = data["communities"][:8]
+    return data
+
+
+def _plan(store: Store, period: str | None, posts: int, seed: int) -> dict[str, Any]:
+    try:
+        return {"guardrail": True, **plan(store, posts, period=period, seed=seed,
+                                          write=False).as_dict()}
+    except SoundingError as exc:
+        if "guardrail has no baseline" not in str(exc):
+            raise
+        # no labelled reaction: the programme can still be drafted, without the cap
+        return {"guardrail": False, **plan(store, posts, cap=1.0, period=period, seed=seed,
+                                           write=False).as_dict()}
+
+
+def report_data(store: Store, period: str | None = None, *, pseudonymise: bool = True,
+                plan_posts: int = 5, seed: int = 0) -> dict[str, Any]:
+    """Every figure the executive report and the strategy draft show, JSON-ready."""
+    start, end = _bounds(store, period)
+    accounts = store.table("accounts").to_pylist()
+    keep = {str(a["actor_id"]).partition(":")[2] for a in accounts}
+    names = Pseudonyms(workspace_salt(store), keep, pseudonymise)
+    whole = _bounds(store, None)
+    learn_part = _attempt(lambda: learn(store, period, seed=seed).as_dict())
+    return {
+        "period": {"start": start.date().isoformat(),
+                   "end": (end - timedelta(microseconds=1)).date().isoformat(),
+                   "asked": period or ""},
+        "all_data": {"start": whole[0].date().isoformat(),
+                     "end": (whole[1] - timedelta(microseconds=1)).date().isoformat()},
+        "accounts": [{"account_id": a["account_id"], "network": a["network"]}
+                     for a in accounts],
+        "kpis": kpis(store, period).as_dict(),
+        "weekly": _weekly(store, start, end),
+        "learn": learn_part,
+        "plan": _attempt(lambda: _plan(store, period, plan_posts, seed)),
+        "segments": _attempt(lambda: segments(store, seed=seed).as_dict()),
+        "actors": _attempt(lambda: _actor_map(store, names)),
+        "quotes": _quotes(store, start, end, names),
+        "pseudonymised": pseudonymise,
+    }
+
+
+def report_data_op(store: Store, period: str | None = None, pseudonymise: bool = True
+                   ) -> dict[str, Any]:
+    """Operation ``report_data``: :func:`report_data` (reads only; renders nothing)."""
+    return report_data(store, period, pseudonymise=pseudonymise)

@@ -1,0 +1,122 @@
+"""What is said: the period's key phrases and topics, how they moved, and the volume series."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from sounding.analyse.topics import TopicResult, Trend, find_topics, topic_trends
+from sounding.errors import InputError
+from sounding.store import Store
+from sounding.store.said_store import alert_history, daily_series, newest_mention, said_texts
+from sounding.workflows.kpis import parse_period
+
+__all__ = ["DEFAULT_DAYS", "parse_segment", "said_periods", "said_report", "said_view",
+           "topics_op"]
+
+DEFAULT_DAYS = 7
+_EXAMPLES = 3
+
+
+def parse_segment(segment: str | None) -> str | None:
+    """``lang=fr`` → ``"fr"``: the segments 'what is said' knows are the author's language."""
+    if not segment:
+        return None
+    name, sep, value = segment.partition("=")
+    if not sep or name.strip() != "lang" or not value.strip():
+        raise InputError(f"--segment '{segment}': expected lang=CODE, such as lang=fr")
+    return value.strip().lower()
+
+
+def said_periods(store: Store, period: str | None) -> tuple[datetime, datetime, datetime]:
+    """(previous start, start, end): the period and the one of equal length before it.
+
+    Without ``period``: the last :data:`DEFAULT_DAYS` days up to the newest mention."""
+    start, end = parse_period(period)
+    if end.year == 9999:
+        newest = newest_mention(store)
+        end = (newest or datetime.now(start.tzinfo)) + timedelta(microseconds=1)
+    if start.year == 1970:
+        start = end - timedelta(days=DEFAULT_DAYS)
+    return start - (end - start), start, end
+
+
+def _breakdown(values: list[Any], mask: np.ndarray) -> dict[str, int]:
+    counts = Counter(str(v) if v is not None else "unknown" for v, m in
+                     zip(values, mask, strict=True) if m)
+    return dict(counts.most_common())
+
+
+def _topic_dict(result: TopicResult, t: int, trend: Trend, rows: pa.Table,
+                current: np.ndarray) -> dict[str, Any]:
+    topic = result.topics[t]
+    members = (result.assignments == t) & current
+    examples = [i for i in topic.examples if current[i]][:_EXAMPLES]
+    pick = rows.take(pa.array(examples, pa.int64())).select(
+        ["item_id", "network", "created_at", "text"])
+    return {
+        "topic_id": t, "label": topic.label, "size": int(members.sum()),
+        "previous": trend.previous, "share": round(trend.share_now, 4),
+        "terms": [{"term": term, "weight": w} for term, w in topic.terms],
+        "trend": {"direction": trend.direction, "ratio": trend.ratio,
+                  "ratio_low": trend.ratio_low, "ratio_high": trend.ratio_high,
+                  "p_rising": trend.p_rising, "share_before": round(trend.share_before, 4)},
+        "networks": _breakdown(rows["network"].to_pylist(), members),
+        "langs": _breakdown(rows["lang"].to_pylist(), members),
+        "reactions": _breakdown(rows["reaction"].to_pylist(), members),
+        "examples": [{**e, "created_at": e["created_at"].isoformat()} for e in pick.to_pylist()],
+    }
+
+
+def said_report(store: Store, period: str | None = None, network: str | None = None,
+                segment: str | None = None, n_topics: int = 8, seed: int = 0
+                ) -> dict[str, Any]:
+    """Key phrases and topics of the period, each with its trend against the period before."""
+    lang = parse_segment(segment)
+    before, start, end = said_periods(store, period)
+    rows = said_texts(store, before, end, network, lang)
+    times = rows["created_at"].to_pylist()
+    current = np.array([t >= start for t in times], dtype=bool)
+    result = find_topics(rows["text"].to_pylist(), n_topics, seed=seed, examples=20)
+    n_now, n_before = int(current.sum()), int((~current).sum())
+    trends = topic_trends(result.sizes(current).tolist(), result.sizes(~current).tolist(),
+                          n_now, n_before)
+    topics = [_topic_dict(result, t, trends[t], rows, current) for t in range(len(trends))]
+    topics.sort(key=lambda d: -d["size"])
+    return {
+        "period_start": start.isoformat(), "period_end": end.isoformat(),
+        "previous_start": before.isoformat(), "network": network, "segment": segment,
+        "texts": n_now, "texts_before": n_before,
+        "key_phrases": [{"phrase": p, "texts": n} for p, n in result.key_phrases],
+        "topics": topics,
+        "rising": [d["label"] for d in topics if d["trend"]["direction"] == "rising"],
+        "falling": [d["label"] for d in topics if d["trend"]["direction"] == "falling"],
+        "method": "TF-IDF words and pairs, LSA, mini-batch k-means; labels by c-TF-IDF; "
+                  "trends: Beta posteriors of each period's share (rising/falling when "
+                  "P ≥ 0.95 and the median ratio ≥ 1.25 or ≤ 0.8)",
+    }
+
+
+def topics_op(store: Store, period: str | None = None, network: str | None = None,
+              segment: str | None = None, topics: int = 8) -> dict[str, Any]:
+    """Operation ``topics``: the report of :func:`said_report` as JSON."""
+    return said_report(store, period, network, segment, topics)
+
+
+def said_view(store: Store, period: str | None = None, network: str | None = None,
+              segment: str | None = None, topics: int = 8) -> dict[str, Any]:
+    """The data dict of a 'What is said' page: topics, daily volume and animosity, alerts."""
+    report = said_report(store, period, network, segment, topics)
+    before, _, end = said_periods(store, period)
+    series = daily_series(store, before, end, network, parse_segment(segment)).to_pylist()
+    for day in series:
+        day["day"] = day["day"].isoformat()
+        day["animosity_share"] = (round(day["animosity"] / day["labelled"], 4)
+                                  if day["labelled"] else None)
+    alerts = [{**a, **{k: a[k].isoformat() for k in ("window_start", "window_end", "last_seen")}}
+              for a in alert_history(store, 10)]
+    return {**report, "series": series, "alerts": alerts}

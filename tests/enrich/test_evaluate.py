@@ -1,0 +1,68 @@
+"""The evaluation function on a tiny corpus folder laid out like the real one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sounding.enrich import ReactionModel
+from sounding.enrich.datasets import find_data_dir
+from sounding.enrich.evaluate import evaluate, macro_f1, macro_recall
+from sounding.errors import ConfigError
+
+POSITIVE = ["I love it, thank you!", "Amazing, best day ever", "so happy with this, great"]
+NEGATIVE = ["I hate this, awful", "worst service ever, scammers", "terrible, disgusting"]
+NEUTRAL = ["The store opens at 9 on Monday", "Match starts at 8pm", "New episode on Friday"]
+
+
+def _write(folder: Path, texts: list[str], labels: list[int]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "test_text.txt").write_text("\n".join(texts), encoding="utf-8")
+    (folder / "test_labels.txt").write_text("\n".join(map(str, labels)), encoding="utf-8")
+
+
+@pytest.fixture()
+def data(tmp_path: Path) -> Path:
+    sentiment = NEGATIVE + NEUTRAL + POSITIVE
+    labels = [0] * 3 + [1] * 3 + [2] * 3
+    _write(tmp_path / "tweeteval/sentiment", sentiment, labels)
+    _write(tmp_path / "umsab/english", sentiment, labels)
+    _write(tmp_path / "umsab/french", ["J'adore, merci !", "Nul, honteux", "Le train part à 8h"],
+           [2, 0, 1])  # fmt: skip
+    for corpus in ("offensive", "hate"):
+        _write(tmp_path / "tweeteval" / corpus, NEGATIVE + POSITIVE, [1] * 3 + [0] * 3)
+    return tmp_path
+
+
+def test_metrics() -> None:
+    assert macro_recall([0, 0, 1, 1], [0, 1, 1, 1]) == pytest.approx(0.75)
+    assert macro_f1([0, 0, 1, 1], [0, 0, 1, 1]) == 1.0
+    assert macro_f1([0, 1], [1, 0]) == 0.0
+
+
+def test_evaluate_layout(data: Path) -> None:
+    result = evaluate(ReactionModel.load(), data, languages=["english", "french"])
+    assert set(result) == {
+        "tweeteval/sentiment", "tweeteval/offensive", "tweeteval/hate",
+        "umsab/english", "umsab/french",
+    }  # fmt: skip
+    sentiment = result["tweeteval/sentiment"]
+    assert sentiment["metric"] == "macro_recall"
+    assert sentiment["published"]["RoBERTa-base"] == 71.3
+    assert sentiment["sounding"] >= 66.0  # clear-cut tweets
+    assert 0.0 <= sentiment["vader"] <= 100.0
+    assert "vader_fr" in result["umsab/french"]
+    assert result["tweeteval/offensive"]["sounding"] >= 66.0
+
+
+def test_data_dir_from_environment(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOUNDING_DATA", str(data))
+    assert find_data_dir() == data
+
+
+def test_missing_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOUNDING_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="no labelled corpora"):
+        find_data_dir(tmp_path / "nowhere")

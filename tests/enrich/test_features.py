@@ -1,0 +1,56 @@
+"""Hashed n-grams: deterministic, position-independent, separated per text."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sounding.enrich.features import hash_batch, normalise_batch
+
+
+def _buckets(text: str) -> set[int]:
+    return {int(b) for occ in hash_batch([text], bits=18) for b in occ.bucket}
+
+
+def test_same_text_same_buckets_anywhere_in_batch() -> None:
+    alone = _buckets("great service")
+    batch = hash_batch(["something else", "great service"], bits=18)
+    second = {int(b) for occ in batch for b in occ.bucket[occ.doc == 1]}
+    assert alone == second
+
+
+def test_different_texts_differ() -> None:
+    assert _buckets("I love it") != _buckets("I hate it")
+
+
+def test_doc_indices_in_range() -> None:
+    texts = ["a", "", "bonjour à tous 😀", "x" * 50]
+    for occ in hash_batch(texts, bits=16):
+        assert occ.doc.min() >= 0
+        assert occ.doc.max() < len(texts)
+        assert occ.bucket.max() < 2**16
+
+
+def test_normalise_replaces_urls_and_mentions() -> None:
+    joined = normalise_batch(["@Brand see https://x.co/abc NOW!!!!!"], 2000)
+    assert "@user" in joined
+    assert "http" in joined and "x.co" not in joined
+    assert "now" in joined
+
+
+def test_long_repeats_read_as_three() -> None:
+    assert _buckets("sooooooo good") == _buckets("sooo good")
+    assert _buckets("sooo good") != _buckets("so good")
+
+
+def test_emoji_and_punctuation_are_split_off() -> None:
+    assert _buckets("great😍") == _buckets("great 😍")
+
+
+def test_empty_batch() -> None:
+    assert hash_batch([]) == []
+
+
+def test_deterministic_values() -> None:
+    a = np.concatenate([o.bucket for o in hash_batch(["stable hash"], bits=20)])
+    b = np.concatenate([o.bucket for o in hash_batch(["stable hash"], bits=20)])
+    assert np.array_equal(a, b)

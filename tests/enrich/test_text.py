@@ -1,0 +1,41 @@
+"""Bad input is flagged, never fatal."""
+
+from __future__ import annotations
+
+import pytest
+
+from sounding.enrich.text import clean_one, clean_texts
+
+
+@pytest.mark.parametrize(
+    ("raw", "flag"),
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        (None, "empty"),
+        ("https://example.com/a http://t.co/x", "only_urls"),
+        ("@brand @other", "only_mentions"),
+        ("😡😡😡", "only_emoji"),
+        (b"caf\xe9 \xff bad bytes", "invalid_utf8"),
+        ("x" * 100_000, "truncated"),
+        ("\ud800 lone surrogate", "invalid_utf8"),
+    ],
+)
+def test_flags(raw: object, flag: str) -> None:
+    _, flags = clean_one(raw)
+    assert flag in flags
+
+
+def test_normal_text_has_no_flag() -> None:
+    assert clean_one("I love this brand")[1] == ()
+
+
+def test_truncation_length() -> None:
+    text, _ = clean_one("é" * 100_000, max_chars=500)
+    assert len(text) == 500
+
+
+def test_valid_bytes_are_decoded() -> None:
+    cleaned = clean_texts([b"caf\xc3\xa9 great"])
+    assert cleaned.texts == ["café great"]
+    assert cleaned.flags == [()]

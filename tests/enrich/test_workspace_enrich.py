@@ -1,0 +1,73 @@
+"""Classifying a workspace, and `sounding classify` outside any workspace."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sounding.errors import ConfigError
+from sounding.models import Account, Actor, Batch, Item
+from sounding.store import Store
+from sounding.workflows.enrich import enrich_workspace, load_model
+
+T0 = datetime(2026, 9, 7, 10, tzinfo=UTC)
+BRAND = "bluesky:brand"
+
+
+def _shop(store: Store) -> None:
+    items = [
+        Item("bluesky:p1", "bluesky", BRAND, "Our new bread is out", T0, account_id=BRAND),
+        Item("bluesky:r1", "bluesky", "bluesky:ann", "I love it, where can I buy it?", T0,
+             kind="reply", parent_id="bluesky:p1"),
+        Item("bluesky:r2", "bluesky", "bluesky:bob", "Worst bakery ever, you are scammers",
+             T0, kind="reply", parent_id="bluesky:p1"),
+        Item("bluesky:r3", "bluesky", "bluesky:cyd", "", T0, kind="reply",
+             parent_id="bluesky:p1"),
+    ]
+    store.write(Batch.from_records(
+        accounts=[Account(BRAND, "bluesky", "brand", BRAND)],
+        actors=[Actor(a, "bluesky", a.split(":")[1]) for a in
+                (BRAND, "bluesky:ann", "bluesky:bob", "bluesky:cyd")],
+        items=items), kind="test", source="t")
+
+
+def test_enrich_labels_answers_and_languages_once(store: Store) -> None:
+    _shop(store)
+    first = enrich_workspace(store)
+    assert first["items"] == 4 and first["reactions"] == 3  # the brand's post gets none
+    rows = store.query("SELECT item_id, label FROM item_reactions").to_pylist()
+    labels = {r["item_id"]: r["label"] for r in rows}
+    assert labels == {"bluesky:r1": "interest", "bluesky:r2": "animosity",
+                      "bluesky:r3": "neutral"}
+    scores = json.loads(store.scalar(
+        "SELECT scores FROM enrichments WHERE item_id = 'bluesky:r3' AND enricher = 'reaction'"))
+    assert scores["flags"] == ["empty"] and scores["uncertain"] is True
+    assert store.scalar("SELECT label FROM enrichments WHERE item_id = 'bluesky:r1' "
+                        "AND enricher = 'language'") == "en"
+    again = enrich_workspace(store)
+    assert again["items"] == 0
+    assert store.scalar("SELECT count(*) FROM enrichments") == 7
+
+
+def test_a_model_folder_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="neither a sounding model"):
+        load_model(tmp_path)
+
+
+def test_classify_command_writes_one_json_object_per_line(tmp_path: Path) -> None:
+    source = tmp_path / "texts.txt"
+    source.write_bytes(b"J'adore vos croissants\nhttps://example.com\n" + b"caf\xe9\n")
+    result = subprocess.run([sys.executable, "-m", "sounding", "classify", str(source)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 3
+    assert set(rows[0]) == {"lang", "reaction", "p_interest", "p_animosity", "p_neutral",
+                            "uncertain", "flags"}
+    assert rows[1]["reaction"] == "neutral" and "only_urls" in rows[1]["flags"]
+    assert abs(sum(rows[2][k] for k in ("p_interest", "p_animosity", "p_neutral")) - 1) < 1e-3

@@ -1,0 +1,67 @@
+"""Fixtures: a simulated launch with its true reaction labels and CRM, its report data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pytest
+
+from sounding.simulate import LaunchConfig, simulate_launch
+from sounding.store import Store
+from sounding.store.audience_store import put_labels
+from sounding.workflows import labels
+from sounding.workflows.audience import DEMO_IDS, DEMO_KEEP
+from sounding.workflows.customers import import_customers
+from sounding.workflows.reporting import report_data
+
+HOSTILE = "<script>alert('x')</script> **bold** [link](javascript:alert(1)) cc @victim.example"
+
+
+def fill(path: Path, *, scale: float, with_labels: bool) -> tuple[Store, str]:
+    """Store a launch (and its truth labels, CRM); plant a hostile text in a quoted reply."""
+    launch = simulate_launch(LaunchConfig(scale=scale), seed=11)
+    store = Store.open(path)
+    store.write(launch.batch, kind="test", source="simulate")
+    handle = ""
+    if with_labels:
+        truth = launch.truth["reactions"]
+        put_labels(store, pa.table({"item_id": list(truth), "label": list(truth.values())}),
+                   enricher="reaction", version="truth")
+        newest = next(r for r in labels.find_items(store, label="interest", limit=50)
+                      if r["kind"] == "reply" and r["account_id"] is None)
+        handle = str(newest["handle"])
+        with store.transaction() as con:
+            con.execute("UPDATE items SET text = ? WHERE item_id = ?",
+                        [HOSTILE, newest["item_id"]])
+    crm = path.with_suffix(".csv")
+    pa_csv.write_csv(launch.customers, crm)
+    import_customers(store, str(crm), DEMO_IDS, DEMO_KEEP)
+    return store, handle
+
+
+@pytest.fixture(scope="session")
+def labelled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, str]]:
+    """A workspace with labels, and the handle of the author of the hostile reply."""
+    store, handle = fill(tmp_path_factory.mktemp("rep") / "w.duckdb", scale=0.3,
+                         with_labels=True)
+    yield store, handle
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def data(labelled: tuple[Store, str]) -> dict[str, Any]:
+    return report_data(labelled[0])
+
+
+@pytest.fixture(scope="session")
+def unlabelled_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    store, _ = fill(tmp_path_factory.mktemp("rep0") / "w.duckdb", scale=0.2,
+                    with_labels=False)
+    try:
+        return report_data(store)
+    finally:
+        store.close()

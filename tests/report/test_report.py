@@ -1,0 +1,130 @@
+"""The executive report: self-contained HTML, escaped and pseudonymised, and its PDF."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sounding.errors import InputError
+from sounding.report.documents import write_report
+from sounding.report.evidence import build_evidence
+from sounding.report.executive import render_report_html
+from sounding.store import Store
+from sounding.workflows.reporting import Pseudonyms, report_data
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None or
+                                   shutil.which("pdftotext") is None,
+                                   reason="needs poppler-utils (pdftoppm, pdftotext)")
+
+
+def test_html_is_self_contained_and_escaped(data: dict[str, Any],
+                                            labelled: tuple[Store, str]) -> None:
+    html = render_report_html(build_evidence(data, "en"))
+    assert "<script" not in html and "javascript:" not in html.replace(
+        "[link](javascript:alert(1))", "")
+    assert "&lt;script&gt;alert(" in html
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:|//)""", html)
+    assert "<link" not in html and "@import" not in html and "url(" not in html
+    assert html.count("<svg") >= 4
+    handle = labelled[1]
+    assert handle and handle not in html
+    assert "@victim.example" not in html and "@user-" in html
+
+
+def test_summary_first_then_sections(data: dict[str, Any]) -> None:
+    html = render_report_html(build_evidence(data, "en"))
+    order = [html.index(s) for s in ("What happened", "What is said", "Who reacts",
+                                     "What works", 'id="kpis"', 'id="reactions"',
+                                     'id="audience"', 'id="works"', 'id="plan"')]
+    assert order == sorted(order)
+
+
+def test_every_figure_states_its_period_and_interval(data: dict[str, Any]) -> None:
+    ev = build_evidence(data, "en")
+    assert ev["period"] == f"{data['period']['start']} to {data['period']['end']}"
+    for kpi in ev["kpis"]:
+        assert kpi["period"] == ev["period"]
+        assert kpi["interval"].startswith("[") and kpi["target"]
+    html = render_report_html(ev)
+    assert html.count(f"Period: {ev['period']}") >= 4
+
+
+def test_no_pseudonymise_shows_handles(labelled: tuple[Store, str]) -> None:
+    store, handle = labelled
+    clear = report_data(store, pseudonymise=False)
+    assert any(q["author"] == f"@{handle}" for q in clear["quotes"])
+
+
+def test_pseudonyms_are_stable_salted_and_keep_the_brand() -> None:
+    names = Pseudonyms("salt", {"brand.example"})
+    assert names.handle("@alice") == names.handle("alice") != Pseudonyms("other", set()
+                                                                         ).handle("alice")
+    assert re.fullmatch(r"@user-[0-9a-f]{6}", names.handle("alice"))
+    assert names.handle("brand.example") == "@brand.example"
+    assert names.text("hi @bob and @brand.example") == (
+        f"hi {names.handle('bob')} and @brand.example")
+
+
+def _spaces(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def _pdf_pages(pdf: Path, tmp: Path) -> list[Path]:
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp / pdf.stem)],
+                   check=True, timeout=60)
+    return sorted(tmp.glob(f"{pdf.stem}*.png"))
+
+
+def _ink(png: Path) -> float:
+    from PIL import Image
+
+    with Image.open(png) as image:
+        grey = image.convert("L")
+        dark = sum(grey.histogram()[:200])
+        return dark / (grey.width * grey.height)
+
+
+@needs_poppler
+@pytest.mark.parametrize(("lang", "words"), [("en", ("What happened", "Key figures")),
+                                             ("fr", ("Ce qui s'est passé", "Chiffres clés"))])
+def test_pdf_pages_and_text(data: dict[str, Any], tmp_path: Path, lang: str,
+                            words: tuple[str, str]) -> None:
+    pdf = write_report(data, tmp_path / f"report-{lang}.pdf", lang=lang)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    pages = _pdf_pages(pdf, tmp_path)
+    assert len(pages) >= 4
+    assert all(_ink(p) > 0.005 for p in pages[:4])
+    text = _spaces(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                  text=True, check=True).stdout)
+    ev = build_evidence(data, lang)
+    for expected in (*words, ev["kpis"][0]["value"], ev["counts"][0]["value"]):
+        assert _spaces(expected) in text
+
+
+def test_json_twin_is_the_evidence(data: dict[str, Any], tmp_path: Path) -> None:
+    path = write_report(data, tmp_path / "r.json", lang="fr")
+    assert json.loads(path.read_text("utf-8"))["kpis"] == build_evidence(data, "fr")["kpis"]
+
+
+def test_without_labels_the_report_says_what_is_missing(
+        unlabelled_data: dict[str, Any]) -> None:
+    ev = build_evidence(unlabelled_data, "en")
+    shares = {k["key"]: k for k in ev["kpis"]}
+    assert "no labelled reaction" in shares["interest_share"]["thin"]
+    assert not shares["interest_share"]["target"]
+    assert shares["engagement_rate_per_follower"]["target"]
+    assert ev["plan"]["ok"] and not ev["plan"]["guardrail"]
+    assert "no labelled reaction" in render_report_html(ev)
+
+
+def test_bad_format_and_language(data: dict[str, Any], tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        write_report(data, tmp_path / "r.docx")
+    with pytest.raises(InputError):
+        write_report(data, tmp_path / "r.html", lang="de")

@@ -1,0 +1,106 @@
+"""The strategy draft: every number comes from the evidence, every claim links to it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sounding.report.documents import strategy_text, write_strategy
+from sounding.report.evidence import build_evidence
+from sounding.report.i18n_text import TEXT
+from sounding.report.strategy_render import md_escape
+
+NUMBER = re.compile(r"\d+(?:[.,\u202f]\d+)*")
+LINK_TARGET = re.compile(r"\]\((#[^)]*)\)")
+ANCHOR = re.compile(r'<a id="([^"]+)"></a>')
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _numbers(text: str) -> set[str]:
+    return set(NUMBER.findall(text))
+
+
+def _visible(markdown: str) -> str:
+    """The text a reader sees: without link targets and anchors, markdown escapes undone."""
+    text = ANCHOR.sub("", LINK_TARGET.sub("]", markdown))
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_number_is_invented(data: dict[str, Any], lang: str) -> None:
+    ev = build_evidence(data, lang)
+    evidence_numbers = set().union(*(_numbers(s) for s in _strings(ev)))
+    text = strategy_text(data, lang, "md")
+    found = _numbers(_visible(text))
+    assert len(found) > 30
+    assert found - evidence_numbers == set()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_number_is_invented_without_labels(unlabelled_data: dict[str, Any],
+                                              lang: str) -> None:
+    ev = build_evidence(unlabelled_data, lang)
+    evidence_numbers = set().union(*(_numbers(s) for s in _strings(ev)))
+    found = _numbers(_visible(strategy_text(unlabelled_data, lang, "md")))
+    assert found - evidence_numbers == set()
+
+
+def test_messages_hold_no_figure_and_both_languages() -> None:
+    assert [k for k, v in TEXT.items() if any(NUMBER.search(t) for t in v.values())] == []
+    assert [k for k, v in TEXT.items() if set(v) != {"en", "fr"}] == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_link_lands_in_the_appendix(data: dict[str, Any], lang: str) -> None:
+    text = strategy_text(data, lang, "md")
+    anchors = set(ANCHOR.findall(text))
+    targets = {t[1:] for t in LINK_TARGET.findall(text)}
+    assert targets and targets <= anchors
+    assert {"ev-kpis", "ev-segments", "ev-channels", "ev-communities", "ev-plan",
+            "ev-method"} <= anchors
+    appendix = text.index('<a id="evidence">')
+    for target in targets:
+        assert text.index(f'<a id="{target}">') > appendix
+
+
+def test_sections_of_the_draft(data: dict[str, Any]) -> None:
+    text = strategy_text(data, "en", "md")
+    for heading in ("Diagnosis", "Objectives and return on objectives", "KPIs: definition",
+                    "Priority segments", "Channels: keep, grow or drop", "Content pillars",
+                    "Risks", "Next quarter's test plan", "Governance", "Evidence appendix"):
+        assert f"# {heading}" in text
+    assert "at least" in text and "at most" in text
+    assert "more posts" in text  # thin evidence says how much more data is needed
+
+
+def test_network_text_is_escaped(data: dict[str, Any], tmp_path: Path) -> None:
+    assert md_escape("<b>*x*</b> [a](javascript:1) | #h") == (
+        r"\<b\>\*x\*\</b\> \[a\](javascript:1) \| \#h")
+    html = strategy_text(data, "fr", "html")
+    assert "<script" not in html
+    assert not re.search(r'href="(?!#)', html)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_strategy_files(data: dict[str, Any], tmp_path: Path) -> None:
+    import subprocess
+
+    md = write_strategy(data, tmp_path / "s.md", lang="fr")
+    assert md.read_text("utf-8").startswith("# Stratégie de présence")
+    pdf = write_strategy(data, tmp_path / "s.pdf", lang="en")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Presence strategy" in text and "Evidence appendix" in text

@@ -1,0 +1,106 @@
+"""Alerts end to end: an injected spike is sent once by e-mail and webhook, never twice."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pyarrow as pa
+import pytest
+from tests.said.servers import smtp_server, webhook_server
+
+from sounding.connectors.notify import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
+from sounding.errors import InputError
+from sounding.models import Batch, Item
+from sounding.store import Store
+from sounding.store.audience_store import put_labels
+from sounding.workflows.alerts import add_channel_op, alerts_list_op, check_alerts
+
+NOW = datetime(2026, 10, 21, 12, 0, tzinfo=UTC)
+PASSWORD = "pw-Zq81-never-printed"
+
+
+def inject(store: Store, n: int, at: datetime, label: str | None = None) -> None:
+    items = [Item(f"bluesky:spike-{at:%H%M}-{i}", "bluesky", "bluesky:angry.example",
+                  "<script>alert(1)</script> nul 🙄", at + timedelta(seconds=i), "mention")
+             for i in range(n)]
+    store.write(Batch.from_records(items=items), kind="test", source="test")
+    if label:
+        put_labels(store, pa.table({"item_id": [i.item_id for i in items],
+                                    "label": [label] * n}), enricher="reaction", version="t")
+
+
+def _channels(store: Store, port: int, url: str) -> None:
+    add_channel_op(store, "email", to=["team@example.com"], smtp_host="127.0.0.1",
+                   smtp_port=port, user="alerts", password_env="SAID_SMTP_PW")
+    add_channel_op(store, "webhook", url=url, secret_env="SAID_HOOK_SECRET")
+
+
+def test_a_spike_alerts_once_on_every_channel(said_store: Store,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAID_SMTP_PW", PASSWORD)
+    monkeypatch.setenv("SAID_HOOK_SECRET", "hook-k3y")
+    inject(said_store, 60, NOW - timedelta(minutes=40))
+    with smtp_server(password=PASSWORD) as (inbox, port), webhook_server() as (hook, url):
+        _channels(said_store, port, url)
+        first = check_alerts(said_store, NOW)
+        again = check_alerts(said_store, NOW)
+        later = check_alerts(said_store, NOW + timedelta(minutes=15))
+    hourly = next(r for r in first["rules"] if (r["metric"], r["span"]) == ("volume", "hour"))
+    assert hourly["status"] == "new" and all(d["ok"] for d in hourly["deliveries"])
+    assert hourly["test"]["count"] >= 60 and hourly["test"]["p_value"] < 1e-3
+    assert again["new_alerts"] == 0 and later["new_alerts"] == 0
+    assert {r["status"] for r in again["rules"]} <= {"quiet", "ongoing", "no baseline"}
+    assert len(inbox.messages) == first["new_alerts"] == len(hook.requests)
+    headers, body = hook.requests[0]
+    assert verify_signature(body, "hook-k3y", headers[TIMESTAMP_HEADER],
+                            headers[SIGNATURE_HEADER])
+    listed = alerts_list_op(said_store)
+    assert len(listed["alerts"]) == first["new_alerts"]
+    assert "token=abc" not in str(listed) and PASSWORD not in str(listed)
+    assert PASSWORD not in str(first)
+
+
+def test_a_new_episode_alerts_again(said_store: Store) -> None:
+    inject(said_store, 60, NOW - timedelta(minutes=40))
+    assert check_alerts(said_store, NOW)["new_alerts"] >= 1
+    inject(said_store, 80, NOW + timedelta(hours=5, minutes=20))
+    after = check_alerts(said_store, NOW + timedelta(hours=6))
+    assert after["new_alerts"] >= 1  # hours of quiet in between: a new spike
+
+
+def test_animosity_share_spike_with_human_labels(said_store: Store) -> None:
+    base = NOW - timedelta(days=3)
+    for day in range(15):
+        inject(said_store, 10, base - timedelta(days=day), label="interest")
+    inject(said_store, 12, NOW - timedelta(hours=2), label="animosity")
+    result = check_alerts(said_store, NOW)
+    daily = next(r for r in result["rules"] if (r["metric"], r["span"]) == ("animosity", "day"))
+    assert daily["status"] == "new" and daily["test"]["observed"] > 0.4
+
+
+def test_failing_channel_is_recorded_and_others_still_get_it(said_store: Store) -> None:
+    inject(said_store, 60, NOW - timedelta(minutes=40))
+    with webhook_server() as (hook, url):
+        add_channel_op(said_store, "webhook", url=url)
+        add_channel_op(said_store, "email", to=["a@example.com"], smtp_host="127.0.0.1",
+                       smtp_port=9, user="u", password_env="SAID_UNSET_PW")
+        result = check_alerts(said_store, NOW)
+    new = [r for r in result["rules"] if r["status"] == "new"]
+    assert new and len(hook.requests) == len(new)
+    failed = [d for d in new[0]["deliveries"] if not d["ok"]]
+    assert failed and "SAID_UNSET_PW" in failed[0]["error"]
+
+
+def test_no_baseline_no_alert(store: Store) -> None:
+    inject(store, 50, NOW - timedelta(minutes=30))
+    assert {r["status"] for r in check_alerts(store, NOW)["rules"]} == {"no baseline"}
+
+
+def test_channel_options_are_checked(store: Store) -> None:
+    with pytest.raises(InputError):
+        add_channel_op(store, "email", to=["a@example.com"], smtp_host="h",
+                       password_env="hunter2 is my password")
+    with pytest.raises(InputError):
+        add_channel_op(store, "webhook", url="ftp://x")
+    with pytest.raises(InputError):
+        add_channel_op(store, "pigeon")

@@ -1,0 +1,49 @@
+"""The commands: topics, alerts add-channel / check / list, and the view's data dict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.said.servers import webhook_server
+
+from sounding.simulate import Launch
+from sounding.store import Store
+from sounding.workflows.said import said_view
+
+
+def test_topics_command(cli, db: Path, launch: Launch) -> None:  # type: ignore[no-untyped-def]
+    with Store.open(db) as s:
+        s.write(launch.batch, kind="simulate", source="test")
+    result = cli("topics", "--network", "mastodon", "--segment", "lang=fr", "--topics", "4",
+                 "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["network"] == "mastodon" and 1 <= len(data["topics"]) <= 4
+    assert all(e["network"] == "mastodon" for t in data["topics"] for e in t["examples"])
+    text = cli("topics", "--period", "2026-10-01..2026-10-14")
+    assert text.code == 0 and "What is said 2026-10-01" in text.out
+    bad = cli("topics", "--segment", "country")
+    assert bad.code == 1 and "lang=CODE" in bad.err
+
+
+def test_alert_commands_never_print_secrets(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SAID_PW", "s3cret-value")
+    with webhook_server() as (_, url):
+        added = cli("alerts", "add-channel", "webhook", "--url", url, "--secret-env", "H_SECRET")
+        assert added.code == 0 and "token=abc" not in added.out
+    email = cli("alerts", "add-channel", "email", "--to", "a@example.com", "--smtp-host",
+                "127.0.0.1", "--smtp-port", "2525", "--user", "u", "--password-env", "SAID_PW")
+    assert email.code == 0
+    listed = cli("alerts", "list")
+    assert "$SAID_PW" in listed.out and "s3cret-value" not in listed.out + listed.err
+    assert "token=abc" not in listed.out
+    checked = cli("alerts", "check", "--json")
+    assert checked.code == 0 and json.loads(checked.out)["new_alerts"] == 0
+
+
+def test_view_dict_is_json_ready(said_store: Store) -> None:
+    view = said_view(said_store, "2026-10-05..2026-10-18", topics=5)
+    json.dumps(view)
+    assert view["series"] and {"day", "n", "animosity_share"} <= set(view["series"][0])
+    assert view["texts"] > 0 and view["topics"][0]["examples"]

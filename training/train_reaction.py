@@ -1,0 +1,210 @@
+"""Train sounding's default reaction model from the labelled corpora and print its metrics.
+
+    .venv/bin/python training/train_reaction.py --data ../shared/data \
+        --out src/sounding/enrich/model --alpha 2e-6 --abuse-weight 0.5,1.5 --lexicon-weight 0,0.5
+
+Reproducible: hashing is deterministic and SGD's shuffling is seeded (``--seed``).
+The penalty alpha is chosen on the validation splits
+(TweetEval sentiment val + UMSAB val, all languages); the temperature is fitted on the
+same validation data; test splits are only scored, never used to choose.
+Needs scikit-learn and scipy (training only; the shipped model runs on numpy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sounding.enrich.calibration import expected_calibration_error, fit_temperature, softmax
+from sounding.enrich.datasets import (
+    ANIMOSITY,
+    INTEREST,
+    UMSAB_LANGUAGES,
+    find_data_dir,
+    read_binary,
+    read_sentiment,
+)
+from sounding.enrich.evaluate import evaluate, macro_f1, macro_recall
+from sounding.enrich.reaction import ReactionModel
+from sounding.enrich.training import build_design, fit_hashed_linear
+
+SENTIMENT = ["tweeteval/sentiment"] + [f"umsab/{lang}" for lang in sorted(UMSAB_LANGUAGES)]
+
+
+def held_out_texts(data: Path) -> set[str]:
+    """Every val and test text: removed from training (UMSAB English train holds 1,430 of
+    the 2,000 TweetEval sentiment val tweets, which would make validation meaningless)."""
+    seen: set[str] = set()
+    for corpus in [*SENTIMENT, "tweeteval/offensive", "tweeteval/hate"]:
+        for split in ("val", "test"):
+            seen.update(read_binary(data, corpus, split).texts)
+    return seen
+
+
+def training_set(data: Path) -> tuple[list[str], list[int], list[str]]:
+    """Sentiment train splits as reactions, offensive/hate 1s as animosity, lexicon words.
+
+    The third list says where each example came from (``sentiment``, ``abuse``,
+    ``lexicon``), so each source can get its own sample weight.
+    """
+    texts, labels, kinds = _raw_training_set(data)
+    held_out = held_out_texts(data)
+    keep = [i for i, t in enumerate(texts) if t not in held_out]
+    return [texts[i] for i in keep], [labels[i] for i in keep], [kinds[i] for i in keep]
+
+
+def lexicon_examples() -> list[tuple[str, int]]:
+    """Words of the VADER (en) and vader_FR lexicons as one-word examples (MIT licensed).
+
+    They teach the model polarity words that the small French corpus never shows.
+    """
+    out: list[tuple[str, int]] = []
+    sources = [("vaderSentiment", "vader_lexicon.txt", "\t", 1.0),
+               ("vaderSentiment_fr", "fr_lexicon.txt", "->", 0.5)]  # fmt: skip
+    for package, name, separator, threshold in sources:
+        try:
+            module = importlib.import_module(package)
+        except ImportError:
+            continue
+        path = Path(str(module.__file__)).parent / name
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            line = line.strip()
+            parts = line.split(separator) if separator == "\t" else line.rsplit(separator, 1)
+            try:
+                word, value = parts[0].strip(), float(parts[1])
+            except (IndexError, ValueError):
+                continue
+            if word and abs(value) >= threshold:
+                out.append((word, INTEREST if value > 0 else ANIMOSITY))
+    return out
+
+
+def _raw_training_set(data: Path) -> tuple[list[str], list[int], list[str]]:
+    texts: list[str] = []
+    labels: list[int] = []
+    kinds: list[str] = []
+    for corpus in SENTIMENT:
+        s = read_sentiment(data, corpus, "train")
+        texts += s.texts
+        labels += s.labels
+        kinds += ["sentiment"] * len(s.texts)
+    for corpus in ("tweeteval/offensive", "tweeteval/hate"):
+        b = read_binary(data, corpus, "train")
+        positives = [t for t, y in zip(b.texts, b.labels, strict=True) if y == 1]
+        texts += positives
+        labels += [ANIMOSITY] * len(positives)
+        kinds += ["abuse"] * len(positives)
+    for word, label in lexicon_examples():
+        texts.append(word)
+        labels.append(label)
+        kinds.append("lexicon")
+    return texts, labels, kinds
+
+
+def validation_score(model: ReactionModel, data: Path, split: str = "val") -> dict[str, float]:
+    """TweetEval macro-recall, mean UMSAB macro-F1, mean offensive/hate F1, their mean (%)."""
+    s = read_sentiment(data, "tweeteval/sentiment", split)
+    recall = macro_recall(s.labels, model.predict_proba(s.texts).argmax(axis=1).tolist())
+    f1s = []
+    for corpus in SENTIMENT[1:]:
+        u = read_sentiment(data, corpus, split)
+        f1s.append(macro_f1(u.labels, model.predict_proba(u.texts).argmax(axis=1).tolist()))
+    umsab = float(np.mean(f1s))
+    abuse = []
+    for corpus in ("tweeteval/offensive", "tweeteval/hate"):
+        b = read_binary(data, corpus, split)
+        hit = (model.predict_proba(b.texts).argmax(axis=1) == ANIMOSITY).astype(int)
+        abuse.append(macro_f1(b.labels, hit.tolist()))
+    animosity = float(np.mean(abuse))
+    return {
+        "tweeteval": 100 * recall, "umsab_mean": 100 * umsab, "abuse_mean": 100 * animosity,
+        "score": 100 * (recall + umsab + animosity) / 3,
+    }  # fmt: skip
+
+
+def pooled(data: Path, split: str) -> tuple[list[str], list[int]]:
+    """All sentiment texts and labels of a split, pooled."""
+    texts: list[str] = []
+    labels: list[int] = []
+    for corpus in SENTIMENT:
+        s = read_sentiment(data, corpus, split)
+        texts += s.texts
+        labels += s.labels
+    return texts, labels
+
+
+def train(args: argparse.Namespace) -> dict[str, Any]:
+    """Choose C on validation, calibrate, score on test, save."""
+    np.random.seed(args.seed)
+    data = find_data_dir(args.data)
+    texts, labels, kinds = training_set(data)
+    print(f"training texts: {len(texts)}", flush=True)
+    design, idf = build_design(texts, bits=args.bits)
+    best: tuple[float, float, float, ReactionModel] | None = None
+    abuse_weights = [float(w) for w in args.abuse_weight.split(",")]
+    lexicon_weights = [float(w) for w in args.lexicon_weight.split(",")]
+    grid = [(float(a), w, x) for a in args.alpha.split(",") for w in abuse_weights
+            for x in lexicon_weights]  # fmt: skip
+    for c, abuse_weight, lexicon_weight in grid:
+        per_kind = {"sentiment": 1.0, "abuse": abuse_weight, "lexicon": lexicon_weight}
+        started = time.perf_counter()
+        model = ReactionModel()
+        model.scorer_ = fit_hashed_linear(
+            design, idf, labels, sample_weight=[per_kind[k] for k in kinds],
+            alpha=c, epochs=args.epochs, seed=args.seed, bits=args.bits,
+        )  # fmt: skip
+        val = validation_score(model, data)
+        print(f"alpha={c} abuse_weight={abuse_weight} lexicon_weight={lexicon_weight}: val "
+              f"{json.dumps({k: round(v, 2) for k, v in val.items()})} "
+              f"({time.perf_counter() - started:.0f} s)", flush=True)  # fmt: skip
+        if best is None or val["score"] > best[0]:
+            best = (val["score"], c, (abuse_weight, lexicon_weight), model)
+    assert best is not None
+    _, c, (abuse_weight, lexicon_weight), model = best
+    val_texts, val_labels = pooled(data, "val")
+    model.temperature_ = fit_temperature(model.decision_function(val_texts), val_labels)
+    test_texts, test_labels = pooled(data, "test")
+    logits = model.decision_function(test_texts)
+    calibration = {
+        "temperature": round(model.temperature_, 4),
+        "ece_test_before": round(expected_calibration_error(softmax(logits), test_labels), 4),
+        "ece_test_after": round(
+            expected_calibration_error(softmax(logits, model.temperature_), test_labels), 4
+        ),
+    }
+    metrics = evaluate(model, data, with_vader=not args.no_vader)
+    model.metadata_ = {
+        "trained_on": [*SENTIMENT, "tweeteval/offensive (1s)", "tweeteval/hate (1s)",
+                       "VADER and vader_FR lexicon words (MIT)"],
+        "training_texts": len(texts), "alpha": c, "epochs": args.epochs,
+        "abuse_weight": abuse_weight, "lexicon_weight": lexicon_weight,
+        "seed": args.seed, "validation": validation_score(model, data),
+        "calibration": calibration, "test": metrics,
+    }  # fmt: skip
+    model.save(args.out)
+    return model.metadata_
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=None, help="corpora folder (default $SOUNDING_DATA)")
+    parser.add_argument("--out", default="src/sounding/enrich/model")
+    parser.add_argument("--alpha", default="2e-6", help="SGD penalties to try (comma-separated)")
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--bits", type=int, default=20)
+    parser.add_argument("--abuse-weight", default="0.5,1.5", help="weights of offensive/hate 1s")
+    parser.add_argument("--lexicon-weight", default="0,0.5", help="weights of lexicon words")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-vader", action="store_true")
+    report = train(parser.parse_args())
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
