@@ -38,6 +38,9 @@ SETTINGS = {
         Setting("db", "sounding.duckdb", "the workspace file"),
         Setting("lock_wait", "120", "seconds a command waits for a busy workspace"),
         Setting("data", None, "folder of the labelled corpora (for training and eval)"),
+        Setting("publish_every", "60", "seconds between the server's publications of due posts"),
+        Setting("collect_every", "1800", "seconds between the server's collections (0: off)"),
+        Setting("alerts_every", "300", "seconds between the server's alert checks (0: off)"),
     )
 }
 

@@ -1,0 +1,56 @@
+"""The jobs a running server does on its own: publish what is due, collect, check alerts.
+
+Each job is a workspace operation run every so many seconds in its own thread; the
+store's lock serialises it with the requests. A failed run is reported and the schedule
+goes on. Intervals are settings (``SOUNDING_PUBLISH_EVERY``...; 0 turns a job off).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sounding.config import resolve
+from sounding.store import Store
+from sounding.workflows.alerts import run_every
+from sounding.workflows.ops import run_operation
+
+__all__ = ["JOBS", "Job", "start_jobs"]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """An operation and the setting holding its interval in seconds."""
+
+    operation: str
+    setting: str
+
+
+JOBS = (
+    Job("publish_due", "publish_every"),
+    Job("collect", "collect_every"),
+    Job("alerts_check", "alerts_every"),
+)
+
+
+def start_jobs(store: Store, stop: threading.Event,
+               on_error: Callable[[str, BaseException], None]) -> list[threading.Thread]:
+    """Start one daemon thread per enabled job; they end when ``stop`` is set."""
+    threads = []
+    for job in JOBS:
+        every = float(resolve(job.setting))
+        if every <= 0:
+            continue
+
+        def check(name: str = job.operation) -> None:
+            run_operation(store, name, {})
+
+        def failed(exc: BaseException, name: str = job.operation) -> None:
+            on_error(name, exc)
+
+        thread = threading.Thread(target=run_every, args=(check, every, stop, failed),
+                                  name=f"sounding-{job.operation}", daemon=True)
+        thread.start()
+        threads.append(thread)
+    return threads

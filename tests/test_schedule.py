@@ -1,0 +1,42 @@
+"""The server's own jobs: run on their interval, survive a failed run, stop when told."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from sounding.store import Store
+from sounding.workflows import ops
+from sounding.workflows.schedule import start_jobs
+
+
+def test_jobs_run_on_their_interval_and_survive_failures(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOUNDING_PUBLISH_EVERY", "0")
+    monkeypatch.setenv("SOUNDING_COLLECT_EVERY", "0.05")
+    monkeypatch.setenv("SOUNDING_ALERTS_EVERY", "0.05")
+    calls = {"collect": 0, "alerts_check": 0}
+
+    def collect(_: Store) -> dict[str, int]:
+        calls["collect"] += 1
+        raise RuntimeError("the network is down")
+
+    def alerts(s: Store) -> dict[str, int]:
+        calls["alerts_check"] += 1
+        return {"items": int(s.scalar("SELECT count(*) FROM items"))}
+
+    monkeypatch.setitem(ops.OPERATIONS, "collect", collect)
+    monkeypatch.setitem(ops.OPERATIONS, "alerts_check", alerts)
+    errors: list[str] = []
+    stop = threading.Event()
+    threads = start_jobs(store, stop, lambda name, exc: errors.append(f"{name}: {exc}"))
+    assert len(threads) == 2  # publishing is turned off
+    time.sleep(0.5)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=5)
+    assert not any(t.is_alive() for t in threads)
+    assert calls["alerts_check"] >= 3 and calls["collect"] >= 3
+    assert errors and errors[0] == "collect: the network is down"
