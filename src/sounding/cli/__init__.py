@@ -61,6 +61,7 @@ from sounding.cli import (  # noqa: E402,F401  (registers the commands)
     accounts,
     audience,
     commands,
+    corrections,
     enrich,
     imports,
     learn,

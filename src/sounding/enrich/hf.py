@@ -68,6 +68,8 @@ class HuggingFaceReactionModel:
         labels = self.model_.config.id2label
         self.mapping_ = [REACTIONS.index(reaction_of_label(labels[i])) for i in range(len(labels))]
         self.batch_size = batch_size
+        positions = getattr(self.model_.config, "max_position_embeddings", None) or 512
+        self.max_length_ = min(256, int(positions), int(self.tokenizer_.model_max_length))
         self._detector = LanguageDetector(languages)
 
     def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -76,7 +78,8 @@ class HuggingFaceReactionModel:
         for start in range(0, len(texts), self.batch_size):
             chunk = list(texts[start : start + self.batch_size])
             encoded = self.tokenizer_(
-                chunk, padding=True, truncation=True, max_length=256, return_tensors="pt"
+                chunk, padding=True, truncation=True, max_length=self.max_length_,
+                return_tensors="pt"
             )
             with self.torch_.no_grad():
                 p = self.torch_.softmax(self.model_(**encoded).logits, dim=-1).numpy()

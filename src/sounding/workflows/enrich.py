@@ -20,8 +20,9 @@ from sounding.enrich import ReactionBatch, ReactionModel
 from sounding.errors import ConfigError
 from sounding.store import Store
 from sounding.store.enrich_store import items_to_enrich, put_enrichments
+from sounding.workflows.corrections import model_dir
 
-__all__ = ["classify_texts", "enrich_workspace", "load_model", "workspace_model_dir"]
+__all__ = ["classify_texts", "enrich_workspace", "load_model"]
 
 Progress = Callable[[int, int], None]
 
@@ -32,16 +33,11 @@ class Classifier(Protocol):
     def predict_batch(self, texts: list[str]) -> ReactionBatch: ...
 
 
-def workspace_model_dir(db: Path) -> Path:
-    """Where ``sounding retrain`` keeps the model adapted to a workspace's corrections."""
-    return db.with_name(db.name + ".model")
-
-
 def load_model(path: str | Path | None = None, *, workspace: Path | None = None
                ) -> tuple[Classifier, str]:
     """The model to use and a version string naming it (stored with every label)."""
-    if path is None and workspace is not None and workspace_model_dir(workspace).is_dir():
-        path = workspace_model_dir(workspace)
+    if path is None and workspace is not None and model_dir(workspace).is_dir():
+        path = model_dir(workspace)
     if path is None:
         return ReactionModel.load(), "default:" + _digest(_shipped_dir() / "model.json")
     folder = Path(path)

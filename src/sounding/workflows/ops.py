@@ -18,6 +18,7 @@ from sounding.workflows.accounts import add_account, list_accounts
 from sounding.workflows.alerts import add_channel_op, alerts_check_op, alerts_list_op
 from sounding.workflows.audience import actors_op, segments_op
 from sounding.workflows.collect import collect
+from sounding.workflows.corrections import label_op, retrain_op, review_op
 from sounding.workflows.customers import customers_import_op
 from sounding.workflows.enrich import enrich_workspace
 from sounding.workflows.import_auto import import_export, import_wordpress
@@ -68,6 +69,7 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
     "import_items": _import_items,
     "import_wordpress": _import_wordpress,
     "kpis": _kpis,
+    "label": label_op,
     "learn": learn_op,
     "listen_add": add_query,
     "listen_list": list_queries,
@@ -77,6 +79,8 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
     "queue_add": add_to_queue,
     "queue_list": list_queue,
     "report_data": report_data_op,
+    "retrain": retrain_op,
+    "review": review_op,
     "segments": segments_op,
     "status": _status,
     "topics": topics_op,
