@@ -1,6 +1,7 @@
 """Simulation study of test and learn against the simulator's known truth.
 
     python benchmarks/learn.py [--programmes 500] [--workers 2]
+    python benchmarks/learn.py --programmes 100      # quick mode while iterating
 
 Each programme is one brand account posting 100 times while its audience grows, drawn
 from the demo generator's model (``sounding.simulate``: its segments, propensities,
@@ -19,16 +20,18 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing import Pool
+from typing import Any
 
 import numpy as np
 
-from sounding.analyse.rates import engagement_posterior, share_posterior
+from sounding.analyse.rates import rate_effects, share_posterior
 from sounding.analyse.variants import LearnSettings, PostOutcomes, analyse_variants
-from sounding.plan import FactorArms, default_cap, propose
+from sounding.plan import FactorArms, default_cap, propose, rotation_baseline
 from sounding.simulate import FACTORS, LaunchConfig
 from sounding.simulate.model import propensities
 
-POSTS, WARMUP, BATCH = 100, 20, 5
+POSTS, BATCH = 100, 1
+WARMUP = max(len(v) for v in FACTORS.values())  # one post per level
 NAMES = list(FACTORS)
 SIZES = [len(v) for v in FACTORS.values()]
 
@@ -85,9 +88,10 @@ def simulate_post(world: World, v: tuple[int, ...], n_followers: float,
     f = rng.multinomial(int(n_followers), world.share)
     reach = world.reach[rng.integers(len(world.reach))]
     exposed = rng.binomial(f, reach)
-    engaged = rng.binomial(exposed, world.engage[(slice(None), *v)])
+    at: tuple[Any, ...] = (slice(None), *v)  # every segment, this variant
+    engaged = rng.binomial(exposed, world.engage[at])
     react = np.array([rng.multinomial(n, p) for n, p in
-                      zip(engaged, world.reaction[(slice(None), *v)], strict=True)])
+                      zip(engaged, world.reaction[at], strict=True)])
     cfg = world.config
     likes = rng.binomial(react, np.array(cfg.like_by_reaction)).sum()
     reposts = rng.binomial(react, np.array(cfg.repost_by_reaction)).sum()
@@ -125,18 +129,24 @@ def post(world: World, log: Log, v: tuple[int, ...], rng: np.random.Generator) -
 
 
 def arms(log: Log) -> tuple[list[FactorArms], float]:
-    """The planner's inputs from the data so far (the engine's fast path)."""
+    """The planner's inputs from the data so far (the engine's fast path).
+
+    The objective is each level's effect on the log engagement rate, from one joint fit of
+    every factor (:func:`rate_effects`); the guardrail is each level's animosity share,
+    with the cap at 1.5 x the share expected under rotation (:func:`rotation_baseline`).
+    """
     d, r = np.array(log.design), np.array(log.rows, dtype=float)
     t = np.arange(len(d), dtype=float)
+    effects = rate_effects(r[:, 0], followers(t), [(d[:, k], SIZES[k]) for k in
+                                                   range(len(NAMES))], t)
     out = []
     for k, name in enumerate(NAMES):
-        eng, _ = engagement_posterior(r[:, 0], followers(t), t, d[:, k], SIZES[k])
         ani = share_posterior(r[:, 2], r[:, 1] + r[:, 2] + r[:, 3], d[:, k], SIZES[k])
-        (ea, eb), (aa, ab) = eng.posterior.moment_matched(), ani.posterior.moment_matched()
-        out.append(FactorArms(name, tuple(map(str, range(SIZES[k]))), ea, eb, aa, ab,
-                              "gamma"))
-    baseline = (r[:, 2].sum() + 0.5) / (r[:, 1:4].sum() + 1.0)
-    return out, default_cap(float(baseline))
+        aa, ab = ani.posterior.moment_matched()
+        mean, cov = effects.means[k], effects.covs[k]
+        out.append(FactorArms(name, tuple(map(str, range(SIZES[k]))), mean,
+                              np.sqrt(np.diag(cov)), aa, ab, "normal", cov))
+    return out, default_cap(rotation_baseline(out))
 
 
 def run_uniform(world: World, rng: np.random.Generator) -> Log:
@@ -158,7 +168,10 @@ def run_heuristic(world: World, rng: np.random.Generator) -> tuple[Log, bool]:
 
 
 def run_planner(world: World, rng: np.random.Generator) -> tuple[Log, int, int]:
-    """Rotation for the warm-up, then Thompson sampling in batches within the guardrail."""
+    """One post per level in rotation, then Thompson sampling post by post in the guardrail.
+
+    The posteriors are re-fitted after every post.
+    """
     log = Log([], [])
     for v in rotation(rng, WARMUP):
         post(world, log, tuple(int(x) for x in v), rng)

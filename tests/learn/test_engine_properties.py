@@ -99,9 +99,13 @@ def test_the_planner_never_proposes_a_level_beyond_the_guardrail(
                       np.ones(len(ra)), ra, rb)
     p_exceed = exceed_risk(arms, cap)
     proposals = propose([arms], 20, np.random.default_rng(0), cap=cap)
-    for p in proposals:
+    least = propose([arms], 20, np.random.default_rng(0), cap=cap, fallback="least-risk")
+    for p, q in zip(proposals, least, strict=True):
         chosen = arms.levels.index(p.variant["f"])
         if (p_exceed <= 0.05).any():
             assert p.safe and p_exceed[chosen] <= 0.05
+            assert q.safe and p_exceed[arms.levels.index(q.variant["f"])] <= 0.05
         else:
-            assert not p.safe and chosen == int(np.argmin(p_exceed))
+            # nothing admissible: always flagged, with a note; 'least-risk' takes the least
+            assert not p.safe and p.notes
+            assert not q.safe and arms.levels.index(q.variant["f"]) == int(np.argmin(p_exceed))

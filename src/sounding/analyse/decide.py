@@ -57,8 +57,9 @@ def compare(post: GridPosterior, rng: np.random.Generator, draws: int,
     theta = post.draws(rng, draws)
     signed = theta if higher_is_better else -theta
     levels = theta.shape[1]
-    best = signed.argmax(axis=1)
-    p_best = np.bincount(best, minlength=levels) / draws
+    # ties (draws that underflow to 0 when a level has no successes) are shared evenly
+    top = signed == signed.max(axis=1, keepdims=True)
+    p_best = (top / top.sum(axis=1, keepdims=True)).mean(axis=0)
     loss = (signed.max(axis=1, keepdims=True) - signed).mean(axis=0)
     order = np.lexsort((-signed.mean(axis=0), -p_best))
     leader = int(order[0])

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import betaln, gammaln  # type: ignore[import-untyped]
+from scipy.stats import norm  # type: ignore[import-untyped]
+from scipy.stats import t as student_t
 
 __all__ = [
     "GridPosterior",
     "beta_pool",
+    "effective_dof",
     "gamma_pool",
     "pearson_dispersion",
 ]
@@ -115,7 +118,7 @@ def gamma_pool(counts: np.ndarray, exposure: np.ndarray) -> GridPosterior:
 
 
 def pearson_dispersion(observed: np.ndarray, expected: np.ndarray, variance: np.ndarray,
-                       index: np.ndarray, levels: int) -> float:
+                       index: np.ndarray, levels: int, *, small_sample: bool = True) -> float:
     """How much more each level's total varies than the binomial or Poisson model says.
 
     Posts vary more than the model (reach, timing, who was online), and big posts weigh
@@ -124,6 +127,10 @@ def pearson_dispersion(observed: np.ndarray, expected: np.ndarray, variance: np.
     small-sample correction) over the model's; levels with two posts or more are combined.
     Dividing counts and exposures by it (at least 1) turns the extra noise into wider,
     honest intervals (quasi-likelihood). 1 when it can't be told.
+
+    With ``small_sample`` the estimate is inflated by (t_nu / z)^2 at 95%, nu its
+    effective degrees of freedom (:func:`effective_dof`): a dispersion estimated from few
+    effective posts is itself uncertain, and using it as known under-covers.
     """
     n = np.bincount(index, minlength=levels).astype(np.float64)
     squares = np.bincount(index, weights=(observed - expected) ** 2, minlength=levels)
@@ -132,4 +139,27 @@ def pearson_dispersion(observed: np.ndarray, expected: np.ndarray, variance: np.
     if ok.sum() == 0 or n[ok].sum() - ok.sum() < 2:
         return 1.0
     empirical = (squares[ok] * n[ok] / (n[ok] - 1)).sum()
-    return max(1.0, float(empirical / model[ok].sum()))
+    phi = max(1.0, float(empirical / model[ok].sum()))
+    if not small_sample:
+        return phi
+    return phi * _t_inflation(effective_dof(variance, index, ok))
+
+
+def effective_dof(variance: np.ndarray, index: np.ndarray, ok: np.ndarray) -> float:
+    """Degrees of freedom of the dispersion estimate: Kish's effective number of posts.
+
+    Big posts dominate the sum of squares, so 100 posts of very unequal size estimate the
+    dispersion about as well as (sum v)^2 / sum v^2 equal ones; one per level is spent
+    on the level's mean.
+    """
+    keep = ok[index]
+    v = variance[keep]
+    if v.sum() <= 0:
+        return 1.0
+    return max(float(v.sum() ** 2 / (v**2).sum()) - float(ok.sum()), 1.0)
+
+
+def _t_inflation(dof: float, level: float = 0.95) -> float:
+    """(t / z)^2: widens a normal interval for a variance estimated on ``dof`` degrees."""
+    q = (1 + level) / 2
+    return float((student_t.ppf(q, dof) / norm.ppf(q)) ** 2)

@@ -5,7 +5,15 @@ as plain arrays (see :class:`FactorArms`), so any analysis can feed it.
 """
 
 from sounding.plan.schedule import SLOT_HOURS, slot_times
-from sounding.plan.thompson import FactorArms, Proposal, default_cap, exceed_risk, propose
+from sounding.plan.thompson import (
+    FactorArms,
+    Proposal,
+    default_cap,
+    exceed_risk,
+    propose,
+    rotation_baseline,
+    sample_reward,
+)
 
 __all__ = [
     "SLOT_HOURS",
@@ -14,5 +22,7 @@ __all__ = [
     "default_cap",
     "exceed_risk",
     "propose",
+    "rotation_baseline",
+    "sample_reward",
     "slot_times",
 ]

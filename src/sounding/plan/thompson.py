@@ -15,16 +15,26 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import betainc  # type: ignore[import-untyped]
 
-__all__ = ["FactorArms", "Proposal", "default_cap", "exceed_risk", "propose"]
+__all__ = [
+    "FactorArms",
+    "Proposal",
+    "default_cap",
+    "exceed_risk",
+    "propose",
+    "rotation_baseline",
+    "sample_reward",
+]
 
 
 @dataclass(frozen=True, eq=False)
 class FactorArms:
     """One factor's levels with their posteriors, as plain arrays (one entry per level).
 
-    The objective is Beta(reward_a, reward_b) when ``family`` is 'beta' (a share) or
-    Gamma(shape=reward_a, rate=reward_b) when 'gamma' (a rate per exposure); the animosity
-    share is Beta(risk_a, risk_b).
+    The objective is Beta(reward_a, reward_b) when ``family`` is 'beta' (a share),
+    Gamma(shape=reward_a, rate=reward_b) when 'gamma' (a rate per exposure), or normal
+    with mean reward_a and sd reward_b when 'normal' (a level's effect on a log rate;
+    ``reward_cov``, when given, is the levels' joint covariance and replaces the sds).
+    The animosity share is Beta(risk_a, risk_b).
     """
 
     factor: str
@@ -34,6 +44,7 @@ class FactorArms:
     risk_a: np.ndarray
     risk_b: np.ndarray
     family: str = "beta"
+    reward_cov: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -57,26 +68,69 @@ def exceed_risk(arms: FactorArms, cap: float) -> np.ndarray:
 
 
 def _draw(arms: FactorArms, rng: np.random.Generator, allowed: np.ndarray) -> int:
+    return int(np.argmax(np.where(allowed, sample_reward(arms, rng), -np.inf)))
+
+
+def sample_reward(arms: FactorArms, rng: np.random.Generator) -> np.ndarray:
+    """One joint draw of every level's objective from its posterior."""
     if arms.family == "beta":
-        theta = rng.beta(arms.reward_a, arms.reward_b)
-    else:
-        theta = rng.gamma(arms.reward_a, 1.0 / arms.reward_b)
-    return int(np.argmax(np.where(allowed, theta, -np.inf)))
+        return np.asarray(rng.beta(arms.reward_a, arms.reward_b), dtype=np.float64)
+    if arms.family == "gamma":
+        return np.asarray(rng.gamma(arms.reward_a, 1.0 / arms.reward_b), dtype=np.float64)
+    if arms.family != "normal":
+        raise ValueError(f"unknown family {arms.family!r}; beta, gamma or normal")
+    if arms.reward_cov is None:
+        return np.asarray(rng.normal(arms.reward_a, arms.reward_b), dtype=np.float64)
+    # Cholesky of the (symmetric, positive semi-definite) covariance, jittered for safety
+    cov = (arms.reward_cov + arms.reward_cov.T) / 2
+    chol = np.linalg.cholesky(cov + 1e-12 * np.eye(len(cov)))
+    return np.asarray(arms.reward_a + chol @ rng.standard_normal(len(cov)), dtype=np.float64)
 
 
-def _pick(arms: FactorArms, risk: np.ndarray, max_risk: float,
-          rng: np.random.Generator) -> tuple[int, str | None]:
+def _pick(arms: FactorArms, risk: np.ndarray, cap: float, max_risk: float,
+          rng: np.random.Generator, fallback: str) -> tuple[int, str | None]:
     allowed = risk <= max_risk
     if allowed.any():
         return _draw(arms, rng, allowed), None
+    if fallback == "thompson":
+        # constrained Thompson sampling: a level may be tried when a draw of its animosity
+        # share is within the cap, so uncertain levels still get the data that can clear them
+        feasible = rng.beta(arms.risk_a, arms.risk_b) <= cap
+        if feasible.any():
+            i = _draw(arms, rng, feasible)
+            return i, (f"{arms.factor}: no level is safe enough yet; trying {arms.levels[i]}"
+                       f" (P(animosity > cap) = {risk[i]:.2f}, a draw of its share was "
+                       "within the cap)")
     least = int(np.argmin(risk))
     return least, (f"{arms.factor}: no level is safe enough; chose the least risky, "
                    f"{arms.levels[least]} (P(animosity > cap) = {risk[least]:.2f})")
 
 
+def rotation_baseline(arms: Sequence[FactorArms]) -> float:
+    """The animosity share expected under uniform rotation of the levels.
+
+    The average over factors of the mean of the levels' posterior means. Unlike the share of
+    the posts made so far it does not follow the planner's own choices, so a planner that
+    has been posting a hostile level does not raise its own cap.
+    """
+    if not arms:
+        return 0.0
+    means = [float(np.mean(a.risk_a / (a.risk_a + a.risk_b))) for a in arms]
+    return float(np.mean(means))
+
+
 def propose(arms: Sequence[FactorArms], posts: int, rng: np.random.Generator, *,
-            cap: float, max_risk: float = 0.05) -> tuple[Proposal, ...]:
-    """The next ``posts`` variants by Thompson sampling within the guardrail."""
+            cap: float, max_risk: float = 0.05,
+            fallback: str = "thompson") -> tuple[Proposal, ...]:
+    """The next ``posts`` variants by Thompson sampling within the guardrail.
+
+    Per factor, the level is drawn among the admissible ones (P(animosity > cap) at most
+    ``max_risk``). When a factor has none, the proposal is marked unsafe and the level is
+    drawn among those whose sampled animosity share is within the cap (``fallback=
+    'thompson'``), or is the least risky (``'least-risk'``, and when no draw is within).
+    """
+    if fallback not in ("thompson", "least-risk"):
+        raise ValueError(f"unknown fallback {fallback!r}; thompson or least-risk")
     risks = [exceed_risk(a, cap) for a in arms]
     out = []
     for _ in range(posts):
@@ -84,7 +138,7 @@ def propose(arms: Sequence[FactorArms], posts: int, rng: np.random.Generator, *,
         risk: dict[str, float] = {}
         notes: list[str] = []
         for a, r in zip(arms, risks, strict=True):
-            i, note = _pick(a, r, max_risk, rng)
+            i, note = _pick(a, r, cap, max_risk, rng, fallback)
             variant[a.factor], risk[a.factor] = a.levels[i], round(float(r[i]), 4)
             if note:
                 notes.append(note)

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sounding.analyse.design import DesignCheck, check_design
+from sounding.analyse.rates import rate_effects
 from sounding.analyse.variants import (
     LearnSettings,
     PostOutcomes,
@@ -23,7 +24,14 @@ from sounding.analyse.variants import (
     analyse_variants,
 )
 from sounding.errors import InputError, NotFound
-from sounding.plan import FactorArms, Proposal, default_cap, propose, slot_times
+from sounding.plan import (
+    FactorArms,
+    Proposal,
+    default_cap,
+    propose,
+    rotation_baseline,
+    slot_times,
+)
 from sounding.store import Store
 from sounding.store.learn_reads import learn_posts, post_variants, queue_drafts, queued_drafts
 from sounding.workflows.kpis import REACTION_WINDOW, parse_period
@@ -143,16 +151,41 @@ def learn(store: Store, period: str | None = None, metric: str = "interest",
     return LearnResult(analysis, design, int(data.written.sum()), int(labelled), baseline)
 
 
-def _arms(result: LearnResult, objective: str) -> list[FactorArms]:
+def _rate_effects(result: LearnResult, data: PostOutcomes
+                  ) -> dict[str, tuple[np.ndarray, np.ndarray]] | None:
+    """Each factor's level effects on the log engagement rate, fitted jointly (the
+    planner's objective, as validated in benchmarks/learn.py); None with too few posts."""
+    names = [f.factor for f in result.analysis.factors]
+    levels = {f.factor: [lv.level for lv in f.metric("engagement").levels]
+              for f in result.analysis.factors}
+    keep = np.isfinite(data.exposure) & (data.exposure > 0)
+    for name in names:
+        keep &= np.isin(data.levels[name], levels[name])
+    if keep.sum() < 2 * sum(len(v) for v in levels.values()):
+        return None
+    indices = [(np.array([levels[n].index(v) for v in data.levels[n][keep]]), len(levels[n]))
+               for n in names]
+    time = data.time[keep] if data.time is not None else None
+    effects = rate_effects(data.engagements[keep], data.exposure[keep], indices, time)
+    return {n: (effects.means[k], effects.covs[k]) for k, n in enumerate(names)}
+
+
+def _arms(result: LearnResult, objective: str, data: PostOutcomes) -> list[FactorArms]:
+    effects = _rate_effects(result, data) if objective == "engagement" else None
     arms = []
     for f in result.analysis.factors:
         reward, risk = f.metric(objective), f.metric("animosity")
+        levels = tuple(lv.level for lv in reward.levels)
+        risk_a = np.array([lv.alpha for lv in risk.levels])
+        risk_b = np.array([lv.beta for lv in risk.levels])
+        if effects is not None:
+            mean, cov = effects[f.factor]
+            arms.append(FactorArms(f.factor, levels, mean, np.sqrt(np.diag(cov)), risk_a,
+                                   risk_b, "normal", cov))
+            continue
         arms.append(FactorArms(
-            f.factor, tuple(lv.level for lv in reward.levels),
-            np.array([lv.alpha for lv in reward.levels]),
-            np.array([lv.beta for lv in reward.levels]),
-            np.array([lv.alpha for lv in risk.levels]),
-            np.array([lv.beta for lv in risk.levels]), reward.family))
+            f.factor, levels, np.array([lv.alpha for lv in reward.levels]),
+            np.array([lv.beta for lv in reward.levels]), risk_a, risk_b, reward.family))
     return arms
 
 
@@ -183,17 +216,19 @@ def plan(store: Store, posts: int = 5, account: str | None = None, *,
     if posts < 1:
         raise InputError("--posts must be at least 1")
     result = learn(store, period)
+    table, variants = _read(store, period)
+    arms = _arms(result, objective, outcomes_from_tables(table, variants)[0])
     if cap is None:
         if result.baseline_animosity is None:
             raise InputError("no labelled reactions: the animosity guardrail has no baseline",
                              hint="label reactions first, or give the cap explicitly")
-        cap = default_cap(result.baseline_animosity, cap_multiple)
+        # the share expected under rotation, not the posts' own share: a planner that has
+        # been posting a hostile level must not raise its own cap
+        cap = default_cap(rotation_baseline(arms), cap_multiple)
     accounts = store.table("accounts")["account_id"].to_pylist()
     if account is not None and account not in accounts:
         raise NotFound(f"no account '{account}'", hint="see 'sounding account list'")
-    table, _ = _read(store, period)
     rng = np.random.default_rng(seed)
-    arms = _arms(result, objective)
     drafts: list[dict[str, Any]] = []
     for acc in [account] if account else accounts:
         proposals = propose(arms, posts, rng, cap=cap)
