@@ -35,7 +35,8 @@ from sounding.workflows.users import add_user
 PASSWORD = "benchmark-password"
 PAGES = ["/overview", "/reactions", "/items", "/items?kind=reply&label=animosity",
          "/items?q=croissant", "/thread?id=bluesky:p-42", "/queue", "/overview.json",
-         "/items.json"]
+         "/items.json", "/audience", "/actors", "/learn", "/learn?metric=engagement",
+         "/actors.json"]
 WORDS = np.array(["croissant", "queue", "love", "price", "shop", "bread", "late", "great"])
 
 
@@ -97,17 +98,96 @@ def build_workspace(path: Path, n_items: int) -> None:
     print(f"built {n_items:,} items in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
 
+_EXTRAS = [
+    # the brand's accounts, their followers month by month, counters of every post
+    """INSERT INTO accounts (account_id, network, handle, actor_id)
+       SELECT n || ':brand', n, 'brand', n || ':brand'
+       FROM (VALUES ('bluesky'), ('mastodon')) t(n)""",
+    """INSERT INTO account_snapshots (account_id, observed_at, followers)
+       SELECT a.account_id, TIMESTAMPTZ '2025-12-01' + to_months(m::INT), 20000 + 500 * m
+       FROM accounts a, range(14) r(m)""",
+    """INSERT INTO metric_snapshots (item_id, observed_at, likes, reposts, replies, quotes)
+       SELECT item_id, created_at + INTERVAL 3 DAY, 20 + hash(item_id) % 80,
+              hash(item_id || 'r') % 20, 0, 0 FROM items WHERE kind = 'post'""",
+    # four factors tagged on every post (the test-and-learn page)
+    """INSERT INTO variants (item_id, factor, level)
+       SELECT item_id, f.factor, f.levels[1 + (hash(item_id || f.factor) % len(f.levels))::INT]
+       FROM items, (VALUES ('format', ['photo', 'video', 'text', 'link']),
+                           ('tone', ['humour', 'informative', 'promotional']),
+                           ('slot', ['morning', 'midday', 'evening']),
+                           ('topic', ['product', 'recipe', 'sustainability'])) f(factor, levels)
+       WHERE kind = 'post'""",
+    # who answers whom: every reaction targets its post, plus ties inside groups of 40 users
+    # and likes (the actor map and the audience's activity)
+    """INSERT INTO interactions (interaction_id, network, kind, actor_id, created_at,
+                                 target_item_id)
+       SELECT 'x-' || item_id, network, kind, author_id, created_at, parent_id FROM items
+       WHERE kind <> 'post' AND parent_id IS NOT NULL""",
+    """INSERT INTO interactions (interaction_id, network, kind, actor_id, created_at,
+                                 target_actor_id)
+       SELECT 'aa-' || i, 'bluesky', 'reply', 'bluesky:u' || a,
+              TIMESTAMPTZ '2026-01-01' + to_minutes((i % 500000)::BIGINT),
+              'bluesky:u' || ((a // 40) * 40 + hash(i, 'b') % 40)
+       FROM (SELECT i, hash(i) % $actors AS a FROM range($ties) r(i))""",
+    """INSERT INTO interactions (interaction_id, network, kind, actor_id, created_at,
+                                 target_item_id)
+       SELECT 'l-' || i, 'bluesky', 'like', 'bluesky:u' || (hash(i, 'l') % $actors),
+              TIMESTAMPTZ '2026-01-01' + to_minutes((i % 500000)::BIGINT), 'bluesky:p-0'
+       FROM range($ties) r(i)""",
+]
+
+
+def customers_csv(path: Path, n_actors: int, n: int = 20_000, seed: int = 2) -> Path:
+    """A CRM export: a third of the customers give a handle that is one of the users."""
+    rng = np.random.default_rng(seed)
+    ids = np.arange(n)
+    handle = np.where(ids % 3 == 0, np.char.add("user", rng.integers(0, n_actors, n).astype(
+        str)), "")
+    table = pa.table({"customer_id": np.char.add("C", ids.astype(str)),
+                      "email": np.char.add(np.char.add("c", ids.astype(str)), "@example.com"),
+                      "bluesky_handle": handle,
+                      "lang": rng.choice(["fr", "en"], n, p=[0.8, 0.2]),
+                      "plan": rng.choice(["occasional", "loyalty-card"], n)})
+    import pyarrow.csv as pa_csv
+
+    pa_csv.write_csv(table, path)
+    return path
+
+
+def add_audience(path: Path, n_items: int) -> None:
+    """Accounts, counters, variants, interactions and customers, once (the later pages)."""
+    from sounding.workflows.customers import import_customers
+
+    with Store.open(path) as store:
+        if store.query("SELECT count(*) FROM variants")[0][0].as_py():
+            return
+        t0 = time.perf_counter()
+        n_actors = max(n_items // 10, 10)
+        with store.transaction() as con:
+            for sql in _EXTRAS:
+                con.execute(sql.replace("$actors", str(n_actors)).replace(
+                    "$ties", str(n_items // 4)))
+        crm = customers_csv(path.with_suffix(".customers.csv"), n_actors)
+        import_customers(store, str(crm), ["email", "bluesky_handle", "customer_id"],
+                         ["lang,plan"])
+        print(f"added audience data in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+
+
 def uncached_ms(path: Path) -> dict[str, float]:
-    """Each page's view built once in process, without any cache."""
-    timings = {}
+    """Each page's view built once in process, without any cache (a twin shares its page's)."""
+    timings: dict[str, float] = {}
+    built: dict[tuple[str, str], float] = {}
     with Store.open(path) as store:
         for page in PAGES:
             base, _, query = page.partition("?")
-            params = dict(p.split("=") for p in query.split("&") if p)
-            view = VIEWS[base.strip("/").removesuffix(".json")]
-            t0 = time.perf_counter()
-            view.build(store, params)
-            timings[page] = 1000 * (time.perf_counter() - t0)
+            slug = base.strip("/").removesuffix(".json")
+            if (slug, query) not in built:
+                params = dict(p.split("=") for p in query.split("&") if p)
+                t0 = time.perf_counter()
+                VIEWS[slug].build(store, params)
+                built[slug, query] = 1000 * (time.perf_counter() - t0)
+                print(f"{page}: {built[slug, query]:.0f} ms uncached", file=sys.stderr)
+            timings[page] = built[slug, query]
     return timings
 
 
@@ -117,19 +197,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(path: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(path: Path, warm_limit: float = 900.0
+                 ) -> tuple[subprocess.Popen[bytes], str, float]:
+    """Start ``sounding serve``; wait until it has warmed its menu pages (seconds taken)."""
     port = _free_port()
+    t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "sounding", "--db", str(path), "serve",
                              "--port", str(port)], stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    while time.perf_counter() - t0 < warm_limit:
         try:
-            httpx.get(f"{url}/api/health", timeout=1)
-            return proc, url
+            if httpx.get(f"{url}/api/health", timeout=5).json().get("warm", True):
+                return proc, url, time.perf_counter() - t0
         except httpx.HTTPError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.5)
     proc.kill()
-    raise SystemExit("the server did not start")
+    raise SystemExit("the server did not start and warm up")
 
 
 def sign_in(url: str) -> httpx.Cookies:
@@ -185,10 +269,12 @@ def main() -> None:
     parser.add_argument("--workspace", type=Path, default=Path("/tmp/sounding-dash-bench.duckdb"))
     parser.add_argument("--results", type=Path, default=None)
     args = parser.parse_args()
+    load_start = os.getloadavg()[0]
     if not args.workspace.exists():
         build_workspace(args.workspace, args.items)
+    add_audience(args.workspace, args.items)
     cold = uncached_ms(args.workspace)
-    proc, url = start_server(args.workspace)
+    proc, url, warming = start_server(args.workspace)
     try:
         timings = load(url, sign_in(url), args.clients, args.rounds)
     finally:
@@ -197,11 +283,14 @@ def main() -> None:
     worst = max(statistics.quantiles(v, n=100, method="inclusive")[94]
                 for v in timings.values())
     text = (f"{table(timings, cold)}\n\nworst p95: {worst:.0f} ms "
-            f"({'meets' if worst < 300 else 'misses'} the 300 ms goal)\n")
+            f"({'meets' if worst < 300 else 'misses'} the 300 ms goal); the server warmed its "
+            f"menu pages in {warming:.0f} s before the clients started\n")
     print(text)
     if args.results:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+        machine = (f"{platform.machine()}, {os.cpu_count()} CPUs, Python "
+                   f"{platform.python_version()}; load average {load_start:.1f} at the start, "
+                   f"{os.getloadavg()[0]:.1f} at the end")
         args.results.write_text(
             f"# Dashboard latency\n\nCommand: `python {' '.join(sys.argv)}`  \n"
             f"Machine: {machine}  \nDate: {stamp}  \nItems: {args.items:,}; clients: "

@@ -123,11 +123,17 @@ def test_publish_react_collect_exactly_once(atproto_network: dict[str, Any], cli
     new_items = _rows(db, f"SELECT kind FROM items WHERE item_id = 'bluesky:{late.uri}'")
     assert new_items == [{"kind": "reply"}]
     assert _rows(db, "SELECT count(*) AS n FROM interactions WHERE kind = 'reply'") == [{"n": 2}]
+    kpis = cli("kpis", "--json")
+    assert kpis.code == 0, kpis.err
+    figures = json.loads(kpis.out)
+    assert figures["posts"] == 1 and figures["ignored_posts"] == 0
+    assert figures["reactions"] == 4  # two replies, a quote and a mention
+    assert figures["followers"][f"bluesky:{brand}"]["end"] == 1
 
     for path in (db, db.with_name(db.name + ".wal")):
         if path.exists():
             assert password.encode() not in path.read_bytes()
-    for output in (added, published, first, again, third):
+    for output in (added, published, first, again, third, kpis):
         assert password not in output.out + output.err
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -11,10 +12,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from sounding.models import Actor, Batch, Item
+from sounding.models import Actor, Batch, Interaction, Item
 from sounding.store import Store
 from sounding.web.app import create_app
-from sounding.workflows.demo import run_demo
+from sounding.workflows.audience import DEMO_IDS, DEMO_KEEP
+from sounding.workflows.customers import import_customers
+from sounding.workflows.demo import DemoResult, run_demo
 from sounding.workflows.users import add_user
 
 TOKEN = "test-token"
@@ -34,44 +37,63 @@ XSS_TEXTS = [
 XSS_HANDLE = f'<img src=x onerror="{PWN}">'
 
 
-def _hostile_batch(root: str, at: datetime) -> Batch:
+def _hostile_batch(root: str, at: datetime, fans: list[str]) -> Batch:
+    """Hostile replies, and ``fans`` who all answer the hostile actor (so that it ranks
+    high on the actor map and leads a community)."""
     actor = Actor("bluesky:evil", "bluesky", XSS_HANDLE, display_name=f"<b>{XSS_HANDLE}</b>")
     items = [Item(f"bluesky:xss-{i}", "bluesky", actor.actor_id, text,
                   at + timedelta(minutes=i), kind="reply", parent_id=root, root_id=root,
                   url=f"javascript:{PWN}" if i % 2 else "https://example.org/<script>")
              for i, text in enumerate(XSS_TEXTS)]
-    return Batch.from_records(actors=[actor], items=items)
+    ties = [Interaction(f"bluesky:xss-tie-{i}-{k}", "bluesky", "reply", fan,
+                        at + timedelta(minutes=i), target_actor_id=actor.actor_id)
+            for i, fan in enumerate(fans) for k in range(3)]
+    return Batch.from_records(actors=[actor], items=items, interactions=ties)
 
 
-def _seed(store: Store) -> None:
+def _truth_labels(demo: DemoResult, rows: list[str]) -> list[list[str]]:
+    """The simulator's reaction of each item (standing in for the model); a cycle for the
+    items it does not know (the hostile ones)."""
+    truth = json.loads(demo.truth_file.read_text(encoding="utf-8"))["reactions"]
+    cycle = ("interest", "animosity", "neutral")
+    return [[item, truth.get(item, cycle[i % 3])] for i, item in enumerate(rows)]
+
+
+def _seed(store: Store, demo: DemoResult) -> None:
     root = "bluesky:post-0002"
     at = store.query("SELECT created_at FROM items WHERE item_id = ?", [root])[0][0].as_py()
-    store.write(_hostile_batch(root, at + timedelta(hours=1)), kind="test", source="xss")
-    labels = ("interest", "animosity", "neutral")
+    fans = store.query("SELECT actor_id FROM actors WHERE network = 'bluesky' "
+                       "ORDER BY actor_id LIMIT 12").column(0).to_pylist()
+    store.write(_hostile_batch(root, at + timedelta(hours=1), fans), kind="test",
+                source="xss")
+    import_customers(store, str(demo.customers_file), DEMO_IDS, DEMO_KEEP)
     with store.transaction() as con:
         rows = con.execute("SELECT item_id FROM items WHERE kind IN ('reply', 'quote', "
                            "'mention') AND account_id IS NULL ORDER BY item_id").fetchall()
         con.executemany("INSERT INTO enrichments (item_id, enricher, version, label) "
                         "VALUES (?, 'reaction', 'test-1', ?)",
-                        [[r[0], labels[i % 3]] for i, r in enumerate(rows)])
+                        _truth_labels(demo, [r[0] for r in rows]))
         queue = [("draft", "Our croissant of the week: pistachio", None),
                  ("draft", f"</textarea><script>{PWN}</script> queued pwn", None),
                  ("approved", "Behind the scenes at 5am", None),
                  ("published", "Lemon tart every day", "bluesky:post-0001")]
-        con.executemany("INSERT INTO queue (account_id, text, status, item_id, variant) "
-                        "VALUES ('bluesky:briochebramble.bsky.social', ?, ?, ?, "
+        con.execute("DELETE FROM queue")  # the demo's planned drafts: known ids instead
+        con.executemany("INSERT INTO queue (queue_id, account_id, text, status, item_id, "
+                        "variant) VALUES (?, 'bluesky:briochebramble.bsky.social', ?, ?, ?, "
                         "'{\"format\": \"photo\"}')",
-                        [[text, status, item] for status, text, item in queue])
+                        [[i + 1, text, status, item]
+                         for i, (status, text, item) in enumerate(queue)])
     for name, role in ROLES.items():
         add_user(store, name, PASSWORD, role)
 
 
 @pytest.fixture(scope="session")
 def seeded_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A demo workspace with reaction labels, a queue, users and hostile items (built once)."""
+    """A demo workspace with reaction labels (the simulator's truth), its customers, a queue,
+    users and hostile items (built once)."""
     result = run_demo(tmp_path_factory.mktemp("demo") / "demo")
     with Store.open(result.workspace) as store:
-        _seed(store)
+        _seed(store, result)
     return result.workspace
 
 

@@ -227,3 +227,34 @@ def test_registry_has_the_pages() -> None:
     assert [v.slug for v in VIEWS.values() if v.nav] == ["overview", "reactions", "items",
                                                           "queue", "audience", "actors",
                                                           "learn"]
+
+
+def test_signing_in_and_choosing_a_language_keep_the_cache(client: TestClient) -> None:
+    token = sign_in(client, "vi")
+    client.get("/queue.json")
+    cache = client.app.state.cache
+    held = len(cache)
+    assert held >= 1
+    client.post("/lang", data={"lang": "fr", "csrf_token": token, "next": "/queue"})
+    assert len(cache) == held
+    client.post("/items/label", data={"csrf_token": token, "label": "neutral",
+                                      "item_id": "bluesky:reply-000001"})
+    assert len(cache) == 0  # refused (a viewer), but any other POST may write: forget
+
+
+def test_warm_up_builds_in_the_background() -> None:
+    from sounding.web.cache import ViewCache, Warmer
+
+    cache = ViewCache()
+
+    def broken() -> dict[str, int]:
+        raise InputError("no data")
+
+    warmer = Warmer(cache, [(("a", ()), lambda: {"a": 1}), (("b", ()), broken),
+                            (("c", ()), lambda: {"c": 3})])
+    warmer.start()
+    assert warmer.done.wait(10)
+    assert cache.get(("c", ()), lambda: {"c": 0}) == {"c": 3} and len(cache) == 2
+    cache.clear()
+    warmer.start()
+    assert warmer.done.wait(10) and len(cache) == 2

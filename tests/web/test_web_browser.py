@@ -14,7 +14,7 @@ import pytest
 
 from sounding.store import Store
 
-from .conftest import PASSWORD, TOKEN
+from .conftest import PASSWORD, TOKEN, XSS_HANDLE
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboard"
@@ -177,7 +177,8 @@ def test_hostile_content_never_runs(browser: Any, live: tuple[str, Store]) -> No
     page = _page(browser, live[0], "ed")
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    for path in ("/items?q=pwn", "/thread?id=bluesky:xss-0", "/queue", "/items.json?q=pwn"):
+    for path in ("/items?q=pwn", "/thread?id=bluesky:xss-0", "/queue", "/items.json?q=pwn",
+                 "/actors", "/audience", "/learn", "/actors.json"):
         page.goto(path)
         page.wait_for_load_state("load")
         page.mouse.move(300, 300)
@@ -191,5 +192,83 @@ def test_hostile_content_never_runs(browser: Any, live: tuple[str, Store]) -> No
     assert page.locator("ol.thread script, ol.thread img, ol.thread svg").count() == 0
     assert page.title().startswith("Thread")
     _shot(page, "hostile-thread")
+    _hover_hostile_actor(page)
     assert dialogs == []
     page.context.close()
+
+
+def _hover_hostile_actor(page: Any) -> None:
+    """The hostile handle on the actor map: drawn, hovered, shown as text, never run."""
+    page.goto("/actors")
+    page.wait_for_selector("#actor-map[data-ready]")
+    index = page.evaluate("JSON.parse(document.getElementById('actor-map').dataset.graph)"
+                          ".nodes.findIndex(n => n.label.includes('onerror'))")
+    assert index >= 0, "the hostile actor is not on the map"
+    # dispatched rather than hovered: neighbours drawn on top may cover the dot
+    page.locator(f"#actor-map circle[data-i='{index}']").dispatch_event("pointerover")
+    tip = page.locator("#map-tip")
+    assert tip.is_visible() and XSS_HANDLE in tip.inner_text()
+    assert page.locator("#map-tip *").evaluate_all("els => els.map(e => e.tagName)") == [
+        "STRONG", "DIV"]
+    assert page.locator("table.communities img, ol.top-actors script").count() == 0
+    assert XSS_HANDLE in page.locator("table.communities").inner_text()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    _shot(page, "hostile-actors")
+
+
+def test_audience_actors_and_learn_pages(browser: Any, live: tuple[str, Store]) -> None:
+    page = _page(browser, live[0], "vi")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.click("nav a[href='/audience']")
+    assert page.locator("#index-chart svg circle.estimate").count() >= 5
+    assert page.locator("table.segments tbody tr").count() >= 6
+    assert page.locator("table.active tbody tr").count() >= 5
+    _shot(page, "audience")
+    page.click("nav a[href='/actors']")
+    page.wait_for_selector("#actor-map[data-ready]")
+    assert page.locator("#actor-map circle.node").count() >= 100
+    assert page.locator("#actor-map line").count() >= 100
+    assert page.locator("table.communities tbody tr").count() >= 5
+    box = page.locator("#actor-map").bounding_box()
+    before = page.locator("#actor-map").get_attribute("viewBox")
+    page.click("#zoom-in")
+    zoomed = page.locator("#actor-map").get_attribute("viewBox")
+    assert zoomed != before
+    page.mouse.move(box["x"] + 200, box["y"] + 200)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 260, box["y"] + 240, steps=4)
+    page.mouse.up()
+    assert page.locator("#actor-map").get_attribute("viewBox") != zoomed
+    page.click("#zoom-reset")
+    page.locator("#actor-map circle.node").first.hover(force=True)
+    assert page.locator("#map-tip").is_visible()
+    _shot(page, "actors")
+    page.click("nav a[href='/learn']")
+    assert page.locator("section.factor").count() == 4
+    assert page.locator("section.factor svg.chart circle.estimate").count() >= 12
+    assert page.locator("ul.verdicts li").count() == 4
+    assert page.locator("table.plan tbody tr").count() == 10
+    _shot(page, "learn")
+    page.select_option("select[name=metric]", "engagement")
+    page.click("#learn-filters button")
+    assert "metric=engagement" in page.url
+    assert page.locator("section.factor").count() == 4
+    assert errors == [], errors
+    page.context.close()
+
+
+def test_new_pages_in_french(browser: Any, live: tuple[str, Store]) -> None:
+    context = browser.new_context(locale="fr-FR", base_url=live[0])
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("input[name=username]", "vi")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/overview")
+    page.goto("/learn")
+    assert page.locator("h1").inner_text() == "Tester et apprendre"
+    _shot(page, "learn-fr")
+    page.goto("/audience")
+    assert "Indice de représentation" in page.locator("main").inner_text()
+    context.close()

@@ -6,10 +6,11 @@ and a data value never reaches an attribute other than an escaped ``<title>`` or
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["bar_pairs", "stacked_bars"]
+__all__ = ["bar_pairs", "intervals", "stacked_bars"]
 
 _W, _H, _PAD_L, _PAD_B, _PAD_T = 640, 220, 44, 40, 12
 
@@ -93,3 +94,71 @@ def bar_pairs(labels: Sequence[str], current: Sequence[float | None],
                     f'y="{_PAD_T + plot_h + 12}">{_e(label)}</text>')
     body += _legend(list(names), _H - 6)
     return _frame(body, title)
+
+
+_ROW, _LABEL_W = 22, 170
+
+
+def _scale(lo: float, hi: float, log: bool) -> tuple[float, float, bool]:
+    if log:
+        lo, hi = math.log10(max(lo, 1e-9)), math.log10(max(hi, 1e-9))
+    if hi <= lo:
+        hi = lo + 1.0
+    return lo, hi, log
+
+
+def _x_of(value: float, scale: tuple[float, float, bool]) -> float:
+    lo, hi, log = scale
+    v = math.log10(max(value, 1e-9)) if log else value
+    v = min(max(v, lo), hi)  # values off the axis are pinned to its ends
+    return _LABEL_W + (_W - _LABEL_W - 16) * (v - lo) / (hi - lo)
+
+
+def intervals(rows: Sequence[tuple[str, float | None, float | None, float | None]],
+              title: str, *, reference: float | None = None, log: bool = False,
+              flagged: Sequence[bool] = (), unit: str = "") -> str:
+    """A forest plot: one row per (label, estimate, low, high), with an optional reference.
+
+    ``log`` draws a ratio axis (e.g. the representation index, 100 = as many as expected);
+    a flagged row (too few members to trust) is drawn hollow and greyed.
+    """
+    known = [v for _, est, lo, hi in rows for v in (est, lo, hi) if v is not None]
+    if reference is not None:
+        known.append(reference)
+    floor = min(known, default=0.0)
+    top = max(known, default=1.0)
+    if log:
+        floor, top = max(floor * 0.8, 1e-3), top * 1.25
+    scale = _scale(floor, top, log)
+    height = _PAD_T + _ROW * max(len(rows), 1) + 28
+    body: list[str] = []
+    if reference is not None:
+        x = _x_of(reference, scale)
+        body.append(f'<line class="reference" x1="{x:.1f}" y1="{_PAD_T}" x2="{x:.1f}" '
+                    f'y2="{height - 24}"/><text class="tick" x="{x:.1f}" y="{height - 8}" '
+                    f'text-anchor="middle">{_e(_short(reference))}</text>')
+    for end in (floor, top):
+        body.append(f'<text class="tick" x="{_x_of(end, scale):.1f}" y="{height - 8}" '
+                    f'text-anchor="middle">{_e(_short(float(f"{end:.3g}")))}{_e(unit)}</text>')
+    for i, (label, est, lo, hi) in enumerate(rows):
+        body.append(_interval_row(i, label, est, lo, hi, scale,
+                                  bool(flagged[i]) if i < len(flagged) else False, unit))
+    return _frame(body, title, height)
+
+
+def _interval_row(i: int, label: str, est: float | None, lo: float | None, hi: float | None,
+                  scale: tuple[float, float, bool], flagged: bool, unit: str) -> str:
+    y = _PAD_T + _ROW * i + _ROW / 2
+    cls = "interval flagged" if flagged else "interval"
+    parts = [f'<g class="{cls}"><text class="row-label" x="{_LABEL_W - 6}" y="{y + 4:.1f}" '
+             f'text-anchor="end">{_e(label[:28])}</text>']
+    if lo is not None and hi is not None:
+        parts.append(f'<line class="ci" x1="{_x_of(lo, scale):.1f}" y1="{y:.1f}" '
+                     f'x2="{_x_of(hi, scale):.1f}" y2="{y:.1f}"/>')
+    if est is not None:
+        tip = f"{label}: {_short(round(est, 3))}{unit}"
+        if lo is not None and hi is not None:
+            tip += f" [{_short(round(lo, 3))}, {_short(round(hi, 3))}]"
+        parts.append(f'<circle class="estimate" cx="{_x_of(est, scale):.1f}" cy="{y:.1f}" '
+                     f'r="4"><title>{_e(tip)}</title></circle>')
+    return "".join(parts) + "</g>"

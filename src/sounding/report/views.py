@@ -32,15 +32,18 @@ class View:
     slug: str
     build: ViewFn
     nav: bool = True
+    warm: tuple[dict[str, str], ...] = ({},)  # parameters a server builds ahead of requests
 
 
 VIEWS: dict[str, View] = {}
 
 
-def view(slug: str, *, nav: bool = True) -> Callable[[ViewFn], ViewFn]:
-    """Register a view function under ``slug`` (menu order is registration order)."""
+def view(slug: str, *, nav: bool = True, warm: tuple[dict[str, str], ...] = ({},)
+         ) -> Callable[[ViewFn], ViewFn]:
+    """Register a view function under ``slug`` (menu order is registration order); a
+    server may build ``warm``'s parameter sets ahead of requests."""
     def register(fn: ViewFn) -> ViewFn:
-        VIEWS[slug] = View(slug, fn, nav)
+        VIEWS[slug] = View(slug, fn, nav, warm)
         return fn
     return register
 
@@ -205,3 +208,9 @@ def queue(store: Store, params: Params) -> dict[str, Any]:
     entries = [_entry(r) for r in queue_view.list_queue(store)]
     counts = {s: sum(e["status"] == s for e in entries) for s in queue_view.QUEUE_STATUSES}
     return {"statuses": list(queue_view.QUEUE_STATUSES), "counts": counts, "entries": entries}
+
+
+# --- Audience, actors, test and learn (their own modules; imported last to register after
+# the pages above, since menu order is registration order) -------------------------------
+
+from sounding.report import views_audience, views_learn  # noqa: E402, F401

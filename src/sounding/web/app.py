@@ -11,14 +11,19 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from sounding.errors import ImportRejected, SoundingError
+from sounding.report import VIEWS
 from sounding.store import Store
 from sounding.web.actions import install_actions
 from sounding.web.auth import forget_sessions, install_auth
-from sounding.web.cache import ViewCache
+from sounding.web.cache import ViewCache, Warmer
 from sounding.web.pages import install_pages
 from sounding.workflows.ops import run_operation
 
-__all__ = ["create_app", "error_payload"]
+__all__ = ["KEEPS_CACHE", "create_app", "error_payload"]
+
+# POSTs that change no page's data (sessions and preferences): the cache survives them, so
+# signing in or switching language does not throw away a minute of audience analysis.
+KEEPS_CACHE = frozenset({"/login", "/logout", "/lang"})
 
 
 def error_payload(exc: SoundingError) -> dict[str, Any]:
@@ -40,7 +45,8 @@ def _install_ops(app: FastAPI, store: Store, token: str) -> None:
 
     @app.get("/api/health")
     def health() -> dict[str, Any]:
-        return {"ok": True, "workspace": str(store.path)}
+        return {"ok": True, "workspace": str(store.path),
+                "warm": app.state.warmer.done.is_set()}
 
     @app.post("/api/ops/{name}")
     def operation(name: str, args: dict[str, Any],
@@ -51,19 +57,35 @@ def _install_ops(app: FastAPI, store: Store, token: str) -> None:
         return JSONResponse({"result": run_operation(store, name, args)})
 
 
-def create_app(store: Store, token: str) -> FastAPI:
-    """An app serving one open workspace: the dashboard, and operations behind the token."""
+def _builder(build: Any, store: Store, params: dict[str, str]) -> Any:
+    return lambda: build(store, params)
+
+
+def create_app(store: Store, token: str, *, warm: bool = False) -> FastAPI:
+    """An app serving one open workspace: the dashboard, and operations behind the token.
+
+    ``warm`` builds every menu page's views (those its ``View.warm`` lists) in the
+    background, at start and again after each write.
+    """
     app = FastAPI(title="sounding", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store
     app.state.cache = ViewCache()
+    app.state.warmer = warmer = Warmer(app.state.cache, [
+        ((v.slug, tuple(sorted(p.items()))), _builder(v.build, store, p))
+        for v in VIEWS.values() if v.nav for p in v.warm] if warm else [])
 
     @app.middleware("http")
     async def _forget_after_writes(request: Request, call_next: Any) -> Response:
         response: Response = await call_next(request)
         if request.method not in ("GET", "HEAD"):
-            app.state.cache.clear()
+            if request.url.path not in KEEPS_CACHE:
+                app.state.cache.clear()
+                if warm:
+                    warmer.start()
             forget_sessions()
         return response
+
+    warmer.start()
 
     _install_ops(app, store, token)
     static = resources.files("sounding.web").joinpath("static")

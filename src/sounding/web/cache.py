@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-__all__ = ["ViewCache"]
+__all__ = ["ViewCache", "Warmer"]
 
 
 class ViewCache:
@@ -20,6 +20,10 @@ class ViewCache:
         self._lock = threading.Lock()
         self._building: dict[Hashable, threading.Lock] = {}
         self._generation = 0
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._data)
 
     def clear(self) -> None:
         """Forget everything (after any write)."""
@@ -54,3 +58,41 @@ class ViewCache:
                         self._data.popitem(last=False)
                 self._building.pop(key, None)
         return data
+
+
+class Warmer:
+    """Builds views in a background thread, at start and again after each write: the
+    audience pages take tens of seconds on a large workspace, so the first person to open
+    them should find them ready. A request arriving meanwhile waits for the build in flight
+    rather than starting its own; writes during a warm-up make it run once more."""
+
+    def __init__(self, cache: ViewCache,
+                 builds: Sequence[tuple[Hashable, Callable[[], dict[str, Any]]]]) -> None:
+        self.cache, self.builds = cache, list(builds)
+        self.done = threading.Event()
+        self._lock = threading.Lock()
+        self._running = self._again = False
+
+    def start(self) -> None:
+        """Warm every view now (or once more when a warm-up is already running)."""
+        with self._lock:
+            if self._running:
+                self._again = True
+                return
+            self._running, self._again = True, False
+            self.done.clear()
+        threading.Thread(target=self._run, name="sounding-warm-up", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            for key, build in self.builds:
+                try:
+                    self.cache.get(key, build)
+                except Exception:  # a page that fails says why when it is opened
+                    continue
+            with self._lock:
+                if not self._again:
+                    self._running = False
+                    self.done.set()
+                    return
+                self._again = False

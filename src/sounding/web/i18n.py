@@ -40,6 +40,43 @@ _FR: dict[str, str] = {
     "error": "Erreur", "back": "Retour", "read_only": "Lecture seule",
     "not_allowed": "Votre rôle ne permet pas cette action.", "variant": "Variante",
     "no_data": "Aucune donnée pour cette période.",
+    "nav.audience": "Audience", "nav.actors": "Acteurs", "nav.learn": "Tester et apprendre",
+    "engaged_actors": "Acteurs engagés", "customers": "Clients",
+    "match_rate": "Taux de rapprochement",
+    "clusters": "Groupes comportementaux", "stability": "Stabilité (ARI)",
+    "no_customers": "Aucun client importé : l'indice de représentation ne peut pas être "
+    "calculé (sounding customers import).",
+    "index_note": "Indice de représentation : part parmi les acteurs engagés ÷ part parmi les "
+    "clients × 100 (100 = autant qu'attendu), avec son intervalle à 95 %. Moins de {n} "
+    "membres d'un côté : segment signalé, jamais classé.",
+    "representation_index": "Indice de représentation", "best_represented": "Les mieux représentés",
+    "most_active": "Les plus actifs", "segment": "Segment", "size": "Taille",
+    "activity": "Activité", "reaction_mix": "Réactions", "too_small": "Trop petit pour conclure",
+    "small": "petit", "activity_note": "Engagements par acteur et par semaine, avec "
+    "l'intervalle à 95 %.",
+    "actors": "Acteurs", "ties": "Liens", "communities": "Communautés",
+    "clustered_actors": "Acteurs dans une communauté", "modularity": "Modularité",
+    "map": "Carte des acteurs", "map_note": "Les {shown} acteurs les plus influents "
+    "(PageRank) sur {total}, hors comptes de la marque, et leurs {edges} liens les plus "
+    "forts ; en gris, les acteurs hors communauté. Glisser pour déplacer, "
+    "molette pour zoomer, survoler un point pour le détail.", "reset": "Recentrer",
+    "map_needs_js": "La carte a besoin de JavaScript ; les tableaux ci-dessous disent "
+    "l'essentiel.", "top_actors": "Acteurs principaux", "languages": "Langues",
+    "topics": "Sujets", "influential": "Acteurs influents", "actor": "Acteur",
+    "community": "Communauté", "bridges": "Ponts",
+    "bridges_note": "Des acteurs dont les liens couvrent plusieurs communautés.",
+    "metric_interest": "intérêt", "metric_engagement": "engagement",
+    "metric_animosity": "animosité", "metric_ignored": "ignorées",
+    "learn_basis": "{posts} publications, {labelled} réactions étiquetées ; "
+    "exposition : {exposure}.",
+    "exposure_followers": "abonnés", "exposure_impressions": "impressions",
+    "verdicts": "Verdicts", "design_warnings": "Avertissements sur le plan d'expérience",
+    "unit_pts": "points de %", "unit_per_1000": "pour 1 000", "lower_better": "plus bas = mieux",
+    "level": "Niveau", "posterior_mean": "Moyenne a posteriori", "best": "meilleur",
+    "expected_loss": "Perte attendue", "next_plan": "Prochaines publications proposées",
+    "plan_note": "Objectif : {objective} ; garde-fou d'animosité : {cap}. Proposition "
+    "seulement : rien n'est écrit dans la file.", "guardrail": "Garde-fou", "safe": "sûr",
+    "risky": "risqué", "queued_drafts": "Brouillons déjà en file",
 }
 _EN: dict[str, str] = {
     "nav.overview": "Overview", "nav.reactions": "Reactions", "nav.items": "Items",
@@ -58,9 +95,32 @@ _EN: dict[str, str] = {
     "published_item": "Published", "queue_empty": "The queue is empty: the planner has "
     "proposed nothing yet.", "sending": "sending", "read_only": "Read only",
     "not_allowed": "Your role does not allow this.", "no_data": "No data for this period.",
+    "nav.audience": "Audience", "nav.actors": "Actors", "nav.learn": "Test and learn",
+    "match_rate": "Match rate", "stability": "Stability (ARI)",
+    "no_customers": "No customers imported: the representation index cannot be measured "
+    "(sounding customers import).",
+    "index_note": "Representation index: share among engaged actors ÷ share among "
+    "customers × 100 (100 = as many as expected), with its 95% interval. Fewer than {n} "
+    "members on either side: the segment is flagged and never ranked.",
+    "too_small": "Too small to conclude", "activity_note": "Engagements per actor per week, "
+    "with the 95% interval.", "clustered_actors": "Actors in a community",
+    "map": "Map of actors", "map_note": "The {shown} most influential actors (PageRank) of "
+    "{total}, the brand's own accounts left out, and their {edges} strongest ties; in grey, "
+    "actors outside any community. Drag to pan, wheel to zoom, hover a dot for "
+    "details.", "reset": "Reset", "map_needs_js": "The map needs JavaScript; the tables "
+    "below say the essentials.", "influential": "Influential actors",
+    "bridges_note": "Actors whose ties spread over several communities.",
+    "learn_basis": "{posts} posts, {labelled} labelled reactions; exposure: {exposure}.",
+    "design_warnings": "Design warnings", "unit_pts": "percentage points",
+    "unit_per_1000": "per 1,000", "lower_better": "lower is better",
+    "posterior_mean": "Posterior mean", "next_plan": "Next posts proposed",
+    "plan_note": "Objective: {objective}; animosity guardrail: {cap}. A proposal only: "
+    "nothing is written to the queue.", "queued_drafts": "Drafts already queued",
+    **{f"metric_{m}": m for m in ("interest", "engagement", "animosity", "ignored")},
+    **{f"exposure_{m}": m for m in ("followers", "impressions")},
     **{w: w for w in ("interest", "animosity", "neutral", "ignored", "human", "model", "draft",
                       "approved", "scheduled", "published", "failed", "thread", "open",
-                      "brand", "all")},
+                      "brand", "all", "safe", "risky", "best", "small")},
 }
 _MESSAGES = {"fr": _FR, "en": _EN}
 

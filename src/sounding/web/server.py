@@ -43,7 +43,8 @@ def serve(db: Path, *, host: str = "127.0.0.1", port: int = 8000, wait: float = 
     """Serve a workspace until interrupted; CLI commands on it go through this server."""
     store = Store.open(db, wait=wait)
     token = secrets.token_urlsafe(24)
-    config = uvicorn.Config(create_app(store, token), host=host, port=port, log_level="warning")
+    config = uvicorn.Config(create_app(store, token, warm=True), host=host, port=port,
+                            log_level="warning")
     server = uvicorn.Server(config)
     announced = _announce(db, host, port, token)
     if open_browser:

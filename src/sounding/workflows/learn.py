@@ -93,8 +93,9 @@ def _levels(posts: pa.Table, variants: pa.Table) -> dict[str, np.ndarray]:
     for item, factor, level in zip(*(variants[c].to_pylist() for c in
                                       ("item_id", "factor", "level")), strict=True):
         if item in position:
-            col = out.setdefault(factor, np.full(posts.num_rows, "", dtype=object))
-            col[position[item]] = level
+            if factor not in out:  # not setdefault: it would build an array for every row
+                out[factor] = np.full(posts.num_rows, "", dtype=object)
+            out[factor][position[item]] = level
     return {f: v.astype(str) for f, v in out.items()}
 
 

@@ -1,0 +1,86 @@
+"""The test-and-learn view: levels' posteriors per factor, verdicts, design, the next plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sounding.errors import InputError, NotFound
+from sounding.report.views import Params, view
+from sounding.store import Store
+from sounding.workflows import queue_view
+from sounding.workflows.learn import learn, plan
+
+__all__ = ["METRICS", "learn_view"]
+
+METRICS = ("interest", "engagement", "animosity", "ignored")
+_OBJECTIVES = ("engagement", "interest")  # what the planner may maximise
+_PLAN_POSTS = 5
+
+
+def _level(row: dict[str, Any], scale: float) -> dict[str, Any]:
+    return {"level": row["level"], "posts": row["posts"], "n": row["n"],
+            "mean": row["mean"] * scale, "low": row["low"] * scale,
+            "high": row["high"] * scale, "p_best": row["p_best"],
+            "expected_loss": row["expected_loss"] * scale}
+
+
+def _factor(row: dict[str, Any], metric: str) -> dict[str, Any]:
+    """One factor's levels on ``metric``, in display units: points (%) or per 1,000."""
+    chosen = row["metrics"][metric]
+    scale, unit = (100.0, "pts") if chosen["family"] == "beta" else (1000.0, "per_1000")
+    levels = [_level(lv, scale) for lv in chosen["levels"]]
+    best = max(levels, key=lambda lv: lv["p_best"]) if levels else None
+    return {"factor": row["factor"], "metric": metric, "family": chosen["family"],
+            "unit": unit, "higher_is_better": chosen["higher_is_better"],
+            "levels": levels, "leader": best["level"] if best else None,
+            "verdict": row["verdict"]}
+
+
+def _proposal(store: Store, period: str | None, objective: str) -> dict[str, Any]:
+    """The planner's next posts, computed without writing drafts to the queue."""
+    try:
+        result = plan(store, _PLAN_POSTS, objective=objective, period=period, seed=0,
+                      write=False).as_dict()
+    except (InputError, NotFound) as exc:
+        return {"error": str(exc), "hint": exc.hint, "drafts": [], "cap": None,
+                "objective": objective}
+    return {"error": None, "hint": "", **result}
+
+
+def _queued(store: Store) -> list[dict[str, Any]]:
+    rows = [r for r in queue_view.list_queue(store) if r["status"] == "draft"]
+    return [{"queue_id": r["queue_id"], "account_id": r["account_id"], "text": r["text"],
+             "variant": r["variant"]} for r in rows]
+
+
+def _metric(params: Params) -> str:
+    metric = (params.get("metric") or "interest").strip()
+    if metric not in METRICS:
+        raise InputError(f"unknown metric '{metric[:40]}'", hint=f"one of {', '.join(METRICS)}")
+    return metric
+
+
+@view("learn", warm=tuple({"metric": m} if m != "interest" else {} for m in METRICS))
+def learn_view(store: Store, params: Params) -> dict[str, Any]:
+    """What each factor's levels did on one metric, what the data say, what to post next."""
+    period = (params.get("period") or "").strip()[:40]
+    metric = _metric(params)
+    base = {"period": period, "metric": metric, "metrics": list(METRICS),
+            "queued": _queued(store)}
+    try:
+        result = learn(store, period or None, metric=metric).as_dict()
+    except NotFound as exc:
+        return {**base, "error": str(exc), "hint": exc.hint, "factors": [], "verdicts": [],
+                "design": {"warnings": [], "posts_per_level": {}, "pairs": []},
+                "notes": [], "plan": None}
+    analysis = result["analysis"]
+    objective = metric if metric in _OBJECTIVES else "engagement"
+    return {**base, "error": None, "hint": "", "posts": result["posts"],
+            "reactions": result["reactions"], "labelled": result["labelled"],
+            "baseline_animosity": result["baseline_animosity"],
+            "exposure_kind": analysis["exposure_kind"],
+            "trend_per_30_days": analysis["trend_per_30_days"],
+            "observational": analysis["observational"], "notes": list(analysis["notes"]),
+            "verdicts": result["verdicts"],
+            "factors": [_factor(f, metric) for f in analysis["factors"]],
+            "design": result["design"], "plan": _proposal(store, period or None, objective)}
