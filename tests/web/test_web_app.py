@@ -226,7 +226,7 @@ def test_human_label_overrides_in_the_view(web_store: Store) -> None:
 def test_registry_has_the_pages() -> None:
     assert [v.slug for v in VIEWS.values() if v.nav] == ["overview", "reactions", "items",
                                                           "queue", "audience", "actors",
-                                                          "learn"]
+                                                          "learn", "said"]
 
 
 def test_signing_in_and_choosing_a_language_keep_the_cache(client: TestClient) -> None:

@@ -19,7 +19,7 @@ from sounding.store import Store
 from .conftest import TOKEN, XSS_HANDLE, sign_in
 
 NEW_PAGES = ["/audience", "/actors", "/learn", "/learn?metric=engagement",
-             "/audience?cluster=0"]
+             "/audience?cluster=0", "/said", "/said?network=bluesky"]
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +169,13 @@ def test_pages_are_in_french(reader: TestClient) -> None:
                        ("/learn", "Prochaines publications proposées")):
         html = reader.get(path, headers={"Accept-Language": "fr-FR"}).text
         assert word in html, path
+
+
+def test_what_is_said_page_shows_topics_and_escapes_examples(reader: TestClient) -> None:
+    page = reader.get("/said")
+    assert page.status_code == 200
+    data = reader.get("/said.json").json()
+    assert data["topics"] and data["key_phrases"]
+    assert "<table class=\"topics\">" in page.text
+    assert "<script>" not in page.text.split("</head>", 1)[1].replace(
+        '<script src="/static/actors.js"', "")

@@ -178,7 +178,7 @@ def test_hostile_content_never_runs(browser: Any, live: tuple[str, Store]) -> No
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     for path in ("/items?q=pwn", "/thread?id=bluesky:xss-0", "/queue", "/items.json?q=pwn",
-                 "/actors", "/audience", "/learn", "/actors.json"):
+                 "/actors", "/audience", "/learn", "/actors.json", "/said"):
         page.goto(path)
         page.wait_for_load_state("load")
         page.mouse.move(300, 300)

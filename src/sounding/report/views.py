@@ -213,4 +213,4 @@ def queue(store: Store, params: Params) -> dict[str, Any]:
 # --- Audience, actors, test and learn (their own modules; imported last to register after
 # the pages above, since menu order is registration order) -------------------------------
 
-from sounding.report import views_audience, views_learn  # noqa: E402, F401
+from sounding.report import views_audience, views_learn, views_said  # noqa: E402, F401

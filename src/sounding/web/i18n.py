@@ -41,6 +41,14 @@ _FR: dict[str, str] = {
     "not_allowed": "Votre rôle ne permet pas cette action.", "variant": "Variante",
     "no_data": "Aucune donnée pour cette période.",
     "nav.audience": "Audience", "nav.actors": "Acteurs", "nav.learn": "Tester et apprendre",
+    "nav.said": "Ce qui se dit", "said_title": "Ce qui se dit",
+    "said_basis": "{texts} réponses, citations et mentions sur la période ({before} sur la "
+    "précédente).", "said_volume": "Réactions par jour", "said_topics": "Sujets",
+    "said_phrases": "Expressions clés", "said_other": "autres", "said_alerts": "Alertes récentes",
+    "said_no_alerts": "Aucune alerte.", "topic": "Sujet", "texts": "Textes", "share": "Part",
+    "trend": "Tendance", "examples": "Exemples", "alert": "Alerte",
+    "trend_rising": "en hausse", "trend_falling": "en baisse", "trend_steady": "stable",
+    "trend_new": "nouveau",
     "engaged_actors": "Acteurs engagés", "customers": "Clients",
     "match_rate": "Taux de rapprochement",
     "clusters": "Groupes comportementaux", "stability": "Stabilité (ARI)",
@@ -96,6 +104,12 @@ _EN: dict[str, str] = {
     "proposed nothing yet.", "sending": "sending", "read_only": "Read only",
     "not_allowed": "Your role does not allow this.", "no_data": "No data for this period.",
     "nav.audience": "Audience", "nav.actors": "Actors", "nav.learn": "Test and learn",
+    "nav.said": "What is said", "said_title": "What is said",
+    "said_basis": "{texts} replies, quotes and mentions in the period ({before} in the one "
+    "before).", "said_volume": "Reactions per day", "said_topics": "Topics",
+    "said_phrases": "Key phrases", "said_other": "other", "said_alerts": "Recent alerts",
+    "said_no_alerts": "No alerts.", "trend_rising": "rising", "trend_falling": "falling",
+    "trend_steady": "steady",
     "match_rate": "Match rate", "stability": "Stability (ARI)",
     "no_customers": "No customers imported: the representation index cannot be measured "
     "(sounding customers import).",

@@ -1,0 +1,22 @@
+"""The 'What is said' view: topics and key phrases, rising and falling, volume, alerts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sounding.report.views import Params, view
+from sounding.store import Store
+from sounding.workflows.said import said_view
+
+__all__ = ["said_page"]
+
+
+@view("said")
+def said_page(store: Store, params: Params) -> dict[str, Any]:
+    """Topics of the period against the previous one, daily mentions (animosity apart),
+    recent alerts."""
+    period = (params.get("period") or "").strip()[:40] or None
+    network = (params.get("network") or "").strip()[:40] or None
+    data = said_view(store, period, network)
+    series = [{**day, "other": day["n"] - day["animosity"]} for day in data["series"]]
+    return {**data, "series": series, "period": period or "", "network": network or ""}
