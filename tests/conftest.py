@@ -14,6 +14,9 @@ import pytest
 from sounding.store import Store
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Servers started by the tests do not publish, collect or alert on their own.
+for _job in ("PUBLISH", "COLLECT", "ALERTS"):
+    os.environ.setdefault(f"SOUNDING_{_job}_EVERY", "0")
 SOUNDING = [sys.executable, "-m", "sounding"]
 
 

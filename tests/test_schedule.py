@@ -40,3 +40,21 @@ def test_jobs_run_on_their_interval_and_survive_failures(
     assert not any(t.is_alive() for t in threads)
     assert calls["alerts_check"] >= 3 and calls["collect"] >= 3
     assert errors and errors[0] == "collect: the network is down"
+
+
+def test_a_run_that_stored_something_is_reported(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOUNDING_PUBLISH_EVERY", "0.05")
+    monkeypatch.setenv("SOUNDING_COLLECT_EVERY", "0.05")
+    monkeypatch.setenv("SOUNDING_ALERTS_EVERY", "0")
+    monkeypatch.setitem(ops.OPERATIONS, "publish_due", lambda s: {"due": 0, "entries": []})
+    monkeypatch.setitem(ops.OPERATIONS, "collect", lambda s: {
+        "accounts": {"bluesky:brand": {"new": {"items": 2}}}})
+    changed: list[str] = []
+    stop = threading.Event()
+    threads = start_jobs(store, stop, lambda name, exc: None, changed.append)
+    time.sleep(0.4)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=5)
+    assert set(changed) == {"collect"}  # publishing found nothing due

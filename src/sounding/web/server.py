@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import threading
 import time
 import webbrowser
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from sounding.store import Store
 from sounding.web.app import create_app
 from sounding.workflows.ops import server_file
+from sounding.workflows.schedule import start_jobs
 from sounding.workflows.users import add_user
 
 __all__ = ["demo_login", "serve"]
 
 DEMO_USER = "demo"
+_log = logging.getLogger("sounding.server")
 
 
 def _announce(db: Path, host: str, port: int, token: str) -> Path:
@@ -43,18 +47,28 @@ def serve(db: Path, *, host: str = "127.0.0.1", port: int = 8000, wait: float = 
     """Serve a workspace until interrupted; CLI commands on it go through this server."""
     store = Store.open(db, wait=wait)
     token = secrets.token_urlsafe(24)
-    config = uvicorn.Config(create_app(store, token, warm=True), host=host, port=port,
-                            log_level="warning")
+    app = create_app(store, token, warm=True)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
     announced = _announce(db, host, port, token)
     if open_browser:
         threading.Thread(target=_open_when_started, args=(server, f"http://{host}:{port}/"),
                          daemon=True).start()
+    stop = threading.Event()
+    start_jobs(store, stop, on_error=lambda job, exc: _log.warning("%s failed: %s", job, exc),
+               on_change=lambda job: _refresh(app))
     try:
         server.run()
     finally:
+        stop.set()
         announced.unlink(missing_ok=True)
         store.close()
+
+
+def _refresh(app: Any) -> None:
+    """Pages built before a scheduled job stored something are stale: build them again."""
+    app.state.cache.clear()
+    app.state.warmer.start()
 
 
 def demo_login(db: Path) -> tuple[str, str]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sounding.config import resolve
 from sounding.store import Store
 from sounding.workflows.alerts import run_every
 from sounding.workflows.ops import run_operation
 
-__all__ = ["JOBS", "Job", "start_jobs"]
+__all__ = ["JOBS", "Job", "changed_data", "start_jobs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +35,24 @@ JOBS = (
 )
 
 
+def changed_data(operation: str, result: Any) -> bool:
+    """Whether a job's run stored something new (so pages built before it are stale)."""
+    if not isinstance(result, dict):
+        return False
+    if operation == "publish_due":
+        return bool(result.get("due"))
+    if operation == "collect":
+        accounts = result.get("accounts") or {}
+        return any(isinstance(a, dict) and a.get("new") for a in accounts.values())
+    return False
+
+
 def start_jobs(store: Store, stop: threading.Event,
-               on_error: Callable[[str, BaseException], None]) -> list[threading.Thread]:
-    """Start one daemon thread per enabled job; they end when ``stop`` is set."""
+               on_error: Callable[[str, BaseException], None],
+               on_change: Callable[[str], None] | None = None) -> list[threading.Thread]:
+    """Start one daemon thread per enabled job; they end when ``stop`` is set.
+
+    ``on_change(operation)`` is called after a run that stored something new."""
     threads = []
     for job in JOBS:
         every = float(resolve(job.setting))
@@ -44,7 +60,9 @@ def start_jobs(store: Store, stop: threading.Event,
             continue
 
         def check(name: str = job.operation) -> None:
-            run_operation(store, name, {})
+            result = run_operation(store, name, {})
+            if on_change is not None and changed_data(name, result):
+                on_change(name)
 
         def failed(exc: BaseException, name: str = job.operation) -> None:
             on_error(name, exc)
