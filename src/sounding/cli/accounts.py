@@ -16,13 +16,13 @@ def account_add_cmd(
     instance: Annotated[str | None, typer.Option(
         help="Mastodon: the instance URL, e.g. https://mastodon.social.")] = None,
     service: Annotated[str | None, typer.Option(
-        help="Bluesky: the PDS URL [default: https://bsky.social].")] = None,
+        help="Bluesky: the PDS URL (default: https://bsky.social).")] = None,
     password_env: Annotated[str | None, typer.Option(
         help="Bluesky: environment variable holding the app password "
-             "[default: SOUNDING_BLUESKY_<HANDLE>_PASSWORD].")] = None,
+             "(default: SOUNDING_BLUESKY_<HANDLE>_PASSWORD).")] = None,
     token_env: Annotated[str | None, typer.Option(
         help="Mastodon: environment variable holding the access token "
-             "[default: SOUNDING_MASTODON_<HANDLE>_TOKEN].")] = None,
+             "(default: SOUNDING_MASTODON_<HANDLE>_TOKEN).")] = None,
 ) -> None:
     """Register one of the brand's accounts (secrets stay in the environment)."""
     result = run("account_add", network=network, handle=handle,

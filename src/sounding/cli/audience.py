@@ -73,8 +73,8 @@ def segment_table(report: dict[str, Any]) -> Table:
 @app.command("segments")
 def segments_cmd(
     rules: Annotated[Path | None, typer.Option(
-        help="Segment rules (TOML) [default: ./segments.toml if present, else by language "
-             "and network].")] = None,
+        help="Segment rules (TOML) (default: ./segments.toml if present, else by language "
+             "and network).")] = None,
     cluster: Annotated[bool, typer.Option(help="Also discover behavioural clusters.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:

@@ -16,7 +16,7 @@ from sounding.imports import parse_mapping
 def import_items_cmd(
     file: Annotated[Path, typer.Argument(help="CSV or JSONL file of items.")],
     fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl "
-                                            "[default: from the extension]")] = None,
+                                            "(default: from the extension)")] = None,
     map_: Annotated[list[str] | None, typer.Option(
         "--map", help="OURS=THEIRS column mapping, repeatable (e.g. text=message).")] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of the file.")] = "utf-8",
@@ -24,9 +24,9 @@ def import_items_cmd(
         "--keep-good", help="Store the good rows and write the bad ones to a rejects file.")
     ] = False,
     rejects: Annotated[Path | None, typer.Option(
-        help="Where to write rejected rows [default: FILE.rejects.jsonl].")] = None,
+        help="Where to write rejected rows (default: FILE.rejects.jsonl).")] = None,
     max_line_bytes: Annotated[int | None, typer.Option(
-        help="Longest line accepted, in bytes [default: 8 MiB].")] = None,
+        help="Longest line accepted, in bytes (default: 8 MiB).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Import items (posts, replies, comments, mentions) from a CSV or JSONL file."""

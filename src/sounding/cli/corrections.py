@@ -25,7 +25,7 @@ def _who(by: str | None) -> str:
 def label_cmd(
     item_id: Annotated[str, typer.Argument(help="The item's id, e.g. bluesky:3kf…")],
     label: Annotated[str, typer.Argument(help="interest, animosity or neutral.")],
-    by: Annotated[str | None, typer.Option("--by", help="Who labels [default: $USER].")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who labels (default: $USER).")] = None,
     as_json: Json = False,
 ) -> None:
     """Give an item a person's reaction label; it overrides the model everywhere."""

@@ -30,10 +30,10 @@ def import_auto_cmd(
                                                "folder of exports.")],
     fmt: Annotated[str | None, typer.Option(
         "--format", help="meta-posts, meta-comments, x-archive, linkedin, wxr or feed "
-                         "[default: detected from the content].")] = None,
+                         "(default: detected from the content).")] = None,
     as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="When the counters were read [default: the export's own date, else "
-                        "a date in its name, else its modification time].")] = None,
+        "--as-of", help="When the counters were read (default: the export's own date, else "
+                        "a date in its name, else its modification time).")] = None,
     account: Annotated[str | None, typer.Option(
         help="The brand account's handle, where the export does not name it.")] = None,
     followers: Annotated[int | None, typer.Option(
@@ -57,7 +57,7 @@ def import_wordpress_cmd(
     max_pages: Annotated[int | None, typer.Option(help="Stop after this many pages per "
                                                        "list.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date the counters "
-                                              "[default: now].")] = None,
+                                              "(default: now).")] = None,
     keep_good: Annotated[bool, typer.Option(
         "--keep-good", help="Store the good posts and comments and list the bad ones.")
     ] = False,

@@ -40,10 +40,10 @@ def learn_cmd(
 def plan_cmd(
     posts: Annotated[int, typer.Option("--posts", help="Posts to propose per account.")] = 5,
     account: Annotated[str | None, typer.Option(help="Only this account "
-                                                "[default: a plan for each].")] = None,
+                                                "(default: a plan for each).")] = None,
     objective: Annotated[str, typer.Option(help="engagement or interest.")] = "engagement",
-    cap: Annotated[float | None, typer.Option(help="Animosity share cap [default: 1.5 x the "
-                                              "brand's baseline].")] = None,
+    cap: Annotated[float | None, typer.Option(help="Animosity share cap (default: 1.5 x the "
+                                              "brand's baseline).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Propose the next posts' variants and slots as drafts in the queue."""

@@ -31,7 +31,7 @@ def _new_counts(summary: dict[str, Any]) -> str:
 
 @app.command("collect")
 def collect_cmd(
-    account: Annotated[str | None, typer.Argument(help="One account [default: all].")] = None,
+    account: Annotated[str | None, typer.Argument(help="One account (default: all).")] = None,
     window_days: Annotated[int, typer.Option(
         help="Refresh reactions to the brand's posts of the last N days.")] = 30,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -82,7 +82,7 @@ def queue_add_cmd(
     variant: Annotated[str | None, typer.Option(
         help="What the post tries: factor=level pairs, e.g. format=photo,topic=product.")] = None,
     at: Annotated[str | None, typer.Option(
-        help="When to publish, ISO time (UTC unless an offset is given) [default: now].")] = None,
+        help="When to publish, ISO time (UTC unless an offset is given) (default: now).")] = None,
     image: Annotated[list[str] | None, typer.Option(
         help="An image and its alt text, 'PATH|ALT TEXT' (repeatable).")] = None,
     draft: Annotated[bool, typer.Option("--draft", help="Keep it as a draft.")] = False,
@@ -118,7 +118,7 @@ def queue_list_cmd(
 def listen_add_cmd(
     query: Annotated[str, typer.Argument(help="Words to search, or a #hashtag.")],
     account: Annotated[str | None, typer.Option(
-        help="The account that listens [default: the only one].")] = None,
+        help="The account that listens (default: the only one).")] = None,
 ) -> None:
     """Listen for a query: a Bluesky search, a Mastodon hashtag timeline or search."""
     result = run("listen_add", query=query, account=account)

@@ -25,9 +25,9 @@ def report_cmd(
                                          "or .json: the evidence behind the page).")],
     lang: Annotated[str, _LANG] = "en",
     period: Annotated[str | None, typer.Option(help="A..B, dates included "
-                                               "[default: all data].")] = None,
+                                               "(default: all data).")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="html, pdf or json "
-                                            "[default: from the file name].")] = None,
+                                            "(default: from the file name).")] = None,
     pseudonymise: Annotated[bool, typer.Option(
         "--pseudonymise/--no-pseudonymise",
         help="Show people as @user-… (salted hash) or by their handles.")] = True,
@@ -46,7 +46,7 @@ def strategy_cmd(
                                          "or .pdf).")],
     lang: Annotated[str, _LANG] = "en",
     period: Annotated[str | None, typer.Option(help="A..B, dates included "
-                                               "[default: all data].")] = None,
+                                               "(default: all data).")] = None,
     pseudonymise: Annotated[bool, typer.Option(
         "--pseudonymise/--no-pseudonymise",
         help="Show people as @user-… (salted hash) or by their handles.")] = True,

@@ -39,8 +39,8 @@ def _topics_table(result: dict[str, Any]) -> Table:
 
 @app.command("topics")
 def topics_cmd(
-    period: Annotated[str | None, typer.Option(help="A..B, dates included [default: the "
-                                               "last 7 days with data].")] = None,
+    period: Annotated[str | None, typer.Option(help="A..B, dates included (default: the "
+                                               "last 7 days with data).")] = None,
     network: Annotated[str | None, typer.Option(help="Only this network.")] = None,
     segment: Annotated[str | None, typer.Option(help="Only this segment: lang=CODE.")] = None,
     topics: Annotated[int, typer.Option("--topics", help="Number of topics.")] = 8,
