@@ -8,7 +8,7 @@ folder of monthly exports lands together or not at all and builds a counter hist
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,31 +23,20 @@ from sounding.imports.formats.values import TIME_EXPECTED, parse_time
 from sounding.imports.formats.wp_rest import parse_wp_rest
 from sounding.models import Batch
 from sounding.store import Store
+from sounding.workflows.ingest import ImportReport
 
 __all__ = ["ExportReport", "import_export", "import_wordpress"]
 
 
 @dataclass(frozen=True)
-class ExportReport:
+class ExportReport(ImportReport):
     """What one import did, in the shape of the items import's report plus what was read."""
 
-    file: str
-    formats: list[str]
-    files: list[str]
-    run_id: int
-    rows: int
-    new: int
-    updated: int
-    unchanged: int
-    rejected: int
-    snapshots_added: int
-    as_of: str | None
+    formats: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    as_of: str | None = None
     skipped: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    rejects_file: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _as_of(value: str | datetime | None) -> datetime | None:
@@ -87,7 +76,7 @@ def _write(store: Store, parsed: Parsed, source: str, keep_good: bool,
         rows=parsed.rows, new=items.new if items else 0,
         updated=items.updated if items else 0, unchanged=items.unchanged if items else 0,
         rejected=parsed.rejected, snapshots_added=snapshots.new if snapshots else 0,
-        as_of=parsed.as_of.isoformat() if parsed.as_of else None,
+        rejects_file=None, as_of=parsed.as_of.isoformat() if parsed.as_of else None,
         skipped=[str(p) for p in skipped], problems=[str(p) for p in parsed.problems[:50]])
 
 
