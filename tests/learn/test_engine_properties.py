@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sounding.analyse.decide import compare, intervals
@@ -44,11 +44,15 @@ def test_intervals_hold_the_mean_and_stay_in_range(pairs: list[tuple[int, int]])
 
 @settings(max_examples=60, deadline=None)
 @given(counts, st.integers(2, 6))
+@example(pairs=[(0, 0), (0, 1), (1, 0)], k=4)  # found in CI: a level with no data
 def test_more_data_never_widens_an_interval(pairs: list[tuple[int, int]], k: int) -> None:
     y, n = _arrays(pairs)
     low1, high1 = intervals(beta_pool(y, n))
     lowk, highk = intervals(beta_pool(k * y, k * n))
-    assert ((highk - lowk) <= (high1 - low1) + 1e-6).all()
+    # a level with no data of its own keeps the pooled prior, which the other levels' data
+    # may loosen: the property is about a level's own data
+    seen = n > 0
+    assert ((highk - lowk) <= (high1 - low1) + 1e-6)[seen].all()
 
 
 @settings(max_examples=60, deadline=None)
