@@ -10,10 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from sounding.store import Store
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# CI runs the property tests on a fixed sequence of examples, so a green main stays green;
+# elsewhere they explore new examples on every run.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 # Servers started by the tests do not publish, collect or alert on their own.
 for _job in ("PUBLISH", "COLLECT", "ALERTS"):
     os.environ.setdefault(f"SOUNDING_{_job}_EVERY", "0")
