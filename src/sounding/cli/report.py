@@ -17,6 +17,9 @@ from sounding.report.documents import write_report, write_strategy
 __all__ = ["report_cmd", "strategy_cmd"]
 
 _LANG = typer.Option("--lang", help="Language of the document: en or fr.")
+_PERIOD = typer.Option(help="A..B, dates included (default: all data).")
+_PSEUDONYMISE = typer.Option("--pseudonymise/--no-pseudonymise",
+                             help="Show people as @user-… (salted hash) or by their handles.")
 
 
 @app.command("report")
@@ -24,13 +27,10 @@ def report_cmd(
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write (.html, .pdf "
                                          "or .json: the evidence behind the page).")],
     lang: Annotated[str, _LANG] = "en",
-    period: Annotated[str | None, typer.Option(help="A..B, dates included "
-                                               "(default: all data).")] = None,
+    period: Annotated[str | None, _PERIOD] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="html, pdf or json "
                                             "(default: from the file name).")] = None,
-    pseudonymise: Annotated[bool, typer.Option(
-        "--pseudonymise/--no-pseudonymise",
-        help="Show people as @user-… (salted hash) or by their handles.")] = True,
+    pseudonymise: Annotated[bool, _PSEUDONYMISE] = True,
 ) -> None:
     """The executive report: a summary page, then charts and tables, every figure sourced."""
     with err.status("gathering the evidence"):
@@ -45,11 +45,8 @@ def strategy_cmd(
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write (.md, .html "
                                          "or .pdf).")],
     lang: Annotated[str, _LANG] = "en",
-    period: Annotated[str | None, typer.Option(help="A..B, dates included "
-                                               "(default: all data).")] = None,
-    pseudonymise: Annotated[bool, typer.Option(
-        "--pseudonymise/--no-pseudonymise",
-        help="Show people as @user-… (salted hash) or by their handles.")] = True,
+    period: Annotated[str | None, _PERIOD] = None,
+    pseudonymise: Annotated[bool, _PSEUDONYMISE] = True,
 ) -> None:
     """A presence strategy draft built only from the evidence, with its evidence appendix."""
     with err.status("gathering the evidence"):
