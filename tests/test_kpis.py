@@ -38,6 +38,7 @@ def shop(store: Store) -> Store:
             _item("p1", 0), _item("p2", 24), _item("p3", 48),
             _item("r1", 1, "reply", "bluesky:p1", fan),   # p1 answered in its window
             _item("r2", 100, "reply", "bluesky:p2", fan),  # p2 answered 76 h later: too late
+            _item("b1", 49, "reply", "bluesky:p3"),  # the brand answering itself: no reaction
         ],
         metric_snapshots=[
             MetricSnapshot("bluesky:p1", T0, likes=1),

@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow as pa
 
 from sounding.store.database import Store
+from sounding.store.reads import BRAND_POSTS
 
 __all__ = ["learn_posts", "post_variants", "queue_drafts", "queued_drafts"]
 
@@ -25,11 +26,7 @@ def learn_posts(store: Store, start: datetime, end: datetime, window: timedelta)
     """
     return store.query(
         f"""
-        WITH posts AS (
-            SELECT item_id, account_id, network, created_at FROM items
-            WHERE account_id IS NOT NULL AND kind = 'post'
-              AND created_at >= ? AND created_at < ?
-        ), latest AS (
+        WITH {BRAND_POSTS}, latest AS (
             SELECT item_id,
                    coalesce(max_by(likes, observed_at), 0) + coalesce(max_by(reposts,
                    observed_at), 0) + coalesce(max_by(replies, observed_at), 0)

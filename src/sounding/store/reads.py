@@ -8,20 +8,22 @@ import pyarrow as pa
 
 from sounding.store.database import Store
 
-__all__ = ["brand_posts", "follower_bounds", "reaction_labels"]
+__all__ = ["BRAND_POSTS", "brand_posts", "follower_bounds", "reaction_labels"]
 
 REACTION_KINDS = "('reply', 'quote', 'comment', 'mention')"
+# The brand's posts of a period, as a CTE named ``posts``; binds (start, end).
+BRAND_POSTS = """posts AS (
+            SELECT item_id, network, account_id, created_at FROM items
+            WHERE account_id IS NOT NULL AND kind = 'post'
+              AND created_at >= ? AND created_at < ?
+        )"""
 
 
 def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta) -> pa.Table:
     """Brand posts of the period with latest counters, followers then, reactions in window."""
     return store.query(
         f"""
-        WITH posts AS (
-            SELECT item_id, network, account_id, created_at FROM items
-            WHERE account_id IS NOT NULL AND kind = 'post'
-              AND created_at >= ? AND created_at < ?
-        ), latest AS (
+        WITH {BRAND_POSTS}, latest AS (
             SELECT item_id, max_by(likes, observed_at) AS likes,
                    max_by(reposts, observed_at) AS reposts,
                    max_by(replies, observed_at) AS replies,
@@ -32,10 +34,12 @@ def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta)
             GROUP BY item_id
         ), thread AS (  -- direct answers, then deeper ones by their root: two equi-joins
             SELECT parent_id AS post_id, created_at FROM items
-            WHERE kind IN {REACTION_KINDS} AND parent_id IN (SELECT item_id FROM posts)
+            WHERE kind IN {REACTION_KINDS} AND account_id IS NULL
+              AND parent_id IN (SELECT item_id FROM posts)
             UNION ALL
             SELECT root_id, created_at FROM items
-            WHERE kind IN {REACTION_KINDS} AND root_id IN (SELECT item_id FROM posts)
+            WHERE kind IN {REACTION_KINDS} AND account_id IS NULL
+              AND root_id IN (SELECT item_id FROM posts)
               AND parent_id IS DISTINCT FROM root_id
         ), answers AS (
             SELECT p.item_id, count(*) AS reactions_in_window
