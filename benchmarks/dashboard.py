@@ -117,19 +117,15 @@ _EXTRAS = [
                            ('slot', ['morning', 'midday', 'evening']),
                            ('topic', ['product', 'recipe', 'sustainability'])) f(factor, levels)
        WHERE kind = 'post'""",
-    # who answers whom: every reaction targets its post, plus ties inside groups of 40 users
-    # and likes (the actor map and the audience's activity)
-    """INSERT INTO interactions (interaction_id, network, kind, actor_id, created_at,
-                                 target_item_id)
-       SELECT 'x-' || item_id, network, kind, author_id, created_at, parent_id FROM items
-       WHERE kind <> 'post' AND parent_id IS NOT NULL""",
-    """INSERT INTO interactions (interaction_id, network, kind, actor_id, created_at,
+    # who answers whom: every reply targets its post (the interactions view derives those
+    # edges from the items), plus ties inside groups of 40 users and likes
+    """INSERT INTO interaction_rows (interaction_id, network, kind, actor_id, created_at,
                                  target_actor_id)
        SELECT 'aa-' || i, 'bluesky', 'reply', 'bluesky:u' || a,
               TIMESTAMPTZ '2026-01-01' + to_minutes((i % 500000)::BIGINT),
               'bluesky:u' || ((a // 40) * 40 + hash(i, 'b') % 40)
        FROM (SELECT i, hash(i) % $actors AS a FROM range($ties) r(i))""",
-    """INSERT INTO interactions (interaction_id, network, kind, actor_id, created_at,
+    """INSERT INTO interaction_rows (interaction_id, network, kind, actor_id, created_at,
                                  target_item_id)
        SELECT 'l-' || i, 'bluesky', 'like', 'bluesky:u' || (hash(i, 'l') % $actors),
               TIMESTAMPTZ '2026-01-01' + to_minutes((i % 500000)::BIGINT), 'bluesky:p-0'

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from sounding.errors import MigrationError
-from sounding.models import Actor, Batch, Item, MetricSnapshot, VariantTag
+from sounding.models import Actor, Batch, Interaction, Item, MetricSnapshot, VariantTag
 from sounding.store import TABLES, Store
 from sounding.store.migrations import available_migrations
 
@@ -91,3 +91,52 @@ def test_a_failed_write_leaves_nothing(store: Store) -> None:
         raise RuntimeError("boom")
     assert store.counts()["items"] == 0
     assert store.counts()["runs"] == 0
+
+
+def _thread() -> Batch:
+    """A post, a reply to it with the edge a collector also reports, and a like."""
+    reply = Item("bluesky:r1", "bluesky", "bluesky:bob", "nice", T0 + timedelta(hours=1),
+                 kind="reply", parent_id="bluesky:p1")
+    return Batch.from_records(
+        items=[Item("bluesky:p1", "bluesky", "bluesky:ann", "hello", T0), reply],
+        interactions=[
+            Interaction("bluesky:reply:bob:r1", "bluesky", "reply", "bluesky:bob",
+                        reply.created_at, target_item_id="bluesky:p1"),
+            Interaction("bluesky:like:cat:p1", "bluesky", "like", "bluesky:cat",
+                        T0 + timedelta(hours=2), target_item_id="bluesky:p1"),
+        ])
+
+
+def _edges(store: Store) -> list[tuple[str, str, str]]:
+    rows = store.query("SELECT kind, actor_id, target_item_id FROM interactions ORDER BY kind")
+    return [(r["kind"], r["actor_id"], r["target_item_id"]) for r in rows.to_pylist()]
+
+
+def test_reply_edges_come_from_the_reply_items_once(store: Store) -> None:
+    store.write(_thread(), kind="test", source="t")
+    store.write(_thread(), kind="test", source="t")
+    assert _edges(store) == [("like", "bluesky:cat", "bluesky:p1"),
+                             ("reply", "bluesky:bob", "bluesky:p1")]
+    # only the like is stored: the reply item implies its edge
+    assert store.scalar("SELECT count(*) FROM interaction_rows") == 1
+
+
+def test_upgrading_keeps_stored_reply_edges_without_doubling_them(db: Path) -> None:
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, "
+                "applied_at TIMESTAMPTZ DEFAULT current_timestamp)")
+    for m in available_migrations():
+        if m.version < 7:
+            con.execute(m.sql)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                        [m.version, m.name])
+    thread = _thread()
+    for name in ("items", "interactions"):  # as a 0.x sounding wrote them: every edge stored
+        con.register("_t", getattr(thread, name))
+        con.execute(f"INSERT INTO {name} ({', '.join(getattr(thread, name).column_names)}) "
+                    "SELECT * FROM _t")
+    con.close()
+    with Store.open(db) as store:
+        assert store.scalar("SELECT count(*) FROM interaction_rows") == 2
+        assert _edges(store) == [("like", "bluesky:cat", "bluesky:p1"),
+                                 ("reply", "bluesky:bob", "bluesky:p1")]

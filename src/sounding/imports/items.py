@@ -1,4 +1,7 @@
-"""Parse an items file (CSV or JSONL, documented columns) into a Batch and its problems."""
+"""Parse an items file (CSV or JSONL, documented columns) into a Batch and its problems.
+
+Reply and quote edges are not built here: the store's `interactions` view derives them
+from the reply and quote items (migration 007)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,6 @@ from sounding.imports.spec import ITEM_COLUMNS, missing_required, resolve_column
 from sounding.imports.tabular import DEFAULT_MAX_LINE_BYTES, RawRows, detect_format, read_rows
 from sounding.models import (
     ACTOR_SCHEMA,
-    INTERACTION_SCHEMA,
     ITEM_SCHEMA,
     METRIC_NAMES,
     METRIC_SNAPSHOT_SCHEMA,
@@ -130,17 +132,6 @@ def _snapshot_table(items: pa.Table, cols: dict[str, pa.Array], observed: dateti
     return table.filter(any_counter)
 
 
-def _interaction_table(items: pa.Table) -> pa.Table:
-    edges = items.filter(pc.and_(pc.is_valid(items["parent_id"]),
-                                 pc.is_in(items["kind"], pa.array(["reply", "quote"]))))
-    return pa.table({
-        "interaction_id": _join(edges["kind"], ":", edges["item_id"]),
-        "network": edges["network"], "kind": edges["kind"], "actor_id": edges["author_id"],
-        "created_at": edges["created_at"], "target_item_id": edges["parent_id"],
-        "target_actor_id": pa.nulls(edges.num_rows, pa.string()),
-    }, schema=INTERACTION_SCHEMA)
-
-
 def _variant_table(items: pa.Table, cols: dict[str, pa.Array]) -> pa.Table:
     if "variant" not in cols:
         return VARIANT_SCHEMA.empty_table()
@@ -176,7 +167,7 @@ def parse_items_file(path: Path, *, observed_at: datetime, fmt: str | None = Non
     batch = Batch(
         actors=_actor_table(items, cols), items=items,
         metric_snapshots=_snapshot_table(items, cols, observed_at),
-        interactions=_interaction_table(items), variants=_variant_table(items, cols),
+        variants=_variant_table(items, cols),
     )
     rows = raw.table.num_rows + len(raw.rejected)
     return ItemsFile(batch, rows, problems, _rejects(raw, conv, problems))

@@ -62,6 +62,15 @@ _ENTITIES: dict[str, tuple[pa.Schema, tuple[str, ...], tuple[str, ...]]] = {
     "variants": (VARIANT_SCHEMA, ("item_id", "factor"), ("level",)),
 }
 _RUN_TABLES = frozenset({"items", "interactions"})
+# Batch table → stored table, where they differ (``interactions`` is a view; see 007).
+_STORED_AS = {"interactions": "interaction_rows"}
+# Rows not stored because the store already implies them: a reply or quote edge whose
+# reply or quote item, written by the audience, is stored (the interactions view derives
+# it from the item).
+_IMPLIED = {"interactions": (
+    "s.kind IN ('reply', 'quote') AND s.target_actor_id IS NULL AND EXISTS (SELECT 1 FROM "
+    "items i WHERE i.kind = s.kind AND i.author_id = s.actor_id AND i.parent_id = "
+    "s.target_item_id AND i.created_at = s.created_at AND i.account_id IS NULL)")}
 _HISTORIES: dict[str, tuple[pa.Schema, str, tuple[str, ...]]] = {
     "metric_snapshots": (
         METRIC_SNAPSHOT_SCHEMA,
@@ -92,6 +101,9 @@ def _last_per_key(table: pa.Table, keys: tuple[str, ...]) -> pa.Table:
 def _upsert_entity(con: Any, name: str, table: pa.Table, run_id: int | None) -> TableStats:
     """Update the rows whose values changed, then insert the rows whose key is new."""
     schema, keys, mutable = _ENTITIES[name]
+    run_col, run_val = (", run_id", ", ?") if name in _RUN_TABLES else ("", "")
+    implied = f" WHERE NOT ({_IMPLIED[name]})" if name in _IMPLIED else ""
+    name = _STORED_AS.get(name, name)
     con.register("_incoming", _last_per_key(table, keys))
     updated = 0
     if mutable:
@@ -103,12 +115,11 @@ def _upsert_entity(con: Any, name: str, table: pa.Table, run_id: int | None) -> 
             f"UPDATE {name} SET {sets} FROM _incoming s WHERE {where} AND ({changed})"
         ).fetchall()[0][0]
     columns = ", ".join(schema.names)
-    run_col, run_val = (", run_id", ", ?") if name in _RUN_TABLES else ("", "")
     join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
     new = con.execute(
         f"INSERT INTO {name} ({columns}{run_col}) SELECT "
         f"{', '.join('s.' + c for c in schema.names)}{run_val} "
-        f"FROM _incoming s ANTI JOIN {name} t ON {join}",
+        f"FROM _incoming s ANTI JOIN {name} t ON {join}{implied}",
         [run_id] if run_col else [],
     ).fetchall()[0][0]
     total = con.execute("SELECT count(*) FROM _incoming").fetchall()[0][0]
