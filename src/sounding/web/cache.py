@@ -14,7 +14,7 @@ __all__ = ["ViewCache", "Warmer"]
 class ViewCache:
     """A bounded, thread-safe map from (view, parameters) to data, with one build per key."""
 
-    def __init__(self, size: int = 256) -> None:
+    def __init__(self, size: int = 1024) -> None:
         self._size = size
         self._data: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
@@ -24,6 +24,10 @@ class ViewCache:
     def __len__(self) -> int:
         with self._lock:
             return len(self._data)
+
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._data
 
     def clear(self) -> None:
         """Forget everything (after any write)."""

@@ -7,14 +7,15 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sounding.errors import NotFound, SoundingError
 from sounding.report import VIEWS, View
 from sounding.store import Store
 from sounding.web.auth import current, request_lang
 from sounding.web.cache import ViewCache
-from sounding.web.render import html_page, json_page
+from sounding.web.render import SECURITY_HEADERS, html_page, json_body, json_page, render_html
+from sounding.workflows.users import Session
 
 __all__ = ["error_page", "install_pages", "status_of"]
 
@@ -33,11 +34,26 @@ def status_of(exc: SoundingError) -> int:
     return 404 if isinstance(exc, NotFound) else 400
 
 
+def _key(request: Request, page: View) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return page.slug, tuple(sorted(request.query_params.multi_items()))
+
+
 def _data(request: Request, store: Store, page: View) -> dict[str, Any]:
     cache: ViewCache = request.app.state.cache
-    params = request.query_params
-    key = (page.slug, tuple(sorted(params.multi_items())))
-    return cache.get(key, lambda: page.build(store, params))
+    return cache.get(_key(request, page), lambda: page.build(store, request.query_params))
+
+
+def _html(request: Request, store: Store, page: View, lang: str, session: Session) -> str:
+    """The page's HTML, rendered once per view, language and session until the next write
+    (the page carries the session's CSRF token, so it is never shared between sessions)."""
+    cache: ViewCache = request.app.state.cache
+    key = ("html", _key(request, page), lang, session.username, session.role,
+           session.csrf_token)
+    page_html: str = cache.get(key, lambda: {"html": render_html(
+        request, f"pages/{page.slug}.html",
+        {"data": _data(request, store, page), "slug": page.slug},
+        lang=lang, session=session)})["html"]
+    return page_html
 
 
 def _html_route(store: Store, page: View) -> Callable[[Request], Response]:
@@ -48,11 +64,10 @@ def _html_route(store: Store, page: View) -> Callable[[Request], Response]:
                                                else ""), safe="")
             return RedirectResponse(f"/login?next={target}", status_code=303)
         try:
-            data = _data(request, store, page)
+            html = _html(request, store, page, request_lang(request, session), session)
         except SoundingError as exc:
             return error_page(request, exc, status_of(exc))
-        return html_page(request, f"pages/{page.slug}.html", {"data": data, "slug": page.slug},
-                         lang=request_lang(request, session), session=session)
+        return HTMLResponse(html, headers=SECURITY_HEADERS)
     return handler
 
 
@@ -60,10 +75,13 @@ def _json_route(store: Store, page: View) -> Callable[[Request], Response]:
     def handler(request: Request) -> Response:
         if current(request) is None:
             return json_page({"error": "sign in first"}, status_code=401)
+        cache: ViewCache = request.app.state.cache
         try:
-            return json_page(_data(request, store, page))
+            body = cache.get(("json", _key(request, page)),
+                             lambda: {"json": json_body(_data(request, store, page))})["json"]
         except SoundingError as exc:
             return json_page({"error": str(exc), "hint": exc.hint}, status_code=status_of(exc))
+        return Response(body, media_type="application/json", headers=SECURITY_HEADERS)
     return handler
 
 

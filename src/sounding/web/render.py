@@ -15,7 +15,8 @@ from sounding.report import VIEWS, charts
 from sounding.web.i18n import LANGS, number, translator
 from sounding.workflows.users import Session
 
-__all__ = ["SECURITY_HEADERS", "html_page", "json_page", "local_path"]
+__all__ = ["SECURITY_HEADERS", "html_page", "json_body", "json_page", "local_path",
+           "render_html"]
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -43,22 +44,32 @@ def local_path(target: str | None, default: str = "/") -> str:
     return target
 
 
-def html_page(request: Request, template: str, context: dict[str, Any], *,
-              lang: str, session: Session | None, status_code: int = 200) -> HTMLResponse:
-    """Render a template with the common context: words, menu, user, CSRF token."""
+def render_html(request: Request, template: str, context: dict[str, Any], *,
+                lang: str, session: Session | None) -> str:
+    """A template rendered with the common context: words, menu, user, CSRF token."""
     page = _env.get_template(template)
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    html = page.render(
+    return page.render(
         **context, t=translator(lang), lang=lang, langs=LANGS, session=session,
         csrf=session.csrf_token if session else "", path=path,
         nav=[v.slug for v in VIEWS.values() if v.nav], num=partial(number, lang=lang),
         chart=_chart,
     )
+
+
+def html_page(request: Request, template: str, context: dict[str, Any], *,
+              lang: str, session: Session | None, status_code: int = 200) -> HTMLResponse:
+    """Render a template with the common context into a response."""
+    html = render_html(request, template, context, lang=lang, session=session)
     return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
 
 
+def json_body(data: dict[str, Any]) -> str:
+    """A view's data as JSON text: the same dict the page was rendered from."""
+    return json.dumps(data, default=str, ensure_ascii=False)
+
+
 def json_page(data: dict[str, Any], status_code: int = 200) -> Response:
-    """A view's data as JSON: the same dict the page was rendered from."""
-    body = json.dumps(data, default=str, ensure_ascii=False)
-    return Response(body, status_code=status_code, media_type="application/json",
+    """A view's data as a JSON response."""
+    return Response(json_body(data), status_code=status_code, media_type="application/json",
                     headers=SECURITY_HEADERS)
