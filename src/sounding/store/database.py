@@ -99,14 +99,19 @@ class Store:
             self._con.execute("COMMIT")
 
     def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
-        """Run a read query with bound parameters and return its rows as Arrow."""
+        """Run a read query with bound parameters and return its rows as Arrow.
+
+        Each read runs on its own cursor, outside the store's lock: DuckDB gives it a
+        consistent snapshot, and a page's 50 ms read does not queue behind a 10 s
+        audience analysis in another thread.
+        """
         with self._lock:
             cursor = self._con.cursor()
-            try:
-                table: pa.Table = cursor.sql(sql, params=params or None).to_arrow_table()
-            finally:
-                cursor.close()
-            return table
+        try:
+            table: pa.Table = cursor.sql(sql, params=params or None).to_arrow_table()
+        finally:
+            cursor.close()
+        return table
 
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         """The first column of the first row of a read query."""

@@ -108,13 +108,13 @@ def item_reactions(store: Store, item_ids: list[str]) -> dict[str, dict[str, Any
     """The reaction (human over model) of each given item that has one."""
     if not item_ids:
         return {}
-    rows = store.query("SELECT item_id, label, source, model_label FROM item_reactions "
-                       "WHERE item_id IN (SELECT unnest(?))", [item_ids])
+    rows = store.query("SELECT item_id, label, source, model_label "
+                       "FROM item_reactions_of(?::VARCHAR[])", [item_ids])
     return {r["item_id"]: r for r in _rows(rows)}
 
 
-def _item_filters(text: str | None, kind: str | None, network: str | None,
-                  label: str | None) -> tuple[str, list[Any]]:
+def _item_filters(text: str | None, kind: str | None, network: str | None
+                  ) -> tuple[str, list[Any]]:
     where, params = ["TRUE"], []
     if text:
         where.append("i.text ILIKE ?")
@@ -127,33 +127,73 @@ def _item_filters(text: str | None, kind: str | None, network: str | None,
     if network:
         where.append("i.network = ?")
         params.append(network)
-    if label == "none":
-        where.append("i.item_id NOT IN (SELECT item_id FROM item_reactions)")
-    elif label:
-        where.append("i.item_id IN (SELECT item_id FROM item_reactions WHERE label = ?)")
-        params.append(label)
     return " AND ".join(where), params
+
+
+# A label filter first reads the labels of the newest matching items only, then of more
+# when too few of them carry the label, and of every item at last (see _labelled).
+_LABEL_WINDOWS = (2_000, 20_000, 200_000)
+_NEWEST = "ORDER BY i.created_at DESC, i.item_id"
+
+
+def _page(store: Store, chosen: str, params: list[Any]) -> list[dict[str, Any]]:
+    """The rows ``chosen`` picks (a query of ``rid``: row ids, and ``examined``), whole.
+
+    Only the columns that filter and sort are read to choose the page; its rows are then
+    fetched by row id in the same statement (a million texts are never sorted).
+    """
+    return _rows(store.query(f"""
+        WITH chosen AS ({chosen}), page AS (
+            SELECT i.item_id, i.network, i.kind, i.text, i.created_at, i.url, i.author_id,
+                   i.parent_id, i.root_id, i.account_id
+            FROM items i WHERE i.rowid IN (SELECT rid FROM chosen)
+        )
+        SELECT p.*, a.handle, (SELECT max(examined) FROM chosen) AS examined FROM page p
+        LEFT JOIN (SELECT actor_id, any_value(handle) AS handle FROM actors
+                   WHERE actor_id IN (SELECT author_id FROM page) GROUP BY actor_id) a
+          ON a.actor_id = p.author_id
+        ORDER BY p.created_at DESC, p.item_id
+    """, params))
+
+
+def _labelled(store: Store, where: str, params: list[Any], label: str, limit: int,
+              offset: int) -> list[dict[str, Any]]:
+    """The page of items with ``label`` (``none``: without one), newest first."""
+    test, wanted = ("r.item_id IS NULL", []) if label == "none" else ("r.label = ?", [label])
+    for window in _LABEL_WINDOWS:
+        if window < offset + limit:
+            continue
+        rows = _page(store, f"""
+            WITH candidates AS (
+                SELECT i.rowid AS rid, i.item_id, i.created_at FROM items i
+                WHERE {where} {_NEWEST} LIMIT ?
+            )
+            SELECT c.rid, (SELECT count(*) FROM candidates) AS examined FROM candidates c
+            LEFT JOIN item_reactions_of((SELECT list(item_id) FROM candidates)) r
+              ON r.item_id = c.item_id
+            WHERE {test} ORDER BY c.created_at DESC, c.item_id LIMIT ? OFFSET ?
+        """, [*params, window, *wanted, limit, offset])
+        if len(rows) == limit or (rows and rows[0]["examined"] < window):
+            return rows
+        if not rows and not store.query(f"SELECT 1 FROM items i WHERE {where} LIMIT 1 OFFSET ?",
+                                        [*params, window]).num_rows:
+            return []  # every matching item was examined
+    member = ("i.item_id NOT IN (SELECT item_id FROM item_reactions)" if label == "none"
+              else "i.item_id IN (SELECT item_id FROM item_reactions WHERE label = ?)")
+    return _page(store, f"SELECT i.rowid AS rid, NULL AS examined FROM items i WHERE {where} "
+                        f"AND {member} {_NEWEST} LIMIT ? OFFSET ?",
+                 [*params, *wanted, limit, offset])
 
 
 def search_items(store: Store, *, text: str | None = None, kind: str | None = None,
                  network: str | None = None, label: str | None = None,
                  limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     """Items matching the filters, newest first, with their author's handle."""
-    where, params = _item_filters(text, kind, network, label)
-    return _rows(store.query(
-        f"""
-        WITH page AS (
-            SELECT i.item_id, i.network, i.kind, i.text, i.created_at, i.url, i.author_id,
-                   i.parent_id, i.root_id, i.account_id
-            FROM items i WHERE {where}
-            ORDER BY i.created_at DESC, i.item_id LIMIT ? OFFSET ?
-        )
-        SELECT p.*, a.handle FROM page p
-        LEFT JOIN (SELECT actor_id, any_value(handle) AS handle FROM actors
-                   WHERE actor_id IN (SELECT author_id FROM page) GROUP BY actor_id) a
-          ON a.actor_id = p.author_id
-        ORDER BY p.created_at DESC, p.item_id
-        """, [*params, limit, offset]))
+    where, params = _item_filters(text, kind, network)
+    if label:
+        return _labelled(store, where, params, label, limit, offset)
+    return _page(store, f"SELECT i.rowid AS rid, NULL AS examined FROM items i WHERE {where} "
+                        f"{_NEWEST} LIMIT ? OFFSET ?", [*params, limit, offset])
 
 
 def item_facets(store: Store) -> dict[str, list[str]]:
