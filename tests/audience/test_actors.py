@@ -92,7 +92,7 @@ def test_cli_commands(cli, db: Path, launch: Launch, crm_file: Path, tmp_path: P
 
 def test_demo_communities_recover_the_planted_circles(tmp_path: Path) -> None:
     """On the default demo launch, Leiden communities match the simulator's circles of
-    acquaintances (measured NMI 0.79 among clustered actors; the goal is 0.8)."""
+    acquaintances (measured NMI 0.807 among clustered actors; the goal is 0.8)."""
     from sounding.workflows.audience import actors, nmi
 
     launch = simulate_launch(seed=7)
@@ -102,4 +102,4 @@ def test_demo_communities_recover_the_planted_circles(tmp_path: Path) -> None:
     found = {a: int(c) for a, c in zip(amap.actors, amap.community, strict=True) if c >= 0}
     circles = {a: str(c) for a, c in launch.truth["actor_circle"].items()}
     assert len(found) > 1000
-    assert nmi(found, circles) > 0.75
+    assert nmi(found, circles) >= 0.8

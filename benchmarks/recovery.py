@@ -1,0 +1,90 @@
+"""How much of the demo's planted structure the audience engines recover, and the ceiling.
+
+    python benchmarks/recovery.py [--seeds 0,7,11] [--write]
+
+For each simulated launch: Leiden communities against the planted circles of
+acquaintances, behavioural clusters against the planted segments (normalised mutual
+information), and the ceiling of the second: a classifier *given the true segments*
+(gradient boosting, 5-fold cross-validated) on the very features the clustering sees,
+then on those plus the totals of each actor's community. No unsupervised method can be
+expected to beat a supervised one that reads the same evidence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import HistGradientBoostingClassifier  # type: ignore[import-untyped]
+from sklearn.metrics import normalized_mutual_info_score  # type: ignore[import-untyped]
+from sklearn.model_selection import cross_val_predict  # type: ignore[import-untyped]
+
+from sounding.analyse.segments import behaviour_features
+from sounding.simulate import simulate_launch
+from sounding.store import Store
+from sounding.workflows.audience import actors, audience_data, nmi, segments
+
+
+def _ceiling(x: np.ndarray, truth: np.ndarray) -> float:
+    guess = cross_val_predict(HistGradientBoostingClassifier(random_state=0), x, truth, cv=5)
+    return float(normalized_mutual_info_score(truth, guess))
+
+
+def measure(seed: int, workdir: Path) -> dict[str, float]:
+    launch = simulate_launch(seed=seed)
+    with Store.open(workdir / f"launch-{seed}.duckdb") as store:
+        store.write(launch.batch, kind="benchmark", source=f"simulate_launch(seed={seed})")
+        amap, _ = actors(store)
+        report = segments(store, seed=seed)
+        data = audience_data(store)
+    circles = {a: str(c) for a, c in launch.truth["actor_circle"].items()}
+    found = {a: int(c) for a, c in zip(amap.actors, amap.community, strict=True) if c >= 0}
+    x, _ = behaviour_features(data.profiles, data.levels, data.weeks)
+    ids = data.profiles["actor_id"].to_numpy()
+    truth = np.array([launch.truth["actor_segment"][a] for a in ids])
+    community = pd.Series(amap.community, index=amap.actors).reindex(ids).fillna(-1)
+    totals = pd.DataFrame(x).groupby(community.to_numpy()).transform("sum").to_numpy()
+    totals[community.to_numpy() < 0] = 0.0
+    return {"communities": nmi(found, circles), "clustered": len(found),
+            "clusters": nmi(report.cluster_labels, launch.truth["actor_segment"]),
+            "k": report.clusters, "ceiling": _ceiling(x, truth),
+            "ceiling_graph": _ceiling(np.hstack([x, totals]), truth), "engaged": len(ids)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="0,7,11")
+    parser.add_argument("--write", action="store_true",
+                        help="append the table to benchmarks/RESULTS_audience.md")
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    lines = ["| seed | communities vs circles | clustered actors | clusters vs segments (k) "
+             "| ceiling: supervised, same features | ceiling: + community totals |",
+             "|---|---|---|---|---|---|"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in (int(s) for s in args.seeds.split(",")):
+            m = measure(seed, Path(tmp))
+            lines.append(f"| {seed} | {m['communities']:.3f} | {m['clustered']:,} of "
+                         f"{m['engaged']:,} | {m['clusters']:.3f} ({m['k']}) | "
+                         f"{m['ceiling']:.3f} | {m['ceiling_graph']:.3f} |")
+            print(lines[-1], file=sys.stderr)
+    header = (f"## Planted structure recovered, {datetime.now(UTC):%Y-%m-%d}\n\n"
+              f"Command: `python benchmarks/recovery.py --seeds {args.seeds}`  \n"
+              f"Machine: {platform.machine()}, Python {platform.python_version()}; "
+              f"{time.perf_counter() - t0:.0f} s\n\nNormalised mutual information.\n\n")
+    text = header + "\n".join(lines) + "\n"
+    print(text)
+    if args.write:
+        path = Path(__file__).with_name("RESULTS_audience.md")
+        path.write_text(path.read_text(encoding="utf-8") + "\n" + text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
