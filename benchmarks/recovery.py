@@ -50,7 +50,7 @@ def measure(seed: int, workdir: Path) -> dict[str, float]:
     ids = data.profiles["actor_id"].to_numpy()
     truth = np.array([launch.truth["actor_segment"][a] for a in ids])
     community = pd.Series(amap.community, index=amap.actors).reindex(ids).fillna(-1)
-    totals = pd.DataFrame(x).groupby(community.to_numpy()).transform("sum").to_numpy()
+    totals = pd.DataFrame(x).groupby(community.to_numpy()).transform("sum").to_numpy().copy()
     totals[community.to_numpy() < 0] = 0.0
     return {"communities": nmi(found, circles), "clustered": len(found),
             "clusters": nmi(report.cluster_labels, launch.truth["actor_segment"]),
