@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -170,6 +171,11 @@ def test_keep_good_stores_the_other_rows(store: Store, tmp_path: Path) -> None:
     report = import_export(store, path, keep_good=True)
     assert (report.rows, report.new, report.rejected) == (3, 2, 1)
     assert "line 3, column 'Publish time': expected a date and time" in report.problems[0]
+    rejects = [json.loads(line) for line in
+               Path(str(report.rejects_file)).read_text("utf-8").splitlines()]
+    assert report.rejects_file == str(tmp_path / "bad.csv.rejects.jsonl")
+    assert [(r["file"], r["line"], r["column"]) for r in rejects] == [
+        (str(path), 3, "Publish time")]
 
 
 def test_missing_column_lists_accepted_names(store: Store, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from sounding.imports.formats.values import TIME_EXPECTED, parse_time
 from sounding.imports.formats.wp_rest import parse_wp_rest
 from sounding.models import Batch
 from sounding.store import Store
-from sounding.workflows.ingest import ImportReport
+from sounding.workflows.ingest import ImportReport, write_rejects
 
 __all__ = ["ExportReport", "import_export", "import_wordpress"]
 
@@ -63,9 +63,17 @@ def _mark_brand(store: Store, batch: Batch) -> Batch:
 
 
 def _write(store: Store, parsed: Parsed, source: str, keep_good: bool,
-           skipped: Sequence[Path] = ()) -> ExportReport:
+           skipped: Sequence[Path] = (), rejects_path: Path | None = None) -> ExportReport:
+    """Store the parsed batch; with ``keep_good``, what was refused goes to ``rejects_path``
+    (one JSON object per problem: file, line, column, problem), when there is a path."""
     if parsed.problems and not keep_good:
         raise ImportRejected(parsed.problems)
+    rejects_file = None
+    if parsed.problems and rejects_path is not None:
+        write_rejects(rejects_path, [
+            {"file": p.file, "line": p.line, "column": p.column, "problem": p.message}
+            for p in parsed.problems])
+        rejects_file = str(rejects_path)
     batch = _mark_brand(store, parsed.batch)
     run_id, stats = store.write(batch, kind="import", source=source,
                                 extra={"formats": parsed.fmt, "rejected": parsed.rejected})
@@ -76,7 +84,7 @@ def _write(store: Store, parsed: Parsed, source: str, keep_good: bool,
         rows=parsed.rows, new=items.new if items else 0,
         updated=items.updated if items else 0, unchanged=items.unchanged if items else 0,
         rejected=parsed.rejected, snapshots_added=snapshots.new if snapshots else 0,
-        rejects_file=None, as_of=parsed.as_of.isoformat() if parsed.as_of else None,
+        rejects_file=rejects_file, as_of=parsed.as_of.isoformat() if parsed.as_of else None,
         skipped=[str(p) for p in skipped], problems=[str(p) for p in parsed.problems[:50]])
 
 
@@ -107,7 +115,8 @@ def import_export(store: Store, path: str | Path, *, fmt: str | None = None,
         if file_fmt == "linkedin":
             options["followers"] = followers
         parts.append(_parse_one(file, file_fmt, options))
-    return _write(store, merge(parts), str(path.resolve()), keep_good, skipped)
+    return _write(store, merge(parts), str(path.resolve()), keep_good, skipped,
+                  path.with_name(path.name + ".rejects.jsonl"))
 
 
 def import_wordpress(store: Store, url: str, *, as_of: str | datetime | None = None,

@@ -13,7 +13,7 @@ from sounding.errors import ImportRejected
 from sounding.imports import parse_items_file
 from sounding.store import Store
 
-__all__ = ["ImportReport", "import_items"]
+__all__ = ["ImportReport", "import_items", "write_rejects"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ def brand_actors(store: Store) -> dict[str, str]:
     return {r["actor_id"]: r["account_id"] for r in rows}
 
 
-def _write_rejects(path: Path, rejects: list[dict[str, object]]) -> None:
+def write_rejects(path: Path, rejects: list[dict[str, object]]) -> None:
+    """One JSON object per line: what was refused and why, beside the input file."""
     with path.open("w", encoding="utf-8") as fh:
         for reject in rejects:
             fh.write(json.dumps(reject, ensure_ascii=False, default=str) + "\n")
@@ -64,7 +65,7 @@ def import_items(store: Store, path: str | Path, *, fmt: str | None = None,
     if parsed.rejects:
         default = path.with_name(path.name + ".rejects.jsonl")
         target = Path(rejects_path) if rejects_path else default
-        _write_rejects(target, parsed.rejects)
+        write_rejects(target, parsed.rejects)
         rejects_file = str(target)
     run_id, stats = store.write(parsed.batch, kind="import", source=str(path.resolve()),
                                 extra={"rejected": parsed.rejected_rows})
