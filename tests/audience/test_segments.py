@@ -105,3 +105,19 @@ def test_language_from_enrichments_wins(filled: Store) -> None:
                enricher="language", version="t")
     again = audience_data(filled).profiles.set_index("actor_id")
     assert again.loc[writer["actor_id"], "lang"] == "de"
+
+
+def test_a_tie_between_languages_is_broken_the_same_way_every_time(filled: Store) -> None:
+    import pyarrow as pa
+
+    from sounding.store.audience_store import put_labels
+
+    profiles = audience_data(filled).profiles
+    writer = profiles[profiles["written"] == 2].iloc[0]["actor_id"]
+    items = filled.query("SELECT item_id FROM items WHERE author_id = ? ORDER BY item_id",
+                         [writer]).column(0).to_pylist()
+    put_labels(filled, pa.table({"item_id": items, "label": ["it", "de"]}),
+               enricher="language", version="t")
+    for _ in range(3):
+        again = audience_data(filled).profiles.set_index("actor_id")
+        assert again.loc[writer, "lang"] == "de"

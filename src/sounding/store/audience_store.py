@@ -107,10 +107,13 @@ def actor_profiles(store: Store) -> pa.Table:
         ), events AS (
             SELECT actor_id, created_at, NULL AS reaction, 0 AS wrote FROM marks
             UNION ALL SELECT actor_id, created_at, reaction, 1 FROM written
-        ), spoken AS (
-            SELECT i.author_id AS actor_id, mode(e.label) AS lang
+        ), spoken_counts AS (
+            SELECT i.author_id AS actor_id, e.label, count(*) AS n
             FROM items i JOIN enrichments e ON e.item_id = i.item_id
             WHERE e.enricher = 'language' AND e.label IS NOT NULL GROUP BY ALL
+        ), spoken AS (  -- the most frequent; a tie goes to the first label alphabetically
+            SELECT actor_id, first(label ORDER BY n DESC, label) AS lang
+            FROM spoken_counts GROUP BY actor_id
         )
         SELECT v.actor_id, a.network, a.handle, coalesce(s.lang, a.lang) AS lang,
                a.followers, count(*) AS engagements, sum(v.wrote) AS written,
