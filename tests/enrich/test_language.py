@@ -18,3 +18,11 @@ def test_detects_and_abstains() -> None:
 
 def test_single_language_set() -> None:
     assert LanguageDetector(["fr"]).detect(["bonjour à tous", "!!"]) == ["fr", "und"]
+
+
+def test_too_few_letters_is_und_without_lingua() -> None:
+    # Letters are counted in the first 200 characters; digits, emoji and "_" are not letters.
+    texts = ["ok", "a1b2c", "123 456 789", "😀 é è ê", "_" * 10 + "ab", " " * 300 + "bonjour"]
+    found = LanguageDetector(["fr"]).detect(texts)
+    assert found == ["und", "fr", "und", "fr", "und", "und"]
+    assert LanguageDetector(["fr"], min_letters=1).detect(["x", "1"]) == ["fr", "und"]

@@ -24,6 +24,7 @@ def model() -> ReactionModel:
         ("Merci, super produit !", "interest"),
         ("Thank you so much, amazing team, great job!", "interest"),
         ("This is garbage, I hate you, terrible app", "animosity"),
+        ("Service client nul, vous êtes des arnaqueurs, honteux", "animosity"),
     ],
 )
 def test_clear_cases(model: ReactionModel, text: str, expected: str) -> None:
@@ -35,7 +36,6 @@ def test_clear_cases(model: ReactionModel, text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Service client nul, vous êtes des arnaqueurs, honteux", "animosity"),
         ("Je déteste cette marque", "animosity"),
         ("Commande jamais reçue, remboursez-moi, c'est scandaleux", "animosity"),
     ],

@@ -10,6 +10,7 @@ shipped and the adapted model on it, so the gain is measured on texts neither ha
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ import numpy.typing as npt
 
 from sounding.enrich.calibration import fit_temperature, softmax
 from sounding.enrich.datasets import REACTIONS
+from sounding.enrich.features import encode_batch, word_hashes
 from sounding.enrich.linear import HashedLinear, hashed_design
 from sounding.enrich.reaction import ReactionModel
 from sounding.enrich.text import FORCED_NEUTRAL, clean_texts
@@ -102,6 +104,7 @@ class _Problem:
     used: I64
     coef: F64  # shipped coefficients of the used buckets (weights / idf)
     bias: F64
+    offset: F64  # rows x classes: the shipped word-vector scores, kept fixed
     temperature: float
 
 
@@ -115,7 +118,11 @@ def _problem(scorer: HashedLinear, temperature: float, texts: Sequence[str]) -> 
     design = sparse.csr_matrix((values.astype(np.float64), (rows, local)),
                                shape=(len(texts), len(used)))
     coef = scorer.weights[used].astype(np.float64) / idf[used, None]
-    return _Problem(design, used, coef, scorer.bias.astype(np.float64), temperature)
+    offset = np.zeros((len(texts), len(scorer.bias)))
+    if scorer.words is not None:
+        codes, doc = encode_batch(texts, scorer.max_chars)
+        offset = scorer.words.logits(word_hashes(codes, doc), len(texts)).astype(np.float64)
+    return _Problem(design, used, coef, scorer.bias.astype(np.float64), offset, temperature)
 
 
 def _fit_delta(problem: _Problem, rows: I64, labels: I64, penalty: float, max_iter: int
@@ -130,7 +137,7 @@ def _fit_delta(problem: _Problem, rows: I64, labels: I64, penalty: float, max_it
     counts = np.bincount(labels, minlength=k).astype(np.float64)
     weight = (len(labels) / (k * np.maximum(counts, 1.0)))[labels]  # balanced classes
     weight /= weight.sum()
-    base = x @ problem.coef + problem.bias
+    base = x @ problem.coef + problem.bias + problem.offset[rows]
 
     def loss(theta: F64) -> tuple[float, F64]:
         delta, delta_bias = theta[:-k].reshape(n_used, k), theta[-k:]
@@ -151,7 +158,8 @@ def _fit_delta(problem: _Problem, rows: I64, labels: I64, penalty: float, max_it
 
 
 def _logits(problem: _Problem, rows: I64, delta: F64, delta_bias: F64) -> F64:
-    out: F64 = problem.design[rows] @ (problem.coef + delta) + problem.bias + delta_bias
+    out: F64 = (problem.design[rows] @ (problem.coef + delta) + problem.bias + delta_bias
+                + problem.offset[rows])
     return out
 
 
@@ -211,9 +219,8 @@ class ReactionAdapter:
         idf = np.sqrt(shipped.idf2[problem.used].astype(np.float64))
         weights = shipped.weights.copy()
         weights[problem.used] = ((problem.coef + delta) * idf[:, None]).astype(np.float32)
-        scorer = HashedLinear(
-            weights=weights, idf2=shipped.idf2, bias=(problem.bias + delta_bias).astype(np.float32),
-            bits=shipped.bits, char_sizes=shipped.char_sizes, max_chars=shipped.max_chars)
+        scorer = dataclasses.replace(
+            shipped, weights=weights, bias=(problem.bias + delta_bias).astype(np.float32))
         model = ReactionModel(languages=self.base.languages,
                               uncertain_below=self.base.uncertain_below,
                               max_chars=self.base.max_chars, batch_size=self.base.batch_size)

@@ -10,12 +10,15 @@ import numpy as np
 
 from sounding.enrich.datasets import REACTIONS
 from sounding.enrich.linear import HashedLinear
+from sounding.enrich.wordtable import WordTable
 from sounding.errors import ConfigError
 
 __all__ = ["DEFAULT_MODEL_DIR", "FORMAT", "load_scorer", "save_scorer"]
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "model"
-FORMAT = "sounding-reaction-hashed-linear/1"
+FORMAT = "sounding-reaction-hashed-linear/2"
+# /1 had no word table; it reads the same way, with none.
+_READABLE = ("sounding-reaction-hashed-linear/1", FORMAT)
 
 
 def save_scorer(
@@ -24,12 +27,15 @@ def save_scorer(
     """Write the scorer as float16 arrays plus a JSON description."""
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        folder / "weights.npz",
-        weights=scorer.weights.astype(np.float16),
-        idf2=scorer.idf2.astype(np.float16),
-        bias=scorer.bias.astype(np.float32),
-    )
+    arrays: dict[str, Any] = {
+        "weights": scorer.weights.astype(np.float16),
+        "idf2": scorer.idf2.astype(np.float16),
+        "bias": scorer.bias.astype(np.float32),
+    }
+    if scorer.words is not None:
+        arrays["word_keys"] = scorer.words.keys.astype(np.uint64)
+        arrays["word_scores"] = scorer.words.scores.astype(np.float16)
+    np.savez_compressed(folder / "weights.npz", **arrays)
     description = {
         "format": FORMAT,
         "classes": list(REACTIONS),
@@ -40,6 +46,15 @@ def save_scorer(
         "metadata": metadata,
     }
     (folder / "model.json").write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
+
+
+def _word_table(arrays: Any) -> WordTable | None:
+    if "word_keys" not in arrays:
+        return None
+    return WordTable(
+        keys=arrays["word_keys"].astype(np.uint64),
+        scores=arrays["word_scores"].astype(np.float32),
+    )
 
 
 def load_scorer(path: str | Path | None = None) -> tuple[HashedLinear, float, dict[str, Any]]:
@@ -53,7 +68,7 @@ def load_scorer(path: str | Path | None = None) -> tuple[HashedLinear, float, di
             f"cannot read a reaction model in {folder}: {exc}",
             hint="pass a folder written by training/train_reaction.py, or none for the default",
         ) from exc
-    if description.get("format") != FORMAT or description.get("classes") != list(REACTIONS):
+    if description.get("format") not in _READABLE or description.get("classes") != list(REACTIONS):
         raise ConfigError(f"{folder} does not hold a {FORMAT} model with classes {REACTIONS}")
     scorer = HashedLinear(
         weights=arrays["weights"].astype(np.float32),
@@ -62,5 +77,6 @@ def load_scorer(path: str | Path | None = None) -> tuple[HashedLinear, float, di
         bits=int(description["bits"]),
         char_sizes=tuple(int(n) for n in description["char_sizes"]),
         max_chars=int(description["max_chars"]),
+        words=_word_table(arrays),
     )
     return scorer, float(description["temperature"]), dict(description.get("metadata", {}))

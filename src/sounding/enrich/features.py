@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Occurrences", "hash_batch", "normalise_batch"]
+__all__ = ["Occurrences", "Words", "encode_batch", "hash_batch", "normalise_batch", "word_hashes"]
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -128,7 +128,20 @@ def _char_ngrams(codes: U64, doc: I64, sizes: Sequence[int], bits: int) -> Itera
             yield Occurrences(doc[:m][keep], _finalise(salted, bits))
 
 
-def _words(codes: U64, doc: I64) -> tuple[U64, I64]:
+@dataclass(frozen=True)
+class Words:
+    """Every space-delimited word of a batch: its raw 64-bit hash and the text it is in."""
+
+    hash: U64
+    doc: I64
+
+
+def encode_batch(texts: Sequence[str], max_chars: int = 2000) -> tuple[U64, I64]:
+    """Normalised code points of a batch and the index of the text each one belongs to."""
+    return _codes(normalise_batch(texts, max_chars))
+
+
+def word_hashes(codes: U64, doc: I64) -> Words:
     """Polynomial hash of every space-delimited word, with the text it belongs to."""
     is_gap = (codes == _SPACE) | (codes == _SEP_CODE)
     edges = np.diff(np.concatenate(([0], (~is_gap).astype(np.int8), [0])).astype(np.int8))
@@ -142,7 +155,19 @@ def _words(codes: U64, doc: I64) -> tuple[U64, I64]:
     inv_powers = np.concatenate(([np.uint64(1)], inv_powers[:-1]))
     prefix = np.concatenate(([np.uint64(0)], np.cumsum((codes + np.uint64(1)) * powers[:n])))
     raw = (prefix[ends] - prefix[starts]) * inv_powers[starts]
-    return raw.astype(np.uint64), doc[starts]
+    return Words(raw.astype(np.uint64), doc[starts])
+
+
+def hash_codes(
+    codes: U64, doc: I64, words: Words, *, bits: int = 20, char_sizes: Sequence[int] = (2, 3, 4, 5)
+) -> list[Occurrences]:
+    """All hashed occurrences of an encoded batch: char n-grams, words and word bigrams."""
+    out = list(_char_ngrams(codes, doc, tuple(char_sizes), bits))
+    out.append(Occurrences(words.doc, _finalise(words.hash + _SALT_WORD, bits), 1))
+    same = words.doc[1:] == words.doc[:-1]
+    pair = words.hash[:-1][same] * _MIX1 + words.hash[1:][same] * _MIX2 + _SALT_BIGRAM
+    out.append(Occurrences(words.doc[1:][same], _finalise(pair, bits), 1))
+    return out
 
 
 def hash_batch(
@@ -155,11 +180,5 @@ def hash_batch(
     """All hashed occurrences of a batch: char n-grams, words and word bigrams."""
     if not texts:
         return []
-    codes, doc = _codes(normalise_batch(texts, max_chars))
-    out = list(_char_ngrams(codes, doc, tuple(char_sizes), bits))
-    word_hash, word_doc = _words(codes, doc)
-    out.append(Occurrences(word_doc, _finalise(word_hash + _SALT_WORD, bits), 1))
-    same = word_doc[1:] == word_doc[:-1]
-    pair = word_hash[:-1][same] * _MIX1 + word_hash[1:][same] * _MIX2 + _SALT_BIGRAM
-    out.append(Occurrences(word_doc[1:][same], _finalise(pair, bits), 1))
-    return out
+    codes, doc = encode_batch(texts, max_chars)
+    return hash_codes(codes, doc, word_hashes(codes, doc), bits=bits, char_sizes=char_sizes)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sounding.enrich.features import hash_batch
+from sounding.enrich.features import encode_batch, hash_batch, hash_codes, word_hashes
+from sounding.enrich.wordtable import WordTable
 
 __all__ = ["HashedLinear", "hashed_design"]
 
@@ -21,7 +22,8 @@ class HashedLinear:
     """``logits = Σ_blocks Σ idf·w over occurrences / sqrt(Σ idf² over occurrences) + bias``.
 
     Character n-grams and words form two blocks, each normalised on its own (as a
-    union of two TF-IDF vectorisers would be).
+    union of two TF-IDF vectorisers would be). ``words``, when present, adds the scores
+    learnt from static word vectors (see :mod:`sounding.enrich.wordtable`).
 
     ``weights`` already holds ``idf × coefficient`` per bucket, ``idf2`` holds ``idf²``,
     so scoring is a gather plus a ``bincount`` per class: no sparse matrix, no sort.
@@ -33,6 +35,7 @@ class HashedLinear:
     bits: int
     char_sizes: tuple[int, ...]
     max_chars: int
+    words: WordTable | None = None
 
     @functools.cached_property
     def _table(self) -> F32:
@@ -44,9 +47,11 @@ class HashedLinear:
         n, k = len(texts), self.weights.shape[1]
         sums = np.zeros((2, n, k + 1), dtype=np.float64)
         wanted = np.arange(n)
-        for occ in hash_batch(
-            texts, bits=self.bits, char_sizes=self.char_sizes, max_chars=self.max_chars
-        ):
+        if n == 0:
+            return np.zeros((0, k), dtype=np.float32)
+        codes, doc = encode_batch(texts, self.max_chars)
+        words = word_hashes(codes, doc)
+        for occ in hash_codes(codes, doc, words, bits=self.bits, char_sizes=self.char_sizes):
             if len(occ.doc) == 0:
                 continue
             # Occurrences come sorted by text, so one reduceat sums each text's rows.
@@ -56,6 +61,8 @@ class HashedLinear:
             sums[occ.block, present] += summed
         norm = np.sqrt(np.maximum(sums[:, :, k], 1e-12))
         scores = (sums[:, :, :k] / norm[:, :, None]).sum(axis=0)
+        if self.words is not None:
+            scores += self.words.logits(words, n)
         out: F32 = (scores + self.bias).astype(np.float32)
         return out
 
