@@ -2,11 +2,19 @@
 
     # once, in a separate venv (see training/static_vectors.py): the static word vectors
     HF_HUB_OFFLINE=1 /tmp/vectors-venv/bin/python training/static_vectors.py --out /tmp/vectors
+    # once more, same venv: the teacher's soft labels (training/teacher.py, ~12 min on 2 cores)
+    PYTHONPATH=src HF_HUB_OFFLINE=1 /tmp/vectors-venv/bin/python training/teacher.py \
+        --data ../shared/data --out /tmp/vectors/soft_labels.json
     # then, with sounding's venv
-    .venv/bin/python training/train_reaction.py --data ../shared/data \
-        --out src/sounding/enrich/model --vectors /tmp/vectors --alpha 8e-6,1.6e-5 \
-        --abuse-weight 0.5 --lexicon-weight 0 --umsab-weight 1,2
+    PYTHONPATH=src .venv/bin/python training/train_reaction.py --data ../shared/data \
+        --out src/sounding/enrich/model --vectors /tmp/vectors --alpha 1.6e-5 \
+        --abuse-weight 0.5 --lexicon-weight 0 --umsab-weight 2,3 \
+        --teacher /tmp/vectors/soft_labels.json --teacher-weight 2,4
     .venv/bin/python training/model_card.py src/sounding/enrich/model
+
+With ``--teacher`` (soft labels written by ``training/teacher.py``), unlabelled tweets join
+the training set once per class, weighted by the teacher's probability of that class times
+``--teacher-weight``: with one-vs-rest log loss this is exactly training on soft targets.
 
 Reproducible: hashing is deterministic and SGD's shuffling is seeded (``--seed``).
 The penalty alpha is chosen on the validation splits
@@ -151,19 +159,43 @@ def pooled(data: Path, split: str) -> tuple[list[str], list[int]]:
     return texts, labels
 
 
+def read_teacher(path: str | None, exclude: set[str]) -> tuple[list[str], Any]:
+    """Unlabelled texts and the teacher's class probabilities (none without ``path``)."""
+    if not path:
+        return [], np.zeros((0, 3))
+    soft = json.loads(Path(path).read_text(encoding="utf-8"))
+    keep = [i for i, t in enumerate(soft["texts"]) if t not in exclude]
+    return [soft["texts"][i] for i in keep], np.asarray(soft["probs"], dtype=np.float64)[keep]
+
+
+def soft_rows(
+    n: int, labels: list[int], weights: list[float], probs: Any, teacher_weight: float
+) -> tuple[Any, list[int], list[float]]:
+    """Design rows, labels and sample weights: the n labelled texts, then each unlabelled one
+    once per class (its rows follow the labelled ones in the design)."""
+    if teacher_weight == 0 or len(probs) == 0:
+        return np.arange(n), labels, weights
+    extra = np.arange(n, n + len(probs))
+    rows = np.concatenate([np.arange(n)] + [extra] * probs.shape[1])
+    soft = [c for c in range(probs.shape[1]) for _ in range(len(probs))]
+    return rows, labels + soft, weights + (teacher_weight * probs.T.ravel()).tolist()
+
+
 def train(args: argparse.Namespace) -> dict[str, Any]:
     """Choose C on validation, calibrate, score on test, save."""
     np.random.seed(args.seed)
     data = find_data_dir(args.data)
     texts, labels, kinds = training_set(data)
-    print(f"training texts: {len(texts)}", flush=True)
-    design, idf = build_design(texts, bits=args.bits)
+    extra, probs = read_teacher(args.teacher, held_out_texts(data) | set(texts))
+    n = len(texts)
+    print(f"training texts: {n}, unlabelled: {len(extra)}", flush=True)
+    design, idf = build_design(texts + extra, bits=args.bits)
     fold = None
     if args.vectors:
         started = time.perf_counter()
-        vectors = load_vectors(args.vectors, texts, MAX_CHARS)
+        vectors = load_vectors(args.vectors, texts + extra, MAX_CHARS)
         vectors.fit_scale(texts, MAX_CHARS)
-        dense = sparse.csr_matrix(vectors.blocks(texts, MAX_CHARS))
+        dense = sparse.csr_matrix(vectors.blocks(texts + extra, MAX_CHARS))
         design = sparse.hstack([design, dense]).tocsr()
         fold = vectors.fold
         print(f"word vectors: {len(vectors.keys)} words, scale {vectors.scale} "
@@ -172,26 +204,32 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     abuse_weights = [float(w) for w in args.abuse_weight.split(",")]
     lexicon_weights = [float(w) for w in args.lexicon_weight.split(",")]
     umsab_weights = [float(w) for w in args.umsab_weight.split(",")]
-    grid = [(float(a), w, x, u) for a in args.alpha.split(",") for w in abuse_weights
-            for x in lexicon_weights for u in umsab_weights]  # fmt: skip
-    for c, abuse_weight, lexicon_weight, umsab_weight in grid:
+    teacher_weights = [float(w) for w in args.teacher_weight.split(",")]
+    grid = [(float(a), w, x, u, t) for a in args.alpha.split(",") for w in abuse_weights
+            for x in lexicon_weights for u in umsab_weights
+            for t in teacher_weights]  # fmt: skip
+    counts = np.bincount(labels, minlength=3)
+    balanced = {c: len(labels) / (3 * counts[c]) for c in range(3)}  # of the labelled texts
+    for c, abuse_weight, lexicon_weight, umsab_weight, teacher_weight in grid:
         per_kind = {"sentiment": 1.0, "umsab": umsab_weight, "abuse": abuse_weight,
                     "lexicon": lexicon_weight}  # fmt: skip
+        rows, y, sw = soft_rows(n, labels, [per_kind[k] for k in kinds], probs, teacher_weight)
         started = time.perf_counter()
         model = ReactionModel()
         model.scorer_ = fit_hashed_linear(
-            design, idf, labels, sample_weight=[per_kind[k] for k in kinds],
+            design[rows], idf, y, sample_weight=sw, class_weight=balanced,
             alpha=c, epochs=args.epochs, seed=args.seed, bits=args.bits, fold=fold,
         )  # fmt: skip
         val = validation_score(model, data)
         print(f"alpha={c} abuse_weight={abuse_weight} lexicon_weight={lexicon_weight} "
-              f"umsab_weight={umsab_weight}: val "
+              f"umsab_weight={umsab_weight} teacher_weight={teacher_weight}: val "
               f"{json.dumps({k: round(v, 2) for k, v in val.items()})} "
               f"({time.perf_counter() - started:.0f} s)", flush=True)  # fmt: skip
         if best is None or val["score"] > best[0]:
-            best = (val["score"], c, (abuse_weight, lexicon_weight, umsab_weight), model)
+            best = (val["score"], c, (abuse_weight, lexicon_weight, umsab_weight,
+                                      teacher_weight), model)  # fmt: skip
     assert best is not None
-    _, c, (abuse_weight, lexicon_weight, umsab_weight), model = best
+    _, c, (abuse_weight, lexicon_weight, umsab_weight, teacher_weight), model = best
     val_texts, val_labels = pooled(data, "val")
     model.temperature_ = fit_temperature(model.decision_function(val_texts), val_labels)
     test_texts, test_labels = pooled(data, "test")
@@ -209,7 +247,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
                        "VADER and vader_FR lexicon words (MIT)"],
         "word_vectors": VECTORS_NOTE if args.vectors else None,
         "word_table_words": len(model.scorer_.words.keys) if model.scorer_.words else 0,
-        "training_texts": len(texts), "alpha": c, "epochs": args.epochs,
+        "training_texts": n, "unlabelled_texts": len(extra) if teacher_weight else 0,
+        "teacher_weight": teacher_weight, "alpha": c, "epochs": args.epochs,
         "abuse_weight": abuse_weight, "lexicon_weight": lexicon_weight,
         "umsab_weight": umsab_weight,
         "seed": args.seed, "validation": validation_score(model, data),
@@ -232,6 +271,10 @@ def main() -> None:
     parser.add_argument("--umsab-weight", default="1,2", help="weights of UMSAB examples")
     parser.add_argument("--vectors", default=None,
                         help="folder written by training/static_vectors.py (none: n-grams only)")
+    parser.add_argument("--teacher", default=None,
+                        help="soft labels written by training/teacher.py (none: not used)")
+    parser.add_argument("--teacher-weight", default="0",
+                        help="weights of the teacher-labelled texts (comma-separated)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-vader", action="store_true")
     report = train(parser.parse_args())
