@@ -64,13 +64,12 @@ _ENTITIES: dict[str, tuple[pa.Schema, tuple[str, ...], tuple[str, ...]]] = {
 _RUN_TABLES = frozenset({"items", "interactions"})
 # Batch table → stored table, where they differ (``interactions`` is a view; see 007).
 _STORED_AS = {"interactions": "interaction_rows"}
-# Rows not stored because the store already implies them: a reply or quote edge whose
-# reply or quote item, written by the audience, is stored (the interactions view derives
-# it from the item).
+# Rows not stored because the store already implies them: an edge without a target actor
+# that one of the ``implied_edges`` of the stored items describes (see migration 007).
 _IMPLIED = {"interactions": (
-    "s.kind IN ('reply', 'quote') AND s.target_actor_id IS NULL AND EXISTS (SELECT 1 FROM "
-    "items i WHERE i.kind = s.kind AND i.author_id = s.actor_id AND i.parent_id = "
-    "s.target_item_id AND i.created_at = s.created_at AND i.account_id IS NULL)")}
+    "s.target_actor_id IS NULL AND EXISTS (SELECT 1 FROM implied_edges e WHERE "
+    "e.kind = s.kind AND e.actor_id = s.actor_id AND e.target_item_id = s.target_item_id "
+    "AND e.created_at = s.created_at)")}
 _HISTORIES: dict[str, tuple[pa.Schema, str, tuple[str, ...]]] = {
     "metric_snapshots": (
         METRIC_SNAPSHOT_SCHEMA,
