@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from conftest import write_csv
 from sounding.errors import ImportRejected, InputError
+from sounding.imports.items import typed_columns
+from sounding.imports.tabular import read_rows
 from sounding.store import TABLES, Store
 from sounding.workflows.ingest import import_items
 
@@ -99,6 +102,30 @@ def test_column_mapping_and_aliases(store: Store, tmp_path: Path) -> None:
     assert report.new == 1
     row = store.table("items").to_pylist()[0]
     assert row["item_id"] == "mastodon:9" and row["author_id"] == "mastodon:zoe"
+
+
+def test_cells_the_fast_reader_cannot_type_still_import_the_same(store: Store,
+                                                                 tmp_path: Path) -> None:
+    """Counts and times are parsed while reading; text such as ' 4 ', '3.0' or a date
+    without a zone makes the reader fall back to text, converted to the same values."""
+    clean = write_csv(tmp_path / "clean.csv", [
+        dict(ROWS[0], likes="3", created_at="2026-09-07T10:00:00Z"),
+        dict(ROWS[1], likes="4", created_at="2026-09-07T00:00:00Z")])
+    loose = write_csv(tmp_path / "loose.csv", [
+        dict(ROWS[0], likes="3.0", created_at="2026-09-07T10:00:00"),
+        dict(ROWS[1], likes=" 4 ", created_at="2026-09-07")])
+    typed = read_rows(clean, "csv", types_for=typed_columns({}))
+    assert typed.table.schema.field("likes").type == pa.int64()
+    assert read_rows(loose, "csv", types_for=typed_columns({})).table.schema.field(
+        "likes").type == pa.string()
+    import_items(store, clean)
+    first = store.query("SELECT item_id, created_at FROM items ORDER BY 1").to_pylist()
+    report = import_items(store, loose)
+    assert (report.new, report.updated, report.unchanged, report.snapshots_added) == (0, 0, 2, 0)
+    assert store.query("SELECT item_id, created_at FROM items ORDER BY 1").to_pylist() == first
+    with pytest.raises(ImportRejected) as refused:  # only an empty cell is missing
+        import_items(store, write_csv(tmp_path / "na.csv", [dict(ROWS[0], likes="NA")]))
+    assert "expected a whole number ≥ 0, found 'NA'" in str(refused.value.problems[0])
 
 
 def _refused(store: Store, path: Path) -> list[str]:

@@ -131,7 +131,7 @@ def convert_columns(raw: pa.Table, found: Mapping[str, str]) -> Converted:
     for column in ITEM_COLUMNS:
         if column.name not in found:
             continue
-        array = raw.column(found[column.name]).combine_chunks()
+        array = raw.column(found[column.name])  # the reader's blocks, never copied into one
         out.columns[column.name] = _convert_column(column, array, out)
         if column.required and column.name != "text":
             _check_required(out, column.name, out.columns[column.name])

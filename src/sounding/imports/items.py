@@ -5,7 +5,7 @@ from the reply and quote items (migration 007)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from sounding.models import (
     Batch,
 )
 
-__all__ = ["ItemsFile", "parse_items_file"]
+__all__ = ["ItemsFile", "parse_items_file", "typed_columns"]
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,18 @@ def _variant_table(items: pa.Table, cols: dict[str, pa.Array]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=VARIANT_SCHEMA)
 
 
+_READ_AS = {"count": pa.int64(), "timestamp": TS}
+
+
+def typed_columns(mapping: Mapping[str, str]) -> Callable[[list[str]], dict[str, pa.DataType]]:
+    """The file's count and time columns, for the reader to parse on every core."""
+    def types_for(header: list[str]) -> dict[str, pa.DataType]:
+        found = resolve_columns(header, mapping)
+        return {found[c.name]: _READ_AS[c.kind] for c in ITEM_COLUMNS
+                if c.name in found and c.kind in _READ_AS}
+    return types_for
+
+
 def parse_items_file(path: Path, *, observed_at: datetime, fmt: str | None = None,
                      mapping: Mapping[str, str] | None = None, encoding: str = "utf-8",
                      max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
@@ -153,7 +165,8 @@ def parse_items_file(path: Path, *, observed_at: datetime, fmt: str | None = Non
     Raises ImportRejected when required columns are missing; row problems are returned.
     """
     fmt = fmt or detect_format(path)
-    raw = read_rows(path, fmt, encoding=encoding, limit=max_line_bytes)
+    raw = read_rows(path, fmt, encoding=encoding, limit=max_line_bytes,
+                    types_for=typed_columns(mapping or {}))
     found = resolve_columns(raw.table.column_names, mapping or {})
     if missing_required(found):
         raise _missing_columns(path, raw, found, fmt)

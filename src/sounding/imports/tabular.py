@@ -1,13 +1,16 @@
 """Read a CSV or JSONL file into an Arrow table, fast when the file is sound.
 
-The fast path is Arrow's C++ reader. If it refuses the file, the careful scanner
-(``scan``) reads it again to name every bad line, and its rows are used instead.
+The fast path is Arrow's C++ reader, asked for the types the caller expects (counts,
+times) so that it parses them on every core. If those types do not fit every cell, the
+file is read again as text, for the caller to name each bad cell; if Arrow refuses the
+file itself, the careful scanner (``scan``) reads it again to name every bad line, and
+its rows are used instead.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,9 +21,11 @@ import pyarrow.json as pa_json
 from sounding.errors import InputError, Problem
 from sounding.imports.scan import ScanResult, scan_csv, scan_jsonl
 
-__all__ = ["DEFAULT_MAX_LINE_BYTES", "RawRows", "detect_format", "read_rows"]
+__all__ = ["DEFAULT_MAX_LINE_BYTES", "RawRows", "TypesFor", "detect_format", "read_rows"]
 
 DEFAULT_MAX_LINE_BYTES = 8 << 20
+# The header's column names → the Arrow type wanted for some of them (others stay text).
+TypesFor = Callable[[list[str]], Mapping[str, pa.DataType]]
 
 
 @dataclass
@@ -62,29 +67,43 @@ def _csv_header(path: Path, encoding: str, limit: int) -> list[str] | None:
     return [h.strip() for h in next(csv.reader([text]))]
 
 
-def _read_csv_fast(path: Path, encoding: str, limit: int) -> pa.Table | None:
-    header = _csv_header(path, encoding, limit)
-    if header is None or len(set(header)) != len(header):
-        return None
+def _read_csv_as(path: Path, encoding: str, limit: int, header: list[str],
+                 types: Mapping[str, pa.DataType]) -> pa.Table | None:
     invalid: list[object] = []
 
     def on_invalid(row: object) -> str:
         invalid.append(row)
         return "skip"
 
+    column_types = {h: types.get(h, pa.string()) for h in header}
+    table = pa_csv.read_csv(
+        path,
+        read_options=pa_csv.ReadOptions(block_size=limit, encoding=encoding,
+                                        column_names=header, skip_rows=1),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True,
+                                          invalid_row_handler=on_invalid),
+        # Only an empty cell is missing: "NA" in a count column is an error to report.
+        convert_options=pa_csv.ConvertOptions(column_types=column_types, null_values=[""],
+                                              strings_can_be_null=False),
+    )
+    return None if invalid else table
+
+
+def _read_csv_fast(path: Path, encoding: str, limit: int, types_for: TypesFor | None
+                   ) -> pa.Table | None:
+    header = _csv_header(path, encoding, limit)
+    if header is None or len(set(header)) != len(header):
+        return None
+    types = {h: t for h, t in (types_for(header) if types_for else {}).items() if h in header}
+    if types:
+        try:
+            return _read_csv_as(path, encoding, limit, header, types)
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            pass  # a cell does not fit its type, or worse: read it all as text below
     try:
-        table = pa_csv.read_csv(
-            path,
-            read_options=pa_csv.ReadOptions(block_size=limit, encoding=encoding,
-                                            column_names=header, skip_rows=1),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True,
-                                              invalid_row_handler=on_invalid),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=False),
-        )
+        return _read_csv_as(path, encoding, limit, header, {})
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
-    return None if invalid else table
 
 
 def _csv_lines(path: Path, encoding: str, limit: int) -> Callable[[int], int]:
@@ -120,12 +139,17 @@ def _jsonl_lines(path: Path) -> Callable[[int], int]:
 
 
 def read_rows(path: Path, fmt: str, *, encoding: str = "utf-8",
-              limit: int = DEFAULT_MAX_LINE_BYTES) -> RawRows:
-    """Read every row of a CSV (header on line 1) or JSONL file."""
+              limit: int = DEFAULT_MAX_LINE_BYTES, types_for: TypesFor | None = None
+              ) -> RawRows:
+    """Read every row of a CSV (header on line 1) or JSONL file.
+
+    ``types_for`` names the CSV columns to parse as counts or times while reading; if
+    any of their cells does not parse, every column comes back as text instead.
+    """
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if fmt == "csv":
-        table = _read_csv_fast(path, encoding, limit)
+        table = _read_csv_fast(path, encoding, limit, types_for)
         if table is not None:
             return RawRows(table, _csv_lines(path, encoding, limit))
         return _from_scan(scan_csv(path, encoding=encoding, limit=limit))

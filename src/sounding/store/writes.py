@@ -84,17 +84,15 @@ _HISTORIES: dict[str, tuple[pa.Schema, str, tuple[str, ...]]] = {
 }
 
 
-def _last_per_key(table: pa.Table, keys: tuple[str, ...]) -> pa.Table:
-    """The batch with one row per key, the last one given (later rows win).
-
-    When the first key column alone is unique, so is every key: no grouping needed.
-    """
-    if len(pc.unique(table[keys[0]])) == table.num_rows:
-        return table
+def _last_per_key(table: pa.Table, keys: tuple[str, ...]) -> tuple[pa.Table, bool]:
+    """The batch with one row per key, the last one given (later rows win), and whether
+    the first key column alone was already unique (then no grouping was needed)."""
+    if pc.count_distinct(table[keys[0]]).as_py() == table.num_rows:
+        return table, True
     ordered = table.append_column("_ord", pa.array(range(table.num_rows), pa.int64()))
     last = ordered.group_by(list(keys), use_threads=False).aggregate([("_ord", "max")])
     rows = last["_ord_max"].combine_chunks()
-    return table.take(pc.take(rows, pc.array_sort_indices(rows)))
+    return table.take(pc.take(rows, pc.array_sort_indices(rows))), False
 
 
 def _upsert_entity(con: Any, name: str, table: pa.Table, run_id: int | None) -> TableStats:
@@ -103,7 +101,7 @@ def _upsert_entity(con: Any, name: str, table: pa.Table, run_id: int | None) -> 
     run_col, run_val = (", run_id", ", ?") if name in _RUN_TABLES else ("", "")
     implied = f" WHERE NOT ({_IMPLIED[name]})" if name in _IMPLIED else ""
     name = _STORED_AS.get(name, name)
-    con.register("_incoming", _last_per_key(table, keys))
+    con.register("_incoming", _last_per_key(table, keys)[0])
     updated = 0
     if mutable:
         sets = ", ".join(f"{c} = coalesce(s.{c}, {name}.{c})" for c in mutable)
@@ -154,8 +152,9 @@ def _append_history(con: Any, name: str, table: pa.Table, run_id: int | None) ->
     A snapshot at a moment already stored is never added twice; history is never updated.
     """
     schema, owner, values = _HISTORIES[name]
-    incoming = _last_per_key(table, (owner, "observed_at"))
-    single = len(pc.unique(incoming[owner])) == incoming.num_rows
+    incoming, single = _last_per_key(table, (owner, "observed_at"))
+    if not single:
+        single = pc.count_distinct(incoming[owner]).as_py() == incoming.num_rows
     con.register("_incoming", incoming)
     cols = ", ".join(schema.names)
     sig = "row(" + ", ".join(values) + ")"
