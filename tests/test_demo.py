@@ -111,3 +111,13 @@ def test_demo_runs_every_stage(demo: DemoResult, truth: dict) -> None:
     with Store.open(demo.workspace, read_only=True) as store:
         drafts = store.scalar("SELECT count(*) FROM queue WHERE status = 'draft'")
     assert drafts == len(stages["plan"]["drafts"]) > 0
+
+
+def test_the_plan_leans_to_the_true_best_levels(demo: DemoResult) -> None:
+    """After 12 weeks the planner's draws favour, factor by factor, the level that is best
+    on its objective in the simulated world (the demo prints both)."""
+    plan = demo.stages["plan"]
+    assert set(plan["true_best"]) == {"format", "slot", "tone", "topic"}
+    for factor, best in plan["true_best"].items():
+        chosen = [d["variant"][factor] for d in plan["drafts"]]
+        assert chosen.count(best) > len(chosen) / 2, (factor, best, chosen)

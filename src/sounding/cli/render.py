@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -127,16 +128,24 @@ def _demo_audience(audience: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _variant_text(variant: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(variant.items()))
+
+
 def _demo_learn(stages: dict[str, Any]) -> list[str]:
     lines = ["what works (test and learn):"]
     lines += [f"  {escape(v)}" for v in stages["learn"]["verdicts"]]
-    drafts = stages["plan"]["drafts"]
-    lines.append(f"plan for the next two weeks: {len(drafts)} drafts queued "
-                 f"(animosity cap {100 * stages['plan']['cap']:.1f}%), e.g.")
-    for draft in drafts[:3]:
-        variant = ", ".join(f"{k}={v}" for k, v in draft["variant"].items())
-        lines.append(f"  {draft['scheduled_at'][:16]} {escape(draft['account_id'])}: "
-                     f"{escape(variant)}")
+    plan = stages["plan"]
+    mix = Counter(_variant_text(d["variant"]) for d in plan["drafts"])
+    lines.append(f"plan for the next two weeks: {len(plan['drafts'])} drafts queued, drawn by "
+                 f"Thompson sampling on the {plan['objective']} rate (animosity cap "
+                 f"{100 * plan['cap']:.1f}%):")
+    lines += [f"  {n} x {escape(variant)}" for variant, n in mix.most_common(3)]
+    if len(mix) > 3:
+        lines.append(f"  and {len(mix) - 3} other variants")
+    if plan.get("true_best"):
+        lines.append(f"  the simulated world's best levels on {plan['objective']}: "
+                     f"{escape(_variant_text(plan['true_best']))}")
     return lines
 
 

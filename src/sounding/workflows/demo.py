@@ -104,7 +104,16 @@ def _analyse(store: Store, directory: Path, launch: Launch, report: Progress
     per_account = max(len(a.rhythm) for a in launch.config.accounts) * PLAN_WEEKS
     stages["plan"] = _stage(report, "plan", lambda: plan(
         store, per_account, seed=launch.seed, now=end).as_dict())
+    stages["plan"]["true_best"] = _true_best(launch.truth, stages["plan"]["objective"])
     return stages
+
+
+def _true_best(truth: dict[str, Any], objective: str) -> dict[str, str]:
+    """Each factor's best level on the planner's objective, in the simulated world: what
+    the plan should converge to (the demo can say whether it did)."""
+    levels = truth["effects"]["levels"]
+    return {factor: max(by_level, key=lambda level: by_level[level][objective])
+            for factor, by_level in levels.items()}
 
 
 def run_demo(directory: str | Path = "sounding-demo", *, seed: int = 7,
