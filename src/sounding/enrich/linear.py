@@ -9,12 +9,42 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sounding.enrich.features import encode_batch, hash_batch, hash_codes, word_hashes
+from sounding.enrich.features import (
+    Occurrences,
+    Words,
+    encode_batch,
+    hash_batch,
+    hash_codes,
+    word_hashes,
+)
 from sounding.enrich.wordtable import WordTable
 
-__all__ = ["HashedLinear", "hashed_design"]
+__all__ = ["Encoded", "HashedLinear", "hashed_design", "segment_sums"]
 
 F32 = npt.NDArray[np.float32]
+BOOL = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A batch hashed once: its words and every feature occurrence, for any head to score."""
+
+    n: int
+    words: Words
+    occurrences: list[Occurrences]
+
+
+def segment_sums(table: F32, occ: Occurrences, n: int) -> tuple[BOOL, F32]:
+    """Which of ``n`` texts have occurrences, and the sum of their rows of ``table``.
+
+    Occurrences come sorted by text, so one ``reduceat`` sums each text's rows.
+    ``np.take`` rather than ``table[bucket]``: the same values, gathered 4-6x faster.
+    """
+    starts = np.searchsorted(occ.doc, np.arange(n))
+    present = np.diff(np.append(starts, len(occ.doc))) > 0
+    rows = np.take(table, occ.bucket, axis=0)
+    summed: F32 = np.add.reduceat(rows, starts[present], axis=0)
+    return present, summed
 
 
 @dataclass(frozen=True)
@@ -42,27 +72,34 @@ class HashedLinear:
         """Weights and idf² side by side: one gather per occurrence fetches all four."""
         return np.ascontiguousarray(np.column_stack([self.weights, self.idf2]), dtype=np.float32)
 
-    def logits(self, texts: Sequence[str]) -> F32:
-        """Raw class scores, one row per text."""
-        n, k = len(texts), self.weights.shape[1]
-        sums = np.zeros((2, n, k + 1), dtype=np.float64)
-        wanted = np.arange(n)
-        if n == 0:
-            return np.zeros((0, k), dtype=np.float32)
+    def encode(self, texts: Sequence[str]) -> Encoded:
+        """Hash a batch once; :meth:`logits_of` and a language head both read the result."""
+        if not texts:
+            return Encoded(0, Words(np.zeros(0, np.uint64), np.zeros(0, np.int64)), [])
         codes, doc = encode_batch(texts, self.max_chars)
         words = word_hashes(codes, doc)
-        for occ in hash_codes(codes, doc, words, bits=self.bits, char_sizes=self.char_sizes):
+        occurrences = hash_codes(codes, doc, words, bits=self.bits, char_sizes=self.char_sizes)
+        return Encoded(len(texts), words, occurrences)
+
+    def logits(self, texts: Sequence[str]) -> F32:
+        """Raw class scores, one row per text."""
+        return self.logits_of(self.encode(texts))
+
+    def logits_of(self, encoded: Encoded) -> F32:
+        """Raw class scores of an already hashed batch, one row per text."""
+        n, k = encoded.n, self.weights.shape[1]
+        if n == 0:
+            return np.zeros((0, k), dtype=np.float32)
+        sums = np.zeros((2, n, k + 1), dtype=np.float64)
+        for occ in encoded.occurrences:
             if len(occ.doc) == 0:
                 continue
-            # Occurrences come sorted by text, so one reduceat sums each text's rows.
-            starts = np.searchsorted(occ.doc, wanted)
-            present = np.diff(np.append(starts, len(occ.doc))) > 0
-            summed = np.add.reduceat(self._table[occ.bucket], starts[present], axis=0)
+            present, summed = segment_sums(self._table, occ, n)
             sums[occ.block, present] += summed
         norm = np.sqrt(np.maximum(sums[:, :, k], 1e-12))
         scores = (sums[:, :, :k] / norm[:, :, None]).sum(axis=0)
         if self.words is not None:
-            scores += self.words.logits(words, n)
+            scores += self.words.logits(encoded.words, n)
         out: F32 = (scores + self.bias).astype(np.float32)
         return out
 
