@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sounding.enrich import LanguageDetector
 
 
@@ -26,3 +28,12 @@ def test_too_few_letters_is_und_without_lingua() -> None:
     found = LanguageDetector(["fr"]).detect(texts)
     assert found == ["und", "fr", "und", "fr", "und", "und"]
     assert LanguageDetector(["fr"], min_letters=1).detect(["x", "1"]) == ["fr", "und"]
+
+
+def test_guesses_are_taken_within_the_set_and_after_the_letter_rule() -> None:
+    detector = LanguageDetector(["en", "fr"])
+    texts = ["Thank you so much for the quick answer", "Merci beaucoup pour la réponse", "ok"]
+    # A guess is trusted as given (even a wrong one); one outside the set goes to lingua.
+    assert detector.detect(texts, ["fr", "de", "en"]) == ["fr", "fr", "und"]
+    with pytest.raises(ValueError, match="guesses"):
+        detector.detect(texts, ["en"])

@@ -48,6 +48,7 @@ class Occurrences:
     doc: I64
     bucket: I64
     block: int = 0  # 0 character n-grams, 1 words and word bigrams: normalised apart
+    kind: str = ""  # "char3", "word", "bigram"…: lets a head read only some of them
 
 
 def normalise_batch(texts: Sequence[str], max_chars: int) -> str:
@@ -125,7 +126,7 @@ def _char_ngrams(codes: U64, doc: I64, sizes: Sequence[int], bits: int) -> Itera
         if n in sizes:
             keep = ~bad
             salted = h[keep] + np.uint64((n * int(_SALT_WORD)) % 2**64)
-            yield Occurrences(doc[:m][keep], _finalise(salted, bits))
+            yield Occurrences(doc[:m][keep], _finalise(salted, bits), 0, f"char{n}")
 
 
 @dataclass(frozen=True)
@@ -163,10 +164,10 @@ def hash_codes(
 ) -> list[Occurrences]:
     """All hashed occurrences of an encoded batch: char n-grams, words and word bigrams."""
     out = list(_char_ngrams(codes, doc, tuple(char_sizes), bits))
-    out.append(Occurrences(words.doc, _finalise(words.hash + _SALT_WORD, bits), 1))
+    out.append(Occurrences(words.doc, _finalise(words.hash + _SALT_WORD, bits), 1, "word"))
     same = words.doc[1:] == words.doc[:-1]
     pair = words.hash[:-1][same] * _MIX1 + words.hash[1:][same] * _MIX2 + _SALT_BIGRAM
-    out.append(Occurrences(words.doc[1:][same], _finalise(pair, bits), 1))
+    out.append(Occurrences(words.doc[1:][same], _finalise(pair, bits), 1, "bigram"))
     return out
 
 

@@ -52,21 +52,41 @@ class LanguageDetector:
             builder = builder.with_low_accuracy_mode()
         return builder.with_preloaded_language_models().build()
 
-    def detect(self, texts: Sequence[str]) -> list[str]:
-        """One code per text, in order."""
-        if self._detector is None and len(self.languages) > 1:
-            self._detector = self._build()
+    def detect(
+        self, texts: Sequence[str], guesses: Sequence[str | None] | None = None
+    ) -> list[str]:
+        """One code per text, in order.
+
+        ``guesses`` (one per text, from a cheaper detector such as
+        :class:`sounding.enrich.langhead.LanguageHead`) are taken as they are where they
+        name an allowed language; lingua reads only the texts guessed None. The rules
+        before it (too few letters: ``und``) apply to every text either way.
+        """
         search = self._letters.search
         letters = [self.min_letters <= 0 or search(t, 0, 200) is not None for t in texts]
         if len(self.languages) == 1:
             return [self.languages[0] if ok else UNDETERMINED for ok in letters]
-        todo = [t[:1000] for t, ok in zip(texts, letters, strict=True) if ok]
-        found = iter(self._detector.detect_languages_in_parallel_of(todo) if todo else [])
+        allowed = set(self.languages)
+        known = [g if g in allowed else None for g in guesses or [None] * len(texts)]
+        if len(known) != len(texts):
+            raise ValueError(f"{len(known)} guesses for {len(texts)} texts")
+        pending = zip(texts, letters, known, strict=True)
+        todo = [t[:1000] for t, ok, guess in pending if ok and guess is None]
+        found = iter(self._lingua().detect_languages_in_parallel_of(todo) if todo else [])
         out: list[str] = []
-        for ok in letters:
-            language = next(found) if ok else None
-            if language is None:
+        for ok, guess in zip(letters, known, strict=True):
+            if not ok:
                 out.append(UNDETERMINED)
+            elif guess is not None:
+                out.append(guess)
             else:
-                out.append(language.iso_code_639_1.name.lower())
+                language = next(found)
+                code = None if language is None else language.iso_code_639_1.name.lower()
+                out.append(code or UNDETERMINED)
         return out
+
+    def _lingua(self) -> Any:
+        """Lingua's detector, built on first use: a batch the guesses cover never loads it."""
+        if self._detector is None:
+            self._detector = self._build()
+        return self._detector

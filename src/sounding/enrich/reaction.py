@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sounding.enrich.artifact import load_scorer, save_scorer
+from sounding.enrich.artifact import DEFAULT_MODEL_DIR, load_scorer, save_scorer
 from sounding.enrich.calibration import softmax
 from sounding.enrich.datasets import REACTIONS
+from sounding.enrich.langhead import LanguageHead, load_head, save_head
 from sounding.enrich.language import DEFAULT_LANGUAGES, UNDETERMINED, LanguageDetector
 from sounding.enrich.linear import HashedLinear
 from sounding.enrich.text import FORCED_NEUTRAL, MAX_CHARS, clean_texts
@@ -98,7 +99,10 @@ class ReactionModel:
     """Hashed word and character n-grams, a linear layer and a fitted softmax temperature.
 
     Fitted attributes (scikit-learn style) end in ``_``: ``scorer_`` holds the weights,
-    ``temperature_`` the calibration, ``metadata_`` what the training run recorded.
+    ``temperature_`` the calibration, ``metadata_`` what the training run recorded,
+    ``head_`` the language head that names most texts' language from the same hashed
+    features (None: lingua reads every text, as it also does when ``languages`` is not
+    a subset of the head's).
     """
 
     def __init__(
@@ -116,6 +120,7 @@ class ReactionModel:
         self.scorer_: HashedLinear | None = None
         self.temperature_: float = 1.0
         self.metadata_: dict[str, Any] = {}
+        self.head_: LanguageHead | None = None
         self._detector = LanguageDetector(self.languages)
 
     @classmethod
@@ -123,11 +128,16 @@ class ReactionModel:
         """The model saved at ``path`` (a folder); by default the one shipped with sounding."""
         model = cls(**options)
         model.scorer_, model.temperature_, model.metadata_ = load_scorer(path)
+        head = load_head(path if path is not None else DEFAULT_MODEL_DIR)
+        if head is not None and head.fits(model.scorer_.bits, model.scorer_.char_sizes):
+            model.head_ = head
         return model
 
     def save(self, path: str) -> None:
         """Write the weights and metadata to the folder ``path``."""
         save_scorer(path, self._fitted(), self.temperature_, self.metadata_)
+        if self.head_ is not None:
+            save_head(path, self.head_)
 
     def _fitted(self) -> HashedLinear:
         if self.scorer_ is None:
@@ -136,14 +146,29 @@ class ReactionModel:
 
     def decision_function(self, texts: Sequence[str]) -> F32:
         """Uncalibrated class scores of already clean texts."""
+        return self._scores(texts, None)[0]
+
+    def _scores(self, texts: Sequence[str], head: LanguageHead | None) -> tuple[F32, F32 | None]:
+        """Reaction scores and, with a head, language scores: each batch is hashed once."""
         scorer = self._fitted()
-        parts = [
-            scorer.logits(texts[i : i + self.batch_size])
-            for i in range(0, len(texts), self.batch_size)
-        ]
+        parts: list[F32] = []
+        languages: list[F32] = []
+        for i in range(0, len(texts), self.batch_size):
+            encoded = scorer.encode(texts[i : i + self.batch_size])
+            parts.append(scorer.logits_of(encoded))
+            if head is not None:
+                languages.append(head.logits_of(encoded))
         if not parts:
-            return np.zeros((0, len(REACTIONS)), dtype=np.float32)
-        return np.concatenate(parts)
+            return np.zeros((0, len(REACTIONS)), dtype=np.float32), None
+        return np.concatenate(parts), np.concatenate(languages) if languages else None
+
+    def _usable_head(self) -> LanguageHead | None:
+        """The head, where it covers every allowed language (more than one)."""
+        allowed = self._detector.languages
+        head = self.head_
+        if head is None or len(allowed) < 2 or not set(allowed) <= set(head.classes):
+            return None
+        return head
 
     def predict_proba(self, texts: Sequence[str]) -> F32:
         """Calibrated probabilities of already clean texts, columns in ``REACTIONS`` order."""
@@ -154,13 +179,15 @@ class ReactionModel:
     ) -> ReactionBatch:
         """Reactions for a batch of raw texts (str, bytes or None), as column arrays."""
         cleaned = clean_texts(texts, self.max_chars)
-        probabilities = self.predict_proba(cleaned.texts)
+        head = self._usable_head() if detect_language else None
+        logits, head_logits = self._scores(cleaned.texts, head)
+        probabilities = softmax(logits, self.temperature_)
         forced = np.array([bool(FORCED_NEUTRAL.intersection(f)) for f in cleaned.flags], dtype=bool)
         if forced.any():
             probabilities[forced] = 0.0
             probabilities[forced, _NEUTRAL] = 1.0
         uncertain = (probabilities.max(axis=1) < self.uncertain_below) | forced
-        langs = self._languages(cleaned.texts, cleaned.flags, detect_language)
+        langs = self._languages(cleaned.texts, cleaned.flags, detect_language, head_logits)
         flags = cleaned.flags
         if detect_language:
             flags = [
@@ -171,12 +198,16 @@ class ReactionModel:
         return ReactionBatch(langs, probabilities, uncertain, flags)
 
     def _languages(
-        self, texts: list[str], flags: list[tuple[str, ...]], detect: bool
+        self, texts: list[str], flags: list[tuple[str, ...]], detect: bool,
+        head_logits: F32 | None,
     ) -> list[str]:
         if not detect:
             return [UNDETERMINED] * len(texts)
         readable = [i for i, f in enumerate(flags) if not _NO_LANGUAGE & set(f)]
-        found = self._detector.detect([texts[i] for i in readable])
+        guesses = None
+        if head_logits is not None and self.head_ is not None:
+            guesses = self.head_.guesses(head_logits[readable], self._detector.languages)
+        found = self._detector.detect([texts[i] for i in readable], guesses)
         langs = [UNDETERMINED] * len(texts)
         for i, lang in zip(readable, found, strict=True):
             langs[i] = lang
