@@ -2,6 +2,11 @@
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/reaction.py [--n 20000]
 
+Rows: reaction alone; reaction + language with the language head (lingua only for the
+texts the head is unsure of); reaction + language with lingua alone (the head switched
+off, as before it existed); VADER; MiniLM. Pin to one core (``taskset -c 0``) for one-core
+figures: lingua detects in parallel threads otherwise.
+
 Texts are the TweetEval sentiment test split when the corpora are found (``--data`` or
 ``$SOUNDING_DATA``), else synthetic social-media sentences.
 """
@@ -75,7 +80,9 @@ def measure(name: str, run: Run, texts: Sequence[str], repeat: int = 3) -> dict[
     run(texts)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"name": name, "seconds": seconds, "rate": len(texts) / seconds, "peak_mb": peak / 2**20}
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"name": name, "seconds": seconds, "rate": len(texts) / seconds, "peak_mb": peak / 2**20,
+            "rss_mb": rss}
 
 
 def vader_runner() -> Run | None:
@@ -101,6 +108,45 @@ def minilm_runner() -> Run | None:
     return lambda texts: encoder.encode(list(texts), batch_size=64)
 
 
+def language_rows(model: ReactionModel, texts: Sequence[str]) -> list[dict[str, object]]:
+    """Reaction + language, with the language head and with lingua alone, on the same texts."""
+    head = model.head_
+    rows: list[dict[str, object]] = []
+    try:
+        if head is not None:
+            rows.append(measure("sounding (reaction + language, head)", model.predict_batch,
+                                texts))
+            share = lingua_share(model, texts)
+            rows[-1]["name"] = f"sounding (+ language, head; {share:.1%} to lingua)"
+        model.head_ = None
+        rows.append(measure("sounding (reaction + language, lingua)", model.predict_batch, texts))
+    except ImportError:
+        rows.append({"name": "sounding (reaction + language)", "missing": True})
+    finally:
+        model.head_ = head
+    return rows
+
+
+def lingua_share(model: ReactionModel, texts: Sequence[str]) -> float:
+    """Share of the texts the head leaves to lingua (counted by wrapping lingua's call)."""
+    detector = model._detector
+    lingua = detector._lingua()
+    sent = 0
+
+    class Counting:
+        def detect_languages_in_parallel_of(self, batch: list[str]) -> object:
+            nonlocal sent
+            sent += len(batch)
+            return lingua.detect_languages_in_parallel_of(batch)
+
+    detector._detector = Counting()
+    try:
+        model.predict_batch(texts)
+    finally:
+        detector._detector = lingua
+    return sent / max(len(texts), 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20_000)
@@ -112,10 +158,7 @@ def main() -> None:
         measure("sounding (reaction only)", lambda t: model.predict_batch(t, detect_language=False),
                 texts),
     ]
-    try:
-        rows.append(measure("sounding (reaction + language)", model.predict_batch, texts))
-    except ImportError:
-        rows.append({"name": "sounding (reaction + language)", "missing": True})
+    rows += language_rows(model, texts)
     vader = vader_runner()
     rows.append(measure("VADER", vader, texts) if vader else {"name": "VADER", "missing": True})
     minilm = minilm_runner()
@@ -124,18 +167,20 @@ def main() -> None:
     else:
         rows.append(measure("MiniLM (all-MiniLM-L6-v2, 2,000 texts)", minilm, texts[:2000], 1))
     print(f"{len(texts)} texts ({source}), one core (OMP/OPENBLAS threads = 1)\n")
-    print(f"{'pipeline':40} {'seconds':>8} {'texts/s':>10} {'vs VADER':>9} {'peak MiB':>9}")
+    print(f"{'pipeline':46} {'seconds':>8} {'texts/s':>10} {'vs VADER':>9} {'peak MiB':>9} "
+          f"{'RSS MiB':>8}")
     vader_rate = next((float(r["rate"]) for r in rows if r["name"] == "VADER" and "rate" in r),
                       None)
     for r in rows:
         if r.get("missing"):
-            print(f"{r['name']:40} {'not installed':>8}")
+            print(f"{r['name']:46} {'not installed':>8}")
             continue
         ratio = f"{float(r['rate']) / vader_rate:.1f}x" if vader_rate else "-"
-        print(f"{r['name']:40} {float(r['seconds']):8.2f} {float(r['rate']):10,.0f} {ratio:>9} "
-              f"{float(r['peak_mb']):9.1f}")  # fmt: skip
+        print(f"{r['name']:46} {float(r['seconds']):8.2f} {float(r['rate']):10,.0f} {ratio:>9} "
+              f"{float(r['peak_mb']):9.1f} {float(r['rss_mb']):8.0f}")  # fmt: skip
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\nprocess peak RSS: {rss:.0f} MiB (peak MiB column: tracemalloc, Python allocations)")
+    print(f"\nprocess peak RSS: {rss:.0f} MiB (peak MiB: tracemalloc, Python allocations; "
+          "RSS MiB: the process's peak RSS once that row was done, rows run top to bottom)")
 
 
 if __name__ == "__main__":
