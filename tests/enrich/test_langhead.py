@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from sounding.enrich.artifact import DEFAULT_MODEL_DIR
 from sounding.enrich.features import encode_batch, hash_codes, word_hashes
 from sounding.enrich.langhead import load_head
 from sounding.errors import ConfigError
-from sounding.workflows.enrich import classify_texts
+from sounding.workflows.enrich import classify_texts, load_model
 
 CLEAR = {
     "Thank you so much for the quick answer, the order arrived today": "en",
@@ -152,3 +153,12 @@ def test_classify_rows_keep_their_format_and_scores() -> None:
         assert {k: v for k, v in a.items() if k != "lang"} == {
             k: v for k, v in b.items() if k != "lang"}
     assert [row["lang"] for row in fast] == [*CLEAR.values(), "und"]
+
+
+def test_label_version_names_the_head(tmp_path: Path) -> None:
+    weights_only = hashlib.sha256((DEFAULT_MODEL_DIR / "model.json").read_bytes()).hexdigest()[:12]
+    assert load_model()[1].startswith("default:") and load_model()[1] != "default:" + weights_only
+    shutil.copytree(DEFAULT_MODEL_DIR, tmp_path / "m")
+    with_head = load_model(tmp_path / "m")[1]
+    (tmp_path / "m" / "language.json").unlink()
+    assert load_model(tmp_path / "m")[1] == "local:" + weights_only != with_head

@@ -39,7 +39,7 @@ def load_model(path: str | Path | None = None, *, workspace: Path | None = None
     if path is None and workspace is not None and model_dir(workspace).is_dir():
         path = model_dir(workspace)
     if path is None:
-        return ReactionModel.load(), "default:" + _digest(_shipped_dir() / "model.json")
+        return ReactionModel.load(), "default:" + _model_digest(_shipped_dir())
     folder = Path(path)
     if not folder.is_dir():
         raise ConfigError(f"--model {folder}: no such folder")
@@ -50,7 +50,7 @@ def load_model(path: str | Path | None = None, *, workspace: Path | None = None
     if not (folder / "model.json").exists():
         raise ConfigError(f"--model {folder}: neither a sounding model (model.json) nor a "
                           "Hugging Face model (config.json)")
-    return ReactionModel.load(str(folder)), "local:" + _digest(folder / "model.json")
+    return ReactionModel.load(str(folder)), "local:" + _model_digest(folder)
 
 
 def _shipped_dir() -> Path:
@@ -59,8 +59,18 @@ def _shipped_dir() -> Path:
     return Path(sounding.enrich.__file__).parent / "model"
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+def _digest(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _model_digest(folder: Path) -> str:
+    """Names the reaction weights and, where there is one, the language head: labels made
+    with another head carry another version (a folder without one keeps its old name)."""
+    head = folder / "language.json"
+    return _digest(folder / "model.json", *([head] if head.is_file() else []))
 
 
 def classify_texts(model: Classifier, texts: Iterable[str], batch: int = 4096
