@@ -16,7 +16,8 @@ TEMPLATE = """# Model card: sounding default reaction model
 
 ## What it does
 Labels a short social-media text (reply, comment, mention) as **interest**, **animosity**
-or **neutral**, with calibrated probabilities. Language is detected separately (lingua).
+or **neutral**, with calibrated probabilities.
+{language_line}
 
 ## Model
 - Hashed features: character 2–5-grams, words and word bigrams of the normalised text
@@ -52,7 +53,7 @@ Expected calibration error (top label, 15 bins) on all sentiment test splits poo
 {ece_before:.3f} before temperature scaling, **{ece_after:.3f}** after.
 A result is marked `uncertain` when its highest probability is below 0.55.
 
-## Known limits
+{language}## Known limits
 - Sentiment of tweets from 2013–2017 (TweetEval) and small UMSAB sets: brand replies
   differ (questions, customer service, sarcasm). Expect lower accuracy on real data.
 - Below transformer models by 5–15 points (see the published column); bag of n-grams
@@ -104,6 +105,58 @@ come from the labelled texts only.
 """
 
 
+LANGUAGE = """## Language head (`language.npz`, {size_mb:.2f} MB)
+Names the language of each text among {classes},
+from the reaction features already hashed: character 3-grams and words, folded to
+{buckets:,} buckets (the top bits of the scorer's), each block L2-normalised; a
+multinomial logistic regression (scikit-learn `LogisticRegression`, C = {C} chosen on
+validation) on {texts:,} texts: the UMSAB train splits (label: the corpus language) and
+every TweetEval train split (English, weighted together as {english_weight} languages),
+every val/test text removed. Made by `training/train_language.py`.
+
+Its top probability (renormalised over the configured languages) is trusted at or above
+**{threshold}**: the lowest threshold (not under {min_threshold}) at which, for
+every validation language, the texts it keeps are named at least as accurately as lingua
+(low-accuracy mode, the eight languages, minimum relative distance 0.1) names them.
+Below it lingua decides, and may say `und`. Texts with fewer than 3 letters are `und`
+before either is asked.
+
+Official test splits, percent named right (`und` counts as wrong; same run; "en
+(TweetEval)" pools every TweetEval test split):
+
+| language | texts | lingua alone | head + lingua | head alone | sent to lingua |
+|---|---|---|---|---|---|
+{rows}
+
+UMSAB "Hindi" is mostly romanised Hindi, with some English, written by Indian users;
+lingua knows Hindi in Devanagari only and names almost none of it `hi`, while the head
+learnt the corpus's labels: read that row as "romanised Hindi is recognised", not as a
+like-for-like comparison. The flip side: some English tweets on Indian topics are named
+`hi`. A text in a language outside the eight is named as one of them; lingua restricted
+to the eight does the same or says `und`.
+
+"""
+
+
+def _language(folder: Path) -> tuple[str, str]:
+    """The card's language line and section, from ``language.json`` when the head is there."""
+    path = folder / "language.json"
+    if not path.is_file():
+        return "Language is detected separately (lingua).", ""
+    head = json.loads(path.read_text(encoding="utf-8"))
+    meta = head["metadata"]
+    rows = "\n".join(
+        f"| {g} | {r['texts']} | {r['lingua']} | {r['head_lingua']} | {r['head_alone']} "
+        f"| {r['to_lingua']} % |" for g, r in meta["test"].items())
+    section = LANGUAGE.format(
+        size_mb=(folder / "language.npz").stat().st_size / 1e6,
+        classes=", ".join(head["classes"]), buckets=2 ** head["bits"], C=meta["C"],
+        texts=meta["training_texts"], english_weight=meta["english_weight"],
+        threshold=head["threshold"], min_threshold=meta["min_threshold"], rows=rows)
+    line = "Language: a small head over the same features (below); lingua where it is unsure."
+    return line, section
+
+
 def _teacher(meta: dict[str, Any]) -> str:
     if not meta.get("unlabelled_texts"):
         return ""
@@ -131,7 +184,9 @@ def render(folder: Path) -> str:
     """The model card text for the model saved in ``folder``."""
     description = json.loads((folder / "model.json").read_text(encoding="utf-8"))
     meta = description["metadata"]
+    language_line, language = _language(folder)
     return TEMPLATE.format(
+        language_line=language_line, language=language,
         word_vectors=_word_vectors(meta),
         buckets=2 ** description["bits"], alpha=meta["alpha"], epochs=meta["epochs"],
         seed=meta["seed"], temperature=round(description["temperature"], 3),
