@@ -2,10 +2,12 @@
 
     # once, in a separate venv (see training/static_vectors.py): the static word vectors
     HF_HUB_OFFLINE=1 /tmp/vectors-venv/bin/python training/static_vectors.py --out /tmp/vectors
-    # then, with sounding's venv: the shipped model (about 8 minutes on 2 cores)
+    # then, with sounding's venv: the shipped model (about 10 minutes on 2 cores); alpha
+    # and the UMSAB weight were chosen by an earlier grid (--alpha 8e-6,1.6e-5
+    # --umsab-weight 1,2), the emphasis by this one
     PYTHONPATH=src .venv/bin/python training/train_reaction.py --data ../shared/data \
-        --out src/sounding/enrich/model --vectors /tmp/vectors --alpha 8e-6,1.6e-5 \
-        --abuse-weight 0.5 --lexicon-weight 0 --umsab-weight 1,2
+        --out src/sounding/enrich/model --vectors /tmp/vectors --alpha 1.6e-5 \
+        --abuse-weight 0.5 --lexicon-weight 0 --umsab-weight 2 --emphasis 0,0.25,0.5
     .venv/bin/python training/model_card.py src/sounding/enrich/model
 
     # tried, not shipped (see the model card): distillation from a MiniLM teacher
@@ -207,31 +209,37 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     lexicon_weights = [float(w) for w in args.lexicon_weight.split(",")]
     umsab_weights = [float(w) for w in args.umsab_weight.split(",")]
     teacher_weights = [float(w) for w in args.teacher_weight.split(",")]
-    grid = [(float(a), w, x, u, t) for a in args.alpha.split(",") for w in abuse_weights
+    emphases = [float(e) for e in args.emphasis.split(",")]
+    grid = [(float(a), w, x, u, t, e) for a in args.alpha.split(",") for w in abuse_weights
             for x in lexicon_weights for u in umsab_weights
-            for t in teacher_weights]  # fmt: skip
+            for t in teacher_weights for e in emphases]  # fmt: skip
     counts = np.bincount(labels, minlength=3)
     balanced = {c: len(labels) / (3 * counts[c]) for c in range(3)}  # of the labelled texts
-    for c, abuse_weight, lexicon_weight, umsab_weight, teacher_weight in grid:
+    for c, abuse_weight, lexicon_weight, umsab_weight, teacher_weight, emphasis in grid:
         per_kind = {"sentiment": 1.0, "umsab": umsab_weight, "abuse": abuse_weight,
                     "lexicon": lexicon_weight}  # fmt: skip
         rows, y, sw = soft_rows(n, labels, [per_kind[k] for k in kinds], probs, teacher_weight)
+        # A weight of 0 means unused: such rows would still shift SGD's step schedule.
+        used = [i for i, w in enumerate(sw) if w > 0]
+        rows, y, sw = np.asarray(rows)[used], [y[i] for i in used], [sw[i] for i in used]
         started = time.perf_counter()
         model = ReactionModel()
         model.scorer_ = fit_hashed_linear(
             design[rows], idf, y, sample_weight=sw, class_weight=balanced,
             alpha=c, epochs=args.epochs, seed=args.seed, bits=args.bits, fold=fold,
+            emphasis=emphasis,
         )  # fmt: skip
         val = validation_score(model, data)
         print(f"alpha={c} abuse_weight={abuse_weight} lexicon_weight={lexicon_weight} "
-              f"umsab_weight={umsab_weight} teacher_weight={teacher_weight}: val "
+              f"umsab_weight={umsab_weight} teacher_weight={teacher_weight} "
+              f"emphasis={emphasis}: val "
               f"{json.dumps({k: round(v, 2) for k, v in val.items()})} "
               f"({time.perf_counter() - started:.0f} s)", flush=True)  # fmt: skip
         if best is None or val["score"] > best[0]:
             best = (val["score"], c, (abuse_weight, lexicon_weight, umsab_weight,
-                                      teacher_weight), model)  # fmt: skip
+                                      teacher_weight, emphasis), model)  # fmt: skip
     assert best is not None
-    _, c, (abuse_weight, lexicon_weight, umsab_weight, teacher_weight), model = best
+    _, c, (abuse_weight, lexicon_weight, umsab_weight, teacher_weight, emphasis), model = best
     val_texts, val_labels = pooled(data, "val")
     model.temperature_ = fit_temperature(model.decision_function(val_texts), val_labels)
     test_texts, test_labels = pooled(data, "test")
@@ -252,7 +260,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         "training_texts": n, "unlabelled_texts": len(extra) if teacher_weight else 0,
         "teacher_weight": teacher_weight, "alpha": c, "epochs": args.epochs,
         "abuse_weight": abuse_weight, "lexicon_weight": lexicon_weight,
-        "umsab_weight": umsab_weight,
+        "umsab_weight": umsab_weight, "emphasis": emphasis,
         "seed": args.seed, "validation": validation_score(model, data),
         "calibration": calibration, "test": metrics,
     }  # fmt: skip
@@ -277,6 +285,8 @@ def main() -> None:
                         help="soft labels written by training/teacher.py (none: not used)")
     parser.add_argument("--teacher-weight", default="0",
                         help="weights of the teacher-labelled texts (comma-separated)")
+    parser.add_argument("--emphasis", default="0",
+                        help="naive-Bayes emphasis strengths to try (0: plain one-vs-rest)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-vader", action="store_true")
     report = train(parser.parse_args())

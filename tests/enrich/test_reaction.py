@@ -25,6 +25,7 @@ def model() -> ReactionModel:
         ("Thank you so much, amazing team, great job!", "interest"),
         ("This is garbage, I hate you, terrible app", "animosity"),
         ("Service client nul, vous êtes des arnaqueurs, honteux", "animosity"),
+        ("Commande jamais reçue, remboursez-moi, c'est scandaleux", "animosity"),
     ],
 )
 def test_clear_cases(model: ReactionModel, text: str, expected: str) -> None:
@@ -32,12 +33,12 @@ def test_clear_cases(model: ReactionModel, text: str, expected: str) -> None:
     assert result.reaction == expected
 
 
-@pytest.mark.xfail(reason="known limit (MODEL_CARD): French complaints outside UMSAB's vocabulary")
+@pytest.mark.xfail(reason="known limit (MODEL_CARD): French complaints outside UMSAB's vocabulary",
+                   strict=True)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("Je déteste cette marque", "animosity"),
-        ("Commande jamais reçue, remboursez-moi, c'est scandaleux", "animosity"),
     ],
 )
 def test_known_french_misses(model: ReactionModel, text: str, expected: str) -> None:

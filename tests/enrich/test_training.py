@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from sounding.enrich.linear import HashedLinear
+from sounding.enrich.reaction import ReactionModel
 from sounding.enrich.training import build_design, fit_hashed_linear
 
 TEXTS = ["I love it", "great stuff", "awful service", "I hate this", "it is a phone",
@@ -29,3 +30,24 @@ def test_balanced_dict_from_label_counts_matches_balanced() -> None:
     a, b = _fit("balanced"), _fit(balanced)
     assert np.allclose(a.weights, b.weights)
     assert np.allclose(a.bias, b.bias)
+
+
+def test_emphasis_scales_indicative_buckets_and_still_fits() -> None:
+    """Naive-Bayes emphasis: buckets that mark a class are scaled up (never down), and the
+    folded scorer still ranks each training text's own class first."""
+    pytest.importorskip("sklearn")
+    from sounding.enrich.training import _emphasis
+
+    design, idf = build_design(TEXTS, bits=12)
+    positive = np.asarray(LABELS) == 0
+    scale = _emphasis(design, positive, 1 << 12, 0.5)
+    assert scale.shape == (design.shape[1],) and scale.min() >= 1.0
+    used = np.flatnonzero(np.asarray(design.sum(axis=0)).ravel())
+    love = build_design(["love"], bits=12)[0].indices  # only in class 0 texts
+    assert scale[love].mean() > np.median(scale[used])
+    scorer = fit_hashed_linear(design, idf, LABELS, alpha=1e-4, epochs=20, bits=12,
+                               emphasis=0.5)
+    model = ReactionModel()
+    model.scorer_ = scorer
+    scores = model.decision_function(TEXTS)
+    assert (scores.argmax(axis=1) == np.asarray(LABELS)).mean() >= 0.75
