@@ -12,8 +12,8 @@ import pytest
 
 from sounding.enrich import ReactionModel
 from sounding.enrich.artifact import DEFAULT_MODEL_DIR
-from sounding.enrich.features import encode_batch, hash_codes, word_hashes
-from sounding.enrich.langhead import load_head
+from sounding.enrich.features import encode_batch, hash_codes, unmarked, word_hashes
+from sounding.enrich.langhead import load_head, marked_texts
 from sounding.errors import ConfigError
 from sounding.workflows.enrich import classify_texts, load_model
 
@@ -72,6 +72,45 @@ def test_sure_and_unsure_texts_split_between_head_and_lingua() -> None:
     assert top[0] > top[1]
     assert model.predict_batch(texts).lang == ["fr", "und"]
     assert lingua.asked == ["ciao"]
+
+
+def _head_logits(model: ReactionModel, texts: list[str]) -> np.ndarray:
+    logits = model._scores(texts, model.head_)[1]
+    assert logits is not None
+    return logits
+
+
+@pytest.mark.parametrize("sentence", [
+    "Can't wait to see more, do you have a newsletter?",
+    "Saw the piece in the local paper",
+    "Il y a un parking pas loin de la boutique ?",
+    "Merci beaucoup pour la réponse rapide",
+])
+def test_urls_and_mentions_change_nothing(sentence: str) -> None:
+    model, _ = _model()
+    marked = [f"{sentence} https://briochebramble.example/shop", f"@brand {sentence}",
+              f"{sentence} www.example.com/x?y=1 @someone", f"http://a.example {sentence}"]
+    logits = _head_logits(model, [sentence, *marked])
+    for row in logits[1:]:
+        np.testing.assert_allclose(row, logits[0], rtol=1e-6, atol=1e-6)
+
+
+def test_only_texts_with_a_url_or_mention_are_marked_and_stripped() -> None:
+    texts = ["plain text", "see https://x.example/a", "hi @bob", "http", "mail a@b.example"]
+    assert marked_texts(word_hashes(*encode_batch(texts))).tolist() == [1, 2, 3, 4]
+    assert unmarked("see https://x.example/a and @bob!").split() == ["see", "and", "!"]
+
+
+def test_short_brand_replies_are_named_right() -> None:
+    model, lingua = _model(languages=["en", "fr"])
+    replies = {
+        "Il y a un parking pas loin de la boutique ?": "fr",
+        "Can't wait to see more, do you have a newsletter? https://briochebramble.example/shop":
+            "en",
+        "Saw the piece in the local paper https://maps.example/x": "en",
+    }
+    assert model.predict_batch(list(replies)).lang == list(replies.values())
+    assert lingua.asked == []
 
 
 def test_languages_outside_the_head_use_lingua_only() -> None:

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Occurrences", "Words", "encode_batch", "hash_batch", "normalise_batch", "word_hashes"]
+__all__ = [
+    "Occurrences",
+    "Words",
+    "encode_batch",
+    "hash_batch",
+    "normalise_batch",
+    "unmarked",
+    "word_hashes",
+]
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -61,6 +69,14 @@ def normalise_batch(texts: Sequence[str], max_chars: int) -> str:
     # Pad every text with one space on each side so n-grams see word edges; symbols
     # are split off and spaces squeezed later, in numpy (see _codes).
     return " " + joined.replace(_SEP, " " + _SEP + " ") + " "
+
+
+def unmarked(text: str) -> str:
+    """The text without the URLs and mentions that :func:`normalise_batch` would replace.
+
+    The same patterns, in the same order, so the rest of the text hashes exactly as it did.
+    """
+    return _MENTION.sub(" ", _URL.sub(" ", _BLANK.sub(" ", text)))
 
 
 def _finalise(h: U64, bits: int) -> I64:

@@ -6,13 +6,16 @@ layer over some of those buckets (character 3-grams and words, folded to ``2**bi
 buckets by keeping their top bits) names the language for a few µs more. Its probability
 is trusted only at or above ``threshold``, chosen on validation data so that the texts it
 keeps are named at least as accurately as lingua names them; the rest still go to lingua.
-Trained by ``training/train_language.py``.
+URLs and mentions say nothing about a language, so the head reads texts without them: the
+few texts holding one are hashed again, stripped, and training strips every text the same
+way. Trained by ``training/train_language.py``.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,16 +24,28 @@ import numpy as np
 import numpy.typing as npt
 
 from sounding.enrich.calibration import softmax
-from sounding.enrich.features import Occurrences
+from sounding.enrich.features import Occurrences, Words, encode_batch, unmarked, word_hashes
 from sounding.enrich.linear import Encoded, segment_sums
 from sounding.errors import ConfigError
 
-__all__ = ["HEAD_FILES", "LanguageHead", "load_head", "save_head"]
+__all__ = ["HEAD_FILES", "LanguageHead", "load_head", "marked_texts", "save_head"]
 
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
 FORMAT = "sounding-language-head/1"
 HEAD_FILES = ("language.json", "language.npz")
+
+
+@functools.cache
+def _mark_hashes() -> npt.NDArray[np.uint64]:
+    """Hashes of the words the scorer puts in place of a URL (``http``) and a mention."""
+    return word_hashes(*encode_batch(["http @user"])).hash
+
+
+def marked_texts(words: Words) -> I64:
+    """Indices of the texts of a hashed batch that hold a URL or a mention."""
+    found: I64 = np.unique(words.doc[np.isin(words.hash, _mark_hashes())])
+    return found
 
 
 @dataclass(frozen=True)
@@ -82,8 +97,23 @@ class LanguageHead:
         out: F32 = scores.astype(np.float32)
         return out
 
+    def read(
+        self, texts: Sequence[str], encoded: Encoded, encode: Callable[[Sequence[str]], Encoded]
+    ) -> F32:
+        """Language scores of ``texts`` (hashed as ``encoded``) read without URLs and mentions.
+
+        Only the texts that hold one are hashed again (by ``encode``, the scorer's own), so
+        a URL or mention changes nothing and most batches cost no more.
+        """
+        logits = self.logits_of(encoded)
+        redo = marked_texts(encoded.words)
+        if len(redo) > 0:
+            logits[redo] = self.logits_of(encode([unmarked(texts[i]) for i in redo]))
+        return logits
+
     def design(self, encoded: Encoded) -> tuple[I64, I64, F32]:
-        """COO triplets (text, bucket, value) of the same features, for training."""
+        """COO triplets (text, bucket, value) of the same features, for training (hash texts
+        already stripped by ``features.unmarked``, as :meth:`read` reads them)."""
         norms = self._norms(encoded)
         parts = [(occ.doc, buckets, norms[occ.block, occ.doc])
                  for occ, buckets in self._selected(encoded)]

@@ -154,10 +154,11 @@ class ReactionModel:
         parts: list[F32] = []
         languages: list[F32] = []
         for i in range(0, len(texts), self.batch_size):
-            encoded = scorer.encode(texts[i : i + self.batch_size])
+            batch = texts[i : i + self.batch_size]
+            encoded = scorer.encode(batch)
             parts.append(scorer.logits_of(encoded))
             if head is not None:
-                languages.append(head.logits_of(encoded))
+                languages.append(head.read(batch, encoded, scorer.encode))
         if not parts:
             return np.zeros((0, len(REACTIONS)), dtype=np.float32), None
         return np.concatenate(parts), np.concatenate(languages) if languages else None
