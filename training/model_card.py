@@ -115,9 +115,11 @@ Names the language of each text among {classes},
 from the reaction features already hashed: character 3-grams and words, folded to
 {buckets:,} buckets (the top bits of the scorer's), each block L2-normalised; a
 multinomial logistic regression (scikit-learn `LogisticRegression`, C = {C} chosen on
-validation) on {texts:,} texts: the UMSAB train splits (label: the corpus language) and
+validation) on {texts:,} examples: the UMSAB train splits (label: the corpus language) and
 every TweetEval train split (English, weighted together as {english_weight} languages),
-every val/test text removed. Made by `training/train_language.py`.
+every val/test text removed{vocabulary}. URLs and mentions carry no language: they are
+removed from every text before training and before reading (the few texts holding one are
+hashed again without). Made by `training/train_language.py`.
 
 Its top probability (renormalised over the configured languages) is trusted at or above
 **{threshold}**: the lowest threshold (not under {min_threshold}) at which, for
@@ -143,6 +145,17 @@ to the eight does the same or says `und`.
 """
 
 
+def _vocabulary(meta: dict[str, Any]) -> str:
+    """What the card says of the lexicon words tried as one-word examples."""
+    if "vocabulary_weight" not in meta:
+        return ""
+    if meta["vocabulary_weight"] == 0:
+        return ("; the VADER (en) and vader_FR (fr) lexicon words, tried as one-word examples, "
+                "were left out (weight 0 chosen on validation)")
+    return (f"; and the VADER (en) and vader_FR (fr) lexicon words as one-word examples, "
+            f"each weighing {meta['vocabulary_weight']} of a text (chosen on validation)")
+
+
 def _language(folder: Path) -> tuple[str, str]:
     """The card's language line and section, from ``language.json`` when the head is there."""
     path = folder / "language.json"
@@ -153,7 +166,7 @@ def _language(folder: Path) -> tuple[str, str]:
     rows = "\n".join(
         f"| {g} | {r['texts']} | {r['lingua']} | {r['head_lingua']} | {r['head_alone']} "
         f"| {r['to_lingua']} % |" for g, r in meta["test"].items())
-    section = LANGUAGE.format(
+    section = LANGUAGE.format(vocabulary=_vocabulary(meta),
         size_mb=(folder / "language.npz").stat().st_size / 1e6,
         classes=", ".join(head["classes"]), buckets=2 ** head["bits"], C=meta["C"],
         texts=meta["training_texts"], english_weight=meta["english_weight"],
