@@ -115,11 +115,12 @@ Names the language of each text among {classes},
 from the reaction features already hashed: character 3-grams and words, folded to
 {buckets:,} buckets (the top bits of the scorer's), each block L2-normalised; a
 multinomial logistic regression (scikit-learn `LogisticRegression`, C = {C} chosen on
-validation) on {texts:,} examples: the UMSAB train splits (label: the corpus language) and
+validation) on {texts:,} texts: the UMSAB train splits (label: the corpus language) and
 every TweetEval train split (English, weighted together as {english_weight} languages),
-every val/test text removed{vocabulary}. URLs and mentions carry no language: they are
-removed from every text before training and before reading (the few texts holding one are
-hashed again without). Made by `training/train_language.py`.
+every val/test text removed.{vocabulary}
+URLs and mentions carry no language: they are removed from every text before training and
+before reading (the few texts holding one are hashed again without). Made by
+`training/train_language.py`.
 
 Its top probability (renormalised over the configured languages) is trusted at or above
 **{threshold}**: the lowest threshold (not under {min_threshold}) at which, for
@@ -149,11 +150,12 @@ def _vocabulary(meta: dict[str, Any]) -> str:
     """What the card says of the lexicon words tried as one-word examples."""
     if "vocabulary_weight" not in meta:
         return ""
+    words = f"{meta.get('vocabulary_words', 0):,} VADER (en) and vader_FR (fr) lexicon words"
     if meta["vocabulary_weight"] == 0:
-        return ("; the VADER (en) and vader_FR (fr) lexicon words, tried as one-word examples, "
-                "were left out (weight 0 chosen on validation)")
-    return (f"; and the VADER (en) and vader_FR (fr) lexicon words as one-word examples, "
-            f"each weighing {meta['vocabulary_weight']} of a text (chosen on validation)")
+        return (f"\nThe {words}, tried as one-word\nexamples, were left out (weight 0 "
+                "chosen on validation).")
+    return (f"\nThe {words} are one-word examples, each weighing\n"
+            f"{meta['vocabulary_weight']} of a text (chosen on validation).")
 
 
 def _language(folder: Path) -> tuple[str, str]:

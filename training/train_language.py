@@ -178,7 +178,8 @@ def training_set(model: ReactionModel, skeleton: LanguageHead, data: dict[tuple[
 
 def search(model: ReactionModel, skeleton: LanguageHead, data: dict[tuple[str, str], list[str]],
            args: argparse.Namespace) -> tuple[float, float, LanguageHead, int]:
-    """The penalty and lexicon-word weight whose head is best on validation (head alone)."""
+    """The penalty and lexicon-word weight whose head is best on validation (head alone),
+    and the number of training texts (lexicon words not counted)."""
     x, y, weight, words = training_set(model, skeleton, data, args.english_weight)
     groups = [*skeleton.classes, TWEETEVAL]
     best: tuple[float, float, float, LanguageHead] | None = None
@@ -193,7 +194,7 @@ def search(model: ReactionModel, skeleton: LanguageHead, data: dict[tuple[str, s
             if best is None or mean > best[0]:
                 best = (mean, c, w, head)
     assert best is not None
-    return best[1], best[2], best[3], len(y)
+    return best[1], best[2], best[3], int((~words).sum())
 
 
 def main() -> None:
@@ -228,12 +229,13 @@ def main() -> None:
         "trained_on": [f"umsab/{name} (train)" for name in UMSAB_LANGUAGES]
         + ["tweeteval/* (train, English)", "VADER and vader_FR lexicon words (en, fr)"],
         "stripped": "URLs and mentions (features.unmarked)",
-        "training_texts": n, "C": c, "vocabulary_weight": w,
+        "training_texts": n, "vocabulary_words": sum(len(v) for v in vocabulary().values()),
+        "C": c, "vocabulary_weight": w,
         "english_weight": args.english_weight, "min_threshold": args.min_threshold,
         "validation": score(val, threshold), "test": score(test, threshold),
     }
     save_head(args.out, dataclasses.replace(stored, threshold=threshold, metadata=metadata))
-    print(f"\nC={c}, vocabulary weight {w}, threshold {threshold}, {n} training examples")
+    print(f"\nC={c}, vocabulary weight {w}, threshold {threshold}, {n} training texts")
     print_table("Validation (percent)", metadata["validation"])
     print_table("Test (percent)", metadata["test"])
     size = sum((Path(args.out) / f).stat().st_size for f in ("language.npz", "language.json"))
