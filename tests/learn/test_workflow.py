@@ -93,3 +93,15 @@ def test_no_winner_is_claimed_when_levels_are_alike() -> None:
         analyse_variants(_null_outcomes(rng, 60), LearnSettings(draws=1000, seed=i))
         .factor("f").verdict.decided for i in range(20))
     assert claims <= 2
+
+
+def test_alike_levels_with_ample_data_are_called_even_not_short_of_posts() -> None:
+    """With few posts the verdict asks for more; with many, a lead worth acting on (10% of
+    the pooled rate) would show, so alike levels are called even instead of 'about 1 more'."""
+    rng = np.random.default_rng(5)
+    few = analyse_variants(_null_outcomes(rng, 30), LearnSettings(draws=1000)).factor("f")
+    many = analyse_variants(_null_outcomes(rng, 3000), LearnSettings(draws=1000)).factor("f")
+    assert not few.verdict.decided and few.verdict.more_posts > 1
+    assert few.verdict.text.startswith("f: not enough evidence yet on interest: about")
+    assert not many.verdict.decided and many.verdict.more_posts == 0
+    assert many.verdict.text.startswith("f: no level stands out on interest")

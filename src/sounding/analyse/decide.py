@@ -76,9 +76,13 @@ def more_posts_needed(comp: Comparison, posts_now: int, smallest_effect: float,
 
     Standard errors shrink like 1/sqrt(posts): the lead's sd must fall to |lead| / z,
     with the lead taken as at least ``smallest_effect`` (a difference worth acting on).
+    0 when the sd is already that small: a lead worth acting on would show by now, so
+    more posts would not decide anything that matters (the levels are about even).
     """
     effect = max(abs(comp.diff_mean), smallest_effect)
     if comp.diff_sd <= 0 or effect <= 0:
         return 0
     ratio = (comp.diff_sd * z / effect) ** 2
+    if ratio <= 1:
+        return 0
     return int(min(10_000, max(1, math.ceil(max(posts_now, 1) * (ratio - 1)))))

@@ -194,6 +194,10 @@ def _verdict(factor: str, metric: str, names: list[str], comp: Any, pooled_mean:
     if decided:
         text = (f"{factor}: {leader} {word} {runner} on {metric}: P = {p_best:.2f}, "
                 f"{diff:+.1f} {unit} [{lo:.1f}, {hi:.1f}]")
+    elif more == 0:  # precise enough to see a lead worth acting on, and none shows
+        text = (f"{factor}: no level stands out on {metric}: a lead worth acting on would "
+                f"show by now (leader {leader}, P = {p_best:.2f}, {diff:+.1f} {unit} "
+                f"[{lo:.1f}, {hi:.1f}])")
     else:
         text = (f"{factor}: not enough evidence yet on {metric}: about {more} more posts "
                 f"(leader {leader}, P = {p_best:.2f}, {diff:+.1f} {unit} [{lo:.1f}, {hi:.1f}])")

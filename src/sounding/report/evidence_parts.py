@@ -51,7 +51,8 @@ def _verdict(fmt: Fmt, v: dict[str, Any]) -> str:
               "diff": fmt.num(v["diff"], 1), "unit": unit,
               "ci": fmt.interval(fmt.num(v["low"], 1), fmt.num(v["high"], 1)),
               "more": fmt.count(v["more_posts"])}
-    return fmt.t("verdict_decided" if v["decided"] else "verdict_open", **values)
+    key = "decided" if v["decided"] else ("open" if v["more_posts"] else "even")
+    return fmt.t(f"verdict_{key}", **values)
 
 
 def factors(fmt: Fmt, learn: dict[str, Any]) -> list[dict[str, Any]]:
@@ -95,7 +96,8 @@ def pillars(fmt: Fmt, learn: dict[str, Any], cap: float | None) -> list[dict[str
                                        _metric(fmt, v["metric"], lead["high"])),
                     "p_best": fmt.prob(v["p_best"]),
                     "animosity": fmt.pct(ani[v["leader"]]["mean"]),
-                    "status": "hostile" if hostile else ("proven" if v["decided"] else "lead"),
+                    "status": "hostile" if hostile else ("proven" if v["decided"] else
+                                                         "lead" if v["more_posts"] else "even"),
                     "more_posts": fmt.count(v["more_posts"])})
     return out
 
