@@ -91,3 +91,12 @@ def test_bad_periods_are_refused_clearly(bad: str) -> None:
 def test_empty_workspace_gives_empty_kpis(store: Store) -> None:
     k = kpis(store)
     assert k.posts == 0 and k.engagement_rate_per_follower is None
+
+
+def test_follower_growth_shows_a_percentage_only_from_a_meaningful_base() -> None:
+    from sounding.cli.render import _growth_note
+
+    small = {"start": 7, "end": 1506, "growth": 1499, "growth_pct": 21414.29}
+    large = {"start": 1200, "end": 1500, "growth": 300, "growth_pct": 25.0}
+    assert _growth_note(small) == "+1,499 over the period, from 7"
+    assert _growth_note(large) == "+300 over the period, from 1,200 (25.0%)"

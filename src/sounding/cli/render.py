@@ -72,8 +72,7 @@ def kpi_table(k: dict[str, Any]) -> Table:
     for label, share in k["reaction_shares"].items():
         rows.append((f"{label} share", _pct(share), f"of {labelled:,} labelled reactions"))
     for account, f in k["followers"].items():
-        rows.append((f"followers {account}", f"{f['end']:,}",
-                     f"{f['growth']:+,} ({_num(f['growth_pct'], 1)}%) over the period"))
+        rows.append((f"followers {account}", f"{f['end']:,}", _growth_note(f)))
     for row in rows:
         table.add_row(*(escape(str(cell)) for cell in row))
     return table
@@ -147,6 +146,15 @@ def _demo_learn(stages: dict[str, Any]) -> list[str]:
         lines.append(f"  the simulated world's best levels on {plan['objective']}: "
                      f"{escape(_variant_text(plan['true_best']))}")
     return lines
+
+
+def _growth_note(f: dict[str, Any]) -> str:
+    """Growth over the period; a percentage only from a base where it means something
+    (+1,499 from 7 followers is not "+21,414%")."""
+    note = f"{f['growth']:+,} over the period, from {f['start']:,}"
+    if f["growth_pct"] is not None and f["start"] >= 100:
+        note += f" ({_num(f['growth_pct'], 1)}%)"
+    return note
 
 
 def demo_summary(demo: dict[str, Any]) -> str:
