@@ -75,6 +75,10 @@ A result is marked `uncertain` when its highest probability is below 0.55.
   German +2.1, Italian +2.6, Spanish +2.8, and cost offensive −3.1 and hate −2.1; on the
   demo's true reactions agreement went 66.9% → 66.4% while the mean recall of the three
   classes went 68.7% → 69.7% (animosity 62% → 73%, neutral 82% → 75%).
+- A wider grid (UMSAB weight 2 or 3 × emphasis 0, 0.25, 0.5) had UMSAB weight 3 ahead
+  by 0.08 points of the validation score (56.71 against 56.63); on test it scored
+  TweetEval 66.3, French 60.7, Portuguese 62.3, Italian 56.4. A difference that small
+  does not justify replacing the model: not shipped.
 - Tried and not shipped: distillation from a MiniLM teacher (`training/teacher.py`, 20k
   unlabelled TweetEval tweets, `--teacher`). It raised the validation score through the
   animosity signal (offensive/hate val 45.5 → 57.6; test offensive 64.5, hate 43.0) and
