@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import glob
-import importlib
 import re
 import time
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from lexicons import lexicon_lines
 from sklearn.linear_model import LogisticRegression
 
 from sounding.enrich import ReactionModel
@@ -70,12 +70,9 @@ def vocabulary() -> dict[str, list[str]]:
     """Lexicon words per language: letters only (an emoticon has no language), none shared."""
     found: dict[str, set[str]] = {}
     for package, name, separator, code in LEXICONS:
-        try:
-            module = importlib.import_module(package)
-        except ImportError:
+        lines = lexicon_lines(package, name)
+        if lines is None:
             continue
-        path = Path(str(module.__file__)).parent / name
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         words = {line.rsplit(separator, 1)[0].split("\t")[0].strip().lower() for line in lines}
         found[code] = {w for w in words if _LETTERS.fullmatch(w)}
     shared = set.intersection(*found.values()) if len(found) > 1 else set()

@@ -31,13 +31,13 @@ Needs scikit-learn and scipy, plus tokenizers and safetensors with ``--vectors``
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from lexicons import lexicon_lines
 from scipy import sparse  # type: ignore[import-untyped]
 from word_vectors import load_vectors
 
@@ -92,12 +92,7 @@ def lexicon_examples() -> list[tuple[str, int]]:
     sources = [("vaderSentiment", "vader_lexicon.txt", "\t", 1.0),
                ("vaderSentiment_fr", "fr_lexicon.txt", "->", 0.5)]  # fmt: skip
     for package, name, separator, threshold in sources:
-        try:
-            module = importlib.import_module(package)
-        except ImportError:
-            continue
-        path = Path(str(module.__file__)).parent / name
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        for line in lexicon_lines(package, name) or []:
             line = line.strip()
             parts = line.split(separator) if separator == "\t" else line.rsplit(separator, 1)
             try:
