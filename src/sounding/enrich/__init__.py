@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from sounding.enrich.artifact import DEFAULT_MODEL_DIR
 from sounding.enrich.datasets import REACTIONS
 from sounding.enrich.language import LanguageDetector
 from sounding.enrich.reaction import Reaction, ReactionBatch, ReactionModel
 
-__all__ = ["REACTIONS", "LanguageDetector", "Reaction", "ReactionBatch", "ReactionModel"]
+__all__ = ["DEFAULT_MODEL_DIR", "REACTIONS", "LanguageDetector", "Reaction", "ReactionBatch",
+           "ReactionModel"]

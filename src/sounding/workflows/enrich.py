@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sounding.enrich import ReactionBatch, ReactionModel
+from sounding.enrich import DEFAULT_MODEL_DIR, ReactionBatch, ReactionModel
 from sounding.errors import ConfigError
 from sounding.store import Store
 from sounding.store.enrich_store import items_to_enrich, put_enrichments
@@ -39,7 +39,7 @@ def load_model(path: str | Path | None = None, *, workspace: Path | None = None
     if path is None and workspace is not None and model_dir(workspace).is_dir():
         path = model_dir(workspace)
     if path is None:
-        return ReactionModel.load(), "default:" + _model_digest(_shipped_dir())
+        return ReactionModel.load(), "default:" + _model_digest(DEFAULT_MODEL_DIR)
     folder = Path(path)
     if not folder.is_dir():
         raise ConfigError(f"--model {folder}: no such folder")
@@ -51,12 +51,6 @@ def load_model(path: str | Path | None = None, *, workspace: Path | None = None
         raise ConfigError(f"--model {folder}: neither a sounding model (model.json) nor a "
                           "Hugging Face model (config.json)")
     return ReactionModel.load(str(folder)), "local:" + _model_digest(folder)
-
-
-def _shipped_dir() -> Path:
-    import sounding.enrich
-
-    return Path(sounding.enrich.__file__).parent / "model"
 
 
 def _digest(*paths: Path) -> str:
