@@ -86,6 +86,16 @@ A result is marked `uncertain` when its highest probability is below 0.55.
   66.8 → 66.4, UMSAB mean 57.3 → 56.9), four other languages lost 1–2.3 points on test,
   and agreement with the demo's true reactions fell from 66.9% to 64.3%: a gain that did
   not carry to brand-like replies.
+- Tried on 2026-11-27 and not shipped (same alpha, emphasis 0.25, UMSAB weight 2):
+  more English data, and a refit on train + val. VADER's 4,200 human-rated tweets
+  (`--vader-weight 1`, mean rating beyond ±0.5 polar) moved validation TweetEval
+  68.1 → 68.6 and UMSAB mean 58.7 → 58.2; TweetEval emotion train tweets (`--emotion-weight
+  1`, joy/optimism → interest, anger/sadness → animosity) gained nothing; 2^21 buckets
+  gained nothing (68.0, 58.5). Refitting on train + val (`--refit`) was checked on half of
+  val (`--refit-check`, test untouched): UMSAB +0.8, TweetEval −0.6, score −0.03. The
+  VADER-tweets model refitted on train + val scored on test TweetEval 66.5, French 61.2,
+  offensive 54.9, hate 35.8, English −1.3, German +1.4, and on the demo's true reactions
+  the mean recall of the three classes fell 69.5% → 67.5% (animosity 73% → 65%).
 - The static vectors are bag-of-words: they help with words rare in the training data
   (synonyms of seen words), not with word order, negation or sarcasm.
 - Questions and purchase intent ("where can I buy it?") are often read as neutral, because

@@ -10,6 +10,10 @@
         --abuse-weight 0.5 --lexicon-weight 0 --umsab-weight 2 --emphasis 0,0.25,0.5
     .venv/bin/python training/model_card.py src/sounding/enrich/model
 
+    # tried, not shipped (see the model card): VADER's rated tweets and TweetEval emotion
+    # tweets as extra examples, and a refit on train + val (checked first on half of val)
+    ... train_reaction.py ... --emphasis 0.25 --vader-weight 0,1 --emotion-weight 0,1 --refit-check
+    ... train_reaction.py ... --emphasis 0.25 --vader-weight 1 --refit
     # tried, not shipped (see the model card): distillation from a MiniLM teacher
     PYTHONPATH=src HF_HUB_OFFLINE=1 /tmp/vectors-venv/bin/python training/teacher.py \
         --data ../shared/data --out /tmp/vectors/soft_labels.json
@@ -45,6 +49,7 @@ from sounding.enrich.calibration import expected_calibration_error, fit_temperat
 from sounding.enrich.datasets import (
     ANIMOSITY,
     INTEREST,
+    NEUTRAL,
     UMSAB_LANGUAGES,
     find_data_dir,
     read_binary,
@@ -104,6 +109,35 @@ def lexicon_examples() -> list[tuple[str, int]]:
     return out
 
 
+EMOTION_TO_REACTION = {0: ANIMOSITY, 1: INTEREST, 2: INTEREST, 3: ANIMOSITY}  # anger, joy,
+# optimism, sadness: sentiment corpora label sad tweets negative
+VADER_NEUTRAL_BAND = 0.5  # mean human rating (-4..+4) within +-0.5: neutral
+
+
+def emotion_examples(data: Path) -> list[tuple[str, int]]:
+    """TweetEval emotion train tweets as reactions (no neutral class in that corpus)."""
+    folder = data / "tweeteval" / "emotion"
+    texts = (folder / "train_text.txt").read_text(encoding="utf-8").splitlines()
+    labels = (folder / "train_labels.txt").read_text(encoding="utf-8").splitlines()
+    return [(t.strip(), EMOTION_TO_REACTION[int(y)])
+            for t, y in zip(texts, labels, strict=True) if t.strip()]  # fmt: skip
+
+
+def vader_tweet_examples(data: Path) -> list[tuple[str, int]]:
+    """VADER's 4,200 human-rated tweets, the mean rating cut into three classes."""
+    out: list[tuple[str, int]] = []
+    path = data / "vader_icwsm2014" / "tweets_GroundTruth.txt"
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split("\t", 2)
+        if len(parts) < 3 or not parts[2].strip():
+            continue
+        rating = float(parts[1])
+        label = (NEUTRAL if abs(rating) <= VADER_NEUTRAL_BAND
+                 else INTEREST if rating > 0 else ANIMOSITY)  # fmt: skip
+        out.append((parts[2].strip(), label))
+    return out
+
+
 def _raw_training_set(data: Path) -> tuple[list[str], list[int], list[str]]:
     texts: list[str] = []
     labels: list[int] = []
@@ -119,32 +153,67 @@ def _raw_training_set(data: Path) -> tuple[list[str], list[int], list[str]]:
         texts += positives
         labels += [ANIMOSITY] * len(positives)
         kinds += ["abuse"] * len(positives)
-    for word, label in lexicon_examples():
-        texts.append(word)
-        labels.append(label)
-        kinds.append("lexicon")
+    for kind, examples in (("lexicon", lexicon_examples()), ("emotion", emotion_examples(data)),
+                           ("vader", vader_tweet_examples(data))):
+        texts += [t for t, _ in examples]
+        labels += [y for _, y in examples]
+        kinds += [kind] * len(examples)
     return texts, labels, kinds
 
 
-def validation_score(model: ReactionModel, data: Path, split: str = "val") -> dict[str, float]:
-    """TweetEval macro-recall, mean UMSAB macro-F1, mean offensive/hate F1, their mean (%)."""
-    s = read_sentiment(data, "tweeteval/sentiment", split)
-    recall = macro_recall(s.labels, model.predict_proba(s.texts).argmax(axis=1).tolist())
+def validation_score(
+    model: ReactionModel, data: Path, split: str = "val", only: set[str] | None = None
+) -> dict[str, float]:
+    """TweetEval macro-recall, mean UMSAB macro-F1, mean offensive/hate F1, their mean (%).
+
+    ``only`` keeps the split's texts in that set (the refit check scores one half)."""
+
+    def kept(texts: list[str], labels: list[int]) -> tuple[list[str], list[int]]:
+        if only is None:
+            return texts, labels
+        pairs = [(t, y) for t, y in zip(texts, labels, strict=True) if t in only]
+        return [t for t, _ in pairs], [y for _, y in pairs]
+
+    texts, labels = kept(*_pair(read_sentiment(data, "tweeteval/sentiment", split)))
+    recall = macro_recall(labels, model.predict_proba(texts).argmax(axis=1).tolist())
     f1s = []
     for corpus in SENTIMENT[1:]:
-        u = read_sentiment(data, corpus, split)
-        f1s.append(macro_f1(u.labels, model.predict_proba(u.texts).argmax(axis=1).tolist()))
+        texts, labels = kept(*_pair(read_sentiment(data, corpus, split)))
+        f1s.append(macro_f1(labels, model.predict_proba(texts).argmax(axis=1).tolist()))
     umsab = float(np.mean(f1s))
     abuse = []
     for corpus in ("tweeteval/offensive", "tweeteval/hate"):
-        b = read_binary(data, corpus, split)
-        hit = (model.predict_proba(b.texts).argmax(axis=1) == ANIMOSITY).astype(int)
-        abuse.append(macro_f1(b.labels, hit.tolist()))
+        texts, labels = kept(*_pair(read_binary(data, corpus, split)))
+        hit = (model.predict_proba(texts).argmax(axis=1) == ANIMOSITY).astype(int)
+        abuse.append(macro_f1(labels, hit.tolist()))
     animosity = float(np.mean(abuse))
     return {
         "tweeteval": 100 * recall, "umsab_mean": 100 * umsab, "abuse_mean": 100 * animosity,
         "score": 100 * (recall + umsab + animosity) / 3,
     }  # fmt: skip
+
+
+def _pair(split: Any) -> tuple[list[str], list[int]]:
+    return split.texts, split.labels
+
+
+def validation_examples(data: Path) -> tuple[list[str], list[int], list[str]]:
+    """The val splits as training examples, kinds as in :func:`training_set` (the refit)."""
+    texts: list[str] = []
+    labels: list[int] = []
+    kinds: list[str] = []
+    for corpus in SENTIMENT:
+        s = read_sentiment(data, corpus, "val")
+        texts += s.texts
+        labels += s.labels
+        kinds += ["umsab" if corpus.startswith("umsab/") else "sentiment"] * len(s.texts)
+    for corpus in ("tweeteval/offensive", "tweeteval/hate"):
+        b = read_binary(data, corpus, "val")
+        positives = [t for t, y in zip(b.texts, b.labels, strict=True) if y == 1]
+        texts += positives
+        labels += [ANIMOSITY] * len(positives)
+        kinds += ["abuse"] * len(positives)
+    return texts, labels, kinds
 
 
 def pooled(data: Path, split: str) -> tuple[list[str], list[int]]:
@@ -180,63 +249,122 @@ def soft_rows(
     return rows, labels + soft, weights + (teacher_weight * probs.T.ravel()).tolist()
 
 
+class Featuriser:
+    """The hashed design (and word-vector blocks) of one set of training texts."""
+
+    def __init__(self, texts: list[str], args: argparse.Namespace) -> None:
+        self.design, self.idf = build_design(texts, bits=args.bits)
+        self.fold = None
+        if args.vectors:
+            started = time.perf_counter()
+            vectors = load_vectors(args.vectors, texts, MAX_CHARS)
+            vectors.fit_scale(texts, MAX_CHARS)
+            dense = sparse.csr_matrix(vectors.blocks(texts, MAX_CHARS))
+            self.design = sparse.hstack([self.design, dense]).tocsr()
+            self.fold = vectors.fold
+            print(f"word vectors: {len(vectors.keys)} words, scale {vectors.scale} "
+                  f"({time.perf_counter() - started:.0f} s)", flush=True)  # fmt: skip
+
+
+def fit(
+    features: Featuriser, rows: Any, labels: list[int], weights: list[float],
+    balanced: dict[int, float], alpha: float, emphasis: float, args: argparse.Namespace,
+) -> ReactionModel:
+    """One model on the given design rows; rows of weight 0 are left out."""
+    # A weight of 0 means unused: such rows would still shift SGD's step schedule.
+    used = [i for i, w in enumerate(weights) if w > 0]
+    model = ReactionModel()
+    model.scorer_ = fit_hashed_linear(
+        features.design[np.asarray(rows)[used]], features.idf, [labels[i] for i in used],
+        sample_weight=[weights[i] for i in used], class_weight=balanced, alpha=alpha,
+        epochs=args.epochs, seed=args.seed, bits=args.bits, fold=features.fold,
+        emphasis=emphasis,
+    )  # fmt: skip
+    return model
+
+
+def balanced_weights(labels: list[int]) -> dict[int, float]:
+    counts = np.bincount(labels, minlength=3)
+    return {c: len(labels) / (3 * counts[c]) for c in range(3)}
+
+
+def refit_with(
+    texts: list[str], labels: list[int], kinds: list[str], per_kind: dict[str, float],
+    alpha: float, emphasis: float, args: argparse.Namespace,
+) -> ReactionModel:
+    """The chosen configuration fitted again from scratch on the given examples."""
+    features = Featuriser(texts, args)
+    weights = [per_kind[k] for k in kinds]
+    return fit(features, np.arange(len(texts)), labels, weights, balanced_weights(labels),
+               alpha, emphasis, args)  # fmt: skip
+
+
+def half_of_validation(data: Path, seed: int) -> tuple[set[str], set[str]]:
+    """The val texts split in two halves (seeded), the same for every run."""
+    texts = sorted(set(validation_examples(data)[0]) | set(pooled(data, "val")[0])
+                   | {t for c in ("tweeteval/offensive", "tweeteval/hate")
+                      for t in read_binary(data, c, "val").texts})  # fmt: skip
+    rng = np.random.default_rng(seed)
+    pick = rng.random(len(texts)) < 0.5
+    return ({t for t, p in zip(texts, pick, strict=True) if p},
+            {t for t, p in zip(texts, pick, strict=True) if not p})  # fmt: skip
+
+
 def train(args: argparse.Namespace) -> dict[str, Any]:
-    """Choose C on validation, calibrate, score on test, save."""
+    """Choose the configuration on validation, calibrate, (refit on train + val), score on
+    test, save."""
     np.random.seed(args.seed)
     data = find_data_dir(args.data)
     texts, labels, kinds = training_set(data)
+    # Extra sources weighted 0 everywhere stay out of the design, so that the shipped
+    # model (trained before they existed) is reproduced exactly.
+    unused = {kind for kind, option in (("emotion", args.emotion_weight),
+                                        ("vader", args.vader_weight))
+              if max(float(w) for w in option.split(",")) == 0}  # fmt: skip
+    keep = [i for i, k in enumerate(kinds) if k not in unused]
+    texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
+    kinds = [kinds[i] for i in keep]
     extra, probs = read_teacher(args.teacher, held_out_texts(data) | set(texts))
+    if args.refit and len(extra):
+        raise SystemExit("--refit does not support --teacher")
     n = len(texts)
     print(f"training texts: {n}, unlabelled: {len(extra)}", flush=True)
-    design, idf = build_design(texts + extra, bits=args.bits)
-    fold = None
-    if args.vectors:
-        started = time.perf_counter()
-        vectors = load_vectors(args.vectors, texts + extra, MAX_CHARS)
-        vectors.fit_scale(texts, MAX_CHARS)
-        dense = sparse.csr_matrix(vectors.blocks(texts + extra, MAX_CHARS))
-        design = sparse.hstack([design, dense]).tocsr()
-        fold = vectors.fold
-        print(f"word vectors: {len(vectors.keys)} words, scale {vectors.scale} "
-              f"({time.perf_counter() - started:.0f} s)", flush=True)  # fmt: skip
-    best: tuple[float, float, tuple[float, ...], ReactionModel] | None = None
-    abuse_weights = [float(w) for w in args.abuse_weight.split(",")]
-    lexicon_weights = [float(w) for w in args.lexicon_weight.split(",")]
-    umsab_weights = [float(w) for w in args.umsab_weight.split(",")]
-    teacher_weights = [float(w) for w in args.teacher_weight.split(",")]
-    emphases = [float(e) for e in args.emphasis.split(",")]
-    grid = [(float(a), w, x, u, t, e) for a in args.alpha.split(",") for w in abuse_weights
-            for x in lexicon_weights for u in umsab_weights
-            for t in teacher_weights for e in emphases]  # fmt: skip
-    counts = np.bincount(labels, minlength=3)
-    balanced = {c: len(labels) / (3 * counts[c]) for c in range(3)}  # of the labelled texts
-    for c, abuse_weight, lexicon_weight, umsab_weight, teacher_weight, emphasis in grid:
-        per_kind = {"sentiment": 1.0, "umsab": umsab_weight, "abuse": abuse_weight,
-                    "lexicon": lexicon_weight}  # fmt: skip
+    features = Featuriser(texts + extra, args)
+    best: tuple[float, float, dict[str, float], float, float, ReactionModel] | None = None
+
+    def grid_of(option: str) -> list[float]:
+        return [float(w) for w in option.split(",")]
+
+    grid = [(float(a), {"sentiment": 1.0, "abuse": w, "lexicon": x, "umsab": u,
+                        "emotion": m, "vader": v}, t, e)
+            for a in args.alpha.split(",") for w in grid_of(args.abuse_weight)
+            for x in grid_of(args.lexicon_weight) for u in grid_of(args.umsab_weight)
+            for m in grid_of(args.emotion_weight) for v in grid_of(args.vader_weight)
+            for t in grid_of(args.teacher_weight) for e in grid_of(args.emphasis)]  # fmt: skip
+    balanced = balanced_weights(labels)  # of the labelled texts
+    for c, per_kind, teacher_weight, emphasis in grid:
         rows, y, sw = soft_rows(n, labels, [per_kind[k] for k in kinds], probs, teacher_weight)
-        # A weight of 0 means unused: such rows would still shift SGD's step schedule.
-        used = [i for i, w in enumerate(sw) if w > 0]
-        rows, y, sw = np.asarray(rows)[used], [y[i] for i in used], [sw[i] for i in used]
         started = time.perf_counter()
-        model = ReactionModel()
-        model.scorer_ = fit_hashed_linear(
-            design[rows], idf, y, sample_weight=sw, class_weight=balanced,
-            alpha=c, epochs=args.epochs, seed=args.seed, bits=args.bits, fold=fold,
-            emphasis=emphasis,
-        )  # fmt: skip
+        model = fit(features, rows, y, sw, balanced, c, emphasis, args)
         val = validation_score(model, data)
-        print(f"alpha={c} abuse_weight={abuse_weight} lexicon_weight={lexicon_weight} "
-              f"umsab_weight={umsab_weight} teacher_weight={teacher_weight} "
+        print(f"alpha={c} weights={json.dumps(per_kind)} teacher_weight={teacher_weight} "
               f"emphasis={emphasis}: val "
               f"{json.dumps({k: round(v, 2) for k, v in val.items()})} "
               f"({time.perf_counter() - started:.0f} s)", flush=True)  # fmt: skip
         if best is None or val["score"] > best[0]:
-            best = (val["score"], c, (abuse_weight, lexicon_weight, umsab_weight,
-                                      teacher_weight, emphasis), model)  # fmt: skip
+            best = (val["score"], c, per_kind, teacher_weight, emphasis, model)
     assert best is not None
-    _, c, (abuse_weight, lexicon_weight, umsab_weight, teacher_weight, emphasis), model = best
+    _, c, per_kind, teacher_weight, emphasis, model = best
+    validation = validation_score(model, data)
+    if args.refit_check:
+        return refit_check(data, texts, labels, kinds, per_kind, c, emphasis, model, args)
     val_texts, val_labels = pooled(data, "val")
-    model.temperature_ = fit_temperature(model.decision_function(val_texts), val_labels)
+    temperature = fit_temperature(model.decision_function(val_texts), val_labels)
+    if args.refit:
+        v_texts, v_labels, v_kinds = validation_examples(data)
+        model = refit_with(texts + v_texts, labels + v_labels, kinds + v_kinds, per_kind,
+                           c, emphasis, args)  # fmt: skip
+    model.temperature_ = temperature
     test_texts, test_labels = pooled(data, "test")
     logits = model.decision_function(test_texts)
     calibration = {
@@ -249,18 +377,42 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     metrics = evaluate(model, data, with_vader=not args.no_vader)
     model.metadata_ = {
         "trained_on": [*SENTIMENT, "tweeteval/offensive (1s)", "tweeteval/hate (1s)",
-                       "VADER and vader_FR lexicon words (MIT)"],
+                       "VADER and vader_FR lexicon words (MIT)",
+                       "tweeteval/emotion", "vader_icwsm2014 tweets"],
         "word_vectors": VECTORS_NOTE if args.vectors else None,
         "word_table_words": len(model.scorer_.words.keys) if model.scorer_.words else 0,
         "training_texts": n, "unlabelled_texts": len(extra) if teacher_weight else 0,
         "teacher_weight": teacher_weight, "alpha": c, "epochs": args.epochs,
-        "abuse_weight": abuse_weight, "lexicon_weight": lexicon_weight,
-        "umsab_weight": umsab_weight, "emphasis": emphasis,
-        "seed": args.seed, "validation": validation_score(model, data),
+        "abuse_weight": per_kind["abuse"], "lexicon_weight": per_kind["lexicon"],
+        "umsab_weight": per_kind["umsab"], "emotion_weight": per_kind["emotion"],
+        "vader_weight": per_kind["vader"], "emphasis": emphasis,
+        "refit_with_validation": bool(args.refit),
+        "seed": args.seed, "validation": validation,
         "calibration": calibration, "test": metrics,
     }  # fmt: skip
     model.save(args.out)
     return model.metadata_
+
+
+def refit_check(
+    data: Path, texts: list[str], labels: list[int], kinds: list[str],
+    per_kind: dict[str, float], alpha: float, emphasis: float, model: ReactionModel,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """Does adding val-like examples help? Fit with one half of val, score the other half,
+    against the train-only model on that same half; test is not touched."""
+    first, second = half_of_validation(data, args.seed)
+    v_texts, v_labels, v_kinds = validation_examples(data)
+    keep = [i for i, t in enumerate(v_texts) if t in first]
+    augmented = refit_with(texts + [v_texts[i] for i in keep],
+                           labels + [v_labels[i] for i in keep],
+                           kinds + [v_kinds[i] for i in keep], per_kind, alpha, emphasis,
+                           args)  # fmt: skip
+    report = {"train_only": validation_score(model, data, only=second),
+              "with_half_val": validation_score(augmented, data, only=second),
+              "half_val_examples": len(keep)}  # fmt: skip
+    print(json.dumps(report, indent=2), flush=True)
+    return report
 
 
 def main() -> None:
@@ -282,6 +434,16 @@ def main() -> None:
                         help="weights of the teacher-labelled texts (comma-separated)")
     parser.add_argument("--emphasis", default="0",
                         help="naive-Bayes emphasis strengths to try (0: plain one-vs-rest)")
+    parser.add_argument("--emotion-weight", default="0",
+                        help="weights of TweetEval emotion train tweets (comma-separated)")
+    parser.add_argument("--vader-weight", default="0",
+                        help="weights of VADER's rated tweets (comma-separated)")
+    parser.add_argument("--refit", action="store_true",
+                        help="after choosing on val, fit the chosen configuration again on "
+                             "train + val (temperature from the train-only fit)")
+    parser.add_argument("--refit-check", action="store_true",
+                        help="measure the refit on half of val: fit with the other half, "
+                             "compare with the train-only model; saves nothing")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-vader", action="store_true")
     report = train(parser.parse_args())
