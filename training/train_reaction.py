@@ -139,22 +139,9 @@ def vader_tweet_examples(data: Path) -> list[tuple[str, int]]:
 
 
 def _raw_training_set(data: Path) -> tuple[list[str], list[int], list[str]]:
-    texts: list[str] = []
-    labels: list[int] = []
-    kinds: list[str] = []
-    for corpus in SENTIMENT:
-        s = read_sentiment(data, corpus, "train")
-        texts += s.texts
-        labels += s.labels
-        kinds += ["umsab" if corpus.startswith("umsab/") else "sentiment"] * len(s.texts)
-    for corpus in ("tweeteval/offensive", "tweeteval/hate"):
-        b = read_binary(data, corpus, "train")
-        positives = [t for t, y in zip(b.texts, b.labels, strict=True) if y == 1]
-        texts += positives
-        labels += [ANIMOSITY] * len(positives)
-        kinds += ["abuse"] * len(positives)
+    texts, labels, kinds = labelled_examples(data, "train")
     for kind, examples in (("lexicon", lexicon_examples()), ("emotion", emotion_examples(data)),
-                           ("vader", vader_tweet_examples(data))):
+                           ("vader", vader_tweet_examples(data))):  # fmt: skip
         texts += [t for t, _ in examples]
         labels += [y for _, y in examples]
         kinds += [kind] * len(examples)
@@ -197,18 +184,19 @@ def _pair(split: Any) -> tuple[list[str], list[int]]:
     return split.texts, split.labels
 
 
-def validation_examples(data: Path) -> tuple[list[str], list[int], list[str]]:
-    """The val splits as training examples, kinds as in :func:`training_set` (the refit)."""
+def labelled_examples(data: Path, split: str) -> tuple[list[str], list[int], list[str]]:
+    """A split's sentiment texts as reactions and its offensive/hate 1s as animosity, with
+    their kinds (``sentiment`` for TweetEval, ``umsab``, ``abuse``)."""
     texts: list[str] = []
     labels: list[int] = []
     kinds: list[str] = []
     for corpus in SENTIMENT:
-        s = read_sentiment(data, corpus, "val")
+        s = read_sentiment(data, corpus, split)
         texts += s.texts
         labels += s.labels
         kinds += ["umsab" if corpus.startswith("umsab/") else "sentiment"] * len(s.texts)
     for corpus in ("tweeteval/offensive", "tweeteval/hate"):
-        b = read_binary(data, corpus, "val")
+        b = read_binary(data, corpus, split)
         positives = [t for t, y in zip(b.texts, b.labels, strict=True) if y == 1]
         texts += positives
         labels += [ANIMOSITY] * len(positives)
@@ -301,7 +289,7 @@ def refit_with(
 
 def half_of_validation(data: Path, seed: int) -> tuple[set[str], set[str]]:
     """The val texts split in two halves (seeded), the same for every run."""
-    texts = sorted(set(validation_examples(data)[0]) | set(pooled(data, "val")[0])
+    texts = sorted(set(pooled(data, "val")[0])
                    | {t for c in ("tweeteval/offensive", "tweeteval/hate")
                       for t in read_binary(data, c, "val").texts})  # fmt: skip
     rng = np.random.default_rng(seed)
@@ -361,7 +349,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     val_texts, val_labels = pooled(data, "val")
     temperature = fit_temperature(model.decision_function(val_texts), val_labels)
     if args.refit:
-        v_texts, v_labels, v_kinds = validation_examples(data)
+        v_texts, v_labels, v_kinds = labelled_examples(data, "val")
         model = refit_with(texts + v_texts, labels + v_labels, kinds + v_kinds, per_kind,
                            c, emphasis, args)  # fmt: skip
     model.temperature_ = temperature
@@ -402,7 +390,7 @@ def refit_check(
     """Does adding val-like examples help? Fit with one half of val, score the other half,
     against the train-only model on that same half; test is not touched."""
     first, second = half_of_validation(data, args.seed)
-    v_texts, v_labels, v_kinds = validation_examples(data)
+    v_texts, v_labels, v_kinds = labelled_examples(data, "val")
     keep = [i for i, t in enumerate(v_texts) if t in first]
     augmented = refit_with(texts + [v_texts[i] for i in keep],
                            labels + [v_labels[i] for i in keep],
