@@ -16,13 +16,15 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from sounding.errors import ConfigError, InputError
+
+if TYPE_CHECKING:  # pandas is imported where used: every CLI command would pay it at start-up
+    import pandas as pd
 
 __all__ = ["ActorMap", "Community", "actor_map", "export_map"]
 
@@ -93,6 +95,8 @@ class ActorMap:
 
 
 def _index(edges: pa.Table) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    import pandas as pd
+
     src = edges.column("source").to_numpy(zero_copy_only=False).astype(object)
     dst = edges.column("target").to_numpy(zero_copy_only=False).astype(object)
     codes, names = pd.factorize(np.concatenate([src, dst]))
@@ -125,6 +129,8 @@ def _communities(ig: Any, n: int, s: np.ndarray, t: np.ndarray, w: np.ndarray,
 def _participation(n: int, s: np.ndarray, t: np.ndarray, w: np.ndarray,
                    community: np.ndarray) -> np.ndarray:
     """1 − Σ_c (weight to community c ÷ total weight)², over both edge directions."""
+    import pandas as pd
+
     nodes = np.concatenate([s, t])
     other = community[np.concatenate([t, s])]
     weight = np.concatenate([w, w])
@@ -168,6 +174,8 @@ def _layout(ig: Any, community: np.ndarray, s: np.ndarray, t: np.ndarray, seed: 
 
 def _describe(names: list[str], labels: list[str], community: np.ndarray, pagerank: np.ndarray,
               attributes: pd.DataFrame | None, top: int) -> list[Community]:
+    import pandas as pd
+
     attrs = (attributes.reindex(names) if attributes is not None
              else pd.DataFrame(index=pd.Index(names)))
     out = []
@@ -188,6 +196,8 @@ def _shares(rows: pd.DataFrame, column: str) -> dict[str, float]:
 
 
 def _topic_shares(rows: pd.DataFrame) -> dict[str, float]:
+    import pandas as pd
+
     cols = [c for c in rows.columns if str(c).startswith("topic=")]
     totals = rows[cols].sum() if cols else pd.Series(dtype=float)
     whole = float(totals.sum())
@@ -230,6 +240,7 @@ def actor_map(edges: pa.Table, *, brand: Sequence[str] = (), handles: dict[str, 
 
 def _networkx(amap: ActorMap, attributes: pd.DataFrame | None) -> Any:
     import networkx as nx  # type: ignore[import-untyped]
+    import pandas as pd
 
     graph = nx.DiGraph()
     lang = (attributes["lang"].reindex(amap.actors) if attributes is not None

@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import betainc, gammainc  # type: ignore[import-untyped]
 
 from sounding.analyse.pooling import GridPosterior
 
@@ -14,6 +13,8 @@ __all__ = ["Comparison", "compare", "intervals", "more_posts_needed"]
 
 
 def _cdf(post: GridPosterior, x: np.ndarray) -> np.ndarray:
+    from scipy.special import betainc, gammainc  # type: ignore[import-untyped]
+
     if post.family == "beta":
         c = betainc(post.shape, post.scale2, x[None, :])
     else:

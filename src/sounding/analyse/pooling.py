@@ -13,9 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import betaln, gammaln  # type: ignore[import-untyped]
-from scipy.stats import norm  # type: ignore[import-untyped]
-from scipy.stats import t as student_t
 
 __all__ = [
     "GridPosterior",
@@ -95,6 +92,8 @@ def _normalise(log_w: np.ndarray) -> np.ndarray:
 
 def beta_pool(successes: np.ndarray, trials: np.ndarray) -> GridPosterior:
     """Beta-Binomial partial pooling of per-level successes out of trials (may be fractional)."""
+    from scipy.special import betaln  # type: ignore[import-untyped]
+
     y = np.asarray(successes, dtype=np.float64)
     n = np.asarray(trials, dtype=np.float64)
     m = (y.sum() + 0.5) / (n.sum() + 1.0)
@@ -107,6 +106,8 @@ def beta_pool(successes: np.ndarray, trials: np.ndarray) -> GridPosterior:
 
 def gamma_pool(counts: np.ndarray, exposure: np.ndarray) -> GridPosterior:
     """Gamma-Poisson partial pooling of per-level counts over exposure (may be fractional)."""
+    from scipy.special import gammaln
+
     y = np.asarray(counts, dtype=np.float64)
     e = np.asarray(exposure, dtype=np.float64)
     m = (y.sum() + 0.5) / max(e.sum(), 1e-12)
@@ -161,5 +162,8 @@ def effective_dof(variance: np.ndarray, index: np.ndarray, ok: np.ndarray) -> fl
 
 def _t_inflation(dof: float, level: float = 0.95) -> float:
     """(t / z)^2: widens a normal interval for a variance estimated on ``dof`` degrees."""
+    from scipy.stats import norm  # type: ignore[import-untyped]
+    from scipy.stats import t as student_t
+
     q = (1 + level) / 2
     return float((student_t.ppf(q, dof) / norm.ppf(q)) ** 2)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize_scalar  # type: ignore[import-untyped]
 
 from sounding.analyse.pooling import GridPosterior, beta_pool, gamma_pool, pearson_dispersion
 
@@ -55,6 +54,8 @@ def time_trend(counts: np.ndarray, exposure: np.ndarray, time: np.ndarray,
         weighted = _sums(exposure * np.exp(b * t), index, levels)
         ok = totals > 0
         return -float((counts * b * t).sum() - (totals[ok] * np.log(weighted[ok])).sum())
+
+    from scipy.optimize import minimize_scalar  # type: ignore[import-untyped]
 
     bound = 5.0 / span
     res = minimize_scalar(loss, bounds=(-bound, bound), method="bounded")

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from sounding.analyse.representation import (
     MIN_COUNT,
@@ -26,6 +25,9 @@ from sounding.analyse.representation import (
 )
 from sounding.errors import InputError
 from sounding.models import REACTIONS
+
+if TYPE_CHECKING:  # pandas is imported where used: every CLI command would pay it at start-up
+    import pandas as pd
 
 __all__ = [
     "ACTOR_FIELDS",
@@ -58,6 +60,8 @@ class Condition:
 
     def test(self, column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         """(passes, known) for each row of a column."""
+        import pandas as pd
+
         known = column.notna().to_numpy()
         if self.values:
             wanted = {_norm(v) for v in self.values}
@@ -123,6 +127,8 @@ def parse_rules(doc: Mapping[str, Any]) -> list[SegmentRule]:
 
 def evaluate(rule: SegmentRule, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(member, known) per row: known when every field the rule reads is known."""
+    import pandas as pd
+
     member = np.ones(len(frame), dtype=bool)
     known = np.ones(len(frame), dtype=bool)
     for cond in rule.conditions:
@@ -294,6 +300,8 @@ def discover(x: np.ndarray, *, ks: Sequence[int] = (2, 3, 4, 5, 6, 7, 8), seed: 
 def _attributes(customers: pd.DataFrame) -> pd.DataFrame:
     """customer_key + attributes (JSON text) → one column per CRM attribute."""
     import json
+
+    import pandas as pd
 
     rows = [json.loads(a) if a else {} for a in customers["attributes"]]
     table = pd.DataFrame(rows, index=customers["customer_key"].to_numpy())

@@ -24,9 +24,17 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
-from scipy import stats  # type: ignore[import-untyped]
 
 __all__ = ["WINDOWS", "SpikeTest", "scan_shares", "scan_volume", "share_spike", "volume_spike"]
+
+
+def _stats() -> Any:
+    """scipy.stats, imported on first use: it costs most of a second, and every CLI command
+    would pay it at start-up."""
+    from scipy import stats  # type: ignore[import-untyped]
+
+    return stats
+
 
 WINDOWS: dict[str, tuple[timedelta, int]] = {
     "hour": (timedelta(hours=1), 12),
@@ -61,6 +69,7 @@ def _volume_tail(observed: np.ndarray, baselines: np.ndarray, alpha: float,
     variance = mean + dispersion * mean**2
     variance = variance + variance / max(w, 1)  # the rate's own uncertainty
     n = mean**2 / (variance - mean)
+    stats = _stats()
     dist = stats.nbinom(n, n / (n + mean))
     p_value = np.where(observed > 0, dist.sf(observed - 1), 1.0)
     return mean, p_value, dist.isf(alpha) + 1
@@ -87,6 +96,7 @@ def _share_tail(hits: np.ndarray, totals: np.ndarray, base_hits: np.ndarray,
     weight = np.minimum(1.0, max_weight / np.maximum(base_totals, 1))
     a = 0.5 + base_hits * weight
     b = 0.5 + (base_totals - base_hits) * weight
+    stats = _stats()
     dist = stats.betabinom(np.maximum(totals, 1), a, b)
     p_value = np.where((hits > 0) & (totals > 0), dist.sf(hits - 1), 1.0)
     return a / (a + b), p_value, dist.isf(alpha) + 1

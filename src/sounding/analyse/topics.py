@@ -14,17 +14,14 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp  # type: ignore[import-untyped]
-from sklearn.cluster import MiniBatchKMeans  # type: ignore[import-untyped]
-from sklearn.decomposition import TruncatedSVD  # type: ignore[import-untyped]
-from sklearn.feature_extraction.text import (  # type: ignore[import-untyped]
-    CountVectorizer,
-    TfidfTransformer,
-)
-from sklearn.preprocessing import normalize  # type: ignore[import-untyped]
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+if TYPE_CHECKING:  # scipy and scikit-learn are imported where used: they cost most of a
+    # second, which every CLI command would pay at start-up
+    import scipy.sparse as sp  # type: ignore[import-untyped]
+    from sklearn.feature_extraction.text import CountVectorizer  # type: ignore[import-untyped]
 
 __all__ = ["STOP_WORDS", "Topic", "TopicModel", "TopicResult", "Trend", "find_topics",
            "key_phrases", "tokenize", "topic_trends"]
@@ -117,11 +114,18 @@ class TopicModel:
         self.seed = seed
 
     def _vectorizer(self, n: int) -> CountVectorizer:
+        from sklearn.feature_extraction.text import CountVectorizer
+
         return CountVectorizer(analyzer=_identity, max_features=self.max_features,
                                min_df=2 if n >= 50 else 1, max_df=0.5 if n >= 50 else 1.0)
 
     def fit(self, docs: Sequence[list[str]]) -> TopicModel:
         """Learn vocabulary, LSA space and centres from (a sample of) tokenized texts."""
+        from sklearn.cluster import MiniBatchKMeans  # type: ignore[import-untyped]
+        from sklearn.decomposition import TruncatedSVD  # type: ignore[import-untyped]
+        from sklearn.feature_extraction.text import TfidfTransformer
+        from sklearn.preprocessing import normalize  # type: ignore[import-untyped]
+
         rng = np.random.default_rng(self.seed)
         chosen = (np.sort(rng.choice(len(docs), self.fit_sample, replace=False))
                   if len(docs) > self.fit_sample else np.arange(len(docs)))
@@ -140,6 +144,8 @@ class TopicModel:
 
     def transform(self, docs: Sequence[list[str]]) -> tuple[sp.csr_matrix, np.ndarray]:
         """Term counts and normalised LSA coordinates of tokenized texts."""
+        from sklearn.preprocessing import normalize
+
         counts = self.vectorizer_.transform([_with_pairs(d) for d in docs])
         space = normalize(self.svd_.transform(self.tfidf_.transform(counts)))
         return counts.tocsr(), space
@@ -150,6 +156,8 @@ class TopicModel:
 
     def _predict_chunks(self, docs: Sequence[list[str]]
                         ) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray]:
+        import scipy.sparse as sp
+
         labels, parts, dists = [], [], []
         for start in range(0, len(docs), _CHUNK):
             counts, space = self.transform(docs[start:start + _CHUNK])
@@ -173,6 +181,8 @@ def _with_pairs(terms: list[str]) -> list[str]:
 
 def _class_tfidf(counts: sp.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
     """c-TF-IDF: term frequency within a cluster times log(1 + mean words / term total)."""
+    import scipy.sparse as sp
+
     keep = labels >= 0
     onehot = sp.csr_matrix((np.ones(int(keep.sum())), (labels[keep], np.flatnonzero(keep))),
                            shape=(k, counts.shape[0]))
@@ -227,6 +237,8 @@ def key_phrases(counts: sp.csr_matrix, vocab: np.ndarray, top: int = 20) -> tupl
 def find_topics(texts: Sequence[str], n_topics: int = 8, *, seed: int = 0, top_terms: int = 8,
                 examples: int = 3, fit_sample: int = 100_000) -> TopicResult:
     """Cluster texts into at most ``n_topics`` topics, each labelled by its top terms."""
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
     docs = [tokenize(t) for t in texts]
     if sum(1 for d in docs if d) < 2:
         return TopicResult((), np.full(len(texts), -1, np.int64), (), len(texts))

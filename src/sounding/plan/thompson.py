@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import betainc  # type: ignore[import-untyped]
 
 __all__ = [
     "FactorArms",
@@ -64,6 +63,8 @@ def default_cap(baseline_share: float, multiple: float = 1.5) -> float:
 
 def exceed_risk(arms: FactorArms, cap: float) -> np.ndarray:
     """Posterior probability that each level's animosity share is above ``cap``."""
+    from scipy.special import betainc  # type: ignore[import-untyped]
+
     return np.asarray(1.0 - betainc(arms.risk_a, arms.risk_b, cap), dtype=np.float64)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -33,8 +34,13 @@ ROLES = ("viewer", "editor", "admin")
 SESSION_DAYS = 14
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 _hasher = PasswordHasher()
-# Verifying against this when the user is unknown keeps both answers equally slow.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this when the user is unknown keeps both answers equally slow;
+    made on first use, not at import (an argon2 hash is deliberately slow)."""
+    return str(_hasher.hash(secrets.token_urlsafe(16)))
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,7 @@ def authenticate(store: Store, username: str, password: str) -> bool:
     """Whether this user exists and this is their password."""
     row = ws.find_user(store, username)
     try:
-        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+        _hasher.verify(row["password_hash"] if row else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
     return row is not None
