@@ -41,6 +41,8 @@ SETTINGS = {
         Setting("publish_every", "60", "seconds between the server's publications of due posts"),
         Setting("collect_every", "1800", "seconds between the server's collections (0: off)"),
         Setting("alerts_every", "300", "seconds between the server's alert checks (0: off)"),
+        Setting("languages", "", "languages to detect, comma-separated ISO 639-1 codes "
+                "(empty: the eight the reaction model was trained on)"),
     )
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -71,3 +72,28 @@ def test_classify_command_writes_one_json_object_per_line(tmp_path: Path) -> Non
                             "uncertain", "flags"}
     assert rows[1]["reaction"] == "neutral" and "only_urls" in rows[1]["flags"]
     assert abs(sum(rows[2][k] for k in ("p_interest", "p_animosity", "p_neutral")) - 1) < 1e-3
+
+
+def test_languages_setting_restricts_detection_and_names_the_labels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A brand answered in French and English says so: a short French question that the
+    eight-language default may call Spanish is French, and the labels' version says which
+    languages were allowed, so changing the set labels the languages again."""
+    question = "Il y a un parking pas loin de la boutique ?"
+    source = tmp_path / "texts.txt"
+    source.write_text(question + "\n", encoding="utf-8")
+    env = {**os.environ, "SOUNDING_LANGUAGES": "fr, EN"}
+    result = subprocess.run([sys.executable, "-m", "sounding", "classify", str(source)],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["lang"] == "fr"
+    bad = subprocess.run([sys.executable, "-m", "sounding", "classify", "--languages", "fr,xx",
+                          str(source)], capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and "unknown language code xx" in bad.stderr
+    with Store.open(tmp_path / "w.duckdb") as store:
+        _shop(store)
+        first = enrich_workspace(store, languages=["en", "fr"])
+        assert first["model"].endswith("+lang=en,fr")
+        assert enrich_workspace(store, languages=["en", "fr"])["items"] == 0
+        assert enrich_workspace(store)["items"] == first["items"]  # another set: labelled again

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from sounding.cli import app, err, out, render, run
+from sounding.config import resolve
 from sounding.errors import InputError
 
 eval_app = typer.Typer(help="Evaluate sounding's models on labelled corpora.",
@@ -30,17 +31,29 @@ def _lines(source: str) -> list[str]:
     return data.decode("utf-8", "replace").splitlines()
 
 
+LANGUAGES_HELP = ("Languages to detect, ISO 639-1 codes such as fr,en (default: setting "
+                  "'languages', else the eight the model knows).")
+
+
+def _languages(flag: str | None) -> list[str] | None:
+    from sounding.enrich import parse_languages
+
+    codes = parse_languages(resolve("languages", flag))
+    return list(codes) if codes else None
+
+
 @app.command("classify")
 def classify_cmd(
     source: Annotated[str, typer.Argument(help="A file of texts, one per line, or - for "
                                           "standard input.")] = "-",
     model: Annotated[Path | None, typer.Option(help="A model folder (sounding or Hugging "
                                                "Face); default: the shipped model.")] = None,
+    languages: Annotated[str | None, typer.Option(help=LANGUAGES_HELP)] = None,
 ) -> None:
     """Label texts outside any workspace: one JSON object per input line."""
     from sounding.workflows.enrich import classify_texts, load_model
 
-    classifier, _ = load_model(model)
+    classifier, _ = load_model(model, languages=_languages(languages))
     for result in classify_texts(classifier, _lines(source)):
         out.out(json.dumps(result, ensure_ascii=False), highlight=False)
 
@@ -52,10 +65,12 @@ def enrich_cmd(
                                                "model, else the shipped one.")] = None,
     redo: Annotated[bool, typer.Option("--redo", help="Label again items already labelled "
                                        "by this model.")] = False,
+    languages: Annotated[str | None, typer.Option(help=LANGUAGES_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Detect the language of every item and the reaction of every answer in the workspace."""
-    result = run("enrich", model=str(model.resolve()) if model else None, redo=redo)
+    result = run("enrich", model=str(model.resolve()) if model else None, redo=redo,
+                 languages=_languages(languages))
     if as_json:
         out.print_json(json.dumps(result))
         return

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sounding.enrich.artifact import DEFAULT_MODEL_DIR
 from sounding.enrich.datasets import REACTIONS
-from sounding.enrich.language import LanguageDetector
+from sounding.enrich.language import LanguageDetector, parse_languages
 from sounding.enrich.reaction import Reaction, ReactionBatch, ReactionModel
 
 __all__ = ["DEFAULT_MODEL_DIR", "REACTIONS", "LanguageDetector", "Reaction", "ReactionBatch",
-           "ReactionModel"]
+           "ReactionModel", "parse_languages"]

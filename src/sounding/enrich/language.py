@@ -6,11 +6,31 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["DEFAULT_LANGUAGES", "UNDETERMINED", "LanguageDetector"]
+from sounding.errors import ConfigError
+
+__all__ = ["DEFAULT_LANGUAGES", "UNDETERMINED", "LanguageDetector", "parse_languages"]
 
 UNDETERMINED = "und"
 # The eight UMSAB languages: the ones the reaction model was trained on.
 DEFAULT_LANGUAGES: tuple[str, ...] = ("ar", "de", "en", "es", "fr", "hi", "it", "pt")
+
+
+def parse_languages(spec: str) -> tuple[str, ...] | None:
+    """``"fr, en"`` → ("en", "fr"); an empty spec means the default set (None).
+
+    A brand that writes and is answered in two languages should say so: with all eight,
+    a short French question is now and then named Spanish or Italian.
+    """
+    import lingua
+
+    codes = sorted({c.strip().lower() for c in spec.split(",") if c.strip()})
+    if not codes:
+        return None
+    unknown = [c for c in codes if not hasattr(lingua.IsoCode639_1, c.upper())]
+    if unknown:
+        raise ConfigError(f"unknown language code {', '.join(unknown)}",
+                          hint="use ISO 639-1 codes separated by commas, such as fr,en")
+    return tuple(codes)
 
 
 class LanguageDetector:

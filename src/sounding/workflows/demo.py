@@ -94,7 +94,12 @@ def _analyse(store: Store, directory: Path, launch: Launch, report: Progress
              ) -> dict[str, Any]:
     """Every stage after storing: reaction, KPIs, audience, test and learn, the plan."""
     stages: dict[str, Any] = {}
-    stages["enrich"] = enrich_workspace(store, progress=lambda d, t: report("enrich", d, t))
+    # The simulated brand is answered in French and English, and says so (setting
+    # 'languages'), as a real brand should: with all eight languages, a few short French
+    # questions come out Spanish or Italian and would make a segment of their own.
+    brand_languages = sorted({segment.lang for segment in launch.config.segments})
+    stages["enrich"] = enrich_workspace(store, languages=brand_languages,
+                                        progress=lambda d, t: report("enrich", d, t))
     stages["enrich"]["truth"] = _reaction_accuracy(store, launch.truth["reactions"])
     stages["kpis"] = _stage(report, "kpis", lambda: kpis(store).as_dict())
     stages["audience"] = _stage(report, "audience", lambda: audience_demo(

@@ -8,7 +8,7 @@ adapted model (``WORKSPACE.model/``, written by ``sounding retrain``) when it ex
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,24 +33,35 @@ class Classifier(Protocol):
     def predict_batch(self, texts: list[str]) -> ReactionBatch: ...
 
 
-def load_model(path: str | Path | None = None, *, workspace: Path | None = None
-               ) -> tuple[Classifier, str]:
-    """The model to use and a version string naming it (stored with every label)."""
+def load_model(path: str | Path | None = None, *, workspace: Path | None = None,
+               languages: Sequence[str] | None = None) -> tuple[Classifier, str]:
+    """The model to use and a version string naming it (stored with every label).
+
+    ``languages`` restricts language detection (None: the default eight); a restricted set
+    is part of the version, so changing it labels the items' languages again."""
+    classifier, version = _load_model(path, workspace, {"languages": languages} if languages
+                                      else {})  # fmt: skip
+    return classifier, version + (f"+lang={','.join(languages)}" if languages else "")
+
+
+def _load_model(path: str | Path | None, workspace: Path | None, options: dict[str, Any]
+                ) -> tuple[Classifier, str]:
     if path is None and workspace is not None and model_dir(workspace).is_dir():
         path = model_dir(workspace)
     if path is None:
-        return ReactionModel.load(), "default:" + _model_digest(DEFAULT_MODEL_DIR)
+        return ReactionModel.load(**options), "default:" + _model_digest(DEFAULT_MODEL_DIR)
     folder = Path(path)
     if not folder.is_dir():
         raise ConfigError(f"--model {folder}: no such folder")
     if (folder / "config.json").exists():
         from sounding.enrich.hf import HuggingFaceReactionModel
 
-        return HuggingFaceReactionModel(str(folder)), "hf:" + _digest(folder / "config.json")
+        return (HuggingFaceReactionModel(str(folder), **options),
+                "hf:" + _digest(folder / "config.json"))
     if not (folder / "model.json").exists():
         raise ConfigError(f"--model {folder}: neither a sounding model (model.json) nor a "
                           "Hugging Face model (config.json)")
-    return ReactionModel.load(str(folder)), "local:" + _model_digest(folder)
+    return ReactionModel.load(str(folder), **options), "local:" + _model_digest(folder)
 
 
 def _digest(*paths: Path) -> str:
@@ -100,20 +111,21 @@ def _label_tables(rows: pa.Table, result: ReactionBatch) -> tuple[pa.Table, pa.T
 
 
 def enrich_workspace(store: Store, *, model: str | None = None, redo: bool = False,
+                     languages: Sequence[str] | None = None,
                      progress: Progress | None = None) -> dict[str, Any]:
     """Label every item not yet labelled by this model; returns what was done."""
-    classifier, version = load_model(model, workspace=store.path)
+    classifier, version = load_model(model, workspace=store.path, languages=languages)
     total = int(store.scalar("SELECT count(*) FROM items") or 0)
-    done = languages = reactions = 0
+    done = named = reactions = 0
     for rows in items_to_enrich(store, version, redo=redo):
         texts = pc.fill_null(rows["text"], "").to_pylist()
         language, reaction = _label_tables(rows, classifier.predict_batch(texts))
-        languages += put_enrichments(store, language, enricher="language", version=version)
+        named += put_enrichments(store, language, enricher="language", version=version)
         reactions += put_enrichments(store, reaction, enricher="reaction", version=version)
         done += rows.num_rows
         if progress:
             progress(done, total)
     counts = store.query("SELECT label, count(*) AS n FROM item_reactions GROUP BY label "
                          "ORDER BY label").to_pylist()
-    return {"model": version, "items": done, "languages": languages, "reactions": reactions,
+    return {"model": version, "items": done, "languages": named, "reactions": reactions,
             "labels": {r["label"]: r["n"] for r in counts}}
