@@ -205,14 +205,10 @@ def labelled_examples(data: Path, split: str) -> tuple[list[str], list[int], lis
 
 
 def pooled(data: Path, split: str) -> tuple[list[str], list[int]]:
-    """All sentiment texts and labels of a split, pooled."""
-    texts: list[str] = []
-    labels: list[int] = []
-    for corpus in SENTIMENT:
-        s = read_sentiment(data, corpus, split)
-        texts += s.texts
-        labels += s.labels
-    return texts, labels
+    """All sentiment texts and labels of a split, pooled (the abuse positives left out)."""
+    texts, labels, kinds = labelled_examples(data, split)
+    keep = [i for i, kind in enumerate(kinds) if kind != "abuse"]
+    return [texts[i] for i in keep], [labels[i] for i in keep]
 
 
 def read_teacher(path: str | None, exclude: set[str]) -> tuple[list[str], Any]:

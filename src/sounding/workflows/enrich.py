@@ -39,6 +39,7 @@ def load_model(path: str | Path | None = None, *, workspace: Path | None = None,
 
     ``languages`` restricts language detection (None: the default eight); a restricted set
     is part of the version, so changing it labels the items' languages again."""
+    languages = sorted({code.lower() for code in languages}) if languages else None
     classifier, version = _load_model(path, workspace, {"languages": languages} if languages
                                       else {})  # fmt: skip
     return classifier, version + (f"+lang={','.join(languages)}" if languages else "")
