@@ -102,15 +102,21 @@ def test_only_texts_with_a_url_or_mention_are_marked_and_stripped() -> None:
 
 
 def test_short_brand_replies_are_named_right() -> None:
-    model, lingua = _model(languages=["en", "fr"])
+    """In a French and English workspace. The first two the head hesitates on (Spanish
+    0.69; English 0.39 against German 0.32 and French 0.23): its hesitation goes to
+    lingua instead of becoming a sure answer once the other languages are left out."""
+    model = ReactionModel.load(languages=["en", "fr"])
     replies = {
         "Il y a un parking pas loin de la boutique ?": "fr",
+        "Trop bien, vous livrez à Lyon ?": "fr",
         "Can't wait to see more, do you have a newsletter? https://briochebramble.example/shop":
             "en",
         "Saw the piece in the local paper https://maps.example/x": "en",
     }
     assert model.predict_batch(list(replies)).lang == list(replies.values())
-    assert lingua.asked == []
+    head, lingua = _model(languages=["en", "fr"])
+    head.predict_batch(list(replies))
+    assert lingua.asked == list(replies)[:2]
 
 
 def test_languages_outside_the_head_use_lingua_only() -> None:

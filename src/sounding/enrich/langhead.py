@@ -124,14 +124,19 @@ class LanguageHead:
         return rows, cols, values.astype(np.float32)
 
     def guesses(self, logits: F32, languages: Sequence[str]) -> list[str | None]:
-        """The language of each text among ``languages`` (a subset of ``classes``), or None
-        where its probability, renormalised over ``languages``, is below ``threshold``."""
-        columns = [self.classes.index(code) for code in languages]
+        """The language of each text where the head's top class over all its classes is
+        one of ``languages`` with probability at or above ``threshold``; None elsewhere.
+
+        Not renormalised over ``languages``: the threshold was chosen over all classes, and
+        a French text the head hesitates on between English and German would otherwise
+        come out English, surely, once German is not allowed."""
         if len(logits) == 0:
             return []
-        p = softmax(logits[:, columns])
+        allowed = {self.classes.index(code) for code in languages}
+        p = softmax(logits)
         best, sure = p.argmax(axis=1), p.max(axis=1) >= self.threshold
-        return [languages[b] if ok else None for b, ok in zip(best, sure, strict=True)]
+        return [self.classes[b] if ok and b in allowed else None
+                for b, ok in zip(best, sure, strict=True)]
 
 
 def save_head(folder: str | Path, head: LanguageHead) -> None:
