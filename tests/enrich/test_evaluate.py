@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sounding.enrich import ReactionModel
-from sounding.enrich.datasets import find_data_dir
+from sounding.enrich.datasets import BRAND_REPLIES, find_data_dir, read_reaction_tsv
 from sounding.enrich.evaluate import evaluate, macro_f1, macro_recall
 from sounding.errors import ConfigError
 
@@ -45,7 +45,7 @@ def test_evaluate_layout(data: Path) -> None:
     result = evaluate(ReactionModel.load(), data, languages=["english", "french"])
     assert set(result) == {
         "tweeteval/sentiment", "tweeteval/offensive", "tweeteval/hate",
-        "umsab/english", "umsab/french",
+        "umsab/english", "umsab/french", "brand/en", "brand/fr",
     }  # fmt: skip
     sentiment = result["tweeteval/sentiment"]
     assert sentiment["metric"] == "macro_recall"
@@ -54,6 +54,9 @@ def test_evaluate_layout(data: Path) -> None:
     assert 0.0 <= sentiment["vader"] <= 100.0
     assert "vader_fr" in result["umsab/french"]
     assert result["tweeteval/offensive"]["sounding"] >= 66.0
+    brand = result["brand/fr"]  # the shipped held-out replies, scored by both
+    assert brand["metric"] == "macro_f1" and brand["published"] == {}
+    assert brand["sounding"] > brand["vader_fr"]
 
 
 def test_data_dir_from_environment(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,3 +69,30 @@ def test_missing_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError, match="no labelled corpora"):
         find_data_dir(tmp_path / "nowhere")
+
+
+def test_shipped_brand_replies_are_balanced_and_apart_from_training() -> None:
+    """The held-out sets ship with the package, one per language, 80 texts per class, and
+    none of their texts is among the training replies."""
+    training = Path(__file__).parents[2] / "training" / "brand_replies"
+    trained = {t for path in training.glob("train_*.tsv") for t in read_reaction_tsv(path).texts}
+    assert trained
+    for path in BRAND_REPLIES.values():
+        held_out = read_reaction_tsv(path)
+        assert [held_out.labels.count(c) for c in range(3)] == [80, 80, 80]
+        assert not trained & set(held_out.texts)
+
+
+def test_reaction_tsv_errors_name_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "replies.tsv"
+    path.write_text("interest\tlove it\n\nhappy\tso good\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"replies.tsv:3: expected 'label<TAB>text'"):
+        read_reaction_tsv(path)
+    path.write_text("neutral no tab here\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"replies.tsv:1: "):
+        read_reaction_tsv(path)
+    path.write_bytes(b"interest\t\xff\xfe\n")
+    with pytest.raises(ConfigError, match="UTF-8"):
+        read_reaction_tsv(path)
+    path.write_text("animosity\tnever again\ninterest\twhen do you open?\n", encoding="utf-8")
+    assert read_reaction_tsv(path).labels == [1, 0]

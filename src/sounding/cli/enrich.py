@@ -80,7 +80,8 @@ def enrich_cmd(
 
 
 def _eval_table(scores: dict[str, dict[str, object]]) -> Table:
-    table = Table(title="reaction model on the official test splits (percent)")
+    table = Table(title="reaction model on the official test splits and the brand replies "
+                  "(percent)")
     for column in ("dataset", "metric", "sounding", "VADER", "published"):
         table.add_column(column, justify="left" if column in ("dataset", "metric",
                                                               "published") else "right")

@@ -9,11 +9,13 @@ from pathlib import Path
 from sounding.errors import ConfigError
 
 __all__ = [
+    "BRAND_REPLIES",
     "REACTIONS",
     "UMSAB_LANGUAGES",
     "Split",
     "find_data_dir",
     "read_binary",
+    "read_reaction_tsv",
     "read_sentiment",
 ]
 
@@ -23,6 +25,12 @@ INTEREST, ANIMOSITY, NEUTRAL = 0, 1, 2
 
 # TweetEval and UMSAB label ids: 0 negative, 1 neutral, 2 positive.
 _SENTIMENT_TO_REACTION = {0: ANIMOSITY, 1: NEUTRAL, 2: INTEREST}
+
+# The project's own held-out brand replies (language code -> file), shipped with the package
+# so that every install can check the model on the kind of text it is used for.
+BRAND_REPLIES: dict[str, Path] = {
+    lang: Path(__file__).parent / "brand_replies" / f"eval_{lang}.tsv" for lang in ("en", "fr")
+}
 
 UMSAB_LANGUAGES: dict[str, str] = {
     "arabic": "ar",
@@ -84,4 +92,26 @@ def read_sentiment(data_dir: Path, corpus: str, split: str) -> Split:
 def read_binary(data_dir: Path, corpus: str, split: str) -> Split:
     """A binary split (``tweeteval/offensive`` or ``tweeteval/hate``): 1 = offensive or hateful."""
     texts, labels = _read_split(data_dir / corpus, split)
+    return Split(texts, labels)
+
+
+def read_reaction_tsv(path: Path) -> Split:
+    """A file of ``label<TAB>text`` lines, the label one of ``interest``, ``animosity``,
+    ``neutral`` (the format of the project's own brand-reply sets); blank lines are skipped."""
+    texts: list[str] = []
+    labels: list[int] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it as UTF-8 text ({exc})") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        label, tab, text = line.partition("\t")
+        if not tab or label not in REACTIONS or not text.strip():
+            raise ConfigError(
+                f"{path}:{number}: expected 'label<TAB>text' with label one of "
+                f"{', '.join(REACTIONS)}, got {line[:60]!r}")
+        texts.append(text.strip())
+        labels.append(REACTIONS.index(label))
     return Split(texts, labels)

@@ -1,4 +1,5 @@
-"""Score the reaction model and VADER side by side on the official test splits of the corpora."""
+"""Score the reaction model and VADER side by side on the official test splits of the corpora
+and on the project's own held-out replies to brands."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ import numpy as np
 
 from sounding.enrich.datasets import (
     ANIMOSITY,
+    BRAND_REPLIES,
     INTEREST,
     NEUTRAL,
     UMSAB_LANGUAGES,
     find_data_dir,
     read_binary,
+    read_reaction_tsv,
     read_sentiment,
 )
 from sounding.enrich.reaction import ReactionModel
@@ -149,4 +152,11 @@ def evaluate(
         scores = _score(u.texts, u.labels, labellers, "macro_f1")
         published = PUBLISHED.get(f"umsab/{language}", {}) | _UMSAB_ALL
         results[f"umsab/{language}"] = _entry("macro_f1", scores, published)
+    for code, path in BRAND_REPLIES.items():
+        b = read_reaction_tsv(path)
+        labellers = dict(both)
+        if code == "fr" and with_vader:
+            labellers["vader_fr"] = _vader("fr")
+        scores = _score(b.texts, b.labels, labellers, "macro_f1")
+        results[f"brand/{code}"] = _entry("macro_f1", scores, {})
     return results
