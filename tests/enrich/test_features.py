@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sounding.enrich.features import hash_batch, normalise_batch
+from sounding.enrich.features import encode_batch, hash_batch, normalise_batch
 
 
 def _buckets(text: str) -> set[int]:
@@ -54,3 +54,24 @@ def test_deterministic_values() -> None:
     a = np.concatenate([o.bucket for o in hash_batch(["stable hash"], bits=20)])
     b = np.concatenate([o.bucket for o in hash_batch(["stable hash"], bits=20)])
     assert np.array_equal(a, b)
+
+
+def _words(text: str) -> list[str]:
+    codes, _ = encode_batch([text])
+    return "".join(chr(int(c)) for c in codes).split()
+
+
+def test_french_elisions_are_split_and_english_contractions_kept() -> None:
+    """"j'adore" must reach the word table as "adore"; "don't" stays one word."""
+    assert _words("J'adore l'appli, c’est qu'il n'aime pas jusqu'à 9h") == [
+        "j'", "adore", "l'", "appli", ",", "c’", "est", "qu'", "il", "n'", "aime", "pas",
+        "jusqu'", "à", "9h"]
+    assert _words("Don't worry, I'm sure it's fine at 5 o'clock") == [
+        "don't", "worry", ",", "i'm", "sure", "it's", "fine", "at", "5", "o'clock"]
+    assert _words("l' ok") == ["l'", "ok"] and _words("'a j'") == ["'a", "j'"]
+
+
+def test_an_elision_changes_nothing_in_the_next_text() -> None:
+    batch = hash_batch(["j'adore", "great service"], bits=18)
+    second = {int(b) for occ in batch for b in occ.bucket[occ.doc == 1]}
+    assert second == _buckets("great service")

@@ -33,8 +33,8 @@ def test_clear_cases(model: ReactionModel, text: str, expected: str) -> None:
     assert result.reaction == expected
 
 
-@pytest.mark.xfail(reason="known limit (MODEL_CARD): French complaints outside UMSAB's vocabulary",
-                   strict=True)
+@pytest.mark.xfail(reason="known limit (MODEL_CARD): 'déteste' is in no French training text, "
+                          "and 'cette marque' mostly comes with praise there", strict=True)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -47,9 +47,10 @@ def test_known_french_misses(model: ReactionModel, text: str, expected: str) -> 
 
 def test_calibrated_and_flags_uncertain(model: ReactionModel) -> None:
     assert model.temperature_ > 1.0  # raw SGD scores were over-confident
-    clear, unclear = model.predict(["Thank you so much, amazing team!", "Je déteste cette marque"])
+    clear, mixed = model.predict(["Thank you so much, amazing team!",
+                                  "Le produit est top mais la livraison est nulle"])
     assert not clear.uncertain and clear.p_interest > 0.9
-    assert unclear.uncertain
+    assert mixed.uncertain  # praise and a complaint at once
 
 
 @pytest.mark.parametrize(

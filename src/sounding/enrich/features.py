@@ -107,6 +107,27 @@ def _split_symbols(codes: U64) -> U64:
     return out
 
 
+_APOSTROPHES = (ord("'"), ord("’"))
+_CLITICS = np.array([ord(c) for c in "cdjlmnst"], dtype=np.uint64)
+
+
+def _split_elisions(codes: U64) -> U64:
+    """A space after a French elided word, so that "j'adore" reads as "j'" and "adore"
+    (the word the lexicons and word vectors know): one letter of ``cdjlmnst`` at a word's
+    start, or a word ending in "qu" (qu', jusqu', lorsqu'), then an apostrophe and a
+    letter. English contractions (don't, i'm, it's) do not match."""
+    at = np.flatnonzero((codes == _APOSTROPHES[0]) | (codes == _APOSTROPHES[1]))
+    at = at[(at >= 2) & (at < len(codes) - 1)]
+    if len(at) == 0:
+        return codes
+    before, before2 = codes[at - 1], codes[at - 2]
+    single = np.isin(before, _CLITICS) & ((before2 == _SPACE) | (before2 == _SEP_CODE))
+    que = (before == ord("u")) & (before2 == ord("q"))
+    after = codes[at + 1]
+    split = at[(single | que) & (after != _SPACE) & (after != _SEP_CODE)]
+    return np.insert(codes, split + 1, np.uint64(_SPACE)) if len(split) else codes
+
+
 def _codes(joined: str) -> tuple[U64, I64]:
     """Code points of the joined batch (squeezed) and the text index of every position.
 
@@ -115,7 +136,7 @@ def _codes(joined: str) -> tuple[U64, I64]:
     were the costliest steps.
     """
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    codes = _split_symbols(codes)
+    codes = _split_elisions(_split_symbols(codes))
     same1 = np.concatenate(([False], codes[1:] == codes[:-1]))
     drop = same1 & (codes == _SPACE)
     same3 = same1.copy()
