@@ -55,6 +55,20 @@ def test_csv_import_stores_items_actors_threads_counters_and_variants(store: Sto
                         {"factor": "tone", "level": "humour"}]
 
 
+def test_one_actor_per_author_from_their_first_row(store: Store, tmp_path: Path) -> None:
+    """Authors repeat across a file: each becomes one actor, named by their first row."""
+    rows = [{"id": f"i{n}", "network": "bluesky", "author": author, "author_name": name,
+             "text": "hi", "created_at": "2026-09-07T10:00:00Z"}
+            for n, (author, name) in enumerate([("ann", "Ann"), ("bob", "Bob"), ("ann", "Ann B."),
+                                                ("cy", "Cy"), ("bob", "Robert")])]
+    import_items(store, write_csv(tmp_path / "authors.csv", rows))
+    actors = store.query("SELECT actor_id, display_name FROM actors ORDER BY actor_id")
+    assert actors.to_pylist() == [
+        {"actor_id": "bluesky:ann", "display_name": "Ann"},
+        {"actor_id": "bluesky:bob", "display_name": "Bob"},
+        {"actor_id": "bluesky:cy", "display_name": "Cy"}]
+
+
 def test_jsonl_import_matches_csv(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
     rows = [dict(r, likes=int(r["likes"]), replies=int(r["replies"])) for r in ROWS]
