@@ -2,12 +2,16 @@
 
     # once, in a separate venv (see training/static_vectors.py): the static word vectors
     HF_HUB_OFFLINE=1 /tmp/vectors-venv/bin/python training/static_vectors.py --out /tmp/vectors
-    # then, with sounding's venv: the shipped model (about 10 minutes on 2 cores); alpha
+    # then, with sounding's venv: the shipped model (about 5 minutes on 2 cores); alpha
     # and the UMSAB weight were chosen by an earlier grid (--alpha 8e-6,1.6e-5
-    # --umsab-weight 1,2), the emphasis by this one
+    # --umsab-weight 1,2), the emphasis by a later one (--emphasis 0,0.25,0.5), the weight
+    # of the replies to brands by a grid of 0,1,3,10,30 (docs/reaction-model.md); then the
+    # language head (training/train_language.py), which reads the same features
     PYTHONPATH=src .venv/bin/python training/train_reaction.py --data ../shared/data \
         --out src/sounding/enrich/model --vectors /tmp/vectors --alpha 1.6e-5 \
-        --abuse-weight 0.5 --lexicon-weight 0 --umsab-weight 2 --emphasis 0,0.25,0.5
+        --abuse-weight 0.5 --lexicon-weight 0 --umsab-weight 2 --emphasis 0.25 --brand-weight 3
+    PYTHONPATH=src .venv/bin/python training/train_language.py --data ../shared/data \
+        --out src/sounding/enrich/model
     .venv/bin/python training/model_card.py src/sounding/enrich/model
 
     # tried, not shipped (see the model card): VADER's rated tweets and TweetEval emotion
