@@ -39,6 +39,7 @@ Needs scikit-learn and scipy, plus tokenizers and safetensors with ``--vectors``
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import time
 from pathlib import Path
@@ -146,10 +147,12 @@ def vader_tweet_examples(data: Path) -> list[tuple[str, int]]:
     return out
 
 
+@functools.cache
 def brand_replies() -> dict[str, dict[str, list[tuple[str, int]]]]:
     """The project's own replies to brands (``training/brand_replies/train_<lang>.tsv``),
     per language: ``train`` and a seeded ``val`` share to choose their weight on. Texts of
-    the shipped evaluation files are dropped, so that those stay held out."""
+    the shipped evaluation files are dropped, so that those stay held out. Read once per
+    run (the grid scores every model on it); callers must not change what it returns."""
     shipped = {t for path in BRAND_REPLIES.values() for t in read_reaction_tsv(path).texts}
     rng = np.random.default_rng(0)
     out: dict[str, dict[str, list[tuple[str, int]]]] = {}
@@ -175,6 +178,11 @@ def _raw_training_set(data: Path) -> tuple[list[str], list[int], list[str]]:
     return texts, labels, kinds
 
 
+def _predicted(model: ReactionModel, texts: list[str]) -> list[int]:
+    """The class index the model gives each text."""
+    return [int(c) for c in model.predict_proba(texts).argmax(axis=1)]
+
+
 def validation_score(
     model: ReactionModel, data: Path, split: str = "val", only: set[str] | None = None
 ) -> dict[str, float]:
@@ -190,25 +198,23 @@ def validation_score(
         return [t for t, _ in pairs], [y for _, y in pairs]
 
     texts, labels = kept(*_pair(read_sentiment(data, "tweeteval/sentiment", split)))
-    recall = macro_recall(labels, model.predict_proba(texts).argmax(axis=1).tolist())
+    recall = macro_recall(labels, _predicted(model, texts))
     f1s = []
     for corpus in SENTIMENT[1:]:
         texts, labels = kept(*_pair(read_sentiment(data, corpus, split)))
-        f1s.append(macro_f1(labels, model.predict_proba(texts).argmax(axis=1).tolist()))
+        f1s.append(macro_f1(labels, _predicted(model, texts)))
     umsab = float(np.mean(f1s))
     abuse = []
     for corpus in ("tweeteval/offensive", "tweeteval/hate"):
         texts, labels = kept(*_pair(read_binary(data, corpus, split)))
-        hit = (model.predict_proba(texts).argmax(axis=1) == ANIMOSITY).astype(int)
-        abuse.append(macro_f1(labels, hit.tolist()))
+        abuse.append(macro_f1(labels, [int(c == ANIMOSITY) for c in _predicted(model, texts)]))
     animosity = float(np.mean(abuse))
     parts = [recall, umsab, animosity]
     scores = {"tweeteval": 100 * recall, "umsab_mean": 100 * umsab,
               "abuse_mean": 100 * animosity}  # fmt: skip
     if split == "val" and only is None:
-        brand = [macro_f1([y for _, y in held["val"]],
-                          model.predict_proba([t for t, _ in held["val"]]).argmax(axis=1).tolist())
-                 for held in brand_replies().values() if held["val"]]  # fmt: skip
+        brand = [macro_f1([y for _, y in v["val"]], _predicted(model, [t for t, _ in v["val"]]))
+                 for v in brand_replies().values() if v["val"]]
         if brand:
             scores["brand_mean"] = 100 * float(np.mean(brand))
             parts.append(scores["brand_mean"] / 100)
