@@ -80,13 +80,12 @@ A result is marked `uncertain` when its highest probability is below 0.55.
   by 0.08 points of the validation score (56.71 against 56.63); on test it scored
   TweetEval 66.3, French 60.7, Portuguese 62.3, Italian 56.4. A difference that small
   does not justify replacing the model: not shipped.
-- Tried and not shipped: distillation from a MiniLM teacher (`training/teacher.py`, 20k
-  unlabelled TweetEval tweets, `--teacher`). It raised the validation score through the
-  animosity signal (offensive/hate val 45.5 → 57.6; test offensive 64.5, hate 43.0) and
-  test TweetEval to 66.9 and French to 60.7, but sentiment validation fell (TweetEval
-  66.8 → 66.4, UMSAB mean 57.3 → 56.9), four other languages lost 1–2.3 points on test,
-  and agreement with the demo's true reactions fell from 66.9% to 64.3%: a gain that did
-  not carry to brand-like replies.
+- Distillation from a MiniLM teacher (`training/teacher.py`, 20k unlabelled TweetEval
+  tweets, `--teacher`) was first tried without the brand replies and not shipped. It
+  raised the validation score through the animosity signal, but sentiment validation
+  fell (TweetEval 66.8 → 66.4, UMSAB mean 57.3 → 56.9) and so did agreement with the
+  demo's true reactions (66.9% → 64.3%). It is shipped since 2026-11-28, beside the
+  brand replies: see the last item.
 - Tried on 2026-11-27 and not shipped (same alpha, emphasis 0.25, UMSAB weight 2):
   more English data, and a refit on train + val. VADER's 4,200 human-rated tweets
   (`--vader-weight 1`, mean rating beyond ±0.5 polar) moved validation TweetEval
@@ -124,9 +123,34 @@ A result is marked `uncertain` when its highest probability is below 0.55.
   whose questions and statements are labelled as sentiment. The shipped model (last
   row) also splits French elisions ("j'adore" → "j'" "adore"): the validation score did
   not move (61.19 against 61.20); kept because it is how French is written.
+- The teacher with the brand replies (2026-11-28; same alpha, emphasis 0.25, UMSAB weight
+  2, validation percent). At brand weight 3, teacher weights 0, 0.5 and 1 scored 61.2,
+  63.2 and 63.4. With teacher weight 1, brand weight French 3 or 6 × English 3 or 10
+  (`--brand-en-weight`) scored 63.4, 64.3, 63.9 and **64.5** (French 6, English 10).
+  TweetEval stayed within 67.1–67.2 and UMSAB mean within 57.6–58.0 across those four.
+  Against the model shipped before, the chosen one moves validation as follows:
+  TweetEval 68.3 → 67.1, UMSAB mean 58.5 → 57.6, offensive/hate 43.3 → 55.2, brand
+  74.7 → 78.2.
+
+  This breaks the rule that chose brand weight 3: no sentiment validation set should
+  lose more than 0.5 points. It was shipped anyway, because the validation score (the
+  script's criterion) prefers it by 3.3 points and the test sets agree for English and
+  French. Not blind: the teacher's test figures at brand weight 3 (TweetEval 67.1,
+  French 60.8) were seen before the second grid; that grid's pick was made on validation
+  and then scored once.
+
+  Test, before → now:
+  - TweetEval 66.2 → 67.3;
+  - offensive 53.4 → 63.1, hate 35.4 → 39.3;
+  - UMSAB English 66.5 → 68.7, French 60.0 → 60.8;
+  - brand/en 61.9 → 65.9, brand/fr 73.0 → 75.4.
+
+  On the demo, agreement went 79.7% → 80.2%, with mean recall 80.4% → 80.3%. The price
+  is the other UMSAB languages: Arabic −1.5, German −1.7, Hindi −0.6, Italian −2.0,
+  Portuguese −0.6, Spanish −3.7. The teacher read English tweets only.
 - French words missing from the French training texts rely on the static vectors and
   vader_FR valences, which are weak for some: "Je déteste cette marque" comes out interest
-  at 0.57. "Déteste" is in no French training text, vader_FR gives it only −0.6, and
+  at 0.63. "Déteste" is in no French training text, vader_FR gives it only −0.6, and
   "cette marque" mostly comes with praise in the brand replies. Tried and not shipped:
   291 more French replies written to cover everyday evaluative words. brand/fr went
   73.0 → 77.5, but UMSAB French went 60.0 → 59.3 and Arabic −1.5. "Je déteste" alone
@@ -246,8 +270,12 @@ def _teacher(meta: dict[str, Any]) -> str:
 
 
 def _brand(meta: dict[str, Any]) -> str:
-    weight = meta.get("brand_weight", 0)
-    return BRAND.format(weight=weight) if weight else ""
+    french = meta.get("brand_weight", 0)
+    english = meta.get("brand_en_weight", french)
+    if not (french or english):
+        return ""
+    weight = f"{french:g}" if english == french else f"{english:g} (English), {french:g} (French)"
+    return BRAND.format(weight=weight)
 
 
 def _word_vectors(meta: dict[str, Any]) -> str:

@@ -2,14 +2,20 @@
 
     # once, in a separate venv (see training/static_vectors.py): the static word vectors
     HF_HUB_OFFLINE=1 /tmp/vectors-venv/bin/python training/static_vectors.py --out /tmp/vectors
-    # then, with sounding's venv: the shipped model (about 5 minutes on 2 cores); alpha
+    # and the teacher's soft labels (same venv; MiniLM on CPU, about 185 texts/s)
+    PYTHONPATH=src HF_HUB_OFFLINE=1 /tmp/vectors-venv/bin/python training/teacher.py \
+        --data ../shared/data --out /tmp/vectors/soft_labels.json
+    # then, with sounding's venv: the shipped model (about 15 minutes on 2 cores); alpha
     # and the UMSAB weight were chosen by an earlier grid (--alpha 8e-6,1.6e-5
-    # --umsab-weight 1,2), the emphasis by a later one (--emphasis 0,0.25,0.5), the weight
-    # of the replies to brands by a grid of 0,1,3,10,30 (docs/reaction-model.md); then the
-    # language head (training/train_language.py), which reads the same features
+    # --umsab-weight 1,2), the emphasis by a later one (--emphasis 0,0.25,0.5), the teacher
+    # and the weights of the replies to brands by the grid this command runs
+    # (docs/reaction-model.md); then the language head (training/train_language.py),
+    # which reads the same hashed features but none of these weights
     PYTHONPATH=src .venv/bin/python training/train_reaction.py --data ../shared/data \
         --out src/sounding/enrich/model --vectors /tmp/vectors --alpha 1.6e-5 \
-        --abuse-weight 0.5 --lexicon-weight 0 --umsab-weight 2 --emphasis 0.25 --brand-weight 3
+        --abuse-weight 0.5 --lexicon-weight 0 --umsab-weight 2 --emphasis 0.25 \
+        --teacher /tmp/vectors/soft_labels.json --teacher-weight 1 \
+        --brand-weight 3,6 --brand-en-weight 3,10
     PYTHONPATH=src .venv/bin/python training/train_language.py --data ../shared/data \
         --out src/sounding/enrich/model
     .venv/bin/python training/model_card.py src/sounding/enrich/model
@@ -18,11 +24,6 @@
     # tweets as extra examples, and a refit on train + val (checked first on half of val)
     ... train_reaction.py ... --emphasis 0.25 --vader-weight 0,1 --emotion-weight 0,1 --refit-check
     ... train_reaction.py ... --emphasis 0.25 --vader-weight 1 --refit
-    # tried, not shipped (see the model card): distillation from a MiniLM teacher
-    PYTHONPATH=src HF_HUB_OFFLINE=1 /tmp/vectors-venv/bin/python training/teacher.py \
-        --data ../shared/data --out /tmp/vectors/soft_labels.json
-    ... train_reaction.py ... --alpha 1.6e-5 --umsab-weight 2,3 \
-        --teacher /tmp/vectors/soft_labels.json --teacher-weight 2,4
 
 With ``--teacher`` (soft labels written by ``training/teacher.py``), unlabelled tweets join
 the training set once per class, weighted by the teacher's probability of that class times
@@ -169,9 +170,9 @@ def brand_replies() -> dict[str, dict[str, list[tuple[str, int]]]]:
 
 def _raw_training_set(data: Path) -> tuple[list[str], list[int], list[str]]:
     texts, labels, kinds = labelled_examples(data, "train")
-    brand = [e for parts in brand_replies().values() for e in parts["train"]]
+    brand = [(f"brand_{lang}", parts["train"]) for lang, parts in brand_replies().items()]
     for kind, examples in (("lexicon", lexicon_examples()), ("emotion", emotion_examples(data)),
-                           ("vader", vader_tweet_examples(data)), ("brand", brand)):
+                           ("vader", vader_tweet_examples(data)), *brand):
         texts += [t for t, _ in examples]
         labels += [y for _, y in examples]
         kinds += [kind] * len(examples)
@@ -343,9 +344,11 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     texts, labels, kinds = training_set(data)
     # Extra sources weighted 0 everywhere stay out of the design, so that the shipped
     # model (trained before they existed) is reproduced exactly.
+    brand_en_weight = args.brand_en_weight or args.brand_weight
     unused = {kind for kind, option in (("emotion", args.emotion_weight),
                                         ("vader", args.vader_weight),
-                                        ("brand", args.brand_weight))
+                                        ("brand_fr", args.brand_weight),
+                                        ("brand_en", brand_en_weight))
               if max(float(w) for w in option.split(",")) == 0}  # fmt: skip
     keep = [i for i, k in enumerate(kinds) if k not in unused]
     texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
@@ -362,11 +365,11 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         return [float(w) for w in option.split(",")]
 
     grid = [(float(a), {"sentiment": 1.0, "abuse": w, "lexicon": x, "umsab": u,
-                        "emotion": m, "vader": v, "brand": b}, t, e)
+                        "emotion": m, "vader": v, "brand_fr": b, "brand_en": be}, t, e)
             for a in args.alpha.split(",") for w in grid_of(args.abuse_weight)
             for x in grid_of(args.lexicon_weight) for u in grid_of(args.umsab_weight)
             for m in grid_of(args.emotion_weight) for v in grid_of(args.vader_weight)
-            for b in grid_of(args.brand_weight)
+            for b in grid_of(args.brand_weight) for be in grid_of(brand_en_weight)
             for t in grid_of(args.teacher_weight) for e in grid_of(args.emphasis)]  # fmt: skip
     balanced = balanced_weights(labels)  # of the labelled texts
     for c, per_kind, teacher_weight, emphasis in grid:
@@ -407,8 +410,10 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
                        "VADER and vader_FR lexicon words (MIT)"] + [
             name for kind, name in (("emotion", "tweeteval/emotion"),
                                     ("vader", "vader_icwsm2014 tweets"),
-                                    ("brand", "sounding's own replies to brands, 80% of "
-                                              "training/brand_replies"))
+                                    ("brand_en", "sounding's own English replies to brands, "
+                                                 "80% of training/brand_replies"),
+                                    ("brand_fr", "sounding's own French replies to brands, "
+                                                 "80% of training/brand_replies"))
             if per_kind[kind] > 0],
         "word_vectors": VECTORS_NOTE if args.vectors else None,
         "word_table_words": len(model.scorer_.words.keys) if model.scorer_.words else 0,
@@ -416,7 +421,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         "teacher_weight": teacher_weight, "alpha": c, "epochs": args.epochs,
         "abuse_weight": per_kind["abuse"], "lexicon_weight": per_kind["lexicon"],
         "umsab_weight": per_kind["umsab"], "emotion_weight": per_kind["emotion"],
-        "vader_weight": per_kind["vader"], "brand_weight": per_kind["brand"],
+        "vader_weight": per_kind["vader"], "brand_weight": per_kind["brand_fr"],
+        "brand_en_weight": per_kind["brand_en"],
         "emphasis": emphasis,
         "refit_with_validation": bool(args.refit),
         "seed": args.seed, "validation": validation,
@@ -472,6 +478,8 @@ def main() -> None:
                         help="weights of VADER's rated tweets (comma-separated)")
     parser.add_argument("--brand-weight", default="0",
                         help="weights of the project's own brand replies (training/brand_replies)")
+    parser.add_argument("--brand-en-weight", default=None,
+                        help="weights of the English brand replies (default: --brand-weight)")
     parser.add_argument("--refit", action="store_true",
                         help="after choosing on val, fit the chosen configuration again on "
                              "train + val (temperature from the train-only fit)")
