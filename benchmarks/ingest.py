@@ -6,10 +6,10 @@ Each measurement runs in a fresh process so its peak memory (ru_maxrss) is its o
 baselines and sounding run side by side in one invocation: compare the ratios, not the
 absolute numbers, on a shared machine.
 
-The floor row times the insert of the items table as the store keeps it (keys
-`network:native_id`, kind, root) with the raw insert's own statement: the lowest time any
-import into this data model could take, so its ratio is the ceiling of sounding's.
-Its peak memory includes building that table.
+The floor row times the insert of the item columns as the store keeps them (keys
+`network:native_id`, kind, root; without run_id, stored_at or NOT NULL checks) with the
+raw insert's own statement: less than any import into this data model can take, so its
+ratio bounds sounding's from above. Its peak memory includes building that table.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from pathlib import Path
 CASES = {
     "raw arrow insert": "insert an in-memory Arrow table into a DuckDB file table",
     "raw read + insert": "pyarrow.csv.read_csv the file, then the same insert",
-    "floor: items table alone": "the same insert of the items table sounding stores "
-                                "(built beforehand, untimed): no import can beat it",
+    "floor: items table alone": "the same insert of the item columns sounding stores "
+                                "(built beforehand, untimed; no run_id, stored_at or "
+                                "constraints): a lower bound for any import",
     "sounding import": "sounding.workflows.ingest.import_items on a new workspace",
     "sounding re-import": "the same file again into that workspace (all unchanged)",
 }

@@ -120,9 +120,10 @@ A result is marked `uncertain` when its highest probability is below 0.55.
   measured on replies from the same writers as the training ones. The held-out sets and
   the demo were scored for every weight, so they are not blind to this choice. The price
   is 1.3 points of UMSAB French test (61.3 → 60.0), a set about climate and ecology
-  whose questions and statements are labelled as sentiment. The shipped model (last
-  row) also splits French elisions ("j'adore" → "j'" "adore"): the validation score did
-  not move (61.19 against 61.20); kept because it is how French is written.
+  whose questions and statements are labelled as sentiment. The model shipped next
+  (row "3, elisions split") also splits French elisions ("j'adore" → "j'" "adore"):
+  the validation score did not move (61.19 against 61.20); kept because it is how
+  French is written.
 - The teacher with the brand replies (2026-11-28; same alpha, emphasis 0.25, UMSAB weight
   2, validation percent). At brand weight 3, teacher weights 0, 0.5 and 1 scored 61.2,
   63.2 and 63.4. With teacher weight 1, brand weight French 3 or 6 × English 3 or 10
@@ -133,11 +134,12 @@ A result is marked `uncertain` when its highest probability is below 0.55.
   74.7 → 78.2.
 
   This breaks the rule that chose brand weight 3: no sentiment validation set should
-  lose more than 0.5 points. It was shipped anyway, because the validation score (the
-  script's criterion) prefers it by 3.3 points and the test sets agree for English and
-  French. Not blind: the teacher's test figures at brand weight 3 (TweetEval 67.1,
-  French 60.8) were seen before the second grid; that grid's pick was made on validation
-  and then scored once.
+  lose more than 0.5 points. That rule was added against the bias of the brand part
+  (scored on replies by the training writers); here most of the score's 3.3-point gain
+  comes from the offensive/hate part. The same bias does favour English weight 10. The
+  held-out brand/en set, by other writers, was scored only after the choice. Not blind:
+  the teacher's test figures at brand weight 3 (TweetEval 67.1, French 60.8) were seen
+  before the second grid; that grid's pick was made on validation and then scored once.
 
   Test, before → now:
   - TweetEval 66.2 → 67.3;
@@ -152,10 +154,10 @@ A result is marked `uncertain` when its highest probability is below 0.55.
   vader_FR valences, which are weak for some: "Je déteste cette marque" comes out interest
   at 0.63. "Déteste" is in no French training text, vader_FR gives it only −0.6, and
   "cette marque" mostly comes with praise in the brand replies. Tried and not shipped:
-  291 more French replies written to cover everyday evaluative words. brand/fr went
-  73.0 → 77.5, but UMSAB French went 60.0 → 59.3 and Arabic −1.5. "Je déteste" alone
-  became neutral, because one off-topic line, "je déteste le froid", was labelled
-  neutral.
+  291 more French replies written to cover everyday evaluative words. Against the
+  brand-weight-3 model, brand/fr went 73.0 → 77.5, but UMSAB French went 60.0 → 59.3
+  and Arabic −1.5. "Je déteste" alone became neutral, because one off-topic line,
+  "je déteste le froid", was labelled neutral.
 """
 
 
@@ -180,9 +182,9 @@ come from the labelled texts only.
 """
 
 
-BRAND = """Replies to brands written for sounding (`training/brand_replies`, English and French;
-80% train, the other 20% chose their weight): sample weight {weight}. Their held-out sets
-(other sectors, other writers) are the `brand/*` rows.
+BRAND = """Replies to brands written for sounding (`training/brand_replies`; 80% train, the
+other 20% chose their weight): {weight}.
+Their held-out sets (other sectors, other writers) are the `brand/*` rows.
 """
 
 
@@ -270,12 +272,15 @@ def _teacher(meta: dict[str, Any]) -> str:
 
 
 def _brand(meta: dict[str, Any]) -> str:
-    french = meta.get("brand_weight", 0)
-    english = meta.get("brand_en_weight", french)
-    if not (french or english):
-        return ""
-    weight = f"{french:g}" if english == french else f"{english:g} (English), {french:g} (French)"
-    return BRAND.format(weight=weight)
+    french = float(meta.get("brand_weight", 0))
+    english = float(meta.get("brand_en_weight", french))
+    if english == french:
+        weight = f"English and French, sample weight {french}" if french else ""
+    else:
+        used = [f"{name} {w}" for name, w in (("English", english), ("French", french)) if w]
+        weight = "sample weight " + ", ".join(used) + (
+            "" if len(used) == 2 else " (the other language unused)")
+    return BRAND.format(weight=weight) if weight else ""
 
 
 def _word_vectors(meta: dict[str, Any]) -> str:

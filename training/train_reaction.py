@@ -2,15 +2,17 @@
 
     # once, in a separate venv (see training/static_vectors.py): the static word vectors
     HF_HUB_OFFLINE=1 /tmp/vectors-venv/bin/python training/static_vectors.py --out /tmp/vectors
-    # and the teacher's soft labels (same venv; MiniLM on CPU, about 185 texts/s)
+    # and the teacher's soft labels (MiniLM on CPU, about 185 texts/s), in that venv
+    /tmp/vectors-venv/bin/pip install sentence-transformers==6.2.0 scikit-learn==1.9.1
     PYTHONPATH=src HF_HUB_OFFLINE=1 /tmp/vectors-venv/bin/python training/teacher.py \
         --data ../shared/data --out /tmp/vectors/soft_labels.json
     # then, with sounding's venv: the shipped model (about 15 minutes on 2 cores); alpha
     # and the UMSAB weight were chosen by an earlier grid (--alpha 8e-6,1.6e-5
     # --umsab-weight 1,2), the emphasis by a later one (--emphasis 0,0.25,0.5), the teacher
-    # and the weights of the replies to brands by the grid this command runs
-    # (docs/reaction-model.md); then the language head (training/train_language.py),
-    # which reads the same hashed features but none of these weights
+    # weight by another (--teacher-weight 0,0.5,1 --brand-weight 3), the weights of the
+    # replies to brands by the grid this command runs (docs/reaction-model.md); then the
+    # language head (training/train_language.py), which reads the same hashed features
+    # but none of these weights
     PYTHONPATH=src .venv/bin/python training/train_reaction.py --data ../shared/data \
         --out src/sounding/enrich/model --vectors /tmp/vectors --alpha 1.6e-5 \
         --abuse-weight 0.5 --lexicon-weight 0 --umsab-weight 2 --emphasis 0.25 \
@@ -30,9 +32,9 @@ the training set once per class, weighted by the teacher's probability of that c
 ``--teacher-weight``: with one-vs-rest log loss this is exactly training on soft targets.
 
 Reproducible: hashing is deterministic and SGD's shuffling is seeded (``--seed``).
-The penalty alpha is chosen on the validation splits
-(TweetEval sentiment val + UMSAB val, all languages); the temperature is fitted on the
-same validation data; test splits are only scored, never used to choose.
+Every grid is decided on the validation splits (TweetEval sentiment, UMSAB in all
+languages, offensive/hate, a fifth of the brand replies); the temperature is fitted on
+the same validation data; test splits are only scored by this script.
 Needs scikit-learn and scipy, plus tokenizers and safetensors with ``--vectors``
 (training only; the shipped model runs on numpy).
 """
@@ -73,6 +75,7 @@ VECTORS_NOTE = ("all-MiniLM-L6-v2 distilled by model2vec (256 dims, from the gt-
                 "vader_FR lexicon valences (positive and negative parts)")
 BRAND_DIR = Path(__file__).parent / "brand_replies"
 BRAND_VAL_SHARE = 0.2  # of the brand replies, held out to choose their weight on
+BRAND_LANGUAGES = ("en", "fr")  # each has its weight option: --brand-en-weight, --brand-weight
 SENTIMENT = ["tweeteval/sentiment"] + [f"umsab/{lang}" for lang in sorted(UMSAB_LANGUAGES)]
 
 
@@ -164,7 +167,11 @@ def brand_replies() -> dict[str, dict[str, list[tuple[str, int]]]]:
         for text, label, is_val in zip(split.texts, split.labels, held, strict=True):
             if text not in shipped:
                 parts["val" if is_val else "train"].append((text, label))
-        out[path.stem.removeprefix("train_")] = parts
+        lang = path.stem.removeprefix("train_")
+        if lang not in BRAND_LANGUAGES:
+            raise SystemExit(f"{path}: brand replies in '{lang}' have no weight option "
+                             f"(known: {', '.join(BRAND_LANGUAGES)})")
+        out[lang] = parts
     return out
 
 
@@ -342,8 +349,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     np.random.seed(args.seed)
     data = find_data_dir(args.data)
     texts, labels, kinds = training_set(data)
-    # Extra sources weighted 0 everywhere stay out of the design, so that the shipped
-    # model (trained before they existed) is reproduced exactly.
+    # Extra sources weighted 0 everywhere stay out of the design, so that a model trained
+    # before they existed is reproduced exactly.
     brand_en_weight = args.brand_en_weight or args.brand_weight
     unused = {kind for kind, option in (("emotion", args.emotion_weight),
                                         ("vader", args.vader_weight),
@@ -369,7 +376,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
             for a in args.alpha.split(",") for w in grid_of(args.abuse_weight)
             for x in grid_of(args.lexicon_weight) for u in grid_of(args.umsab_weight)
             for m in grid_of(args.emotion_weight) for v in grid_of(args.vader_weight)
-            for b in grid_of(args.brand_weight) for be in grid_of(brand_en_weight)
+            for b in grid_of(args.brand_weight)
+            for be in (grid_of(args.brand_en_weight) if args.brand_en_weight else [b])
             for t in grid_of(args.teacher_weight) for e in grid_of(args.emphasis)]  # fmt: skip
     balanced = balanced_weights(labels)  # of the labelled texts
     for c, per_kind, teacher_weight, emphasis in grid:
