@@ -150,6 +150,16 @@ A result is marked `uncertain` when its highest probability is below 0.55.
   On the demo, agreement went 79.7% → 80.2%, with mean recall 80.4% → 80.3%. The price
   is the other UMSAB languages: Arabic −1.5, German −1.7, Hindi −0.6, Italian −2.0,
   Portuguese −0.6, Spanish −3.7. The teacher read English tweets only.
+- Tried and not shipped (2026-11-28, after the teacher): English brand weight 20 or 30
+  (teacher 1, French 6). A rule was fixed before the run: the largest weight whose
+  TweetEval and UMSAB-mean validation stay within 0.5 points of the shipped model's. It
+  picks 20 (TweetEval 67.4, UMSAB mean 57.4, score 64.8; weight 30: TweetEval 66.5).
+  Scored on test, weight 20 gave brand/en 67.1 (+1.2) but brand/fr 74.5 (−0.9), TweetEval
+  67.1 (−0.2), offensive −1.0 and French −0.2; on the demo, agreement fell 80.2% → 78.6%
+  and mean recall 80.3% → 78.3%. Interest recall on the held-out English replies moved
+  only 41% → 42%: questions to a brand stay "neutral" because TweetEval labels thousands
+  of questions so. Not shipped: the held-out sets did not confirm the validation gain
+  (a choice made after seeing them).
 - French words missing from the French training texts rely on the static vectors and
   vader_FR valences, which are weak for some: "Je déteste cette marque" comes out interest
   at 0.63. "Déteste" is in no French training text, vader_FR gives it only −0.6, and
