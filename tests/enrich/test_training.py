@@ -51,3 +51,33 @@ def test_emphasis_scales_indicative_buckets_and_still_fits() -> None:
     model.scorer_ = scorer
     scores = model.decision_function(TEXTS)
     assert (scores.argmax(axis=1) == np.asarray(LABELS)).mean() >= 0.75
+
+
+def test_context_copy_learns_what_differs_in_that_context_only() -> None:
+    """Feature augmentation: questions are neutral in the general texts and interest in
+    the brand ones; the general scorer keeps the general reading, the brand scorer
+    (general + brand copy) learns the brand one, and both agree where the data agree."""
+    pytest.importorskip("sklearn")
+    from sounding.enrich.training import fit_with_context
+
+    general = [("is it open on sunday ?", 2), ("what time is the match ?", 2),
+               ("where is the station ?", 2), ("is it raining ?", 2),
+               ("I love it", 0), ("great stuff", 0), ("awful service", 1), ("I hate this", 1),
+               ("the shop opens at nine", 2), ("it is a phone", 2)]  # fmt: skip
+    brand = [("do you deliver on sunday ?", 0), ("is there a vegan one ?", 0),
+             ("when do you open ?", 0), ("can I book a table ?", 0),
+             ("love love love", 0), ("worst ever", 1)]  # fmt: skip
+    texts = [t for t, _ in general + brand]
+    labels = [y for _, y in general + brand]
+    in_context = np.array([False] * len(general) + [True] * len(brand))
+    design, idf = build_design(texts, bits=12)
+    plain, contextual = fit_with_context(design, idf, labels, in_context, alpha=1e-4,
+                                         epochs=30, bits=12)  # fmt: skip
+    probe = ["is it sunny ?", "where is it ?"]  # words of both sets
+    as_general = plain.logits(probe).argmax(axis=1)
+    as_brand = contextual.logits(probe).argmax(axis=1)
+    assert list(as_general) == [2, 2]  # questions read as neutral in general
+    assert list(as_brand) == [0, 0]  # and as interest in replies to a brand
+    both = ["I love it", "awful service"]
+    assert list(plain.logits(both).argmax(axis=1)) == [0, 1]
+    assert list(contextual.logits(both).argmax(axis=1)) == [0, 1]

@@ -97,3 +97,32 @@ def test_languages_setting_restricts_detection_and_names_the_labels(
         assert first["model"].endswith("+lang=en,fr")
         assert enrich_workspace(store, languages=["en", "fr"])["items"] == 0
         assert enrich_workspace(store)["items"] == first["items"]  # another set: labelled again
+
+
+def test_classify_reads_questions_to_a_brand_as_interest_unless_told_general(
+    tmp_path: Path,
+) -> None:
+    """The shipped model has a brand context (the default) and a general one: a question
+    to a brand is interest (DESIGN.md), while the sentiment corpora call questions neutral."""
+    source = tmp_path / "questions.txt"
+    questions = ["Do you deliver to Leeds on Sundays?", "Vous livrez à Lyon le dimanche ?",
+                 "Is there a vegan version of the lemon tart?", "Do you have gluten-free bread?",
+                 "Est-ce que vous faites des gâteaux sur commande ?",
+                 "Avez-vous une version sans gluten ?", "When do you open on Sunday?",
+                 "Vous ouvrez à quelle heure le samedi ?", "Is the shop open on bank holidays?",
+                 "Can I order online?"]  # fmt: skip
+    source.write_text("\n".join(questions), encoding="utf-8")
+    runs = {}
+    for context in ("brand", "general"):
+        result = subprocess.run([sys.executable, "-m", "sounding", "classify", "--context",
+                                 context, str(source)], capture_output=True, text=True,
+                                timeout=120)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        runs[context] = [json.loads(line) for line in result.stdout.splitlines()]
+    interest = {c: [r["reaction"] for r in rows].count("interest") for c, rows in runs.items()}
+    assert interest["brand"] >= interest["general"] + 3, interest
+    mean = {c: sum(r["p_interest"] for r in rows) / len(rows) for c, rows in runs.items()}
+    assert mean["brand"] > mean["general"] + 0.2, mean
+    bad = subprocess.run([sys.executable, "-m", "sounding", "classify", "--context", "tweets",
+                          str(source)], capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and "tweets" in bad.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 import sys
 from pathlib import Path
@@ -31,6 +32,13 @@ def _lines(source: str) -> list[str]:
     return data.decode("utf-8", "replace").splitlines()
 
 
+class Context(enum.StrEnum):
+    """How a text is read (``sounding.enrich.artifact.CONTEXTS``)."""
+
+    brand = "brand"
+    general = "general"
+
+
 LANGUAGES_HELP = ("Languages to detect, ISO 639-1 codes such as fr,en (default: setting "
                   "'languages', else the eight the model knows).")
 
@@ -49,11 +57,16 @@ def classify_cmd(
     model: Annotated[Path | None, typer.Option(help="A model folder (sounding or Hugging "
                                                "Face); default: the shipped model.")] = None,
     languages: Annotated[str | None, typer.Option(help=LANGUAGES_HELP)] = None,
+    context: Annotated[Context, typer.Option(help="How the texts are read: 'brand' for "
+                                             "replies and mentions addressed to a brand "
+                                             "(a question is interest), 'general' for "
+                                             "texts about anything (sounding models "
+                                             "only).")] = Context.brand,
 ) -> None:
     """Label texts outside any workspace: one JSON object per input line."""
     from sounding.workflows.enrich import classify_texts, load_model
 
-    classifier, _ = load_model(model, languages=_languages(languages))
+    classifier, _ = load_model(model, languages=_languages(languages), context=context.value)
     for result in classify_texts(classifier, _lines(source)):
         out.out(json.dumps(result, ensure_ascii=False), highlight=False)
 
@@ -103,12 +116,17 @@ def eval_reaction_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object keyed by "
                                           "dataset.")] = False,
 ) -> None:
-    """Score the reaction model and VADER on the same official test splits."""
+    """Score the reaction model and VADER on the same official test splits.
+
+    The research corpora (tweets about anything) are read in the general context, the
+    replies to brands in the brand context, as each was labelled."""
     from sounding.enrich import ReactionModel
     from sounding.enrich.evaluate import evaluate
 
+    folder = str(model) if model else None
     with err.status("scoring on the test splits"):
-        scores = evaluate(ReactionModel.load(str(model)) if model else None, data)
+        scores = evaluate(ReactionModel.load(folder, context="general"), data,
+                          brand_model=ReactionModel.load(folder, context="brand"))
     if as_json:
         out.print_json(json.dumps(scores))
     else:

@@ -225,6 +225,7 @@ class ReactionAdapter:
                               uncertain_below=self.base.uncertain_below,
                               max_chars=self.base.max_chars, batch_size=self.base.batch_size)
         model.scorer_, model.temperature_ = scorer, self.temperature_
+        model.context_ = self.base.context_  # the corrections were read the same way
         model.head_ = self.base.head_  # same hashed features: the language head still reads them
         model.metadata_ = {**self.base.metadata_, "adapted": {
             "texts": n, "penalty": self.penalty_, "temperature": self.temperature_,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -13,18 +14,29 @@ from sounding.enrich.linear import HashedLinear
 from sounding.enrich.wordtable import WordTable
 from sounding.errors import ConfigError
 
-__all__ = ["DEFAULT_MODEL_DIR", "FORMAT", "load_scorer", "save_scorer"]
+__all__ = ["CONTEXTS", "DEFAULT_MODEL_DIR", "FORMAT", "load_scorer", "save_scorer"]
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "model"
-FORMAT = "sounding-reaction-hashed-linear/2"
-# /1 had no word table; it reads the same way, with none.
-_READABLE = ("sounding-reaction-hashed-linear/1", FORMAT)
+FORMAT = "sounding-reaction-hashed-linear/3"
+# /1 had no word table, /2 no brand context; they read the same way, without them.
+_READABLE = ("sounding-reaction-hashed-linear/1", "sounding-reaction-hashed-linear/2", FORMAT)
+# How a text is read: "brand" for replies and mentions addressed to a brand (what a
+# workspace holds), "general" for any other text (what the research corpora hold).
+CONTEXTS = ("brand", "general")
 
 
 def save_scorer(
-    path: str | Path, scorer: HashedLinear, temperature: float, metadata: dict[str, Any]
+    path: str | Path, scorer: HashedLinear, temperature: float, metadata: dict[str, Any],
+    brand: tuple[HashedLinear, float] | None = None, context: str = "general",
 ) -> None:
-    """Write the scorer as float16 arrays plus a JSON description."""
+    """Write the scorer as float16 arrays plus a JSON description.
+
+    ``context`` says how ``scorer`` reads texts. ``brand`` (a scorer for replies to
+    brands and its temperature, beside a general ``scorer``) is stored as its difference
+    from ``scorer``: mostly zeros, so it costs little once compressed.
+    """
+    if context not in CONTEXTS or (brand is not None and context != "general"):
+        raise ValueError(f"cannot save a '{context}' scorer with a brand one beside it")
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, Any] = {
@@ -35,6 +47,8 @@ def save_scorer(
     if scorer.words is not None:
         arrays["word_keys"] = scorer.words.keys.astype(np.uint64)
         arrays["word_scores"] = scorer.words.scores.astype(np.float16)
+    if brand is not None:
+        arrays |= _brand_delta(scorer, brand[0])
     np.savez_compressed(folder / "weights.npz", **arrays)
     description = {
         "format": FORMAT,
@@ -43,9 +57,27 @@ def save_scorer(
         "char_sizes": list(scorer.char_sizes),
         "max_chars": scorer.max_chars,
         "temperature": temperature,
+        "contexts": [context, "brand"] if brand is not None else [context],
+        **({"brand_temperature": brand[1]} if brand is not None else {}),
         "metadata": metadata,
     }
     (folder / "model.json").write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
+
+
+def _brand_delta(general: HashedLinear, brand: HashedLinear) -> dict[str, Any]:
+    """What the brand scorer adds to the general one (same buckets, same word keys)."""
+    same_words = (general.words is None) == (brand.words is None) and (
+        general.words is None or brand.words is None
+        or np.array_equal(general.words.keys, brand.words.keys))  # fmt: skip
+    if (general.bits, general.char_sizes) != (brand.bits, brand.char_sizes) or not same_words:
+        raise ValueError("the brand scorer must share the general one's buckets and words")
+    out = {
+        "brand_weights": (brand.weights - general.weights).astype(np.float16),
+        "brand_bias": (brand.bias - general.bias).astype(np.float32),
+    }
+    if general.words is not None and brand.words is not None:
+        out["brand_word_scores"] = (brand.words.scores - general.words.scores).astype(np.float16)
+    return out
 
 
 def _word_table(arrays: Any) -> WordTable | None:
@@ -57,8 +89,17 @@ def _word_table(arrays: Any) -> WordTable | None:
     )
 
 
-def load_scorer(path: str | Path | None = None) -> tuple[HashedLinear, float, dict[str, Any]]:
-    """The scorer, its temperature and its metadata from a folder (default: the shipped one)."""
+def load_scorer(
+    path: str | Path | None = None, context: str = "general"
+) -> tuple[HashedLinear, float, dict[str, Any], str]:
+    """The scorer of ``context``, its temperature, the metadata and the context it reads.
+
+    From a folder (default: the shipped one). A model trained without a brand context
+    reads every text the general way, and says so in the context returned.
+    """
+    if context not in CONTEXTS:
+        raise ConfigError(f"unknown reading context '{context}'",
+                          hint=f"use one of: {', '.join(CONTEXTS)}")  # fmt: skip
     folder = Path(path) if path is not None else DEFAULT_MODEL_DIR
     try:
         description = json.loads((folder / "model.json").read_text(encoding="utf-8"))
@@ -79,4 +120,23 @@ def load_scorer(path: str | Path | None = None) -> tuple[HashedLinear, float, di
         max_chars=int(description["max_chars"]),
         words=_word_table(arrays),
     )
-    return scorer, float(description["temperature"]), dict(description.get("metadata", {}))
+    metadata = dict(description.get("metadata", {}))
+    if context == "brand" and "brand_weights" in arrays:
+        brand = _with_delta(scorer, arrays)
+        return brand, float(description["brand_temperature"]), metadata, "brand"
+    context_read = str(description.get("contexts", ["general"])[0])
+    return scorer, float(description["temperature"]), metadata, context_read
+
+
+def _with_delta(general: HashedLinear, arrays: Any) -> HashedLinear:
+    """The brand scorer: the general one plus the stored differences."""
+    words = general.words
+    if words is not None and "brand_word_scores" in arrays:
+        words = WordTable(keys=words.keys,
+                          scores=words.scores + arrays["brand_word_scores"].astype(np.float32))
+    return dataclasses.replace(
+        general,
+        weights=general.weights + arrays["brand_weights"].astype(np.float32),
+        bias=general.bias + arrays["brand_bias"].astype(np.float32),
+        words=words,
+    )

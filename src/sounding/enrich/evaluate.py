@@ -116,9 +116,10 @@ def _score(
 
 
 def _entry(
-    metric: str, scores: dict[str, float | None], published: dict[str, float]
+    metric: str, scores: dict[str, float | None], published: dict[str, float],
+    context: str,
 ) -> dict[str, Any]:
-    return {"metric": metric, **scores, "published": published}
+    return {"metric": metric, **scores, "published": published, "context": context}
 
 
 def evaluate(
@@ -128,10 +129,19 @@ def evaluate(
     split: str = "test",
     with_vader: bool = True,
     languages: Sequence[str] | None = None,
+    brand_model: ReactionModel | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Metrics in percent per dataset: ``sounding``, ``vader`` (and ``vader_fr``), ``published``."""
+    """Metrics in percent per dataset: ``sounding``, ``vader`` (and ``vader_fr``),
+    ``published``, and ``context``, how sounding's model read the texts.
+
+    ``model`` reads the research corpora, ``brand_model`` the replies to brands (default:
+    the shipped model in the general and the brand context; a given ``model`` alone reads
+    both)."""
     folder: Path = find_data_dir(data_dir)
-    model = model if model is not None else ReactionModel.load()
+    if model is None:
+        model = ReactionModel.load(context="general")
+        brand_model = brand_model or ReactionModel.load(context="brand")
+    brand_model = brand_model or model
     ours = _model_labeller(model)
     vader_en = _vader("en") if with_vader else None
     results: dict[str, dict[str, Any]] = {}
@@ -139,11 +149,12 @@ def evaluate(
     both = {"sounding": ours, "vader": vader_en}
     scores = _score(s.texts, s.labels, both, "macro_recall")
     published = PUBLISHED["tweeteval/sentiment"]
-    results["tweeteval/sentiment"] = _entry("macro_recall", scores, published)
+    results["tweeteval/sentiment"] = _entry("macro_recall", scores, published, model.context_)
     for corpus in ("tweeteval/offensive", "tweeteval/hate"):
         b = read_binary(folder, corpus, split)
         scores = _score(b.texts, b.labels, both, "animosity_f1")
-        results[corpus] = _entry("macro_f1_animosity_vs_not", scores, PUBLISHED[corpus])
+        results[corpus] = _entry("macro_f1_animosity_vs_not", scores, PUBLISHED[corpus],
+                                 model.context_)
     for language in languages if languages is not None else sorted(UMSAB_LANGUAGES):
         u = read_sentiment(folder, f"umsab/{language}", split)
         labellers = dict(both)
@@ -151,12 +162,13 @@ def evaluate(
             labellers["vader_fr"] = _vader("fr")
         scores = _score(u.texts, u.labels, labellers, "macro_f1")
         published = PUBLISHED.get(f"umsab/{language}", {}) | _UMSAB_ALL
-        results[f"umsab/{language}"] = _entry("macro_f1", scores, published)
+        results[f"umsab/{language}"] = _entry("macro_f1", scores, published, model.context_)
     for code, path in BRAND_REPLIES.items():
         b = read_reaction_tsv(path)
         labellers = dict(both)
         if code == "fr" and with_vader:
             labellers["vader_fr"] = _vader("fr")
+        labellers["sounding"] = _model_labeller(brand_model)
         scores = _score(b.texts, b.labels, labellers, "macro_f1")
-        results[f"brand/{code}"] = _entry("macro_f1", scores, {})
+        results[f"brand/{code}"] = _entry("macro_f1", scores, {}, brand_model.context_)
     return results

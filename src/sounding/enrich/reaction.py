@@ -100,6 +100,7 @@ class ReactionModel:
 
     Fitted attributes (scikit-learn style) end in ``_``: ``scorer_`` holds the weights,
     ``temperature_`` the calibration, ``metadata_`` what the training run recorded,
+    ``context_`` how the weights read texts (``brand`` or ``general``, see :meth:`load`),
     ``head_`` the language head that names most texts' language from the same hashed
     features (None: lingua reads every text, as it also does when ``languages`` is not
     a subset of the head's).
@@ -120,22 +121,33 @@ class ReactionModel:
         self.scorer_: HashedLinear | None = None
         self.temperature_: float = 1.0
         self.metadata_: dict[str, Any] = {}
+        self.context_ = "general"
         self.head_: LanguageHead | None = None
         self._detector = LanguageDetector(self.languages)
 
     @classmethod
-    def load(cls, path: str | None = None, **options: Any) -> ReactionModel:
-        """The model saved at ``path`` (a folder); by default the one shipped with sounding."""
+    def load(cls, path: str | None = None, *, context: str = "brand", **options: Any
+             ) -> ReactionModel:
+        """The model saved at ``path`` (a folder); by default the one shipped with sounding.
+
+        ``context`` says how texts are read: ``brand`` (the default) for replies and
+        mentions addressed to a brand, where a question or a request is interest;
+        ``general`` for texts about anything, as the research corpora label them. A model
+        trained without a brand context reads both ways the general way (``context_``).
+        """
         model = cls(**options)
-        model.scorer_, model.temperature_, model.metadata_ = load_scorer(path)
+        model.scorer_, model.temperature_, model.metadata_, model.context_ = load_scorer(
+            path, context
+        )
         head = load_head(path if path is not None else DEFAULT_MODEL_DIR)
         if head is not None and head.fits(model.scorer_.bits, model.scorer_.char_sizes):
             model.head_ = head
         return model
 
     def save(self, path: str) -> None:
-        """Write the weights and metadata to the folder ``path``."""
-        save_scorer(path, self._fitted(), self.temperature_, self.metadata_)
+        """Write the weights and metadata to the folder ``path`` (one context: this one's)."""
+        save_scorer(path, self._fitted(), self.temperature_, self.metadata_,
+                    context=self.context_)  # fmt: skip
         if self.head_ is not None:
             save_head(path, self.head_)
 

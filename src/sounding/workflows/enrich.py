@@ -34,23 +34,28 @@ class Classifier(Protocol):
 
 
 def load_model(path: str | Path | None = None, *, workspace: Path | None = None,
-               languages: Sequence[str] | None = None) -> tuple[Classifier, str]:
+               languages: Sequence[str] | None = None, context: str = "brand"
+               ) -> tuple[Classifier, str]:
     """The model to use and a version string naming it (stored with every label).
 
     ``languages`` restricts language detection (None: the default eight); a restricted set
-    is part of the version, so changing it labels the items' languages again."""
+    is part of the version, so changing it labels the items' languages again. ``context``
+    is how a sounding model reads the texts (``ReactionModel.load``); a workspace's items
+    are replies and mentions addressed to the brand, read in the default ``brand``."""
     languages = sorted({code.lower() for code in languages}) if languages else None
     classifier, version = _load_model(path, workspace, {"languages": languages} if languages
-                                      else {})  # fmt: skip
+                                      else {}, context)  # fmt: skip
     return classifier, version + (f"+lang={','.join(languages)}" if languages else "")
 
 
-def _load_model(path: str | Path | None, workspace: Path | None, options: dict[str, Any]
-                ) -> tuple[Classifier, str]:
+def _load_model(path: str | Path | None, workspace: Path | None, options: dict[str, Any],
+                context: str) -> tuple[Classifier, str]:
     if path is None and workspace is not None and model_dir(workspace).is_dir():
         path = model_dir(workspace)
+    suffix = "" if context == "brand" else f"+{context}"
     if path is None:
-        return ReactionModel.load(**options), "default:" + _model_digest(DEFAULT_MODEL_DIR)
+        return (ReactionModel.load(context=context, **options),
+                "default:" + _model_digest(DEFAULT_MODEL_DIR) + suffix)
     folder = Path(path)
     if not folder.is_dir():
         raise ConfigError(f"--model {folder}: no such folder")
@@ -62,7 +67,8 @@ def _load_model(path: str | Path | None, workspace: Path | None, options: dict[s
     if not (folder / "model.json").exists():
         raise ConfigError(f"--model {folder}: neither a sounding model (model.json) nor a "
                           "Hugging Face model (config.json)")
-    return ReactionModel.load(str(folder), **options), "local:" + _model_digest(folder)
+    return (ReactionModel.load(str(folder), context=context, **options),
+            "local:" + _model_digest(folder) + suffix)
 
 
 def _digest(*paths: Path) -> str:
