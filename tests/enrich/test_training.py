@@ -7,7 +7,7 @@ import pytest
 
 from sounding.enrich.linear import HashedLinear
 from sounding.enrich.reaction import ReactionModel
-from sounding.enrich.training import build_design, fit_hashed_linear
+from sounding.enrich.training import LinearFit, build_design
 
 TEXTS = ["I love it", "great stuff", "awful service", "I hate this", "it is a phone",
          "the shop opens at nine", "love love love", "worst ever"]  # fmt: skip
@@ -16,8 +16,8 @@ LABELS = [0, 0, 1, 1, 2, 2, 0, 1]
 
 def _fit(class_weight: dict[int, float] | str) -> HashedLinear:
     design, idf = build_design(TEXTS, bits=12)
-    return fit_hashed_linear(
-        design, idf, LABELS, class_weight=class_weight, alpha=1e-4, epochs=5, bits=12
+    return LinearFit(class_weight=class_weight, alpha=1e-4, epochs=5, bits=12).fit(
+        design, idf, LABELS
     )
 
 
@@ -45,8 +45,7 @@ def test_emphasis_scales_indicative_buckets_and_still_fits() -> None:
     used = np.flatnonzero(np.asarray(design.sum(axis=0)).ravel())
     love = build_design(["love"], bits=12)[0].indices  # only in class 0 texts
     assert scale[love].mean() > np.median(scale[used])
-    scorer = fit_hashed_linear(design, idf, LABELS, alpha=1e-4, epochs=20, bits=12,
-                               emphasis=0.5)
+    scorer = LinearFit(alpha=1e-4, epochs=20, bits=12, emphasis=0.5).fit(design, idf, LABELS)
     model = ReactionModel()
     model.scorer_ = scorer
     scores = model.decision_function(TEXTS)
@@ -58,8 +57,6 @@ def test_context_copy_learns_what_differs_in_that_context_only() -> None:
     the brand ones; the general scorer keeps the general reading, the brand scorer
     (general + brand copy) learns the brand one, and both agree where the data agree."""
     pytest.importorskip("sklearn")
-    from sounding.enrich.training import fit_with_context
-
     general = [("is it open on sunday ?", 2), ("what time is the match ?", 2),
                ("where is the station ?", 2), ("is it raining ?", 2),
                ("I love it", 0), ("great stuff", 0), ("awful service", 1), ("I hate this", 1),
@@ -71,8 +68,8 @@ def test_context_copy_learns_what_differs_in_that_context_only() -> None:
     labels = [y for _, y in general + brand]
     in_context = np.array([False] * len(general) + [True] * len(brand))
     design, idf = build_design(texts, bits=12)
-    plain, contextual = fit_with_context(design, idf, labels, in_context, alpha=1e-4,
-                                         epochs=30, bits=12)  # fmt: skip
+    plain, contextual = LinearFit(alpha=1e-4, epochs=30, bits=12).fit_with_context(
+        design, idf, labels, in_context)
     probe = ["is it sunny ?", "where is it ?"]  # words of both sets
     as_general = plain.logits(probe).argmax(axis=1)
     as_brand = contextual.logits(probe).argmax(axis=1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import json
 import sys
 from pathlib import Path
@@ -32,13 +31,6 @@ def _lines(source: str) -> list[str]:
     return data.decode("utf-8", "replace").splitlines()
 
 
-class Context(enum.StrEnum):
-    """How a text is read (``sounding.enrich.artifact.CONTEXTS``)."""
-
-    brand = "brand"
-    general = "general"
-
-
 LANGUAGES_HELP = ("Languages to detect, ISO 639-1 codes such as fr,en (default: setting "
                   "'languages', else the eight the model knows).")
 
@@ -57,16 +49,15 @@ def classify_cmd(
     model: Annotated[Path | None, typer.Option(help="A model folder (sounding or Hugging "
                                                "Face); default: the shipped model.")] = None,
     languages: Annotated[str | None, typer.Option(help=LANGUAGES_HELP)] = None,
-    context: Annotated[Context, typer.Option(help="How the texts are read: 'brand' for "
-                                             "replies and mentions addressed to a brand "
-                                             "(a question is interest), 'general' for "
-                                             "texts about anything (sounding models "
-                                             "only).")] = Context.brand,
+    context: Annotated[str, typer.Option(help="How the texts are read: 'brand' for replies "
+                                         "and mentions addressed to a brand (a question "
+                                         "is interest), 'general' for texts about "
+                                         "anything (sounding models only).")] = "brand",
 ) -> None:
     """Label texts outside any workspace: one JSON object per input line."""
     from sounding.workflows.enrich import classify_texts, load_model
 
-    classifier, _ = load_model(model, languages=_languages(languages), context=context.value)
+    classifier, _ = load_model(model, languages=_languages(languages), context=context)
     for result in classify_texts(classifier, _lines(source)):
         out.out(json.dumps(result, ensure_ascii=False), highlight=False)
 
@@ -95,13 +86,14 @@ def enrich_cmd(
 def _eval_table(scores: dict[str, dict[str, object]]) -> Table:
     table = Table(title="reaction model on the official test splits and the brand replies "
                   "(percent)")
-    for column in ("dataset", "metric", "sounding", "VADER", "published"):
-        table.add_column(column, justify="left" if column in ("dataset", "metric",
-                                                              "published") else "right")
+    for column in ("dataset", "read as", "metric", "sounding", "VADER", "published"):
+        table.add_column(column, justify="right" if column in ("sounding", "VADER")
+                         else "left")  # fmt: skip
     for name, row in scores.items():
         published = row.get("published") or {}
         assert isinstance(published, dict)
-        table.add_row(name, str(row.get("metric")), f"{row.get('sounding')}",
+        table.add_row(name, str(row.get("context")), str(row.get("metric")),
+                      f"{row.get('sounding')}",
                       f"{row.get('vader_fr') or row.get('vader')}",
                       ", ".join(f"{k} {v}" for k, v in published.items()))
     return table

@@ -33,10 +33,13 @@ def save_scorer(
 
     ``context`` says how ``scorer`` reads texts. ``brand`` (a scorer for replies to
     brands and its temperature, beside a general ``scorer``) is stored as its difference
-    from ``scorer``: mostly zeros, so it costs little once compressed.
+    from ``scorer``: zero in the buckets no brand reply holds (95% of them), so the
+    bucket part costs little once compressed; the word-table part is dense.
     """
-    if context not in CONTEXTS or (brand is not None and context != "general"):
-        raise ValueError(f"cannot save a '{context}' scorer with a brand one beside it")
+    if context not in CONTEXTS:
+        raise ValueError(f"unknown reading context '{context}' (known: {', '.join(CONTEXTS)})")
+    if brand is not None and context != "general":
+        raise ValueError(f"a brand scorer goes beside a general one, not a '{context}' one")
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, Any] = {
@@ -66,17 +69,25 @@ def save_scorer(
 
 def _brand_delta(general: HashedLinear, brand: HashedLinear) -> dict[str, Any]:
     """What the brand scorer adds to the general one (same buckets, same word keys)."""
-    same_words = (general.words is None) == (brand.words is None) and (
-        general.words is None or brand.words is None
-        or np.array_equal(general.words.keys, brand.words.keys))  # fmt: skip
+    gw, bw = general.words, brand.words
+    same_words = (gw is None and bw is None) or (
+        gw is not None and bw is not None and np.array_equal(gw.keys, bw.keys))
     if (general.bits, general.char_sizes) != (brand.bits, brand.char_sizes) or not same_words:
         raise ValueError("the brand scorer must share the general one's buckets and words")
+
+    def delta(brand_values: Any, general_values: Any) -> Any:
+        # Against the general values as stored (float16): one rounding, not two. Where
+        # the brand copy changed nothing the difference stays exactly 0 (it compresses).
+        stored = general_values.astype(np.float16).astype(np.float32)
+        changed = brand_values != general_values
+        return np.where(changed, brand_values - stored, 0.0).astype(np.float16)
+
     out = {
-        "brand_weights": (brand.weights - general.weights).astype(np.float16),
+        "brand_weights": delta(brand.weights, general.weights),
         "brand_bias": (brand.bias - general.bias).astype(np.float32),
     }
-    if general.words is not None and brand.words is not None:
-        out["brand_word_scores"] = (brand.words.scores - general.words.scores).astype(np.float16)
+    if gw is not None and bw is not None:
+        out["brand_word_scores"] = delta(bw.scores, gw.scores)
     return out
 
 

@@ -136,7 +136,9 @@ def evaluate(
 
     ``model`` reads the research corpora, ``brand_model`` the replies to brands (default:
     the shipped model in the general and the brand context; a given ``model`` alone reads
-    both)."""
+    both). Mind that ``ReactionModel.load()`` reads in the brand context: pass
+    ``ReactionModel.load(path, context="general")`` to score a model as it was trained
+    for the research corpora; each entry's ``context`` says how it was read."""
     folder: Path = find_data_dir(data_dir)
     if model is None:
         model = ReactionModel.load(context="general")

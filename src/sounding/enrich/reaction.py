@@ -121,7 +121,7 @@ class ReactionModel:
         self.scorer_: HashedLinear | None = None
         self.temperature_: float = 1.0
         self.metadata_: dict[str, Any] = {}
-        self.context_ = "general"
+        self.context_: str = "general"
         self.head_: LanguageHead | None = None
         self._detector = LanguageDetector(self.languages)
 

@@ -12,7 +12,7 @@ import numpy.typing as npt
 from sounding.enrich.linear import HashedLinear, hashed_design
 from sounding.enrich.wordtable import WordTable
 
-__all__ = ["LinearFit", "build_design", "fit_hashed_linear", "fit_with_context", "idf_from_texts"]
+__all__ = ["LinearFit", "build_design", "idf_from_texts"]
 
 F32 = npt.NDArray[np.float32]
 
@@ -98,7 +98,6 @@ class LinearFit:
     (:func:`_emphasis`), with classes balanced within each one-vs-rest problem.
     """
 
-    sample_weight: Sequence[float] | None = None
     alpha: float = 1e-5
     epochs: int = 30
     seed: int = 0
@@ -110,14 +109,16 @@ class LinearFit:
     class_weight: dict[int, float] | str = "balanced"
     emphasis: float = 0.0
 
-    def fit(self, design: Any, idf: F32, labels: Sequence[int]) -> HashedLinear:
+    def fit(self, design: Any, idf: F32, labels: Sequence[int],
+            sample_weight: Sequence[float] | None = None) -> HashedLinear:
         """The scorer fitted on ``design`` (rows x buckets [+ dense columns])."""
         buckets = 1 << self.bits
-        coef, intercept = self._coef(design, labels, emphasised=buckets)
+        coef, intercept = self._coef(design, labels, sample_weight, emphasised=buckets)
         return self._scorer(idf, coef[:buckets], coef[buckets:], intercept)
 
     def fit_with_context(self, design: Any, idf: F32, labels: Sequence[int],
-                         in_context: npt.NDArray[np.bool_], context_scale: float = 1.0
+                         in_context: npt.NDArray[np.bool_], context_scale: float = 1.0,
+                         sample_weight: Sequence[float] | None = None,
                          ) -> tuple[HashedLinear, HashedLinear]:
         """Two scorers from one fit: the general one, and one for texts read in a context.
 
@@ -129,7 +130,9 @@ class LinearFit:
         the context scorer the sum of both. The copy's values are ``context_scale`` times
         the originals: below 1 its coefficients pay a penalty 1/scale² times heavier, which
         keeps the copy from learning the style of a few hundred training replies instead
-        of their labelling policy.
+        of their labelling policy. The context bias is not scaled. With emphasis, the
+        copy's buckets get their own naive-Bayes scale (they are columns like any other),
+        which partly offsets ``context_scale`` for buckets seen in one class only.
         """
         from scipy import sparse
 
@@ -139,7 +142,8 @@ class LinearFit:
         hashed, dense = design[:, :buckets], design[:, buckets:]
         indicator = sparse.csr_matrix(flags[:, None])
         augmented = sparse.hstack([hashed, mask @ hashed, dense, mask @ dense, indicator])
-        coef, intercept = self._coef(augmented.tocsr(), labels, emphasised=2 * buckets)
+        coef, intercept = self._coef(augmented.tocsr(), labels, sample_weight,
+                                     emphasised=2 * buckets)
         d = dense.shape[1]
         general_h, context_h = coef[:buckets], coef[buckets : 2 * buckets] * context_scale
         general_d = coef[2 * buckets : 2 * buckets + d]
@@ -148,8 +152,8 @@ class LinearFit:
                 self._scorer(idf, general_h + context_h, general_d + context_d,
                              intercept + coef[-1]))  # fmt: skip
 
-    def _coef(self, design: Any, labels: Sequence[int], emphasised: int
-              ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    def _coef(self, design: Any, labels: Sequence[int], sample_weight: Sequence[float] | None,
+              emphasised: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Coefficients (columns, classes) and intercepts; the first ``emphasised`` columns
         are the hashed buckets that emphasis may scale."""
         from sklearn.linear_model import SGDClassifier
@@ -159,18 +163,20 @@ class LinearFit:
             raise ValueError(f"training labels must cover 0..{self.n_classes - 1}, "
                              f"got {sorted(set(y))}")  # fmt: skip
         if self.emphasis > 0:
-            return _fit_emphasised(design, y, self.sample_weight, self.n_classes, emphasised,
+            return _fit_emphasised(design, y, sample_weight, self.n_classes, emphasised,
                                    self.emphasis, self.alpha, self.epochs, self.seed)  # fmt: skip
         lr = SGDClassifier(
             loss="log_loss", alpha=self.alpha, class_weight=self.class_weight,
             max_iter=self.epochs, tol=None, average=True, random_state=self.seed,
         )  # fmt: skip
-        lr.fit(design, y, sample_weight=self.sample_weight)
+        lr.fit(design, y, sample_weight=sample_weight)
         return np.asarray(lr.coef_, dtype=np.float64).T, np.asarray(lr.intercept_)
 
     def _scorer(self, idf: F32, hashed: npt.NDArray[np.float64],
                 dense: npt.NDArray[np.float64], intercept: npt.NDArray[np.float64]
                 ) -> HashedLinear:
+        """The run-time scorer of fitted coefficients: idf folded into the bucket weights,
+        the dense columns folded into the word table."""
         return HashedLinear(
             weights=(hashed * idf[:, None]).astype(np.float32),
             idf2=(idf.astype(np.float64) ** 2).astype(np.float32),
@@ -181,16 +187,3 @@ class LinearFit:
             words=self.fold(dense) if self.fold is not None else None,
         )
 
-
-def fit_hashed_linear(design: Any, idf: F32, labels: Sequence[int], **settings: Any
-                      ) -> HashedLinear:
-    """One scorer fitted on a hashed design; ``settings`` are :class:`LinearFit`'s fields."""
-    return LinearFit(**settings).fit(design, idf, labels)
-
-
-def fit_with_context(design: Any, idf: F32, labels: Sequence[int],
-                     in_context: npt.NDArray[np.bool_], *, context_scale: float = 1.0,
-                     **settings: Any) -> tuple[HashedLinear, HashedLinear]:
-    """The general and the context scorer (:meth:`LinearFit.fit_with_context`)."""
-    return LinearFit(**settings).fit_with_context(design, idf, labels, in_context,
-                                                  context_scale)

@@ -110,7 +110,7 @@ def retrain_op(store: Store, *, holdout: float = 0.25, seed: int = 0) -> dict[st
             hint="label items with 'sounding label ITEM_ID LABEL'; 'sounding review' lists "
                  "the ones most worth a look")
     adaptation = adapt_with_holdout(
-        ReactionModel.load(), [r["text"] for r in rows],
+        ReactionModel.load(context="brand"), [r["text"] for r in rows],
         [REACTIONS.index(r["label"]) for r in rows], share=holdout, minimum=MIN_HELDOUT,
         seed=seed)
     card = _card(adaptation, len(rows), seed)

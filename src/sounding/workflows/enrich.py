@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sounding.enrich import DEFAULT_MODEL_DIR, ReactionBatch, ReactionModel
+from sounding.enrich import CONTEXTS, DEFAULT_MODEL_DIR, ReactionBatch, ReactionModel
 from sounding.errors import ConfigError
 from sounding.store import Store
 from sounding.store.enrich_store import items_to_enrich, put_enrichments
@@ -42,6 +42,9 @@ def load_model(path: str | Path | None = None, *, workspace: Path | None = None,
     is part of the version, so changing it labels the items' languages again. ``context``
     is how a sounding model reads the texts (``ReactionModel.load``); a workspace's items
     are replies and mentions addressed to the brand, read in the default ``brand``."""
+    if context not in CONTEXTS:
+        raise ConfigError(f"unknown reading context '{context}'",
+                          hint=f"use one of: {', '.join(CONTEXTS)}")  # fmt: skip
     languages = sorted({code.lower() for code in languages}) if languages else None
     classifier, version = _load_model(path, workspace, {"languages": languages} if languages
                                       else {}, context)  # fmt: skip
@@ -52,10 +55,9 @@ def _load_model(path: str | Path | None, workspace: Path | None, options: dict[s
                 context: str) -> tuple[Classifier, str]:
     if path is None and workspace is not None and model_dir(workspace).is_dir():
         path = model_dir(workspace)
-    suffix = "" if context == "brand" else f"+{context}"
     if path is None:
-        return (ReactionModel.load(context=context, **options),
-                "default:" + _model_digest(DEFAULT_MODEL_DIR) + suffix)
+        model = ReactionModel.load(context=context, **options)
+        return model, "default:" + _model_digest(DEFAULT_MODEL_DIR) + _read_as(model)
     folder = Path(path)
     if not folder.is_dir():
         raise ConfigError(f"--model {folder}: no such folder")
@@ -67,8 +69,13 @@ def _load_model(path: str | Path | None, workspace: Path | None, options: dict[s
     if not (folder / "model.json").exists():
         raise ConfigError(f"--model {folder}: neither a sounding model (model.json) nor a "
                           "Hugging Face model (config.json)")
-    return (ReactionModel.load(str(folder), context=context, **options),
-            "local:" + _model_digest(folder) + suffix)
+    model = ReactionModel.load(str(folder), context=context, **options)
+    return model, "local:" + _model_digest(folder) + _read_as(model)
+
+
+def _read_as(model: ReactionModel) -> str:
+    """The labels' version names the context the model actually read with, when not brand."""
+    return "" if model.context_ == "brand" else f"+{model.context_}"
 
 
 def _digest(*paths: Path) -> str:
