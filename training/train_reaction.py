@@ -12,14 +12,16 @@
     # weight by another (--teacher-weight 0,0.5,1 --brand-weight 3), the weights of the
     # replies to brands with the brand context by another (--brand-weight 3,6
     # --brand-en-weight 3,10 --brand-context), the context scale by one run per scale
-    # (0.2, 0.3, 0.5, 1) and the demo's agreement (docs/reaction-model.md); then the
+    # (0.2, 0.3, 0.5, 1) and the demo's agreement, --align-french by a rule fixed before
+    # its run (docs/reaction-model.md); then the
     # language head (training/train_language.py), which reads the same hashed features
     # but none of these weights
     PYTHONPATH=src .venv/bin/python training/train_reaction.py --data ../shared/data \
         --out src/sounding/enrich/model --vectors /tmp/vectors --alpha 1.6e-5 \
         --abuse-weight 0.5 --lexicon-weight 0 --umsab-weight 2 --emphasis 0.25 \
         --teacher /tmp/vectors/soft_labels.json --teacher-weight 1 \
-        --brand-weight 3 --brand-en-weight 10 --brand-context --context-scale 0.5
+        --brand-weight 3 --brand-en-weight 10 --brand-context --context-scale 0.5 \
+        --align-french
     PYTHONPATH=src .venv/bin/python training/train_language.py --data ../shared/data \
         --out src/sounding/enrich/model
     .venv/bin/python training/model_card.py src/sounding/enrich/model
@@ -31,8 +33,8 @@
 
 With ``--brand-context``, every feature gets a brand copy that only the replies to brands
 switch on (feature augmentation): the artifact holds a general scorer and a brand one
-(``sounding.enrich.training.LinearFit.fit_with_context``), the brand one with its own
-temperature fitted on the brand replies held out.
+(``sounding.enrich.training.LinearFit.fit_with_context``); the brand one keeps temperature
+1 (the fitted value is recorded in ``model.json``, see the comment in :func:`train`).
 
 With ``--teacher`` (soft labels written by ``training/teacher.py``), unlabelled tweets join
 the training set once per class, weighted by the teacher's probability of that class times
@@ -440,8 +442,9 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
             expected_calibration_error(softmax(logits, model.temperature_), test_labels), 4
         ),
     }
+    has_brand = brand is not model
     brand_calibration = {}
-    if brand is not model:
+    if has_brand:
         # The brand context keeps temperature 1. Its only validation replies come from the
         # training writers, whose style the brand copy learnt: fitted there, the
         # temperature sharpened (0.77) and ECE worsened on both held-out sets of replies
@@ -483,12 +486,12 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         "emphasis": emphasis,
         "refit_with_validation": bool(args.refit),
         "seed": args.seed, "validation": validation,
-        "brand_context": brand is not model,
-        "context_scale": args.context_scale if brand is not model else None,
+        "brand_context": has_brand,
+        "context_scale": args.context_scale if has_brand else None,
         "calibration": calibration | brand_calibration, "test": metrics,
     }  # fmt: skip
     save_scorer(args.out, model._fitted(), model.temperature_, model.metadata_,
-                brand=(brand._fitted(), brand.temperature_) if brand is not model else None)
+                brand=(brand._fitted(), brand.temperature_) if has_brand else None)
     return model.metadata_
 
 

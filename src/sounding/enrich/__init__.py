@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sounding.enrich.artifact import CONTEXTS, DEFAULT_MODEL_DIR
+from sounding.enrich.artifact import DEFAULT_MODEL_DIR, check_context
 from sounding.enrich.datasets import REACTIONS
 from sounding.enrich.language import LanguageDetector, parse_languages
 from sounding.enrich.reaction import Reaction, ReactionBatch, ReactionModel
 
-__all__ = ["CONTEXTS", "DEFAULT_MODEL_DIR", "REACTIONS", "LanguageDetector", "Reaction",
-           "ReactionBatch", "ReactionModel", "parse_languages"]
+__all__ = ["DEFAULT_MODEL_DIR", "REACTIONS", "LanguageDetector", "Reaction", "ReactionBatch",
+           "ReactionModel", "check_context", "parse_languages"]

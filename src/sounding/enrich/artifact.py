@@ -14,7 +14,8 @@ from sounding.enrich.linear import HashedLinear
 from sounding.enrich.wordtable import WordTable
 from sounding.errors import ConfigError
 
-__all__ = ["CONTEXTS", "DEFAULT_MODEL_DIR", "FORMAT", "load_scorer", "save_scorer"]
+__all__ = ["CONTEXTS", "DEFAULT_MODEL_DIR", "FORMAT", "check_context", "load_scorer",
+           "save_scorer"]
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "model"
 FORMAT = "sounding-reaction-hashed-linear/3"
@@ -100,6 +101,13 @@ def _word_table(arrays: Any) -> WordTable | None:
     )
 
 
+def check_context(context: str) -> None:
+    """Refuse a reading context the models do not have, with the ones they do."""
+    if context not in CONTEXTS:
+        raise ConfigError(f"unknown reading context '{context}'",
+                          hint=f"use one of: {', '.join(CONTEXTS)}")  # fmt: skip
+
+
 def load_scorer(
     path: str | Path | None = None, context: str = "general"
 ) -> tuple[HashedLinear, float, dict[str, Any], str]:
@@ -108,9 +116,7 @@ def load_scorer(
     From a folder (default: the shipped one). A model trained without a brand context
     reads every text the general way, and says so in the context returned.
     """
-    if context not in CONTEXTS:
-        raise ConfigError(f"unknown reading context '{context}'",
-                          hint=f"use one of: {', '.join(CONTEXTS)}")  # fmt: skip
+    check_context(context)
     folder = Path(path) if path is not None else DEFAULT_MODEL_DIR
     try:
         description = json.loads((folder / "model.json").read_text(encoding="utf-8"))

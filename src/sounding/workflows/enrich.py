@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sounding.enrich import CONTEXTS, DEFAULT_MODEL_DIR, ReactionBatch, ReactionModel
+from sounding.enrich import DEFAULT_MODEL_DIR, ReactionBatch, ReactionModel, check_context
 from sounding.errors import ConfigError
 from sounding.store import Store
 from sounding.store.enrich_store import items_to_enrich, put_enrichments
@@ -42,9 +42,7 @@ def load_model(path: str | Path | None = None, *, workspace: Path | None = None,
     is part of the version, so changing it labels the items' languages again. ``context``
     is how a sounding model reads the texts (``ReactionModel.load``); a workspace's items
     are replies and mentions addressed to the brand, read in the default ``brand``."""
-    if context not in CONTEXTS:
-        raise ConfigError(f"unknown reading context '{context}'",
-                          hint=f"use one of: {', '.join(CONTEXTS)}")  # fmt: skip
+    check_context(context)  # here too: a Hugging Face model never reaches the artifact
     languages = sorted({code.lower() for code in languages}) if languages else None
     classifier, version = _load_model(path, workspace, {"languages": languages} if languages
                                       else {}, context)  # fmt: skip
