@@ -69,6 +69,22 @@ def test_one_actor_per_author_from_their_first_row(store: Store, tmp_path: Path)
         {"actor_id": "bluesky:cy", "display_name": "Cy"}]
 
 
+def test_author_bio_is_kept_updated_when_changed_and_never_blanked(store: Store,
+                                                                   tmp_path: Path) -> None:
+    """A profile description is the author's bio; a later export may change or omit it."""
+    def bios(rows: list[dict[str, str]], name: str) -> dict[str, str | None]:
+        import_items(store, write_csv(tmp_path / name, rows))
+        table = store.query("SELECT actor_id, bio FROM actors ORDER BY actor_id").to_pylist()
+        return {r["actor_id"]: r["bio"] for r in table}
+
+    first = [dict(ROWS[0], description="Boulangerie <b>& café</b>"), dict(ROWS[1], description="")]
+    assert bios(first, "a.csv") == {"bluesky:ann": None,
+                                    "bluesky:brand": "Boulangerie <b>& café</b>"}
+    again = [dict(ROWS[0], description=""), dict(ROWS[1], description="Pastry chef")]
+    assert bios(again, "b.csv") == {"bluesky:ann": "Pastry chef",
+                                    "bluesky:brand": "Boulangerie <b>& café</b>"}
+
+
 def test_jsonl_import_matches_csv(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
     rows = [dict(r, likes=int(r["likes"]), replies=int(r["replies"])) for r in ROWS]

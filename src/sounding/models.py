@@ -72,6 +72,7 @@ class Actor:
     display_name: str | None = None
     lang: str | None = None
     followers: int | None = None
+    bio: str | None = None  # the profile's description, as the network shows it
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +146,8 @@ ACCOUNT_SCHEMA = pa.schema(
 )
 ACTOR_SCHEMA = pa.schema(
     [("actor_id", pa.string()), ("network", pa.string()), ("handle", pa.string()),
-     ("display_name", pa.string()), ("lang", pa.string()), ("followers", pa.int64())]
+     ("display_name", pa.string()), ("lang", pa.string()), ("followers", pa.int64()),
+     ("bio", pa.string())]
 )
 ITEM_SCHEMA = pa.schema(
     [("item_id", pa.string()), ("network", pa.string()), ("author_id", pa.string()),

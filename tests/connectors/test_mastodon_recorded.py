@@ -49,6 +49,8 @@ def test_collect_brings_every_edge_once(brand: Store, mastodon_connect: Any,
     reply = items["mastodon:social.example/statuses/113000000000000020"]
     assert (reply["kind"], reply["parent_id"], reply["root_id"]) == ("reply", post, post)
     assert reply["author_id"] == "mastodon:ana@other.example"
+    assert brand.scalar("SELECT bio FROM actors WHERE actor_id = ?",
+                        ["mastodon:ana@other.example"]) == "Tea lover & #baking fan"
     answer = items["mastodon:social.example/statuses/113000000000000021"]
     assert answer["account_id"] == ACCOUNT
     assert items["mastodon:social.example/statuses/113000000000000030"]["kind"] == "quote"

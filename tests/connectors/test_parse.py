@@ -130,6 +130,22 @@ def test_notifications_become_edges_with_stable_ids() -> None:
     assert len(out.interactions) == 3
     assert next(iter(out.items.values())).kind == "mention"
     assert out.actors["bluesky:fan.test"].display_name == "Fan"
+    assert out.actors["bluesky:fan.test"].bio is None  # a basic profile view has none
+
+
+def test_a_profile_description_becomes_the_actors_bio() -> None:
+    def liked_by(actor: dict[str, object]) -> object:
+        payload = {"uri": URI, "likes": [{"actor": actor, "createdAt": "2026-11-20T18:01:00Z",
+                                          "indexedAt": "2026-11-20T18:01:00Z"}]}
+        return bp.parse_likes(payload).actors["bluesky:fan.test"]
+
+    actor = liked_by({**FAN, "description": "  Pastry chef <b>in Lyon</b>\n"})
+    assert actor.bio == "Pastry chef <b>in Lyon</b>"  # kept as written; pages escape it
+    assert liked_by({**FAN, "description": "   "}).bio is None
+    both = bp.parse_likes({"uri": URI, "likes": [
+        {"actor": {**FAN, "description": "Baker"}, "createdAt": "2026-11-20T18:01:00Z"},
+        {"actor": {**FAN, "followersCount": 3}, "createdAt": "2026-11-20T18:02:00Z"}]})
+    assert both.actors["bluesky:fan.test"].bio == "Baker"  # a later view without it
 
 
 def test_mastodon_html_becomes_text() -> None:

@@ -385,3 +385,29 @@ def test_a_custom_config_is_respected() -> None:
     assert short.truth["counts"]["posts"] == 4 * 15
     assert short.customers.num_rows == 200
     assert isinstance(short.batch, Batch)
+
+
+def test_members_describe_themselves_in_their_segments_words(launch: Launch) -> None:
+    from sounding.simulate.templates import LANGS
+
+    actors = launch.batch.actors.to_pandas().set_index("actor_id")
+    segment = pd.Series(_segment_of(launch))
+    bios = actors["bio"].reindex(segment.index)
+    assert 0.72 <= bios.notna().mean() <= 0.78  # bio_share 0.75
+    for name, lang in (("food_pros", "en"), ("fr_grumblers", "fr")):
+        own = LANGS[lang].BIOS[name]
+        written = bios[(segment == name) & bios.notna()]
+        in_pool = written.map(lambda b, own=own: any(p in b for p in own)).mean()
+        assert 0.7 <= in_pool <= 0.9  # one or two phrases, each from the pool with p 0.7
+        others = bios[(segment != name) & bios.notna()]
+        assert not others.map(lambda b, own=own: any(p in b for p in own)).any()
+
+
+def test_bios_follow_the_share_and_leave_the_rest_of_the_launch_unchanged() -> None:
+    small = LaunchConfig(scale=0.2)
+    with_bios = simulate_launch(small, seed=3)
+    without = simulate_launch(replace(small, bio_share=0.0), seed=3)
+    assert without.batch.actors["bio"].null_count == without.batch.actors.num_rows
+    for name in ("items", "interactions", "metric_snapshots"):
+        assert getattr(with_bios.batch, name).equals(getattr(without.batch, name))
+    assert with_bios.batch.actors.drop(["bio"]).equals(without.batch.actors.drop(["bio"]))

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
+from sounding.analyse.bios import bio_words
 from sounding.errors import ConfigError, InputError
 
 if TYPE_CHECKING:  # pandas is imported where used: every CLI command would pay it at start-up
@@ -57,11 +58,12 @@ class Community:
     languages: dict[str, float]
     topics: dict[str, float]
     reaction_mix: dict[str, float | None]
+    bio_words: list[str]  # what its members' profile bios say more than others' do
 
     def as_dict(self) -> dict[str, Any]:
         return {"community": self.community, "size": self.size, "top_actors": self.top_actors,
                 "languages": self.languages, "topics": self.topics,
-                "reaction_mix": self.reaction_mix}
+                "reaction_mix": self.reaction_mix, "bio_words": self.bio_words}
 
 
 @dataclass(frozen=True)
@@ -178,13 +180,15 @@ def _describe(names: list[str], labels: list[str], community: np.ndarray, pagera
 
     attrs = (attributes.reindex(names) if attributes is not None
              else pd.DataFrame(index=pd.Index(names)))
+    bios = attrs["bio"].tolist() if "bio" in attrs else []
     out = []
     for c in range(min(int(community.max()) + 1 if len(community) else 0, DESCRIBED)):
         members = np.flatnonzero(community == c)
         best = members[np.argsort(-pagerank[members])][:top]
         rows = attrs.iloc[members]
         out.append(Community(c, len(members), [labels[i] for i in best],
-                             _shares(rows, "lang"), _topic_shares(rows), _mix(rows)))
+                             _shares(rows, "lang"), _topic_shares(rows), _mix(rows),
+                             bio_words([bios[i] for i in members], bios) if bios else []))
     return out
 
 
@@ -217,7 +221,7 @@ def actor_map(edges: pa.Table, *, brand: Sequence[str] = (), handles: dict[str, 
               layout: bool = True) -> ActorMap:
     """Analyse directed weighted edges (source, target, weight): communities, PageRank, bridges.
 
-    ``attributes`` (indexed by actor id: lang, interest/animosity/neutral counts and
+    ``attributes`` (indexed by actor id: lang, bio, interest/animosity/neutral counts and
     ``topic=…`` engagement counts) describes the communities.
     """
     ig = _igraph()
@@ -243,14 +247,19 @@ def _networkx(amap: ActorMap, attributes: pd.DataFrame | None) -> Any:
     import pandas as pd
 
     graph = nx.DiGraph()
-    lang = (attributes["lang"].reindex(amap.actors) if attributes is not None
-            and "lang" in attributes else pd.Series([None] * len(amap.actors)))
+
+    def column(name: str) -> pd.Series:
+        return (attributes[name].reindex(amap.actors) if attributes is not None
+                and name in attributes else pd.Series([None] * len(amap.actors)))
+
+    lang, bio = column("lang"), column("bio")
     for i, label in enumerate(amap.labels):
         x, y = (float(v) for v in amap.position[i])
         graph.add_node(i, label=label, community=int(amap.community[i]),
                        pagerank=float(amap.pagerank[i]),
                        participation=float(amap.participation[i]),
                        lang=str(lang.iloc[i]) if pd.notna(lang.iloc[i]) else "",
+                       bio=str(bio.iloc[i]) if pd.notna(bio.iloc[i]) else "",
                        viz={"position": {"x": x, "y": y, "z": 0.0},
                             "size": float(2.0 + 200.0 * amap.pagerank[i])})
     for a, b, wt in zip(amap.sources.tolist(), amap.targets.tolist(), amap.weights.tolist(),

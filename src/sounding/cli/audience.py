@@ -110,8 +110,9 @@ def actors_cmd(
               f"{len(result['communities'])} communities (modularity {result['modularity']:.2f})")
     for c in result["communities"][:10]:
         langs = ", ".join(f"{k} {100 * v:.0f}%" for k, v in c["languages"].items())
+        bios = f"; bios: {' '.join(c['bio_words'])}" if c["bio_words"] else ""
         out.print(f"  #{c['community']} {c['size']:,} actors ({render.escape(langs)}): "
-                  f"{render.escape(', '.join(c['top_actors']))}")
+                  f"{render.escape(', '.join(c['top_actors']) + bios)}")
     out.print("most influential: " + render.escape(", ".join(
         a["actor"] for a in result["influential"][:top])))
     out.print("bridges: " + render.escape(", ".join(result["bridges"]) or "none"))

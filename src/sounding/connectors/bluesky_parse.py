@@ -45,7 +45,8 @@ def _actor(profile: Payload) -> Actor:
     followers = profile.get("followersCount")
     return Actor(_actor_id(profile["handle"]), NETWORK, profile["handle"],
                  profile.get("displayName") or None, None,
-                 int(followers) if followers is not None else None)
+                 int(followers) if followers is not None else None,
+                 str(profile.get("description") or "").strip() or None)
 
 
 def _quoted_uri(record: Payload) -> str | None:

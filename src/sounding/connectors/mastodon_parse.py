@@ -80,7 +80,8 @@ def _actor(account: Entity, host: str) -> Actor:
     followers = account.get("followers_count")
     return Actor(key(NETWORK, handle(account, host)), NETWORK, handle(account, host),
                  account.get("display_name") or None, None,
-                 int(followers) if followers is not None else None)
+                 int(followers) if followers is not None else None,
+                 html_to_text(str(account.get("note") or "")) or None)
 
 
 def _edge(kind: str, account: Entity, host: str, native: str, created: Any, *,

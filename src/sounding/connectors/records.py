@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sounding.models import (
@@ -51,6 +51,8 @@ class Records:
     def add_actor(self, actor: Actor) -> None:
         known = self.actors.get(actor.actor_id)
         if known is None or actor.followers is not None or known.display_name is None:
+            if known is not None and actor.bio is None and known.bio is not None:
+                actor = replace(actor, bio=known.bio)  # a basic profile view has no bio
             self.actors[actor.actor_id] = actor
 
     def add_item(self, item: Item) -> None:

@@ -104,6 +104,13 @@ def _item_table(cols: dict[str, pa.Array], brand: Mapping[str, str]) -> pa.Table
     }, schema=ITEM_SCHEMA)
 
 
+def _blank_to_null(values: pa.Array | None, n: int) -> pa.Array:
+    """A profile field left blank says nothing: null, so it never erases a stored value."""
+    if values is None:
+        return pa.nulls(n, pa.string())
+    return pc.if_else(pc.equal(pc.utf8_trim_whitespace(values), ""), None, values)
+
+
 def _actor_table(items: pa.Table, cols: dict[str, pa.Array]) -> pa.Table:
     """One row per author, from the author's first row in the file."""
     n = items.num_rows
@@ -116,8 +123,9 @@ def _actor_table(items: pa.Table, cols: dict[str, pa.Array]) -> pa.Table:
     first = np.flatnonzero(np.concatenate(([n > 0], highest[1:] > highest[:-1])))
     return pa.table({
         "actor_id": authors, "network": items["network"], "handle": cols["author"],
-        "display_name": cols.get("author_name", pa.nulls(n, pa.string())),
+        "display_name": _blank_to_null(cols.get("author_name"), n),
         "lang": pa.nulls(n, pa.string()), "followers": pa.nulls(n, pa.int64()),
+        "bio": _blank_to_null(cols.get("author_bio"), n),
     }, schema=ACTOR_SCHEMA).take(first)
 
 

@@ -35,6 +35,8 @@ ITEM_COLUMNS: tuple[Column, ...] = (
     Column("kind", "id", False, ("type",), "post, reply, quote, comment, mention or repost"),
     Column("url", "text", False, ("permalink", "link"), "the item's address"),
     Column("author_name", "text", False, ("display_name", "name"), "the author's display name"),
+    Column("author_bio", "text", False, ("bio", "description", "author_description"),
+           "the author's profile description (its words describe clusters and communities)"),
     Column("likes", "count", False, ("like_count", "favourites", "favorites"), ""),
     Column("reposts", "count", False, ("repost_count", "shares", "boosts", "retweets"), ""),
     Column("replies", "count", False, ("reply_count", "comments"), ""),

@@ -224,6 +224,8 @@ class LaunchConfig:
     homophily: float = 0.85  # ...and then one written by its own segment, when there is one
     member_tag: float = 0.30  # a text also names an acquaintance (a member of its circle)
     circle_size: int = 8  # members per circle of acquaintances
+    bio_share: float = 0.75  # members whose profile has a bio
+    bio_signal: float = 0.7  # chance a bio phrase comes from the member's segment pool
     like_delay_hours: float = 2.0  # median delays (log-normal)
     reply_delay_hours: float = 3.0
     spread: float = 1.3  # log-normal sigma of every delay

@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from sounding.models import REACTIONS, Batch
 from sounding.simulate.audience import Audience, build_audience
+from sounding.simulate.bios import member_bios
 from sounding.simulate.config import FORMATS, TONES, TOPICS, LaunchConfig
 from sounding.simulate.customers import build_customers
 from sounding.simulate.engine import MENTION, Events, simulate_events
@@ -71,15 +72,18 @@ def simulate_launch(
     ``progress(done, total)`` is called after each brand post has been simulated.
     """
     config = config or LaunchConfig()
-    streams = np.random.SeedSequence(seed).spawn(4)
-    audience_rng, event_rng, text_rng, crm_rng = (np.random.default_rng(s) for s in streams)
+    # a fifth stream for the bios: spawned last, it leaves the other four as they were
+    streams = np.random.SeedSequence(seed).spawn(5)
+    audience_rng, event_rng, text_rng, crm_rng, bio_rng = (
+        np.random.default_rng(s) for s in streams)
     audience = build_audience(config, audience_rng)
     schedule = build_schedule(config)
     prop = propensities(config)
     events = simulate_events(config, audience, schedule, prop, event_rng, progress)
     ids = build_ids(config, schedule, events)
     batch = build_batch(config, audience, schedule, events, ids,
-                        _texts(config, audience, schedule, events, text_rng))
+                        _texts(config, audience, schedule, events, text_rng),
+                        member_bios(config, audience, bio_rng))
     customers, customer_segment = build_customers(config, audience, crm_rng)
     truth = build_truth(config, seed, (audience, schedule, events, ids, prop),
                         customer_segment, customers.column("customer_id").to_pylist())

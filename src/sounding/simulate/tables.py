@@ -82,11 +82,13 @@ def build_batch(
     events: Events,
     ids: Ids,
     texts: tuple[list[str], list[str]],
+    bios: list[str | None],
 ) -> Batch:
-    """All tables of the launch; ``texts`` holds the post texts and the audience texts."""
+    """All tables of the launch; ``texts`` holds the post texts and the audience texts,
+    ``bios`` each member's profile bio."""
     return Batch(
         accounts=_accounts(config, ids),
-        actors=_actors(config, audience, events, ids),
+        actors=_actors(config, audience, events, ids, bios),
         items=pa.concat_tables([_posts(config, schedule, ids, texts[0]),
                                 _texts(config, audience, schedule, events, ids, texts[1])]),
         interactions=_interactions(config, audience, schedule, events, ids),
@@ -111,7 +113,8 @@ def _final_followers(config: LaunchConfig, audience: Audience, events: Events) -
     return [int((follows & (audience.network == a)).sum()) for a in range(len(config.accounts))]
 
 
-def _actors(config: LaunchConfig, audience: Audience, events: Events, ids: Ids) -> pa.Table:
+def _actors(config: LaunchConfig, audience: Audience, events: Events, ids: Ids,
+            bios: list[str | None]) -> pa.Table:
     langs = [config.segments[s].lang for s in audience.segment]
     names = [f"{f.title()} {last[0].upper()}." for f, last in
              zip(audience.first, audience.last, strict=True)]
@@ -123,6 +126,7 @@ def _actors(config: LaunchConfig, audience: Audience, events: Events, ids: Ids) 
         "display_name": [config.brand] * len(config.accounts) + names,
         "lang": ["fr"] * len(config.accounts) + langs,
         "followers": _final_followers(config, audience, events) + audience.own_followers.tolist(),
+        "bio": [None] * len(config.accounts) + bios,
     }, schema=ACTOR_SCHEMA)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["PLACES", "POSTS", "PRODUCTS", "REPLIES", "TAGS", "THINGS"]
+__all__ = ["BIOS", "BIO_COMMON", "PLACES", "POSTS", "PRODUCTS", "REPLIES", "TAGS", "THINGS"]
 
 PRODUCTS = (
     "croissant", "pain au chocolat", "sourdough loaf", "cinnamon bun", "kouign-amann",
@@ -163,3 +163,30 @@ POSTS = {
         ),
     },
 }
+
+# Profile bios: phrases each segment tends to write about itself, and phrases anyone might.
+BIOS = {
+    "en_foodies": (
+        "Brunch enthusiast", "Will travel for pastry", "Eating my way around town",
+        "Home baker and food photographer", "Foodie and coffee snob",
+        "Recipe tester in a tiny kitchen", "Cake is always the answer",
+        "Weekend market wanderer", "Food blogger", "Chasing the perfect cinnamon bun",
+    ),
+    "en_eco": (
+        "Climate first", "Zero waste in progress", "Plastic-free living",
+        "Sustainability researcher", "Cycling, composting, campaigning",
+        "Calling out greenwashing", "Rewilding advocate", "Local climate action group",
+        "Buy less, choose well", "Reduce, reuse, refuse",
+    ),
+    "food_pros": (
+        "Pastry chef", "Head baker at a neighbourhood bakery", "Restaurant owner",
+        "Chef and recipe developer", "Culinary school instructor", "Food industry consultant",
+        "Sous-chef on night shifts", "Running a small café", "Flour supplier to craft bakers",
+        "Hospitality professional",
+    ),
+}
+BIO_COMMON = (
+    "he/him", "she/her", "Opinions my own", "Coffee first", "Dog person", "Cat lover",
+    "Music, books and long walks", "Runner", "Teacher", "Football on Saturdays",
+    "Tech worker", "Amateur photographer", "Just here for the conversation",
+)

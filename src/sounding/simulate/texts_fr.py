@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["PLACES", "POSTS", "PRODUCTS", "REPLIES", "TAGS", "THINGS"]
+__all__ = ["BIOS", "BIO_COMMON", "PLACES", "POSTS", "PRODUCTS", "REPLIES", "TAGS", "THINGS"]
 
 PRODUCTS = (
     "croissant", "pain au chocolat", "kouign-amann", "brioche feuilletée", "baguette tradition",
@@ -163,3 +163,31 @@ POSTS = {
         ),
     },
 }
+
+# Bios de profil : ce que chaque segment dit volontiers de lui-même, et ce que tout le monde dit.
+BIOS = {
+    "fr_gourmets": (
+        "Amateur de bonne chère", "Gourmand assumé", "Toujours en quête du meilleur croissant",
+        "Chasseur de pâtisseries", "Je photographie tout ce que je mange",
+        "Fromages, vins et viennoiseries", "Carnet d'adresses gourmandes",
+        "Critique culinaire du dimanche", "Dégustations et belles découvertes",
+        "Les bonnes tables avant tout",
+    ),
+    "fr_locals": (
+        "Maman de deux enfants", "Papa de trois loulous", "Habitant du quartier depuis 15 ans",
+        "Parent d'élève et bénévole à l'école", "Vie de famille et marché du samedi",
+        "Fier de mon quartier", "Association des riverains", "Sorties en famille le week-end",
+        "Conseil de quartier", "Les commerces de proximité d'abord",
+    ),
+    "fr_grumblers": (
+        "Ici on dit ce qu'on pense", "Râleur professionnel", "Pas de langue de bois",
+        "Contre la pub partout", "Consommateur pas dupe", "Le marketing me fatigue",
+        "Je dénonce les arnaques", "Esprit critique en toutes circonstances",
+        "Mauvais caractère assumé", "Pas d'accord par principe",
+    ),
+}
+BIO_COMMON = (
+    "il/lui", "elle/la", "Avis personnels", "Café d'abord", "Amoureux des chats",
+    "Musique et cinéma", "Randonneur", "Lecteur compulsif", "Supporter de foot",
+    "Développeur web", "Photographe amateur", "Juste de passage", "Professeur",
+)

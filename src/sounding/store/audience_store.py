@@ -87,7 +87,7 @@ def actor_handles(store: Store) -> pa.Table:
 
 
 def actor_profiles(store: Store) -> pa.Table:
-    """Per engaged actor: who, language, audience, engagements, labelled reactions, times.
+    """Per engaged actor: who, language, audience, bio, engagements, reactions, times.
 
     Engagements are likes and reposts plus written items (reply, quote, comment,
     mention); the language is the most frequent 'language' label of the actor's items,
@@ -116,7 +116,7 @@ def actor_profiles(store: Store) -> pa.Table:
             FROM spoken_counts GROUP BY actor_id
         )
         SELECT v.actor_id, a.network, a.handle, coalesce(s.lang, a.lang) AS lang,
-               a.followers, count(*) AS engagements, sum(v.wrote) AS written,
+               a.followers, a.bio, count(*) AS engagements, sum(v.wrote) AS written,
                count(*) FILTER (WHERE v.reaction = 'interest') AS interest,
                count(*) FILTER (WHERE v.reaction = 'animosity') AS animosity,
                count(*) FILTER (WHERE v.reaction = 'neutral') AS neutral,

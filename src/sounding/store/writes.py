@@ -52,7 +52,7 @@ class WriteStats:
 # table -> (key columns, columns that may change, columns kept when the new value is null)
 _ENTITIES: dict[str, tuple[pa.Schema, tuple[str, ...], tuple[str, ...]]] = {
     "accounts": (ACCOUNT_SCHEMA, ("account_id",), ()),
-    "actors": (ACTOR_SCHEMA, ("actor_id",), ("display_name", "lang", "followers")),
+    "actors": (ACTOR_SCHEMA, ("actor_id",), ("display_name", "lang", "followers", "bio")),
     "items": (
         ITEM_SCHEMA,
         ("item_id",),

@@ -70,7 +70,8 @@ _FR: dict[str, str] = {
     "molette pour zoomer, survoler un point pour le détail.", "reset": "Recentrer",
     "map_needs_js": "La carte a besoin de JavaScript ; les tableaux ci-dessous disent "
     "l'essentiel.", "top_actors": "Acteurs principaux", "languages": "Langues",
-    "topics": "Sujets", "influential": "Acteurs influents", "actor": "Acteur",
+    "topics": "Sujets", "bio_words": "Mots des bios", "influential": "Acteurs influents",
+    "actor": "Acteur",
     "community": "Communauté", "bridges": "Ponts",
     "bridges_note": "Des acteurs dont les liens couvrent plusieurs communautés.",
     "metric_interest": "intérêt", "metric_engagement": "engagement",
@@ -88,6 +89,7 @@ _FR: dict[str, str] = {
 }
 _EN: dict[str, str] = {
     "nav.overview": "Overview", "nav.reactions": "Reactions", "nav.items": "Items",
+    "bio_words": "Words of their bios",
     "nav.queue": "Plan and queue", "nav.thread": "Thread", "sign_in": "Sign in",
     "sign_out": "Sign out", "bad_login": "Wrong name or password.",
     "previous_period": "Previous period", "engagement_rate_per_follower":

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sounding.analyse.actors import ActorMap, actor_map, export_map
+from sounding.analyse.bios import bio_words
 from sounding.analyse.segments import (
     Clustering,
     Condition,
@@ -100,6 +101,9 @@ def _describe_cluster(rows: pd.DataFrame, everyone: pd.DataFrame) -> str:
     labelled = rows[["interest", "animosity", "neutral"]].sum()
     if labelled.sum():
         parts.append(f"animosity {100 * labelled['animosity'] / labelled.sum():.0f}%")
+    words = bio_words(rows["bio"].tolist(), everyone["bio"].tolist())
+    if words:
+        parts.append("bios: " + " ".join(words))
     return ", ".join(parts)
 
 
@@ -164,7 +168,8 @@ def segments(store: Store, rules: str | None = None, cluster: bool = True,
 
 
 def _node_attributes(data: AudienceData) -> pd.DataFrame:
-    attrs = data.profiles.set_index("actor_id")[["lang", "interest", "animosity", "neutral"]]
+    attrs = data.profiles.set_index("actor_id")[["lang", "bio", "interest", "animosity",
+                                                  "neutral"]]
     topics = data.levels[data.levels["factor"] == "topic"]
     if len(topics):
         wide = topics.pivot_table(index="actor_id", columns="level", values="n",
