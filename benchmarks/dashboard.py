@@ -77,7 +77,8 @@ def synthetic_batch(n_items: int, seed: int = 1) -> Batch:
                        "network": pa.array(["bluesky"] * n_actors), "handle": handles,
                        "display_name": pa.nulls(n_actors, pa.string()),
                        "lang": pa.nulls(n_actors, pa.string()),
-                       "followers": pa.nulls(n_actors, pa.int64())}, schema=ACTOR_SCHEMA)
+                       "followers": pa.nulls(n_actors, pa.int64()),
+                       "bio": pa.nulls(n_actors, pa.string())}, schema=ACTOR_SCHEMA)
     return Batch(items=items, actors=actors)
 
 

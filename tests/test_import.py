@@ -80,9 +80,22 @@ def test_author_bio_is_kept_updated_when_changed_and_never_blanked(store: Store,
     first = [dict(ROWS[0], description="Boulangerie <b>& café</b>"), dict(ROWS[1], description="")]
     assert bios(first, "a.csv") == {"bluesky:ann": None,
                                     "bluesky:brand": "Boulangerie <b>& café</b>"}
-    again = [dict(ROWS[0], description=""), dict(ROWS[1], description="Pastry chef")]
+    again = [dict(ROWS[0], description=""), dict(ROWS[1], description="  Pastry chef ")]
     assert bios(again, "b.csv") == {"bluesky:ann": "Pastry chef",
                                     "bluesky:brand": "Boulangerie <b>& café</b>"}
+    later = [dict(ROWS[0], description="Boulangerie"), dict(ROWS[1], description="")]
+    assert bios(later, "c.csv") == {"bluesky:ann": "Pastry chef",
+                                    "bluesky:brand": "Boulangerie"}
+
+
+def test_an_authors_first_given_name_and_bio_win_over_blank_first_rows(store: Store,
+                                                                       tmp_path: Path) -> None:
+    rows = [dict(ROWS[1], id=f"r{n}", author_name=name, bio=bio)
+            for n, (name, bio) in enumerate([("", ""), ("Ann", ""), ("Ann B.", "Chef"),
+                                             ("", "Pastry chef")])]
+    import_items(store, write_csv(tmp_path / "blank-first.csv", rows))
+    assert store.query("SELECT display_name, bio FROM actors").to_pylist() == [
+        {"display_name": "Ann", "bio": "Chef"}]
 
 
 def test_jsonl_import_matches_csv(store: Store, tmp_path: Path) -> None:

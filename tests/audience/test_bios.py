@@ -8,7 +8,7 @@ import networkx as nx  # type: ignore[import-untyped]
 import pandas as pd
 
 from sounding.analyse.actors import actor_map, export_map
-from sounding.analyse.bios import bio_words
+from sounding.analyse.bios import BioWords
 from sounding.simulate import Launch
 from sounding.store import Store
 from sounding.workflows.audience import actors, segments
@@ -21,16 +21,18 @@ EVERYONE = ["Pastry chef in Lyon", "Head chef, restaurant owner", "Chef · baker
 
 
 def test_words_a_group_uses_more_than_everyone() -> None:
-    assert bio_words(EVERYONE[:3], EVERYONE) == ["chef"]
-    assert bio_words(EVERYONE[3:6], EVERYONE) == ["climate"]
-    # "first" is in two of the three climate bios but also in a coffee one: still above
-    assert bio_words(EVERYONE[3:7], EVERYONE, min_count=2) == ["climate", "first"]
+    words = BioWords(EVERYONE)
+    assert words.of(range(3)) == ["chef"]
+    assert words.of([3, 4, 5]) == ["climate"]
+    # "first" is in two of these four bios, and in two of all eight: above, by less
+    assert words.of([3, 4, 5, 6], min_count=2) == ["climate", "first"]
 
 
 def test_no_bio_or_too_few_uses_say_nothing() -> None:
-    assert bio_words([None, "   ", float("nan")], EVERYONE) == []
-    assert bio_words(EVERYONE[:2], EVERYONE) == []  # "chef" twice, under min_count
-    assert bio_words(EVERYONE, EVERYONE) == []  # a group as common as everyone
+    words = BioWords(EVERYONE)
+    assert words.of([8, 9, 10]) == []  # None, NaN, blank
+    assert words.of([0, 1]) == []  # "chef" twice, under min_count
+    assert words.of(range(len(EVERYONE))) == []  # a group as common as everyone
 
 
 def test_communities_are_described_by_their_bios(tmp_path: Path) -> None:
@@ -43,10 +45,13 @@ def test_communities_are_described_by_their_bios(tmp_path: Path) -> None:
     words = {tuple(c.bio_words) for c in amap.communities}
     assert {("campaigner", "climate"), ("chef", "pastry", "script")} <= words
     assert "bio_words" in amap.as_dict()["communities"][0]
-    graph = nx.read_gexf(export_map(amap, tmp_path / "m.gexf", attrs))
-    stored = {d["label"]: d["bio"] for _, d in graph.nodes(data=True)}
-    assert stored["n:0-3"] == "Pastry chef <script>x</script>"  # XML-escaped, read back
-    assert stored["n:brand"] == ""
+    attrs.loc["n:1-2", "bio"] = "Climate\x0b campaigner\x1b[31m"  # no place in XML 1.0
+    for suffix, read in ((".gexf", nx.read_gexf), (".graphml", nx.read_graphml)):
+        graph = read(export_map(amap, tmp_path / f"m{suffix}", attrs))
+        stored = {d["label"]: d["bio"] for _, d in graph.nodes(data=True)}
+        assert stored["n:0-3"] == "Pastry chef <script>x</script>"  # escaped, read back
+        assert stored["n:1-2"] == "Climate campaigner[31m"
+        assert stored["n:brand"] == ""
 
 
 def test_simulated_bios_describe_the_clusters_and_communities(filled: Store,

@@ -10,11 +10,13 @@ import pytest
 from sounding.connectors import bluesky_parse as bp
 from sounding.connectors.base import Draft, newest_first_state, walk_cursor
 from sounding.connectors.bluesky_post import check_draft, facets
-from sounding.connectors.mastodon_parse import html_to_text
-from sounding.connectors.records import Brand
+from sounding.connectors.mastodon_parse import html_to_text, parse_verify_credentials
+from sounding.connectors.records import Brand, Records
 from sounding.connectors.retry import RetryPolicy, with_retries
 from sounding.connectors.text import find_spans, graphemes, mastodon_length, tid
 from sounding.errors import NetworkFailure, PostRejected, RateLimited
+from sounding.models import Actor, Batch
+from sounding.store import Store
 
 BRAND = Brand("bluesky", "brand.test", "bluesky:brand.test", "bluesky:brand.test", "did:plc:b")
 URI = "at://did:plc:b/app.bsky.feed.post/3kabc"
@@ -146,6 +148,32 @@ def test_a_profile_description_becomes_the_actors_bio() -> None:
         {"actor": {**FAN, "description": "Baker"}, "createdAt": "2026-11-20T18:01:00Z"},
         {"actor": {**FAN, "followersCount": 3}, "createdAt": "2026-11-20T18:02:00Z"}]})
     assert both.actors["bluesky:fan.test"].bio == "Baker"  # a later view without it
+
+
+def test_a_bio_survives_the_order_in_which_profile_views_arrive() -> None:
+    out = Records()
+    out.add_actor(Actor("bluesky:fan.test", "bluesky", "fan.test", "Fan"))  # a post's author
+    out.add_actor(Actor("bluesky:fan.test", "bluesky", "fan.test", "Fan", bio="Baker"))
+    out.add_actor(Actor("bluesky:fan.test", "bluesky", "fan.test", "Fan", followers=9))
+    assert (out.actors["bluesky:fan.test"].bio, out.actors["bluesky:fan.test"].followers) == (
+        "Baker", 9)
+
+
+def test_an_empty_mastodon_note_erases_the_stored_bio(store: Store) -> None:
+    brand = Brand("mastodon", "me@social.example", "mastodon:me@social.example",
+                  "mastodon:me@social.example", "1")
+    account = {"id": "1", "acct": "me", "display_name": "Me", "followers_count": 3}
+    at = datetime(2026, 11, 20, tzinfo=UTC)
+
+    def stored(note: object) -> object:
+        payload = account if note is None else {**account, "note": note}
+        actors = parse_verify_credentials(payload, brand, "social.example", at).actors
+        store.write(Batch.from_records(actors=list(actors.values())), kind="test", source="t")
+        return store.scalar("SELECT bio FROM actors")
+
+    assert stored("<p>Tea &amp; cake</p>") == "Tea & cake"
+    assert stored(None) == "Tea & cake"  # the payload did not say
+    assert stored("") == ""  # the account says it has none
 
 
 def test_mastodon_html_becomes_text() -> None:

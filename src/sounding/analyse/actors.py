@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
-from sounding.analyse.bios import bio_words
+from sounding.analyse.bios import BioWords
 from sounding.errors import ConfigError, InputError
 
 if TYPE_CHECKING:  # pandas is imported where used: every CLI command would pay it at start-up
@@ -180,7 +181,7 @@ def _describe(names: list[str], labels: list[str], community: np.ndarray, pagera
 
     attrs = (attributes.reindex(names) if attributes is not None
              else pd.DataFrame(index=pd.Index(names)))
-    bios = attrs["bio"].tolist() if "bio" in attrs else []
+    bios = BioWords(attrs["bio"].tolist()) if "bio" in attrs else None
     out = []
     for c in range(min(int(community.max()) + 1 if len(community) else 0, DESCRIBED)):
         members = np.flatnonzero(community == c)
@@ -188,7 +189,7 @@ def _describe(names: list[str], labels: list[str], community: np.ndarray, pagera
         rows = attrs.iloc[members]
         out.append(Community(c, len(members), [labels[i] for i in best],
                              _shares(rows, "lang"), _topic_shares(rows), _mix(rows),
-                             bio_words([bios[i] for i in members], bios) if bios else []))
+                             bios.of(members) if bios is not None else []))
     return out
 
 
@@ -242,6 +243,14 @@ def actor_map(edges: pa.Table, *, brand: Sequence[str] = (), handles: dict[str, 
                     bridges)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """Text without the characters XML 1.0 cannot hold (Gephi refuses such a file)."""
+    return _NOT_XML.sub("", text)
+
+
 def _networkx(amap: ActorMap, attributes: pd.DataFrame | None) -> Any:
     import networkx as nx  # type: ignore[import-untyped]
     import pandas as pd
@@ -255,11 +264,11 @@ def _networkx(amap: ActorMap, attributes: pd.DataFrame | None) -> Any:
     lang, bio = column("lang"), column("bio")
     for i, label in enumerate(amap.labels):
         x, y = (float(v) for v in amap.position[i])
-        graph.add_node(i, label=label, community=int(amap.community[i]),
+        graph.add_node(i, label=_xml_safe(label), community=int(amap.community[i]),
                        pagerank=float(amap.pagerank[i]),
                        participation=float(amap.participation[i]),
                        lang=str(lang.iloc[i]) if pd.notna(lang.iloc[i]) else "",
-                       bio=str(bio.iloc[i]) if pd.notna(bio.iloc[i]) else "",
+                       bio=_xml_safe(str(bio.iloc[i])) if pd.notna(bio.iloc[i]) else "",
                        viz={"position": {"x": x, "y": y, "z": 0.0},
                             "size": float(2.0 + 200.0 * amap.pagerank[i])})
     for a, b, wt in zip(amap.sources.tolist(), amap.targets.tolist(), amap.weights.tolist(),

@@ -76,12 +76,19 @@ def status_item_id(host: str, status_id: Any) -> str:
     return key(NETWORK, f"{host}/statuses/{status_id}")
 
 
+def _bio(account: Entity) -> str | None:
+    """The account's note as text; "" when the account says it has none (an empty note
+    erases a stored bio), None when the payload does not say."""
+    note = account.get("note")
+    return html_to_text(str(note)) if note is not None else None
+
+
 def _actor(account: Entity, host: str) -> Actor:
     followers = account.get("followers_count")
     return Actor(key(NETWORK, handle(account, host)), NETWORK, handle(account, host),
                  account.get("display_name") or None, None,
                  int(followers) if followers is not None else None,
-                 html_to_text(str(account.get("note") or "")) or None)
+                 _bio(account))
 
 
 def _edge(kind: str, account: Entity, host: str, native: str, created: Any, *,

@@ -50,10 +50,14 @@ class Records:
 
     def add_actor(self, actor: Actor) -> None:
         known = self.actors.get(actor.actor_id)
-        if known is None or actor.followers is not None or known.display_name is None:
-            if known is not None and actor.bio is None and known.bio is not None:
-                actor = replace(actor, bio=known.bio)  # a basic profile view has no bio
+        if known is None:
             self.actors[actor.actor_id] = actor
+            return
+        if actor.followers is None and known.display_name is not None:
+            actor = replace(known, bio=actor.bio)  # keep the fuller view, take its bio
+        if actor.bio is None:  # a basic profile view has none: keep the one seen
+            actor = replace(actor, bio=known.bio)
+        self.actors[actor.actor_id] = actor
 
     def add_item(self, item: Item) -> None:
         self.items[item.item_id] = item

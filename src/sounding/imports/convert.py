@@ -67,6 +67,11 @@ def _blank_to_null(array: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(stripped, ""), pa.scalar(None, pa.string()), stripped)
 
 
+def _known_text(array: pa.Array) -> pa.Array:
+    """Trimmed text, null where blank: an id, or a profile field that says nothing."""
+    return _blank_to_null(_as_text(array))
+
+
 def _to_timestamp(array: pa.Array) -> pa.Array:
     if pa.types.is_timestamp(array.type):
         if array.type.tz is None:
@@ -103,7 +108,9 @@ def _convert_column(column: Column, raw: pa.Array, out: Converted) -> pa.Array:
         return _convert(raw, _to_count, out, column.name, "a whole number ≥ 0")
     if column.kind == "text":
         return _convert(raw, _as_text, out, column.name, "text")
-    return _convert(raw, lambda a: _blank_to_null(_as_text(a)), out, column.name, "an id")
+    if column.kind == "profile":
+        return _convert(raw, _known_text, out, column.name, "text")
+    return _convert(raw, _known_text, out, column.name, "an id")
 
 
 def _check_required(converted: Converted, name: str, array: pa.Array) -> None:

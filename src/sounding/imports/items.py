@@ -104,15 +104,22 @@ def _item_table(cols: dict[str, pa.Array], brand: Mapping[str, str]) -> pa.Table
     }, schema=ITEM_SCHEMA)
 
 
-def _blank_to_null(values: pa.Array | None, n: int) -> pa.Array:
-    """A profile field left blank says nothing: null, so it never erases a stored value."""
+def _first_known(values: pa.ChunkedArray | pa.Array | None, codes: np.ndarray, authors: int
+                 ) -> pa.Array:
+    """Per author (codes numbered by first appearance), the first non-null value of a
+    profile column in file order: a blank first row does not hide a later one."""
     if values is None:
-        return pa.nulls(n, pa.string())
-    return pc.if_else(pc.equal(pc.utf8_trim_whitespace(values), ""), None, values)
+        return pa.nulls(authors, pa.string())
+    known = np.flatnonzero(np.asarray(pc.is_valid(values)))
+    found, first = np.unique(codes[known], return_index=True)
+    rows = np.full(authors, -1, dtype=np.int64)
+    rows[found] = known[first]
+    return pc.take(values, pa.array(rows, mask=rows < 0))
 
 
 def _actor_table(items: pa.Table, cols: dict[str, pa.Array]) -> pa.Table:
-    """One row per author, from the author's first row in the file."""
+    """One row per author, from the author's first row in the file; the display name and
+    bio are the first the file gives for that author."""
     n = items.num_rows
     authors = items["author_id"].combine_chunks()
     # Dictionary codes are numbered in order of first appearance, so a row is an author's
@@ -122,11 +129,13 @@ def _actor_table(items: pa.Table, cols: dict[str, pa.Array]) -> pa.Table:
     highest = np.maximum.accumulate(codes) if n else codes
     first = np.flatnonzero(np.concatenate(([n > 0], highest[1:] > highest[:-1])))
     return pa.table({
-        "actor_id": authors, "network": items["network"], "handle": cols["author"],
-        "display_name": _blank_to_null(cols.get("author_name"), n),
-        "lang": pa.nulls(n, pa.string()), "followers": pa.nulls(n, pa.int64()),
-        "bio": _blank_to_null(cols.get("author_bio"), n),
-    }, schema=ACTOR_SCHEMA).take(first)
+        "actor_id": authors.take(first), "network": items["network"].take(first),
+        "handle": cols["author"].take(first),
+        "display_name": _first_known(cols.get("author_name"), codes, len(first)),
+        "lang": pa.nulls(len(first), pa.string()),
+        "followers": pa.nulls(len(first), pa.int64()),
+        "bio": _first_known(cols.get("author_bio"), codes, len(first)),
+    }, schema=ACTOR_SCHEMA)
 
 
 def _snapshot_table(items: pa.Table, cols: dict[str, pa.Array], observed: datetime

@@ -116,7 +116,8 @@ def actor_profiles(store: Store) -> pa.Table:
             FROM spoken_counts GROUP BY actor_id
         )
         SELECT v.actor_id, a.network, a.handle, coalesce(s.lang, a.lang) AS lang,
-               a.followers, a.bio, count(*) AS engagements, sum(v.wrote) AS written,
+               a.followers, any_value(a.bio) AS bio, count(*) AS engagements,
+               sum(v.wrote) AS written,
                count(*) FILTER (WHERE v.reaction = 'interest') AS interest,
                count(*) FILTER (WHERE v.reaction = 'animosity') AS animosity,
                count(*) FILTER (WHERE v.reaction = 'neutral') AS neutral,

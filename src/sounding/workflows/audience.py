@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from sounding.analyse.actors import ActorMap, actor_map, export_map
-from sounding.analyse.bios import bio_words
+from sounding.analyse.bios import BioWords
 from sounding.analyse.segments import (
     Clustering,
     Condition,
@@ -90,7 +92,8 @@ def default_rules(data: AudienceData) -> list[SegmentRule]:
     return rules
 
 
-def _describe_cluster(rows: pd.DataFrame, everyone: pd.DataFrame) -> str:
+def _describe_cluster(rows: pd.DataFrame, everyone: pd.DataFrame, bio_words: list[str]
+                      ) -> str:
     parts = []
     for column in ("lang", "network"):
         top = rows[column].value_counts(normalize=True)
@@ -101,9 +104,8 @@ def _describe_cluster(rows: pd.DataFrame, everyone: pd.DataFrame) -> str:
     labelled = rows[["interest", "animosity", "neutral"]].sum()
     if labelled.sum():
         parts.append(f"animosity {100 * labelled['animosity'] / labelled.sum():.0f}%")
-    words = bio_words(rows["bio"].tolist(), everyone["bio"].tolist())
-    if words:
-        parts.append("bios: " + " ".join(words))
+    if bio_words:
+        parts.append("bios: " + " ".join(bio_words))
     return ", ".join(parts)
 
 
@@ -113,6 +115,7 @@ def _clusters(data: AudienceData, seed: int) -> tuple[Clustering, pd.DataFrame,
 
     x, _ = behaviour_features(data.profiles, data.levels, data.weeks)
     found = discover(x, seed=seed)
+    bios = BioWords(data.profiles["bio"].tolist())
     extra = pd.DataFrame({"cluster": found.labels},
                          index=data.profiles["actor_id"].to_numpy())
     rules, text = [], {}
@@ -120,7 +123,9 @@ def _clusters(data: AudienceData, seed: int) -> tuple[Clustering, pd.DataFrame,
         name = f"cluster_{c + 1}"
         rules.append(SegmentRule(name, f"behavioural cluster {c + 1}",
                                  (Condition("cluster", (c,)),), source="cluster"))
-        text[name] = _describe_cluster(data.profiles[found.labels == c], data.profiles)
+        members = np.flatnonzero(found.labels == c)
+        text[name] = _describe_cluster(data.profiles.iloc[members], data.profiles,
+                                       bios.of(members))
     return found, extra, rules, text
 
 
