@@ -40,8 +40,20 @@ def test_rules_parse_and_evaluate_with_unknowns() -> None:
     assert member.tolist() == [True, False, False] and known.tolist() == [True, False, True]
 
 
+def test_a_words_rule_reads_bios_as_words_in_any_case_and_accent() -> None:
+    rule = parse_rules({"segment": {"pros": {"bio": {"words": ["Pâtissier", "chef"]}}}})[0]
+    frame = pd.DataFrame({"bio": ["Chef patissier à Lyon", "head CHEF", "chefs' table",
+                                  "Pâtissière", "Climate first", None, "   "]})
+    member, known = evaluate(rule, frame)
+    assert member.tolist() == [True, True, False, False, False, False, False]
+    assert known.tolist() == [True, True, True, True, True, False, False]
+
+
 @pytest.mark.parametrize("doc", [{}, {"segment": {"x": {}}}, {"segment": {"x": {"a": []}}},
-                                 {"segment": {"x": {"a": {"above": 3}}}}])
+                                 {"segment": {"x": {"a": {"above": 3}}}},
+                                 {"segment": {"x": {"bio": {"words": []}}}},
+                                 {"segment": {"x": {"bio": {"words": [3]}}}},
+                                 {"segment": {"x": {"bio": {"words": ["a"], "min": 1}}}}])
 def test_bad_rules_are_refused(doc: dict[str, object]) -> None:
     with pytest.raises(InputError):
         parse_rules(doc)
@@ -90,6 +102,24 @@ def test_truth_segments_index_matches_truth(filled: Store, crm_file: Path,
     assert report.stability is not None and report.stability > 0.8
     assert nmi(report.cluster_labels, truth["actor_segment"]) > 0.5
     assert 0.3 < report.match_rate < 0.4
+
+
+def test_a_bio_segment_is_measured_among_those_with_a_bio(filled: Store, crm_file: Path,
+                                                          launch: Launch, tmp_path: Path) -> None:
+    import_customers(filled, str(crm_file), IDS, KEEP)
+    rules = tmp_path / "segments.toml"
+    rules.write_text('[segment.pros]\nbio = { words = ["chef", "restaurant", "culinary"] }\n',
+                     encoding="utf-8")
+    pros = next(s for s in segments(filled, str(rules), cluster=False).segments)
+    data = audience_data(filled)
+    with_bio = data.profiles["bio"].notna()
+    assert pros.representation.engaged_known == int(with_bio.sum())
+    members = data.profiles.loc[with_bio, "actor_id"]
+    planted = members.map(launch.truth["actor_segment"])
+    assert pros.size > 0 and (planted[data.profiles.loc[with_bio, "bio"].str.contains(
+        "chef|restaurant|culinary", case=False)] == "food_pros").all()
+    # the customer side: only customers matched to an actor with a bio are known
+    assert 0 < pros.representation.customers_known < len(launch.customers)
 
 
 def test_language_from_enrichments_wins(filled: Store) -> None:

@@ -1,7 +1,8 @@
 """Segments: rules over actor and CRM attributes, behavioural clusters, and their figures.
 
 A rule is a set of conditions on fields (``lang = "fr"``, ``followers = {min = 1000}``,
-``plan = ["loyalty-card", "weekly-subscription"]``, ``customer = true``). Every field
+``plan = ["loyalty-card", "weekly-subscription"]``, ``customer = true``,
+``bio = {words = ["chef", "pâtissier"]}``). Every field
 is looked up on both sides: among engaged actors (their own fields, plus the CRM fields
 of those matched to a customer) and among customers (their CRM fields, plus the fields
 of the actor they were matched to). A member whose field is unknown is left out of that
@@ -10,6 +11,8 @@ side's denominator, so a rule on a CRM field is measured among matched actors on
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -45,25 +48,33 @@ __all__ = [
 ]
 
 LANG_WEIGHT = 2.0
-ACTOR_FIELDS = ("lang", "network", "followers", "activity", "engagements", "customer",
-                "cluster")
+ACTOR_FIELDS = ("lang", "network", "followers", "bio", "activity", "engagements",
+                "customer", "cluster")
 
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """One test on one field: equal to one of ``values``, or within [low, high]."""
+    """One test on one field: equal to one of ``values``, within [low, high], or a text
+    holding one of ``words`` (as a word, in any case and with or without accents)."""
 
     field: str
     values: tuple[Any, ...] = ()
     low: float | None = None
     high: float | None = None
+    words: tuple[str, ...] = ()
 
     def test(self, column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        """(passes, known) for each row of a column."""
+        """(passes, known) for each row of a column; blank text is unknown."""
         import pandas as pd
 
         known = column.notna().to_numpy()
-        if self.values:
+        if self.words:
+            known = known & column.map(
+                lambda v: not isinstance(v, str) or bool(v.strip())).to_numpy(dtype=bool)
+            wanted = {_plain_word(w) for w in self.words}
+            passes = column.map(lambda v: isinstance(v, str) and not wanted.isdisjoint(
+                _plain_word(w) for w in _WORD.findall(v))).to_numpy(dtype=bool)
+        elif self.values:
             wanted = {_norm(v) for v in self.values}
             passes = column.map(lambda v: _norm(v) in wanted).to_numpy(dtype=bool)
         else:
@@ -74,6 +85,15 @@ class Condition:
             if self.high is not None:
                 passes &= (number <= self.high).to_numpy(dtype=bool)
         return passes & known, known
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def _plain_word(word: str) -> str:
+    """Lower case without accents: "Pâtissier" and "patissier" are one word."""
+    decomposed = unicodedata.normalize("NFKD", word.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _norm(value: Any) -> Any:
@@ -95,10 +115,19 @@ class SegmentRule:
 
 
 def _condition(name: str, fld: str, spec: Any) -> Condition:
+    if isinstance(spec, Mapping) and set(spec) == {"words"}:
+        words = spec["words"]
+        words = [words] if isinstance(words, str) else words
+        if not isinstance(words, list) or not words or not all(
+                isinstance(w, str) and w.strip() for w in words):
+            raise InputError(f"segment '{name}', field '{fld}': words takes a list of words",
+                             hint='e.g. bio = { words = ["chef", "pâtissier"] }')
+        return Condition(fld, words=tuple(words))
     if isinstance(spec, Mapping):
         unknown = set(spec) - {"min", "max"}
         if unknown or not spec:
-            raise InputError(f"segment '{name}', field '{fld}': a range takes min and/or max")
+            raise InputError(f"segment '{name}', field '{fld}': a range takes min and/or max; "
+                             "a text test takes words")
         return Condition(fld, low=spec.get("min"), high=spec.get("max"))
     if isinstance(spec, list | tuple):
         if not spec:
@@ -314,7 +343,7 @@ def frames(profiles: pd.DataFrame, actors: pd.DataFrame, customers: pd.DataFrame
     """The engaged-actor and customer tables that segment rules are evaluated on.
 
     ``profiles``: engaged actors (actor_profiles); ``actors``: every actor
-    (actor_id, network, handle, lang, followers); ``customers``: customer_key and
+    (actor_id, network, handle, lang, followers, bio); ``customers``: customer_key and
     attributes; ``extra``: more actor fields indexed by actor_id (a cluster, a label).
     """
     crm = _attributes(customers)

@@ -81,8 +81,8 @@ def customer_attributes(store: Store) -> pa.Table:
 
 
 def actor_handles(store: Store) -> pa.Table:
-    """Every actor but the brand's own: actor_id, network, handle, lang, followers."""
-    return store.query("SELECT actor_id, network, handle, lang, followers FROM actors "
+    """Every actor but the brand's own: actor_id, network, handle, lang, followers, bio."""
+    return store.query("SELECT actor_id, network, handle, lang, followers, bio FROM actors "
                        f"WHERE actor_id NOT IN {_BRAND} ORDER BY actor_id")
 
 
