@@ -23,6 +23,25 @@ def test_import_then_account_then_kpis(cli, tmp_path: Path) -> None:
     assert json.loads(result.out)["posts"] == 1
 
 
+def test_reading_a_workspace_that_does_not_exist_is_refused(cli, tmp_path: Path) -> None:
+    missing = tmp_path / "typo" / "shop.duckdb"
+    for command in (["kpis"], ["segments"], ["actors"], ["status"]):
+        result = cli("--db", str(missing), *command)
+        assert result.code == 1 and f"error: no workspace at {missing}" in result.err
+        assert "hint: make one with `sounding demo`" in result.err
+    assert not missing.parent.exists()  # nothing was created
+
+
+def test_the_kpi_period_shows_its_last_day_and_bad_ones_get_a_hint(cli, tmp_path: Path
+                                                                   ) -> None:
+    cli("import", "items", str(write_csv(tmp_path / "a.csv", [ROW])))
+    result = cli("kpis", "--period", "2026-09-01..2026-09-30")
+    assert result.code == 0 and "KPIs 2026-09-01 .. 2026-09-30" in result.out
+    for bad in ("garbage", "2026-09-30..2026-09-01", "2026-13-01.."):
+        result = cli("kpis", "--period", bad)
+        assert result.code == 1 and "hint: both days are included" in result.err, bad
+
+
 def test_error_is_one_line_and_a_hint(cli, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "a.csv", [dict(ROW, likes="lots")])
     result = cli("import", "items", str(path))

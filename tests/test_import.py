@@ -88,6 +88,13 @@ def test_author_bio_is_kept_updated_when_changed_and_never_blanked(store: Store,
                                     "bluesky:brand": "Boulangerie"}
 
 
+def test_a_blank_url_is_unknown(store: Store, tmp_path: Path) -> None:
+    rows = [dict(ROWS[0], url=" https://x.example/p1 "), dict(ROWS[1], url="  ")]
+    import_items(store, write_csv(tmp_path / "urls.csv", rows))
+    urls = store.query("SELECT url FROM items ORDER BY item_id").column(0).to_pylist()
+    assert urls == ["https://x.example/p1", None]
+
+
 def test_an_authors_first_given_name_and_bio_win_over_blank_first_rows(store: Store,
                                                                        tmp_path: Path) -> None:
     rows = [dict(ROWS[1], id=f"r{n}", author_name=name, bio=bio)
@@ -200,6 +207,9 @@ def test_missing_required_column(seeded: Store, tmp_path: Path) -> None:
     problems = _refused(seeded, write_csv(tmp_path / "nocol.csv", rows))
     assert len(problems) == 1 and "line 1, column 'created_at': required column is missing" \
         in problems[0]
+    with pytest.raises(ImportRejected) as info:
+        import_items(seeded, tmp_path / "nocol.csv")
+    assert "--map" in info.value.hint and "--keep-good" not in info.value.hint
 
 
 def test_bad_encoding_names_the_line(seeded: Store, tmp_path: Path) -> None:

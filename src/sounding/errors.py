@@ -41,6 +41,7 @@ __all__ = [
     "SoundingError",
     "StoreError",
     "WorkspaceBusy",
+    "missing_file",
 ]
 
 
@@ -115,6 +116,10 @@ class ImportRejected(InputError):
         self.total = len(problems) if total is None else total
         first = problems[0].file if problems else "input"
         super().__init__(f"{first}: {self.total} problem(s), nothing imported")
+        if problems and all(p.message.startswith("required column is missing")
+                            for p in problems):
+            self.hint = ("a missing column cannot be skipped: name it in the file, or map "
+                         "the file's column with --map NAME=COLUMN")
 
 
 class PostRejected(InputError):
@@ -150,3 +155,9 @@ class ServerUnavailable(ServerError):
 
     transient = True
     hint = "check that 'sounding serve' is running, or stop it to work on the file directly"
+
+
+def missing_file(path: object, what: str = "file") -> InputError:
+    """The error for a path that names nothing, with where a relative path starts."""
+    return InputError(f"{path}: no such {what}",
+                      hint="check the path; a relative one starts from the current folder")

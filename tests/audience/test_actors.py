@@ -85,7 +85,10 @@ def test_cli_commands(cli, db: Path, launch: Launch, crm_file: Path, tmp_path: P
     gexf = tmp_path / "actors.gexf"
     result = cli("actors", "--export", str(gexf))
     assert result.code == 0, result.err
-    assert "communities" in result.out and gexf.exists()
+    assert gexf.exists()
+    communities = {c for _, c in nx.read_gexf(gexf).nodes(data="community")}
+    assert f"{max(communities) + 1:,} communities of 3 or more" in result.out  # not just 10
+    assert "reactions interest" in result.out and "topics " in result.out
     result = cli("customers", "import", str(crm_file), "--id", "nope")
     assert result.code == 1 and "no column 'nope'" in result.err
 

@@ -78,6 +78,10 @@ def test_import_matches_the_linked_customers(filled: Store, crm_file: Path,
     again = import_customers(filled, str(crm_file), IDS, KEEP)
     assert (again.new, again.updated, again.unchanged) == (0, 0, report.rows)
     assert filled.counts()["customers"] == report.rows
+    # naming fewer id columns changes how the customers with a handle are matched
+    fewer = import_customers(filled, str(crm_file), ["email", "customer_id"], KEEP)
+    assert (fewer.new, fewer.updated, fewer.unchanged) == (0, linked, report.rows - linked)
+    assert fewer.matched == 0
 
 
 def test_salt_is_made_once(store: Store) -> None:

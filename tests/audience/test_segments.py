@@ -104,6 +104,16 @@ def test_truth_segments_index_matches_truth(filled: Store, crm_file: Path,
     assert 0.3 < report.match_rate < 0.4
 
 
+def test_the_customer_base_is_measured_but_not_ranked_as_represented(
+        filled: Store, crm_file: Path) -> None:
+    import_customers(filled, str(crm_file), IDS, KEEP)
+    report = segments(filled, cluster=False)
+    base = next(s for s in report.segments if s.name == "customers")
+    assert base.representation.rankable and base.source == "customer base"
+    assert "customers" not in report.rankings["best_represented"]
+    assert "customers" in report.rankings["most_active"]
+
+
 def test_a_bio_segment_is_measured_among_those_with_a_bio(filled: Store, crm_file: Path,
                                                           launch: Launch, tmp_path: Path) -> None:
     import_customers(filled, str(crm_file), IDS, KEEP)

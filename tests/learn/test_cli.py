@@ -29,3 +29,6 @@ def test_learn_and_plan_commands(registered: None, cli) -> None:  # type: ignore
     assert text.code == 0 and "1 drafts queued" in text.out
     bad = cli("plan", "--posts", "1", "--account", "x:nobody")
     assert bad.code != 0 and "no account" in bad.err
+    bad = cli("learn", "--metric", "bogus")
+    assert bad.code == 1 and "unknown metric 'bogus'" in bad.err
+    assert "hint: --metric is one of animosity, engagement, ignored, interest" in bad.err

@@ -128,3 +128,33 @@ def test_bad_format_and_language(data: dict[str, Any], tmp_path: Path) -> None:
         write_report(data, tmp_path / "r.docx")
     with pytest.raises(InputError):
         write_report(data, tmp_path / "r.html", lang="de")
+
+
+def test_examples_are_those_a_person_labelled_then_the_surest(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    from sounding.store.enrich_store import put_enrichments
+    from sounding.workflows import labels
+
+    from .conftest import fill
+
+    store, _ = fill(tmp_path / "q.duckdb", scale=0.2, with_labels=True)
+    replies = [r for r in labels.find_items(store, label="interest", limit=400)
+               if r["kind"] == "reply" and r["account_id"] is None]
+    texts: dict[str, str] = {}
+    picked = []
+    for r in replies[::-1]:  # oldest first: recency alone would not choose them
+        if r["text"] not in texts.values():
+            texts[r["item_id"]] = r["text"]
+            picked.append(r["item_id"])
+        if len(picked) == 3:
+            break
+    put_enrichments(store, pa.table({"item_id": picked, "label": ["interest"] * 3,
+                                     "p_interest": [0.97, 0.99, 0.4]}),
+                    enricher="reaction", version="test")
+    labels.correct_label(store, picked[2], "interest", "ana")
+    quotes = [q["text"] for q in report_data(store, pseudonymise=False)["quotes"]
+              if q["label"] == "interest"]
+    assert quotes == [texts[picked[2]], texts[picked[1]], texts[picked[0]]]
+    assert len(set(quotes)) == len(quotes)
+    store.close()

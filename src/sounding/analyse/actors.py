@@ -90,6 +90,7 @@ class ActorMap:
             "actors": len(self.actors), "edges": len(self.sources),
             "modularity": self.modularity,
             "clustered_actors": int((self.community >= 0).sum()),
+            "community_count": int(self.community.max()) + 1 if len(self.community) else 0,
             "communities": [c.as_dict() for c in self.communities],
             "influential": [{"actor": self.labels[i], "pagerank": float(self.pagerank[i]),
                              "community": int(self.community[i])} for i in order],
@@ -283,7 +284,8 @@ def export_map(amap: ActorMap, path: str | Path, attributes: pd.DataFrame | None
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".gexf", ".graphml", ".json"):
-        raise InputError(f"{path}: export to .gexf or .graphml (Gephi) or .json (dashboard)")
+        raise InputError(f"{path}: export to .gexf or .graphml (Gephi) or .json (dashboard)",
+                         hint="the file's extension chooses the format, e.g. --export map.gexf")
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".json":
         nodes = [{"id": i, "label": amap.labels[i], "community": int(amap.community[i]),

@@ -111,7 +111,7 @@ class SegmentRule:
     name: str
     label: str
     conditions: tuple[Condition, ...]
-    source: str = "rule"  # or "cluster"
+    source: str = "rule"  # or "cluster", or "customer base" (the known customers)
 
 
 def _condition(name: str, fld: str, spec: Any) -> Condition:
@@ -222,8 +222,10 @@ def measure_segments(rules: Sequence[SegmentRule], actors: pd.DataFrame,
 
 def rankings(figures: Sequence[SegmentFigures], *, min_count: int = MIN_COUNT
              ) -> dict[str, list[str]]:
-    """Segments best represented and most active; those too small are listed apart."""
-    index_ok = [f for f in figures if f.representation.rankable]
+    """Segments best represented and most active; those too small are listed apart. The
+    customer base itself (source "customer base") is never ranked as represented."""
+    index_ok = [f for f in figures if f.representation.rankable
+                and f.source != "customer base"]
     active_ok = [f for f in figures if f.size >= min_count and f.activity.rate is not None]
     return {
         "best_represented": [f.name for f in sorted(

@@ -94,6 +94,10 @@ def segments_cmd(
                   f"{result['stability']:.2f}")
 
 
+def _shares(shares: dict[str, float], top: int = 5) -> str:
+    return ", ".join(f"{k} {100 * v:.0f}%" for k, v in list(shares.items())[:top])
+
+
 @app.command("actors")
 def actors_cmd(
     export: Annotated[Path | None, typer.Option(
@@ -106,13 +110,21 @@ def actors_cmd(
     if as_json:
         out.print_json(json.dumps(result))
         return
+    shown = result["communities"][:10]
     out.print(f"{result['actors']:,} actors, {result['edges']:,} ties, "
-              f"{len(result['communities'])} communities (modularity {result['modularity']:.2f})")
-    for c in result["communities"][:10]:
-        langs = ", ".join(f"{k} {100 * v:.0f}%" for k, v in c["languages"].items())
-        bios = f"; bios: {' '.join(c['bio_words'])}" if c["bio_words"] else ""
-        out.print(f"  #{c['community']} {c['size']:,} actors ({render.escape(langs)}): "
-                  f"{render.escape(', '.join(c['top_actors']) + bios)}")
+              f"{result['community_count']:,} communities of 3 or more "
+              f"({result['clustered_actors']:,} actors; modularity {result['modularity']:.2f}); "
+              f"the {len(shown)} largest:")
+    for c in shown:
+        langs = render.escape(_shares(c["languages"]))
+        out.print(f"  #{c['community']} {c['size']:,} actors ({langs}): "
+                  f"{render.escape(', '.join(c['top_actors']))}")
+        mix = {k: v for k, v in c["reaction_mix"].items() if v is not None}
+        about = [f"topics {_shares(c['topics'], 3)}" if c["topics"] else "",
+                 f"reactions {_shares(mix)}" if mix else "",
+                 f"bios: {' '.join(c['bio_words'])}" if c["bio_words"] else ""]
+        if any(about):
+            out.print("      " + render.escape("; ".join(a for a in about if a)))
     out.print("most influential: " + render.escape(", ".join(
         a["actor"] for a in result["influential"][:top])))
     out.print("bridges: " + render.escape(", ".join(result["bridges"]) or "none"))

@@ -10,6 +10,7 @@ import typer
 
 from sounding.cli import app, err, import_app, out, render, run, workspace
 from sounding.imports import parse_mapping
+from sounding.workflows.kpis import parse_period
 
 
 @import_app.command("items")
@@ -49,6 +50,7 @@ def kpis_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Headline KPIs: posts, reach, engagement rates, reply rate, reactions, followers."""
+    parse_period(period)  # a bad period is said before the workspace is looked for
     result = run("kpis", period=period)
     if as_json:
         out.print_json(json.dumps(result))

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from sounding.cli import app, err, out, render, run
 from sounding.config import resolve
-from sounding.errors import InputError
+from sounding.errors import missing_file
 
 eval_app = typer.Typer(help="Evaluate sounding's models on labelled corpora.",
                        no_args_is_help=True)
@@ -26,7 +26,7 @@ def _lines(source: str) -> list[str]:
     else:
         path = Path(source)
         if not path.is_file():
-            raise InputError(f"{path}: no such file")
+            raise missing_file(path)
         data = path.read_bytes()
     return data.decode("utf-8", "replace").splitlines()
 

@@ -11,9 +11,15 @@ from typing import Any
 import httpx
 
 from sounding import errors
-from sounding.errors import ImportRejected, Problem, ServerError, ServerUnavailable
+from sounding.errors import (
+    ImportRejected,
+    NotFound,
+    Problem,
+    ServerError,
+    ServerUnavailable,
+)
 from sounding.store import Store
-from sounding.workflows.ops import run_operation, server_file
+from sounding.workflows.ops import READING, run_operation, server_file
 
 __all__ = ["execute", "find_server"]
 
@@ -68,5 +74,9 @@ def execute(db: Path, name: str, args: dict[str, Any], *, wait: float,
         if on_remote:
             on_remote(info["url"])
         return _remote(info, name, args)
+    if name in READING and not db.exists():
+        raise NotFound(f"no workspace at {db}",
+                       hint="make one with `sounding demo` or `sounding import items FILE`, "
+                            "or name yours: sounding --db PATH COMMAND (or SOUNDING_DB)")
     with Store.open(db, wait=wait, on_wait=on_wait) as store:
         return run_operation(store, name, args)

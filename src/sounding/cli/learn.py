@@ -13,8 +13,8 @@ __all__ = ["learn_cmd", "plan_cmd"]
 
 
 def _learn_text(result: dict[str, Any]) -> list[str]:
-    lines = [f"{result['posts']} posts, {result['labelled']:,} of {result['reactions']:,} "
-             "reactions labelled (estimates are observational)"]
+    lines = [f"{result['posts']} posts, {result['labelled']:,} of their {result['reactions']:,} "
+             "replies, quotes and comments labelled (estimates are observational)"]
     lines += [f"  {v}" for v in result["verdicts"]]
     lines += [f"  [yellow]design:[/] {render.escape(w)}" for w in result["design"]["warnings"]]
     return lines

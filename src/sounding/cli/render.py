@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
 from rich.console import Console
@@ -47,7 +48,9 @@ def import_report(report: dict[str, Any]) -> str:
 
 
 def kpi_table(k: dict[str, Any]) -> Table:
-    table = Table(title=f"KPIs {k['period_start'][:10]} .. {k['period_end'][:10]}",
+    # the period's end is exclusive: the last day shown is the one before it
+    last = datetime.fromisoformat(k["period_end"]) - timedelta(microseconds=1)
+    table = Table(title=f"KPIs {k['period_start'][:10]} .. {last.date().isoformat()}",
                   show_header=True)
     table.add_column("KPI")
     table.add_column("value", justify="right")

@@ -108,7 +108,7 @@ def _convert_column(column: Column, raw: pa.Array, out: Converted) -> pa.Array:
         return _convert(raw, _to_count, out, column.name, "a whole number ≥ 0")
     if column.kind == "text":
         return _convert(raw, _as_text, out, column.name, "text")
-    if column.kind == "profile":
+    if column.kind == "trimmed":
         return _convert(raw, _known_text, out, column.name, "text")
     return _convert(raw, _known_text, out, column.name, "an id")
 

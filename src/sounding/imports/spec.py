@@ -15,7 +15,7 @@ class Column:
     """One column sounding understands: its type, whether it must be there, other names."""
 
     name: str
-    kind: str  # "text", "profile" (trimmed, blank = unknown), "id", "timestamp", "count",
+    kind: str  # "text", "trimmed" (blank = unknown), "id", "timestamp", "count",
     # "variant"
     required: bool = False
     aliases: tuple[str, ...] = ()
@@ -34,9 +34,9 @@ ITEM_COLUMNS: tuple[Column, ...] = (
            "id of the item this one answers (same network)"),
     Column("root_id", "id", False, ("thread_id",), "id of the thread's first item"),
     Column("kind", "id", False, ("type",), "post, reply, quote, comment, mention or repost"),
-    Column("url", "text", False, ("permalink", "link"), "the item's address"),
-    Column("author_name", "profile", False, ("display_name", "name"), "the author's display name"),
-    Column("author_bio", "profile", False, ("bio", "description", "author_description"),
+    Column("url", "trimmed", False, ("permalink", "link"), "the item's address"),
+    Column("author_name", "trimmed", False, ("display_name", "name"), "the author's display name"),
+    Column("author_bio", "trimmed", False, ("bio", "description", "author_description"),
            "the author's profile description (its words describe clusters and communities)"),
     Column("likes", "count", False, ("like_count", "favourites", "favorites"), ""),
     Column("reposts", "count", False, ("repost_count", "shares", "boosts", "retweets"), ""),

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 
-from sounding.errors import InputError, Problem
+from sounding.errors import InputError, Problem, missing_file
 from sounding.imports.scan import ScanResult, scan_csv, scan_jsonl
 
 __all__ = ["DEFAULT_MAX_LINE_BYTES", "RawRows", "TypesFor", "detect_format", "read_rows"]
@@ -147,7 +147,7 @@ def read_rows(path: Path, fmt: str, *, encoding: str = "utf-8",
     any of their cells does not parse, every column comes back as text instead.
     """
     if not path.is_file():
-        raise InputError(f"{path}: no such file")
+        raise missing_file(path)
     if fmt == "csv":
         table = _read_csv_fast(path, encoding, limit, types_for)
         if table is not None:

@@ -53,9 +53,22 @@ def replace_customers(store: Store, keys: list[str], attributes: list[str],
         con.register("_hashes", hashes)
         new = con.execute("SELECT count(*) FROM _people ANTI JOIN customers USING "
                           "(customer_key)").fetchall()[0][0]
-        updated = con.execute(
-            "SELECT count(*) FROM _people p JOIN customers c USING (customer_key) "
-            "WHERE c.attributes IS DISTINCT FROM p.attributes::JSON").fetchall()[0][0]
+        # changed: other attributes, or another set of identifiers (a file that names
+        # other id columns changes how customers are matched)
+        updated = con.execute("""
+            WITH stored AS (
+                SELECT customer_key, list_sort(list(id_kind || ':' || id_hash)) AS ids
+                FROM customer_ids WHERE customer_key IN (SELECT customer_key FROM _people)
+                GROUP BY customer_key
+            ), given AS (
+                SELECT customer_key, list_sort(list(id_kind || ':' || id_hash)) AS ids
+                FROM (SELECT DISTINCT customer_key, id_kind, id_hash FROM _hashes)
+                GROUP BY customer_key
+            )
+            SELECT count(*) FROM _people p JOIN customers c USING (customer_key)
+            LEFT JOIN stored s USING (customer_key) LEFT JOIN given g USING (customer_key)
+            WHERE c.attributes IS DISTINCT FROM p.attributes::JSON
+               OR s.ids IS DISTINCT FROM g.ids""").fetchall()[0][0]
         con.execute("INSERT INTO customers (customer_key, attributes) "
                     "SELECT customer_key, attributes::JSON FROM _people "
                     "ON CONFLICT (customer_key) DO UPDATE SET attributes = excluded.attributes")

@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from sounding.store.database import Store
 
-__all__ = ["REACTION_KINDS", "items_to_enrich", "put_enrichments"]
+__all__ = ["REACTION_KINDS", "items_to_enrich", "put_enrichments", "reaction_confidence"]
 
 REACTION_KINDS = ("reply", "quote", "comment", "mention")
 
@@ -54,3 +54,17 @@ def put_enrichments(store: Store, rows: pa.Table, *, enricher: str, version: str
         ).fetchall()[0][0]
         con.unregister("_labels")
     return int(count)
+
+
+def reaction_confidence(store: Store, item_ids: list[str]) -> dict[str, float]:
+    """The newest reaction model's probability for its own label, per given item."""
+    if not item_ids:
+        return {}
+    rows = store.query("""
+        SELECT item_id, arg_max(TRY_CAST(json_extract_string(scores, '$.p_' || label)
+                                         AS DOUBLE), created_at) AS p
+        FROM enrichments
+        WHERE enricher = 'reaction' AND label IS NOT NULL AND item_id IN (SELECT unnest(?))
+        GROUP BY item_id""", [item_ids])
+    return {i: float(p) for i, p in zip(rows["item_id"].to_pylist(), rows["p"].to_pylist(),
+                                        strict=True) if p is not None}

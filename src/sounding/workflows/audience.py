@@ -23,7 +23,7 @@ from sounding.analyse.segments import (
     parse_rules,
     rankings,
 )
-from sounding.errors import InputError
+from sounding.errors import InputError, missing_file
 from sounding.store import Store
 from sounding.store.audience_store import (
     actor_handles,
@@ -77,7 +77,7 @@ def load_rules(path: str | Path) -> list[SegmentRule]:
     try:
         return parse_rules(tomllib.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
+        raise missing_file(path) from exc
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: {exc}") from exc
 
@@ -88,7 +88,10 @@ def default_rules(data: AudienceData) -> list[SegmentRule]:
              for v in sorted(data.profiles["lang"].dropna().unique())]
     rules += [SegmentRule(f"network_{v}", f"on {v}", (Condition("network", (v,)),))
               for v in sorted(data.profiles["network"].dropna().unique())]
-    rules.append(SegmentRule("customers", "known customers", (Condition("customer", (True,)),)))
+    # every customer is in it by definition: its index is the share of the engaged who
+    # are known customers, worth reading but not a representation to rank
+    rules.append(SegmentRule("customers", "known customers", (Condition("customer", (True,)),),
+                             source="customer base"))
     return rules
 
 

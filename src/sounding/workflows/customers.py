@@ -20,7 +20,7 @@ from sounding.analyse.audience import (
     match_customers,
     parse_customer_rows,
 )
-from sounding.errors import ImportRejected, InputError, Problem
+from sounding.errors import ImportRejected, InputError, Problem, missing_file
 from sounding.store import Store
 from sounding.store.audience_store import (
     actor_handles,
@@ -96,7 +96,7 @@ def import_customers(store: Store, path: str, ids: Sequence[str], keep: Sequence
     keep = [k.strip() for spec in keep for k in spec.split(",") if k.strip()]
     file = Path(path)
     if not file.exists():
-        raise InputError(f"{file}: no such file")
+        raise missing_file(file)
     salt = workspace_salt(store)
     problems: list[Problem] = []
     with file.open(encoding=encoding, newline="") as handle:

@@ -20,7 +20,12 @@ def _day(text: str, label: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise InputError(f"--period: {label} '{text}' is not a date like 2026-09-30") from exc
+        raise InputError(f"--period: {label} '{text}' is not a date like 2026-09-30",
+                         hint=_PERIOD_HINT) from exc
+
+
+_PERIOD_HINT = ("both days are included; leave a side empty for no limit, "
+                "e.g. --period 2026-09-01.. or --period ..2026-09-30")
 
 
 def parse_period(text: str | None) -> tuple[datetime, datetime]:
@@ -29,11 +34,13 @@ def parse_period(text: str | None) -> tuple[datetime, datetime]:
         return _EPOCH, _FAR
     first, sep, last = text.partition("..")
     if not sep:
-        raise InputError(f"--period '{text}': expected A..B, such as 2026-09-01..2026-09-30")
+        raise InputError(f"--period '{text}': expected A..B, such as 2026-09-01..2026-09-30",
+                         hint=_PERIOD_HINT)
     start = datetime.combine(_day(first, "start"), time(), UTC) if first else _EPOCH
     end = datetime.combine(_day(last, "end"), time(), UTC) + timedelta(days=1) if last else _FAR
     if end <= start:
-        raise InputError(f"--period '{text}': the end comes before the start")
+        raise InputError(f"--period '{text}': the end comes before the start",
+                         hint=_PERIOD_HINT)
     return start, end
 
 

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from sounding.analyse.design import DesignCheck, check_design
 from sounding.analyse.rates import rate_effects
 from sounding.analyse.variants import (
+    METRICS,
     LearnSettings,
     PostOutcomes,
     VariantAnalysis,
@@ -135,6 +136,9 @@ def _read(store: Store, period: str | None) -> tuple[pa.Table, pa.Table]:
 def learn(store: Store, period: str | None = None, metric: str = "interest",
           confidence: float = 0.95, seed: int = 0) -> LearnResult:
     """What each factor's levels did to engagement, interest, animosity and silence."""
+    if metric not in METRICS:
+        raise InputError(f"unknown metric '{metric[:40]}'",
+                         hint=f"--metric is one of {', '.join(sorted(METRICS))}")
     posts, variants = _read(store, period)
     if variants.num_rows == 0:
         raise NotFound("the brand's posts carry no variants",

@@ -32,7 +32,7 @@ from sounding.workflows.reporting import report_data_op
 from sounding.workflows.said import topics_op
 from sounding.workflows.users import user_add_op
 
-__all__ = ["OPERATIONS", "run_operation", "server_file"]
+__all__ = ["OPERATIONS", "READING", "run_operation", "server_file"]
 
 
 def _import_items(store: Store, **kw: Any) -> dict[str, Any]:
@@ -86,6 +86,12 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
     "topics": topics_op,
     "user_add": user_add_op,
 }
+
+
+# Operations that only read: on a workspace that does not exist they would create an
+# empty one and report nothing, which hides a mistyped --db.
+READING = frozenset({"accounts", "actors", "alerts_list", "kpis", "learn", "listen_list",
+                     "queue_list", "report_data", "review", "segments", "status", "topics"})
 
 
 def run_operation(store: Store, name: str, args: dict[str, Any]) -> Any:

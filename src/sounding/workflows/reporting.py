@@ -19,6 +19,7 @@ from sounding.errors import SoundingError
 from sounding.models import REACTIONS
 from sounding.store import Store
 from sounding.store.audience_store import workspace_salt
+from sounding.store.enrich_store import reaction_confidence
 from sounding.workflows import labels
 from sounding.workflows.audience import actors, segments
 from sounding.workflows.kpis import kpis, parse_period
@@ -89,16 +90,29 @@ def _weekly(store: Store, start: datetime, end: datetime) -> list[dict[str, Any]
 
 def _quotes(store: Store, start: datetime, end: datetime, names: Pseudonyms,
             per_label: int = 3) -> list[dict[str, Any]]:
-    """A few recent reactions of each label within the period, pseudonymised."""
+    """A few reactions of each label within the period, pseudonymised: among the 400 most
+    recent, those a person labelled, then those the model is surest of (an example read
+    as the wrong reaction would mislead more than an older one); each text once."""
     chosen: list[dict[str, Any]] = []
     for label in REACTIONS:
         rows = labels.find_items(store, label=label, limit=400)
         kept = [r for r in rows if r["kind"] in _QUOTE_KINDS and r["account_id"] is None
                 and r["text"] and start <= r["created_at"] < end]
-        chosen += [{"label": label, "network": r["network"], "kind": r["kind"],
-                    "created_at": r["created_at"].isoformat(),
-                    "author": names.handle(r["handle"] or r["author_id"]),
-                    "text": names.text(str(r["text"]))[:400]} for r in kept[:per_label]]
+        sure = reaction_confidence(store, [r["item_id"] for r in kept])
+        kept.sort(key=lambda r: (r["reaction"] is None or r["reaction"]["source"] != "human",
+                                 -sure.get(r["item_id"], 0.0)))
+        seen: set[str] = set()
+        for r in kept:
+            if len(seen) == per_label:
+                break
+            same = " ".join(str(r["text"]).lower().split())
+            if same in seen:
+                continue
+            seen.add(same)
+            chosen.append({"label": label, "network": r["network"], "kind": r["kind"],
+                           "created_at": r["created_at"].isoformat(),
+                           "author": names.handle(r["handle"] or r["author_id"]),
+                           "text": names.text(str(r["text"]))[:400]})
     return chosen
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from sounding.errors import InputError
+from sounding.errors import InputError, missing_file
 from sounding.imports.formats.columns import resolve
 from sounding.imports.formats.feed import parse_feed
 from sounding.imports.formats.linkedin import parse_linkedin
@@ -82,7 +82,7 @@ def detect(path: Path) -> str:
         raise InputError(f"{path}: a folder that is not an X archive",
                          hint="point at the export files themselves")
     if not path.is_file():
-        raise InputError(f"{path}: no such file")
+        raise missing_file(path)
     fmt = _sniff(path)
     if fmt is None:
         raise InputError(
@@ -97,7 +97,7 @@ def detect_files(path: Path) -> tuple[list[tuple[Path, str]], list[Path]]:
     if path.is_file() or find_archive(path):
         return [(path, detect(path))], []
     if not path.is_dir():
-        raise InputError(f"{path}: no such file or folder")
+        raise missing_file(path, "file or folder")
     found: list[tuple[Path, str]] = []
     skipped: list[Path] = []
     for child in sorted(p for p in path.iterdir() if not p.name.startswith(".")):
