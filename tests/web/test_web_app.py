@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -80,6 +81,25 @@ def test_overview_compares_with_the_previous_period(client: TestClient) -> None:
     assert data["previous_period"] == "2026-09-03..2026-09-30"
     posts = next(m for m in data["metrics"] if m["key"] == "posts")
     assert posts["value"] > 0 and posts["delta"] == posts["value"] - posts["previous"]
+
+
+def test_overview_colours_a_change_by_whether_it_is_good_news(client: TestClient) -> None:
+    sign_in(client, "vi")
+    query = "?period=2026-10-01..2026-10-28"
+    metrics = client.get(f"/overview.json{query}").json()["metrics"]
+    html = client.get(f"/overview{query}").text
+    checked = 0
+    for m in metrics:
+        if not m["delta"]:
+            continue
+        good = (m["delta"] > 0) != (m["key"] in ("ignored_share", "share_animosity"))
+        card = re.search(rf'data-metric="{m["key"]}">.*?class="card-change (up|down)"', html,
+                         re.S)
+        assert card and card[1] == ("up" if good else "down"), m["key"]
+        checked += 1
+    assert checked >= 5
+    share = next(m for m in metrics if m["key"] == "share_animosity")
+    assert f"{100 * abs(share['delta']):.1f} pts" in html  # a share moves in points
 
 
 def test_reactions_count_labels_and_ignored_posts(client: TestClient) -> None:
@@ -175,6 +195,10 @@ def test_queue_edit_approve_schedule_and_back(client: TestClient) -> None:
                        ).status_code == 200
     assert status(1) == "draft"
     assert client.post("/queue/4/approve", data={"csrf_token": token}).status_code == 400
+    variant = next(e["variant"] for e in client.get("/queue.json").json()["entries"]
+                   if e["variant"])
+    shown = " · ".join(f"{k}={v}" for k, v in json.loads(variant).items())
+    assert shown in client.get("/queue").text.replace("&#39;", "'")
     assert client.post("/queue/99/approve", data={"csrf_token": token}).status_code == 404
 
 

@@ -114,6 +114,25 @@ def test_actors_map_is_bounded_and_escaped(reader: TestClient) -> None:
     assert "<img" not in html and '<script src="/static/actors.js"' in html
 
 
+def test_actors_page_counts_every_community_and_ranks_people_not_the_brand(
+        reader: TestClient) -> None:
+    data = reader.get("/actors.json").json()
+    html = reader.get("/actors").text
+    assert data["community_count"] > len(data["communities"])
+    assert f'<div class="card-value">{data["community_count"]}</div>' in html
+    brand = set(reader.app.state.store.table("accounts")["actor_id"].to_pylist())
+    handles = {b.partition(":")[2] for b in brand}
+    assert data["influential"] and not handles & {a["actor"] for a in data["influential"]}
+
+
+def test_said_chart_draws_animosity_in_its_colour(reader: TestClient) -> None:
+    html = reader.get("/said").text
+    data = reader.get("/said.json").json()
+    assert f"from {data['period_start'][:10]} to {data['period_last_day']}" in html
+    assert re.search(r'<rect class="series-1"[^>]*><title>[^<]*· animosity:', html)
+    assert 'class="series-0"' not in html.split("<h2>", 2)[1]  # no interest colour there
+
+
 def test_map_keeps_the_most_influential(reader: TestClient) -> None:
     from sounding.workflows.audience import actors
 

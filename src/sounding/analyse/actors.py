@@ -83,9 +83,12 @@ class ActorMap:
     modularity: float
     communities: list[Community] = field(default_factory=list)
     bridges: list[str] = field(default_factory=list)
+    brand: frozenset[str] = frozenset()  # the brand's own accounts
 
     def as_dict(self, top: int = 20) -> dict[str, Any]:
-        order = np.argsort(-self.pagerank)[:top]
+        """The summary; "influential" leaves out the brand, which every reply points at."""
+        others = [i for i in np.argsort(-self.pagerank) if self.actors[i] not in self.brand]
+        order = others[:top]
         return {
             "actors": len(self.actors), "edges": len(self.sources),
             "modularity": self.modularity,
@@ -241,7 +244,7 @@ def actor_map(edges: pa.Table, *, brand: Sequence[str] = (), handles: dict[str, 
     position = _layout(ig, community, s, t, seed) if layout else np.zeros((n, 2))
     return ActorMap(names, labels, community, pagerank, participation, position, s, t, w,
                     modularity, _describe(names, labels, community, pagerank, attributes, top),
-                    bridges)
+                    bridges, frozenset(brand))
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

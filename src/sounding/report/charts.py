@@ -38,21 +38,24 @@ def _short(value: float) -> str:
         return f"{value / 1_000_000:.1f}M"
     if value >= 1000:
         return f"{value / 1000:.1f}k"
-    return f"{value:g}" if value != int(value) else str(int(value))
+    return f"{value:.3g}" if value != int(value) else str(int(value))
 
 
-def _legend(names: Sequence[str], y: float) -> list[str]:
+def _legend(names: Sequence[str], y: float, slots: Sequence[int]) -> list[str]:
     parts, x = [], float(_PAD_L)
-    for i, name in enumerate(names):
-        parts.append(f'<rect class="series-{i}" x="{x}" y="{y - 9}" width="10" height="10"/>'
+    for name, slot in zip(names, slots, strict=True):
+        parts.append(f'<rect class="series-{slot}" x="{x}" y="{y - 9}" width="10" height="10"/>'
                      f'<text class="legend" x="{x + 14}" y="{y}">{_e(name)}</text>')
         x += 22 + 7 * len(name)
     return parts
 
 
 def stacked_bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
-                 title: str) -> str:
-    """One bar per category, stacked by series (e.g. weeks × reaction labels)."""
+                 title: str, slots: Sequence[int] | None = None) -> str:
+    """One bar per category, stacked by series (e.g. weeks × reaction labels). ``slots``
+    gives each series its colour (0 interest, 1 animosity, 2 neutral, 3 ignored); by
+    default the series take them in order."""
+    slots = list(slots) if slots is not None else list(range(len(series)))
     plot_h = _H - _PAD_B - _PAD_T
     totals = [sum(values[i] for _, values in series) for i in range(len(categories))]
     top = max(totals, default=0) or 1
@@ -63,20 +66,22 @@ def stacked_bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence
         for s, (name, values) in enumerate(series):
             h = plot_h * values[i] / top
             y -= h
-            body.append(f'<rect class="series-{s}" x="{x:.1f}" y="{y:.1f}" '
+            body.append(f'<rect class="series-{slots[s]}" x="{x:.1f}" y="{y:.1f}" '
                         f'width="{max(step - 2, 1):.1f}" height="{h:.1f}">'
                         f"<title>{_e(category)} · {_e(name)}: {_e(_short(values[i]))}</title>"
                         "</rect>")
         if len(categories) <= 16 or i % max(len(categories) // 8, 1) == 0:
             body.append(f'<text class="tick" x="{x:.1f}" y="{_PAD_T + plot_h + 12}">'
                         f"{_e(category[5:] if len(category) == 10 else category)}</text>")
-    body += _legend([name for name, _ in series], _H - 6)
+    body += _legend([name for name, _ in series], _H - 6, slots)
     return _frame(body, title)
 
 
 def bar_pairs(labels: Sequence[str], current: Sequence[float | None],
               previous: Sequence[float | None], names: tuple[str, str], title: str) -> str:
-    """Two bars per label: this period and the one before (e.g. reaction shares)."""
+    """Two bars per label: this period and the one before (e.g. reaction shares), in the
+    colours of neither reaction (amber, then grey) so a period is not read as a label."""
+    slots = (3, 2)
     plot_h = _H - _PAD_B - _PAD_T
     values = [v or 0.0 for v in (*current, *previous)]
     top = max(values, default=0) or 1
@@ -86,13 +91,14 @@ def bar_pairs(labels: Sequence[str], current: Sequence[float | None],
         for s, value in enumerate((current[i] or 0.0, previous[i] or 0.0)):
             h = plot_h * value / top
             x = _PAD_L + i * step + 6 + s * (step - 12) / 2
-            body.append(f'<rect class="series-{s}" x="{x:.1f}" y="{_PAD_T + plot_h - h:.1f}" '
+            body.append(f'<rect class="series-{slots[s]}" x="{x:.1f}" '
+                        f'y="{_PAD_T + plot_h - h:.1f}" '
                         f'width="{(step - 14) / 2:.1f}" height="{h:.1f}">'
                         f"<title>{_e(label)} · {_e(names[s])}: {_e(_short(round(value, 3)))}"
                         "</title></rect>")
         body.append(f'<text class="tick" x="{_PAD_L + i * step + 6:.1f}" '
                     f'y="{_PAD_T + plot_h + 12}">{_e(label)}</text>')
-    body += _legend(list(names), _H - 6)
+    body += _legend(list(names), _H - 6, slots)
     return _frame(body, title)
 
 

@@ -42,8 +42,9 @@ _FR: dict[str, str] = {
     "no_data": "Aucune donnée pour cette période.",
     "nav.audience": "Audience", "nav.actors": "Acteurs", "nav.learn": "Tester et apprendre",
     "nav.said": "Ce qui se dit", "said_title": "Ce qui se dit",
-    "said_basis": "{texts} réponses, citations et mentions sur la période ({before} sur la "
-    "précédente).", "said_volume": "Réactions par jour", "said_topics": "Sujets",
+    "said_basis": "{texts} réponses, citations et mentions du {start} au {last} ({before} "
+    "sur les jours d'avant, depuis le {previous}).", "said_volume": "Réactions par jour",
+    "said_topics": "Sujets",
     "said_phrases": "Expressions clés", "said_other": "autres", "said_alerts": "Alertes récentes",
     "said_no_alerts": "Aucune alerte.", "topic": "Sujet", "texts": "Textes", "share": "Part",
     "trend": "Tendance", "examples": "Exemples", "alert": "Alerte",
@@ -71,12 +72,17 @@ _FR: dict[str, str] = {
     "map_needs_js": "La carte a besoin de JavaScript ; les tableaux ci-dessous disent "
     "l'essentiel.", "top_actors": "Acteurs principaux", "languages": "Langues",
     "topics": "Sujets", "bio_words": "Mots des bios", "influential": "Acteurs influents",
+    "period_placeholder": "toutes les dates (ex. 2026-09-01..2026-09-30)",
+    "kind.post": "publication", "kind.reply": "réponse", "kind.quote": "citation",
+    "kind.comment": "commentaire", "kind.mention": "mention", "kind.repost": "partage",
+    "communities_note": "Les {shown} plus grandes sur {total}.",
     "actor": "Acteur",
     "community": "Communauté", "bridges": "Ponts",
     "bridges_note": "Des acteurs dont les liens couvrent plusieurs communautés.",
     "metric_interest": "intérêt", "metric_engagement": "engagement",
     "metric_animosity": "animosité", "metric_ignored": "ignorées",
-    "learn_basis": "{posts} publications, {labelled} réactions étiquetées ; "
+    "learn_basis": "{posts} publications, {labelled} réponses, citations et commentaires "
+    "étiquetés (les mentions ne répondent à aucune publication) ; "
     "exposition : {exposure}.",
     "exposure_followers": "abonnés", "exposure_impressions": "impressions",
     "verdicts": "Verdicts", "design_warnings": "Avertissements sur le plan d'expérience",
@@ -89,7 +95,10 @@ _FR: dict[str, str] = {
 }
 _EN: dict[str, str] = {
     "nav.overview": "Overview", "nav.reactions": "Reactions", "nav.items": "Items",
-    "bio_words": "Words of their bios",
+    "bio_words": "Words of their bios", "communities_note": "The {shown} largest of {total}.",
+    "period_placeholder": "all dates (e.g. 2026-09-01..2026-09-30)",
+    "kind.post": "post", "kind.reply": "reply", "kind.quote": "quote",
+    "kind.comment": "comment", "kind.mention": "mention", "kind.repost": "repost",
     "nav.queue": "Plan and queue", "nav.thread": "Thread", "sign_in": "Sign in",
     "sign_out": "Sign out", "bad_login": "Wrong name or password.",
     "previous_period": "Previous period", "engagement_rate_per_follower":
@@ -107,8 +116,9 @@ _EN: dict[str, str] = {
     "not_allowed": "Your role does not allow this.", "no_data": "No data for this period.",
     "nav.audience": "Audience", "nav.actors": "Actors", "nav.learn": "Test and learn",
     "nav.said": "What is said", "said_title": "What is said",
-    "said_basis": "{texts} replies, quotes and mentions in the period ({before} in the one "
-    "before).", "said_volume": "Reactions per day", "said_topics": "Topics",
+    "said_basis": "{texts} replies, quotes and mentions from {start} to {last} ({before} in "
+    "the days before, from {previous}).", "said_volume": "Reactions per day",
+    "said_topics": "Topics",
     "said_phrases": "Key phrases", "said_other": "other", "said_alerts": "Recent alerts",
     "said_no_alerts": "No alerts.", "trend_rising": "rising", "trend_falling": "falling",
     "trend_steady": "steady",
@@ -126,7 +136,8 @@ _EN: dict[str, str] = {
     "details.", "reset": "Reset", "map_needs_js": "The map needs JavaScript; the tables "
     "below say the essentials.", "influential": "Influential actors",
     "bridges_note": "Actors whose ties spread over several communities.",
-    "learn_basis": "{posts} posts, {labelled} labelled reactions; exposure: {exposure}.",
+    "learn_basis": "{posts} posts, {labelled} labelled replies, quotes and comments to them "
+    "(mentions are not a post's reactions); exposure: {exposure}.",
     "design_warnings": "Design warnings", "unit_pts": "percentage points",
     "unit_per_1000": "per 1,000", "lower_better": "lower is better",
     "posterior_mean": "Posterior mean", "next_plan": "Next posts proposed",
@@ -177,6 +188,10 @@ def number(value: object, lang: str, kind: str = "") -> str:
         return str(value)
     if kind == "pct":
         text = f"{100 * value:.1f} %"
+    elif kind == "pp":  # a change of a share: percentage points
+        text = f"{100 * value:.1f} pts"
+    elif kind == "rel":  # a relative change, already in percent
+        text = f"{value:.0f} %"
     elif isinstance(value, int) or float(value).is_integer():
         text = f"{int(value):,}".replace(",", "\u202f" if lang == "fr" else ",")
     else:

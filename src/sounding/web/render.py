@@ -37,6 +37,22 @@ def _chart(name: str, *args: Any, **kwargs: Any) -> Markup:
     return Markup(getattr(charts, name)(*args, **kwargs))
 
 
+def _variant_text(variant: object) -> str:
+    """A variant as a person reads it: "format=video · tone=humour" (stored as JSON)."""
+    parsed = variant
+    if isinstance(variant, str):
+        try:
+            parsed = json.loads(variant)
+        except ValueError:
+            return variant
+    if isinstance(parsed, dict):
+        return " · ".join(f"{k}={v}" for k, v in parsed.items())
+    return "" if parsed is None else str(parsed)
+
+
+_env.filters["variant_text"] = _variant_text
+
+
 def local_path(target: str | None, default: str = "/") -> str:
     """A redirect target only when it stays on this site (no scheme, no //host)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
