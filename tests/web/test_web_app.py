@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -212,6 +213,19 @@ def test_language_from_browser_then_from_the_user(client: TestClient) -> None:
     page = client.get("/overview").text
     assert 'lang="fr"' in page and "Réactions" in page
     assert client.post("/lang", data={"lang": "fr"}).status_code == 403
+
+
+def test_french_pages_name_segments_roles_and_kinds_in_french(client: TestClient) -> None:
+    token = sign_in(client, "ed")
+    client.post("/lang", data={"lang": "fr", "csrf_token": token, "next": "/overview"})
+    audience = client.get("/audience").text
+    assert "langue fr" in audience and "sur bluesky" in audience
+    assert "language fr" not in audience and "on bluesky" not in audience
+    items = client.get("/items?kind=reply").text
+    assert "(édition)" in items and "<td>réponse</td>" in items
+    link = re.search(r'href="(/thread\?id=[^"]+)#focus"', items)
+    assert link, "thread links should open on the item"
+    assert 'id="focus"' in client.get(unescape(link[1])).text
 
 
 def test_logout_ends_the_session(client: TestClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -50,7 +51,24 @@ def _variant_text(variant: object) -> str:
     return "" if parsed is None else str(parsed)
 
 
+def _segment_label(segment: dict[str, Any], t: Callable[..., str]) -> str:
+    """The label of a segment sounding named itself, in the page's language; a label the
+    user wrote (segments.toml) as written."""
+    name, label, source = segment["name"], segment["label"], segment.get("source")
+    if source == "customer base":
+        return t("seg.customers")
+    if source == "cluster" and label == f"behavioural cluster {name.rpartition('_')[2]}":
+        return t("seg.cluster", n=name.rpartition("_")[2])
+    for prefix, words, key in (("lang_", "language ", "seg.lang"),
+                               ("network_", "on ", "seg.network")):
+        value = name[len(prefix):]
+        if source == "rule" and name.startswith(prefix) and label == words + value:
+            return t(key, v=value)
+    return str(label)
+
+
 _env.filters["variant_text"] = _variant_text
+_env.filters["segment_label"] = _segment_label
 
 
 def local_path(target: str | None, default: str = "/") -> str:
