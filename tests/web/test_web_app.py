@@ -228,6 +228,16 @@ def test_french_pages_name_segments_roles_and_kinds_in_french(client: TestClient
     assert 'id="focus"' in client.get(unescape(link[1])).text
 
 
+def test_an_unknown_address_is_a_page_for_people_and_json_for_programs(
+        client: TestClient) -> None:
+    sign_in(client, "vi")
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and "There is no such page." in page.text
+    assert "text/html" in page.headers["content-type"]
+    assert client.get("/no-such-page.json").json() == {"detail": "Not Found"}
+    assert client.get("/api/nothing").status_code == 404
+
+
 def test_logout_ends_the_session(client: TestClient) -> None:
     token = sign_in(client, "vi")
     client.post("/logout", data={"csrf_token": token})

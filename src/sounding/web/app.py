@@ -9,14 +9,16 @@ from typing import Any
 from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from sounding.errors import ImportRejected, SoundingError
 from sounding.report import VIEWS
 from sounding.store import Store
 from sounding.web.actions import install_actions
-from sounding.web.auth import forget_sessions, install_auth
+from sounding.web.auth import current, forget_sessions, install_auth, request_lang
 from sounding.web.cache import ViewCache, Warmer
-from sounding.web.pages import install_pages
+from sounding.web.i18n import translator
+from sounding.web.pages import error_page, install_pages
 from sounding.workflows.ops import run_operation
 
 __all__ = ["KEEPS_CACHE", "create_app", "error_payload"]
@@ -84,6 +86,16 @@ def create_app(store: Store, token: str, *, warm: bool = False) -> FastAPI:
                     warmer.start()
             forget_sessions()
         return response
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException) -> Response:
+        path = request.url.path
+        if exc.status_code == 404 and not path.startswith(("/api/", "/static/")) \
+                and not path.endswith(".json"):  # a person's mistyped address: a page
+            t = translator(request_lang(request, current(request)))
+            return error_page(request, t("page_not_found"), 404)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
 
     warmer.start()
 
