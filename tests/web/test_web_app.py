@@ -226,6 +226,11 @@ def test_french_pages_name_segments_roles_and_kinds_in_french(client: TestClient
     link = re.search(r'href="(/thread\?id=[^"]+)#focus"', items)
     assert link, "thread links should open on the item"
     assert 'id="focus"' in client.get(unescape(link[1])).text
+    verdicts = re.findall(r'<li data-factor="[^"]+" class="[^"]+">([^<]+)</li>',
+                          client.get("/learn").text)
+    assert verdicts and all(" : " in v and " sur intérêt" in v for v in verdicts), verdicts
+    assert all(re.search(r"P = \d,\d\d, [+-]\d+,\d pts \[-?\d+,\d ; -?\d+,\d\]", v)
+               for v in verdicts), verdicts
 
 
 def test_an_unknown_address_is_a_page_for_people_and_json_for_programs(

@@ -74,6 +74,12 @@ _FR: dict[str, str] = {
     "topics": "Sujets", "bio_words": "Mots des bios", "influential": "Acteurs influents",
     "period_placeholder": "toutes les dates (ex. 2026-09-01..2026-09-30)",
     "page_not_found": "Cette page n'existe pas.",
+    "verdict.decided": "{factor} : {leader} devance {runner} sur {metric} : {figures}",
+    "verdict.none": "{factor} : aucun niveau ne se détache sur {metric} ; une avance utile se "
+    "verrait déjà (en tête : {leader}, {figures})",
+    "verdict.more": "{factor} : pas encore assez d'éléments sur {metric} ; environ {more} "
+    "publications de plus (en tête : {leader}, {figures})",
+    "per_thousand": "pour 1 000",
     "seg.customers": "clients connus", "seg.cluster": "groupe de comportement {n}",
     "seg.lang": "langue {v}", "seg.network": "sur {v}",
     "role.viewer": "lecture", "role.editor": "édition", "role.admin": "administration",

@@ -67,7 +67,26 @@ def _segment_label(segment: dict[str, Any], t: Callable[..., str]) -> str:
     return str(label)
 
 
+def _verdict_text(verdict: dict[str, Any], t: Callable[..., str], lang: str) -> str:
+    """A factor's verdict in the page's language; English is the analysis' own line."""
+    if lang == "en":
+        return str(verdict["text"])
+
+    def fr(value: float, digits: int = 1, sign: bool = False) -> str:
+        return f"{value:{'+' if sign else ''}.{digits}f}".replace(".", ",")
+
+    unit = "pts" if verdict["metric"] != "engagement" else t("per_thousand")
+    figures = (f"P = {fr(verdict['p_best'], 2)}, {fr(verdict['diff'], sign=True)} {unit} "
+               f"[{fr(verdict['low'])} ; {fr(verdict['high'])}]")
+    key = ("verdict.decided" if verdict["decided"] else
+           "verdict.none" if verdict["more_posts"] == 0 else "verdict.more")
+    return t(key, factor=verdict["factor"], leader=verdict["leader"],
+             runner=verdict["runner_up"], metric=t("metric_" + verdict["metric"]),
+             more=verdict["more_posts"], figures=figures)
+
+
 _env.filters["variant_text"] = _variant_text
+_env.filters["verdict_text"] = _verdict_text
 _env.filters["segment_label"] = _segment_label
 
 
