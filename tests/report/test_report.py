@@ -158,3 +158,12 @@ def test_examples_are_those_a_person_labelled_then_the_surest(tmp_path: Path) ->
     assert quotes == [texts[picked[2]], texts[picked[1]], texts[picked[0]]]
     assert len(set(quotes)) == len(quotes)
     store.close()
+
+
+def test_french_report_names_and_describes_segments_in_french(data: dict[str, Any]) -> None:
+    labels = {s["name"]: s["label"] for s in build_evidence(data, "fr")["segments"]}
+    assert labels["lang_fr"] == "langue fr" and labels["customers"] == "clients connus"
+    clusters = [v for k, v in labels.items() if k.startswith("cluster_")]
+    assert clusters and all("activité ×" in v for v in clusters)
+    english = {s["name"]: s["label"] for s in build_evidence(data, "en")["segments"]}
+    assert english["lang_fr"] == "language fr"

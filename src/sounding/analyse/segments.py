@@ -26,6 +26,7 @@ from sounding.analyse.representation import (
     activity_rate,
     representation,
 )
+from sounding.analyse.segment_words import cluster_description
 from sounding.errors import InputError
 from sounding.models import REACTIONS
 
@@ -180,14 +181,19 @@ class SegmentFigures:
     activity: Activity
     reaction_mix: dict[str, float | None]
     representation: Representation
-    description: str = ""
+    about: dict[str, Any] = field(default_factory=dict)  # a cluster's traits
+
+    @property
+    def description(self) -> str:
+        """The cluster's traits in one English line ("" for a rule)."""
+        return cluster_description(self.about) if self.about else ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "label": self.label, "source": self.source,
                 "size": self.size, "share": self.share, "activity": self.activity.as_dict(),
                 "reaction_mix": self.reaction_mix,
                 "representation": self.representation.as_dict(),
-                "description": self.description}
+                "description": self.description, "about": self.about}
 
 
 def _reaction_mix(actors: pd.DataFrame) -> dict[str, float | None]:
@@ -198,7 +204,8 @@ def _reaction_mix(actors: pd.DataFrame) -> dict[str, float | None]:
 
 def measure_segments(rules: Sequence[SegmentRule], actors: pd.DataFrame,
                      customers: pd.DataFrame, weeks: float, *, seed: int = 0,
-                     descriptions: Mapping[str, str] | None = None) -> list[SegmentFigures]:
+                     about: Mapping[str, dict[str, Any]] | None = None
+                     ) -> list[SegmentFigures]:
     """Size, activity, reaction mix and representation index of each segment.
 
     ``actors`` holds one row per engaged actor with ``engagements`` and the reaction
@@ -215,7 +222,7 @@ def measure_segments(rules: Sequence[SegmentRule], actors: pd.DataFrame,
             rule.name, rule.label, rule.source, len(members),
             len(members) / len(actors) if len(actors) else 0.0,
             activity_rate(int(members["engagements"].sum()), len(members), weeks),
-            _reaction_mix(members), rep, (descriptions or {}).get(rule.name, ""),
+            _reaction_mix(members), rep, dict((about or {}).get(rule.name, {})),
         ))
     return out
 

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from sounding.analyse.representation import MIN_COUNT
+from sounding.analyse.segment_words import cluster_description, segment_label
 from sounding.analyse.variants import METRICS
 from sounding.report.i18n_report import Fmt
 
@@ -132,7 +133,9 @@ def segments(fmt: Fmt, report: dict[str, Any]) -> list[dict[str, str]]:
     for s in rows:
         rep, mix = s["representation"], s["reaction_mix"]
         activity, activity_ci = _activity(fmt, s["activity"])
-        out.append({"name": s["name"], "label": s["description"] or s["label"],
+        label = (cluster_description(s["about"], fmt.lang) if s.get("about") else
+                 segment_label(s["name"], s["label"], s.get("source", "rule"), fmt.lang))
+        out.append({"name": s["name"], "label": label,
                     "size": fmt.count(s["size"]), "share": fmt.pct(s["share"]),
                     "activity": activity, "activity_ci": activity_ci,
                     "interest": fmt.pct(mix["interest"]), "animosity": fmt.pct(mix["animosity"]),

@@ -80,8 +80,6 @@ _FR: dict[str, str] = {
     "verdict.more": "{factor} : pas encore assez d'éléments sur {metric} ; environ {more} "
     "publications de plus (en tête : {leader}, {figures})",
     "per_thousand": "pour 1 000",
-    "seg.customers": "clients connus", "seg.cluster": "groupe de comportement {n}",
-    "seg.lang": "langue {v}", "seg.network": "sur {v}",
     "role.viewer": "lecture", "role.editor": "édition", "role.admin": "administration",
     "kind.post": "publication", "kind.reply": "réponse", "kind.quote": "citation",
     "kind.comment": "commentaire", "kind.mention": "mention", "kind.repost": "partage",
@@ -108,8 +106,6 @@ _EN: dict[str, str] = {
     "bio_words": "Words of their bios", "communities_note": "The {shown} largest of {total}.",
     "period_placeholder": "all dates (e.g. 2026-09-01..2026-09-30)",
     "page_not_found": "There is no such page.",
-    "seg.customers": "known customers", "seg.cluster": "behavioural cluster {n}",
-    "seg.lang": "language {v}", "seg.network": "on {v}",
     "role.viewer": "viewer", "role.editor": "editor", "role.admin": "admin",
     "kind.post": "post", "kind.reply": "reply", "kind.quote": "quote",
     "kind.comment": "comment", "kind.mention": "mention", "kind.repost": "repost",

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from sounding.analyse.segment_words import cluster_description, segment_label
 from sounding.report import VIEWS, charts
 from sounding.web.i18n import LANGS, number, translator
 from sounding.workflows.users import Session
@@ -51,20 +52,12 @@ def _variant_text(variant: object) -> str:
     return "" if parsed is None else str(parsed)
 
 
-def _segment_label(segment: dict[str, Any], t: Callable[..., str]) -> str:
-    """The label of a segment sounding named itself, in the page's language; a label the
-    user wrote (segments.toml) as written."""
-    name, label, source = segment["name"], segment["label"], segment.get("source")
-    if source == "customer base":
-        return t("seg.customers")
-    if source == "cluster" and label == f"behavioural cluster {name.rpartition('_')[2]}":
-        return t("seg.cluster", n=name.rpartition("_")[2])
-    for prefix, words, key in (("lang_", "language ", "seg.lang"),
-                               ("network_", "on ", "seg.network")):
-        value = name[len(prefix):]
-        if source == "rule" and name.startswith(prefix) and label == words + value:
-            return t(key, v=value)
-    return str(label)
+def _segment_label(segment: dict[str, Any], lang: str) -> str:
+    return segment_label(segment["name"], segment["label"], segment.get("source", "rule"), lang)
+
+
+def _segment_description(segment: dict[str, Any], lang: str) -> str:
+    return cluster_description(segment["about"], lang) if segment.get("about") else ""
 
 
 def _verdict_text(verdict: dict[str, Any], t: Callable[..., str], lang: str) -> str:
@@ -88,6 +81,7 @@ def _verdict_text(verdict: dict[str, Any], t: Callable[..., str], lang: str) -> 
 _env.filters["variant_text"] = _variant_text
 _env.filters["verdict_text"] = _verdict_text
 _env.filters["segment_label"] = _segment_label
+_env.filters["segment_description"] = _segment_description
 
 
 def local_path(target: str | None, default: str = "/") -> str:

@@ -11,6 +11,7 @@ import numpy as np
 
 from sounding.analyse.actors import ActorMap, actor_map, export_map
 from sounding.analyse.bios import BioWords
+from sounding.analyse.segment_words import cluster_about
 from sounding.analyse.segments import (
     Clustering,
     Condition,
@@ -95,25 +96,20 @@ def default_rules(data: AudienceData) -> list[SegmentRule]:
     return rules
 
 
-def _describe_cluster(rows: pd.DataFrame, everyone: pd.DataFrame, bio_words: list[str]
-                      ) -> str:
-    parts = []
+def _cluster_traits(rows: pd.DataFrame, everyone: pd.DataFrame, bio_words: list[str]
+                    ) -> dict[str, Any]:
+    top = {}
     for column in ("lang", "network"):
-        top = rows[column].value_counts(normalize=True)
-        if len(top):
-            parts.append(f"{column} {top.index[0]} {100 * top.iloc[0]:.0f}%")
-    ratio = rows["engagements"].mean() / max(everyone["engagements"].mean(), 1e-9)
-    parts.append(f"activity ×{ratio:.1f}")
+        shares = rows[column].value_counts(normalize=True)
+        top[column] = (str(shares.index[0]), float(shares.iloc[0])) if len(shares) else None
+    ratio = float(rows["engagements"].mean() / max(everyone["engagements"].mean(), 1e-9))
     labelled = rows[["interest", "animosity", "neutral"]].sum()
-    if labelled.sum():
-        parts.append(f"animosity {100 * labelled['animosity'] / labelled.sum():.0f}%")
-    if bio_words:
-        parts.append("bios: " + " ".join(bio_words))
-    return ", ".join(parts)
+    animosity = float(labelled["animosity"] / labelled.sum()) if labelled.sum() else None
+    return cluster_about(top["lang"], top["network"], ratio, animosity, bio_words)
 
 
-def _clusters(data: AudienceData, seed: int) -> tuple[Clustering, pd.DataFrame,
-                                                        list[SegmentRule], dict[str, str]]:
+def _clusters(data: AudienceData, seed: int
+              ) -> tuple[Clustering, pd.DataFrame, list[SegmentRule], dict[str, dict[str, Any]]]:
     import pandas as pd
 
     x, _ = behaviour_features(data.profiles, data.levels, data.weeks)
@@ -121,15 +117,16 @@ def _clusters(data: AudienceData, seed: int) -> tuple[Clustering, pd.DataFrame,
     bios = BioWords(data.profiles["bio"].tolist())
     extra = pd.DataFrame({"cluster": found.labels},
                          index=data.profiles["actor_id"].to_numpy())
-    rules, text = [], {}
+    rules: list[SegmentRule] = []
+    traits: dict[str, dict[str, Any]] = {}
     for c in range(found.k):
         name = f"cluster_{c + 1}"
         rules.append(SegmentRule(name, f"behavioural cluster {c + 1}",
                                  (Condition("cluster", (c,)),), source="cluster"))
         members = np.flatnonzero(found.labels == c)
-        text[name] = _describe_cluster(data.profiles.iloc[members], data.profiles,
+        traits[name] = _cluster_traits(data.profiles.iloc[members], data.profiles,
                                        bios.of(members))
-    return found, extra, rules, text
+    return found, extra, rules, traits
 
 
 @dataclass(frozen=True)
@@ -159,15 +156,14 @@ def segments(store: Store, rules: str | None = None, cluster: bool = True,
     data = audience_data(store)
     chosen = load_rules(rules) if rules else default_rules(data)
     extra: pd.DataFrame | None = None
-    text: dict[str, str] = {}
+    traits: dict[str, dict[str, Any]] = {}
     found: Clustering | None = None
     if cluster and len(data.profiles) >= 20:
-        found, extra, more, text = _clusters(data, seed)
+        found, extra, more, traits = _clusters(data, seed)
         chosen = chosen + more
     engaged, people = frames(data.profiles, data.actors, data.customers, data.actor_customer,
                              data.weeks, extra)
-    figures = measure_segments(chosen, engaged, people, data.weeks, seed=seed,
-                               descriptions=text)
+    figures = measure_segments(chosen, engaged, people, data.weeks, seed=seed, about=traits)
     labels = ({a: int(c) for a, c in zip(data.profiles["actor_id"], found.labels, strict=True)}
               if found is not None else {})
     return SegmentReport(figures, rankings(figures), len(engaged), len(people),
