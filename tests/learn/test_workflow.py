@@ -105,3 +105,20 @@ def test_alike_levels_with_ample_data_are_called_even_not_short_of_posts() -> No
     assert few.verdict.text.startswith("f: not enough evidence yet on interest: about")
     assert not many.verdict.decided and many.verdict.more_posts == 0
     assert many.verdict.text.startswith("f: no level stands out on interest")
+
+
+def test_design_issues_are_said_in_english_and_in_french() -> None:
+    import numpy as np
+
+    from sounding.analyse.design import check_design, issue_text
+
+    video_at_night = np.array(["video"] * 6 + ["text"] * 6 + ["photo"] * 2)
+    slot = np.array(["night"] * 6 + ["morning"] * 6 + ["night"] * 2)
+    check = check_design({"format": video_at_night, "slot": slot})
+    kinds = {i["kind"] for i in check.issues}
+    assert {"few_posts", "confounded"} <= kinds
+    assert "format=photo: only 2 posts (fewer than 5)" in check.warnings
+    assert check.as_dict()["warnings"] == list(check.warnings)
+    confounded = next(i for i in check.issues if i["kind"] == "confounded")
+    assert issue_text(confounded, "fr").startswith("format et slot sont confondus (V de Cramér = ")
+    assert "," in issue_text(confounded, "fr").split("= ")[1]  # decimal comma

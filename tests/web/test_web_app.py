@@ -227,8 +227,9 @@ def test_french_pages_name_segments_roles_and_kinds_in_french(client: TestClient
     link = re.search(r'href="(/thread\?id=[^"]+)#focus"', items)
     assert link, "thread links should open on the item"
     assert 'id="focus"' in client.get(unescape(link[1])).text
-    verdicts = re.findall(r'<li data-factor="[^"]+" class="[^"]+">([^<]+)</li>',
-                          client.get("/learn").text)
+    learn = client.get("/learn").text
+    verdicts = re.findall(r'<li data-factor="[^"]+" class="[^"]+">([^<]+)</li>', learn)
+    assert "observationnel : les publications" in learn
     assert verdicts and all(" : " in v and " sur intérêt" in v for v in verdicts), verdicts
     assert all(re.search(r"P = \d,\d\d, [+-]\d+,\d pts \[-?\d+,\d ; -?\d+,\d\]", v)
                for v in verdicts), verdicts

@@ -15,7 +15,27 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DesignCheck", "PairCheck", "check_design", "cramers_v"]
+__all__ = ["DesignCheck", "PairCheck", "check_design", "cramers_v", "issue_text"]
+
+_ISSUES = {
+    "en": {"few_posts": "{first}={level}: only {count} posts (fewer than {limit})",
+           "confounded": "{first} and {second} are confounded (Cramér's V = {value}): their "
+                         "effects can't be told apart",
+           "untried": "{first} x {second}: {count} of {limit} combinations never tried"},
+    "fr": {"few_posts": "{first}={level} : seulement {count} publications (moins de {limit})",
+           "confounded": "{first} et {second} sont confondus (V de Cramér = {value}) : leurs "
+                         "effets ne se distinguent pas",
+           "untried": "{first} x {second} : {count} combinaisons sur {limit} jamais essayées"},
+}
+
+
+def issue_text(issue: Mapping[str, Any], lang: str = "en") -> str:
+    """One design issue (a dict with ``kind`` and its figures) as a line in ``lang``."""
+    value = f"{float(issue.get('value', 0.0)):.2f}"
+    if lang == "fr":
+        value = value.replace(".", ",")
+    return _ISSUES.get(lang, _ISSUES["en"])[issue["kind"]].format(
+        **{"second": "", "level": "", "count": 0, "limit": 0, **issue, "value": value})
 
 
 @dataclass(frozen=True)
@@ -35,10 +55,15 @@ class DesignCheck:
 
     posts_per_level: dict[str, dict[str, int]]
     pairs: tuple[PairCheck, ...]
-    warnings: tuple[str, ...]
+    issues: tuple[dict[str, Any], ...]  # kind and figures, to be said in any language
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The issues in English."""
+        return tuple(issue_text(i) for i in self.issues)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "warnings": list(self.warnings)}
 
 
 def _table(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -70,14 +95,14 @@ def _pair(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> PairCheck |
                      int(table.size))
 
 
-def _pair_warnings(pair: PairCheck, max_v: float) -> list[str]:
-    out = []
+def _pair_issues(pair: PairCheck, max_v: float) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     if pair.cramers_v >= max_v:
-        out.append(f"{pair.first} and {pair.second} are confounded (Cramér's V = "
-                   f"{pair.cramers_v:.2f}): their effects can't be told apart")
+        out.append({"kind": "confounded", "first": pair.first, "second": pair.second,
+                    "value": pair.cramers_v})
     if pair.empty_cells and not pair.first.startswith("(") and not pair.second.startswith("("):
-        out.append(f"{pair.first} x {pair.second}: {pair.empty_cells} of {pair.cells} "
-                   "combinations never tried")
+        out.append({"kind": "untried", "first": pair.first, "second": pair.second,
+                    "count": pair.empty_cells, "limit": pair.cells})
     return out
 
 
@@ -87,8 +112,8 @@ def check_design(levels: Mapping[str, np.ndarray], *, context: Mapping[str, np.n
     tags = {f: np.asarray(v).astype(str) for f, v in sorted(levels.items())}
     counts = {f: {str(k): int(c) for k, c in zip(*np.unique(v[v != ""], return_counts=True),
                                                    strict=True)} for f, v in tags.items()}
-    warnings = [f"{f}={lvl}: only {c} posts (fewer than {min_posts})"
-                for f, per in counts.items() for lvl, c in per.items() if c < min_posts]
+    issues = [{"kind": "few_posts", "first": f, "level": lvl, "count": c, "limit": min_posts}
+              for f, per in counts.items() for lvl, c in per.items() if c < min_posts]
     everything = {**tags, **{k: np.asarray(v).astype(str) for k, v in (context or {}).items()}}
     pairs = []
     for fa, fb in combinations(everything, 2):
@@ -97,5 +122,5 @@ def check_design(levels: Mapping[str, np.ndarray], *, context: Mapping[str, np.n
         pair = _pair(fa, everything[fa], fb, everything[fb])
         if pair is not None:
             pairs.append(pair)
-            warnings.extend(_pair_warnings(pair, max_v))
-    return DesignCheck(counts, tuple(pairs), tuple(warnings))
+            issues.extend(_pair_issues(pair, max_v))
+    return DesignCheck(counts, tuple(pairs), tuple(issues))

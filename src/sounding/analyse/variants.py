@@ -21,6 +21,7 @@ from sounding.analyse.rates import MetricPosterior, engagement_posterior, share_
 
 __all__ = [
     "METRICS",
+    "OBSERVATIONAL",
     "FactorResult",
     "LearnSettings",
     "LevelEstimate",
@@ -31,6 +32,10 @@ __all__ = [
     "analyse_factor",
     "analyse_variants",
 ]
+
+OBSERVATIONAL = ("observational: posts were not randomised; estimates adjust for audience "
+                 "growth (rates per exposure) and a time trend in engagement, not for "
+                 "everything that changed with the calendar")
 
 # metric -> (higher is better, display scale, unit)
 METRICS: dict[str, tuple[bool, float, str]] = {
@@ -249,8 +254,6 @@ def analyse_variants(data: PostOutcomes, settings: LearnSettings | None = None,
         results.append(result)
         slopes.append(slope)
     trend = float(np.exp(30.0 * np.mean(slopes)) - 1.0) if slopes else 0.0
-    notes = ("observational: posts were not randomised; estimates adjust for audience "
-             "growth (rates per exposure) and a time trend in engagement, not for "
-             "everything that changed with the calendar",)
+    notes = (OBSERVATIONAL,)
     return VariantAnalysis(len(data.exposure), exposure_kind, trend, tuple(results),
                            True, notes)

@@ -71,7 +71,8 @@ def learn_view(store: Store, params: Params) -> dict[str, Any]:
         result = learn(store, period or None, metric=metric).as_dict()
     except NotFound as exc:
         return {**base, "error": str(exc), "hint": exc.hint, "factors": [], "verdicts": [],
-                "design": {"warnings": [], "posts_per_level": {}, "pairs": []},
+                "design": {"warnings": [], "issues": [], "posts_per_level": {},
+                           "pairs": []},
                 "notes": [], "plan": None}
     analysis = result["analysis"]
     objective = metric if metric in _OBJECTIVES else "engagement"

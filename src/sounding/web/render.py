@@ -12,7 +12,9 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from sounding.analyse.design import issue_text
 from sounding.analyse.segment_words import cluster_description, segment_label
+from sounding.analyse.variants import OBSERVATIONAL
 from sounding.report import VIEWS, charts
 from sounding.web.i18n import LANGS, number, translator
 from sounding.workflows.users import Session
@@ -78,7 +80,14 @@ def _verdict_text(verdict: dict[str, Any], t: Callable[..., str], lang: str) -> 
              more=verdict["more_posts"], figures=figures)
 
 
+def _learn_note(note: str, t: Callable[..., str], lang: str) -> str:
+    """A note of the analysis; the analysis writes English, French comes from the words."""
+    return t("note.observational") if lang != "en" and note == OBSERVATIONAL else note
+
+
 _env.filters["variant_text"] = _variant_text
+_env.filters["learn_note"] = _learn_note
+_env.filters["design_issue"] = issue_text
 _env.filters["verdict_text"] = _verdict_text
 _env.filters["segment_label"] = _segment_label
 _env.filters["segment_description"] = _segment_description
