@@ -6,15 +6,16 @@ from sounding.analyse.segment_words import cluster_about, cluster_description, s
 
 
 def test_sounding_names_its_own_segments_in_the_readers_language() -> None:
-    assert segment_label("lang_fr", "language fr", "rule", "fr") == "langue fr"
-    assert segment_label("network_bluesky", "on bluesky", "rule", "fr") == "sur bluesky"
+    assert segment_label("lang_fr", "language fr", "default", "fr") == "langue fr"
+    assert segment_label("network_bluesky", "on bluesky", "default", "fr") == "sur bluesky"
     assert segment_label("customers", "known customers", "customer base", "fr") == \
         "clients connus"
     assert segment_label("cluster_2", "behavioural cluster 2", "cluster", "fr") == \
         "groupe de comportement 2"
-    assert segment_label("lang_fr", "language fr", "rule", "en") == "language fr"
+    assert segment_label("lang_fr", "lang_fr", "default", "en") == "language fr"
     # a person's own segment keeps the label they wrote, even one named like ours
     assert segment_label("lang_fr", "Francophones", "rule", "fr") == "Francophones"
+    assert segment_label("lang_fr", "language fr", "rule", "fr") == "language fr"
 
 
 def test_a_cluster_is_described_from_its_traits() -> None:

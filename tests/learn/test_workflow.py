@@ -122,3 +122,21 @@ def test_design_issues_are_said_in_english_and_in_french() -> None:
     confounded = next(i for i in check.issues if i["kind"] == "confounded")
     assert issue_text(confounded, "fr").startswith("format et slot sont confondus (V de Cramér = ")
     assert "," in issue_text(confounded, "fr").split("= ")[1]  # decimal comma
+
+
+def test_a_verdict_reads_the_same_in_both_languages() -> None:
+    from sounding.analyse.variants import OBSERVATIONAL, note_text, verdict_text
+
+    verdict = {"factor": "format", "metric": "interest", "decided": True, "leader": "video",
+               "runner_up": "text", "p_best": 0.999, "diff": 28.94, "low": 21.4, "high": 36.3,
+               "more_posts": 0}
+    assert verdict_text(verdict) == ("format: video beats text on interest: P = 1.00, "
+                                     "+28.9 pts [21.4, 36.3]")
+    assert verdict_text(verdict, "fr") == ("format : video devance text sur intérêt : "
+                                           "P = 1,00, +28,9 pts [21,4 ; 36,3]")
+    later = {**verdict, "metric": "engagement", "decided": False, "more_posts": 40}
+    assert "about 40 more posts" in verdict_text(later)
+    assert "environ 40 publications de plus" in verdict_text(later, "fr")
+    assert "pour 1 000" in verdict_text(later, "fr")
+    assert note_text(OBSERVATIONAL, "fr").startswith("observationnel")
+    assert note_text(OBSERVATIONAL) == OBSERVATIONAL

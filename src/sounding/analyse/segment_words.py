@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["cluster_about", "cluster_description", "segment_label"]
+__all__ = ["CLUSTER", "CUSTOMER_BASE", "DEFAULT", "cluster_about", "cluster_description",
+           "segment_label"]
 
 _WORDS = {
     "en": {"lang": "language {v}", "network": "on {v}", "customers": "known customers",
@@ -23,7 +24,8 @@ _WORDS = {
            "d_network": "réseau {v} {p}", "d_activity": "activité ×{r}",
            "d_animosity": "animosité {p}", "d_bios": "bios : {w}"},
 }
-_DEFAULT_LABELS = {"lang_": "language ", "network_": "on "}
+# the sources of the segments sounding makes itself (a person's are "rule")
+DEFAULT, CLUSTER, CUSTOMER_BASE = "default", "cluster", "customer base"
 
 
 def _words(lang: str) -> dict[str, str]:
@@ -31,17 +33,16 @@ def _words(lang: str) -> dict[str, str]:
 
 
 def segment_label(name: str, label: str, source: str, lang: str = "en") -> str:
-    """The label to show: sounding's own segments in ``lang``, a person's as written."""
+    """The label to show: sounding's own segments (named ``lang_fr``, ``network_bluesky``,
+    ``customers``, ``cluster_2``) in ``lang``; a person's as they wrote it."""
     words = _words(lang)
-    if source == "customer base":
+    kind, _, value = name.partition("_")
+    if source == CUSTOMER_BASE:
         return words["customers"]
-    number = name.rpartition("_")[2]
-    if source == "cluster" and label == f"behavioural cluster {number}":
-        return words["cluster"].format(n=number)
-    for prefix, english in _DEFAULT_LABELS.items():
-        value = name[len(prefix):]
-        if source == "rule" and name.startswith(prefix) and label == english + value:
-            return words[prefix.rstrip("_")].format(v=value)
+    if source == CLUSTER:
+        return words["cluster"].format(n=value)
+    if source == DEFAULT and kind in ("lang", "network"):
+        return words[kind].format(v=value)
     return label
 
 

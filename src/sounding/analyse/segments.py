@@ -26,7 +26,7 @@ from sounding.analyse.representation import (
     activity_rate,
     representation,
 )
-from sounding.analyse.segment_words import cluster_description
+from sounding.analyse.segment_words import CUSTOMER_BASE, cluster_description
 from sounding.errors import InputError
 from sounding.models import REACTIONS
 
@@ -112,7 +112,7 @@ class SegmentRule:
     name: str
     label: str
     conditions: tuple[Condition, ...]
-    source: str = "rule"  # or "cluster", or "customer base" (the known customers)
+    source: str = "rule"  # a person's; sounding's own: see analyse.segment_words
 
 
 def _condition(name: str, fld: str, spec: Any) -> Condition:
@@ -230,9 +230,9 @@ def measure_segments(rules: Sequence[SegmentRule], actors: pd.DataFrame,
 def rankings(figures: Sequence[SegmentFigures], *, min_count: int = MIN_COUNT
              ) -> dict[str, list[str]]:
     """Segments best represented and most active; those too small are listed apart. The
-    customer base itself (source "customer base") is never ranked as represented."""
+    customer base itself is never ranked as represented."""
     index_ok = [f for f in figures if f.representation.rankable
-                and f.source != "customer base"]
+                and f.source != CUSTOMER_BASE]
     active_ok = [f for f in figures if f.size >= min_count and f.activity.rate is not None]
     return {
         "best_represented": [f.name for f in sorted(

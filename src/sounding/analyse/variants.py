@@ -31,11 +31,63 @@ __all__ = [
     "Verdict",
     "analyse_factor",
     "analyse_variants",
+    "note_text",
+    "verdict_text",
 ]
 
 OBSERVATIONAL = ("observational: posts were not randomised; estimates adjust for audience "
                  "growth (rates per exposure) and a time trend in engagement, not for "
                  "everything that changed with the calendar")
+_OBSERVATIONAL_FR = ("observationnel : les publications n'ont pas été tirées au sort ; les "
+                     "estimations tiennent compte de la croissance de l'audience (taux par "
+                     "exposition) et d'une tendance de l'engagement dans le temps, pas de tout "
+                     "ce qui a changé avec le calendrier")
+
+# A verdict's wording; {figures} is "P = …, +d unit [low, high]" in the language's numbers.
+_VERDICT_WORDS = {
+    "en": {"decided": "{factor}: {leader} {beats} {runner} on {metric}: {figures}",
+           "none": "{factor}: no level stands out on {metric}: a lead worth acting on would "
+                   "show by now (leader {leader}, {figures})",
+           "more": "{factor}: not enough evidence yet on {metric}: about {more} more posts "
+                   "(leader {leader}, {figures})",
+           "beats": "beats", "beats_lower": "beats (lower)", "sep": ", ",
+           "engagement": "engagement", "interest": "interest", "animosity": "animosity",
+           "ignored": "ignored", "per_thousand": "per 1,000"},
+    "fr": {"decided": "{factor} : {leader} {beats} {runner} sur {metric} : {figures}",
+           "none": "{factor} : aucun niveau ne se détache sur {metric} ; une avance utile se "
+                   "verrait déjà (en tête : {leader}, {figures})",
+           "more": "{factor} : pas encore assez d'éléments sur {metric} ; environ {more} "
+                   "publications de plus (en tête : {leader}, {figures})",
+           "beats": "devance", "beats_lower": "devance (plus bas)", "sep": " ; ",
+           "engagement": "engagement", "interest": "intérêt", "animosity": "animosité",
+           "ignored": "ignorées", "per_thousand": "pour 1 000"},
+}
+
+
+def verdict_text(verdict: Mapping[str, Any], lang: str = "en") -> str:
+    """A factor's verdict (a :class:`Verdict` as a dict) as one line in ``lang``."""
+    words = _VERDICT_WORDS.get(lang, _VERDICT_WORDS["en"])
+
+    def num(value: float, digits: int = 1, sign: str = "") -> str:
+        text = f"{value:{sign}.{digits}f}"
+        return text.replace(".", ",") if lang == "fr" else text
+
+    metric = verdict["metric"]
+    unit = METRICS[metric][2]
+    unit = words["per_thousand"] if unit == "per 1,000" else unit
+    figures = (f"P = {num(verdict['p_best'], 2)}, {num(verdict['diff'], sign='+')} {unit} "
+               f"[{num(verdict['low'])}{words['sep']}{num(verdict['high'])}]")
+    key = ("decided" if verdict["decided"] else
+           "none" if verdict["more_posts"] == 0 else "more")
+    beats = words["beats"] if METRICS[metric][0] else words["beats_lower"]
+    return words[key].format(factor=verdict["factor"], leader=verdict["leader"],
+                             runner=verdict["runner_up"], metric=words[metric], beats=beats,
+                             more=verdict["more_posts"], figures=figures)
+
+
+def note_text(note: str, lang: str = "en") -> str:
+    """A note of the analysis in ``lang`` (notes are written in English)."""
+    return _OBSERVATIONAL_FR if lang == "fr" and note == OBSERVATIONAL else note
 
 # metric -> (higher is better, display scale, unit)
 METRICS: dict[str, tuple[bool, float, str]] = {
@@ -189,25 +241,17 @@ def _metric_result(name: str, names: list[str], index: np.ndarray, data: PostOut
 
 def _verdict(factor: str, metric: str, names: list[str], comp: Any, pooled_mean: float,
              posts: int, settings: LearnSettings) -> Verdict:
-    _, scale, unit = METRICS[metric]
+    scale = METRICS[metric][1]
     leader, runner = names[comp.leader], names[comp.runner_up]
     p_best = float(comp.p_best[comp.leader])
     diff, lo, hi = (scale * v for v in (comp.diff_mean, comp.diff_low, comp.diff_high))
     more = more_posts_needed(comp, posts, settings.smallest_effect * pooled_mean)
     decided = len(names) > 1 and p_best >= settings.confidence
-    word = "beats" if METRICS[metric][0] else "beats (lower)"
-    if decided:
-        text = (f"{factor}: {leader} {word} {runner} on {metric}: P = {p_best:.2f}, "
-                f"{diff:+.1f} {unit} [{lo:.1f}, {hi:.1f}]")
-    elif more == 0:  # precise enough to see a lead worth acting on, and none shows
-        text = (f"{factor}: no level stands out on {metric}: a lead worth acting on would "
-                f"show by now (leader {leader}, P = {p_best:.2f}, {diff:+.1f} {unit} "
-                f"[{lo:.1f}, {hi:.1f}])")
-    else:
-        text = (f"{factor}: not enough evidence yet on {metric}: about {more} more posts "
-                f"(leader {leader}, P = {p_best:.2f}, {diff:+.1f} {unit} [{lo:.1f}, {hi:.1f}])")
-    return Verdict(factor, metric, decided, leader, runner, p_best, float(comp.p_beats),
-                   diff, lo, hi, 0 if decided else more, text)
+    # more == 0 and undecided: precise enough to see a lead worth acting on, and none shows
+    fields = {"factor": factor, "metric": metric, "decided": decided, "leader": leader,
+              "runner_up": runner, "p_best": p_best, "p_beats": float(comp.p_beats),
+              "diff": diff, "low": lo, "high": hi, "more_posts": 0 if decided else more}
+    return Verdict(**fields, text=verdict_text(fields))
 
 
 def analyse_factor(factor: str, levels: np.ndarray, data: PostOutcomes,

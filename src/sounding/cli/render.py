@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
 from typing import Any
 
 from rich.console import Console
@@ -19,6 +18,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+
+from sounding.workflows.kpis import last_day
 
 __all__ = ["demo_summary", "escape", "import_report", "kpi_table", "stage_progress",
            "status_table"]
@@ -48,9 +49,7 @@ def import_report(report: dict[str, Any]) -> str:
 
 
 def kpi_table(k: dict[str, Any]) -> Table:
-    # the period's end is exclusive: the last day shown is the one before it
-    last = datetime.fromisoformat(k["period_end"]) - timedelta(microseconds=1)
-    table = Table(title=f"KPIs {k['period_start'][:10]} .. {last.date().isoformat()}",
+    table = Table(title=f"KPIs {k['period_start'][:10]} .. {last_day(k['period_end'])}",
                   show_header=True)
     table.add_column("KPI")
     table.add_column("value", justify="right")

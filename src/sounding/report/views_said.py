@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from sounding.report.views import Params, view
 from sounding.store import Store
+from sounding.workflows.kpis import last_day
 from sounding.workflows.said import said_view
 
 __all__ = ["said_page"]
@@ -20,7 +20,5 @@ def said_page(store: Store, params: Params) -> dict[str, Any]:
     network = (params.get("network") or "").strip()[:40] or None
     data = said_view(store, period, network)
     series = [{**day, "other": day["n"] - day["animosity"]} for day in data["series"]]
-    # the end is exclusive: the page names the last day it covers
-    last = datetime.fromisoformat(data["period_end"]) - timedelta(microseconds=1)
     return {**data, "series": series, "period": period or "", "network": network or "",
-            "period_last_day": last.date().isoformat()}
+            "period_last_day": last_day(data["period_end"])}

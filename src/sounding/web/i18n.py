@@ -74,16 +74,6 @@ _FR: dict[str, str] = {
     "topics": "Sujets", "bio_words": "Mots des bios", "influential": "Acteurs influents",
     "period_placeholder": "toutes les dates (ex. 2026-09-01..2026-09-30)",
     "page_not_found": "Cette page n'existe pas.",
-    "note.observational": "observationnel : les publications n'ont pas été tirées au sort ; "
-    "les estimations tiennent compte de la croissance de l'audience (taux par exposition) et "
-    "d'une tendance de l'engagement dans le temps, pas de tout ce qui a changé avec le "
-    "calendrier",
-    "verdict.decided": "{factor} : {leader} devance {runner} sur {metric} : {figures}",
-    "verdict.none": "{factor} : aucun niveau ne se détache sur {metric} ; une avance utile se "
-    "verrait déjà (en tête : {leader}, {figures})",
-    "verdict.more": "{factor} : pas encore assez d'éléments sur {metric} ; environ {more} "
-    "publications de plus (en tête : {leader}, {figures})",
-    "per_thousand": "pour 1 000",
     "role.viewer": "lecture", "role.editor": "édition", "role.admin": "administration",
     "kind.post": "publication", "kind.reply": "réponse", "kind.quote": "citation",
     "kind.comment": "commentaire", "kind.mention": "mention", "kind.repost": "partage",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -14,7 +13,7 @@ from markupsafe import Markup
 
 from sounding.analyse.design import issue_text
 from sounding.analyse.segment_words import cluster_description, segment_label
-from sounding.analyse.variants import OBSERVATIONAL
+from sounding.analyse.variants import note_text, verdict_text
 from sounding.report import VIEWS, charts
 from sounding.web.i18n import LANGS, number, translator
 from sounding.workflows.users import Session
@@ -62,33 +61,10 @@ def _segment_description(segment: dict[str, Any], lang: str) -> str:
     return cluster_description(segment["about"], lang) if segment.get("about") else ""
 
 
-def _verdict_text(verdict: dict[str, Any], t: Callable[..., str], lang: str) -> str:
-    """A factor's verdict in the page's language; English is the analysis' own line."""
-    if lang == "en":
-        return str(verdict["text"])
-
-    def fr(value: float, digits: int = 1, sign: bool = False) -> str:
-        return f"{value:{'+' if sign else ''}.{digits}f}".replace(".", ",")
-
-    unit = "pts" if verdict["metric"] != "engagement" else t("per_thousand")
-    figures = (f"P = {fr(verdict['p_best'], 2)}, {fr(verdict['diff'], sign=True)} {unit} "
-               f"[{fr(verdict['low'])} ; {fr(verdict['high'])}]")
-    key = ("verdict.decided" if verdict["decided"] else
-           "verdict.none" if verdict["more_posts"] == 0 else "verdict.more")
-    return t(key, factor=verdict["factor"], leader=verdict["leader"],
-             runner=verdict["runner_up"], metric=t("metric_" + verdict["metric"]),
-             more=verdict["more_posts"], figures=figures)
-
-
-def _learn_note(note: str, t: Callable[..., str], lang: str) -> str:
-    """A note of the analysis; the analysis writes English, French comes from the words."""
-    return t("note.observational") if lang != "en" and note == OBSERVATIONAL else note
-
-
 _env.filters["variant_text"] = _variant_text
-_env.filters["learn_note"] = _learn_note
+_env.filters["learn_note"] = note_text
 _env.filters["design_issue"] = issue_text
-_env.filters["verdict_text"] = _verdict_text
+_env.filters["verdict_text"] = verdict_text
 _env.filters["segment_label"] = _segment_label
 _env.filters["segment_description"] = _segment_description
 

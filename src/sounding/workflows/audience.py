@@ -11,7 +11,13 @@ import numpy as np
 
 from sounding.analyse.actors import ActorMap, actor_map, export_map
 from sounding.analyse.bios import BioWords
-from sounding.analyse.segment_words import cluster_about
+from sounding.analyse.segment_words import (
+    CLUSTER,
+    CUSTOMER_BASE,
+    DEFAULT,
+    cluster_about,
+    segment_label,
+)
 from sounding.analyse.segments import (
     Clustering,
     Condition,
@@ -85,14 +91,14 @@ def load_rules(path: str | Path) -> list[SegmentRule]:
 
 def default_rules(data: AudienceData) -> list[SegmentRule]:
     """Without a rules file: one segment per language, one per network, the customers."""
-    rules = [SegmentRule(f"lang_{v}", f"language {v}", (Condition("lang", (v,)),))
-             for v in sorted(data.profiles["lang"].dropna().unique())]
-    rules += [SegmentRule(f"network_{v}", f"on {v}", (Condition("network", (v,)),))
-              for v in sorted(data.profiles["network"].dropna().unique())]
+    def rule(name: str, condition: Condition, source: str = DEFAULT) -> SegmentRule:
+        return SegmentRule(name, segment_label(name, name, source), (condition,), source=source)
+
+    rules = [rule(f"{column}_{v}", Condition(column, (v,))) for column in ("lang", "network")
+             for v in sorted(data.profiles[column].dropna().unique())]
     # every customer is in it by definition: its index is the share of the engaged who
     # are known customers, worth reading but not a representation to rank
-    rules.append(SegmentRule("customers", "known customers", (Condition("customer", (True,)),),
-                             source="customer base"))
+    rules.append(rule("customers", Condition("customer", (True,)), CUSTOMER_BASE))
     return rules
 
 
@@ -121,8 +127,8 @@ def _clusters(data: AudienceData, seed: int
     traits: dict[str, dict[str, Any]] = {}
     for c in range(found.k):
         name = f"cluster_{c + 1}"
-        rules.append(SegmentRule(name, f"behavioural cluster {c + 1}",
-                                 (Condition("cluster", (c,)),), source="cluster"))
+        rules.append(SegmentRule(name, segment_label(name, name, CLUSTER),
+                                 (Condition("cluster", (c,)),), source=CLUSTER))
         members = np.flatnonzero(found.labels == c)
         traits[name] = _cluster_traits(data.profiles.iloc[members], data.profiles,
                                        bios.of(members))

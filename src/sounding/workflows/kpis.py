@@ -9,7 +9,7 @@ from sounding.errors import InputError
 from sounding.store import Store
 from sounding.store.reads import brand_posts, follower_bounds, reaction_labels
 
-__all__ = ["REACTION_WINDOW", "kpis", "parse_period"]
+__all__ = ["REACTION_WINDOW", "kpis", "last_day", "parse_period"]
 
 REACTION_WINDOW = timedelta(hours=72)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -26,6 +26,11 @@ def _day(text: str, label: str) -> date:
 
 _PERIOD_HINT = ("both days are included; leave a side empty for no limit, "
                 "e.g. --period 2026-09-01.. or --period ..2026-09-30")
+
+
+def last_day(end: str) -> str:
+    """The last day a period covers, from its exclusive end (ISO 8601)."""
+    return (datetime.fromisoformat(end) - timedelta(microseconds=1)).date().isoformat()
 
 
 def parse_period(text: str | None) -> tuple[datetime, datetime]:
