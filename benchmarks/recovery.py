@@ -31,7 +31,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier  # type: ignore[impo
 from sklearn.metrics import normalized_mutual_info_score  # type: ignore[import-untyped]
 from sklearn.model_selection import cross_val_predict  # type: ignore[import-untyped]
 
-from sounding.analyse.segments import behaviour_features, discover
+from sounding.analyse.clusters import discover
+from sounding.analyse.segments import behaviour_features
 from sounding.analyse.topics import tokenize
 from sounding.simulate import simulate_launch
 from sounding.store import Store
@@ -77,7 +78,7 @@ def measure(seed: int, workdir: Path) -> dict[str, float]:
     totals[community.to_numpy() < 0] = 0.0
     lang = data.profiles["lang"].fillna("und").to_numpy()
     with_bios = np.hstack([x, _bio_space(data.profiles["bio"].tolist())])
-    bio_clusters = discover(with_bios, seed=seed)
+    bio_clusters = discover(with_bios, [str(a) for a in ids], seed=seed)
     return {"communities": nmi(found, circles), "clustered": len(found),
             "language": float(normalized_mutual_info_score(truth, lang)),
             "clusters": nmi(report.cluster_labels, launch.truth["actor_segment"]),

@@ -35,12 +35,10 @@ if TYPE_CHECKING:  # pandas is imported where used: every CLI command would pay 
 
 __all__ = [
     "ACTOR_FIELDS",
-    "Clustering",
     "Condition",
     "SegmentFigures",
     "SegmentRule",
     "behaviour_features",
-    "discover",
     "evaluate",
     "frames",
     "measure_segments",
@@ -286,53 +284,6 @@ def _taste_columns(actor_ids: pd.Series, levels: pd.DataFrame) -> dict[str, np.n
         for j, level in enumerate(wide[factor].columns):
             out[f"{factor}={level}"] = shares[:, j]
     return out
-
-
-@dataclass(frozen=True)
-class Clustering:
-    """Behavioural clusters: one label per actor, the chosen k and its stability (ARI)."""
-
-    labels: np.ndarray
-    k: int
-    stability: float
-    silhouettes: dict[int, float] = field(default_factory=dict)
-
-
-def _kmeans(x: np.ndarray, k: int, seed: int) -> Any:
-    from sklearn.cluster import KMeans  # type: ignore[import-untyped]
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
-
-    # one thread: on small data, threads oversubscribe and are 5x slower
-    with threadpool_limits(1):
-        return KMeans(n_clusters=k, n_init=3, random_state=seed).fit(x)
-
-
-def discover(x: np.ndarray, *, ks: Sequence[int] = (2, 3, 4, 5, 6, 7, 8), seed: int = 0,
-             bootstraps: int = 8, sample: int = 2000) -> Clustering:
-    """K-means with k chosen by silhouette; stability is the mean bootstrap ARI."""
-    from sklearn.metrics import (  # type: ignore[import-untyped]
-        adjusted_rand_score,
-        silhouette_score,
-    )
-
-    rng = np.random.default_rng(seed)
-    n = len(x)
-    if n < 2 * max(2, min(ks)):
-        return Clustering(np.zeros(n, dtype=np.int64), 1, 1.0)
-    idx = rng.choice(n, size=min(n, sample), replace=False)
-    scores: dict[int, float] = {}
-    for k in (k for k in ks if k < len(idx)):
-        labels = _kmeans(x[idx], k, seed).labels_
-        scores[k] = float(silhouette_score(x[idx], labels))
-    best = max(scores, key=lambda k: scores[k])
-    reference = _kmeans(x, best, seed)
-    aris = []
-    for b in range(bootstraps):
-        resample = rng.choice(n, size=n, replace=True)
-        refit = _kmeans(x[resample], best, seed + b + 1)
-        aris.append(adjusted_rand_score(reference.labels_, refit.predict(x)))
-    return Clustering(np.asarray(reference.labels_, dtype=np.int64), best,
-                      float(np.mean(aris)) if aris else 1.0, scores)
 
 
 def _attributes(customers: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import numpy as np
 
 from sounding.analyse.actors import ActorMap, actor_map, export_map
 from sounding.analyse.bios import BioWords
+from sounding.analyse.clusters import Clustering, discover
 from sounding.analyse.segment_words import (
     CLUSTER,
     CUSTOMER_BASE,
@@ -19,12 +20,10 @@ from sounding.analyse.segment_words import (
     segment_label,
 )
 from sounding.analyse.segments import (
-    Clustering,
     Condition,
     SegmentFigures,
     SegmentRule,
     behaviour_features,
-    discover,
     frames,
     measure_segments,
     parse_rules,
@@ -119,7 +118,7 @@ def _clusters(data: AudienceData, seed: int
     import pandas as pd
 
     x, _ = behaviour_features(data.profiles, data.levels, data.weeks)
-    found = discover(x, seed=seed)
+    found = discover(x, data.profiles["actor_id"].astype(str).tolist(), seed=seed)
     bios = BioWords(data.profiles["bio"].tolist())
     extra = pd.DataFrame({"cluster": found.labels},
                          index=data.profiles["actor_id"].to_numpy())

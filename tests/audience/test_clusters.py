@@ -1,0 +1,71 @@
+"""Behavioural clusters: the same actors give the same clusters in any order, and a
+workspace that gains a few actors keeps its k and its clusters."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score  # type: ignore[import-untyped]
+
+from sounding.analyse.clusters import discover, hashed_samples
+
+
+def _blobs(centres: int, per: int, spread: float, seed: int = 5
+           ) -> tuple[np.ndarray, list[str], np.ndarray]:
+    rng = np.random.default_rng(seed)
+    middle = rng.normal(0, spread, size=(centres, 4))
+    x = np.vstack([c + rng.normal(0, 1, size=(per, 4)) for c in middle])
+    return x, [f"actor-{i}" for i in range(len(x))], np.repeat(np.arange(centres), per)
+
+
+def test_a_hashed_sample_keeps_its_members_when_actors_arrive() -> None:
+    ids = [f"actor-{i}" for i in range(1000)]
+    before = hashed_samples(ids, 200)
+    grown = [*ids, "newcomer-1", "newcomer-2"]
+    after = hashed_samples(grown, 200)
+    for old, new in zip(before, after, strict=True):
+        assert len({ids[i] for i in old} & {grown[i] for i in new}) >= 198
+    assert len({tuple(sorted(s)) for s in before}) == len(before)  # the salts differ
+
+
+def test_row_order_changes_nothing() -> None:
+    x, ids, _ = _blobs(4, 250, 1.5)
+    first = discover(x, ids, sample=300, bootstraps=2)
+    perm = np.random.default_rng(1).permutation(len(x))
+    again = discover(x[perm], [ids[i] for i in perm], sample=300, bootstraps=2)
+    assert again.silhouettes == first.silhouettes
+    assert again.k == first.k
+    assert adjusted_rand_score(first.labels[perm], again.labels) == 1.0
+
+
+def test_two_more_actors_keep_k_and_the_clusters() -> None:
+    x, ids, _ = _blobs(3, 300, 1.2)
+    first = discover(x, ids, sample=400, bootstraps=2)
+    extra = np.random.default_rng(9).normal(0, 1, size=(2, 4))
+    grown = discover(np.vstack([x, extra]), [*ids, "late-1", "late-2"], sample=400,
+                     bootstraps=2)
+    assert grown.k == first.k
+    assert adjusted_rand_score(first.labels, grown.labels[:len(x)]) > 0.95
+
+
+def test_well_separated_groups_are_found_and_stable() -> None:
+    x, ids, truth = _blobs(3, 200, 8.0)
+    found = discover(x, ids, sample=500, bootstraps=3)
+    assert found.k == 3
+    assert adjusted_rand_score(truth, found.labels) > 0.99
+    assert found.stability > 0.95
+
+
+def test_too_few_actors_make_one_cluster_and_ids_must_match_rows() -> None:
+    x, ids, _ = _blobs(1, 3, 1.0)
+    assert discover(x, ids).k == 1
+    with pytest.raises(ValueError, match="2 ids for 3 rows"):
+        discover(x, ids[:2])
+
+
+def test_clusters_are_numbered_largest_first() -> None:
+    rng = np.random.default_rng(2)
+    x = np.vstack([rng.normal(0, 1, size=(60, 4)), rng.normal(12, 1, size=(240, 4))])
+    found = discover(x, [f"a{i}" for i in range(len(x))], ks=(2,), bootstraps=1)
+    assert np.bincount(found.labels).tolist() == [240, 60]
+    assert set(found.labels[60:]) == {0}
