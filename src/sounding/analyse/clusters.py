@@ -84,7 +84,7 @@ def _by_size(labels: np.ndarray) -> np.ndarray:
     rank = np.lexsort((first, -sizes))
     renumber = np.empty_like(rank)
     renumber[rank] = np.arange(len(rank))
-    return renumber[labels]
+    return np.asarray(renumber[labels], dtype=np.int64)
 
 
 def discover(x: np.ndarray, ids: Sequence[str], *,
@@ -92,7 +92,7 @@ def discover(x: np.ndarray, ids: Sequence[str], *,
              sample: int = 2000) -> Clustering:
     """K-means on the rows of ``x`` (one per id in ``ids``), k by silhouette on hashed
     samples; stability is the mean adjusted Rand index of bootstrap refits."""
-    from sklearn.metrics import adjusted_rand_score  # type: ignore[import-untyped]
+    from sklearn.metrics import adjusted_rand_score
 
     n = len(x)
     if len(ids) != n:
