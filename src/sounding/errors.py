@@ -14,6 +14,7 @@
     ├── NotFound                    an id, account or table that does not exist
     ├── NetworkFailure              a network did not answer, or failed (transient)
     │   └── RateLimited             429: wait ``retry_after`` seconds (transient)
+    ├── NetworkRefused              a network refused a request (4xx); asking again won't help
     └── ServerError                 the workspace server answered with an error
         └── ServerUnavailable       the server did not answer (transient)
 
@@ -32,6 +33,7 @@ __all__ = [
     "InputError",
     "MigrationError",
     "NetworkFailure",
+    "NetworkRefused",
     "NotFound",
     "PostRejected",
     "Problem",
@@ -140,6 +142,21 @@ class RateLimited(NetworkFailure):
                  hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
         self.retry_after = retry_after
+
+
+class NetworkRefused(SoundingError):
+    """A network answered 4xx (not 401 or 429): the same request would be refused again.
+
+    ``reason`` is the network's own explanation, kept so the person can act on it.
+    """
+
+    hint = "the network's reason is above; change what it refused before trying again"
+
+    def __init__(self, message: str, *, status: int | None = None, reason: str = "",
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
+        self.reason = reason or message
 
 
 class NotFound(SoundingError):

@@ -11,12 +11,8 @@ from typing import Any, TypeVar
 
 from atproto import Client  # type: ignore[import-untyped]
 from atproto_client.exceptions import (  # type: ignore[import-untyped]
-    AtProtocolError,
-    BadRequestError,
-    NetworkError,
     RateLimitExceededError,
     RequestErrorBase,
-    UnauthorizedError,
 )
 from atproto_client.models.utils import get_model_as_dict  # type: ignore[import-untyped]
 
@@ -29,8 +25,10 @@ from sounding.connectors.text import tid
 from sounding.errors import (
     CredentialRejected,
     NetworkFailure,
+    NetworkRefused,
     PostRejected,
     RateLimited,
+    SoundingError,
 )
 
 __all__ = ["DEFAULT_SERVICE", "BlueskyConnector"]
@@ -78,18 +76,24 @@ class BlueskyConnector:
         except RateLimitExceededError as exc:
             raise RateLimited(f"bluesky: rate limited ({_message(exc)})",
                               retry_after=_retry_after(exc)) from None
-        except UnauthorizedError as exc:
-            raise self._rejected(_message(exc)) from None
-        except NetworkError as exc:
-            raise NetworkFailure(f"bluesky: {_message(exc) if exc.response else exc!r}") \
-                from None
-        except BadRequestError:
-            raise
         except RequestErrorBase as exc:
-            status = getattr(exc.response, "status_code", 0)
-            if status >= 500 or exc.response is None:
-                raise NetworkFailure(f"bluesky: {_message(exc)}") from None
-            raise
+            raise self._error(exc) from None
+
+    def _error(self, exc: RequestErrorBase) -> SoundingError:
+        """401: the credential; other 4xx: a final refusal; else (5xx, no answer): transient.
+
+        The SDK raises 403 as unauthorized and 409/413 as network errors, so the status
+        decides, not the class.
+        """
+        status = getattr(exc.response, "status_code", None)
+        if status == 401:
+            return self._rejected(_message(exc))
+        if status is not None and 400 <= status < 500:
+            content = getattr(exc.response, "content", None)
+            reason = getattr(content, "message", None) or getattr(content, "error", None)
+            return NetworkRefused(f"bluesky refused the request ({_message(exc)})",
+                                  status=status, reason=str(reason or status))
+        return NetworkFailure(f"bluesky: {_message(exc) if exc.response else exc!r}")
 
     def _rejected(self, detail: str) -> CredentialRejected:
         return CredentialRejected(
@@ -110,8 +114,8 @@ class BlueskyConnector:
                                       fetch_bsky_profile=False)
         try:
             with_retries(lambda: self._translate(login), self._policy, self._on_wait)
-        except BadRequestError as exc:
-            raise self._rejected(_message(exc)) from None
+        except NetworkRefused as exc:
+            raise self._rejected(exc.reason) from None
         session = self._client._session  # the DID of the logged-in account
         self._did = str(session.did) if session else ""
         self.brand = dataclasses.replace(self.brand, native_id=self._did)
@@ -197,14 +201,18 @@ class BlueskyConnector:
         ns = self._client.com.atproto.identity
         try:
             return str(self._call(lambda: ns.resolve_handle({"handle": handle})).did)
-        except AtProtocolError:
+        except NetworkRefused:  # an unknown handle stays plain text
             return None
 
     def _upload(self, draft: Draft) -> list[tuple[dict[str, Any], str]]:
         out = []
         for image in draft.images:
             data = image.path.read_bytes()
-            blob = self._call(lambda d=data: self._client.upload_blob(d))  # type: ignore[misc]
+            try:
+                blob = self._call(lambda d=data: self._client.upload_blob(d))  # type: ignore[misc]
+            except NetworkRefused as exc:
+                raise PostRejected(f"bluesky refused the image {image.path.name}: "
+                                   f"{exc.reason}") from None
             out.append((get_model_as_dict(blob.blob), image.alt))
         return out
 
@@ -220,8 +228,8 @@ class BlueskyConnector:
         repo = self._client.com.atproto.repo
         try:
             made = self._call(lambda: repo.create_record(data))
-        except BadRequestError as exc:
-            raise PostRejected(f"bluesky refused the post: {_message(exc)}") from None
+        except NetworkRefused as exc:
+            raise PostRejected(f"bluesky refused the post: {exc.reason}") from None
         return Published(str(made.uri), parse.post_url(self.brand.handle, str(made.uri)), now)
 
     def find_published(self, idempotency_key: str, draft: Draft, since: datetime
@@ -232,8 +240,10 @@ class BlueskyConnector:
         repo = self._client.com.atproto.repo
         try:
             found = self._query(lambda: repo.get_record(params))
-        except BadRequestError:
-            return None
+        except NetworkRefused as exc:
+            if exc.status in (400, 404):  # RecordNotFound: nothing was made under this key
+                return None
+            raise
         uri = found["uri"]
         created = parse.parse_own_records({"records": [found]}, self.brand)
         item = next(iter(created.items.values()))

@@ -13,6 +13,7 @@ import requests
 from mastodon import Mastodon
 from mastodon.errors import (
     MastodonAPIError,
+    MastodonIllegalArgumentError,
     MastodonNetworkError,
     MastodonRatelimitError,
     MastodonServerError,
@@ -20,13 +21,14 @@ from mastodon.errors import (
 )
 
 from sounding.connectors import mastodon_parse as parse
-from sounding.connectors.base import Draft, Page, Published
+from sounding.connectors.base import Draft, Image, Page, Published
 from sounding.connectors.records import Brand, Records
 from sounding.connectors.retry import RetryPolicy, with_retries
 from sounding.connectors.text import MASTODON_DEFAULT_MAX_CHARS, mastodon_length
 from sounding.errors import (
     CredentialRejected,
     NetworkFailure,
+    NetworkRefused,
     PostRejected,
     RateLimited,
 )
@@ -37,6 +39,14 @@ T = TypeVar("T")
 _PAGE = 40
 _MAX_MEDIA = 4
 _KEY_LIFETIME = timedelta(minutes=55)
+
+
+def _refusal(exc: MastodonAPIError) -> tuple[int | None, str]:
+    """The HTTP status and the instance's reason (its JSON ``error``) of a refused request."""
+    args = exc.args
+    if len(args) >= 4:  # ('Mastodon API returned error', status, reason, error message)
+        return int(args[1]), str(args[3] or args[2] or "no reason given")
+    return None, str(args[-1]) if args else type(exc).__name__
 
 
 def _max_id(entries: list[Any], state: str | None) -> str | None:
@@ -75,6 +85,10 @@ class MastodonConnector:
                      "(environment or the [credentials] table of the config file)") from None
         except (MastodonServerError, MastodonNetworkError) as exc:
             raise NetworkFailure(f"mastodon: {self.host}: {exc.args[-1]}") from None
+        except MastodonAPIError as exc:  # any other 4xx: final, with the instance's reason
+            status, reason = _refusal(exc)
+            raise NetworkRefused(f"mastodon: {self.host} refused the request ({status}: "
+                                 f"{reason})", status=status, reason=reason) from None
 
     def _call(self, call: Callable[[], T]) -> T:
         return with_retries(lambda: self._translate(call), self._policy, self._on_wait)
@@ -151,7 +165,7 @@ class MastodonConnector:
                 instance = self._call(self._api.instance_v2)
                 limit = instance["configuration"]["statuses"]["max_characters"]
                 self._max_chars = int(limit)
-            except (MastodonAPIError, KeyError, TypeError):
+            except (NetworkRefused, KeyError, TypeError):
                 self._max_chars = MASTODON_DEFAULT_MAX_CHARS
         return self._max_chars
 
@@ -174,14 +188,24 @@ class MastodonConnector:
     def publish(self, draft: Draft, idempotency_key: str) -> Published:
         """Post with an ``Idempotency-Key`` header, so a retried request posts once."""
         self.check(draft)
-        media = [self._call(lambda i=image: self._api.media_post(  # type: ignore[misc]
-            str(i.path), description=i.alt)) for image in draft.images]
+        media = [self._upload(image) for image in draft.images]
         try:
             status = self._call(lambda: self._api.status_post(
                 draft.text, media_ids=media or None, idempotency_key=idempotency_key))
-        except MastodonAPIError as exc:
-            raise PostRejected(f"{self.host} refused the post: {exc.args[-1]}") from None
+        except NetworkRefused as exc:
+            raise PostRejected(f"{self.host} refused the post: {exc.reason}") from None
         return self._published(status)
+
+    def _upload(self, image: Image) -> Any:
+        """One image, as a media attachment; a refusal refuses the post."""
+        try:
+            return self._call(lambda: self._api.media_post(str(image.path),
+                                                            description=image.alt))
+        except NetworkRefused as exc:
+            raise PostRejected(f"{self.host} refused the image {image.path.name}: "
+                               f"{exc.reason}") from None
+        except MastodonIllegalArgumentError as exc:  # a file whose type cannot be told
+            raise PostRejected(f"{image.path.name}: {exc}") from None
 
     def _published(self, status: Any) -> Published:
         item_id = parse.status_item_id(self.host, status["id"])

@@ -3,6 +3,11 @@
 An entry is marked 'sending' with a key chosen here before anything is sent (a Bluesky
 record key, a Mastodon Idempotency-Key). A run that finds an entry still 'sending' asks
 the network for the post made under that key before sending again under the same key.
+
+A refusal of the post (its text, an image, the post itself) marks the entry failed with
+the network's reason. Anything else that goes wrong with one entry (a network down, a
+credential, an unexpected error) leaves it pending for the next run, which is safe because
+that run sends under the same key, and the other entries still go.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Any
 
 from sounding.connectors.base import Connector, Draft, Image, Published
 from sounding.connectors.connect import connect
-from sounding.errors import NetworkFailure, NotFound, PostRejected
+from sounding.errors import NotFound, PostRejected, SoundingError
 from sounding.models import Batch, Item, VariantTag, key
 from sounding.store import Store
 from sounding.store.connector_store import (
@@ -67,16 +72,37 @@ def _send(store: Store, connector: Connector, entry: dict[str, Any], now: dateti
 
 def _publish_one(store: Store, connector: Connector, entry: dict[str, Any],
                  account: dict[str, Any], now: datetime) -> tuple[str, str]:
-    try:
-        published = _send(store, connector, entry, now)
-    except PostRejected as exc:
-        mark_failed(store, entry["queue_id"], str(exc), now)
-        return "failed", str(exc)
-    except NetworkFailure as exc:
-        return "pending", f"{exc} (it stays in the queue and is checked on the next run)"
+    published = _send(store, connector, entry, now)
     if published is None:
         return "skipped", "taken by another run"
     return "published", _record(store, entry, account, published)
+
+
+def _settle(store: Store, entry: dict[str, Any], exc: Exception, now: datetime
+            ) -> tuple[str, str]:
+    """Failed when the post was refused (nothing was made), else pending for the next run.
+
+    A final error that is not a refusal of the post (a lookup refused, an unexpected bug)
+    may come after the post was made, so the entry keeps its key rather than fail.
+    """
+    if isinstance(exc, (PostRejected, NotFound)):
+        mark_failed(store, entry["queue_id"], str(exc), now)
+        return "failed", str(exc)
+    what = str(exc) if isinstance(exc, SoundingError) else f"{type(exc).__name__}: {exc}"
+    return "pending", f"{what} (it stays in the queue and is checked on the next run)"
+
+
+def _connector(store: Store, entry: dict[str, Any], connectors: dict[str, Connector],
+               connect_fn: ConnectFn, on_wait: Callable[[str], None] | None
+               ) -> tuple[Connector, dict[str, Any]]:
+    """The entry's account and its connector, opened once per account."""
+    accounts = account_settings(store, entry["account_id"])
+    if not accounts:
+        raise NotFound(f"queue entry {entry['queue_id']}: no account {entry['account_id']}")
+    account = accounts[0]
+    if account["account_id"] not in connectors:
+        connectors[account["account_id"]] = connect_fn(account, on_wait=on_wait)
+    return connectors[account["account_id"]], account
 
 
 def publish_due(store: Store, *, now: datetime | None = None,
@@ -89,15 +115,12 @@ def publish_due(store: Store, *, now: datetime | None = None,
     connectors: dict[str, Connector] = {}
     results = []
     for done, entry in enumerate(entries, 1):
-        accounts = account_settings(store, entry["account_id"])
-        if not accounts:
-            raise NotFound(f"queue entry {entry['queue_id']}: no account {entry['account_id']}")
-        account = accounts[0]
-        if account["account_id"] not in connectors:
-            connectors[account["account_id"]] = connect_fn(account, on_wait=on_wait)
-        outcome, detail = _publish_one(store, connectors[account["account_id"]], entry,
-                                       account, now)
-        results.append({"queue_id": entry["queue_id"], "account_id": account["account_id"],
+        try:
+            connector, account = _connector(store, entry, connectors, connect_fn, on_wait)
+            outcome, detail = _publish_one(store, connector, entry, account, now)
+        except Exception as exc:  # one entry's trouble must not lose the others
+            outcome, detail = _settle(store, entry, exc, now)
+        results.append({"queue_id": entry["queue_id"], "account_id": entry["account_id"],
                         "outcome": outcome, "detail": detail})
         if on_progress:
             on_progress(done, len(entries))
