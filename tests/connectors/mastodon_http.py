@@ -49,7 +49,7 @@ class RecordedMastodon(BaseAdapter):  # type: ignore[misc]
 
     def route(self, method: str, path: str, body: Any, query: dict[str, str] | None = None,
               **extra: Any) -> None:
-        """Add (in front) an answer of a test's own."""
+        """Add (in front) an answer of a test's own; ``times=N`` answers it N times only."""
         self.routes.insert(0, {"method": method, "path": path, "body": body,
                                "query": query or {}, **extra})
 
@@ -58,7 +58,12 @@ class RecordedMastodon(BaseAdapter):  # type: ignore[misc]
                  and all(query.get(k) == v for k, v in (r.get("query") or {}).items())]
         if not found:
             raise AssertionError(f"no recorded answer for {method} {path}?{query}")
-        return max(found, key=lambda r: len(r.get("query") or {}))
+        route = max(found, key=lambda r: len(r.get("query") or {}))
+        if "times" in route:
+            route["times"] -= 1
+            if route["times"] <= 0:
+                self.routes.remove(route)
+        return route
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         self.requests.append(request)
@@ -74,7 +79,8 @@ class RecordedMastodon(BaseAdapter):  # type: ignore[misc]
                   ) -> requests.Response:
         response = requests.Response()
         response.status_code = int(spec.get("status", 200))
-        response.reason = {200: "OK", 401: "Unauthorized", 429: "Too Many Requests",
+        response.reason = {200: "OK", 401: "Unauthorized", 403: "Forbidden",
+                           422: "Unprocessable Entity", 429: "Too Many Requests",
                            503: "Service Unavailable"}.get(response.status_code, "")
         headers = {"Content-Type": "application/json; charset=utf-8", **_rate_headers()}
         headers.update(spec.get("headers") or {})

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from sounding.errors import ConfigError, NetworkFailure
+from sounding.errors import ConfigError, NetworkFailure, NetworkRefused
 from sounding.store import Store
-from sounding.store.connector_store import get_cursor, queue_add
+from sounding.store.connector_store import account_settings, get_cursor, queue_add
 from sounding.workflows.accounts import add_account
 from sounding.workflows.collect import collect
 from sounding.workflows.listen import add_query
@@ -164,3 +164,92 @@ def test_a_refusal_is_recorded_with_the_networks_message(
     error = brand.scalar("SELECT error FROM queue")
     assert "Validation failed" in error
     assert json.dumps(error)
+
+
+REFUSED = "Validation failed: Text character limit of 500 exceeded"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def _sent(http: Any, path: str) -> int:
+    return sum(1 for r in http.requests if r.method == "POST" and r.path_url == path)
+
+
+def _image(tmp_path: Any) -> list[str]:
+    path = tmp_path / "kettle.png"
+    path.write_bytes(PNG)
+    return [f"{path}|A copper kettle on a stove"]
+
+
+def test_a_4xx_refusal_is_final_with_the_instances_reason(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    mastodon_http.route("GET", "/api/v1/statuses/113000000000000001/favourited_by",
+                        {"error": "This action is not allowed"}, status=403)
+    connector = mastodon_connect(account_settings(brand, ACCOUNT)[0])
+    with pytest.raises(NetworkRefused) as caught:
+        connector.engagement("social.example/statuses/113000000000000001", NOW)
+    assert not caught.value.transient and caught.value.status == 403
+    assert "403" in str(caught.value)
+    asked = [r for r in mastodon_http.requests if r.path_url.endswith("/favourited_by")]
+    assert len(asked) == 1 and mastodon_connect.sleeps == []
+
+
+def test_a_422_on_the_post_is_not_retried_and_keeps_the_reason(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    mastodon_http.route("POST", "/api/v1/statuses", {"error": REFUSED}, status=422)
+    add_to_queue(brand, ACCOUNT, "hello")
+    assert publish_due(brand, connect_fn=mastodon_connect)["failed"] == 1
+    assert _sent(mastodon_http, "/api/v1/statuses") == 1 and mastodon_connect.sleeps == []
+    row = brand.query("SELECT status, error FROM queue").to_pylist()[0]
+    assert row["status"] == "failed" and REFUSED in row["error"]
+
+
+def test_a_503_on_the_post_is_retried(brand: Store, mastodon_connect: Any,
+                                      mastodon_http: Any) -> None:
+    mastodon_http.route("POST", "/api/v1/statuses", {"error": "busy"}, status=503, times=2)
+    add_to_queue(brand, ACCOUNT, "hello")
+    assert publish_due(brand, connect_fn=mastodon_connect)["published"] == 1
+    assert _sent(mastodon_http, "/api/v1/statuses") == 3
+    assert mastodon_connect.sleeps == [1.0, 2.0]
+    keys = {r.headers["Idempotency-Key"] for r in mastodon_http.requests if r.method == "POST"}
+    assert len(keys) == 1  # the retries are the same post
+
+
+def test_a_refused_image_fails_the_entry_once(brand: Store, mastodon_connect: Any,
+                                              mastodon_http: Any, tmp_path: Any) -> None:
+    reason = "Validation failed: File content type is invalid"
+    mastodon_http.route("POST", "/api/v2/media", {"error": reason}, status=422)
+    add_to_queue(brand, ACCOUNT, "Look at it shine", images=_image(tmp_path))
+    result = publish_due(brand, connect_fn=mastodon_connect)
+    assert result["failed"] == 1 and reason in result["entries"][0]["detail"]
+    row = brand.query("SELECT status, error FROM queue").to_pylist()[0]
+    assert row["status"] == "failed" and reason in row["error"]
+    assert _sent(mastodon_http, "/api/v2/media") == 1
+    assert _sent(mastodon_http, "/api/v1/statuses") == 0
+    assert publish_due(brand, connect_fn=mastodon_connect)["due"] == 0  # not sent again
+    assert _sent(mastodon_http, "/api/v2/media") == 1
+
+
+def test_an_image_upload_down_stays_pending_then_goes(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any, tmp_path: Any) -> None:
+    mastodon_http.route("POST", "/api/v2/media", {"error": "busy"}, status=503, times=3)
+    add_to_queue(brand, ACCOUNT, "Look at it shine", images=_image(tmp_path))
+    assert publish_due(brand, connect_fn=mastodon_connect)["pending"] == 1
+    row = brand.query("SELECT status, idempotency_key FROM queue").to_pylist()[0]
+    assert row["status"] == "sending" and _sent(mastodon_http, "/api/v1/statuses") == 0
+    again = publish_due(brand, connect_fn=mastodon_connect)
+    assert again["published"] == 1, again
+    post = [r for r in mastodon_http.requests if r.path_url == "/api/v1/statuses"]
+    assert [r.headers["Idempotency-Key"] for r in post] == [row["idempotency_key"]]
+    assert "22345792" in str(post[0].body)  # the uploaded media id
+
+
+def test_an_unreadable_answer_leaves_that_entry_pending_and_the_others_go(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    mastodon_http.route("POST", "/api/v1/statuses", {"note": "not a status"}, times=1)
+    add_to_queue(brand, ACCOUNT, "first")
+    add_to_queue(brand, ACCOUNT, "second")
+    result = publish_due(brand, connect_fn=mastodon_connect)
+    assert (result["pending"], result["published"]) == (1, 1)
+    rows = brand.query("SELECT text, status FROM queue ORDER BY queue_id").to_pylist()
+    assert [r["status"] for r in rows] == ["sending", "published"]  # checked on the next run

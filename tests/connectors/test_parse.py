@@ -14,7 +14,14 @@ from sounding.connectors.mastodon_parse import html_to_text, parse_verify_creden
 from sounding.connectors.records import Brand, Records
 from sounding.connectors.retry import RetryPolicy, with_retries
 from sounding.connectors.text import find_spans, graphemes, mastodon_length, tid
-from sounding.errors import NetworkFailure, PostRejected, RateLimited
+from sounding.errors import (
+    CredentialRejected,
+    NetworkFailure,
+    NetworkRefused,
+    PostRejected,
+    RateLimited,
+    SoundingError,
+)
 from sounding.models import Actor, Batch
 from sounding.store import Store
 
@@ -83,6 +90,64 @@ def test_retries_wait_as_the_network_asks() -> None:
 
     assert with_retries(call, RetryPolicy(sleep=slept.append)) == "ok"
     assert slept == [7, 2.0]
+
+
+def _tries(error: SoundingError) -> int:
+    """How many times ``with_retries`` calls something that always raises ``error``."""
+    calls: list[int] = []
+
+    def call() -> None:
+        calls.append(1)
+        raise error
+
+    with pytest.raises(SoundingError):
+        with_retries(call, RetryPolicy(tries=4, sleep=lambda s: None))
+    return len(calls)
+
+
+def test_retries_honour_the_transient_flag() -> None:
+    final = NetworkFailure("a refusal that came in as a network error")
+    final.transient = False
+    busy = SoundingError("busy")
+    busy.transient = True
+    assert _tries(final) == 1
+    assert _tries(NetworkRefused("422", status=422)) == 1
+    assert _tries(busy) == 4
+    assert _tries(NetworkFailure("503")) == 4
+
+
+def test_bluesky_4xx_is_final_whatever_class_the_sdk_raises() -> None:
+    from atproto_client.exceptions import (  # type: ignore[import-untyped]
+        NetworkError,
+        UnauthorizedError,
+    )
+    from atproto_client.models.common import XrpcError  # type: ignore[import-untyped]
+    from atproto_client.request import Response  # type: ignore[import-untyped]
+
+    from sounding.connectors.bluesky import BlueskyConnector
+
+    connector = BlueskyConnector(BRAND, "app-password", credential_env="SOUNDING_TEST_BSKY",
+                                 service_url="http://127.0.0.1:9")
+
+    def outcome(kind: type[Exception], status: int | None) -> tuple[type[Exception], int]:
+        response = None if status is None else Response(
+            False, status, XrpcError("PayloadTooLarge", "request entity too large"), {})
+        calls: list[int] = []
+
+        def call() -> None:
+            calls.append(1)
+            raise kind(response)
+        with pytest.raises(SoundingError) as caught:
+            with_retries(lambda: connector._translate(call),
+                         RetryPolicy(tries=3, sleep=lambda s: None))
+        return type(caught.value), len(calls)
+
+    assert outcome(NetworkError, 413) == (NetworkRefused, 1)  # the SDK calls it a network error
+    assert outcome(NetworkError, 409) == (NetworkRefused, 1)
+    assert outcome(UnauthorizedError, 403) == (NetworkRefused, 1)
+    assert outcome(UnauthorizedError, 401) == (CredentialRejected, 1)
+    assert outcome(NetworkError, 502) == (NetworkFailure, 3)
+    assert outcome(NetworkError, None) == (NetworkFailure, 3)
 
 
 def test_thread_replies_at_every_depth() -> None:
