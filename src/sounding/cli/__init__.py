@@ -52,8 +52,8 @@ def run(name: str, **args: Any) -> Any:
     """Run a workspace operation, telling the person when it waits or goes through a server."""
     return execute(
         workspace(), name, args, wait=float(resolve("lock_wait")),
-        on_wait=lambda msg: err.print(f"[yellow]{msg}[/]"),
-        on_remote=lambda url: err.print(f"[dim]via the server at {url}[/]"),
+        on_wait=lambda msg: err.print(render.literal((msg, "yellow"))),
+        on_remote=lambda url: err.print(render.literal((f"via the server at {url}", "dim"))),
     )
 
 
@@ -72,19 +72,24 @@ from sounding.cli import (  # noqa: E402,F401  (registers the commands)
 )
 
 
+def _say_error(message: str, hint: str | None) -> None:
+    """One error line and its hint; both may quote a cell value, so both are literal."""
+    err.print(render.literal(("error:", "bold red"), " ", message))
+    if hint:
+        err.print(render.literal((f"hint: {hint}", "dim")))
+
+
 def _fail(exc: SoundingError) -> None:
     if isinstance(exc, ImportRejected):
         for problem in exc.problems[:50]:
-            err.print(str(problem), markup=False, highlight=False)
+            err.print(render.literal(str(problem)))
         if len(exc.problems) > 50:
             err.print(f"... and {len(exc.problems) - 50} more problems")
-    err.print(f"[bold red]error:[/] {render.escape(str(exc))}")
-    if exc.hint:
-        err.print(f"[dim]hint: {render.escape(exc.hint)}[/]")
+    _say_error(str(exc), exc.hint)
 
 
 def main() -> None:
-    """Console entry point."""
+    """Console entry point: every error ends as one line, a hint and a non-zero exit."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         app()
@@ -92,4 +97,10 @@ def main() -> None:
         if _state["debug"]:
             raise
         _fail(exc)
+        sys.exit(1)
+    except Exception as exc:  # a bug: said in one line, its traceback only with --debug
+        if _state["debug"]:
+            raise
+        _say_error(f"{type(exc).__name__}: {exc}",
+                   "this is unexpected; rerun with --debug to see the traceback and report it")
         sys.exit(1)

@@ -27,11 +27,12 @@ def account_add_cmd(
     """Register one of the brand's accounts (secrets stay in the environment)."""
     result = run("account_add", network=network, handle=handle,
                  service_url=instance or service, credential_env=password_env or token_env)
-    out.print(f"account {render.escape(result['account_id'])} added; "
-              f"{result['items_marked']} stored items marked as the brand's")
+    out.print(render.literal(f"account {result['account_id']} added; "
+                             f"{result['items_marked']} stored items marked as the brand's"))
     if result.get("credential_env"):
         state = "is set" if result["credential_set"] else "is not set yet"
-        out.print(f"its secret is read from ${result['credential_env']} ({state})")
+        out.print(render.literal(f"its secret is read from ${result['credential_env']} "
+                                 f"({state})"))
 
 
 @account_app.command("list")
@@ -39,5 +40,4 @@ def account_list_cmd() -> None:
     """The brand's accounts."""
     for row in run("accounts"):
         where = f"  {row['service_url']}" if row.get("service_url") else ""
-        out.print(f"{render.escape(row['account_id'])}  {row['items']:,} items"
-                  f"{render.escape(where)}")
+        out.print(render.literal(f"{row['account_id']}  {row['items']:,} items{where}"))

@@ -31,16 +31,17 @@ def customers_import_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Import customers; identifiers are hashed, then matched to the actors by handle."""
-    with err.status(f"importing {render.escape(str(file))}"):
+    with err.status(render.literal(f"importing {file}")):
         result = run("customers_import", path=str(file.resolve()), ids=ids, keep=keep or [],
                      encoding=encoding)
     if as_json:
         out.print_json(json.dumps(result))
         return
-    out.print(f"{render.escape(result['file'])}: {result['rows']:,} customers: "
-              f"{result['new']:,} new, {result['updated']:,} updated, "
-              f"{result['unchanged']:,} unchanged; {result['matched']:,} of "
-              f"{result['customers']:,} found among actors ({100 * result['match_rate']:.1f}%)")
+    out.print(render.literal(
+        f"{result['file']}: {result['rows']:,} customers: {result['new']:,} new, "
+        f"{result['updated']:,} updated, {result['unchanged']:,} unchanged; "
+        f"{result['matched']:,} of {result['customers']:,} found among actors "
+        f"({100 * result['match_rate']:.1f}%)"))
 
 
 def _interval(rep: dict[str, Any]) -> str:
@@ -62,11 +63,11 @@ def segment_table(report: dict[str, Any]) -> Table:
         note = s["description"] if s["source"] == "cluster" else s["label"]
         if not rep["rankable"]:
             note = f"too small to rank; {note}"
-        table.add_row(render.escape(s["name"]), f"{s['size']:,}",
+        table.add_row(render.literal(s["name"]), f"{s['size']:,}",
                       "n/a" if act["rate"] is None else f"{act['rate']:.2f}",
                       "n/a" if mix["interest"] is None else f"{100 * mix['interest']:.0f}%",
                       "n/a" if mix["animosity"] is None else f"{100 * mix['animosity']:.0f}%",
-                      _interval(rep), render.escape(note))
+                      _interval(rep), render.literal(note))
     return table
 
 
@@ -87,8 +88,8 @@ def segments_cmd(
         return
     out.print(segment_table(result))
     ranks = result["rankings"]
-    out.print(f"best represented: {', '.join(ranks['best_represented']) or 'none'}")
-    out.print(f"most active: {', '.join(ranks['most_active']) or 'none'}")
+    for title, key in (("best represented", "best_represented"), ("most active", "most_active")):
+        out.print(render.literal(f"{title}: {', '.join(ranks[key]) or 'none'}"))
     if result["stability"] is not None:
         out.print(f"{result['clusters']} behavioural clusters, stability (bootstrap ARI) "
                   f"{result['stability']:.2f}")
@@ -116,17 +117,16 @@ def actors_cmd(
               f"({result['clustered_actors']:,} actors; modularity {result['modularity']:.2f}); "
               f"the {len(shown)} largest:")
     for c in shown:
-        langs = render.escape(_shares(c["languages"]))
-        out.print(f"  #{c['community']} {c['size']:,} actors ({langs}): "
-                  f"{render.escape(', '.join(c['top_actors']))}")
+        out.print(render.literal(f"  #{c['community']} {c['size']:,} actors "
+                                 f"({_shares(c['languages'])}): {', '.join(c['top_actors'])}"))
         mix = {k: v for k, v in c["reaction_mix"].items() if v is not None}
         about = [f"topics {_shares(c['topics'], 3)}" if c["topics"] else "",
                  f"reactions {_shares(mix)}" if mix else "",
                  f"bios: {' '.join(c['bio_words'])}" if c["bio_words"] else ""]
         if any(about):
-            out.print("      " + render.escape("; ".join(a for a in about if a)))
-    out.print("most influential: " + render.escape(", ".join(
-        a["actor"] for a in result["influential"][:top])))
-    out.print("bridges: " + render.escape(", ".join(result["bridges"]) or "none"))
+            out.print(render.literal("      " + "; ".join(a for a in about if a)))
+    influential = ", ".join(a["actor"] for a in result["influential"][:top])
+    out.print(render.literal(f"most influential: {influential}"))
+    out.print(render.literal(f"bridges: {', '.join(result['bridges']) or 'none'}"))
     if result.get("export"):
-        out.print(f"map written to {render.escape(result['export'])}")
+        out.print(render.literal(f"map written to {result['export']}"))

@@ -32,7 +32,7 @@ def import_items_cmd(
 ) -> None:
     """Import items (posts, replies, comments, mentions) from a CSV or JSONL file."""
     mapping = parse_mapping(map_ or [])
-    with err.status(f"importing {render.escape(str(file))}"):
+    with err.status(render.literal(f"importing {file}")):
         report = run("import_items", path=str(file.resolve()), fmt=fmt, mapping=mapping,
                      encoding=encoding, keep_good=keep_good,
                      rejects_path=str(rejects.resolve()) if rejects else None,
@@ -40,7 +40,7 @@ def import_items_cmd(
     if as_json:
         out.print_json(json.dumps(report))
     else:
-        out.print(render.import_report(report))
+        out.print(render.literal(render.import_report(report)))
 
 
 @app.command("kpis")
@@ -79,7 +79,7 @@ def serve_cmd(
     from sounding.web.server import serve
 
     db = workspace()
-    err.print(f"serving {render.escape(str(db))} on http://{host}:{port} (Ctrl-C to stop)")
+    err.print(render.literal(f"serving {db} on http://{host}:{port} (Ctrl-C to stop)"))
     serve(db, host=host, port=port, wait=float(resolve("lock_wait")))
 
 
@@ -102,7 +102,7 @@ def demo_cmd(
         out.print_json(json.dumps(result.as_dict()))
         return
     out.print(render.kpi_table(result.kpis))
-    out.print(render.demo_summary(result.as_dict()))
+    out.print(render.literal(render.demo_summary(result.as_dict())))
     from sounding.report.documents import write_demo_reports
     from sounding.store import Store
 
@@ -110,11 +110,12 @@ def demo_cmd(
             Store.open(result.workspace) as store:
         written = write_demo_reports(store, result.directory)
     for name, path in written.items():
-        out.print(f"{name.replace('_', ' ')}: {render.escape(str(path))}")
+        out.print(render.literal(f"{name.replace('_', ' ')}: {path}"))
     if serve:
         from sounding.web.server import demo_login
         from sounding.web.server import serve as serve_dashboard
 
         name, password = demo_login(result.workspace)
-        err.print(f"dashboard on http://127.0.0.1:{port}: sign in as {name} / {password}")
+        err.print(render.literal(f"dashboard on http://127.0.0.1:{port}: sign in as {name} / "
+                                 f"{password}"))
         serve_dashboard(result.workspace, port=port, open_browser=True)

@@ -8,6 +8,7 @@ import os
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from sounding.cli import app, err, out, render, run
 
@@ -34,18 +35,19 @@ def label_cmd(
         out.print_json(json.dumps(result))
         return
     model = result["model_label"] or "no model label"
-    out.print(f"{render.escape(result['item_id'])}: {result['label']} "
-              f"(by {render.escape(result['username'])}; the model said {model})")
+    out.print(render.literal(f"{result['item_id']}: {result['label']} "
+                             f"(by {result['username']}; the model said {model})"))
 
 
-def _review_lines(items: list[dict[str, Any]]) -> list[str]:
+def _review_lines(items: list[dict[str, Any]]) -> list[Text]:
     lines = []
     for row in items:
         p = " ".join(f"{r} {row[f'p_{r}']:.2f}" for r in ("interest", "animosity", "neutral"))
-        lines.append(f"[bold]{render.escape(row['item_id'])}[/]  model: {row['model_label']} "
-                     f"({p})  seen: {row['engagements']:,} engagements, "
-                     f"{row['followers']:,} followers")
-        lines.append(f"    {render.escape(row['text'])}")
+        lines.append(render.literal((row["item_id"], "bold"),
+                                    f"  model: {row['model_label']} ({p})  seen: "
+                                    f"{row['engagements']:,} engagements, "
+                                    f"{row['followers']:,} followers"))
+        lines.append(render.literal(f"    {row['text']}"))
     return lines
 
 
@@ -63,7 +65,7 @@ def review_cmd(
         out.print("nothing to review: no unlabelled item has model probabilities")
         return
     for line in _review_lines(result["items"]):
-        out.print(line, highlight=False)
+        out.print(line)
     out.print(f"{result['labelled']:,} items labelled so far; label one with "
               "'sounding label ITEM_ID interest|animosity|neutral'")
 
@@ -91,7 +93,8 @@ def retrain_cmd(
     out.print(_scores("shipped", result["shipped_heldout"]))
     out.print(_scores("adapted", result["adapted_heldout"]))
     if result["saved"]:
-        out.print(f"saved to {render.escape(result['model_dir'])}; reaction labels made "
-                  "from now on use it")
+        out.print(render.literal(f"saved to {result['model_dir']}; reaction labels made "
+                                 "from now on use it"))
     else:
-        out.print("[yellow]not saved:[/] the adapted model did worse on the held-out labels")
+        out.print(render.literal(("not saved:", "yellow"),
+                                 " the adapted model did worse on the held-out labels"))

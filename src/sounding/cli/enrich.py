@@ -79,8 +79,8 @@ def enrich_cmd(
         out.print_json(json.dumps(result))
         return
     labels = ", ".join(f"{n:,} {label}" for label, n in result["labels"].items())
-    out.print(f"{result['items']:,} items labelled with {render.escape(result['model'])}; "
-              f"reactions now: {labels}")
+    out.print(render.literal(f"{result['items']:,} items labelled with {result['model']}; "
+                             f"reactions now: {labels}"))
 
 
 def _eval_table(scores: dict[str, dict[str, object]]) -> Table:
@@ -92,10 +92,10 @@ def _eval_table(scores: dict[str, dict[str, object]]) -> Table:
     for name, row in scores.items():
         published = row.get("published") or {}
         assert isinstance(published, dict)
-        table.add_row(name, str(row.get("context")), str(row.get("metric")),
-                      f"{row.get('sounding')}",
-                      f"{row.get('vader_fr') or row.get('vader')}",
-                      ", ".join(f"{k} {v}" for k, v in published.items()))
+        cells = (name, row.get("context"), row.get("metric"), row.get("sounding"),
+                 row.get("vader_fr") or row.get("vader"),
+                 ", ".join(f"{k} {v}" for k, v in published.items()))
+        table.add_row(*(render.literal(str(cell)) for cell in cells))
     return table
 
 

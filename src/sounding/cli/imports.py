@@ -15,13 +15,13 @@ def _print(report: dict[str, Any], as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(report))
         return
-    out.print(f"{render.escape(', '.join(report['formats']))}: " + render.import_report(report))
+    out.print(render.literal(f"{', '.join(report['formats'])}: {render.import_report(report)}"))
     if report.get("as_of"):
-        out.print(f"counters dated {report['as_of']}")
+        out.print(render.literal(f"counters dated {report['as_of']}"))
     for skipped in report.get("skipped", []):
-        err.print(f"[dim]skipped (not an export sounding knows): {render.escape(skipped)}[/]")
+        err.print(render.literal((f"skipped (not an export sounding knows): {skipped}", "dim")))
     for problem in report.get("problems", []):
-        err.print(problem, markup=False, highlight=False)
+        err.print(render.literal(str(problem)))
 
 
 @import_app.command("auto")
@@ -43,7 +43,7 @@ def import_auto_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Import what a network exports (Meta, X, LinkedIn) or a blog (WXR, RSS, Atom)."""
-    with err.status(f"importing {render.escape(str(path))}"):
+    with err.status(render.literal(f"importing {path}")):
         report = run("import_export", path=str(path.resolve()), fmt=fmt, as_of=as_of,
                      account=account, followers=followers, keep_good=keep_good)
     _print(report, as_json)
@@ -64,7 +64,7 @@ def import_wordpress_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Import a WordPress blog's posts and approved comments through its REST API."""
-    with err.status(f"reading {render.escape(url)}"):
+    with err.status(render.literal(f"reading {url}")):
         report = run("import_wordpress", url=url, per_page=per_page, max_pages=max_pages,
                      as_of=as_of, keep_good=keep_good)
     _print(report, as_json)

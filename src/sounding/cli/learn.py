@@ -6,17 +6,21 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from sounding.cli import app, out, render, run
 
 __all__ = ["learn_cmd", "plan_cmd"]
 
 
-def _learn_text(result: dict[str, Any]) -> list[str]:
-    lines = [f"{result['posts']} posts, {result['labelled']:,} of their {result['reactions']:,} "
-             "replies, quotes and comments labelled (estimates are observational)"]
-    lines += [f"  {v}" for v in result["verdicts"]]
-    lines += [f"  [yellow]design:[/] {render.escape(w)}" for w in result["design"]["warnings"]]
+def _learn_text(result: dict[str, Any]) -> list[Text]:
+    """The verdicts; they quote the variants' levels, which are data."""
+    lines = [render.literal(f"{result['posts']} posts, {result['labelled']:,} of their "
+                            f"{result['reactions']:,} replies, quotes and comments labelled "
+                            "(estimates are observational)")]
+    lines += [render.literal(f"  {v}") for v in result["verdicts"]]
+    lines += [render.literal("  ", ("design:", "yellow"), f" {w}")
+              for w in result["design"]["warnings"]]
     return lines
 
 
@@ -54,6 +58,6 @@ def plan_cmd(
     out.print(f"{len(result['drafts'])} drafts queued (animosity cap "
               f"{100 * result['cap']:.1f}% of reactions, objective {result['objective']})")
     for d in result["drafts"]:
-        flag = "" if d["safe"] else "  [red]guardrail: " + render.escape("; ".join(d["notes"]))
-        out.print(f"  #{d.get('queue_id', '-')} {render.escape(d['account_id'])} "
-                  f"{d['scheduled_at'][:16]}  {render.escape(d['text'])}{flag}")
+        flag = "" if d["safe"] else "  guardrail: " + "; ".join(d["notes"])
+        out.print(render.literal(f"  #{d.get('queue_id', '-')} {d['account_id']} "
+                                 f"{d['scheduled_at'][:16]}  {d['text']}", (flag, "red")))

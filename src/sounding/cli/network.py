@@ -41,7 +41,7 @@ def collect_cmd(
     if _local():
         with render.stage_progress(err) as update:
             args["on_progress"] = lambda p: update(f"{p.stage}", p.done, max(p.total or p.done, 1))
-            args["on_wait"] = lambda msg: err.print(f"[yellow]{render.escape(msg)}[/]")
+            args["on_wait"] = lambda msg: err.print(render.literal((msg, "yellow")))
             result = run("collect", **args)
     else:
         result = run("collect", **args)
@@ -49,7 +49,7 @@ def collect_cmd(
         out.print_json(json.dumps(result))
         return
     for account_id, summary in result["accounts"].items():
-        out.print(f"{render.escape(account_id)}: new {_new_counts(summary)}")
+        out.print(render.literal(f"{account_id}: new {_new_counts(summary)}"))
 
 
 @app.command("publish")
@@ -67,8 +67,8 @@ def publish_cmd(
         out.print_json(json.dumps(result))
     else:
         for entry in result["entries"]:
-            out.print(f"#{entry['queue_id']} {entry['outcome']}: "
-                      f"{render.escape(str(entry['detail']))}")
+            out.print(render.literal(f"#{entry['queue_id']} {entry['outcome']}: "
+                                     f"{entry['detail']}"))
         out.print(f"{result['published']} published, {result['failed']} failed, "
                   f"{result['pending']} pending, of {result['due']} due")
     if result["failed"] or result["pending"]:
@@ -91,8 +91,8 @@ def queue_add_cmd(
     result = run("queue_add", account=account, text=text, variant=variant, at=at,
                  images=image or [], status="draft" if draft else "scheduled")
     when = result["scheduled_at"] or "no time yet"
-    out.print(f"queued #{result['queue_id']} for {render.escape(result['account_id'])} "
-              f"({result['status']}, {when})")
+    out.print(render.literal(f"queued #{result['queue_id']} for {result['account_id']} "
+                             f"({result['status']}, {when})"))
 
 
 @queue_app.command("list")
@@ -107,11 +107,11 @@ def queue_list_cmd(
         return
     for row in rows:
         variant = ",".join(f"{k}={v}" for k, v in (row["variant"] or {}).items())
-        out.print(f"#{row['queue_id']} {row['status']:<9} {row['scheduled_at'] or '-'} "
-                  f"{render.escape(row['account_id'])} [{render.escape(variant)}] "
-                  f"{render.escape(row['text'][:60])}")
+        out.print(render.literal(f"#{row['queue_id']} {row['status']:<9} "
+                                 f"{row['scheduled_at'] or '-'} {row['account_id']} "
+                                 f"[{variant}] {row['text'][:60]}"))
         if row.get("error"):
-            out.print(f"    error: {render.escape(row['error'])}")
+            out.print(render.literal(f"    error: {row['error']}"))
 
 
 @listen_app.command("add")
@@ -122,16 +122,16 @@ def listen_add_cmd(
 ) -> None:
     """Listen for a query: a Bluesky search, a Mastodon hashtag timeline or search."""
     result = run("listen_add", query=query, account=account)
-    out.print(f"listening #{result['query_id']} on {render.escape(result['account_id'])}: "
-              f"{render.escape(result['query'])}")
+    out.print(render.literal(f"listening #{result['query_id']} on {result['account_id']}: "
+                             f"{result['query']}"))
 
 
 @listen_app.command("list")
 def listen_list_cmd() -> None:
     """The listening queries and how many items each found."""
     for row in run("listen_list"):
-        out.print(f"#{row['query_id']} {render.escape(row['account_id'])} "
-                  f"{render.escape(row['query'])}: {row['hits']:,} items")
+        out.print(render.literal(f"#{row['query_id']} {row['account_id']} {row['query']}: "
+                                 f"{row['hits']:,} items"))
 
 
 @listen_app.command("remove")

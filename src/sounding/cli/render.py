@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape as _escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -18,16 +17,23 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from sounding.workflows.kpis import last_day
 
-__all__ = ["demo_summary", "escape", "import_report", "kpi_table", "stage_progress",
+__all__ = ["demo_summary", "import_report", "kpi_table", "literal", "stage_progress",
            "status_table"]
 
 
-def escape(text: str) -> str:
-    """Text from outside (a file, a network) shown literally, never as markup."""
-    return _escape(text)
+def literal(*parts: str | tuple[str, str]) -> Text:
+    """What the CLI prints, built so that nothing in it is ever read as console markup.
+
+    Text from a network, a file or an error message is hostile: '[link=...]' would plant a
+    hyperlink, 'evil[/x]' would crash. Rich never parses a ``Text``, so data goes in as
+    plain strings and only sounding's own labels are styled, as ``(label, style)`` pairs.
+    (``rich.markup.escape`` is not enough: it changes text with backslashes.)
+    """
+    return Text.assemble(*parts)
 
 
 def _pct(value: float | None, digits: int = 1) -> str:
@@ -39,18 +45,19 @@ def _num(value: float | None, digits: int = 2) -> str:
 
 
 def import_report(report: dict[str, Any]) -> str:
-    text = (f"{escape(report['file'])}: {report['rows']:,} rows: {report['new']:,} new, "
+    """The import's counts, plain text: print it through ``literal``."""
+    text = (f"{report['file']}: {report['rows']:,} rows: {report['new']:,} new, "
             f"{report['updated']:,} updated, {report['unchanged']:,} unchanged, "
             f"{report['rejected']:,} rejected; {report['snapshots_added']:,} counter snapshots "
             "added")
     if report.get("rejects_file"):
-        text += f"\nrejected rows written to {escape(report['rejects_file'])}"
+        text += f"\nrejected rows written to {report['rejects_file']}"
     return text
 
 
 def kpi_table(k: dict[str, Any]) -> Table:
-    table = Table(title=f"KPIs {k['period_start'][:10]} .. {last_day(k['period_end'])}",
-                  show_header=True)
+    table = Table(title=literal(f"KPIs {k['period_start'][:10]} .. "
+                                f"{last_day(k['period_end'])}"), show_header=True)
     table.add_column("KPI")
     table.add_column("value", justify="right")
     table.add_column("note", style="dim")
@@ -76,24 +83,25 @@ def kpi_table(k: dict[str, Any]) -> Table:
     for account, f in k["followers"].items():
         rows.append((f"followers {account}", f"{f['end']:,}", _growth_note(f)))
     for row in rows:
-        table.add_row(*(escape(str(cell)) for cell in row))
+        table.add_row(*(literal(str(cell)) for cell in row))
     return table
 
 
 def status_table(status: dict[str, Any]) -> Table:
-    table = Table(title=escape(status["workspace"]))
+    table = Table(title=literal(status["workspace"]))
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, count in status["tables"].items():
-        table.add_row(name, f"{count:,}")
+        table.add_row(literal(name), f"{count:,}")
     return table
 
 
 @contextmanager
 def stage_progress(console: Console) -> Iterator[Callable[[str, int, int], None]]:
-    """A progress bar per stage, fed by a ``(stage, done, total)`` callback."""
-    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    """A progress bar per stage, fed by a ``(stage, done, total)`` callback; a stage's
+    name is shown literally (markup=False), whatever it holds."""
+    columns = (TextColumn("{task.description:<10}", markup=False), BarColumn(),
+               MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=False) as progress:
         tasks: dict[str, TaskID] = {}
 
@@ -118,14 +126,14 @@ def _demo_audience(audience: dict[str, Any]) -> list[str]:
     lines = ["segments (representation index vs customers, 95% interval):"]
     for seg in audience.get("top_segments", []):
         rep = seg["representation"]
-        lines.append(f"  {escape(seg['label']):<28} index {rep['index']:6.0f} "
+        lines.append(f"  {seg['label']:<28} index {rep['index']:6.0f} "
                      f"[{rep['low']:.0f}, {rep['high']:.0f}]  {seg['size']:,} engaged actors")
     lines.append("communities of actors (largest):")
     for com in audience.get("communities", []):
         langs = ", ".join(f"{k} {100 * v:.0f}%" for k, v in list(com["languages"].items())[:2])
         lines.append(f"  #{com['community']}: {com['size']} actors ({langs}), e.g. "
-                     f"{escape(', '.join(com['top_actors'][:3]))}")
-    lines.append(f"actor map for Gephi: {escape(str(audience.get('gexf')))}")
+                     f"{', '.join(com['top_actors'][:3])}")
+    lines.append(f"actor map for Gephi: {audience.get('gexf')}")
     return lines
 
 
@@ -135,18 +143,18 @@ def _variant_text(variant: dict[str, str]) -> str:
 
 def _demo_learn(stages: dict[str, Any]) -> list[str]:
     lines = ["what works (test and learn):"]
-    lines += [f"  {escape(v)}" for v in stages["learn"]["verdicts"]]
+    lines += [f"  {v}" for v in stages["learn"]["verdicts"]]
     plan = stages["plan"]
     mix = Counter(_variant_text(d["variant"]) for d in plan["drafts"])
     lines.append(f"plan for the next two weeks: {len(plan['drafts'])} drafts queued, drawn by "
                  f"Thompson sampling on the {plan['objective']} rate (animosity cap "
                  f"{100 * plan['cap']:.1f}%):")
-    lines += [f"  {n} x {escape(variant)}" for variant, n in mix.most_common(3)]
+    lines += [f"  {n} x {variant}" for variant, n in mix.most_common(3)]
     if len(mix) > 3:
         lines.append(f"  and {len(mix) - 3} other variants")
     if plan.get("true_best"):
         lines.append(f"  the simulated world's best levels on {plan['objective']}: "
-                     f"{escape(_variant_text(plan['true_best']))}")
+                     f"{_variant_text(plan['true_best'])}")
     return lines
 
 
@@ -160,13 +168,14 @@ def _growth_note(f: dict[str, Any]) -> str:
 
 
 def demo_summary(demo: dict[str, Any]) -> str:
+    """The demo's summary, plain text: print it through ``literal``."""
     c, stages = demo["counts"], demo["stages"]
     lines = [
-        f"demo workspace: {escape(demo['workspace'])}",
+        f"demo workspace: {demo['workspace']}",
         f"  {c['accounts']} brand accounts, {c['actors']:,} actors, {c['items']:,} items, "
         f"{c['interactions']:,} interactions, {c['metric_snapshots']:,} counter snapshots",
-        f"ground truth:   {escape(demo['truth_file'])}",
-        f"CRM customers:  {escape(demo['customers_file'])}",
+        f"ground truth:   {demo['truth_file']}",
+        f"CRM customers:  {demo['customers_file']}",
         *_demo_reaction(stages.get("enrich", {})),
     ]
     if "audience" in stages:

@@ -35,9 +35,9 @@ def report_cmd(
     """The executive report: a summary page, then charts and tables, every figure sourced."""
     with err.status("gathering the evidence"):
         data = run("report_data", period=period, pseudonymise=pseudonymise)
-    with err.status(f"writing {render.escape(str(output))}"):
+    with err.status(render.literal(f"writing {output}")):
         path = write_report(data, output, lang=lang, fmt=fmt)
-    out.print(f"report written: {render.escape(str(path))}")
+    out.print(render.literal(f"report written: {path}"))
 
 
 @app.command("strategy")
@@ -51,6 +51,6 @@ def strategy_cmd(
     """A presence strategy draft built only from the evidence, with its evidence appendix."""
     with err.status("gathering the evidence"):
         data = run("report_data", period=period, pseudonymise=pseudonymise)
-    with err.status(f"writing {render.escape(str(output))}"):
+    with err.status(render.literal(f"writing {output}")):
         path = write_strategy(data, output, lang=lang)
-    out.print(f"strategy draft written: {render.escape(str(path))}")
+    out.print(render.literal(f"strategy draft written: {path}"))

@@ -22,9 +22,9 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _topics_table(result: dict[str, Any]) -> Table:
-    table = Table(title=f"What is said {result['period_start'][:10]} .. "
-                  f"{result['period_end'][:10]}: {result['texts']:,} texts "
-                  f"({result['texts_before']:,} the period before)")
+    table = Table(title=render.literal(
+        f"What is said {result['period_start'][:10]} .. {result['period_end'][:10]}: "
+        f"{result['texts']:,} texts ({result['texts_before']:,} the period before)"))
     for name, justify in (("topic", "left"), ("texts", "right"), ("share", "right"),
                           ("trend", "left"), ("example", "left")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
@@ -32,8 +32,9 @@ def _topics_table(result: dict[str, Any]) -> Table:
         trend = t["trend"]
         move = f"{trend['direction']} ×{trend['ratio']:.2f} (P↑ {trend['p_rising']:.2f})"
         example = t["examples"][0]["text"] if t["examples"] else ""
-        table.add_row(render.escape(t["label"]), f"{t['size']:,}", f"{100 * t['share']:.1f}%",
-                      move, render.escape(example[:90]))
+        table.add_row(render.literal(t["label"]), f"{t['size']:,}",
+                      f"{100 * t['share']:.1f}%", render.literal(move),
+                      render.literal(example[:90]))
     return table
 
 
@@ -53,10 +54,10 @@ def topics_cmd(
         return
     out.print(_topics_table(result))
     phrases = ", ".join(f"{p['phrase']} ({p['texts']})" for p in result["key_phrases"][:12])
-    out.print(f"key phrases: {render.escape(phrases)}")
+    out.print(render.literal(f"key phrases: {phrases}"))
     for word in ("rising", "falling"):
         if result[word]:
-            out.print(f"{word}: {render.escape('; '.join(result[word]))}")
+            out.print(render.literal(f"{word}: {'; '.join(result[word])}"))
 
 
 @alerts_app.command("check")
@@ -69,12 +70,13 @@ def alerts_check_cmd(as_json: Json = False) -> None:
     for r in result["rules"]:
         where = f" on {r['network']}" if r["network"] else ""
         line = f"rule {r['rule_id']} {r['metric']}/{r['span']}{where}: {r['status']}"
+        failed: list[str | tuple[str, str]] = []
         if r["status"] == "new":
             sent = sum(1 for d in r["deliveries"] if d["ok"])
-            line += f" ({sent}/{len(r['deliveries'])} channels) {render.escape(r['message'])}"
-            line += "".join(f"\n  [red]channel {d['channel_id']}: {render.escape(d['error'])}"
-                            for d in r["deliveries"] if not d["ok"])
-        out.print(line)
+            line += f" ({sent}/{len(r['deliveries'])} channels) {r['message']}"
+            failed = [(f"\n  channel {d['channel_id']}: {d['error']}", "red")
+                      for d in r["deliveries"] if not d["ok"]]
+        out.print(render.literal(line, *failed))
     out.print(f"{result['new_alerts']} new alert(s)")
 
 
@@ -87,13 +89,13 @@ def alerts_list_cmd(as_json: Json = False) -> None:
         return
     for c in result["channels"]:
         secret = f" secret ${c['secret_env']}" if c["secret_env"] else ""
-        out.print(f"channel {c['channel_id']} {c['kind']} {render.escape(c['target'])}{secret}")
+        out.print(render.literal(f"channel {c['channel_id']} {c['kind']} {c['target']}{secret}"))
     for r in result["rules"]:
-        out.print(f"rule {r['rule_id']} {r['metric']}/{r['span']} "
-                  f"{r['network'] or 'all networks'} alpha {r['alpha']:g} "
-                  f"min {r['min_count']}{'' if r['enabled'] else ' (disabled)'}")
+        out.print(render.literal(f"rule {r['rule_id']} {r['metric']}/{r['span']} "
+                                 f"{r['network'] or 'all networks'} alpha {r['alpha']:g} "
+                                 f"min {r['min_count']}{'' if r['enabled'] else ' (disabled)'}"))
     for a in result["alerts"]:
-        out.print(f"alert {a['alert_id']} {a['window_end'][:16]} {render.escape(a['message'])}")
+        out.print(render.literal(f"alert {a['alert_id']} {a['window_end'][:16]} {a['message']}"))
 
 
 @channel_app.command("email")
@@ -131,5 +133,5 @@ def _added(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(result))
     else:
-        out.print(f"channel {result['channel_id']} ({result['kind']}) → "
-                  f"{render.escape(result['target'])}")
+        out.print(render.literal(f"channel {result['channel_id']} ({result['kind']}) → "
+                                 f"{result['target']}"))
