@@ -131,3 +131,16 @@ def test_an_unexpected_error_is_one_literal_line_and_a_hint(
     assert "Traceback" not in result.err
     with pytest.raises(RuntimeError):
         hostile("--debug", "status")
+
+
+def test_a_progress_stage_is_shown_literally() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from sounding.cli.render import stage_progress
+
+    shown = StringIO()
+    with stage_progress(Console(file=shown, width=200)) as update:
+        update(f"{NETWORK} {LINK}", 1, 2)
+    assert f"{NETWORK} {LINK}" in shown.getvalue()
