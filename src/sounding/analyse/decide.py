@@ -9,7 +9,7 @@ import numpy as np
 
 from sounding.analyse.pooling import GridPosterior
 
-__all__ = ["Comparison", "compare", "intervals", "more_posts_needed"]
+__all__ = ["Comparison", "compare", "intervals", "is_even", "more_posts_needed"]
 
 
 def _cdf(post: GridPosterior, x: np.ndarray) -> np.ndarray:
@@ -71,19 +71,31 @@ def compare(post: GridPosterior, rng: np.random.Generator, draws: int,
                       float(diff.mean()), float(lo), float(hi), float(diff.std()))
 
 
+def is_even(comp: Comparison, smallest_effect: float) -> bool:
+    """Whether the levels are about even: the lead's 95% interval rules out a lead worth
+    acting on (it lies within plus or minus ``smallest_effect``).
+
+    A lead that is merely unproven is not even: while the interval still reaches a lead
+    worth acting on, more posts could show one.
+    """
+    return (smallest_effect > 0 and comp.diff_high < smallest_effect
+            and comp.diff_low > -smallest_effect)
+
+
 def more_posts_needed(comp: Comparison, posts_now: int, smallest_effect: float,
                       z: float = 1.96) -> int:
-    """Rough posts to add (spread over the levels) before the leader's lead would be clear.
+    """Rough posts to add (spread over the levels) before the lead's interval settles it.
 
-    Standard errors shrink like 1/sqrt(posts): the lead's sd must fall to |lead| / z,
-    with the lead taken as at least ``smallest_effect`` (a difference worth acting on).
-    0 when the sd is already that small: a lead worth acting on would show by now, so
-    more posts would not decide anything that matters (the levels are about even).
+    0 when the levels are even (:func:`is_even`). Otherwise the interval must either clear
+    zero (the lead is shown) or fall below ``smallest_effect`` (the levels are even):
+    whichever is nearer to the lead's mean sets the half-width, so the lead's sd must fall
+    to the larger gap / z. Standard errors shrink like 1/sqrt(posts). At least 1.
     """
-    effect = max(abs(comp.diff_mean), smallest_effect)
-    if comp.diff_sd <= 0 or effect <= 0:
+    if is_even(comp, smallest_effect):
         return 0
-    ratio = (comp.diff_sd * z / effect) ** 2
-    if ratio <= 1:
+    lead = abs(comp.diff_mean)
+    gap = max(lead, smallest_effect - lead)
+    if comp.diff_sd <= 0 or gap <= 0:
         return 0
+    ratio = (comp.diff_sd * z / gap) ** 2
     return int(min(10_000, max(1, math.ceil(max(posts_now, 1) * (ratio - 1)))))

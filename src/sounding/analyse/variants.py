@@ -46,16 +46,16 @@ _OBSERVATIONAL_FR = ("observationnel : les publications n'ont pas été tirées 
 # A verdict's wording; {figures} is "P = …, +d unit [low, high]" in the language's numbers.
 _VERDICT_WORDS = {
     "en": {"decided": "{factor}: {leader} {beats} {runner} on {metric}: {figures}",
-           "none": "{factor}: no level stands out on {metric}: a lead worth acting on would "
-                   "show by now (leader {leader}, {figures})",
+           "none": "{factor}: no level stands out on {metric}: the 95% interval rules out "
+                   "a lead worth acting on (leader {leader}, {figures})",
            "more": "{factor}: not enough evidence yet on {metric}: about {more} more posts "
                    "(leader {leader}, {figures})",
            "beats": "beats", "beats_lower": "beats (lower)", "sep": ", ",
            "engagement": "engagement", "interest": "interest", "animosity": "animosity",
            "ignored": "ignored", "per_thousand": "per 1,000"},
     "fr": {"decided": "{factor} : {leader} {beats} {runner} sur {metric} : {figures}",
-           "none": "{factor} : aucun niveau ne se détache sur {metric} ; une avance utile se "
-                   "verrait déjà (en tête : {leader}, {figures})",
+           "none": "{factor} : aucun niveau ne se détache sur {metric} ; l'intervalle à 95 % "
+                   "exclut un écart qui compte (en tête : {leader}, {figures})",
            "more": "{factor} : pas encore assez d'éléments sur {metric} ; environ {more} "
                    "publications de plus (en tête : {leader}, {figures})",
            "beats": "devance", "beats_lower": "devance (plus bas)", "sep": " ; ",
@@ -245,9 +245,11 @@ def _verdict(factor: str, metric: str, names: list[str], comp: Any, pooled_mean:
     leader, runner = names[comp.leader], names[comp.runner_up]
     p_best = float(comp.p_best[comp.leader])
     diff, lo, hi = (scale * v for v in (comp.diff_mean, comp.diff_low, comp.diff_high))
+    if not METRICS[metric][0]:  # shown as leader minus runner-up: less animosity reads < 0
+        diff, lo, hi = -diff, -hi, -lo
     more = more_posts_needed(comp, posts, settings.smallest_effect * pooled_mean)
     decided = len(names) > 1 and p_best >= settings.confidence
-    # more == 0 and undecided: precise enough to see a lead worth acting on, and none shows
+    # more == 0 and undecided: the lead's interval rules out a lead worth acting on (even)
     fields = {"factor": factor, "metric": metric, "decided": decided, "leader": leader,
               "runner_up": runner, "p_best": p_best, "p_beats": float(comp.p_beats),
               "diff": diff, "low": lo, "high": hi, "more_posts": 0 if decided else more}

@@ -136,7 +136,7 @@ TEXT: dict[str, dict[str, str]] = {
     "why_no_plan": {"en": "No target: the planner could not propose a programme.", "fr": "Pas d'objectif : le planificateur n'a pas pu proposer de programme."},
     "thin_kpi": {"en": "Too thin to steer by: about {more} more posts for a ±{precision} estimate.", "fr": "Trop mince pour piloter : environ {more} publications de plus pour une estimation à ±{precision}."},
     "verdict_decided": {"en": "{factor}: {leader} beats {runner} on {metric}: P = {p}, {diff} {unit} {ci}.", "fr": "{factor} : {leader} bat {runner} sur {metric} : P = {p}, {diff} {unit} {ci}."},
-    "verdict_even": {"en": "{factor}: no level stands out on {metric}: a lead worth acting on would show by now (leader {leader}, P = {p}, {diff} {unit} {ci}).", "fr": "{factor} : aucun niveau ne se détache sur {metric} : un écart qui compte serait déjà visible (en tête {leader}, P = {p}, {diff} {unit} {ci})."},
+    "verdict_even": {"en": "{factor}: no level stands out on {metric}: the 95% interval rules out a lead worth acting on (leader {leader}, P = {p}, {diff} {unit} {ci}).", "fr": "{factor} : aucun niveau ne se détache sur {metric} : l'intervalle à 95 % exclut un écart qui compte (en tête {leader}, P = {p}, {diff} {unit} {ci})."},
     "verdict_open": {"en": "{factor}: not enough evidence yet on {metric}: about {more} more posts needed (leader {leader}, P = {p}, {diff} {unit} {ci}).", "fr": "{factor} : pas encore assez de preuves sur {metric} : environ {more} publications de plus nécessaires (en tête {leader}, P = {p}, {diff} {unit} {ci})."},
     "too_small": {"en": "too small to rank (fewer than {n} members on one side)", "fr": "trop petit pour être classé (moins de {n} membres d'un côté)"},
     "channel_grow": {"en": "grow", "fr": "développer"},
