@@ -22,6 +22,7 @@ from sounding.report.evidence_parts import (
 )
 from sounding.report.i18n_report import Fmt
 from sounding.report.targets import PROBABILITY, QUARTER_DAYS, Target, quarter_posts, targets
+from sounding.workflows.reporting import RECENT_WEEKS
 
 __all__ = ["MIN_PRECISION", "THIN", "build_evidence"]
 
@@ -30,6 +31,12 @@ MIN_PRECISION = 0.10  # the precision we say how many posts would reach
 
 
 def _thin(fmt: Fmt, t: Target, posts: int) -> str:
+    if t.reason in ("behind_period", "behind_recent"):
+        missed = t.value if t.reason == "behind_period" else t.recent
+        return fmt.t(f"why_{t.reason}", value=_show(fmt, t.kpi, missed),
+                     weeks=fmt.count(RECENT_WEEKS),
+                     reached=_show(fmt, t.kpi, t.reached), p=fmt.pct(PROBABILITY, 0),
+                     direction=fmt.t("at_least" if t.higher_is_better else "at_most"))
     if t.reason:
         return fmt.t(f"why_{t.reason}")
     if t.value and t.low is not None and t.high is not None:
@@ -51,6 +58,7 @@ def _modelled(fmt: Fmt, found: dict[str, Target], posts: int, period: str
         rows.append({
             "key": key, "name": fmt.t(f"kpi_{key}"), "definition": fmt.t(f"def_{key}"),
             "value": _show(fmt, key, t.value), "period": period,
+            "recent": _show(fmt, key, t.recent),
             "interval": (fmt.interval(_show(fmt, key, t.low), _show(fmt, key, t.high))
                          if t.low is not None and t.high is not None else ""),
             "basis": fmt.t(f"basis_{key}", n=fmt.count(t.basis)),
@@ -84,12 +92,14 @@ def _method(fmt: Fmt) -> dict[str, str]:
     return {"interval": fmt.pct(0.95, 0), "probability": fmt.pct(PROBABILITY, 0),
             "quantile_low": fmt.pct(1 - PROBABILITY, 0), "quantile_high": fmt.pct(PROBABILITY, 0),
             "quarter_days": fmt.count(QUARTER_DAYS), "thin": fmt.pct(THIN, 0),
-            "precision": fmt.pct(MIN_PRECISION, 0), "min_count": fmt.count(MIN_COUNT)}
+            "precision": fmt.pct(MIN_PRECISION, 0), "min_count": fmt.count(MIN_COUNT),
+            "recent_weeks": fmt.count(RECENT_WEEKS)}
 
 
 def _charts(data: dict[str, Any], found: dict[str, Target]) -> dict[str, Any]:
     return {"weekly": data["weekly"],
-            "kpis": {k: {"value": t.value, "low": t.low, "high": t.high, "target": t.target}
+            "kpis": {k: {"value": t.value, "low": t.low, "high": t.high, "target": t.target,
+                         "recent": t.recent}
                      for k, t in found.items()}}
 
 

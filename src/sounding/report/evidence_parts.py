@@ -51,7 +51,7 @@ def _verdict(fmt: Fmt, v: dict[str, Any]) -> str:
               "metric": fmt.t(f"metric_{v['metric']}"), "p": fmt.prob(v["p_best"]),
               "diff": fmt.num(v["diff"], 1), "unit": unit,
               "ci": fmt.interval(fmt.num(v["low"], 1), fmt.num(v["high"], 1)),
-              "more": fmt.count(v["more_posts"])}
+              "more": fmt.count(v["more_posts"]), "level": fmt.pct(0.95, 0)}
     key = "decided" if v["decided"] else ("open" if v["more_posts"] else "even")
     return fmt.t(f"verdict_{key}", **values)
 

@@ -65,9 +65,10 @@ def _objectives(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     for k in ev["kpis"]:
         target = (f"{k['direction']} {k['target']}" if k["target"] else k["thin"])
         rows.append((fmt.t(f"objective_{k['key']}"), k["name"],
-                     f"{k['value']} {k['interval']}".strip(), target))
+                     f"{k['value']} {k['interval']}".strip(), k["recent"], target))
     header = (fmt.t("col_objective"), fmt.t("col_kpi"),
               fmt.t("col_baseline_ci", ci=ev["method"]["interval"]),
+              fmt.t("col_recent", weeks=ev["method"]["recent_weeks"]),
               fmt.t("col_target", p=ev["method"]["probability"]))
     return [h(2, fmt.t("s_objectives"), "objectives"),
             p(Span(fmt.t("objectives_intro", period=ev["period"],
@@ -79,7 +80,8 @@ def _kpis(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     items = []
     for k in ev["kpis"]:
         text = fmt.t("kpi_line", name=k["name"], definition=k["definition"], value=k["value"],
-                     ci=k["interval"], basis=k["basis"], period=k["period"])
+                     ci=k["interval"], basis=k["basis"], period=k["period"],
+                     weeks=ev["method"]["recent_weeks"], recent=k["recent"])
         if k["target"]:
             text += " " + fmt.t("kpi_target", direction=k["direction"], target=k["target"],
                                 p=ev["method"]["probability"])
@@ -88,7 +90,8 @@ def _kpis(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
         items.append((Span(text + " "), see(fmt, "#ev-kpis")))
     return [h(2, fmt.t("s_kpis"), "kpis"), Block("ul", items=tuple(items)),
             p(Span(fmt.t("target_method", p=ev["method"]["probability"],
-                         q_low=ev["method"]["quantile_low"], q_high=ev["method"]["quantile_high"])
+                         q_low=ev["method"]["quantile_low"], q_high=ev["method"]["quantile_high"],
+                         weeks=ev["method"]["recent_weeks"])
                    + " "), see(fmt, "#ev-method"))]
 
 

@@ -21,12 +21,13 @@ def _table(anchor: str, title: str, header: tuple[str, ...], rows: Sequence[tupl
 
 
 def _kpis(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
-    rows = [(k["name"], k["value"], k["interval"], k["basis"], k["period"],
+    rows = [(k["name"], k["value"], k["interval"], k["recent"], k["basis"], k["period"],
              f"{k['direction']} {k['target']}" if k["target"] else k["thin"])
             for k in ev["kpis"]]
-    rows += [(k["name"], k["value"], "", "", k["period"], "") for k in ev["counts"]]
+    rows += [(k["name"], k["value"], "", "", "", k["period"], "") for k in ev["counts"]]
     header = (fmt.t("col_kpi"), fmt.t("col_value"), fmt.t("col_interval",
                                                           ci=ev["method"]["interval"]),
+              fmt.t("col_recent", weeks=ev["method"]["recent_weeks"]),
               fmt.t("col_basis"), fmt.t("col_period"),
               fmt.t("col_target", p=ev["method"]["probability"]))
     follow = [(f["account"], f["start"], f["end"], f["growth"]) for f in ev["followers"]]
@@ -91,7 +92,7 @@ def _method(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     m = ev["method"]
     return [h(3, fmt.t("sec_method"), "ev-method"),
             p(Span(fmt.t("method_text", ci=m["interval"], p=m["probability"],
-                                         days=m["quarter_days"]))),
+                                         days=m["quarter_days"], weeks=m["recent_weeks"]))),
             p(Span(fmt.t("method_thin", thin=m["thin"],
                                          precision=m["precision"])))]
 

@@ -7,13 +7,17 @@ The target simulates next quarter: the planner's proposed variants, repeated at 
 period's posting cadence, each post's rate drawn from the factors' posteriors (main
 effects: the product of each factor's level relative to that factor's average in the same
 draw), then outcomes drawn around it. The target is the KPI reached with 80% probability:
-the 20th percentile where higher is better, the 80th where lower is better.
+the 20th percentile where higher is better, the 80th where lower is better. The
+engagement rate starts from its time trend's value at the period's end. A target must
+beat both the period's value and its last 4 weeks' value (``kpis_recent`` of the report
+data): a target worse than today's level is no target, so none is set and the reason
+names the value it failed to beat.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import cycle, islice
 from typing import Any
 
@@ -45,6 +49,9 @@ class Target:
     basis: float  # what the value rests on: labelled reactions, posts or followers
     target: float | None
     reason: str  # why there is no target (a message key), '' when there is one
+    recent: float | None = None  # the value over the period's last 4 weeks
+    reached: float | None = None  # what the programme reaches with PROBABILITY, kept when
+    # it is no target (reason 'behind_period' or 'behind_recent')
 
 
 def _dispersion(data: dict[str, Any], metric: str) -> float:
@@ -93,6 +100,36 @@ def _baselines(data: dict[str, Any], rng: np.random.Generator
     return out
 
 
+def _recent(data: dict[str, Any]) -> dict[str, float | None]:
+    """Each KPI over the period's last 4 weeks (None where that span has no data)."""
+    k = data.get("kpis_recent")
+    if not k:
+        return dict.fromkeys(KPI_METRICS)
+    shares, labelled = k["reaction_shares"], k["reactions_labelled"]
+    return {"engagement_rate_per_follower": k["engagement_rate_per_follower"],
+            "interest_share": shares["interest"] if labelled else None,
+            "animosity_share": shares["animosity"] if labelled else None,
+            "ignored_share": k["ignored_posts"] / k["posts"] if k["posts"] else None}
+
+
+def _trend_to_end(data: dict[str, Any]) -> float:
+    """The engagement rate at the period's end over its rate at the posts' mean time.
+
+    ``learn`` estimates each level's rate at the mean posting time, with a shared trend;
+    next quarter starts at the period's end, so the trend is carried there.
+    """
+    trend = float(data["learn"]["analysis"].get("trend_per_30_days", 0.0))
+    weeks = [w for w in data.get("weekly", []) if w["posts"]]
+    if not weeks or trend <= -1.0:
+        return 1.0
+    end = datetime.fromisoformat(data["kpis"]["period_end"])
+    mid = [datetime.fromisoformat(w["week"]).replace(tzinfo=end.tzinfo) + timedelta(days=3.5)
+           for w in weeks]
+    posts = np.array([w["posts"] for w in weeks], dtype=np.float64)
+    days = np.array([(end - t).total_seconds() / 86_400 for t in mid])
+    return float((1.0 + trend) ** (max(float(days @ posts / posts.sum()), 0.0) / 30.0))
+
+
 def quarter_posts(data: dict[str, Any]) -> int:
     """Posts next quarter at the period's cadence."""
     k = data["kpis"]
@@ -137,6 +174,7 @@ def _simulate(data: dict[str, Any], kpi: str, programme: list[dict[str, str]],
     theta = _rate_draws(factors, metric, programme, rng)
     k = data["kpis"]
     if metric == "engagement":
+        theta = theta * _trend_to_end(data)
         followers = [f["end"] for f in k["followers"].values() if f["end"]]
         exposure = float(np.mean(followers)) if followers else 1.0
         phi = _dispersion(data, "engagement")
@@ -161,20 +199,31 @@ def _why_not(data: dict[str, Any], kpi: str, value: float | None, posts: int) ->
     return "" if posts else "no_data"
 
 
+def _beats(higher: bool, reached: float, value: float | None, recent: float | None) -> str:
+    """'' when ``reached`` beats both today's levels, else the reason naming the one missed."""
+    for level, reason in sorted(((v, r) for v, r in ((value, "behind_period"),
+                                                     (recent, "behind_recent"))
+                                 if v is not None), reverse=higher):
+        if (reached <= level) if higher else (reached >= level):
+            return reason
+    return ""
+
+
 def targets(data: dict[str, Any], seed: int = 0) -> dict[str, Target]:
-    """Every modelled KPI's baseline, interval and next-quarter target."""
+    """Every modelled KPI's baseline, last 4 weeks, interval and next-quarter target."""
     rng = np.random.default_rng(seed)
-    baselines = _baselines(data, rng)
-    posts = quarter_posts(data)
-    programme = _programme(data, posts)
+    baselines, recent = _baselines(data, rng), _recent(data)
+    programme = _programme(data, quarter_posts(data))
     out: dict[str, Target] = {}
     for kpi, (_, higher) in KPI_METRICS.items():
         value, low, high, basis = baselines[kpi]
         reason = _why_not(data, kpi, value, len(programme))
-        target = None
+        target = reached = None
         if not reason:
             sims = _simulate(data, kpi, programme, rng)
-            q = 1.0 - PROBABILITY if higher else PROBABILITY
-            target = float(np.quantile(sims, q))
-        out[kpi] = Target(kpi, higher, value, low, high, basis, target, reason)
+            reached = float(np.quantile(sims, 1.0 - PROBABILITY if higher else PROBABILITY))
+            reason = _beats(higher, reached, value, recent[kpi])
+            target = None if reason else reached
+        out[kpi] = Target(kpi, higher, value, low, high, basis, target, reason, recent[kpi],
+                          reached)
     return out

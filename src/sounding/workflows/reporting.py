@@ -25,7 +25,9 @@ from sounding.workflows.audience import actors, segments
 from sounding.workflows.kpis import kpis, parse_period
 from sounding.workflows.learn import learn, plan
 
-__all__ = ["Pseudonyms", "report_data", "report_data_op"]
+__all__ = ["RECENT_WEEKS", "Pseudonyms", "report_data", "report_data_op"]
+
+RECENT_WEEKS = 4  # "today's level" of a KPI: its value over the period's last weeks
 
 _MENTION = re.compile(r"@[\w.\-]+(?:@[\w.\-]+)?")
 _QUOTE_KINDS = ("reply", "quote", "comment", "mention")
@@ -140,6 +142,13 @@ def _plan(store: Store, period: str | None, posts: int, seed: int) -> dict[str, 
                                            write=False).as_dict()}
 
 
+def _last_weeks(start: datetime, end: datetime, weeks: int = RECENT_WEEKS) -> str:
+    """The period's last ``weeks`` weeks (whole days, within the period) as ``A..B``."""
+    last = (end - timedelta(microseconds=1)).date()
+    first = max(start.date(), last - timedelta(days=7 * weeks - 1))
+    return f"{first.isoformat()}..{last.isoformat()}"
+
+
 def report_data(store: Store, period: str | None = None, *, pseudonymise: bool = True,
                 plan_posts: int = 5, seed: int = 0) -> dict[str, Any]:
     """Every figure the executive report and the strategy draft show, JSON-ready."""
@@ -158,6 +167,7 @@ def report_data(store: Store, period: str | None = None, *, pseudonymise: bool =
         "accounts": [{"account_id": a["account_id"], "network": a["network"]}
                      for a in accounts],
         "kpis": kpis(store, period).as_dict(),
+        "kpis_recent": kpis(store, _last_weeks(start, end)).as_dict(),
         "weekly": _weekly(store, start, end),
         "learn": learn_part,
         "plan": _attempt(lambda: _plan(store, period, plan_posts, seed)),

@@ -1,0 +1,53 @@
+"""Next quarter's targets beat today's level, or there is none and the reason says why."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sounding.report.evidence import build_evidence
+from sounding.report.targets import targets
+
+
+def _falling_ignored(data: dict[str, Any]) -> dict[str, Any]:
+    """The report data with the ignored share fallen to 2% over the last 4 weeks."""
+    falling = copy.deepcopy(data)
+    falling["kpis_recent"].update(posts=50, ignored_posts=1)
+    return falling
+
+
+def test_a_target_beats_the_period_and_its_last_four_weeks(data: dict[str, Any]) -> None:
+    found = targets(data)
+    assert any(t.target is not None for t in found.values())
+    for t in found.values():
+        assert t.recent is not None and t.value is not None and t.reached is not None
+        if t.target is None:
+            assert t.reason in ("behind_period", "behind_recent")
+            continue
+        for today in (t.value, t.recent):
+            assert t.target > today if t.higher_is_better else t.target < today
+
+
+def test_a_falling_ignored_share_gets_no_target_worse_than_today(data: dict[str, Any]) -> None:
+    ignored = targets(_falling_ignored(data))["ignored_share"]
+    assert ignored.recent == 0.02
+    assert ignored.target is None and ignored.reason == "behind_recent"
+    assert ignored.reached is not None and ignored.reached >= 0.02
+    rows = {k["key"]: k for k in build_evidence(_falling_ignored(data), "en")["kpis"]}
+    assert rows["ignored_share"]["recent"] == "2.0%" and rows["ignored_share"]["target"] == ""
+    assert rows["ignored_share"]["thin"].endswith("no better than the last 4 weeks' 2.0%.")
+    french = {k["key"]: k for k in build_evidence(_falling_ignored(data), "fr")["kpis"]}
+    why = french["ignored_share"]["thin"]
+    assert "pas mieux que les 2,0\u202f% des 4 dernières semaines" in why
+
+
+def test_the_engagement_target_starts_from_the_trend_at_the_periods_end(
+        data: dict[str, Any]) -> None:
+    """A falling trend lowers what next quarter reaches; a flat one leaves it where it is."""
+    reached = {}
+    for trend in (0.0, -0.3):
+        moved = copy.deepcopy(data)
+        moved["learn"]["analysis"]["trend_per_30_days"] = trend
+        reached[trend] = targets(moved)["engagement_rate_per_follower"].reached
+    assert reached[0.0] is not None and reached[-0.3] is not None
+    assert reached[-0.3] < 0.9 * reached[0.0]
