@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from sounding.errors import InputError
-from sounding.report.documents import write_report
+from sounding.report.documents import strategy_text, write_report
 from sounding.report.evidence import build_evidence
 from sounding.report.executive import render_report_html
 from sounding.store import Store
@@ -163,9 +163,19 @@ def test_examples_are_those_a_person_labelled_then_the_surest(tmp_path: Path) ->
 
 
 def test_french_report_names_and_describes_segments_in_french(data: dict[str, Any]) -> None:
-    labels = {s["name"]: s["label"] for s in build_evidence(data, "fr")["segments"]}
-    assert labels["lang_fr"] == "langue fr" and labels["customers"] == "clients connus"
-    clusters = [v for k, v in labels.items() if k.startswith("cluster_")]
-    assert clusters and all("activité ×" in v for v in clusters)
-    english = {s["name"]: s["label"] for s in build_evidence(data, "en")["segments"]}
-    assert english["lang_fr"] == "language fr"
+    names = [s["name"] for s in build_evidence(data, "fr")["segments"]]
+    assert "langue fr" in names and "clients connus" in names
+    clusters = [s for s in build_evidence(data, "fr")["segments"]
+                if s["name"].startswith("groupe de comportement")]
+    assert clusters and all("activité ×" in s["label"] for s in clusters)
+    english = [s["name"] for s in build_evidence(data, "en")["segments"]]
+    assert "language fr" in english
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_segments_are_never_named_by_their_ids(data: dict[str, Any], lang: str,
+                                               tmp_path: Path) -> None:
+    """The reader sees 'language en', not the id 'lang_en' (nor cluster_1, customers)."""
+    ids = re.compile(r"\b(lang_[a-z]+|network_[a-z]+|cluster_\d+)\b")
+    assert not ids.findall(render_report_html(build_evidence(data, lang)))
+    assert not ids.findall(strategy_text(data, lang, "md").replace("\\_", "_"))

@@ -123,6 +123,17 @@ def _activity(fmt: Fmt, act: dict[str, Any]) -> tuple[str, str]:
     return fmt.num(act["rate"], 2), fmt.interval(fmt.num(act["low"], 2), fmt.num(act["high"], 2))
 
 
+def _segment_words(fmt: Fmt, s: dict[str, Any]) -> tuple[str, str]:
+    """A segment's title and description for a reader: sounding's own segments by their
+    label in the reader's language (never ids such as ``lang_en``), a cluster described
+    by its traits, a person's rule by its name and the label they gave it."""
+    source = s.get("source", "rule")
+    if source == "rule":
+        return s["name"], (s["label"] if s["label"] != s["name"] else "")
+    title = segment_label(s["name"], s["label"], source, fmt.lang)
+    return title, cluster_description(s["about"], fmt.lang) if s.get("about") else ""
+
+
 def segments(fmt: Fmt, report: dict[str, Any]) -> list[dict[str, str]]:
     """Segments in the order of their representation index (rankable ones first)."""
     if not report.get("ok"):
@@ -133,9 +144,9 @@ def segments(fmt: Fmt, report: dict[str, Any]) -> list[dict[str, str]]:
     for s in rows:
         rep, mix = s["representation"], s["reaction_mix"]
         activity, activity_ci = _activity(fmt, s["activity"])
-        label = (cluster_description(s["about"], fmt.lang) if s.get("about") else
-                 segment_label(s["name"], s["label"], s.get("source", "rule"), fmt.lang))
-        out.append({"name": s["name"], "label": label,
+        title, label = _segment_words(fmt, s)
+        out.append({"name": title, "label": label,
+                    "full": f"{title} ({label})" if label else title,
                     "size": fmt.count(s["size"]), "share": fmt.pct(s["share"]),
                     "activity": activity, "activity_ci": activity_ci,
                     "interest": fmt.pct(mix["interest"]), "animosity": fmt.pct(mix["animosity"]),

@@ -47,7 +47,7 @@ def _diagnosis(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     ranked = [s for s in ev["segments"] if s["rankable"] == "yes"]
     if ranked:
         s = ranked[0]
-        out.append(p(Span(fmt.t("d_segment", name=s["name"], label=s["label"], index=s["index"],
+        out.append(p(Span(fmt.t("d_segment", name=s["full"], index=s["index"],
                                 ci=s["index_ci"]) + " "), see(fmt, "#ev-segments")))
     out += _works(fmt, ev)
     return out
@@ -100,7 +100,7 @@ def _segments(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     ranked = [s for s in ev["segments"] if s["rankable"] == "yes"][:3]
     if not ranked:
         return [*out, p(Span(ev["segments_note"] or fmt.t("no_segments")))]
-    items = tuple((Span(fmt.t("segment_line", name=s["name"], label=s["label"],
+    items = tuple((Span(fmt.t("segment_line", name=s["full"],
                               index=s["index"], ci=s["index_ci"], activity=s["activity"],
                               activity_ci=s["activity_ci"], size=s["size"]) + " "),
                    see(fmt, "#ev-segments")) for s in ranked)
