@@ -67,7 +67,7 @@ def engagement_posterior(counts: np.ndarray, exposure: np.ndarray, time: np.ndar
     """Engagements per exposure per level at the mean posting time; also returns the slope."""
     slope = 0.0
     exp_adj = exposure.astype(np.float64)
-    if time is not None:
+    if time is not None and len(time):  # no post: no trend, and no mean of nothing
         slope = time_trend(counts, exp_adj, time, index, levels)
         exp_adj = exp_adj * np.exp(slope * (time - time.mean()))
     y, e = _sums(counts, index, levels), _sums(exp_adj, index, levels)

@@ -10,7 +10,7 @@ exposure (followers at posting time, or impressions) and time by a log-linear tr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from sounding.analyse.rates import MetricPosterior, engagement_posterior, share_
 
 __all__ = [
     "METRICS",
+    "NO_DENOMINATOR",
     "OBSERVATIONAL",
     "FactorResult",
     "LearnSettings",
@@ -31,6 +32,7 @@ __all__ = [
     "Verdict",
     "analyse_factor",
     "analyse_variants",
+    "engagement_measured",
     "note_text",
     "verdict_text",
 ]
@@ -42,6 +44,11 @@ _OBSERVATIONAL_FR = ("observationnel : les publications n'ont pas été tirées 
                      "estimations tiennent compte de la croissance de l'audience (taux par "
                      "exposition) et d'une tendance de l'engagement dans le temps, pas de tout "
                      "ce qui a changé avec le calendrier")
+
+NO_DENOMINATOR = ("no follower count or impressions are known for these posts, so the "
+                  "engagement rate has no denominator")
+_NO_DENOMINATOR_FR = ("aucun nombre d'abonnés ni d'impressions n'est connu pour ces "
+                      "publications : le taux d'engagement n'a pas de dénominateur")
 
 # A verdict's wording; {figures} is "P = …, +d unit [low, high]" in the language's numbers.
 _VERDICT_WORDS = {
@@ -87,7 +94,8 @@ def verdict_text(verdict: Mapping[str, Any], lang: str = "en") -> str:
 
 def note_text(note: str, lang: str = "en") -> str:
     """A note of the analysis in ``lang`` (notes are written in English)."""
-    return _OBSERVATIONAL_FR if lang == "fr" and note == OBSERVATIONAL else note
+    french = {OBSERVATIONAL: _OBSERVATIONAL_FR, NO_DENOMINATOR: _NO_DENOMINATOR_FR}
+    return french.get(note, note) if lang == "fr" else note
 
 # metric -> (higher is better, display scale, unit)
 METRICS: dict[str, tuple[bool, float, str]] = {
@@ -203,10 +211,16 @@ class VariantAnalysis:
         return asdict(self)
 
 
+def engagement_measured(data: PostOutcomes, settings: LearnSettings) -> np.ndarray:
+    """The posts whose engagement rate has a denominator (followers or impressions known,
+    and at least ``min_exposure``): without any, a rate would be counts over nothing."""
+    return np.asarray(np.isfinite(data.exposure) & (data.exposure >= settings.min_exposure))
+
+
 def _metric_posterior(name: str, data: PostOutcomes, index: np.ndarray, levels: int,
                       settings: LearnSettings) -> tuple[MetricPosterior, float]:
     if name == "engagement":
-        ok = np.isfinite(data.exposure) & (data.exposure >= settings.min_exposure)
+        ok = engagement_measured(data, settings)
         time = data.time[ok] if settings.adjust_trend and data.time is not None else None
         return engagement_posterior(data.engagements[ok], data.exposure[ok], time,
                                     index[ok], levels)
@@ -257,23 +271,27 @@ def _verdict(factor: str, metric: str, names: list[str], comp: Any, pooled_mean:
 
 
 def analyse_factor(factor: str, levels: np.ndarray, data: PostOutcomes,
-                   settings: LearnSettings) -> tuple[FactorResult, float]:
-    """Every metric for one factor's tagged posts; returns the result and the trend slope."""
+                   settings: LearnSettings, metrics: Sequence[str] = tuple(METRICS)
+                   ) -> tuple[FactorResult, float]:
+    """``metrics`` (default all) for one factor's tagged posts; returns the result and the
+    trend slope. Each metric keeps its own random stream whichever others are left out."""
     tagged = levels != ""
     names = sorted({str(v) for v in levels[tagged]})
     index = np.searchsorted(np.asarray(names), levels[tagged])
     sub = _subset(data, tagged)
     seeds = np.random.SeedSequence([settings.seed, *factor.encode()]).spawn(len(METRICS))
-    metrics, slope, comps = {}, 0.0, {}
+    results, slope, comps = {}, 0.0, {}
     for name, seq in zip(METRICS, seeds, strict=True):
+        if name not in metrics:
+            continue
         result, s, comp = _metric_result(name, names, index, sub, settings,
                                          np.random.default_rng(seq))
-        metrics[name], comps[name] = result, comp
+        results[name], comps[name] = result, comp
         slope = s if name == "engagement" else slope
-    pooled = float(np.mean([lv.mean for lv in metrics[settings.metric].levels]))
+    pooled = float(np.mean([lv.mean for lv in results[settings.metric].levels]))
     verdict = _verdict(factor, settings.metric, names, comps[settings.metric], pooled,
                        int(tagged.sum()), settings)
-    return FactorResult(factor, metrics, verdict), slope
+    return FactorResult(factor, results, verdict), slope
 
 
 def _subset(data: PostOutcomes, keep: np.ndarray) -> PostOutcomes:
@@ -287,19 +305,29 @@ def _subset(data: PostOutcomes, keep: np.ndarray) -> PostOutcomes:
 
 def analyse_variants(data: PostOutcomes, settings: LearnSettings | None = None,
                      exposure_kind: str = "followers") -> VariantAnalysis:
-    """Analyse every factor of the posts' variants."""
+    """Analyse every factor of the posts' variants.
+
+    When no post has a denominator for the engagement rate, that metric is left out of
+    every factor (shown as n/a) and a note says why, rather than a rate over nothing.
+    """
     settings = settings or LearnSettings()
     if settings.metric not in METRICS:
         raise ValueError(f"unknown metric {settings.metric!r}; one of {sorted(METRICS)}")
+    notes: tuple[str, ...] = (OBSERVATIONAL,)
+    metrics = tuple(METRICS)
+    if not engagement_measured(data, settings).any():
+        if settings.metric == "engagement":
+            raise ValueError(NO_DENOMINATOR)
+        metrics = tuple(m for m in METRICS if m != "engagement")
+        notes += (NO_DENOMINATOR,)
     results, slopes = [], []
     for factor in sorted(data.levels):
         levels = np.asarray(data.levels[factor]).astype(str)
         if (levels != "").sum() == 0:
             continue
-        result, slope = analyse_factor(factor, levels, data, settings)
+        result, slope = analyse_factor(factor, levels, data, settings, metrics)
         results.append(result)
         slopes.append(slope)
     trend = float(np.exp(30.0 * np.mean(slopes)) - 1.0) if slopes else 0.0
-    notes = (OBSERVATIONAL,)
     return VariantAnalysis(len(data.exposure), exposure_kind, trend, tuple(results),
                            True, notes)

@@ -46,17 +46,24 @@ def plan_cmd(
     account: Annotated[str | None, typer.Option(help="Only this account "
                                                 "(default: a plan for each).")] = None,
     objective: Annotated[str, typer.Option(help="engagement or interest.")] = "engagement",
-    cap: Annotated[float | None, typer.Option(help="Animosity share cap (default: 1.5 x the "
-                                              "brand's baseline).")] = None,
+    cap: Annotated[float | None, typer.Option(help="Animosity share cap, above 0 and at most 1 "
+                                              "(0.2 = 20%; default: 1.5 x the brand's "
+                                              "baseline).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Propose the next posts' variants and slots as drafts in the queue."""
+    """Propose the next posts' variants and slots; queue them as drafts for the Bluesky and
+    Mastodon accounts (the only networks sounding publishes to)."""
     result = run("plan", posts=posts, account=account, objective=objective, cap=cap)
     if as_json:
         out.print_json(json.dumps(result))
         return
-    out.print(f"{len(result['drafts'])} drafts queued (animosity cap "
-              f"{100 * result['cap']:.1f}% of reactions, objective {result['objective']})")
+    queued = sum("queue_id" in d for d in result["drafts"])
+    shown = len(result["drafts"]) - queued
+    only = f", {shown} proposed but not queued" if shown else ""
+    out.print(f"{queued} drafts queued{only} (animosity cap {100 * result['cap']:.1f}% of "
+              f"reactions, objective {result['objective']})")
+    for note in result["notes"]:
+        out.print(f"  [yellow]note:[/] {render.escape(note)}")
     for d in result["drafts"]:
         flag = "" if d["safe"] else "  guardrail: " + "; ".join(d["notes"])
         out.print(render.literal(f"  #{d.get('queue_id', '-')} {d['account_id']} "

@@ -34,10 +34,16 @@ def _metric(fmt: Fmt, metric: str, value: float) -> str:
 
 
 def _level(fmt: Fmt, factor: dict[str, Any], i: int) -> dict[str, str]:
-    row: dict[str, str] = {}
+    """One level's row; a metric the analysis left out (the engagement rate without a
+    follower count or impressions) is n/a."""
+    first = factor["metrics"]["interest"]["levels"][i]
+    row = {"level": first["level"], "posts": fmt.count(first["posts"])}
     for metric in _SHOWN:
+        if metric not in factor["metrics"]:
+            row[metric], row[f"{metric}_ci"] = fmt.t("na"), ""
+            row[f"{metric}_p_best"] = ""
+            continue
         lv = factor["metrics"][metric]["levels"][i]
-        row["level"], row["posts"] = lv["level"], fmt.count(lv["posts"])
         row[metric] = _metric(fmt, metric, lv["mean"])
         row[f"{metric}_ci"] = fmt.interval(_metric(fmt, metric, lv["low"]),
                                            _metric(fmt, metric, lv["high"]))
@@ -213,9 +219,11 @@ def plan_rows(fmt: Fmt, plan: dict[str, Any]) -> dict[str, Any]:
     """Next quarter's first tests as proposed by the planner (nothing is queued)."""
     if not plan.get("ok"):
         return {"ok": False, "reason": plan.get("reason", ""), "rows": [], "cap": "",
-                "guardrail": False}
+                "guardrail": False, "on_interest": False}
     rows = [{"account": d["account_id"], "date": d["scheduled_at"][:10],
              "variant": ", ".join(f"{k}={v}" for k, v in sorted(d["variant"].items())),
              "safe": "yes" if d["safe"] else "no"} for d in plan["drafts"]]
+    # the report asks for engagement: interest means the rate had no denominator
     return {"ok": True, "reason": "", "rows": rows, "cap": fmt.pct(plan["cap"]),
-            "guardrail": bool(plan["guardrail"])}
+            "guardrail": bool(plan["guardrail"]),
+            "on_interest": plan.get("objective") == "interest"}

@@ -157,6 +157,8 @@ def _plan(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
                  see(fmt, "#ev-plan")))
     if not plan["guardrail"]:
         out.append(p(Span(fmt.t("no_guardrail"))))
+    if plan["on_interest"]:
+        out.append(p(Span(fmt.t("plan_on_interest"))))
     return out
 
 

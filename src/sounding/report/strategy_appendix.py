@@ -83,9 +83,12 @@ def _factors(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
 
 def _plan(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     rows = [(r["account"], r["date"], r["variant"]) for r in ev["plan"]["rows"]]
+    note = fmt.t("plan_note", cap=ev["plan"]["cap"])
+    if ev["plan"]["on_interest"]:
+        note += " " + fmt.t("plan_on_interest")
     return _table("ev-plan", fmt.t("sec_plan"),
                   (fmt.t("col_account"), fmt.t("col_date"), fmt.t("col_variant")), rows,
-                  ev["plan"]["reason"] or fmt.t("plan_note", cap=ev["plan"]["cap"]))
+                  ev["plan"]["reason"] or note)
 
 
 def _method(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:

@@ -8,12 +8,11 @@ from sounding.errors import InputError, NotFound
 from sounding.report.views import Params, view
 from sounding.store import Store
 from sounding.workflows import queue_view
-from sounding.workflows.learn import learn, plan
+from sounding.workflows.learn import OBJECTIVES, learn, plan
 
 __all__ = ["METRICS", "learn_view"]
 
 METRICS = ("interest", "engagement", "animosity", "ignored")
-_OBJECTIVES = ("engagement", "interest")  # what the planner may maximise
 _PLAN_POSTS = 5
 
 
@@ -37,10 +36,11 @@ def _factor(row: dict[str, Any], metric: str) -> dict[str, Any]:
 
 
 def _proposal(store: Store, period: str | None, objective: str) -> dict[str, Any]:
-    """The planner's next posts, computed without writing drafts to the queue."""
+    """The planner's next posts, computed without writing drafts to the queue (on interest,
+    with a note, when the engagement rate has no denominator)."""
     try:
         result = plan(store, _PLAN_POSTS, objective=objective, period=period, seed=0,
-                      write=False).as_dict()
+                      write=False, fallback=True).as_dict()
     except (InputError, NotFound) as exc:
         return {"error": str(exc), "hint": exc.hint, "drafts": [], "cap": None,
                 "objective": objective}
@@ -69,13 +69,13 @@ def learn_view(store: Store, params: Params) -> dict[str, Any]:
             "queued": _queued(store)}
     try:
         result = learn(store, period or None, metric=metric).as_dict()
-    except NotFound as exc:
+    except (NotFound, InputError) as exc:  # e.g. engagement with no denominator
         return {**base, "error": str(exc), "hint": exc.hint, "factors": [], "verdicts": [],
                 "design": {"warnings": [], "issues": [], "posts_per_level": {},
                            "pairs": []},
                 "notes": [], "plan": None}
     analysis = result["analysis"]
-    objective = metric if metric in _OBJECTIVES else "engagement"
+    objective = metric if metric in OBJECTIVES else "engagement"
     return {**base, "error": None, "hint": "", "posts": result["posts"],
             "reactions": result["reactions"], "labelled": result["labelled"],
             "baseline_animosity": result["baseline_animosity"],

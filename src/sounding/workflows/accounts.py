@@ -17,9 +17,10 @@ from sounding.models import Account, Actor, Batch, key
 from sounding.store import Store
 from sounding.store.connector_store import set_account_settings
 
-__all__ = ["NETWORKS", "add_account", "list_accounts"]
+__all__ = ["NETWORKS", "PUBLISHABLE", "add_account", "list_accounts"]
 
 NETWORKS = ("bluesky", "mastodon", "x", "facebook", "instagram", "linkedin", "blog")
+PUBLISHABLE = ("bluesky", "mastodon")  # the networks sounding connects to and posts on
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -46,7 +47,7 @@ def _handle(network: str, handle: str, service_url: str | None) -> str:
 
 def _connection(network: str, handle: str, service_url: str | None,
                 credential_env: str | None) -> tuple[str | None, str | None]:
-    if network not in ("bluesky", "mastodon"):
+    if network not in PUBLISHABLE:
         return None, None
     env = credential_env or default_env(network, handle)
     if not _ENV_NAME.match(env):

@@ -7,7 +7,8 @@ writes them to the queue as drafts for a person to write and approve.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import math
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,10 +20,12 @@ from sounding.analyse.design import DesignCheck, check_design
 from sounding.analyse.rates import rate_effects
 from sounding.analyse.variants import (
     METRICS,
+    NO_DENOMINATOR,
     LearnSettings,
     PostOutcomes,
     VariantAnalysis,
     analyse_variants,
+    engagement_measured,
 )
 from sounding.errors import InputError, NotFound
 from sounding.plan import (
@@ -35,9 +38,11 @@ from sounding.plan import (
 )
 from sounding.store import Store
 from sounding.store.learn_reads import learn_posts, post_variants, queue_drafts, queued_drafts
+from sounding.workflows.accounts import PUBLISHABLE
 from sounding.workflows.kpis import REACTION_WINDOW, parse_period
 
 __all__ = [
+    "OBJECTIVES",
     "LearnResult",
     "PlanResult",
     "learn",
@@ -48,6 +53,9 @@ __all__ = [
 ]
 
 _DAY_US = 86_400 * 1_000_000
+OBJECTIVES = ("engagement", "interest")  # what the planner may maximise (higher is better)
+_NO_RATE_HINT = ("use {option} interest, or collect the accounts' follower counts "
+                 "('sounding collect') or import the posts' impressions")
 
 
 @dataclass(frozen=True)
@@ -73,12 +81,17 @@ class LearnResult:
 
 @dataclass(frozen=True)
 class PlanResult:
-    """Drafts proposed per account, and the guardrail they respect."""
+    """Drafts proposed per account, and the guardrail they respect.
+
+    Only drafts for accounts sounding can publish to carry a ``queue_id`` when written;
+    ``notes`` say what was planned differently from what was asked, and why.
+    """
 
     cap: float
     objective: str
     drafts: list[dict[str, Any]]
     written: bool
+    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -145,6 +158,8 @@ def learn(store: Store, period: str | None = None, metric: str = "interest",
                        hint="tag posts with factor=level pairs (the variants table)")
     data, kind = outcomes_from_tables(posts, variants)
     settings = LearnSettings(metric=metric, confidence=confidence, seed=seed)
+    if metric == "engagement" and not engagement_measured(data, settings).any():
+        raise InputError(NO_DENOMINATOR, hint=_NO_RATE_HINT.format(option="--metric"))
     try:
         analysis = analyse_variants(data, settings, exposure_kind=kind)
     except ValueError as exc:
@@ -213,16 +228,58 @@ def _account_drafts(store: Store, account: str, proposals: tuple[Proposal, ...],
             for p, when in zip(proposals, times, strict=True)]
 
 
+def _check_plan(posts: int, objective: str, cap: float | None) -> None:
+    """Refuse what the planner cannot mean: the cap is a share, the objective a reward."""
+    if posts < 1:
+        raise InputError("--posts must be at least 1")
+    if objective not in OBJECTIVES:
+        raise InputError(f"unknown objective '{objective[:40]}'",
+                         hint=f"--objective is one of {', '.join(OBJECTIVES)}")
+    if cap is not None and not (math.isfinite(cap) and 0 < cap <= 1):
+        raise InputError(f"the animosity cap must be a share of reactions above 0 and at "
+                         f"most 1, not {cap:g}", hint="0.2 means 20% of labelled reactions")
+
+
+def _objective(data: PostOutcomes, objective: str, fallback: bool) -> tuple[str, list[str]]:
+    """The objective to plan on: engagement needs a denominator; without one, refuse, or
+    (``fallback``) plan on interest and say so."""
+    if objective != "engagement" or engagement_measured(data, LearnSettings()).any():
+        return objective, []
+    if not fallback:
+        raise InputError(NO_DENOMINATOR, hint=_NO_RATE_HINT.format(option="--objective"))
+    return "interest", [f"planned on interest instead of engagement: {NO_DENOMINATOR}"]
+
+
+def _targets(store: Store, account: str | None) -> tuple[list[str], set[str], list[str]]:
+    """Accounts to plan for, those of them drafts may be queued for, and why not the others.
+
+    sounding publishes only to Bluesky and Mastodon: drafts for an imported X or LinkedIn
+    account could never be sent. Without such an account the plan is still proposed.
+    """
+    rows = store.table("accounts").select(["account_id", "network"]).to_pylist()
+    network = {r["account_id"]: r["network"] for r in rows}
+    if account is not None and account not in network:
+        raise NotFound(f"no account '{account}'", hint="see 'sounding account list'")
+    publishable = [a for a, n in network.items() if n in PUBLISHABLE]
+    chosen = [account] if account else (publishable or list(network))
+    queue = {a for a in chosen if network[a] in PUBLISHABLE}
+    notes = [f"no draft queued for {a}: sounding publishes only to Bluesky and Mastodon, "
+             f"not {network[a]}" for a in chosen if a not in queue]
+    return chosen, queue, notes
+
+
 def plan(store: Store, posts: int = 5, account: str | None = None, *,
          objective: str = "engagement", cap: float | None = None, cap_multiple: float = 1.5,
          period: str | None = None, seed: int | None = None, write: bool = True,
-         now: datetime | None = None) -> PlanResult:
-    """Propose the next ``posts`` posts per account (or for ``account``) as queue drafts."""
-    if posts < 1:
-        raise InputError("--posts must be at least 1")
+         now: datetime | None = None, fallback: bool = False) -> PlanResult:
+    """Propose the next ``posts`` posts per account (or for ``account``); those for Bluesky
+    and Mastodon accounts are written to the queue as drafts unless ``write`` is False."""
+    _check_plan(posts, objective, cap)
     result = learn(store, period)
     table, variants = _read(store, period)
-    arms = _arms(result, objective, outcomes_from_tables(table, variants)[0])
+    data = outcomes_from_tables(table, variants)[0]
+    objective, notes = _objective(data, objective, fallback)
+    arms = _arms(result, objective, data)
     if cap is None:
         if result.baseline_animosity is None:
             raise InputError("no labelled reactions: the animosity guardrail has no baseline",
@@ -230,19 +287,18 @@ def plan(store: Store, posts: int = 5, account: str | None = None, *,
         # the share expected under rotation, not the posts' own share: a planner that has
         # been posting a hostile level must not raise its own cap
         cap = default_cap(rotation_baseline(arms), cap_multiple)
-    accounts = store.table("accounts")["account_id"].to_pylist()
-    if account is not None and account not in accounts:
-        raise NotFound(f"no account '{account}'", hint="see 'sounding account list'")
+    chosen, queue, skipped = _targets(store, account)
     rng = np.random.default_rng(seed)
     drafts: list[dict[str, Any]] = []
-    for acc in [account] if account else accounts:
+    for acc in chosen:
         proposals = propose(arms, posts, rng, cap=cap)
         drafts += _account_drafts(store, acc, proposals, table, now or datetime.now(UTC))
     if write:
-        ids = queue_drafts(store, drafts)
-        drafts = [{**d, "queue_id": i} for d, i in zip(drafts, ids, strict=True)]
+        at = [i for i, d in enumerate(drafts) if d["account_id"] in queue]
+        for i, queue_id in zip(at, queue_drafts(store, [drafts[i] for i in at]), strict=True):
+            drafts[i] = {**drafts[i], "queue_id": queue_id}
     drafts = [{**d, "scheduled_at": d["scheduled_at"].isoformat()} for d in drafts]
-    return PlanResult(cap, objective, drafts, write)
+    return PlanResult(cap, objective, drafts, write and bool(queue), notes + skipped)
 
 
 def learn_op(store: Store, period: str | None = None, metric: str = "interest"

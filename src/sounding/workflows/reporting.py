@@ -131,15 +131,17 @@ def _actor_map(store: Store, names: Pseudonyms) -> dict[str, Any]:
 
 
 def _plan(store: Store, period: str | None, posts: int, seed: int) -> dict[str, Any]:
+    """The planner's proposal on engagement, or on interest when the engagement rate has
+    no denominator (its ``objective`` then says so); nothing is queued."""
     try:
         return {"guardrail": True, **plan(store, posts, period=period, seed=seed,
-                                          write=False).as_dict()}
+                                          write=False, fallback=True).as_dict()}
     except SoundingError as exc:
         if "guardrail has no baseline" not in str(exc):
             raise
         # no labelled reaction: the programme can still be drafted, without the cap
         return {"guardrail": False, **plan(store, posts, cap=1.0, period=period, seed=seed,
-                                           write=False).as_dict()}
+                                           write=False, fallback=True).as_dict()}
 
 
 def _last_weeks(start: datetime, end: datetime, weeks: int = RECENT_WEEKS) -> str:
