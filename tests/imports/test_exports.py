@@ -195,7 +195,8 @@ def test_truncated_and_badly_encoded_files(store: Store, tmp_path: Path) -> None
     latin = tmp_path / "latin.csv"
     latin.write_bytes(META_APRIL.read_text("utf-8").encode("latin-1", "replace"))
     problems = _refused(store, latin)
-    assert problems[0].startswith(f"{latin}, line 1: byte 0xe9 is not valid UTF-8")
+    assert problems[0].startswith(f"{latin}, line 1: byte 0xe9 at position 90 is not valid")
+    assert "Windows-1252" in problems[0] and "--encoding cp1252" in problems[0]
 
 
 def test_broken_tweets_js_names_the_line(store: Store, tmp_path: Path) -> None:
@@ -219,7 +220,7 @@ def test_a_folder_lands_together_or_not_at_all(store: Store, tmp_path: Path) -> 
     bad.write_text(META_COMMENTS.read_text("utf-8").replace("06/03/2026 08:10", "hier"), "utf-8")
     problems = _refused(store, folder)
     assert problems == [f"{bad}, line 4, column 'Heure de création': expected a date and time "
-                        "such as 2026-03-01T18:00:00Z or 01/03/2026 18:00, found 'hier'"]
+                        "such as 2026-03-01 18:00 (ISO 8601), found 'hier'"]
     bad.unlink()
     report = import_export(store, folder)
     assert sorted(report.formats) == ["meta-posts", "x-archive"]

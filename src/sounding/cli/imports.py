@@ -40,12 +40,16 @@ def import_auto_cmd(
         help="LinkedIn: the page's follower count on the export's date.")] = None,
     keep_good: Annotated[bool, typer.Option(
         "--keep-good", help="Store the good rows and list the bad ones.")] = False,
+    encoding: Annotated[str | None, typer.Option(
+        help="Text encoding of CSV and X archive files (default: UTF-8; cp1252 for a CSV "
+             "Excel saved on Windows).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Import what a network exports (Meta, X, LinkedIn) or a blog (WXR, RSS, Atom)."""
     with err.status(render.literal(f"importing {path}")):
         report = run("import_export", path=str(path.resolve()), fmt=fmt, as_of=as_of,
-                     account=account, followers=followers, keep_good=keep_good)
+                     account=account, followers=followers, keep_good=keep_good,
+                     encoding=encoding)
     _print(report, as_json)
 
 

@@ -50,6 +50,9 @@ def import_report(report: dict[str, Any]) -> str:
             f"{report['updated']:,} updated, {report['unchanged']:,} unchanged, "
             f"{report['rejected']:,} rejected; {report['snapshots_added']:,} counter snapshots "
             "added")
+    if report.get("duplicates"):
+        text += (f"\n{report['duplicates']:,} row(s) repeated an earlier row's id: the later "
+                 "row was kept")
     if report.get("rejects_file"):
         text += f"\nrejected rows written to {report['rejects_file']}"
     return text

@@ -103,7 +103,7 @@ def _to_count(array: pa.Array) -> pa.Array:
 def _convert_column(column: Column, raw: pa.Array, out: Converted) -> pa.Array:
     if column.kind == "timestamp":
         return _convert(raw, _to_timestamp, out, column.name,
-                        "an ISO 8601 date and time such as 2026-03-01T18:00:00Z")
+                        "an ISO 8601 date and time such as 2026-03-01 18:00")
     if column.kind == "count":
         return _convert(raw, _to_count, out, column.name, "a whole number ≥ 0")
     if column.kind == "text":
@@ -132,9 +132,11 @@ def parse_variant(text: str) -> dict[str, str]:
     return pairs
 
 
-def convert_columns(raw: pa.Table, found: Mapping[str, str]) -> Converted:
-    """Typed arrays for every known column the file has, with per-cell problems."""
-    out = Converted({})
+def convert_columns(raw: pa.Table, found: Mapping[str, str],
+                    known: Mapping[int, list[tuple[str, str]]] | None = None) -> Converted:
+    """Typed arrays for every known column the file has, with per-cell problems
+    (``known``: those the reader found already, by row)."""
+    out = Converted({}, {row: list(cells) for row, cells in (known or {}).items()})
     for column in ITEM_COLUMNS:
         if column.name not in found:
             continue

@@ -79,7 +79,34 @@ def _rejects(raw: RawRows, conv: Converted, problems: list[Problem]) -> list[dic
             "problems": [f"{col}: {msg}" for col, msg in cells],
             "raw": {k: raw.table.column(k)[row].as_py() for k in raw.table.column_names},
         })
-    return sorted(rejects, key=lambda r: int(str(r["line"])))
+    return sorted(rejects, key=lambda r: int(str(r["line"] or 0)))
+
+
+_NESTED = "expected one value, found a JSON array or object"
+
+
+def _without_nested(raw: RawRows, found: Mapping[str, str]
+                    ) -> tuple[pa.Table, dict[int, list[tuple[str, str]]]]:
+    """The table with each JSON array or object in a known column emptied, and those
+    cells as problems: one value belongs there, and converting the rest must not fail."""
+    table = raw.table
+    bad: dict[int, list[tuple[str, str]]] = {}
+    for name, column in found.items():
+        array = table.column(column)
+        if pa.types.is_nested(array.type):  # the fast reader typed the whole column
+            rows = pc.indices_nonzero(pc.is_valid(array)).to_pylist()
+            array = pa.nulls(len(array), pa.string())
+        elif raw.nested.get(column):
+            rows = list(raw.nested[column])
+            hit = np.zeros(len(array), dtype=bool)
+            hit[rows] = True
+            array = pc.if_else(pa.array(hit), pa.scalar(None, array.type), array)
+        else:
+            continue
+        for row in rows:
+            bad.setdefault(row, []).append((name, _NESTED))
+        table = table.set_column(table.column_names.index(column), column, array)
+    return table, bad
 
 
 def _item_table(cols: dict[str, pa.Array], brand: Mapping[str, str]) -> pa.Table:
@@ -193,7 +220,8 @@ def parse_items_file(path: Path, *, observed_at: datetime, fmt: str | None = Non
     found = resolve_columns(raw.table.column_names, mapping or {})
     if missing_required(found):
         raise _missing_columns(path, raw, found, fmt)
-    conv = convert_columns(raw.table, found)
+    table, nested = _without_nested(raw, found)
+    conv = convert_columns(table, found, nested)
     problems = _problems(path, raw, conv)
     cols = conv.columns
     if conv.problems:

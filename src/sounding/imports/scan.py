@@ -17,9 +17,38 @@ from typing import BinaryIO
 
 from sounding.errors import Problem
 
-__all__ = ["ScanResult", "scan_csv", "scan_jsonl"]
+__all__ = ["ScanResult", "bad_byte", "scan_csv", "scan_jsonl", "sniff_delimiter"]
 
 _CHUNK = 1 << 20
+DELIMITERS = (",", ";", "\t")
+
+
+def sniff_delimiter(header: str) -> str:
+    """The separator of a CSV header line: the most frequent of , ; and tab outside
+    quotes (French Excel writes ';', "Unicode text" tabs); a comma when none is found."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in header:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return max(DELIMITERS, key=lambda d: counts[d])
+
+
+def bad_byte(raw: bytes, exc: UnicodeDecodeError, encoding: str) -> str:
+    """What is wrong with a line that does not decode, and how to read it instead: a
+    spreadsheet re-saved on Windows writes Windows-1252 (0xe9 for é), not UTF-8."""
+    where = f"byte 0x{raw[exc.start]:02x} at position {exc.start + 1} is not valid {encoding}"
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
+        try:
+            raw.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return (f"{where}: the file looks saved as Windows-1252 (Excel on Windows); "
+                    "save it as UTF-8 ('CSV UTF-8'), or pass --encoding cp1252")
+    return f"{where}; expected {encoding} text (or pass --encoding)"
 
 
 @dataclass
@@ -31,6 +60,13 @@ class ScanResult:
     lines: list[int]
     problems: list[Problem] = field(default_factory=list)
     rejected: list[dict[str, object]] = field(default_factory=list)
+    # per column, the rows whose JSON value was an array or an object, not one value
+    nested: dict[str, list[int]] = field(default_factory=dict)
+
+    def refuse(self, name: str, line: int | None, message: str, raw: str) -> None:
+        """A line refused whole: its problem is reported and kept with it in the rejects."""
+        self.problems.append(Problem(name, line, None, message))
+        self.rejected.append({"line": line, "problems": [message], "raw": raw})
 
 
 def _raw_lines(fh: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None, int]]:
@@ -59,27 +95,23 @@ def _decoded_lines(path: Path, encoding: str, limit: int, result: ScanResult
     with path.open("rb") as fh:
         for number, raw, size in _raw_lines(fh, limit):
             if raw is None:
-                result.problems.append(Problem(
-                    name, number, None,
-                    f"line is {size:,} bytes, longer than the {limit:,}-byte limit "
-                    "(raise it with --max-line-bytes if this is expected)"))
-                result.rejected.append({"line": number, "raw": f"<{size} bytes>"})
+                result.refuse(name, number, f"line is {size:,} bytes, longer than the "
+                              f"{limit:,}-byte limit (raise it with --max-line-bytes if this "
+                              "is expected)", f"<{size} bytes>")
                 continue
             try:
                 text = raw.decode(encoding)
             except UnicodeDecodeError as exc:
-                result.problems.append(Problem(
-                    name, number, None,
-                    f"byte 0x{raw[exc.start]:02x} at position {exc.start + 1} is not valid "
-                    f"{encoding}; expected {encoding} text (or pass --encoding)"))
-                result.rejected.append({"line": number, "raw": raw.decode(encoding, "replace")})
+                result.refuse(name, number, bad_byte(raw, exc, encoding),
+                              raw.decode(encoding, "replace").rstrip("\r\n"))
                 continue
             if number == 1:
                 text = text.removeprefix("\ufeff")
             yield number, text
 
 
-def scan_csv(path: Path, *, encoding: str = "utf-8", limit: int) -> ScanResult:
+def scan_csv(path: Path, *, encoding: str = "utf-8", limit: int, delimiter: str = ","
+             ) -> ScanResult:
     """Read a CSV file whose first line is the header, one row per record."""
     result = ScanResult([], {}, [])
     state = {"first": 0}
@@ -91,7 +123,7 @@ def scan_csv(path: Path, *, encoding: str = "utf-8", limit: int) -> ScanResult:
             yield text
 
     csv.field_size_limit(max(limit, 131072))
-    reader = csv.reader(feed(), strict=True)
+    reader = csv.reader(feed(), delimiter=delimiter, strict=True)
     try:
         result.header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -101,12 +133,12 @@ def scan_csv(path: Path, *, encoding: str = "utf-8", limit: int) -> ScanResult:
         result.problems.append(Problem(str(path), 1, None, f"unreadable header: {exc}"))
         return result
     result.columns = {h: [] for h in result.header}
-    _read_records(reader, result, state, str(path))
+    _read_records(reader, result, state, str(path), delimiter)
     return result
 
 
 def _read_records(reader: Iterator[list[str]], result: ScanResult, state: dict[str, int],
-                  name: str) -> None:
+                  name: str, delimiter: str) -> None:
     width = len(result.header)
     while True:
         state["first"] = 0
@@ -115,18 +147,15 @@ def _read_records(reader: Iterator[list[str]], result: ScanResult, state: dict[s
         except StopIteration:
             return
         except csv.Error as exc:
-            result.problems.append(Problem(name, state["first"] or None, None,
-                                           f"malformed CSV: {exc}"))
+            result.refuse(name, state["first"] or None, f"malformed CSV: {exc}", "")
             continue
         line = state["first"]
         if not record:
             continue
         if len(record) != width:
-            result.problems.append(Problem(
-                name, line, None,
-                f"expected {width} fields as in the header, found {len(record)} "
-                "(a truncated or unquoted line?)"))
-            result.rejected.append({"line": line, "raw": ",".join(record)})
+            result.refuse(name, line, f"expected {width} fields as in the header, found "
+                          f"{len(record)} (a truncated or unquoted line?)",
+                          delimiter.join(record))
             continue
         for column, value in zip(result.header, record, strict=True):
             result.columns[column].append(value)
@@ -154,15 +183,16 @@ def scan_jsonl(path: Path, *, encoding: str = "utf-8", limit: int) -> ScanResult
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
-            result.problems.append(Problem(name, number, None,
-                                           f"invalid JSON ({exc.msg} at column {exc.colno})"))
-            result.rejected.append({"line": number, "raw": text.rstrip("\n")})
+            result.refuse(name, number, f"invalid JSON ({exc.msg} at column {exc.colno})",
+                          text.rstrip("\r\n"))
             continue
         if not isinstance(obj, dict):
-            result.problems.append(Problem(name, number, None,
-                                           f"expected a JSON object, found {type(obj).__name__}"))
-            result.rejected.append({"line": number, "raw": text.rstrip("\n")})
+            result.refuse(name, number, f"expected a JSON object, found {type(obj).__name__}",
+                          text.rstrip("\r\n"))
             continue
+        for key, value in obj.items():
+            if isinstance(value, dict | list):
+                result.nested.setdefault(str(key), []).append(len(rows))
         rows.append({str(k): _as_text(v) for k, v in obj.items()})
         result.lines.append(number)
     header: dict[str, None] = {}

@@ -9,6 +9,7 @@ its rows are used instead.
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,9 +20,10 @@ import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 
 from sounding.errors import InputError, Problem, missing_file
-from sounding.imports.scan import ScanResult, scan_csv, scan_jsonl
+from sounding.imports.scan import ScanResult, scan_csv, scan_jsonl, sniff_delimiter
 
-__all__ = ["DEFAULT_MAX_LINE_BYTES", "RawRows", "TypesFor", "detect_format", "read_rows"]
+__all__ = ["DEFAULT_MAX_LINE_BYTES", "RawRows", "TypesFor", "check_encoding", "detect_format",
+           "read_rows"]
 
 DEFAULT_MAX_LINE_BYTES = 8 << 20
 # The header's column names → the Arrow type wanted for some of them (others stay text).
@@ -36,6 +38,33 @@ class RawRows:
     line_of: Callable[[int], int]
     problems: list[Problem] = field(default_factory=list)
     rejected: list[dict[str, object]] = field(default_factory=list)
+    nested: Mapping[str, list[int]] = field(default_factory=dict)
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_ENCODING_HINT = "use utf-8 (the default), or cp1252 for a CSV that Excel saved on Windows"
+
+
+def check_encoding(encoding: str) -> None:
+    """Refuse an encoding name Python does not know, or one the line reader cannot split
+    (UTF-16 and UTF-32 put zero bytes around each newline)."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(f"--encoding '{encoding}': not an encoding sounding knows",
+                         hint=_ENCODING_HINT) from None
+    if name.startswith(("utf-16", "utf-32")):
+        raise InputError(f"--encoding '{encoding}': UTF-16 and UTF-32 files are not read",
+                         hint="save the file as UTF-8 (in Excel: 'CSV UTF-8')")
+
+
+def _refuse_utf16(path: Path) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(2)
+    if head in _UTF16_BOMS:
+        raise InputError(f"{path}: the file is UTF-16 (it starts with the byte-order mark "
+                         f"0x{head[0]:02x} 0x{head[1]:02x}); sounding reads UTF-8",
+                         hint="save it as UTF-8 (in Excel: 'CSV UTF-8'), then import it again")
 
 
 def detect_format(path: Path) -> str:
@@ -52,23 +81,33 @@ def detect_format(path: Path) -> str:
 def _from_scan(result: ScanResult) -> RawRows:
     table = pa.table({h: pa.array(v, pa.string()) for h, v in result.columns.items()})
     lines = result.lines
-    return RawRows(table, lambda row: lines[row], result.problems, result.rejected)
+    return RawRows(table, lambda row: lines[row], result.problems, result.rejected,
+                   result.nested)
 
 
-def _csv_header(path: Path, encoding: str, limit: int) -> list[str] | None:
+def _first_line(path: Path, encoding: str, limit: int) -> tuple[str | None, str]:
+    """The header line as text (None when too long, blank or undecodable), and the same
+    line decoded leniently, enough to tell its separator."""
     with path.open("rb") as fh:
         first = fh.readline(limit + 1)
+    lenient = first.decode(encoding, "replace").removeprefix("\ufeff")
     try:
         text = first.decode(encoding).removeprefix("\ufeff")
     except UnicodeDecodeError:
-        return None
+        return None, lenient
     if len(first) > limit or not text.strip():
+        return None, lenient
+    return text, lenient
+
+
+def _csv_header(line: str | None, delimiter: str) -> list[str] | None:
+    if line is None:
         return None
-    return [h.strip() for h in next(csv.reader([text]))]
+    return [h.strip() for h in next(csv.reader([line], delimiter=delimiter))]
 
 
 def _read_csv_as(path: Path, encoding: str, limit: int, header: list[str],
-                 types: Mapping[str, pa.DataType]) -> pa.Table | None:
+                 types: Mapping[str, pa.DataType], delimiter: str) -> pa.Table | None:
     invalid: list[object] = []
 
     def on_invalid(row: object) -> str:
@@ -80,7 +119,7 @@ def _read_csv_as(path: Path, encoding: str, limit: int, header: list[str],
         path,
         read_options=pa_csv.ReadOptions(block_size=limit, encoding=encoding,
                                         column_names=header, skip_rows=1),
-        parse_options=pa_csv.ParseOptions(newlines_in_values=True,
+        parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                           invalid_row_handler=on_invalid),
         # Only an empty cell is missing: "NA" in a count column is an error to report.
         convert_options=pa_csv.ConvertOptions(column_types=column_types, null_values=[""],
@@ -89,30 +128,31 @@ def _read_csv_as(path: Path, encoding: str, limit: int, header: list[str],
     return None if invalid else table
 
 
-def _read_csv_fast(path: Path, encoding: str, limit: int, types_for: TypesFor | None
-                   ) -> pa.Table | None:
-    header = _csv_header(path, encoding, limit)
+def _read_csv_fast(path: Path, encoding: str, limit: int, types_for: TypesFor | None,
+                   line: str | None, delimiter: str) -> pa.Table | None:
+    header = _csv_header(line, delimiter)
     if header is None or len(set(header)) != len(header):
         return None
     types = {h: t for h, t in (types_for(header) if types_for else {}).items() if h in header}
     if types:
         try:
-            return _read_csv_as(path, encoding, limit, header, types)
+            return _read_csv_as(path, encoding, limit, header, types, delimiter)
         except (pa.ArrowInvalid, UnicodeDecodeError):
             pass  # a cell does not fit its type, or worse: read it all as text below
     try:
-        return _read_csv_as(path, encoding, limit, header, {})
+        return _read_csv_as(path, encoding, limit, header, {}, delimiter)
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
 
 
-def _csv_lines(path: Path, encoding: str, limit: int) -> Callable[[int], int]:
+def _csv_lines(path: Path, encoding: str, limit: int, delimiter: str) -> Callable[[int], int]:
     """Row index to line number, scanning the file only if a line number is asked for."""
     cache: list[int] = []
 
     def line_of(row: int) -> int:
         if not cache:
-            cache.extend(scan_csv(path, encoding=encoding, limit=limit).lines)
+            cache.extend(scan_csv(path, encoding=encoding, limit=limit,
+                                  delimiter=delimiter).lines)
         return cache[row]
 
     return line_of
@@ -144,15 +184,20 @@ def read_rows(path: Path, fmt: str, *, encoding: str = "utf-8",
     """Read every row of a CSV (header on line 1) or JSONL file.
 
     ``types_for`` names the CSV columns to parse as counts or times while reading; if
-    any of their cells does not parse, every column comes back as text instead.
+    any of their cells does not parse, every column comes back as text instead. The CSV
+    separator (, ; or tab) is the header's.
     """
+    check_encoding(encoding)
     if not path.is_file():
         raise missing_file(path)
+    _refuse_utf16(path)
     if fmt == "csv":
-        table = _read_csv_fast(path, encoding, limit, types_for)
+        line, lenient = _first_line(path, encoding, limit)
+        delimiter = sniff_delimiter(lenient)
+        table = _read_csv_fast(path, encoding, limit, types_for, line, delimiter)
         if table is not None:
-            return RawRows(table, _csv_lines(path, encoding, limit))
-        return _from_scan(scan_csv(path, encoding=encoding, limit=limit))
+            return RawRows(table, _csv_lines(path, encoding, limit, delimiter))
+        return _from_scan(scan_csv(path, encoding=encoding, limit=limit, delimiter=delimiter))
     if fmt == "jsonl":
         table = _read_jsonl_fast(path, limit) if encoding.lower() in ("utf-8", "utf8") else None
         if table is not None:

@@ -7,6 +7,7 @@ folder of monthly exports lands together or not at all and builds a counter hist
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -98,22 +99,41 @@ def _parse_one(path: Path, fmt: str, options: dict[str, Any]) -> Parsed:
         return Parsed(fmt, (str(path),), Batch(), 1, 1, [problem])
 
 
+_TEXT_FORMATS = ("meta-posts", "meta-comments", "x-archive")  # XML and XLSX say their own
+
+
+def _encoding(name: str | None) -> str | None:
+    if name is None:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise InputError(f"--encoding '{name}': not an encoding sounding knows",
+                         hint="leave it out for UTF-8, or pass cp1252 for a CSV that Excel "
+                              "saved on Windows") from None
+
+
 def import_export(store: Store, path: str | Path, *, fmt: str | None = None,
                   as_of: str | datetime | None = None, account: str | None = None,
-                  followers: int | None = None, keep_good: bool = False) -> ExportReport:
+                  followers: int | None = None, keep_good: bool = False,
+                  encoding: str | None = None) -> ExportReport:
     """Import an export file, an X archive folder or a folder of exports, all in one run.
 
     ``as_of`` dates the counters (default: the export's own date, else its name's, else
     its modification time); ``account`` names the brand account where the export does not;
-    ``followers`` is a LinkedIn page's follower count on the export's date.
+    ``followers`` is a LinkedIn page's follower count on the export's date; ``encoding``
+    reads CSV and X archive files that are not UTF-8 (Excel on Windows writes cp1252).
     """
     path = Path(path)
+    encoding = _encoding(encoding)
     found, skipped = ([(path, fmt)], []) if fmt else detect_files(path)
     parts = []
     for file, file_fmt in found:
         options: dict[str, Any] = {"as_of": _as_of(as_of), "account": account}
         if file_fmt == "linkedin":
             options["followers"] = followers
+        if encoding and file_fmt in _TEXT_FORMATS:
+            options["encoding"] = encoding
         parts.append(_parse_one(file, file_fmt, options))
     return _write(store, merge(parts), str(path.resolve()), keep_good, skipped,
                   path.with_name(path.name + ".rejects.jsonl"))

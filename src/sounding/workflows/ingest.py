@@ -11,14 +11,15 @@ from typing import Any
 
 from sounding.errors import ImportRejected
 from sounding.imports import parse_items_file
-from sounding.store import Store
+from sounding.store import Store, TableStats
 
 __all__ = ["ImportReport", "import_items", "write_rejects"]
 
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What one import did: rows read, and new / updated / unchanged / rejected counts."""
+    """What one import did: rows read, and new / updated / unchanged / rejected counts;
+    ``duplicates``: rows that repeated an earlier row's id (the later row is kept)."""
 
     file: str
     run_id: int
@@ -29,6 +30,7 @@ class ImportReport:
     rejected: int
     snapshots_added: int
     rejects_file: str | None
+    duplicates: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,11 +71,13 @@ def import_items(store: Store, path: str | Path, *, fmt: str | None = None,
         rejects_file = str(target)
     run_id, stats = store.write(parsed.batch, kind="import", source=str(path.resolve()),
                                 extra={"rejected": parsed.rejected_rows})
-    items = stats.tables.get("items")
+    items = stats.tables.get("items") or TableStats()
     snapshots = stats.tables.get("metric_snapshots")
+    # the store keeps one row per id: the rows it was given beyond those repeated an id
+    kept = items.new + items.updated + items.unchanged
     return ImportReport(
-        file=str(path), run_id=run_id, rows=parsed.rows,
-        new=items.new if items else 0, updated=items.updated if items else 0,
-        unchanged=items.unchanged if items else 0, rejected=parsed.rejected_rows,
+        file=str(path), run_id=run_id, rows=parsed.rows, new=items.new,
+        updated=items.updated, unchanged=items.unchanged, rejected=parsed.rejected_rows,
         snapshots_added=snapshots.new if snapshots else 0, rejects_file=rejects_file,
+        duplicates=parsed.batch.items.num_rows - kept,
     )

@@ -10,7 +10,8 @@ from typing import Any
 from sounding.errors import Problem
 from sounding.imports.formats.values import TIME_EXPECTED, parse_count, parse_time
 
-__all__ = ["Field", "Header", "convert_row", "missing_problems", "normalise", "resolve"]
+__all__ = ["Field", "Header", "convert_row", "format_level", "missing_problems", "normalise",
+           "resolve"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,24 @@ def normalise(name: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("’", "'").replace("_", " ").lower()
     return " ".join(text.split())
+
+
+# what Meta and LinkedIn call a post type, in either language → the level of the "format"
+# factor, so that a photo is one level whichever network it was posted on
+_FORMATS = {
+    "photo": "photo", "photos": "photo", "image": "photo", "ig image": "photo",
+    "video": "video", "videos": "video", "ig video": "video", "reel": "reel", "reels": "reel",
+    "ig reel": "reel", "carousel": "carousel", "carrousel": "carousel",
+    "ig carousel": "carousel", "album": "album", "albums": "album", "link": "link",
+    "links": "link", "lien": "link", "liens": "link", "status": "text", "statut": "text",
+    "text": "text", "texte": "text", "story": "story", "stories": "story",
+}
+
+
+def format_level(post_type: object) -> str:
+    """The "format" level of a network's post type ("Photos", "IG image", "Image"...)."""
+    level = normalise(str(post_type))
+    return _FORMATS.get(level, level)
 
 
 def resolve(header: Sequence[object], fields: Sequence[Field]) -> Header:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ from sounding.imports.formats.meta import (
 from sounding.imports.formats.records import Parsed
 from sounding.imports.formats.wxr import parse_wxr
 from sounding.imports.formats.x_archive import find_tweets, parse_x_archive
+from sounding.imports.scan import sniff_delimiter
 
 __all__ = ["FORMATS", "Parser", "detect", "detect_files", "find_archive", "parser_for"]
 
@@ -41,10 +43,21 @@ def parser_for(fmt: str) -> Parser:
     return parsers[fmt]
 
 
+def _header_text(head: bytes) -> str:
+    """The first line of a CSV: UTF-16 when its mark says so, else UTF-8, else read as
+    Windows-1252 (a file Excel re-saved), whose parser then names the line to fix."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", "replace").split("\n", 1)[0]
+    line = head.split(b"\n", 1)[0]
+    try:
+        return line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", "replace")
+
+
 def _csv_format(head: bytes) -> str | None:
-    first = head.decode("utf-8", "replace").lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    header = [h.strip().strip('"') for h in first.split(delimiter)]
+    first = _header_text(head)
+    header = [h.strip() for h in next(csv.reader([first], delimiter=sniff_delimiter(first)))]
     if len(header) < 2:
         return None
     if not resolve(header, COMMENT_FIELDS).missing:

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from sounding.errors import ImportRejected, Problem
-from sounding.imports.formats.columns import Field, Header, convert_row, missing_problems, resolve
+from sounding.imports.formats.columns import (
+    Field,
+    Header,
+    convert_row,
+    format_level,
+    missing_problems,
+    resolve,
+)
 from sounding.imports.formats.records import Collector, Parsed
 from sounding.imports.formats.source import export_date
 from sounding.models import AccountSnapshot, Item
@@ -96,7 +103,7 @@ def _posts(c: Collector, found: tuple[int, Header], rows: list[tuple[Any, ...]],
                    replies=v.get("replies"), impressions=v.get("impressions"),
                    clicks=v.get("clicks"))
         if v.get("post_type"):
-            c.variant(item_id, "format", str(v["post_type"]).lower())
+            c.variant(item_id, "format", format_level(v["post_type"]))
     return len(data), problems
 
 

@@ -17,8 +17,8 @@ from sounding.imports.formats.columns import (
     Field,
     Header,
     convert_row,
+    format_level,
     missing_problems,
-    normalise,
     resolve,
 )
 from sounding.imports.formats.records import Collector, Parsed
@@ -76,25 +76,9 @@ def _network(header: Header, rows: CsvRows) -> str:
     return "facebook"
 
 
-# what Meta calls a post type, in either language → the level of the "format" factor
-_FORMATS = {
-    "photo": "photo", "photos": "photo", "image": "photo", "ig image": "photo",
-    "video": "video", "videos": "video", "ig video": "video", "reel": "reel", "reels": "reel",
-    "ig reel": "reel", "carousel": "carousel", "carrousel": "carousel",
-    "ig carousel": "carousel", "album": "album", "albums": "album", "link": "link",
-    "links": "link", "lien": "link", "liens": "link", "status": "text", "statut": "text",
-    "text": "text", "texte": "text", "story": "story", "stories": "story",
-}
-
-
-def _format_level(post_type: str) -> str:
-    level = normalise(post_type)
-    return _FORMATS.get(level, level)
-
-
-def _read(path: Path, fields: tuple[Field, ...]) -> tuple[CsvRows, Header]:
+def _read(path: Path, fields: tuple[Field, ...], encoding: str) -> tuple[CsvRows, Header]:
     name = str(path)
-    rows = read_csv(decode(path.read_bytes(), name), name)
+    rows = read_csv(decode(path.read_bytes(), name, encoding), name)
     return rows, resolve(rows.header, fields)
 
 
@@ -107,14 +91,14 @@ def _add_post(c: Collector, v: dict[str, Any], network: str, account: str,
                replies=v.get("replies"), impressions=v.get("impressions"),
                reach=v.get("reach"), saves=v.get("saves"), clicks=v.get("clicks"))
     if v.get("post_type"):
-        c.variant(item_id, "format", _format_level(v["post_type"]))
+        c.variant(item_id, "format", format_level(v["post_type"]))
 
 
 def parse_meta_posts(path: Path, *, as_of: datetime | None = None,
-                     account: str | None = None) -> Parsed:
+                     account: str | None = None, encoding: str = "utf-8") -> Parsed:
     """A Meta Business Suite posts export (Facebook Page or Instagram account)."""
     name = str(path)
-    rows, header = _read(path, POST_FIELDS)
+    rows, header = _read(path, POST_FIELDS, encoding)
     observed = export_date(path, as_of)
     fatal = missing_problems(header, name, 1)
     if not (account or "handle" in header.found or "page_id" in header.found):
@@ -150,11 +134,11 @@ def _add_comment(c: Collector, v: dict[str, Any], network: str, observed: dateti
 
 
 def parse_meta_comments(path: Path, *, as_of: datetime | None = None,
-                        account: str | None = None) -> Parsed:
+                        account: str | None = None, encoding: str = "utf-8") -> Parsed:
     """A comments CSV of a Facebook Page or Instagram account (one row per comment)."""
     del account  # comments carry their own authors
     name = str(path)
-    rows, header = _read(path, COMMENT_FIELDS)
+    rows, header = _read(path, COMMENT_FIELDS, encoding)
     observed = export_date(path, as_of)
     problems = list(rows.problems) + missing_problems(header, name, 1)
     c = Collector()

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sounding.errors import ImportRejected, Problem
+from sounding.imports.scan import bad_byte, sniff_delimiter
 
 __all__ = ["CsvRows", "date_in_name", "decode", "export_date", "read_csv"]
 
@@ -22,16 +23,24 @@ _META_DATE = re.compile(r"(?i)(?<![a-z])([a-z]{3})-(\d{1,2})-(20\d\d)(?!\d)")
 _MILLIS = re.compile(r"(?<!\d)(1[5-9]\d{11})(?!\d)")
 
 
-def decode(data: bytes, name: str) -> str:
-    """UTF-8 text (a byte-order mark dropped); a bad byte is an ImportRejected naming its line."""
+def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
+    """The text of an export (a byte-order mark dropped; UTF-16 when its mark says so, as
+    Excel's "Unicode text" is); a bad byte is an ImportRejected naming its line."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        encoding = "utf-8-sig"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        end = data.find(b"\n", exc.start)
+        raw = data[start:end if end >= 0 else len(data)]
+        moved = UnicodeDecodeError(exc.encoding, raw, exc.start - start, exc.end - start,
+                                   exc.reason)
         raise ImportRejected([Problem(
-            name, line, None,
-            f"byte 0x{data[exc.start]:02x} is not valid UTF-8; expected UTF-8 text "
-            "(networks export UTF-8: was the file re-saved by a spreadsheet?)")]) from exc
+            name, data.count(b"\n", 0, exc.start) + 1, None,
+            bad_byte(raw, moved, encoding.removesuffix("-sig")))]) from exc
 
 
 @dataclass
@@ -57,8 +66,7 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | csv.E
 
 def read_csv(text: str, name: str) -> CsvRows:
     """Rows of a CSV export (comma, semicolon or tab separated, as localised exports are)."""
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
+    delimiter = sniff_delimiter(text.split("\n", 1)[0])
     result = CsvRows([], [], [])
     for line, record in _records(text, delimiter):
         if isinstance(record, csv.Error):

@@ -8,7 +8,7 @@ from email.utils import parsedate_to_datetime
 
 __all__ = ["TIME_EXPECTED", "parse_count", "parse_time"]
 
-TIME_EXPECTED = "a date and time such as 2026-03-01T18:00:00Z or 01/03/2026 18:00"
+TIME_EXPECTED = "a date and time such as 2026-03-01 18:00 (ISO 8601)"
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _SLASHED = re.compile(
     r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")

@@ -8,6 +8,7 @@ quotes, impression_count → impressions, where the archive has them.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import datetime
@@ -50,10 +51,10 @@ def find_tweets(path: Path) -> Path | None:
     return None
 
 
-def read_js(path: Path) -> Any:
+def read_js(path: Path, encoding: str = "utf-8") -> Any:
     """The JSON value of an archive ``.js`` file, its ``window.YTD... =`` prefix removed."""
     name = str(path)
-    text = decode(path.read_bytes(), name)
+    text = decode(path.read_bytes(), name, encoding)
     match = _PREFIX.match(text)
     body = text[match.end():] if match else text
     offset = text[:match.end()].count("\n") if match else 0
@@ -98,7 +99,8 @@ def _line_of(text: str, tweet_id: object) -> int | None:
 def _quoted(tweet: dict[str, Any], v: dict[str, Any]) -> str | None:
     if v.get("quoted_id"):
         return str(v["quoted_id"])
-    urls = (tweet.get("entities") or {}).get("urls") or []
+    entities = tweet.get("entities")
+    urls = (entities.get("urls") if isinstance(entities, dict) else None) or []
     for url in urls if isinstance(urls, list) else []:
         found = _QUOTED_URL.search(str(url.get("expanded_url", "")) if isinstance(url, dict)
                                    else "")
@@ -109,7 +111,7 @@ def _quoted(tweet: dict[str, Any], v: dict[str, Any]) -> str | None:
 
 def _add_tweet(c: Collector, tweet: dict[str, Any], v: dict[str, Any], account: str,
                observed: datetime) -> None:
-    text = v.get("text") or ""
+    text = html.unescape(v.get("text") or "")  # the archive writes &amp; &lt; &gt;
     item_id = f"x:{v['id']}"
     quoted = _quoted(tweet, v)
     kind, parent = "post", None
@@ -128,14 +130,14 @@ def _add_tweet(c: Collector, tweet: dict[str, Any], v: dict[str, Any], account: 
 
 
 def parse_x_archive(path: Path, *, as_of: datetime | None = None,
-                    account: str | None = None) -> Parsed:
+                    account: str | None = None, encoding: str = "utf-8") -> Parsed:
     """An X archive folder or its ``tweets.js``: the account's posts, replies and quotes."""
     tweets_path = find_tweets(path)
     if tweets_path is None:
         raise InputError(f"{path}: no data/tweets.js in this folder",
                          hint="point at the unzipped archive folder or its tweets.js")
     name = str(tweets_path)
-    data = read_js(tweets_path)
+    data = read_js(tweets_path, encoding)
     if not isinstance(data, list):
         raise ImportRejected([Problem(name, 1, None, "expected a JSON array of tweets")])
     folder = tweets_path.parent
