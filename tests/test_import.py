@@ -263,3 +263,101 @@ def test_unknown_extension_and_missing_file(store: Store, tmp_path: Path) -> Non
         import_items(store, tmp_path / "x.xlsx")
     with pytest.raises(InputError, match="no such file"):
         import_items(store, tmp_path / "absent.csv")
+
+
+def _write_delimited(path: Path, rows: list[dict[str, object]], delimiter: str) -> Path:
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), delimiter=delimiter)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolon_and_tab_separated_files_read_like_commas(store: Store, tmp_path: Path,
+                                                          delimiter: str) -> None:
+    """French Excel writes ';': quoted cells holding , ; or tabs stay whole."""
+    rows = [dict(ROWS[0], text="Pain, beurre; et\tconfiture"), ROWS[1]]
+    path = _write_delimited(tmp_path / "fr.csv", rows, delimiter)
+    report = import_items(store, path)
+    assert (report.rows, report.new, report.rejected) == (2, 2, 0)
+    texts = store.query("SELECT text FROM items ORDER BY item_id").column(0).to_pylist()
+    assert texts == ["Pain, beurre; et\tconfiture", "J'adore\net je partage"]
+    bad = _write_delimited(tmp_path / "bad.csv", [rows[1], dict(rows[0], id="p9", likes="x")],
+                           delimiter)  # the careful reader splits the same way
+    assert _refused(store, bad) == [f"{bad}, line 4, column 'likes': expected a whole "
+                                    "number ≥ 0, found 'x'"]
+
+
+def test_rows_repeating_an_id_are_counted_and_the_later_wins(cli, db: Path, tmp_path: Path
+                                                             ) -> None:
+    rows = [ROWS[0], ROWS[1], dict(ROWS[0], text="corrigé")]
+    path = write_csv(tmp_path / "dup.csv", rows)
+    result = cli("import", "items", str(path), "--json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert (report["rows"], report["new"], report["duplicates"]) == (3, 2, 1)
+    said = cli("import", "items", str(path))
+    assert "1 row(s) repeated an earlier row's id: the later row was kept" in said.out
+    store = Store.open(db)
+    try:
+        assert store.scalar("SELECT text FROM items WHERE item_id = 'bluesky:p1'") == "corrigé"
+    finally:
+        store.close()
+
+
+def test_a_line_refused_whole_keeps_its_problem_in_the_rejects(store: Store, tmp_path: Path
+                                                               ) -> None:
+    path = tmp_path / "cut.csv"
+    path.write_text("id,network,author,text,created_at\n"
+                    "1,bluesky,ann,ok,2026-09-07T10:00:00Z\n2,bluesky,an\n", encoding="utf-8")
+    report = import_items(store, path, keep_good=True)
+    assert (report.rows, report.new, report.rejected) == (2, 1, 1)
+    rejects = [json.loads(x) for x in Path(str(report.rejects_file)).read_text().splitlines()]
+    assert rejects == [{"line": 3, "raw": "2,bluesky,an", "problems": [
+        "expected 5 fields as in the header, found 3 (a truncated or unquoted line?)"]}]
+
+
+def test_windows_1252_unknown_and_utf16_encodings_are_said(seeded: Store, tmp_path: Path
+                                                            ) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"id,network,author,text,created_at\n"
+                     b"1,bluesky,ann,caf\xe9,2026-09-07T10:00:00Z\n")
+    problem = _refused(seeded, path)[0]
+    assert problem.startswith(f"{path}, line 2: byte 0xe9 at position 18 is not valid utf-8")
+    assert "Windows-1252" in problem and "pass --encoding cp1252" in problem
+    with pytest.raises(InputError, match="--encoding 'latin-9000': not an encoding"):
+        import_items(seeded, path, encoding="latin-9000")
+    assert import_items(seeded, path, encoding="cp1252").new == 1
+    wide = tmp_path / "unicode.csv"
+    wide.write_bytes(path.read_text("cp1252").encode("utf-16"))
+    with pytest.raises(InputError, match=r"the file is UTF-16 .*0xff 0xfe") as info:
+        import_items(seeded, wide)
+    assert "save it as UTF-8" in info.value.hint
+
+
+def test_json_arrays_and_objects_are_refused_cell_by_cell(store: Store, tmp_path: Path
+                                                           ) -> None:
+    good = {"id": "1", "network": "bluesky", "author": "a", "text": "t",
+            "created_at": "2026-09-07T10:00:00Z", "extra": {"ignored": [1]}}
+    lines = [good, dict(good, id="2", text=["a", "b"]), dict(good, id="3", likes={"n": 1})]
+    path = tmp_path / "nested.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    assert _refused(store, path) == [
+        f"{path}, line 2, column 'text': expected one value, found a JSON array or object",
+        f"{path}, line 3, column 'likes': expected one value, found a JSON array or object"]
+    report = import_items(store, path, keep_good=True)
+    assert (report.new, report.rejected) == (1, 2)
+    same = tmp_path / "all.jsonl"  # every text an array: the fast reader types the column
+    same.write_text(json.dumps(dict(good, text=["a"])) + "\n", encoding="utf-8")
+    assert _refused(store, same) == [
+        f"{same}, line 1, column 'text': expected one value, found a JSON array or object"]
+
+
+def test_the_date_example_is_iso_and_unambiguous(seeded: Store, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "when.csv", [dict(ROWS[0], id="p7", created_at="01/03/2026")])
+    assert _refused(seeded, path) == [
+        f"{path}, line 2, column 'created_at': expected an ISO 8601 date and time such as "
+        "2026-03-01 18:00, found '01/03/2026'"]

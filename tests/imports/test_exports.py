@@ -225,3 +225,66 @@ def test_a_folder_lands_together_or_not_at_all(store: Store, tmp_path: Path) -> 
     report = import_export(store, folder)
     assert sorted(report.formats) == ["meta-posts", "x-archive"]
     assert report.new == 7 and report.skipped == [str(folder / "readme.txt")]
+
+
+def _redelimited(source: Path, target: Path, delimiter: str, encoding: str = "utf-8") -> Path:
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(source.read_text("utf-8"), newline="")))
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    target.write_bytes(out.getvalue().encode(encoding))
+    return target
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolon_and_tab_exports_read_like_commas(store: Store, tmp_path: Path,
+                                                    delimiter: str) -> None:
+    """Quoted cells holding commas ("4,210", captions) stay whole whatever the separator."""
+    path = _redelimited(META_MARCH, tmp_path / META_MARCH.name, delimiter)
+    assert detect(path) == "meta-posts"
+    report = import_export(store, path)
+    assert (report.new, report.rejected) == (3, 0)
+    assert _history(store, POST) == [("2026-03-31", 187, 4210)]
+    text = store.scalar("SELECT text FROM items WHERE item_id = ?", [POST])
+    assert text.startswith("Our spring collection is here: hand-dyed linen, made")
+
+
+def test_utf16_and_windows_1252_exports(store: Store, tmp_path: Path) -> None:
+    wide = _redelimited(META_APRIL, tmp_path / "unicode.csv", "\t", "utf-16")  # Excel's
+    assert detect(wide) == "meta-posts"  # "Unicode text"
+    assert import_export(store, wide, as_of="2026-04-30").new == 3
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(META_COMMENTS.read_text("utf-8").encode("cp1252"))
+    assert detect(latin) == "meta-comments"
+    with pytest.raises(InputError, match="--encoding 'klingon': not an encoding"):
+        import_export(store, latin, encoding="klingon")
+    assert import_export(store, latin, encoding="cp1252").rejected == 0
+    text = store.query("SELECT text FROM items WHERE kind = 'comment'").column(0).to_pylist()
+    assert any("é" in t for t in text)
+
+
+def test_x_text_is_unescaped_and_list_entities_are_read(store: Store, tmp_path: Path) -> None:
+    folder = copy(X_ARCHIVE, tmp_path / "archive")
+    tweets = folder / "data" / "tweets.js"
+    body = tweets.read_text("utf-8").replace("made in Lyon", "made in Lyon &amp; Paris &lt;3")
+    body = body.replace('"entities" : { "hashtags" : [ ], "symbols" : [ ], '
+                        '"user_mentions" : [ ], "urls" : [ ] }', '"entities" : [ ]', 1)
+    tweets.write_text(body, "utf-8")
+    assert '"entities" : [ ]' in body
+    report = import_export(store, folder)
+    assert report.rejected == 0
+    texts = store.query("SELECT text FROM items").column(0).to_pylist()
+    assert any("made in Lyon & Paris <3" in t for t in texts)
+
+
+def test_the_separator_is_counted_outside_quotes(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "comments.csv"
+    path.write_text('"Comment ID";"Post ID";"Author";"Comment";"Created time";"Notes (text, '
+                    'emoji, links, tags, mentions, urls)"\n'
+                    'c1;122101;Camille;"Superbe, vraiment; bravo";2026-03-06 08:10;\n',
+                    encoding="utf-8")
+    assert detect(path) == "meta-comments"
+    assert import_export(store, path).new == 1
+    assert store.scalar("SELECT text FROM items") == "Superbe, vraiment; bravo"

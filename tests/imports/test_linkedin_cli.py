@@ -121,3 +121,13 @@ def test_cli_import_auto(cli: Any, tmp_path: Path) -> None:
     refused = cli("import", "auto", str(bad))
     assert refused.code == 1
     assert f"{bad}, line 2, column 'Impressions': expected a whole number ≥ 0" in refused.err
+
+
+def test_linkedin_image_is_the_photo_level_as_on_meta(store: Store, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "page.xlsx", POSTS_EN, ["03/05/2026"])
+    import_export(store, path, account="atelierlumen")
+    import_export(store, META_MARCH)
+    levels = store.query("SELECT network, level FROM variants JOIN items USING (item_id) "
+                         "WHERE level = 'photo' ORDER BY 1").to_pylist()
+    assert levels == [{"network": "facebook", "level": "photo"},
+                      {"network": "linkedin", "level": "photo"}]
