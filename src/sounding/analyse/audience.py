@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from sounding.analyse.kept import KeptCheck
 from sounding.errors import InputError, Problem
 
 __all__ = [
@@ -101,6 +102,7 @@ class CustomerRows:
     attributes: list[str] = field(default_factory=list)  # JSON objects
     ids: list[tuple[str, str, str]] = field(default_factory=list)  # (key, kind, hash)
     problems: list[Problem] = field(default_factory=list)
+    identifying: list[Problem] = field(default_factory=list)  # kept columns refused
 
 
 def _row_ids(salt: str, file: str, line: int, row: Mapping[str, str | None],
@@ -119,29 +121,24 @@ def _row_ids(salt: str, file: str, line: int, row: Mapping[str, str | None],
     return found, problems
 
 
-def _row_attributes(file: str, line: int, row: Mapping[str, str | None],
-                    keep: Sequence[str]) -> tuple[dict[str, str | None], list[Problem]]:
-    values: dict[str, str | None] = {}
-    problems: list[Problem] = []
-    for column in keep:
-        raw = (row.get(column) or "").strip()
-        if normalise_email(raw) is not None:
-            problems.append(Problem(file, line, column, "looks like an e-mail address: "
-                                    "pass identifiers with --id, never --keep"))
-        values[column] = raw or None
-    return values, problems
+def _row_attributes(row: Mapping[str, str | None], keep: Sequence[str]
+                    ) -> dict[str, str | None]:
+    return {column: (row.get(column) or "").strip() or None for column in keep}
 
 
 def parse_customer_rows(rows: Iterable[tuple[int, Mapping[str, str | None]]], *, file: str,
                         ids: Sequence[IdColumn], keep: Sequence[str], salt: str
                         ) -> CustomerRows:
-    """Hash each row's identifiers; the first non-empty one keys the customer."""
+    """Hash each row's identifiers; the first non-empty one keys the customer.
+
+    Kept columns that would identify a person are reported in ``identifying``."""
     out = CustomerRows()
     seen: dict[str, int] = {}
+    kept = KeptCheck(file, keep)
     for line, row in rows:
         hashed, problems = _row_ids(salt, file, line, row, ids)
-        attributes, more = _row_attributes(file, line, row, keep)
-        problems += more
+        attributes = _row_attributes(row, keep)
+        kept.see(line, attributes)
         if not hashed and not problems:
             problems.append(Problem(file, line, None, "no identifier: every --id column is empty"))
         if problems:
@@ -156,6 +153,7 @@ def parse_customer_rows(rows: Iterable[tuple[int, Mapping[str, str | None]]], *,
         out.keys.append(customer_key)
         out.attributes.append(json.dumps(attributes, sort_keys=True))
         out.ids.extend((customer_key, kind, h) for kind, h in dict.fromkeys(hashed))
+    out.identifying.extend(kept.problems())
     return out
 
 

@@ -2,7 +2,8 @@
 
 Only keyed hashes of identifiers and the attribute columns asked for are stored. A bad
 row (an invalid e-mail, no identifier, a duplicate) is reported with its file, line and
-column, and nothing is written; importing the same file again changes nothing.
+column, and nothing is written; importing the same file again changes nothing. A kept
+column that would identify a person (see ``analyse.kept``) refuses the whole import.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sounding.analyse.audience import (
     match_customers,
     parse_customer_rows,
 )
+from sounding.analyse.kept import KEEP_HINT, refuse_identifying_names
 from sounding.errors import ImportRejected, InputError, Problem, missing_file
 from sounding.store import Store
 from sounding.store.audience_store import (
@@ -71,6 +73,7 @@ def _check_header(file: str, header: Sequence[str], ids: Sequence[IdColumn],
     if overlap:
         raise InputError(f"{file}: {', '.join(sorted(overlap))} cannot be both an --id "
                          "and a --keep column", hint="identifiers are stored only as hashes")
+    refuse_identifying_names(file, keep)
 
 
 def current_match(store: Store, salt: str | None = None) -> Match:
@@ -105,9 +108,13 @@ def import_customers(store: Store, path: str, ids: Sequence[str], keep: Sequence
         _check_header(str(file), header, columns, keep)
         parsed = parse_customer_rows(_rows(reader, str(file), len(header), problems),
                                      file=str(file), ids=columns, keep=keep, salt=salt)
-    problems = sorted(problems + parsed.problems, key=lambda p: p.line or 0)
+    problems = sorted(problems + parsed.problems + parsed.identifying,
+                      key=lambda p: p.line or 0)
     if problems:
-        raise ImportRejected(problems)
+        rejected = ImportRejected(problems)
+        if parsed.identifying:
+            rejected.hint = KEEP_HINT
+        raise rejected
     new, updated = replace_customers(store, parsed.keys, parsed.attributes, parsed.ids)
     match = current_match(store, salt)
     kinds: dict[str, int] = {}

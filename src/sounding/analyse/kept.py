@@ -1,0 +1,203 @@
+"""What ``customers import --keep`` may store in clear: attributes, never identifiers.
+
+A kept column is stored as it is, so three checks refuse one that would identify a person:
+
+- its **name**: read as words (``customerId``, ``customer_id`` and ``Customer ID`` are
+  ``customer id``), a name that says contact details (e-mail, phone, address, handle, a
+  social network), an identifier (``id``, ``…_id``, ``…id``, a customer number) or a
+  person's name is refused, unless a qualifier says the column is *about* that
+  (``email_opt_in``, ``phone_verified``, ``has_email``);
+- its **values**: an e-mail address, a social handle or profile address, a phone number;
+- its **spread**: text whose non-blank values are nearly all different (90% of at least
+  20) singles people out; numbers and dates may all differ.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sounding.errors import InputError, Problem
+
+__all__ = ["KEEP_HINT", "KeptCheck", "identifying_name", "identifying_value",
+           "is_number_or_date", "refuse_identifying_names"]
+
+KEEP_HINT = ("a --keep column is stored in clear: pass it as --id COLUMN so it is stored as "
+             "a salted hash, or leave it out")
+
+# Word pairs read as one word, so "e-mail" is "email" and "opt_in" is "optin".
+_PAIRS = {("e", "mail"): "email", ("opt", "in"): "optin", ("opt", "out"): "optout",
+          ("opted", "in"): "optin", ("opted", "out"): "optout"}
+# A first or last word that makes the column an attribute of the identifier, not the identifier.
+_ABOUT_FIRST = frozenset({"has", "is", "nb", "with", "without"})
+_ABOUT_LAST = frozenset({"optin", "optout", "consent", "consented", "verified", "validated",
+                         "confirmed", "bounced", "valid", "invalid", "count", "status", "type",
+                         "kind", "flag", "known", "provided"})
+_CONTACT = frozenset({
+    "email", "mail", "courriel", "phone", "telephone", "tel", "mobile", "cell", "cellphone",
+    "fax", "gsm", "whatsapp", "address", "addr", "adresse", "street", "handle", "username",
+    "login", "pseudo", "bluesky", "bsky", "mastodon", "twitter", "instagram", "facebook",
+    "linkedin", "tiktok", "youtube", "snapchat", "telegram"})
+_IDENTIFIER = frozenset({"id", "ids", "uid", "uuid", "guid", "identifier", "identifiant",
+                         "ssn", "iban", "passport"})
+# Who a number, code or key identifies: "customer_number", "numero_client", "member_code".
+_ENTITY = frozenset({"customer", "client", "user", "member", "account", "contact",
+                     "subscriber", "person", "cust", "loyalty", "crm"})
+_ENTITY_KEY = frozenset({"no", "num", "number", "numero", "ref", "reference", "code", "key"})
+# Words ending in "id" that are not identifiers.
+_NOT_ID = frozenset({"paid", "unpaid", "prepaid", "valid", "invalid", "void", "avoid",
+                     "android", "hybrid", "liquid", "fluid", "solid", "rapid", "covid", "grid",
+                     "acid", "humid", "vivid", "said", "squid", "pyramid"})
+_PERSON_NAME = frozenset({"firstname", "lastname", "fullname", "surname", "forename",
+                          "nickname", "displayname", "givenname", "familyname", "prenom"})
+_NAME = frozenset({"name", "nom"})
+_PERSON = frozenset({"first", "last", "full", "given", "family", "middle", "maiden", "nick",
+                     "display", "user", "customer", "client", "contact", "person", "real",
+                     "legal", "famille", "complet"})
+
+
+def _words(column: str) -> list[str]:
+    """The column's name as lowercase ASCII words, camelCase split, pairs joined."""
+    text = unicodedata.normalize("NFKD", column)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text).lower()
+    words: list[str] = []
+    for word in re.findall(r"[a-z0-9]+", text):
+        joined = _PAIRS.get((words[-1], word)) if words else None
+        if joined:
+            words[-1] = joined
+        else:
+            words.append(word)
+    return words
+
+
+def _is_identifier(word: str) -> bool:
+    return word in _IDENTIFIER or (len(word) > 3 and word.endswith("id") and word not in _NOT_ID)
+
+
+def identifying_name(column: str) -> str | None:
+    """What the column's name says it holds when that identifies a person, else None."""
+    words = _words(column)
+    if not words or words[0] in _ABOUT_FIRST or words[-1] in _ABOUT_LAST:
+        return None
+    if any(w in _CONTACT for w in words):
+        return "contact details"
+    if any(_is_identifier(w) for w in words) or (
+            _ENTITY.intersection(words) and _ENTITY_KEY.intersection(words)):
+        return "an identifier"
+    if _PERSON_NAME.intersection(words) or (
+            _NAME.intersection(words) and (len(words) == 1 or _PERSON.intersection(words))):
+        return "a person's name"
+    return None
+
+
+def refuse_identifying_names(file: str, keep: Sequence[str]) -> None:
+    """Refuse, before reading a row, the --keep columns whose name says they identify."""
+    found = [(c, what) for c in keep if (what := identifying_name(c))]
+    if found:
+        said = "; ".join(f"'{c}' ({what})" for c, what in found)
+        raise InputError(f"{file}: --keep cannot store {said} in clear", hint=KEEP_HINT)
+
+
+_EMAIL = re.compile(r"[^@\s<>()\[\],;:\"']+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
+_HANDLE = re.compile(r"^@[\w.-]+(?:@[\w-]+(?:\.[\w-]+)+)?$")
+_BSKY_HANDLE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.bsky\.social$")
+_PROFILE = re.compile(
+    r"^(?:https?://)?(?:www\.|m\.|mobile\.)?(?:bsky\.app/profile/|x\.com/|twitter\.com/"
+    r"|linkedin\.com/in/|instagram\.com/|facebook\.com/|tiktok\.com/@|threads\.net/@"
+    r"|youtube\.com/@)[^\s/?#]+")
+_FEDIVERSE_PROFILE = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+/@[\w.-]+/?$")
+_PHONE = re.compile(r"^\+?[\d\s().-]+$")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)?"
+                     r"|\d{1,3}(?:[\s.,'\u2019]\d{3})+(?:[.,]\d{1,2})?)$")
+_DATE = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                   r"(?:Z|[+-]\d{2}:?\d{2})?)?|\d{4}/\d{1,2}/\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})$")
+_CURRENCY = "€$£¥% \u00a0\u202f"
+
+
+def is_number_or_date(value: str) -> bool:
+    """An amount (``12.50``, ``1 234,5``, ``€3``) or a date: such values may all differ."""
+    text = value.strip(_CURRENCY)
+    return bool(_NUMBER.match(text) or _DATE.match(text))
+
+
+def _is_phone(text: str) -> bool:
+    """7 to 15 digits with +, spaces, dots, dashes or brackets; not an amount nor a date."""
+    digits = sum(c.isdigit() for c in text)
+    if not 7 <= digits <= 15 or not _PHONE.match(text) or _DATE.match(text):
+        return False
+    return text[0] in "+0(" or not _NUMBER.match(text)
+
+
+def identifying_value(value: str) -> str | None:
+    """What the value looks like when it identifies a person (an e-mail...), else None."""
+    text = value.strip()
+    if not text:
+        return None
+    if _HANDLE.match(text) or _BSKY_HANDLE.match(text.lower()):
+        return "a social handle"
+    if _EMAIL.search(text):
+        return "an e-mail address"
+    if _PROFILE.match(text.lower()) or _FEDIVERSE_PROFILE.match(text.lower()):
+        return "a profile address"
+    if _is_phone(text):
+        return "a phone number"
+    return None
+
+
+_SPREAD_MIN_ROWS = 20
+_SPREAD_MAX_SHARE = 0.9
+
+
+@dataclass
+class _Column:
+    """What one kept column has shown so far."""
+
+    first: tuple[int, str] | None = None  # (line, what) of the first identifying value
+    identifying: int = 0
+    filled: int = 0
+    distinct: set[str] = field(default_factory=set)
+    text: bool = False  # some value is neither a number nor a date
+
+
+@dataclass
+class KeptCheck:
+    """Watches the --keep columns row by row, then says which would identify someone."""
+
+    file: str
+    columns: Sequence[str]
+    seen: dict[str, _Column] = field(default_factory=dict)
+
+    def see(self, line: int, values: Mapping[str, str | None]) -> None:
+        """Note one row's kept values (stripped, None when blank)."""
+        for column in self.columns:
+            value = values.get(column)
+            if not value:
+                continue
+            state = self.seen.setdefault(column, _Column())
+            state.filled += 1
+            state.distinct.add(value.casefold())
+            state.text = state.text or not is_number_or_date(value)
+            if what := identifying_value(value):
+                state.identifying += 1
+                state.first = state.first or (line, what)
+
+    def problems(self) -> list[Problem]:
+        """One problem per column that would identify: its first such line, or its spread."""
+        out: list[Problem] = []
+        for column, state in self.seen.items():
+            if state.first:
+                line, what = state.first
+                more = state.identifying - 1
+                tail = f" (and {more:,} more line{'s' * (more > 1)})" if more else ""
+                out.append(Problem(self.file, line, column,
+                                   f"looks like {what}, which --keep stores in clear{tail}"))
+            elif (state.text and state.filled >= _SPREAD_MIN_ROWS
+                  and len(state.distinct) >= _SPREAD_MAX_SHARE * state.filled):
+                out.append(Problem(self.file, None, column,
+                                   f"{len(state.distinct):,} different values in "
+                                   f"{state.filled:,} rows: a value this rare singles a "
+                                   "person out, so --keep would store an identifier"))
+        return out
