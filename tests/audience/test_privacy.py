@@ -9,11 +9,13 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pytest
 
-from sounding.analyse.kept import identifying_name
+from sounding.analyse.kept import KEEP_HINT, identifying_name
+from sounding.cli.execute import _raise_remote
 from sounding.errors import ImportRejected, InputError
 from sounding.simulate import Launch
 from sounding.store import Store
 from sounding.store.audience_store import customer_attributes, workspace_salt
+from sounding.web.app import error_payload
 from sounding.workflows.audience import actors_op, segments_op
 from sounding.workflows.customers import customers_import_op, import_customers
 
@@ -174,3 +176,13 @@ def test_a_kept_identifier_never_reaches_the_database(tmp_path: Path, launch: La
     assert phones[0].encode() in crm.read_bytes()
     found = [p for p in phones if p.encode() in blob]
     assert not found, found[:3]
+
+
+def test_the_keep_hint_survives_the_workspace_server(store: Store, tmp_path: Path) -> None:
+    crm = _crm(tmp_path, "mail,note", ["ann@example.com,+33 6 12 34 56 78"])
+    with pytest.raises(ImportRejected) as refused:
+        import_customers(store, str(crm), ["mail:email"], ["note"])
+    with pytest.raises(ImportRejected) as remote:  # as the CLI raises a server's answer
+        _raise_remote(error_payload(refused.value))
+    assert remote.value.hint == refused.value.hint == KEEP_HINT
+    assert remote.value.problems == refused.value.problems

@@ -47,7 +47,9 @@ def find_server(db: Path) -> dict[str, Any] | None:
 def _raise_remote(payload: dict[str, Any]) -> None:
     kind = getattr(errors, str(payload.get("type")), ServerError)
     if kind is ImportRejected:
-        raise ImportRejected([Problem(**p) for p in payload.get("problems", [])])
+        rejected = ImportRejected([Problem(**p) for p in payload.get("problems", [])])
+        rejected.hint = payload.get("hint") or rejected.hint  # e.g. the --keep hint
+        raise rejected
     if not (isinstance(kind, type) and issubclass(kind, errors.SoundingError)):
         kind = ServerError
     raise kind(str(payload.get("message")), hint=payload.get("hint") or None)
