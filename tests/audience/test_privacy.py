@@ -103,7 +103,7 @@ def test_keep_refuses_a_value_that_identifies(store: Store, tmp_path: Path, valu
         import_customers(store, str(crm), ["mail:email"], ["note"])
     problems = [str(p) for p in caught.value.problems]
     assert problems == [f"{crm}, line 3, column 'note': looks like a {what}, which --keep "
-                        "stores in clear (and 1 more line)".replace("a e-", "an e-")]
+                        "stores in clear (and 1 more identifying line)".replace("a e-", "an e-")]
     assert "--id COLUMN" in caught.value.hint
     assert store.counts()["customers"] == 0
 

@@ -113,7 +113,8 @@ _PHONE = re.compile(r"^\+?[\d\s().-]+$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)?"
                      r"|\d{1,3}(?:[\s.,'\u2019]\d{3})+(?:[.,]\d{1,2})?)$")
 _DATE = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-                   r"(?:Z|[+-]\d{2}:?\d{2})?)?|\d{4}/\d{1,2}/\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})$")
+                   r"(?:Z|[+-]\d{2}:?\d{2})?)?"
+                   r"|\d{4}/\d{1,2}/\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})$")
 _CURRENCY = "€$£¥% \u00a0\u202f"
 
 
@@ -191,7 +192,7 @@ class KeptCheck:
             if state.first:
                 line, what = state.first
                 more = state.identifying - 1
-                tail = f" (and {more:,} more line{'s' * (more > 1)})" if more else ""
+                tail = f" (and {more:,} more identifying line{'s' * (more > 1)})" if more else ""
                 out.append(Problem(self.file, line, column,
                                    f"looks like {what}, which --keep stores in clear{tail}"))
             elif (state.text and state.filled >= _SPREAD_MIN_ROWS
