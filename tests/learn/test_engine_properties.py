@@ -22,14 +22,19 @@ def _arrays(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
 
 @settings(max_examples=60, deadline=None)
 @given(counts, st.booleans())
+@example(pairs=[(0, 1), (1, 4), (3, 1)], higher=False)
 def test_p_best_sums_to_one_and_loss_is_never_negative(pairs: list[tuple[int, int]],
                                                         higher: bool) -> None:
     y, n = _arrays(pairs)
     comp = compare(beta_pool(y, n), np.random.default_rng(0), 2000, higher)
     assert abs(comp.p_best.sum() - 1.0) < 1e-9
     assert (comp.expected_loss >= 0).all()
-    # the level most likely best has the smallest expected loss, up to Monte Carlo noise
-    assert comp.expected_loss[comp.leader] <= comp.expected_loss.min() + 0.02
+    # With a linear loss the level of highest mean has the smallest expected loss. The
+    # level most likely best need not: with skewed posteriors, (0/1, 1/5, 3/4) and lower
+    # better, P(best) picks level 0 while level 1's expected loss is 0.02 smaller.
+    theta = beta_pool(y, n).draws(np.random.default_rng(0), 2000)
+    best_mean = int(np.argmax((theta if higher else -theta).mean(axis=0)))
+    assert np.isclose(comp.expected_loss[best_mean], comp.expected_loss.min())
 
 
 @settings(max_examples=60, deadline=None)
