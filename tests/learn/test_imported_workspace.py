@@ -83,6 +83,9 @@ def test_the_report_shows_na_and_plans_on_interest(exported: Store, tmp_path: Pa
     assert "e+" not in html and "000000" not in html  # no rate over nothing
     strategy = strategy_text(data, "fr")
     assert "Planifié sur l'intérêt" in strategy and "n.d." in strategy
+    english = strategy_text(data, "en")
+    assert "so the engagement rate has no denominator" in english
+    assert "no brand post in the period" not in english
 
 
 @pytest.mark.parametrize("cap", [5.0, 20.0, 0.0, -0.1, math.nan])

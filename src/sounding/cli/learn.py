@@ -63,7 +63,7 @@ def plan_cmd(
     out.print(f"{queued} drafts queued{only} (animosity cap {100 * result['cap']:.1f}% of "
               f"reactions, objective {result['objective']})")
     for note in result["notes"]:
-        out.print(f"  [yellow]note:[/] {render.escape(note)}")
+        out.print(render.literal("  ", ("note:", "yellow"), f" {note}"))
     for d in result["drafts"]:
         flag = "" if d["safe"] else "  guardrail: " + "; ".join(d["notes"])
         out.print(render.literal(f"  #{d.get('queue_id', '-')} {d['account_id']} "

@@ -134,6 +134,7 @@ TEXT: dict[str, dict[str, str]] = {
     "at_most": {"en": "at most", "fr": "au plus"},
     "why_no_labels": {"en": "Too thin: no labelled reaction yet; run the reaction classifier or label reactions in the dashboard.", "fr": "Trop mince : aucune réaction étiquetée ; lancez le classifieur de réactions ou étiquetez des réactions dans le tableau de bord."},
     "why_no_data": {"en": "Too thin: no brand post in the period.", "fr": "Trop mince : aucune publication de la marque sur la période."},
+    "why_no_denominator": {"en": "No target: no follower count or impressions are known for the posts, so the engagement rate has no denominator.", "fr": "Pas d'objectif : ni le nombre d'abonnés ni les impressions des publications ne sont connus, le taux d'interaction n'a donc pas de dénominateur."},
     "why_no_learn": {"en": "No target: the variants could not be analysed (see the test-and-learn section).", "fr": "Pas d'objectif : les variantes n'ont pas pu être analysées (voir la section tester et apprendre)."},
     "why_no_plan": {"en": "No target: the planner could not propose a programme.", "fr": "Pas d'objectif : le planificateur n'a pas pu proposer de programme."},
     "why_behind_period": {"en": "No target: the planned programme reaches {direction} {reached} (P = {p}), no better than the period's {value}.", "fr": "Pas d'objectif : le programme prévu atteint {direction} {reached} (P = {p}), pas mieux que les {value} de la période."},

@@ -58,7 +58,8 @@ def _dispersion(data: dict[str, Any], metric: str) -> float:
     learn = data["learn"]
     if not learn.get("ok"):
         return 1.0
-    values = [f["metrics"][metric]["dispersion"] for f in learn["analysis"]["factors"]]
+    values = [f["metrics"][metric]["dispersion"] for f in learn["analysis"]["factors"]
+              if metric in f["metrics"]]
     return float(np.median(values)) if values else 1.0
 
 
@@ -189,11 +190,22 @@ def _simulate(data: dict[str, Any], kpi: str, programme: list[dict[str, str]],
     return np.asarray(hits.sum(axis=1) / np.maximum(n.sum(axis=1), 1))
 
 
+def _analysed(data: dict[str, Any], metric: str) -> bool:
+    """Whether every analysed factor has ``metric`` (learn leaves out an engagement rate
+    that has no follower count or impressions to divide by)."""
+    return all(metric in f["metrics"] for f in data["learn"]["analysis"]["factors"])
+
+
 def _why_not(data: dict[str, Any], kpi: str, value: float | None, posts: int) -> str:
+    metric, _ = KPI_METRICS[kpi]
     if value is None:
-        return "no_labels" if kpi in ("interest_share", "animosity_share") else "no_data"
+        if kpi in ("interest_share", "animosity_share"):
+            return "no_labels"
+        return "no_denominator" if metric == "engagement" and data["kpis"]["posts"] else "no_data"
     if not data["learn"].get("ok"):
         return "no_learn"
+    if not _analysed(data, metric):
+        return "no_denominator"
     if not data["plan"].get("ok"):
         return "no_plan"
     return "" if posts else "no_data"
