@@ -75,7 +75,8 @@ def test_keep_refuses_a_column_named_as_an_identifier(store: Store, tmp_path: Pa
 
 @pytest.mark.parametrize("column", [
     "email_opt_in", "newsletter_opt_in", "has_email", "phone_verified", "emailOptIn",
-    "plan_name", "first_order", "country", "age_band", "paid"])
+    "plan_name", "first_order", "country", "age_band", "paid", "bluesky_followers",
+    "instagram_since"])
 def test_keep_accepts_a_column_about_an_identifier(column: str) -> None:
     assert identifying_name(column) is None
 

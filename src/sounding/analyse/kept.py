@@ -34,7 +34,8 @@ _PAIRS = {("e", "mail"): "email", ("opt", "in"): "optin", ("opt", "out"): "optou
 _ABOUT_FIRST = frozenset({"has", "is", "nb", "with", "without"})
 _ABOUT_LAST = frozenset({"optin", "optout", "consent", "consented", "verified", "validated",
                          "confirmed", "bounced", "valid", "invalid", "count", "status", "type",
-                         "kind", "flag", "known", "provided"})
+                         "kind", "flag", "known", "provided", "followers", "following",
+                         "posts", "score", "since"})
 _CONTACT = frozenset({
     "email", "mail", "courriel", "phone", "telephone", "tel", "mobile", "cell", "cellphone",
     "fax", "gsm", "whatsapp", "address", "addr", "adresse", "street", "handle", "username",
