@@ -253,3 +253,19 @@ def test_an_unreadable_answer_leaves_that_entry_pending_and_the_others_go(
     assert (result["pending"], result["published"]) == (1, 1)
     rows = brand.query("SELECT text, status FROM queue ORDER BY queue_id").to_pylist()
     assert [r["status"] for r in rows] == ["sending", "published"]  # checked on the next run
+
+
+def test_an_account_that_cannot_be_opened_is_tried_once_per_run(brand: Store) -> None:
+    """A refused credential leaves every entry pending, without a login per entry."""
+    for text in ("first", "second", "third"):
+        add_to_queue(brand, ACCOUNT, text)
+    attempts = []
+
+    def refusing(account: dict[str, Any], **_: Any) -> Any:
+        attempts.append(account["account_id"])
+        raise ConfigError("the access token is invalid")
+
+    result = publish_due(brand, connect_fn=refusing)
+    assert (result["due"], result["pending"]) == (3, 3)
+    assert attempts == [ACCOUNT]
+    assert all("access token is invalid" in e["detail"] for e in result["entries"])

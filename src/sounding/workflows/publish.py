@@ -92,17 +92,24 @@ def _settle(store: Store, entry: dict[str, Any], exc: Exception, now: datetime
     return "pending", f"{what} (it stays in the queue and is checked on the next run)"
 
 
-def _connector(store: Store, entry: dict[str, Any], connectors: dict[str, Connector],
-               connect_fn: ConnectFn, on_wait: Callable[[str], None] | None
-               ) -> tuple[Connector, dict[str, Any]]:
-    """The entry's account and its connector, opened once per account."""
+def _connector(store: Store, entry: dict[str, Any],
+               connectors: dict[str, Connector | Exception], connect_fn: ConnectFn,
+               on_wait: Callable[[str], None] | None) -> tuple[Connector, dict[str, Any]]:
+    """The entry's account and its connector, opened once per account: an account that
+    could not be opened (a refused password) is not tried again for each of its entries."""
     accounts = account_settings(store, entry["account_id"])
     if not accounts:
         raise NotFound(f"queue entry {entry['queue_id']}: no account {entry['account_id']}")
     account = accounts[0]
     if account["account_id"] not in connectors:
-        connectors[account["account_id"]] = connect_fn(account, on_wait=on_wait)
-    return connectors[account["account_id"]], account
+        try:
+            connectors[account["account_id"]] = connect_fn(account, on_wait=on_wait)
+        except Exception as exc:
+            connectors[account["account_id"]] = exc
+    opened = connectors[account["account_id"]]
+    if isinstance(opened, Exception):
+        raise opened
+    return opened, account
 
 
 def publish_due(store: Store, *, now: datetime | None = None,
@@ -112,7 +119,7 @@ def publish_due(store: Store, *, now: datetime | None = None,
     """Publish every entry whose time has come; returns what happened to each."""
     now = now or datetime.now(UTC)
     entries = due_entries(store, now)
-    connectors: dict[str, Connector] = {}
+    connectors: dict[str, Connector | Exception] = {}
     results = []
     for done, entry in enumerate(entries, 1):
         try:
