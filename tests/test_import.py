@@ -361,3 +361,11 @@ def test_the_date_example_is_iso_and_unambiguous(seeded: Store, tmp_path: Path) 
     assert _refused(seeded, path) == [
         f"{path}, line 2, column 'created_at': expected an ISO 8601 date and time such as "
         "2026-03-01 18:00, found '01/03/2026'"]
+
+
+def test_only_rows_with_a_counter_make_a_snapshot(store: Store, tmp_path: Path) -> None:
+    rows = [dict(ROWS[0], likes="", replies=""), ROWS[1]]
+    report = import_items(store, write_csv(tmp_path / "some.csv", rows))
+    assert report.new == 2 and report.snapshots_added == 1
+    owners = store.query("SELECT item_id FROM metric_snapshots").column(0).to_pylist()
+    assert owners == [f"bluesky:{ROWS[1]['id']}"]

