@@ -89,9 +89,20 @@ def test_demo_refuses_to_wipe_a_folder_it_did_not_write(tmp_path: Path) -> None:
     assert (tmp_path / "precious.txt").exists()
 
 
-def test_demo_command_prints_a_summary(tmp_path: Path) -> None:
+def _readme_demo_block() -> list[str]:
+    """The README's first text block: what `sounding demo` prints, progress bars aside."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```text\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if "━" not in line]
+
+
+def test_demo_command_prints_a_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                       ) -> None:
+    monkeypatch.setenv("COLUMNS", "103")  # the README's terminal width
     result = run_process("demo", "--out", str(tmp_path / "d"))
     assert result.returncode == 0, result.stderr
+    printed = result.stdout.replace(str(tmp_path / "d"), "/home/you/sounding/sounding-demo")
+    assert [line for line in printed.splitlines() if "━" not in line] == _readme_demo_block()
     assert "brand posts" in result.stdout
     assert "ground truth:" in result.stdout
     for name in ("report.html", "report.pdf", "strategy.md", "actors.gexf"):
