@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,9 @@ from sounding.errors import (
 from sounding.store import Store
 from sounding.workflows.ops import READING, run_operation, server_file
 
-__all__ = ["execute", "find_server"]
+__all__ = ["LISTEN_WAIT", "execute", "find_server"]
+
+LISTEN_WAIT = 30.0  # seconds a starting server (announced, not yet listening) is waited for
 
 
 def _alive(pid: int) -> bool:
@@ -46,13 +50,14 @@ def find_server(db: Path) -> dict[str, Any] | None:
 
 def _raise_remote(payload: dict[str, Any]) -> None:
     kind = getattr(errors, str(payload.get("type")), ServerError)
+    message = str(payload.get("error", payload.get("message")))
     if kind is ImportRejected:
         rejected = ImportRejected([Problem(**p) for p in payload.get("problems", [])])
         rejected.hint = payload.get("hint") or rejected.hint  # e.g. the --keep hint
         raise rejected
     if not (isinstance(kind, type) and issubclass(kind, errors.SoundingError)):
         kind = ServerError
-    raise kind(str(payload.get("message")), hint=payload.get("hint") or None)
+    raise kind(message, hint=payload.get("hint") or None)
 
 
 def _remote(info: dict[str, Any], name: str, args: dict[str, Any]) -> Any:
@@ -61,17 +66,65 @@ def _remote(info: dict[str, Any], name: str, args: dict[str, Any]) -> Any:
                               headers={"X-Sounding-Token": info["token"]})
     except httpx.HTTPError as exc:
         raise ServerUnavailable(f"the server at {info['url']} did not answer ({exc})") from exc
-    payload = response.json()
+    try:
+        payload = response.json()
+    except ValueError:
+        raise ServerError(f"the server at {info['url']} answered {response.status_code} "
+                          f"without JSON to '{name}'",
+                          hint="the server's log says why; restart 'sounding serve' if it "
+                               "persists") from None
     if response.status_code != 200:
-        _raise_remote(payload)
+        _raise_remote(payload if isinstance(payload, dict) else {})
     return payload["result"]
+
+
+def _listening(url: str) -> bool:
+    parsed = httpx.URL(url)
+    try:
+        with socket.create_connection((parsed.host, parsed.port or 80), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _wait_listening(db: Path, info: dict[str, Any], timeout: float,
+                    on_wait: Callable[[str], None] | None) -> dict[str, Any] | None:
+    """A server announces itself before it listens: wait for it rather than fail.
+
+    Returns the server once it listens, or None if it stopped meanwhile (then the file is
+    free to open here).
+    """
+    deadline = time.monotonic() + timeout
+    told = False
+    while not _listening(info["url"]):
+        if time.monotonic() >= deadline:
+            raise ServerUnavailable(
+                f"the server at {info['url']} (pid {info.get('pid')}) did not start listening "
+                f"within {timeout:g} s",
+                hint=f"check that 'sounding serve' started, or stop it (its file is "
+                     f"{server_file(db)}) to work on the workspace directly")
+        if on_wait and not told:
+            on_wait(f"waiting for the server at {info['url']} to start")
+            told = True
+        time.sleep(0.1)
+        current = find_server(db)
+        if current is None:
+            return None
+        info = current
+    return info
 
 
 def execute(db: Path, name: str, args: dict[str, Any], *, wait: float,
             on_wait: Callable[[str], None] | None = None,
-            on_remote: Callable[[str], None] | None = None) -> Any:
-    """Run operation ``name`` on workspace ``db`` and return its JSON result."""
+            on_remote: Callable[[str], None] | None = None,
+            listen_wait: float = LISTEN_WAIT) -> Any:
+    """Run operation ``name`` on workspace ``db`` and return its JSON result.
+
+    A server that is starting is waited for up to ``listen_wait`` seconds.
+    """
     info = find_server(db)
+    if info is not None:
+        info = _wait_listening(db, info, listen_wait, on_wait)
     if info is not None:
         if on_remote:
             on_remote(info["url"])

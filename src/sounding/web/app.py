@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import hmac
+import json
+import logging
 from importlib import resources
 from typing import Any
 
-from fastapi import FastAPI, Header, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from sounding.errors import ImportRejected, SoundingError
+from sounding.errors import (
+    ConfigError,
+    ImportRejected,
+    InputError,
+    NetworkFailure,
+    NetworkRefused,
+    NotFound,
+    SoundingError,
+    WorkspaceBusy,
+)
 from sounding.report import VIEWS
 from sounding.store import Store
 from sounding.web.actions import install_actions
@@ -19,9 +31,11 @@ from sounding.web.auth import current, forget_sessions, install_auth, request_la
 from sounding.web.cache import ViewCache, Warmer
 from sounding.web.i18n import translator
 from sounding.web.pages import error_page, install_pages
-from sounding.workflows.ops import run_operation
+from sounding.workflows.ops import check_arguments, run_operation
 
-__all__ = ["KEEPS_CACHE", "create_app", "error_payload"]
+__all__ = ["KEEPS_CACHE", "create_app", "error_payload", "status_of"]
+
+_log = logging.getLogger("sounding.server")
 
 # POSTs that change no page's data (sessions and preferences): the cache survives them, so
 # signing in or switching language does not throw away a minute of audience analysis.
@@ -30,7 +44,7 @@ KEEPS_CACHE = frozenset({"/login", "/logout", "/lang"})
 
 def error_payload(exc: SoundingError) -> dict[str, Any]:
     """An error as JSON, enough for a client to raise the same error again."""
-    payload: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc),
+    payload: dict[str, Any] = {"type": type(exc).__name__, "error": str(exc),
                                "hint": exc.hint}
     if isinstance(exc, ImportRejected):
         payload["problems"] = [
@@ -40,23 +54,64 @@ def error_payload(exc: SoundingError) -> dict[str, Any]:
     return payload
 
 
+# The HTTP status of an operation's error, first match wins (a subclass before its base).
+_STATUS: tuple[tuple[type[SoundingError], int], ...] = (
+    (ImportRejected, 422), (InputError, 400), (ConfigError, 400), (NotFound, 404),
+    (WorkspaceBusy, 503), (NetworkFailure, 502), (NetworkRefused, 502),
+)
+
+
+def status_of(exc: SoundingError) -> int:
+    """What an operation's error answers: 4xx for the caller's mistakes, 5xx for the rest."""
+    return next((status for kind, status in _STATUS if isinstance(exc, kind)), 500)
+
+
+def _token_ok(given: str, token: str) -> bool:
+    """Compared in constant time, on bytes: a header may hold any (latin-1) character."""
+    return hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
+
+
+def _arguments(body: bytes) -> Any:
+    try:
+        return json.loads(body or b"{}")
+    except ValueError:
+        raise InputError("the arguments are not JSON",
+                         hint="send the operation's arguments as a JSON object") from None
+
+
+def _unexpected(name: str, exc: Exception) -> JSONResponse:
+    """A bug in an operation: logged here with its traceback, one line for the client."""
+    _log.exception("operation %s failed", name)
+    return JSONResponse({"type": "ServerError",
+                         "error": f"'{name}' failed on the server: {type(exc).__name__}: {exc}",
+                         "hint": "this is unexpected; the server's log has the traceback, "
+                                 "please report it"}, status_code=500)
+
+
 def _install_ops(app: FastAPI, store: Store, token: str) -> None:
     @app.exception_handler(SoundingError)
     async def _sounding_error(request: Request, exc: SoundingError) -> JSONResponse:
         return JSONResponse(error_payload(exc), status_code=400)
 
     @app.get("/api/health")
-    def health() -> dict[str, Any]:
-        return {"ok": True, "workspace": str(store.path),
-                "warm": app.state.warmer.done.is_set()}
+    def health() -> dict[str, Any]:  # no workspace path: anyone may ask
+        return {"ok": True, "warm": app.state.warmer.done.is_set()}
 
     @app.post("/api/ops/{name}")
-    def operation(name: str, args: dict[str, Any],
-                  x_sounding_token: str = Header(default="")) -> JSONResponse:
-        if not hmac.compare_digest(x_sounding_token, token):
-            return JSONResponse({"type": "ServerError", "message": "bad token", "hint": ""},
+    async def operation(name: str, request: Request) -> JSONResponse:
+        if not _token_ok(request.headers.get("x-sounding-token", ""), token):
+            return JSONResponse({"type": "ServerError", "error": "bad token",
+                                 "hint": "the server's token is in its .server.json file"},
                                 status_code=403)
-        return JSONResponse({"result": run_operation(store, name, args)})
+        try:
+            args = _arguments(await request.body())
+            check_arguments(name, args)
+            result = await run_in_threadpool(run_operation, store, name, args)
+            return JSONResponse({"result": result})
+        except SoundingError as exc:
+            return JSONResponse(error_payload(exc), status_code=status_of(exc))
+        except Exception as exc:  # a bug: still a JSON answer
+            return _unexpected(name, exc)
 
 
 def _builder(build: Any, store: Store, params: dict[str, str]) -> Any:

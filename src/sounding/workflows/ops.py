@@ -7,12 +7,15 @@ doors, and DuckDB's single writer is respected.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from sounding.errors import NotFound
+from sounding.errors import InputError, NotFound
 from sounding.store import Store
 from sounding.workflows.accounts import add_account, list_accounts
 from sounding.workflows.alerts import add_channel_op, alerts_check_op, alerts_list_op
@@ -32,17 +35,20 @@ from sounding.workflows.reporting import report_data_op
 from sounding.workflows.said import topics_op
 from sounding.workflows.users import user_add_op
 
-__all__ = ["OPERATIONS", "READING", "run_operation", "server_file"]
+__all__ = ["OPERATIONS", "READING", "check_arguments", "run_operation", "server_file"]
 
 
+@functools.wraps(import_items)  # its signature is the one checked
 def _import_items(store: Store, **kw: Any) -> dict[str, Any]:
     return import_items(store, **kw).as_dict()
 
 
+@functools.wraps(import_export)  # its signature is the one checked
 def _import_export(store: Store, **kw: Any) -> dict[str, Any]:
     return import_export(store, **kw).as_dict()
 
 
+@functools.wraps(import_wordpress)  # its signature is the one checked
 def _import_wordpress(store: Store, **kw: Any) -> dict[str, Any]:
     return import_wordpress(store, **kw).as_dict()
 
@@ -94,11 +100,73 @@ READING = frozenset({"accounts", "actors", "alerts_list", "kpis", "learn", "list
                      "queue_list", "report_data", "review", "segments", "status", "topics"})
 
 
+def _operation(name: str) -> Callable[..., Any]:
+    if name not in OPERATIONS:
+        raise NotFound(f"no operation '{name}'",
+                       hint="operations: " + ", ".join(sorted(OPERATIONS)))
+    return OPERATIONS[name]
+
+
+def _accepts(value: Any, hint: Any) -> bool:
+    """Whether a JSON value fits an annotation; a callable, a datetime or a client never does
+    (a remote caller cannot hand the server code or objects)."""
+    origin, params = get_origin(hint), get_args(hint)
+    if hint is Any:
+        return True
+    if origin in (Union, types.UnionType):
+        return any(_accepts(value, p) for p in params)
+    if hint is type(None) or hint is None:
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int or hint is float:
+        number = (int, float) if hint is float else int
+        return isinstance(value, number) and not isinstance(value, bool)
+    if hint is str or hint is Path:
+        return isinstance(value, str)
+    if origin in (list, Sequence) or hint in (list, Sequence):
+        return isinstance(value, list) and all(_accepts(v, (*params, Any)[0]) for v in value)
+    if origin in (dict, Mapping) or hint in (dict, Mapping):
+        key, val = (*params, Any, Any)[:2]
+        return isinstance(value, dict) and all(
+            _accepts(k, key) and _accepts(v, val) for k, v in value.items())
+    return False
+
+
+def _type_name(hint: Any) -> str:
+    text = hint.__name__ if isinstance(hint, type) else str(hint)
+    return text.replace("collections.abc.", "").replace("typing.", "")
+
+
+@functools.cache
+def _hints(name: str) -> dict[str, Any]:
+    return get_type_hints(_operation(name))
+
+
+def check_arguments(name: str, args: object) -> None:
+    """Refuse, as an InputError, arguments a server got that the operation cannot take:
+    an unknown or missing keyword, or a value of the wrong JSON type."""
+    signature = inspect.signature(_operation(name))
+    usage = [p.name + ("" if p.default is p.empty else "?")
+             for p in list(signature.parameters.values())[1:] if p.kind != p.VAR_KEYWORD]
+    hint = f"'{name}' takes {', '.join(usage) or 'no arguments'} (? marks optional ones)"
+    if not isinstance(args, dict) or not all(isinstance(k, str) for k in args):
+        raise InputError(f"the arguments of '{name}' must be a JSON object", hint=hint)
+    try:
+        signature.bind(None, **args)
+    except TypeError as exc:
+        raise InputError(f"wrong arguments for '{name}': {exc}", hint=hint) from None
+    hints = _hints(name)
+    for key, value in args.items():
+        if key in hints and not _accepts(value, hints[key]):
+            expected = _type_name(hints[key])  # the value is not repeated: it may be a secret
+            raise InputError(f"wrong type for '{key}' of '{name}': "
+                             f"{type(value).__name__}, expected {expected}", hint=hint)
+
+
 def run_operation(store: Store, name: str, args: dict[str, Any]) -> Any:
     """Run one named operation; its result is JSON-serialisable."""
-    if name not in OPERATIONS:
-        raise NotFound(f"no operation '{name}'")
-    result = OPERATIONS[name](store, **args)
+    result = _operation(name)(store, **args)
     json.dumps(result, default=str)  # fail here, not in a client, if a result is not JSON
     return result
 
