@@ -9,7 +9,7 @@ import pytest
 
 from sounding.store import Store
 from sounding.workflows import ops
-from sounding.workflows.schedule import start_jobs
+from sounding.workflows.schedule import changed_data, start_jobs
 
 
 def test_jobs_run_on_their_interval_and_survive_failures(
@@ -58,3 +58,15 @@ def test_a_run_that_stored_something_is_reported(
     for thread in threads:
         thread.join(timeout=5)
     assert set(changed) == {"collect"}  # publishing found nothing due
+
+
+@pytest.mark.parametrize(("operation", "result", "changed"), [
+    ("alerts_check", {"new_alerts": 2, "rules": []}, True),
+    ("alerts_check", {"new_alerts": 0, "rules": []}, False),
+    ("publish_due", {"due": 1}, True),
+    ("collect", {"accounts": {"a": {"new": 0}}}, False),
+])
+def test_a_job_that_stored_something_makes_the_pages_stale(operation: str, result: dict,
+                                                           changed: bool) -> None:
+    """Stored alerts are listed on What is said, so a check that found some rebuilds it."""
+    assert changed_data(operation, result) is changed

@@ -179,3 +179,27 @@ def test_segments_are_never_named_by_their_ids(data: dict[str, Any], lang: str,
     ids = re.compile(r"\b(lang_[a-z]+|network_[a-z]+|cluster_\d+)\b")
     assert not ids.findall(render_report_html(build_evidence(data, lang)))
     assert not ids.findall(strategy_text(data, lang, "md").replace("\\_", "_"))
+
+
+def test_a_missing_pango_library_is_named_with_its_install(monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path: Path) -> None:
+    """WeasyPrint installs with sounding; what a machine can lack is the Pango it loads."""
+    import builtins
+    import sys
+
+    from sounding.errors import ConfigError
+    from sounding.report.pdf import html_to_pdf
+
+    real_import = builtins.__import__
+
+    def no_pango(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    with pytest.raises(ConfigError, match="needs the Pango library") as caught:
+        html_to_pdf("<p>x</p>", tmp_path / "r.pdf")
+    assert "apt-get install libpango" in caught.value.hint
+    assert "pip install" not in caught.value.hint

@@ -44,6 +44,8 @@ def changed_data(operation: str, result: Any) -> bool:
     if operation == "collect":
         accounts = result.get("accounts") or {}
         return any(isinstance(a, dict) and a.get("new") for a in accounts.values())
+    if operation == "alerts_check":  # stored alerts are shown on What is said
+        return bool(result.get("new_alerts"))
     return False
 
 
