@@ -22,7 +22,9 @@ def test_topics_command(cli, db: Path, launch: Launch) -> None:  # type: ignore[
     assert data["network"] == "mastodon" and 1 <= len(data["topics"]) <= 4
     assert all(e["network"] == "mastodon" for t in data["topics"] for e in t["examples"])
     text = cli("topics", "--period", "2026-10-01..2026-10-14")
-    assert text.code == 0 and "What is said 2026-10-01" in text.out
+    assert text.code == 0 and "What is said 2026-10-01 .. 2026-10-14:" in text.out
+    # the title shows the last day included, never the exclusive end
+    assert "2026-10-15" not in text.out.splitlines()[0]
     bad = cli("topics", "--segment", "country")
     assert bad.code == 1 and "lang=CODE" in bad.err
 

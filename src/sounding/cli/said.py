@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from sounding.cli import app, out, render, run
+from sounding.workflows.kpis import last_day
 
 __all__ = ["alerts_app", "topics_cmd"]
 
@@ -23,7 +24,7 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 def _topics_table(result: dict[str, Any]) -> Table:
     table = Table(title=render.literal(
-        f"What is said {result['period_start'][:10]} .. {result['period_end'][:10]}: "
+        f"What is said {result['period_start'][:10]} .. {last_day(result['period_end'])}: "
         f"{result['texts']:,} texts ({result['texts_before']:,} the period before)"))
     for name, justify in (("topic", "left"), ("texts", "right"), ("share", "right"),
                           ("trend", "left"), ("example", "left")):
