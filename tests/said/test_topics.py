@@ -67,6 +67,19 @@ def test_trends_need_evidence() -> None:
     assert small.direction == "steady"  # 3 against 1 is no evidence
 
 
+def test_trend_word_follows_its_probability() -> None:
+    """A sure but modest move is named: P↑ 0.0001 at ×0.85 is falling, not steady."""
+    down, up = topic_trends([850, 1150], [1000, 1000], 10_000, 10_000)
+    assert down.p_rising < 0.05 and down.ratio > 0.8 and down.direction == "falling"
+    assert up.p_rising > 0.95 and up.ratio < 1.25 and up.direction == "rising"
+    rng = np.random.default_rng(3)
+    now, before = rng.integers(0, 60, 40), rng.integers(0, 60, 40)
+    for trend in topic_trends(now.tolist(), before.tolist(), 300, 300, draws=4000):
+        word = ("rising" if trend.p_rising >= 0.95 else
+                "falling" if trend.p_rising <= 0.05 else "steady")
+        assert trend.direction == word, trend
+
+
 def test_simulated_replies_against_the_post_topic(launch: Launch) -> None:
     """The figure docs/said.md reports: NMI with the topic of the post each reply answers."""
     topic = {r["item_id"]: r["level"] for r in launch.batch.variants.to_pylist()

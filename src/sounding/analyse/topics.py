@@ -268,13 +268,14 @@ class Trend:
 
 
 def topic_trends(current: Sequence[int], previous: Sequence[int], n_current: int,
-                 n_previous: int, *, certainty: float = 0.95, min_ratio: float = 1.25,
-                 draws: int = 20_000, seed: int = 0) -> tuple[Trend, ...]:
+                 n_previous: int, *, certainty: float = 0.95, draws: int = 20_000,
+                 seed: int = 0) -> tuple[Trend, ...]:
     """Rising and falling topics: Beta(1 + x, 1 + n − x) posteriors of each period's share.
 
-    A topic is ``rising`` when P(share now > share before) ≥ ``certainty`` and the
-    posterior median ratio is at least ``min_ratio``, ``falling`` symmetrically, else
-    ``steady``. The ratio's 95% credible interval comes from the same draws.
+    The word follows the probability shown with it, P↑ = P(share now > share before):
+    ``rising`` when P↑ ≥ ``certainty``, ``falling`` when P↑ ≤ 1 − ``certainty``, else
+    ``steady`` (no gate on the ratio, which would call a sure fall "steady"). The ratio's
+    median and 95% credible interval come from the same draws.
     """
     rng = np.random.default_rng(seed)
     trends = []
@@ -282,11 +283,11 @@ def topic_trends(current: Sequence[int], previous: Sequence[int], n_current: int
         now = rng.beta(1 + x, 1 + max(n_current - x, 0), draws)
         before = rng.beta(1 + y, 1 + max(n_previous - y, 0), draws)
         ratio = now / before
-        p_up = float((now > before).mean())
+        p_up = round(float((now > before).mean()), 4)  # the value shown decides the word
         low, mid, high = (float(v) for v in np.quantile(ratio, [0.025, 0.5, 0.975]))
-        direction = ("rising" if p_up >= certainty and mid >= min_ratio else
-                     "falling" if p_up <= 1 - certainty and mid <= 1 / min_ratio else "steady")
+        direction = ("rising" if p_up >= certainty else
+                     "falling" if p_up <= 1 - certainty else "steady")
         trends.append(Trend(t, int(x), int(y), x / max(n_current, 1), y / max(n_previous, 1),
-                            round(mid, 4), round(low, 4), round(high, 4), round(p_up, 4),
+                            round(mid, 4), round(low, 4), round(high, 4), p_up,
                             direction))
     return tuple(trends)

@@ -96,8 +96,8 @@ def said_report(store: Store, period: str | None = None, network: str | None = N
         "rising": [d["label"] for d in topics if d["trend"]["direction"] == "rising"],
         "falling": [d["label"] for d in topics if d["trend"]["direction"] == "falling"],
         "method": "TF-IDF words and pairs, LSA, mini-batch k-means; labels by c-TF-IDF; "
-                  "trends: Beta posteriors of each period's share (rising/falling when "
-                  "P ≥ 0.95 and the median ratio ≥ 1.25 or ≤ 0.8)",
+                  "trends: Beta posteriors of each period's share (rising when "
+                  "P(share now > share before) ≥ 0.95, falling when it is ≤ 0.05)",
     }
 
 
