@@ -34,8 +34,7 @@ def _planted(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
 def test_tokenize_drops_urls_handles_emoji_and_stop_words() -> None:
     text = "L'équipe de nuit 🥐 est top! https://b.example/x @ami@toot.example #Boulangerie 42"
     assert tokenize(text) == ["équipe", "nuit", "top", "#boulangerie"]
-    assert tokenize("The best croissant I've had, honestly") == ["best", "croissant",
-                                                                  "honestly"]
+    assert tokenize("The best croissant I've had, honestly") == ["best", "croissant"]
     assert tokenize("🙄🙄 https://only.example") == []
 
 
@@ -56,6 +55,52 @@ def test_empty_and_tiny_inputs() -> None:
     assert find_topics([], 4).topics == ()
     result = find_topics(["🙄", "https://x.example"], 4)
     assert result.topics == () and list(result.assignments) == [-1, -1]
+
+
+FILLED = [
+    "Faites vraiment attention, le croissant au beurre est absolument parfait",
+    "Je veux absolument goûter le croissant au beurre, faites-en plus",
+    "Vraiment, faites encore le croissant au beurre demi-sel",
+    "Est-ce que le croissant au beurre est dispo ? Faites vite, vraiment",
+    "I really see why the sourdough loaf sells out, just perfect",
+    "Just see the sourdough loaf, really good crust",
+    "You should really see that sourdough loaf, just saying",
+    "Really, just go and see the sourdough loaf already",
+]
+SHOWN_FILLERS = {"see", "just", "really", "already", "go", "faites", "vraiment", "absolument",
+                 "veux", "est-ce", "encore", "faites-en"}
+
+
+def _words(label: str) -> list[str]:
+    return [w.removeprefix("#") for part in label.split(" · ") for w in part.split()]
+
+
+def test_fillers_never_start_or_end_a_phrase_or_label() -> None:
+    assert tokenize("Faites vraiment attention au croissant") == ["attention", "croissant"]
+    assert tokenize("Honestly I just really see the loaf already") == ["loaf"]
+    assert tokenize("Dis-moi, est-ce un rendez-vous ? Faites-en un") == ["rendez-vous"]
+    result = find_topics(FILLED, 2, seed=0)
+    shown = [p for p, _ in result.key_phrases] + [term for t in result.topics
+                                                   for term, _ in t.terms]
+    shown += [part for t in result.topics for part in t.label.split(" · ")]
+    assert {"croissant beurre", "sourdough loaf"} <= {p for p, _ in result.key_phrases}
+    for phrase in shown:
+        words = phrase.split()
+        assert words[0] not in SHOWN_FILLERS and words[-1] not in SHOWN_FILLERS, phrase
+
+
+def test_a_label_says_each_word_once() -> None:
+    texts = ["croissant croissant beurre", "croissant croissant beurre salé",
+             "le croissant croissant au beurre", "pain complet", "pain, pain complet",
+             "du pain complet et du pain", "pain pain complet bio", "Bread bread, brown bread",
+             "brown bread #bread", "#bread brown bread again"]
+    result = find_topics(texts, 3, seed=0)
+    assert result.topics
+    for topic in result.topics:
+        words = _words(topic.label)
+        assert len(words) == len(set(words)), topic.label
+    assert "pain complet" in {part for t in result.topics for part in t.label.split(" · ")}
+    assert all(len(set(p.split())) == len(p.split()) for p, _ in result.key_phrases)
 
 
 def test_trends_need_evidence() -> None:

@@ -1,11 +1,12 @@
 """What is said: key phrases and topic clusters of short French and English texts (pure).
 
 Texts go through one tokenizer (URLs and @handles dropped, hashtags kept as ``#tag``,
-emoji and digits dropped, French elisions cut, French and English stop words removed),
-then TF-IDF on words and word pairs, LSA (truncated SVD) and mini-batch k-means. The
-model is fitted on a sample and predicts the rest in chunks, so a million texts take
-about a minute. Each cluster is labelled by its c-TF-IDF top terms (the terms frequent
-in it and rare in the others) and shows the texts nearest its centre as examples.
+emoji and digits dropped, French elisions cut, French and English stop words and fillers
+removed), then TF-IDF on words and word pairs, LSA (truncated SVD) and mini-batch
+k-means. The model is fitted on a sample and predicts the rest in chunks, so a million
+texts take about a minute. Each cluster is labelled by its c-TF-IDF top terms (the terms
+frequent in it and rare in the others, each word once) and shows the texts nearest its
+centre as examples.
 """
 
 from __future__ import annotations
@@ -47,13 +48,38 @@ tous toute toutes aussi alors donc car comme quand comment pourquoi quoi dont ni
 déjà encore jamais toujours rien peu trop chez sans sous entre vers depuis pendant avant
 après oui non ah bon voilà c'est j'ai n'est qu'il qu'on d'un d'une
 """
-STOP_WORDS = frozenset(_WORDS.split())
+# Fillers: common verbs, adverbs and vague words that lead key phrases ("see", "faites",
+# "vraiment goûter") without saying what a text is about.
+_FILLERS = """
+see saw seen seeing make makes made making go goes going went gone come comes came coming
+know knew think thought want wants wanted need needs needed look looks looked looking say
+says said tell told take took give gave find found keep try trying already actually
+literally totally absolutely definitely seriously basically honestly truly simply certainly
+probably maybe perhaps pretty quite rather lot lots bit kind sort thing things stuff
+something anything everything nothing someone anyone everyone somebody anybody everybody
+always never often sometimes usually well back way though although since anyway anyways
+else etc
+vraiment absolument franchement carrément totalement complètement tellement juste surtout
+beaucoup assez presque fois également ensuite puis enfin bref ben bah euh hein genre ouais
+vais vas va allons allez vont aller allé peux peut pouvons pouvez peuvent pouvoir veux veut
+voulons voulez veulent vouloir dois doit devons devez doivent devoir sais sait savons savez
+savent savoir faites faisons faisait fera ferai faut fallait dit dis dire disent vois voit
+voyez voir viens vient venez venons viennent venir prends prend mets met soit étais cherche
+cherches cherchais cherchait
+est-ce peut-être c'est-à-dire chose choses truc trucs quelque quelques quelqu'un autre
+autres chaque plusieurs certains certaines quel quelle quels quelles
+"""
+STOP_WORDS = frozenset(_WORDS.split()) | frozenset(_FILLERS.split())
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w#])@[\w.\-]+(?:@[\w.\-]+)?")
 _TOKEN = re.compile(r"#\w+|[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]")
 _CONTRACTION = re.compile(r"'(?:s|ve|ll|re|d|m|t)$")
+# A French verb's joined pronouns ("faites-en", "dis-moi", "a-t-il"): the token is a
+# filler when the verb is one; "rendez-vous" is kept whole.
+_STEM = re.compile(r"(?:-t)?(?:-(?:en|y|moi|toi|le|la|les|lui|leur|nous|vous|je|tu|il|elle"
+                   r"|ils|elles|on|ce))+$")
 _CHUNK = 50_000
 
 
@@ -67,7 +93,7 @@ def tokenize(text: str) -> list[str]:
                 terms.append(token)
             continue
         token = _CONTRACTION.sub("", _ELISION.sub("", token).replace("’", "'"))
-        if len(token) > 1 and token not in STOP_WORDS:
+        if len(token) > 1 and token not in STOP_WORDS and _STEM.sub("", token) not in STOP_WORDS:
             terms.append(token)
     return terms
 
@@ -176,7 +202,40 @@ class TopicModel:
 def _with_pairs(terms: list[str]) -> list[str]:
     """Words and adjacent word pairs (the key phrases), hashtags kept alone."""
     words = [t for t in terms if not t.startswith("#")]
-    return terms + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    return terms + [f"{a} {b}" for a, b in itertools.pairwise(words) if a != b]
+
+
+def _bare(term: str) -> list[str]:
+    """A term's words without the hashtag mark: ``#pain`` and ``pain`` are one word."""
+    return [w.removeprefix("#") for w in term.split()]
+
+
+def _is_phrase(term: str) -> bool:
+    """Whether a term may be shown: no repeated word, no stop word or filler at either end."""
+    words = _bare(term)
+    return (bool(words) and len(set(words)) == len(words)
+            and words[0] not in STOP_WORDS and words[-1] not in STOP_WORDS)
+
+
+def _label(terms: Sequence[str], n: int = 3) -> str:
+    """The first ``n`` shown terms, each word once: "pain · pain complet" → "pain complet".
+
+    A pair replaces the words of the label it is made of ("pain · complet" → "pain
+    complet"); a term sharing a word with the label otherwise is skipped."""
+    parts: list[str] = []
+    for term in filter(_is_phrase, terms):
+        words = set(_bare(term))
+        shared = [i for i, part in enumerate(parts) if words & set(_bare(part))]
+        covered = [set(_bare(parts[i])) for i in shared]
+        if not shared:
+            parts.append(term)
+        elif all(c <= words for c in covered) and (len(shared) > 1 or covered[0] < words):
+            parts[shared[0]] = term
+            for i in reversed(shared[1:]):
+                del parts[i]
+        if len(parts) == n:
+            break
+    return " · ".join(parts) or "(no terms)"
 
 
 def _class_tfidf(counts: sp.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
@@ -217,9 +276,10 @@ def _topics(model: TopicModel, counts: sp.csr_matrix, labels: np.ndarray, dists:
     sizes = np.bincount(labels[labels >= 0], minlength=k)
     topics = []
     for t in range(k):
-        best = [int(j) for j in np.argsort(-scores[t], kind="stable")[:top] if scores[t, j] > 0]
-        terms = tuple((str(vocab[j]), round(float(scores[t, j]), 5)) for j in best)
-        label = " · ".join(term for term, _ in terms[:3]) or "(no terms)"
+        best = [int(j) for j in np.argsort(-scores[t], kind="stable")[:max(top, 30)]
+                if scores[t, j] > 0 and _is_phrase(str(vocab[j]))]
+        terms = tuple((str(vocab[j]), round(float(scores[t, j]), 5)) for j in best[:top])
+        label = _label([str(vocab[j]) for j in best])
         topics.append(Topic(t, label, terms, int(sizes[t]),
                             _examples(labels, dists, texts, t, examples)))
     return tuple(topics)
@@ -227,10 +287,12 @@ def _topics(model: TopicModel, counts: sp.csr_matrix, labels: np.ndarray, dists:
 
 def key_phrases(counts: sp.csr_matrix, vocab: np.ndarray, top: int = 20) -> tuple[
         tuple[str, int], ...]:
-    """The most widespread terms (texts containing them), word pairs first on ties."""
+    """The most widespread terms (texts containing them), word pairs first on ties.
+
+    A term that starts or ends with a stop word or filler, or repeats a word, is skipped."""
     docs = np.asarray((counts > 0).sum(axis=0)).ravel()
-    order = sorted(range(len(vocab)), key=lambda j: (-int(docs[j]), " " not in vocab[j],
-                                                     str(vocab[j])))
+    shown = [j for j in range(len(vocab)) if _is_phrase(str(vocab[j]))]
+    order = sorted(shown, key=lambda j: (-int(docs[j]), " " not in vocab[j], str(vocab[j])))
     return tuple((str(vocab[j]), int(docs[j])) for j in order[:top] if docs[j] > 0)
 
 
