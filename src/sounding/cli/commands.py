@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sounding.cli import app, err, import_app, out, render, run, workspace
+from sounding.cli import app, err, import_app, out, render, require_workspace, run, workspace
 from sounding.imports import parse_mapping
 from sounding.workflows.kpis import parse_period
 
@@ -78,7 +78,7 @@ def serve_cmd(
     from sounding.config import resolve
     from sounding.web.server import serve
 
-    db = workspace()
+    db = require_workspace(workspace())  # a mistyped --db would serve an empty workspace
     err.print(render.literal(f"serving {db} on http://{host}:{port} (Ctrl-C to stop)"))
     serve(db, host=host, port=port, wait=float(resolve("lock_wait")))
 
