@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,43 @@ def test_the_first_import_or_account_still_makes_the_workspace(cli, tmp_path: Pa
     result = cli("--db", str(second), "import", "items",
                  str(write_csv(tmp_path / "a.csv", [ROW])))
     assert result.code == 0 and second.exists()
+
+
+@pytest.fixture
+def brand(cli):
+    """A workspace with one Bluesky account to queue posts for."""
+    assert cli("account", "add", "bluesky", "--handle", "brand").code == 0
+    return cli
+
+
+@pytest.mark.parametrize(("at", "said"), [
+    ("2026-02-30 10:00", "day is out of range for month"),
+    ("99999-01-01 10:00", "a year from 1 to 9999"),
+    ("0001-01-01T00:00+01:00", "outside the calendar"),
+    ("9999-12-31T23:59-05:00", "outside the calendar"),
+    ("2020-01-01 10:00", "is in the past"),
+])
+def test_queue_add_refuses_a_time_off_the_calendar_or_past(brand, at: str, said: str) -> None:
+    result = brand("queue", "add", "--account", "bluesky:brand", "--text", "hi", "--at", at)
+    assert result.code == 1 and f"error: '{at}'" in result.err and said in result.err
+    assert "hint: " in result.err and "unexpected" not in result.err
+    assert brand("queue", "list", "--json").out.strip() == "[]"
+
+
+def test_queue_add_takes_a_time_to_come(brand) -> None:
+    result = brand("queue", "add", "--account", "bluesky:brand", "--text", "hi",
+                   "--at", "2999-01-01T10:00+01:00")
+    assert result.code == 0 and "2999-01-01T09:00:00+00:00" in result.out
+
+
+def test_queue_add_spells_variant_levels_as_imports_do(brand) -> None:
+    from sounding.imports.convert import parse_variant
+
+    typed = " Format=Photo ; Topic = Product Launch"
+    assert brand("queue", "add", "--account", "bluesky:brand", "--text", "hi",
+                 "--variant", typed).code == 0
+    rows = json.loads(brand("queue", "list", "--json").out)
+    assert rows[0]["variant"] == parse_variant(typed) == {"format": "photo",
+                                                          "topic": "product launch"}
+    bad = brand("queue", "add", "--account", "bluesky:brand", "--text", "hi", "--variant", "x")
+    assert bad.code == 1 and "'x' is not factor=level" in bad.err

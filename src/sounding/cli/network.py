@@ -80,9 +80,11 @@ def queue_add_cmd(
     account: Annotated[str, typer.Option(help="The account to post from.")],
     text: Annotated[str, typer.Option(help="The post's text.")],
     variant: Annotated[str | None, typer.Option(
-        help="What the post tries: factor=level pairs, e.g. format=photo,topic=product.")] = None,
+        help="What the post tries: factor=level pairs, e.g. format=photo,topic=product "
+        "(trimmed and lower-cased, as an import's variant column).")] = None,
     at: Annotated[str | None, typer.Option(
-        help="When to publish, ISO time (UTC unless an offset is given) (default: now).")] = None,
+        help="When to publish, ISO time to come (UTC unless an offset is given) "
+        "(default: now).")] = None,
     image: Annotated[list[str] | None, typer.Option(
         help="An image and its alt text, 'PATH|ALT TEXT' (repeatable).")] = None,
     draft: Annotated[bool, typer.Option("--draft", help="Keep it as a draft.")] = False,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sounding.connectors.base import Draft, Image
 from sounding.connectors.bluesky_post import check_draft
 from sounding.errors import InputError, NotFound
+from sounding.imports import convert
 from sounding.store import Store
 from sounding.store.connector_store import account_settings, queue_add, queue_list
 
@@ -18,28 +19,49 @@ STATUSES = ("draft", "approved", "scheduled", "sending", "published", "failed")
 
 
 def parse_variant(text: str | dict[str, str] | None) -> dict[str, str]:
-    """``format=photo,topic=product`` as {factor: level}."""
+    """``format=photo,topic=product`` as {factor: level}, spelt as an import spells it
+    (trimmed, lower case, ``,`` or ``;`` between pairs), so the queue's levels and the
+    imported ones are the same levels for 'learn'."""
     if isinstance(text, dict):
-        return {str(k): str(v) for k, v in text.items()}
-    variant: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in (text or "").split(","))):
-        factor, sep, level = part.partition("=")
-        if not sep or not factor.strip() or not level.strip():
-            raise InputError(f"'{part}' is not factor=level",
-                             hint="e.g. format=photo,topic=product")
-        variant[factor.strip()] = level.strip()
-    return variant
+        text = ";".join(f"{k}={v}" for k, v in text.items())
+    try:
+        return convert.parse_variant(text or "")
+    except ValueError as exc:
+        raise InputError(f"variant: {exc}", hint="e.g. format=photo,topic=product") from exc
+
+
+_WHEN_HINT = "e.g. 2026-12-01T18:00 (UTC) or 2026-12-01T18:00+01:00"
+_PAST_GRACE = timedelta(minutes=1)  # "now" typed by hand is already a little in the past
 
 
 def parse_when(text: str | None) -> datetime | None:
-    """An ISO time; one without a zone is taken as UTC."""
+    """An ISO time on the calendar; one without a zone is taken as UTC."""
     if not text:
         return None
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InputError(f"'{text}' is not a time", hint="e.g. 2026-12-01T18:00 (UTC)") from exc
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+        reason = str(exc)
+        if reason.startswith("Invalid isoformat"):
+            reason = "expected YYYY-MM-DD HH:MM, a year from 1 to 9999"
+        raise InputError(f"'{text}' is not a time: {reason}", hint=_WHEN_HINT) from exc
+    if when.tzinfo is None:
+        return when.replace(tzinfo=UTC)
+    try:
+        return when.astimezone(UTC)
+    except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before the calendar's start
+        raise InputError(f"'{text}' is outside the calendar (years 1 to 9999 in UTC)",
+                         hint=_WHEN_HINT) from exc
+
+
+def _future(text: str, now: datetime) -> datetime:
+    """The time a post is queued for: a past one would be published at once, by surprise."""
+    when = parse_when(text)
+    assert when is not None
+    if when < now - _PAST_GRACE:
+        raise InputError(f"'{text}' is in the past (now is {now:%Y-%m-%d %H:%M} UTC)",
+                         hint="give a time to come, or leave the time out to publish now")
+    return when
 
 
 def parse_images(specs: list[str] | None) -> list[dict[str, str]]:
@@ -72,7 +94,8 @@ def add_to_queue(store: Store, account: str, text: str, variant: str | dict[str,
     image_list = parse_images(images)
     if found[0]["network"] == "bluesky":
         check_draft(Draft(text, tuple(Image(Path(i["path"]), i["alt"]) for i in image_list)))
-    when = parse_when(at) or (datetime.now(UTC) if status == "scheduled" else None)
+    now = datetime.now(UTC)
+    when = _future(at, now) if at else (now if status == "scheduled" else None)
     queue_id = queue_add(store, found[0]["account_id"], text, variant=parse_variant(variant),
                          scheduled_at=when, images=image_list, status=status)
     return {"queue_id": queue_id, "account_id": found[0]["account_id"], "status": status,
