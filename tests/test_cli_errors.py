@@ -92,3 +92,42 @@ def test_queue_add_spells_variant_levels_as_imports_do(brand) -> None:
                                                           "topic": "product launch"}
     bad = brand("queue", "add", "--account", "bluesky:brand", "--text", "hi", "--variant", "x")
     assert bad.code == 1 and "'x' is not factor=level" in bad.err
+
+
+BAD_URLS = ["ftp://hooks.example.com/h", "hooks.example.com/h", "http://", "https://:80/h",
+            "http://hooks example.com/h", "http://hooks.example.com/a b",
+            "https://hooks.example.com:99999/h", "http://[::1/h", "http://xn--.com/h",
+            "http://ex%ample.com/h"]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_a_bad_webhook_url_is_refused_and_not_stored(cli, url: str) -> None:
+    result = cli("alerts", "add-channel", "webhook", "--url", url)
+    assert result.code == 1 and "error: webhook URL " in result.err, result.err
+    assert "hint: e.g. --url https://" in result.err and "unexpected" not in result.err
+    listed = cli("alerts", "list", "--json")
+    assert listed.code == 0 and json.loads(listed.out)["channels"] == []
+
+
+def test_alerts_list_shows_a_bad_stored_webhook_instead_of_failing(cli, db: Path) -> None:
+    from sounding.store import Store
+    from sounding.store.said_store import add_channel
+
+    with Store.open(db) as store:  # stored by an older sounding, before URLs were checked
+        add_channel(store, "webhook", "http://[::1/hook?token=abc", {"url": "http://[::1/h"})
+        add_channel(store, "webhook", "https://ok.example.com/h?token=abc",
+                    {"url": "https://ok.example.com/h?token=abc"})
+    result = cli("alerts", "list")
+    assert result.code == 0, result.err
+    assert "http://[::1/… (invalid, no alert can be sent to it: Invalid IPv6 URL)" in result.out
+    assert "https://ok.example.com/…" in result.out and "token=abc" not in result.out
+
+
+def test_an_alert_to_a_bad_stored_webhook_is_a_failed_delivery(db: Path) -> None:
+    from sounding.store import Store
+    from sounding.workflows import alerts
+
+    channel = {"channel_id": 1, "kind": "webhook", "config": {"url": "http://[::1/h"}}
+    with Store.open(db):
+        done = alerts._deliver(channel, {"message": "spike"}, env={})
+    assert done["ok"] is False and "Invalid IPv6 URL" in done["error"]

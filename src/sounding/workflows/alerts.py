@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sounding.analyse.spikes import WINDOWS, SpikeTest, share_spike, volume_spike
 from sounding.connectors.notify import (
@@ -30,7 +32,7 @@ from sounding.store.said_store import (
 )
 
 __all__ = ["add_channel_op", "alerts_check_op", "alerts_list_op", "check_alerts",
-           "run_every"]
+           "check_webhook_url", "run_every"]
 
 _METRIC = {"volume": "mention volume", "animosity": "animosity share"}
 
@@ -52,8 +54,7 @@ def add_channel_op(store: Store, kind: str, to: list[str] | None = None,
             if password_env else None, "sender": sender, "tls": tls}
         target = ", ".join(to)
     elif kind == "webhook":
-        if not url or not url.startswith(("http://", "https://")):
-            raise InputError("a webhook channel needs --url http(s)://...")
+        url = check_webhook_url(url)
         config = {"url": url, "secret_env": check_env_name(secret_env, "--secret-env")
                   if secret_env else None}
         target = url
@@ -63,8 +64,58 @@ def add_channel_op(store: Store, kind: str, to: list[str] | None = None,
     return {"channel_id": channel_id, "kind": kind, "target": _shown(kind, target)}
 
 
+def _url_problem(url: str) -> str | None:
+    """Why a webhook URL cannot be posted to, or None when it can."""
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return "spaces and control characters are not allowed (write a space as %20)"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a port that is not a number from 0 to 65535)
+    except ValueError as exc:
+        return str(exc)
+    if parts.scheme.lower() not in ("http", "https"):
+        return "expected http:// or https://"
+    if not parts.hostname:
+        return "no host name"
+    if not re.fullmatch(r"[\w.:-]+", parts.hostname):
+        return f"'{parts.hostname}' is not a host name"
+    try:
+        redact_url(url)  # the HTTP client that will post to it must read it too
+    except Exception as exc:  # httpx and idna raise several kinds
+        return f"not a URL the HTTP client can read ({exc})"
+    return None
+
+
+def _url_head(url: str) -> str:
+    """Scheme and host of a URL, even a broken one: no path (it may hold a token), no
+    password."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url.split("/", 1)[0].rpartition("@")[2][:40]
+    return f"{scheme}://{rest.split('/', 1)[0].rpartition('@')[2]}/…"
+
+
+def check_webhook_url(url: str | None) -> str:
+    """The URL of a webhook, refused unless an http(s) URL with a host: a bad one stored
+    would fail every alert sent to it."""
+    url = (url or "").strip()
+    problem = _url_problem(url) if url else "a webhook channel needs --url http(s)://..."
+    if problem:
+        where = f"webhook URL {_url_head(url)}: " if url else ""
+        raise InputError(where + problem,
+                         hint="e.g. --url https://hooks.example.com/sounding")
+    return url
+
+
 def _shown(kind: str, target: str) -> str:
-    return redact_url(target) if kind == "webhook" else target
+    """A channel's target as listed; a webhook URL stored before it was checked is shown
+    by its scheme and host, with why alerts cannot go to it, never raised."""
+    if kind != "webhook":
+        return target
+    problem = _url_problem(target)
+    if problem:
+        return f"{_url_head(target)} (invalid, no alert can be sent to it: {problem})"
+    return redact_url(target)
 
 
 def alerts_list_op(store: Store, limit: int = 20) -> dict[str, Any]:
@@ -115,7 +166,8 @@ def _deliver(channel: Mapping[str, Any], alert: dict[str, Any],
             send_email(EmailChannel.from_config(channel["config"]),
                        f"[sounding] {alert['message']}", _body(alert), env=env)
         else:
-            send_webhook(channel["config"]["url"], {"event": "sounding.alert", **alert},
+            url = check_webhook_url(channel["config"]["url"])  # one stored before checks
+            send_webhook(url, {"event": "sounding.alert", **alert},
                          secret_env=channel["config"].get("secret_env"), env=env)
     except SoundingError as exc:  # a channel that fails is reported, the others still go
         return {**done, "ok": False, "error": str(exc)}
