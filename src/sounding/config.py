@@ -16,7 +16,7 @@ from typing import Any
 
 from sounding.errors import ConfigError
 
-__all__ = ["SETTINGS", "Setting", "config_path", "resolve", "resolve_secret"]
+__all__ = ["SETTINGS", "Setting", "config_path", "resolve", "resolve_optional", "resolve_secret"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,22 +66,36 @@ def _file_values() -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
 
 
+def _given(key: str, flag: str | None) -> str | None:
+    """The value given by the flag, the environment or the config file, in that order."""
+    if flag is not None:
+        return flag
+    env = SETTINGS[key].env
+    if env in os.environ:
+        return os.environ[env]
+    value = _file_values().get(key)
+    return None if value is None else str(resolve_secret(value, key))
+
+
 def resolve(key: str, flag: str | None = None) -> str:
     """The value of a setting, looking at the flag, the environment, the file, the default."""
     setting = SETTINGS[key]
-    if flag is not None:
-        return flag
-    if setting.env in os.environ:
-        return os.environ[setting.env]
-    value = _file_values().get(key)
+    value = _given(key, flag)
     if value is not None:
-        return str(resolve_secret(value, key))
+        return value
     if setting.default is None:
         raise ConfigError(
             f"setting '{key}' is not set",
             hint=f"looked at the flag --{key}, ${setting.env} and {config_path()}",
         )
     return setting.default
+
+
+def resolve_optional(key: str, flag: str | None = None) -> str | None:
+    """Like :func:`resolve`, but None for an unset setting without a default, so the
+    caller can fall back on its own (the corpora folder on ``../shared/data``)."""
+    value = _given(key, flag)
+    return value if value is not None else SETTINGS[key].default
 
 
 def resolve_secret(value: Any, key: str) -> Any:

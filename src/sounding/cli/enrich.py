@@ -99,11 +99,21 @@ def _eval_table(scores: dict[str, dict[str, object]]) -> Table:
     return table
 
 
+def data_folder(flag: Path | None) -> Path:
+    """The labelled corpora: --data, else the setting 'data' (environment, then config
+    file), else ../shared/data."""
+    from sounding.config import resolve_optional
+    from sounding.enrich.datasets import find_data_dir
+
+    return find_data_dir(resolve_optional("data", str(flag) if flag else None))
+
+
 @eval_app.command("reaction")
 def eval_reaction_cmd(
     data: Annotated[Path | None, typer.Option(help="Folder with tweeteval/ and umsab/ "
-                                              "(default: $SOUNDING_DATA, ../shared/data).")
-                    ] = None,
+                                              "(default: setting 'data', from "
+                                              "$SOUNDING_DATA or the config file, else "
+                                              "../shared/data).")] = None,
     model: Annotated[Path | None, typer.Option(help="A sounding model folder.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object keyed by "
                                           "dataset.")] = False,
@@ -115,9 +125,10 @@ def eval_reaction_cmd(
     from sounding.enrich import ReactionModel
     from sounding.enrich.evaluate import evaluate
 
+    corpora = data_folder(data)  # said before the models take seconds to load
     folder = str(model) if model else None
     with err.status("scoring on the test splits"):
-        scores = evaluate(ReactionModel.load(folder, context="general"), data,
+        scores = evaluate(ReactionModel.load(folder, context="general"), corpora,
                           brand_model=ReactionModel.load(folder, context="brand"))
     if as_json:
         out.print_json(json.dumps(scores))

@@ -1,0 +1,45 @@
+"""The 'data' setting (the labelled corpora) is read as every setting is: flag, environment,
+config file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A config file of its own, no $SOUNDING_DATA, and no ../shared/data to fall back on."""
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("SOUNDING_CONFIG", str(path))
+    monkeypatch.delenv("SOUNDING_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return path
+
+
+def _corpora(folder: Path) -> Path:
+    (folder / "tweeteval").mkdir(parents=True)
+    return folder
+
+
+def test_the_data_folder_comes_from_the_config_file(config: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from sounding.cli.enrich import data_folder
+
+    from_file = _corpora(tmp_path / "from-file")
+    config.write_text(f'data = "{from_file}"\n', encoding="utf-8")
+    assert data_folder(None) == from_file
+    from_env = _corpora(tmp_path / "from-env")
+    monkeypatch.setenv("SOUNDING_DATA", str(from_env))
+    assert data_folder(None) == from_env  # the environment wins over the file
+    from_flag = _corpora(tmp_path / "from-flag")
+    assert data_folder(from_flag) == from_flag  # and the flag over both
+
+
+def test_eval_names_the_config_files_data_folder_when_it_has_no_corpora(
+        cli, config: Path, tmp_path: Path) -> None:
+    config.write_text(f'data = "{tmp_path / "nowhere"}"\n', encoding="utf-8")
+    result = cli("eval", "reaction")
+    assert result.code == 1 and "no labelled corpora folder found" in result.err
+    assert str(tmp_path / "nowhere") in result.err
