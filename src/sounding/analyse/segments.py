@@ -113,42 +113,78 @@ class SegmentRule:
     source: str = "rule"  # a person's; sounding's own: see analyse.segment_words
 
 
+_SCALAR = (str, int, float, bool)
+_EXAMPLE = ('e.g. lang = "fr", plan = ["loyalty-card", "weekly"], customer = true, '
+            'followers = { min = 1000 }, bio = { words = ["chef"] }')
+
+
+def _bad(name: str, fld: str, what: str, hint: str = _EXAMPLE) -> InputError:
+    return InputError(f"segment '{name}', field '{fld}': {what}", hint=hint)
+
+
+def _bound(name: str, fld: str, spec: Mapping[str, Any], key: str) -> float | None:
+    value = spec.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise _bad(name, fld, f"{key} takes a number, found {value!r}",
+                   'e.g. followers = { min = 1000, max = 50000 }')
+    return value
+
+
+def _range(name: str, fld: str, spec: Mapping[str, Any]) -> Condition:
+    unknown = set(spec) - {"min", "max"}
+    if unknown or not spec:
+        raise _bad(name, fld, "a range takes min and/or max; a text test takes words"
+                   + (f" (found {', '.join(sorted(map(str, unknown)))})" if unknown else ""))
+    low, high = _bound(name, fld, spec, "min"), _bound(name, fld, spec, "max")
+    if low is not None and high is not None and low > high:
+        raise _bad(name, fld, f"min {low:g} is above max {high:g}: the range is empty",
+                   'e.g. followers = { min = 1000, max = 50000 }')
+    return Condition(fld, low=low, high=high)
+
+
 def _condition(name: str, fld: str, spec: Any) -> Condition:
     if isinstance(spec, Mapping) and set(spec) == {"words"}:
         words = spec["words"]
         words = [words] if isinstance(words, str) else words
         if not isinstance(words, list) or not words or not all(
                 isinstance(w, str) and w.strip() for w in words):
-            raise InputError(f"segment '{name}', field '{fld}': words takes a list of words",
-                             hint='e.g. bio = { words = ["chef", "pâtissier"] }')
+            raise _bad(name, fld, "words takes a list of words",
+                       'e.g. bio = { words = ["chef", "pâtissier"] }')
         return Condition(fld, words=tuple(words))
     if isinstance(spec, Mapping):
-        unknown = set(spec) - {"min", "max"}
-        if unknown or not spec:
-            raise InputError(f"segment '{name}', field '{fld}': a range takes min and/or max; "
-                             "a text test takes words")
-        return Condition(fld, low=spec.get("min"), high=spec.get("max"))
-    if isinstance(spec, list | tuple):
-        if not spec:
-            raise InputError(f"segment '{name}', field '{fld}': an empty list matches nobody")
-        return Condition(fld, values=tuple(spec))
-    return Condition(fld, values=(spec,))
+        return _range(name, fld, spec)
+    values = list(spec) if isinstance(spec, list | tuple) else [spec]
+    if not values:
+        raise _bad(name, fld, "an empty list matches nobody")
+    for value in values:
+        if not isinstance(value, _SCALAR):
+            raise _bad(name, fld, f"expected a text, a number, true or false (or a list of "
+                       f"them), found {type(value).__name__} {value!r}")
+    return Condition(fld, values=tuple(values))
 
 
 def parse_rules(doc: Mapping[str, Any]) -> list[SegmentRule]:
     """Rules from a parsed ``segments.toml``: one ``[segment.NAME]`` table per segment."""
     tables = doc.get("segment", {})
     if not isinstance(tables, Mapping) or not tables:
-        raise InputError("segments file: expected [segment.NAME] tables",
+        raise InputError("expected [segment.NAME] tables",
                          hint='e.g. [segment.francophones]\nlang = "fr"')
+    others = sorted(set(doc) - {"segment"})
+    if others:
+        raise InputError(f"unknown table or key '{others[0]}': only [segment.NAME] tables "
+                         "are read", hint='e.g. [segment.francophones]\nlang = "fr"')
     rules = []
     for name, body in tables.items():
         if not isinstance(body, Mapping):
-            raise InputError(f"segment '{name}': expected a table of conditions")
-        label = str(body.get("label", name))
+            raise InputError(f"segment '{name}': expected a table of conditions",
+                             hint=f'e.g. [segment.{name}]\nlang = "fr"')
+        label = body.get("label", name)
+        if not isinstance(label, str) or not label.strip():
+            raise _bad(name, "label", f"expected a text, found {label!r}",
+                       f'e.g. label = "{name}"')
         conditions = tuple(_condition(name, f, s) for f, s in body.items() if f != "label")
         if not conditions:
-            raise InputError(f"segment '{name}' has no condition")
+            raise InputError(f"segment '{name}' has no condition", hint=_EXAMPLE)
         rules.append(SegmentRule(name, label, conditions))
     return rules
 

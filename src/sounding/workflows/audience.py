@@ -20,6 +20,7 @@ from sounding.analyse.segment_words import (
     segment_label,
 )
 from sounding.analyse.segments import (
+    ACTOR_FIELDS,
     Condition,
     SegmentFigures,
     SegmentRule,
@@ -78,14 +79,39 @@ def audience_data(store: Store) -> AudienceData:
 
 
 def load_rules(path: str | Path) -> list[SegmentRule]:
-    """Segment rules from a TOML file."""
+    """Segment rules from a TOML file; every fault names the file (and the line, or the
+    segment and field) rather than ending in a traceback."""
     path = Path(path)
+    hint = "segments.toml is UTF-8 TOML: one [segment.NAME] table of conditions per segment"
     try:
-        return parse_rules(tomllib.loads(path.read_text(encoding="utf-8")))
+        raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise missing_file(path) from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})", hint=hint) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise InputError(f"{path}, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                         hint="save the file as UTF-8") from exc
+    try:
+        return parse_rules(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: {exc}") from exc
+        raise InputError(f"{path}: not valid TOML: {exc}", hint=hint) from exc
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}", hint=exc.hint or hint) from exc
+
+
+def _check_fields(rules: list[SegmentRule], path: str, *frames_: pd.DataFrame) -> None:
+    """A field no actor or customer has is a typo, not a segment of nobody."""
+    known = sorted({str(c) for frame in frames_ for c in frame.columns} | set(ACTOR_FIELDS))
+    for rule in rules:
+        for cond in rule.conditions:
+            if cond.field not in known:
+                raise InputError(f"{path}: segment '{rule.name}', field '{cond.field}': no "
+                                 "actor or customer has this field",
+                                 hint="fields: " + ", ".join(known))
 
 
 def default_rules(data: AudienceData) -> list[SegmentRule]:
@@ -159,7 +185,8 @@ def segments(store: Store, rules: str | None = None, cluster: bool = True,
              seed: int = 0) -> SegmentReport:
     """Rule segments (from ``rules``, a TOML file, or the defaults) and discovered ones."""
     data = audience_data(store)
-    chosen = load_rules(rules) if rules else default_rules(data)
+    from_file = load_rules(rules) if rules else []
+    chosen = from_file or default_rules(data)
     extra: pd.DataFrame | None = None
     traits: dict[str, dict[str, Any]] = {}
     found: Clustering | None = None
@@ -168,6 +195,7 @@ def segments(store: Store, rules: str | None = None, cluster: bool = True,
         chosen = chosen + more
     engaged, people = frames(data.profiles, data.actors, data.customers, data.actor_customer,
                              data.weeks, extra)
+    _check_fields(from_file, str(rules), engaged, people)
     figures = measure_segments(chosen, engaged, people, data.weeks, seed=seed, about=traits)
     labels = ({a: int(c) for a, c in zip(data.profiles["actor_id"], found.labels, strict=True)}
               if found is not None else {})

@@ -1,0 +1,79 @@
+"""A bad segments.toml is one clear error naming the file, the segment and the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sounding.errors import InputError
+from sounding.workflows.audience import load_rules
+
+
+def _file(tmp_path: Path, text: str | bytes) -> Path:
+    path = tmp_path / "segments.toml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ('[segment.big]\nfollowers = { min = "1000" }\n',
+     "segment 'big', field 'followers': min takes a number, found '1000'"),
+    ("[segment.big]\nfollowers = { min = 5000, max = 1000 }\n",
+     "segment 'big', field 'followers': min 5000 is above max 1000: the range is empty"),
+    ("[segment.big]\nfollowers = { min = true }\n", "min takes a number, found True"),
+    ("[segment.big]\nfollowers = { mini = 3 }\n", "a range takes min and/or max"),
+    ("[segment.fr]\nlang = [[\"fr\"]]\n",
+     "segment 'fr', field 'lang': expected a text, a number, true or false"),
+    ("[segment.fr]\nlang = { words = [] }\n", "words takes a list of words"),
+    ("[segment.fr]\nsince = 2026-01-01\n", "found date"),
+    ("[segment.fr]\nlabel = 3\nlang = \"fr\"\n", "segment 'fr', field 'label': expected a text"),
+    ("[segments.fr]\nlang = \"fr\"\n", "expected [segment.NAME] tables"),
+    ("title = \"mine\"\n[segment.fr]\nlang = \"fr\"\n", "unknown table or key 'title'"),
+    ("[segment.fr\nlang = \"fr\"\n", "not valid TOML"),
+])
+def test_a_bad_rule_names_the_file_segment_and_field(tmp_path: Path, text: str,
+                                                     said: str) -> None:
+    path = _file(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        load_rules(path)
+    assert str(caught.value).startswith(f"{path}") and said in str(caught.value)
+    assert caught.value.hint
+
+
+def test_a_file_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:
+    path = _file(tmp_path, '[segment.fr]\nlang = "fr"\nlabel = "Fran\xe7ais"\n'.encode("latin-1"))
+    with pytest.raises(InputError, match=r"segments\.toml, line 3: not UTF-8 text \(byte 0xe7\)"):
+        load_rules(path)
+
+
+def test_a_folder_is_not_a_rules_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot be read"):
+        load_rules(tmp_path)
+
+
+def test_good_rules_still_load(tmp_path: Path) -> None:
+    path = _file(tmp_path, '[segment.big]\nlabel = "Big"\nfollowers = { min = 1000, max = 1e6 }'
+                           '\n[segment.fr]\nlang = ["fr", "FR-ca"]\ncustomer = true\n')
+    big, fr = load_rules(path)
+    assert (big.label, big.conditions[0].low, big.conditions[0].high) == ("Big", 1000, 1e6)
+    assert [c.field for c in fr.conditions] == ["lang", "customer"]
+
+
+def test_a_field_no_actor_or_customer_has_is_refused(tmp_path: Path) -> None:
+    from sounding.store import Store
+    from sounding.workflows.audience import segments
+
+    path = _file(tmp_path, '[segment.fr]\nlang = "fr"\n[segment.loyal]\nplann = "weekly"\n')
+    with Store.open(tmp_path / "w.duckdb") as store:
+        with pytest.raises(InputError, match=r"segments\.toml: segment 'loyal', field "
+                                             r"'plann': no actor or customer has this field"
+                           ) as caught:
+            segments(store, rules=str(path), cluster=False)
+        assert "followers" in caught.value.hint  # the fields it could have meant
+        _file(tmp_path, '[segment.fr]\nlang = "fr"\n[segment.c]\ncluster = 1\n')
+        assert [s.name for s in segments(store, rules=str(path), cluster=False).segments
+                ] == ["fr", "c"]
