@@ -13,13 +13,21 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sounding.errors import InputError
-from sounding.models import REACTIONS
+from sounding.models import ITEM_KINDS, REACTIONS
+from sounding.report.views_refusals import (
+    FIRST_DAY,
+    Refused,
+    choice,
+    page_number,
+    page_period,
+    period_days,
+)
 from sounding.store import Store
 from sounding.workflows import labels, queue_view
+from sounding.workflows.accounts import NETWORKS
 from sounding.workflows.kpis import kpis, parse_period
 
-__all__ = ["VIEWS", "View", "ViewFn", "safe_url", "view"]
+__all__ = ["VIEWS", "View", "ViewFn", "networks", "safe_url", "view"]
 
 Params = Mapping[str, str]
 ViewFn = Callable[[Store, Params], dict[str, Any]]
@@ -56,7 +64,15 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+def networks(present: list[str]) -> list[str]:
+    """The networks a filter accepts: those sounding knows, and any the data holds."""
+    return sorted(set(NETWORKS) | set(present))
+
+
 def _iso(value: Any) -> Any:
+    """A date as ISO text; a time in UTC, which is what the pages say they show."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC)
     return value.isoformat() if isinstance(value, datetime | date) else value
 
 
@@ -72,13 +88,25 @@ def _default_period(store: Store, days: int) -> str:
     return f"{end - timedelta(days=days - 1)}..{end}"
 
 
-def _previous(period: str) -> str:
-    start, end = parse_period(period)
-    if start.year < 1971 or end.year > 9000:
-        raise InputError("the period needs both a start and an end to compare with")
-    length = end - start
-    prev_start, prev_end = start - length, start - timedelta(days=1)
-    return f"{prev_start.date()}..{prev_end.date()}"
+def _overview_days(store: Store, period: str) -> tuple[date, date]:
+    """The period's first and last days, an open side closed by the data's first or last
+    day (the overview compares with the days just before, so it needs both)."""
+    start, end = period_days(period)
+    first, last = labels.data_bounds(store)
+    newest = (last or datetime.now(UTC)).date()
+    if start is None:
+        start = min(first.date() if first else newest, end or newest)
+    if end is None:
+        end = max(newest, start)
+    return start, end
+
+
+def _previous(start: date, end: date, period: str) -> str:
+    """The period of the same length just before ``start``..``end``."""
+    length = end - start + timedelta(days=1)
+    if start - length < FIRST_DAY:
+        raise Refused("period_too_early", value=period)
+    return f"{start - length}..{start - timedelta(days=1)}"
 
 
 def _flat(figures: dict[str, Any]) -> dict[str, float | None]:
@@ -100,13 +128,15 @@ def _change(now: float | None, before: float | None) -> dict[str, float | None]:
 @view("overview")
 def overview(store: Store, params: Params) -> dict[str, Any]:
     """Headline KPIs of a period and their change against the period just before."""
-    period = params.get("period") or _default_period(store, 28)
-    previous = _previous(period)
-    now, before = kpis(store, period).as_dict(), kpis(store, previous).as_dict()
+    period = (params.get("period") or "").strip() or _default_period(store, 28)
+    start, end = _overview_days(store, period)
+    previous = _previous(start, end, period)
+    now, before = kpis(store, f"{start}..{end}").as_dict(), kpis(store, previous).as_dict()
     flat_now, flat_before = _flat(now), _flat(before)
     metrics = [{"key": k, "value": flat_now[k], "previous": flat_before[k],
                 **_change(flat_now[k], flat_before[k])} for k in flat_now]
-    return {"period": period, "previous_period": previous, "metrics": metrics,
+    return {"period": period, "dates": f"{start}..{end}", "previous_period": previous,
+            "metrics": metrics,
             "posts_by_network": now["posts_by_network"], "followers": now["followers"],
             "reaction_shares": {"current": now["reaction_shares"],
                                 "previous": before["reaction_shares"]},
@@ -116,7 +146,7 @@ def overview(store: Store, params: Params) -> dict[str, Any]:
 # --- Reactions ------------------------------------------------------------------------
 
 def _period_bounds(store: Store, period: str | None) -> tuple[datetime, datetime]:
-    start, end = parse_period(period)
+    start, end = parse_period(page_period(period))
     first, last = labels.data_bounds(store)
     if start.year < 1971:
         start = first or start
@@ -167,23 +197,20 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
             and row["account_id"] is None, **({"depth": row["depth"]} if "depth" in row else {})}
 
 
-def _page_number(text: str | None) -> int:
-    try:
-        return max(1, min(int(text or 1), 10_000))
-    except ValueError:
-        return 1
-
-
 @view("items")
 def items(store: Store, params: Params) -> dict[str, Any]:
     """Search and filter items, newest first, fifty at a time."""
-    filters = {k: (params.get(k) or "").strip()[:200] for k in ("q", "kind", "network", "label")}
-    page = _page_number(params.get("page"))
+    facets = labels.item_facets(store)
+    allowed = {"kind": ITEM_KINDS, "network": networks(facets["network"]),
+               "label": (*REACTIONS, "none")}
+    filters = {"q": (params.get("q") or "").strip()[:200],
+               **{k: choice(params, k, known) for k, known in allowed.items()}}
+    page = page_number(params)
     rows = labels.find_items(store, text=filters["q"] or None, kind=filters["kind"] or None,
                              network=filters["network"] or None,
                              label=filters["label"] or None, limit=PAGE_SIZE + 1,
                              offset=(page - 1) * PAGE_SIZE)
-    return {"filters": filters, "facets": labels.item_facets(store),
+    return {"filters": filters, "facets": facets,
             "labels": list(REACTIONS), "page": page, "has_next": len(rows) > PAGE_SIZE,
             "items": [_item(r) for r in rows[:PAGE_SIZE]]}
 

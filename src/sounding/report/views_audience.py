@@ -9,6 +9,7 @@ import numpy as np
 from sounding.analyse.actors import ActorMap
 from sounding.analyse.representation import MIN_COUNT
 from sounding.report.views import Params, view
+from sounding.report.views_refusals import flag
 from sounding.store import Store
 from sounding.workflows import audience as aud
 
@@ -17,11 +18,6 @@ __all__ = ["MAP_EDGES", "MAP_NODES", "actors_view", "audience_view", "map_data"]
 MAP_NODES = 500  # the map shows the most influential actors (PageRank); tables list the rest
 MAP_EDGES = 3000  # and the heaviest ties among them: a browser stays fluid well below 10k
 _SPAN = 1000.0  # node positions are scaled into a 0..1000 square (the SVG's viewBox)
-
-
-def _flag(params: Params, name: str, default: bool) -> bool:
-    value = (params.get(name) or "").strip().lower()
-    return default if not value else value not in ("0", "no", "false", "off")
 
 
 def _segment(row: dict[str, Any], rank: dict[str, int], active: dict[str, int],
@@ -33,7 +29,8 @@ def _segment(row: dict[str, Any], rank: dict[str, int], active: dict[str, int],
 @view("audience")
 def audience_view(store: Store, params: Params) -> dict[str, Any]:
     """Segments: size, activity, reaction mix, representation index, rankings."""
-    report = aud.segments(store, cluster=_flag(params, "cluster", True))
+    cluster = flag(params, "cluster", True)
+    report = aud.segments(store, cluster=cluster)
     data = report.as_dict()
     ranks = data["rankings"]
     rank = {n: i + 1 for i, n in enumerate(ranks["best_represented"])}
@@ -44,7 +41,7 @@ def audience_view(store: Store, params: Params) -> dict[str, Any]:
     return {"engaged_actors": data["engaged_actors"], "customers": data["customers"],
             "match_rate": data["match_rate"], "weeks": data["weeks"],
             "clusters": data["clusters"], "stability": data["stability"],
-            "cluster": _flag(params, "cluster", True), "segments": rows,
+            "cluster": cluster, "segments": rows,
             "most_active": [r for n in ranks["most_active"] for r in rows if r["name"] == n],
             "rankings": ranks, "min_count": MIN_COUNT}
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sounding.analyse.variants import NO_DENOMINATOR
 from sounding.errors import InputError, NotFound
 from sounding.report.views import Params, view
+from sounding.report.views_refusals import Refused, choice, page_period
 from sounding.store import Store
 from sounding.workflows import queue_view
 from sounding.workflows.learn import OBJECTIVES, learn, plan
@@ -42,9 +44,25 @@ def _proposal(store: Store, period: str | None, objective: str) -> dict[str, Any
         result = plan(store, _PLAN_POSTS, objective=objective, period=period, seed=0,
                       write=False, fallback=True).as_dict()
     except (InputError, NotFound) as exc:
-        return {"error": str(exc), "hint": exc.hint, "drafts": [], "cap": None,
-                "objective": objective}
-    return {"error": None, "hint": "", **result}
+        return {**refusal(exc), "drafts": [], "cap": None, "objective": objective}
+    return {**refusal(None), **result}
+
+
+def refusal(exc: InputError | NotFound | None) -> dict[str, Any]:
+    """What the page says when the analysis cannot run: a key the page translates for the
+    refusals it knows (the workflows word theirs for the command line, flags and all)."""
+    if exc is None:
+        return {"error": None, "hint": "", "error_key": None}
+    message = str(exc)
+    known = (Refused("no_posts") if message.startswith("no brand posts")
+             else Refused("no_variants") if message.startswith("the brand's posts carry no")
+             else Refused("no_rate") if message == NO_DENOMINATOR
+             else exc if isinstance(exc, Refused) else None)
+    if known is None:  # words of a workflow: shown as they are, without a command's hint
+        return {"error": message, "hint": "" if "--" in exc.hint else exc.hint,
+                "error_key": None}
+    return {"error": str(known), "hint": "", "error_key": known.key,
+            "error_values": known.values}
 
 
 def _queued(store: Store) -> list[dict[str, Any]]:
@@ -53,30 +71,23 @@ def _queued(store: Store) -> list[dict[str, Any]]:
              "variant": r["variant"]} for r in rows]
 
 
-def _metric(params: Params) -> str:
-    metric = (params.get("metric") or "interest").strip()
-    if metric not in METRICS:
-        raise InputError(f"unknown metric '{metric[:40]}'", hint=f"one of {', '.join(METRICS)}")
-    return metric
-
-
 @view("learn", warm=tuple({"metric": m} if m != "interest" else {} for m in METRICS))
 def learn_view(store: Store, params: Params) -> dict[str, Any]:
     """What each factor's levels did on one metric, what the data say, what to post next."""
-    period = (params.get("period") or "").strip()[:40]
-    metric = _metric(params)
-    base = {"period": period, "metric": metric, "metrics": list(METRICS),
-            "queued": _queued(store)}
+    period = page_period(params.get("period"))
+    metric = choice(params, "metric", METRICS) or "interest"
+    base = {"period": (params.get("period") or "").strip(), "metric": metric,
+            "metrics": list(METRICS), "queued": _queued(store)}
     try:
         result = learn(store, period or None, metric=metric).as_dict()
     except (NotFound, InputError) as exc:  # e.g. engagement with no denominator
-        return {**base, "error": str(exc), "hint": exc.hint, "factors": [], "verdicts": [],
+        return {**base, **refusal(exc), "factors": [], "verdicts": [],
                 "design": {"warnings": [], "issues": [], "posts_per_level": {},
                            "pairs": []},
                 "notes": [], "plan": None}
     analysis = result["analysis"]
     objective = metric if metric in OBJECTIVES else "engagement"
-    return {**base, "error": None, "hint": "", "posts": result["posts"],
+    return {**base, **refusal(None), "posts": result["posts"],
             "reactions": result["reactions"], "labelled": result["labelled"],
             "baseline_animosity": result["baseline_animosity"],
             "exposure_kind": analysis["exposure_kind"],

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sounding.report.views import Params, view
+from sounding.report.views import Params, networks, view
+from sounding.report.views_refusals import choice, page_period
 from sounding.store import Store
+from sounding.workflows import labels
 from sounding.workflows.kpis import last_day
 from sounding.workflows.said import said_view
 
@@ -16,9 +18,11 @@ __all__ = ["said_page"]
 def said_page(store: Store, params: Params) -> dict[str, Any]:
     """Topics of the period against the previous one, daily mentions (animosity apart),
     recent alerts."""
-    period = (params.get("period") or "").strip()[:40] or None
-    network = (params.get("network") or "").strip()[:40] or None
+    period = page_period(params.get("period")) or None
+    present = labels.item_facets(store)["network"]
+    network = choice(params, "network", networks(present)) or None
     data = said_view(store, period, network)
     series = [{**day, "other": day["n"] - day["animosity"]} for day in data["series"]]
-    return {**data, "series": series, "period": period or "", "network": network or "",
+    return {**data, "series": series, "period": (params.get("period") or "").strip()[:40],
+            "network": network or "",
             "period_last_day": last_day(data["period_end"])}

@@ -12,7 +12,9 @@ from typing import Annotated
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from sounding.errors import InputError, SoundingError
+from sounding.errors import SoundingError
+from sounding.models import REACTIONS
+from sounding.report.views_refusals import Refused
 from sounding.store import Store
 from sounding.web.auth import check_form, current
 from sounding.web.pages import error_page, status_of
@@ -39,11 +41,31 @@ def _act(request: Request, token: str, next_path: str, action: Callable[[str], N
 
 
 def _when(text: str) -> datetime:
+    """The form's time, read as UTC (the form says so), refused when it has passed."""
     try:
-        when = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(f"'{text}' is not a date and time like 2026-10-01T18:30") from exc
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise Refused("time_format", value=text[:40]) from None
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    if when <= datetime.now(UTC):
+        raise Refused("time_past", value=when.astimezone(UTC).strftime("%Y-%m-%d %H:%M"))
+    return when
+
+
+def _text(text: str) -> str:
+    """A queued text as the networks get it: plain line ends (a browser's form sends
+    CR LF), no blank edges, within the length a post may have."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text or len(text) > queue_view.MAX_TEXT:
+        raise Refused("text_length", limit=queue_view.MAX_TEXT, length=len(text))
+    return text
+
+
+def _label(label: str) -> str:
+    if label not in REACTIONS:
+        raise Refused("unknown_value", value=label[:40], name="label",
+                      allowed=", ".join(REACTIONS))
+    return label
 
 
 def install_actions(app: FastAPI, store: Store) -> None:
@@ -53,13 +75,13 @@ def install_actions(app: FastAPI, store: Store) -> None:
     def label(request: Request, item_id: Token = "", label: Token = "",
               csrf_token: Token = "", next: Token = "/items") -> Response:
         return _act(request, csrf_token, next,
-                    lambda user: labels.correct_label(store, item_id, label, user))
+                    lambda user: labels.correct_label(store, item_id, _label(label), user))
 
     @app.post("/queue/{queue_id}/edit")
     def edit(request: Request, queue_id: int, text: Token = "", csrf_token: Token = "",
              next: Token = "/queue") -> Response:
         return _act(request, csrf_token, next,
-                    lambda _: queue_view.edit_text(store, queue_id, text))
+                    lambda _: queue_view.edit_text(store, queue_id, _text(text)))
 
     @app.post("/queue/{queue_id}/approve")
     def approve(request: Request, queue_id: int, csrf_token: Token = "",

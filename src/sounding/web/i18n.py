@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-__all__ = ["LANGS", "choose_lang", "number", "translator"]
+from sounding.report.views_refusals import REFUSALS
+
+__all__ = ["LANGS", "choose_lang", "number", "refusal_text", "translator"]
 
 LANGS = ("en", "fr")
 
@@ -95,7 +97,34 @@ _FR: dict[str, str] = {
     "seulement : rien n'est écrit dans la file.", "guardrail": "Garde-fou", "safe": "sûr",
     "risky": "risqué", "queued_drafts": "Brouillons déjà en file",
 }
+# What pages refuse, in French (the English words are the refusals' own, in REFUSALS).
+_FR_REFUSALS: dict[str, str] = {
+    "period_format": "« {value} » n'est pas une période : écrivez deux dates comme "
+    "2026-09-01..2026-09-30, et laissez un côté vide pour ne pas le borner (2026-09-01..).",
+    "period_date": "« {value} » n'est pas une date comme 2026-09-30.",
+    "period_reversed": "Dans « {value} », la fin précède le début.",
+    "period_outside": "« {value} » sort des dates que lit le tableau de bord "
+    "(du 1970-01-01 au 2999-12-31).",
+    "period_too_early": "« {value} » commence trop tôt pour être comparée à la période de "
+    "même durée qui la précède : choisissez un début plus tardif.",
+    "no_posts": "Aucune publication de la marque sur cette période : choisissez-en une autre.",
+    "no_variants": "Les publications de la marque ne portent aucune variante "
+    "(paires facteur=niveau) à comparer.",
+    "no_rate": "Ni abonnés ni impressions ne sont connus pour ces publications : le taux "
+    "d'engagement ne peut pas être mesuré. Choisissez l'intérêt, ou collectez les abonnés "
+    "des comptes, ou importez les impressions des publications.",
+    "unknown_value": "« {value} » n'est pas une valeur connue pour « {name} » : choisissez "
+    "parmi {allowed}.",
+    "not_a_number": "« {value} » n'est pas un nombre pour « {name} ».",
+    "text_length": "Le texte doit compter de 1 à {limit} caractères (il en a {length}).",
+    "time_format": "« {value} » n'est pas une date et une heure comme 2026-10-01T18:30 (UTC).",
+    "time_past": "L'heure de publication {value} (UTC) est passée : choisissez une heure à "
+    "venir.",
+}
+_FR.update({f"refused.{k}": v for k, v in _FR_REFUSALS.items()})
+_FR.update({"cluster": "Groupes", "page": "Page"})
 _EN: dict[str, str] = {
+    **{f"refused.{k}": v for k, v in REFUSALS.items()},
     "nav.overview": "Overview", "nav.reactions": "Reactions", "nav.items": "Items",
     "bio_words": "Words of their bios", "communities_note": "The {shown} largest of {total}.",
     "period_placeholder": "all dates (e.g. 2026-09-01..2026-09-30)",
@@ -164,6 +193,13 @@ def translator(lang: str) -> Callable[..., str]:
         text = table.get(key) or _EN.get(key) or key.replace("_", " ").capitalize()
         return text.format(**values) if values else text
     return t
+
+
+def refusal_text(key: str, values: Mapping[str, str], lang: str) -> str:
+    """A page's refusal in ``lang``; the parameter it names is named in that language too."""
+    t = translator(lang)
+    named = {**values, **({"name": t(values["name"])} if "name" in values else {})}
+    return t(f"refused.{key}", **named)
 
 
 def choose_lang(user_lang: str | None, accept_language: str | None) -> str:

@@ -11,9 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sounding.errors import NotFound, SoundingError
 from sounding.report import VIEWS, View
+from sounding.report.views_refusals import Refused
 from sounding.store import Store
 from sounding.web.auth import current, request_lang
 from sounding.web.cache import ViewCache
+from sounding.web.i18n import refusal_text
 from sounding.web.render import SECURITY_HEADERS, html_page, json_body, json_page, render_html
 from sounding.workflows.users import Session
 
@@ -21,12 +23,20 @@ __all__ = ["error_page", "install_pages", "status_of"]
 
 
 def error_page(request: Request, exc: SoundingError | str, status_code: int) -> Response:
-    """A short HTML page saying what went wrong (the message is escaped like any text)."""
+    """A short HTML page saying what went wrong, in the reader's language when the error
+    names its words (the message is escaped like any text); a refused period comes back
+    in a form, to be corrected."""
     session = current(request)
+    lang = request_lang(request, session)
     message, hint = (str(exc), exc.hint) if isinstance(exc, SoundingError) else (exc, "")
-    return html_page(request, "error.html", {"message": message, "hint": hint},
-                     lang=request_lang(request, session), session=session,
-                     status_code=status_code)
+    if isinstance(exc, Refused):
+        message, hint = refusal_text(exc.key, exc.values, lang), ""
+    key = exc.key if isinstance(exc, Refused) else ""
+    period = (request.query_params.get("period") or "")[:80]
+    return html_page(request, "error.html",
+                     {"message": message, "hint": hint, "key": key,
+                      "data": {"period": period}, "slug": request.url.path.strip("/")},
+                     lang=lang, session=session, status_code=status_code)
 
 
 def status_of(exc: SoundingError) -> int:
@@ -80,7 +90,10 @@ def _json_route(store: Store, page: View) -> Callable[[Request], Response]:
             body = cache.get(("json", _key(request, page)),
                              lambda: {"json": json_body(_data(request, store, page))})["json"]
         except SoundingError as exc:
-            return json_page({"error": str(exc), "hint": exc.hint}, status_code=status_of(exc))
+            return json_page({"error": str(exc), "hint": exc.hint,
+                              "key": exc.key if isinstance(exc, Refused) else None,
+                              "values": exc.values if isinstance(exc, Refused) else {}},
+                             status_code=status_of(exc))
         return Response(body, media_type="application/json", headers=SECURITY_HEADERS)
     return handler
 

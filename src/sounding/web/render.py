@@ -15,7 +15,7 @@ from sounding.analyse.design import issue_text
 from sounding.analyse.segment_words import cluster_description, segment_label
 from sounding.analyse.variants import note_text, verdict_text
 from sounding.report import VIEWS, charts
-from sounding.web.i18n import LANGS, number, translator
+from sounding.web.i18n import LANGS, number, refusal_text, translator
 from sounding.workflows.users import Session
 
 __all__ = ["SECURITY_HEADERS", "html_page", "json_body", "json_page", "local_path",
@@ -85,7 +85,7 @@ def render_html(request: Request, template: str, context: dict[str, Any], *,
         **context, t=translator(lang), lang=lang, langs=LANGS, session=session,
         csrf=session.csrf_token if session else "", path=path,
         nav=[v.slug for v in VIEWS.values() if v.nav], num=partial(number, lang=lang),
-        chart=_chart,
+        chart=_chart, refusal=partial(refusal_text, lang=lang),
     )
 
 

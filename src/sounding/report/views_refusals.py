@@ -1,0 +1,125 @@
+"""What a dashboard view refuses, and how: a :class:`Refused` error names its words by a key
+(web/i18n.py translates it), so a French page never shows English nor a command-line flag.
+
+The period of a page is checked here too, before any workflow sees it: the workflows read
+periods for the command line, where a date such as 9999-12-31 or 0001-01-01 overflows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from sounding.errors import InputError
+
+__all__ = ["FIRST_DAY", "LAST_DAY", "REFUSALS", "Refused", "choice", "flag", "page_number",
+           "page_period", "period_days"]
+
+# Dates a page reads: a side before FIRST_DAY or after LAST_DAY means "no limit" on that side
+# (nothing social is older than 1970, and ..9999-12-31 is how people write "until now").
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+# The English words of each refusal (the French ones are in web/i18n.py, key "refused.<key>").
+REFUSALS: dict[str, str] = {
+    "period_format": "'{value}' is not a period: write two dates such as "
+    "2026-09-01..2026-09-30, and leave a side empty for no limit (2026-09-01..).",
+    "period_date": "'{value}' is not a date such as 2026-09-30.",
+    "period_reversed": "In '{value}' the end comes before the start.",
+    "period_outside": "'{value}' lies outside the dates the dashboard reads "
+    "(1970-01-01 to 2999-12-31).",
+    "period_too_early": "'{value}' starts too early to compare it with the period of the "
+    "same length before it: choose a later start.",
+    "no_posts": "No brand post in this period: choose another period.",
+    "no_variants": "The brand's posts carry no variants (factor=level pairs) to compare.",
+    "no_rate": "No follower count or impressions are known for these posts, so the "
+    "engagement rate has no denominator: choose interest, or collect the accounts' follower "
+    "counts or import the posts' impressions.",
+    "unknown_value": "'{value}' is not a known value for '{name}': choose one of {allowed}.",
+    "not_a_number": "'{value}' is not a number for '{name}'.",
+    "text_length": "The text must have 1 to {limit} characters (it has {length}).",
+    "time_format": "'{value}' is not a date and time such as 2026-10-01T18:30 (UTC).",
+    "time_past": "The publication time {value} (UTC) has passed: choose a time to come.",
+}
+
+
+class Refused(InputError):
+    """A refusal a page words in its reader's language: ``key`` names the words (see
+    :data:`REFUSALS`), ``values`` fill them; the message is the English text."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key = key
+        self.values = {k: str(v)[:80] for k, v in values.items()}
+        super().__init__(REFUSALS[key].format(**self.values), hint="")
+
+
+def _day(text: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Refused("period_date", value=text) from None
+
+
+def period_days(text: str | None) -> tuple[date | None, date | None]:
+    """A page's period as (first day, last day), None for a side with no limit; a side
+    outside the dates pages read counts as no limit. Refuses what is not a period."""
+    text = (text or "").strip()
+    if not text:
+        return None, None
+    first, sep, last = text.partition("..")
+    if not sep or len(text) > 40:
+        raise Refused("period_format", value=text)
+    start, end = _day(first.strip()), _day(last.strip())
+    if start and end and end < start:
+        raise Refused("period_reversed", value=text)
+    if (end and end < FIRST_DAY) or (start and start > LAST_DAY):
+        raise Refused("period_outside", value=text)
+    return (start if start and start >= FIRST_DAY else None,
+            end if end and end <= LAST_DAY else None)
+
+
+def page_period(text: str | None) -> str:
+    """A page's period as the workflows read it (``A..B``, a side empty for no limit; ``""``
+    for all dates), after :func:`period_days` checked it."""
+    start, end = period_days(text)
+    if start is None and end is None:
+        return ""
+    return f"{start or ''}..{end or ''}"
+
+
+def choice(params: Mapping[str, str], name: str, allowed: Iterable[str]) -> str:
+    """A filter's value, ``""`` when absent, refused when it is not one of ``allowed``
+    (an unknown value ignored would show a page that is not what was asked for)."""
+    value = (params.get(name) or "").strip()
+    known = list(allowed)
+    if value and value not in known:
+        raise Refused("unknown_value", value=value[:40], name=name, allowed=", ".join(known))
+    return value
+
+
+def flag(params: Mapping[str, str], name: str, default: bool) -> bool:
+    """A yes/no parameter (1/0, yes/no, true/false, on/off), refused when it is neither."""
+    value = (params.get(name) or "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "yes", "true", "on"):
+        return True
+    if value in ("0", "no", "false", "off"):
+        return False
+    raise Refused("unknown_value", value=value[:40], name=name, allowed="1, 0")
+
+
+def page_number(params: Mapping[str, str], name: str = "page") -> int:
+    """A page of results, from 1 (capped: nobody reads page 10,001)."""
+    value = (params.get(name) or "").strip()
+    if not value:
+        return 1
+    try:
+        number = int(value)
+    except ValueError:
+        raise Refused("not_a_number", value=value[:40], name=name) from None
+    if number < 1:
+        raise Refused("not_a_number", value=value[:40], name=name)
+    return min(number, 10_000)

@@ -1,0 +1,132 @@
+"""What the dashboard refuses, and how: odd periods, unknown filter values and form inputs
+give a clear refusal in the reader's language (never a 500, never a command-line flag)."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sounding.report.views_refusals import REFUSALS
+from sounding.web.i18n import _FR
+
+from .conftest import sign_in
+
+PERIOD_PAGES = ["/overview", "/reactions", "/said", "/learn"]
+OTHER_PAGES = ["/items", "/queue", "/audience", "/actors", "/thread?id=bluesky:post-0002"]
+ACCEPTED = ["..9999-12-31", "2026-10-01..", "2026-10-01..9999-12-31", "0001-01-01..2026-12-31"]
+REFUSED = {"9999-12-31..9999-12-31": "sort des dates", "0001-01-01..0001-12-31": "sort des dates",
+           "bogus": "n'est pas une période", "2026-10-31..2026-10-01": "la fin précède",
+           "2026-13-01..2026-14-01": "n'est pas une date"}
+
+
+def _french(client: TestClient, user: str = "ed") -> str:
+    token = sign_in(client, user)
+    client.post("/lang", data={"lang": "fr", "csrf_token": token, "next": "/overview"})
+    return token
+
+
+def _alert(html: str) -> str:
+    match = re.search(r'role="alert">(.*?)</p>', html, re.S)
+    assert match, "the page shows no refusal"
+    return unescape(match[1])
+
+
+def test_odd_periods_never_break_a_page(client: TestClient) -> None:
+    _french(client)
+    for period in ACCEPTED:
+        for path in PERIOD_PAGES:
+            response = client.get(path, params={"period": period})
+            assert response.status_code == 200, (path, period, response.text[:300])
+        for path in OTHER_PAGES:
+            assert client.get(path, params={"period": period}).status_code < 500
+    for period, words in REFUSED.items():
+        for path in PERIOD_PAGES:
+            response = client.get(path, params={"period": period})
+            assert response.status_code == 400, (path, period)
+            text = _alert(response.text)
+            assert words in text and "--" not in text, (path, period, text)
+            assert f'value="{period}"' in response.text  # the form, to correct it
+
+
+def test_open_periods_are_closed_by_the_data_on_the_overview(client: TestClient) -> None:
+    sign_in(client, "vi")
+    whole = client.get("/overview.json", params={"period": "..9999-12-31"}).json()
+    first, last = whole["dates"].split("..")
+    assert first < last and last < "2100"
+    since = client.get("/overview.json", params={"period": "2026-10-01.."}).json()
+    assert since["dates"] == f"2026-10-01..{last}"
+    refused = client.get("/overview.json", params={"period": "1970-01-01..2026-01-01"})
+    assert refused.status_code == 400 and refused.json()["key"] == "period_too_early"
+
+
+def test_a_period_too_early_to_compare_is_refused_in_french(client: TestClient) -> None:
+    _french(client)
+    text = _alert(client.get("/overview?period=1970-01-01..2026-01-01").text)
+    assert "commence trop tôt" in text
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    ("/items?kind=bogus", "Type"), ("/items?label=bogus", "Étiquette"),
+    ("/items?network=myspace", "Réseau"), ("/audience?cluster=abc", "Groupes"),
+    ("/learn?metric=bogus", "Indicateur"), ("/said?network=myspace", "Réseau"),
+])
+def test_unknown_filter_values_are_refused_in_french(client: TestClient, path: str,
+                                                     name: str) -> None:
+    _french(client, "vi")
+    response = client.get(path)
+    assert response.status_code == 400
+    assert f"n'est pas une valeur connue pour « {name} »" in _alert(response.text)
+    twin = client.get(path.replace("?", ".json?")).json()
+    assert twin["key"] == "unknown_value" and "not a known value" in twin["error"]
+
+
+def test_a_page_number_must_be_a_number(client: TestClient) -> None:
+    _french(client, "vi")
+    assert "n'est pas un nombre" in _alert(client.get("/items?page=abc").text)
+    assert client.get("/items?page=3").status_code == 200
+
+
+def test_a_period_with_no_post_says_so_in_french(client: TestClient) -> None:
+    _french(client, "vi")
+    html = client.get("/learn?period=2030-01-01..2030-01-31").text
+    notice = unescape(re.search(r'id="learn-error">(.*?)</p>', html, re.S)[1])  # type: ignore[index]
+    assert "Aucune publication de la marque" in notice and "--" not in notice
+
+
+def test_form_refusals_are_in_french_without_flags(client: TestClient) -> None:
+    token = _french(client)
+    cases = [("/queue/1/edit", {"text": "x" * 5001}, "Le texte doit compter de 1 à 5000"),
+             ("/queue/1/edit", {"text": "  "}, "Le texte doit compter"),
+             ("/queue/3/schedule", {"when": "2001-01-01T09:30"}, "est passée"),
+             ("/queue/3/schedule", {"when": "soon"}, "n'est pas une date et une heure"),
+             ("/items/label", {"item_id": "bluesky:xss-0", "label": "love"},
+              "n'est pas une valeur connue pour « Étiquette »")]
+    for path, form, words in cases:
+        response = client.post(path, data={"csrf_token": token, **form})
+        assert response.status_code == 400, path
+        text = _alert(response.text)
+        assert words in text and "--" not in text, text
+
+
+def test_an_edited_text_keeps_plain_line_ends(client: TestClient) -> None:
+    token = sign_in(client, "ed")
+    client.post("/queue/1/edit", data={"csrf_token": token, "text": "one\r\ntwo\rthree\r\n"})
+    entry = next(e for e in client.get("/queue.json").json()["entries"] if e["queue_id"] == 1)
+    assert entry["text"] == "one\ntwo\nthree"
+
+
+def test_queue_times_say_utc(client: TestClient) -> None:
+    token = sign_in(client, "ed")
+    client.post("/queue/3/schedule", data={"csrf_token": token, "when": "2999-01-01T09:30"})
+    html = client.get("/queue").text
+    assert "(UTC)</th>" in html and "2999-01-01 09:30 UTC" in html
+    assert re.search(r'<label class="when">UTC <input type="datetime-local"', html)
+
+
+def test_every_refusal_has_french_words_with_the_same_blanks() -> None:
+    for key, english in REFUSALS.items():
+        french = _FR[f"refused.{key}"]
+        assert set(re.findall(r"{(\w+)}", french)) == set(re.findall(r"{(\w+)}", english)), key
