@@ -130,3 +130,24 @@ def test_every_refusal_has_french_words_with_the_same_blanks() -> None:
     for key, english in REFUSALS.items():
         french = _FR[f"refused.{key}"]
         assert set(re.findall(r"{(\w+)}", french)) == set(re.findall(r"{(\w+)}", english)), key
+
+
+def _chart_figures(html: str) -> list[str]:
+    """The figures a chart writes itself: numeric axis ticks and the ends of its tooltips."""
+    ticks = re.findall(r'<text class="tick"[^>]*>(-?\d[^<]*)</text>', html)
+    tips = re.findall(r": ([^:<]*)</title>", html)
+    return [t for t in ticks + tips if re.match(r"-?\d", t)]
+
+
+def test_chart_numbers_follow_the_page_language(client: TestClient) -> None:
+    _french(client, "vi")
+    overview = client.get("/overview?period=2026-10-01..2026-10-28").text
+    shares = _chart_figures(overview.split("<h2>Parts des réactions</h2>")[1].split("</svg>")[0])
+    assert shares and all(re.fullmatch(r"\d+(,\d)? %", s) for s in shares if s != "0"), shares
+    assert any(float(s[:-2].replace(",", ".")) > 1 for s in shares), "shares, not fractions"
+    learn = _chart_figures(client.get("/learn").text)
+    assert any("," in f for f in learn) and not any(re.search(r"\d\.\d", f) for f in learn)
+    client.cookies.clear()
+    sign_in(client, "admin")  # whose language is still the browser's: English
+    english = client.get("/overview?period=2026-10-01..2026-10-28").text
+    assert re.search(r": \d+(\.\d)?%</title>", english)

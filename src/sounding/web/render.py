@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import partial
 from typing import Any
 
@@ -35,9 +36,38 @@ _env = Environment(loader=PackageLoader("sounding.web", "templates"),
                    trim_blocks=True, lstrip_blocks=True)
 
 
-def _chart(name: str, *args: Any, **kwargs: Any) -> Markup:
+_NUM = r"-?\d[\d.]*[kM]?"
+_TICK = re.compile(rf'(<text class="tick"[^>]*>)({_NUM})(</text>)')
+_TIP = re.compile(rf": ({_NUM})(?: \[({_NUM}), ({_NUM})\])?</title>")
+
+
+def _figure(text: str, lang: str, unit: str) -> str:
+    return (text.replace(".", ",") if lang == "fr" else text) + unit
+
+
+def _localised(svg: str, lang: str, unit: str) -> str:
+    """A chart's own figures (axis ticks, the end of each tooltip) written the way the page
+    writes numbers: a decimal comma in French, a unit such as " %". Labels are left alone."""
+    def tip(m: re.Match[str]) -> str:
+        text = ": " + _figure(m[1], lang, unit)
+        if m[2] is not None:
+            sep = " ; " if lang == "fr" else ", "
+            text += f" [{_figure(m[2], lang, unit)}{sep}{_figure(m[3], lang, unit)}]"
+        return text + "</title>"
+    svg = _TICK.sub(lambda m: m[1] + _figure(m[2], lang, unit if m[2] != "0" else "") + m[3],
+                    svg)
+    return _TIP.sub(tip, svg)
+
+
+def _chart(name: str, *args: Any, lang: str = "en", percent: bool = False,
+           **kwargs: Any) -> Markup:
+    """A chart in the page's language; ``percent`` shows shares (0..1) as percentages."""
+    if percent:  # bar_pairs(labels, current, previous, ...): the shares are its 2nd and 3rd
+        args = (args[0], *([None if v is None else round(100 * v, 1) for v in values]
+                          for values in args[1:3]), *args[3:])
+    unit = (" %" if lang == "fr" else "%") if percent else ""
     # The chart functions escape every label themselves; their output is trusted markup.
-    return Markup(getattr(charts, name)(*args, **kwargs))
+    return Markup(_localised(getattr(charts, name)(*args, **kwargs), lang, unit))
 
 
 def _variant_text(variant: object) -> str:
@@ -85,7 +115,7 @@ def render_html(request: Request, template: str, context: dict[str, Any], *,
         **context, t=translator(lang), lang=lang, langs=LANGS, session=session,
         csrf=session.csrf_token if session else "", path=path,
         nav=[v.slug for v in VIEWS.values() if v.nav], num=partial(number, lang=lang),
-        chart=_chart, refusal=partial(refusal_text, lang=lang),
+        chart=partial(_chart, lang=lang), refusal=partial(refusal_text, lang=lang),
     )
 
 
