@@ -272,3 +272,40 @@ def test_new_pages_in_french(browser: Any, live: tuple[str, Store]) -> None:
     page.goto("/audience")
     assert "Indice de représentation" in page.locator("main").inner_text()
     context.close()
+
+
+PHONE_PAGES = ["/overview", "/reactions", "/items", "/thread?id=bluesky:post-0002", "/queue",
+               "/audience", "/actors", "/learn", "/said", "/overview?period=bogus",
+               "/no-such-page"]
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "fr-FR"])
+def test_no_page_scrolls_sideways_on_a_phone(browser: Any, live: tuple[str, Store],
+                                             locale: str) -> None:
+    context = browser.new_context(locale=locale, base_url=live[0],
+                                  viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("input[name=username]", "ed")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/overview")
+    wide = {}
+    for path in PHONE_PAGES:
+        page.goto(path)
+        page.wait_for_load_state("load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide[path] = width
+            _shot(page, f"phone-{locale}-{path.strip('/').split('?')[0]}")
+    assert wide == {}, wide
+    page.goto("/items")  # the items and the queue become labelled cards
+    cell = page.locator("table.items tbody tr").first.locator("td").first
+    assert page.locator("table.items thead").is_hidden()
+    label = cell.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label.strip('"') in ("Date",), label
+    _shot(page, f"phone-{locale}-items")
+    page.goto("/queue")
+    assert page.locator("table.queue thead").is_hidden()
+    _shot(page, f"phone-{locale}-queue")
+    context.close()
