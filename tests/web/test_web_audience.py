@@ -198,3 +198,16 @@ def test_what_is_said_page_shows_topics_and_escapes_examples(reader: TestClient)
     assert "<table class=\"topics\">" in page.text
     assert "<script>" not in page.text.split("</head>", 1)[1].replace(
         '<script src="/static/actors.js"', "")
+
+
+def test_a_map_colour_belongs_to_one_community(reader: TestClient) -> None:
+    data = reader.get("/actors.json").json()
+    owners: dict[int, set[int]] = {}
+    for node in data["map"]["nodes"]:
+        if node["colour"] is not None:
+            owners.setdefault(node["colour"], set()).add(node["community"])
+    assert owners and all(len(c) == 1 for c in owners.values()), owners
+    assert data["community_count"] > 10  # the demo has more communities than colours
+    assert any(n["colour"] is None and n["community"] >= 10 for n in data["map"]["nodes"])
+    html = reader.get("/actors").text
+    assert 'class="swatch minor"' in html and 'class="swatch c-0"' in html

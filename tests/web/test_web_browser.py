@@ -309,3 +309,34 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Any, live: tuple[str, Stor
     assert page.locator("table.queue thead").is_hidden()
     _shot(page, f"phone-{locale}-queue")
     context.close()
+
+
+def test_the_map_speaks_french_and_colours_one_community_each(browser: Any,
+                                                               live: tuple[str, Store]) -> None:
+    context = browser.new_context(locale="fr-FR", base_url=live[0])
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("input[name=username]", "vi")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/overview")
+    page.goto("/actors")
+    page.wait_for_selector("#actor-map[data-ready]")
+    owners = page.evaluate("""() => {
+        const graph = JSON.parse(document.getElementById('actor-map').dataset.graph);
+        const seen = {};
+        document.querySelectorAll('#actor-map circle.node').forEach(c => {
+            const n = graph.nodes[Number(c.dataset.i)];
+            const cls = [...c.classList].find(k => /^c-\\d+$/.test(k));
+            if (cls) { (seen[cls] = seen[cls] || new Set()).add(n.community); }
+        });
+        return Object.values(seen).map(s => s.size);
+    }""")
+    assert owners and all(n == 1 for n in owners), owners
+    assert page.locator("#actor-map circle.node.minor").count() > 0
+    page.locator("#actor-map circle.node").first.dispatch_event("pointerover")
+    tip = page.locator("#map-tip").inner_text()
+    assert ("Communauté" in tip or "Hors communauté" in tip) and "community" not in tip, tip
+    assert "PageRank 0," in tip, tip
+    _shot(page, "actors-fr")
+    context.close()

@@ -13,10 +13,12 @@ from sounding.report.views_refusals import flag
 from sounding.store import Store
 from sounding.workflows import audience as aud
 
-__all__ = ["MAP_EDGES", "MAP_NODES", "actors_view", "audience_view", "map_data"]
+__all__ = ["COLOURED", "MAP_EDGES", "MAP_NODES", "actors_view", "audience_view", "colour",
+           "map_data"]
 
 MAP_NODES = 500  # the map shows the most influential actors (PageRank); tables list the rest
 MAP_EDGES = 3000  # and the heaviest ties among them: a browser stays fluid well below 10k
+COLOURED = 10  # the largest communities (0 is the largest) each get a colour of their own
 _SPAN = 1000.0  # node positions are scaled into a 0..1000 square (the SVG's viewBox)
 
 
@@ -65,6 +67,12 @@ def _scaled(position: np.ndarray) -> np.ndarray:
     return out
 
 
+def colour(community: int) -> int | None:
+    """A community's colour slot: one colour per community, for the :data:`COLOURED`
+    largest; smaller ones (and actors outside any) have none, so no colour means two."""
+    return community if 0 <= community < COLOURED else None
+
+
 def map_data(amap: ActorMap, brand: set[str], nodes: int = MAP_NODES,
              edges: int = MAP_EDGES) -> dict[str, Any]:
     """The part of the map a browser draws: top actors by PageRank (not the brand's own
@@ -76,6 +84,7 @@ def map_data(amap: ActorMap, brand: set[str], nodes: int = MAP_NODES,
     rank = amap.pagerank[keep]
     top = float(rank.max()) if len(rank) else 1.0
     shown = [{"label": amap.labels[i], "community": int(amap.community[i]),
+              "colour": colour(int(amap.community[i])),
               "pagerank": round(float(amap.pagerank[i]), 6),
               "size": round(2.5 + 9.0 * float(np.sqrt(amap.pagerank[i] / top)), 2),
               "x": float(xy[j, 0]), "y": float(xy[j, 1])}
@@ -94,4 +103,6 @@ def actors_view(store: Store, params: Params) -> dict[str, Any]:
     amap, _ = aud.actors(store, top=5)
     brand = set(store.table("accounts")["actor_id"].to_pylist())
     summary = amap.as_dict(top=20)
-    return {**summary, "map": map_data(amap, brand)}
+    communities = [{**c, "colour": colour(c["community"])} for c in summary["communities"]]
+    return {**summary, "communities": communities, "map": map_data(amap, brand),
+            "coloured": COLOURED}

@@ -69,7 +69,8 @@ _FR: dict[str, str] = {
     "clustered_actors": "Acteurs dans une communauté", "modularity": "Modularité",
     "map": "Carte des acteurs", "map_note": "Les {shown} acteurs les plus influents "
     "(PageRank) sur {total}, hors comptes de la marque, et leurs {edges} liens les plus "
-    "forts ; en gris, les acteurs hors communauté. Glisser pour déplacer, "
+    "forts ; une couleur par communauté pour les {coloured} plus grandes, les plus petites "
+    "en cercles vides, en gris les acteurs hors communauté. Glisser pour déplacer, "
     "molette pour zoomer, survoler un point pour le détail.", "reset": "Recentrer",
     "map_needs_js": "La carte a besoin de JavaScript ; les tableaux ci-dessous disent "
     "l'essentiel.", "top_actors": "Acteurs principaux", "languages": "Langues",
@@ -81,7 +82,7 @@ _FR: dict[str, str] = {
     "kind.comment": "commentaire", "kind.mention": "mention", "kind.repost": "partage",
     "communities_note": "Les {shown} plus grandes sur {total}.",
     "actor": "Acteur",
-    "community": "Communauté", "bridges": "Ponts",
+    "community": "Communauté", "bridges": "Ponts", "no_community": "Hors communauté",
     "bridges_note": "Des acteurs dont les liens couvrent plusieurs communautés.",
     "metric_interest": "intérêt", "metric_engagement": "engagement",
     "metric_animosity": "animosité", "metric_ignored": "ignorées",
@@ -164,8 +165,9 @@ _EN: dict[str, str] = {
     "too_small": "Too small to conclude", "activity_note": "Engagements per actor per week, "
     "with the 95% interval.", "clustered_actors": "Actors in a community",
     "map": "Map of actors", "map_note": "The {shown} most influential actors (PageRank) of "
-    "{total}, the brand's own accounts left out, and their {edges} strongest ties; in grey, "
-    "actors outside any community. Drag to pan, wheel to zoom, hover a dot for "
+    "{total}, the brand's own accounts left out, and their {edges} strongest ties; one "
+    "colour per community for the {coloured} largest, smaller ones hollow, actors outside "
+    "any community in grey. Drag to pan, wheel to zoom, hover a dot for "
     "details.", "reset": "Reset", "map_needs_js": "The map needs JavaScript; the tables "
     "below say the essentials.", "influential": "Influential actors",
     "bridges_note": "Actors whose ties spread over several communities.",

@@ -9,6 +9,9 @@
   if (!svg || !tip) { return; }
   var graph = JSON.parse(svg.getAttribute("data-graph") || "{}");
   var nodes = graph.nodes || [], edges = graph.edges || [], span = graph.span || 1000;
+  // the page's words and number style: the tooltip speaks the page's language
+  var words = JSON.parse(svg.getAttribute("data-words") || "{}");
+  var comma = document.documentElement.lang === "fr";
   var view = { x: 0, y: 0, w: span, h: span };
 
   function el(name, attrs) {
@@ -28,7 +31,9 @@
     return line;
   });
   nodes.forEach(function (n, i) {
-    var cls = n.community >= 0 ? "c-" + (n.community % 10) : "loose";
+    // one colour per community (the largest ones); smaller ones hollow, none grey
+    var cls = n.colour !== null && n.colour !== undefined ? "c-" + n.colour
+      : (n.community >= 0 ? "minor" : "loose");
     var dot = el("circle", { cx: n.x, cy: n.y, r: n.size, "class": "node " + cls,
                              "data-i": i });
     dots.appendChild(dot);
@@ -64,8 +69,10 @@
     var name = document.createElement("strong");
     name.textContent = n.label;
     var more = document.createElement("div");
-    more.textContent = (n.community >= 0 ? "community " + n.community : "no community") +
-      " · PageRank " + n.pagerank.toFixed(4);
+    var rank = n.pagerank.toFixed(4);
+    more.textContent = (n.community >= 0 ? (words.community || "Community") + " " + n.community
+      : (words.no_community || "No community")) +
+      " · PageRank " + (comma ? rank.replace(".", ",") : rank);
     tip.appendChild(name);
     tip.appendChild(more);
     var box = svg.parentNode.getBoundingClientRect();
