@@ -223,7 +223,7 @@ def test_french_pages_name_segments_roles_and_kinds_in_french(client: TestClient
     assert "language fr" not in audience and "on bluesky" not in audience
     assert "groupe de comportement 1" in audience and "activité ×" in audience
     items = client.get("/items?kind=reply").text
-    assert "(édition)" in items and "<td>réponse</td>" in items
+    assert "(édition)" in items and '<td data-label="Type">réponse</td>' in items
     link = re.search(r'href="(/thread\?id=[^"]+)#focus"', items)
     assert link, "thread links should open on the item"
     assert 'id="focus"' in client.get(unescape(link[1])).text
