@@ -288,3 +288,45 @@ def test_the_separator_is_counted_outside_quotes(store: Store, tmp_path: Path) -
     assert detect(path) == "meta-comments"
     assert import_export(store, path).new == 1
     assert store.scalar("SELECT text FROM items") == "Superbe, vraiment; bravo"
+
+
+def _monthly_folder(tmp_path: Path) -> Path:
+    """March and April exports in one folder; April's caption of POST was edited (its
+    name sorts before March's, so name order would let March's old caption win)."""
+    folder = tmp_path / "monthly"
+    folder.mkdir()
+    copy(META_MARCH, folder / META_MARCH.name)
+    april = META_APRIL.read_text("utf-8").replace("Which colour would you pick?",
+                                                  "Which colour? (edited)")
+    (folder / META_APRIL.name).write_text(april, "utf-8")
+    return folder
+
+
+def test_a_folder_counts_repeated_posts_and_dates_each_file(store: Store, tmp_path: Path
+                                                           ) -> None:
+    folder = _monthly_folder(tmp_path)
+    report = import_export(store, folder)
+    # 3 + 3 rows, 2 posts in both exports: 4 posts stored, 2 rows reported as repeats
+    assert (report.rows, report.new, report.duplicates) == (6, 4, 2)
+    assert report.dates == {str(folder / META_MARCH.name): "2026-03-31T23:59:59+00:00",
+                            str(folder / META_APRIL.name): "2026-04-30T23:59:59+00:00"}
+    assert report.as_of == "2026-04-30T23:59:59+00:00"  # the latest of them
+    assert _history(store, POST) == [("2026-03-31", 187, 4210), ("2026-04-30", 195, 4388)]
+    text = store.scalar("SELECT text FROM items WHERE item_id = ?", [POST])
+    assert text.endswith("Which colour? (edited)")  # the latest export's row is kept
+    before = fingerprint(store)
+    again = import_export(store, folder)
+    assert (again.new, again.updated, again.snapshots_added, again.duplicates) == (0, 0, 0, 2)
+    assert fingerprint(store) == before
+
+
+def test_a_post_repeated_in_one_export_is_counted_and_the_later_row_kept(
+        store: Store, tmp_path: Path) -> None:
+    lines = META_MARCH.read_text("utf-8").splitlines(keepends=True)
+    repeat = lines[1].replace("Which colour would you pick?", "Pick a colour!")
+    path = tmp_path / META_MARCH.name
+    path.write_text("".join([*lines, repeat]), "utf-8")
+    report = import_export(store, path)
+    assert (report.rows, report.new, report.duplicates) == (4, 3, 1)
+    assert store.scalar("SELECT text FROM items WHERE item_id = ?", [POST]).endswith(
+        "Pick a colour!")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from sounding.store import Store
 from sounding.workflows import ops
 from sounding.workflows.import_auto import import_export, import_wordpress
 
-from .export_helpers import META_MARCH
+from .export_helpers import META_APRIL, META_MARCH
 
 POSTS_EN = ["Post title", "Post link", "Post type", "Campaign name", "Posted by", "Created date",
             "Campaign start date", "Campaign end date", "Audience", "Impressions",
@@ -121,6 +122,23 @@ def test_cli_import_auto(cli: Any, tmp_path: Path) -> None:
     refused = cli("import", "auto", str(bad))
     assert refused.code == 1
     assert f"{bad}, line 2, column 'Impressions': expected a whole number ≥ 0" in refused.err
+
+
+@pytest.mark.usefixtures("registered")
+def test_cli_folder_prints_repeats_and_each_file_date(cli: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "monthly"
+    folder.mkdir()
+    for source in (META_MARCH, META_APRIL):
+        shutil.copyfile(source, folder / source.name)
+    result = cli("import", "auto", str(folder))
+    assert result.code == 0, result.err
+    assert "2 row(s) repeated an earlier row's id" in result.out
+    assert "counters dated by each file's own date (latest 2026-04-30T23:59:59+00:00)" \
+        in result.out
+    assert f"2026-03-31T23:59:59+00:00  {folder / META_MARCH.name}" in result.out
+    one = cli("import", "auto", str(META_MARCH))
+    assert "counters dated 2026-03-31T23:59:59+00:00" in one.out
+    assert "repeated" not in one.out
 
 
 def test_linkedin_image_is_the_photo_level_as_on_meta(store: Store, tmp_path: Path) -> None:

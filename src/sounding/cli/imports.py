@@ -16,12 +16,23 @@ def _print(report: dict[str, Any], as_json: bool) -> None:
         out.print_json(json.dumps(report))
         return
     out.print(render.literal(f"{', '.join(report['formats'])}: {render.import_report(report)}"))
-    if report.get("as_of"):
-        out.print(render.literal(f"counters dated {report['as_of']}"))
+    _print_dates(report)
     for skipped in report.get("skipped", []):
         err.print(render.literal((f"skipped (not an export sounding knows): {skipped}", "dim")))
     for problem in report.get("problems", []):
         err.print(render.literal(str(problem)))
+
+
+def _print_dates(report: dict[str, Any]) -> None:
+    """One date for the counters, or each file's own when the files were taken apart."""
+    dates: dict[str, str] = report.get("dates") or {}
+    if len(set(dates.values())) > 1:
+        out.print(render.literal("counters dated by each file's own date "
+                                 f"(latest {report['as_of']}):"))
+        for file, date in dates.items():
+            out.print(render.literal(f"  {date}  {file}"))
+    elif report.get("as_of"):
+        out.print(render.literal(f"counters dated {report['as_of']}"))
 
 
 @import_app.command("auto")

@@ -8,7 +8,7 @@ folder of monthly exports lands together or not at all and builds a counter hist
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +23,7 @@ from sounding.imports.formats import Parsed, detect_files, merge, parser_for
 from sounding.imports.formats.values import TIME_EXPECTED, parse_time
 from sounding.imports.formats.wp_rest import parse_wp_rest
 from sounding.models import Batch
-from sounding.store import Store
+from sounding.store import Store, TableStats
 from sounding.workflows.ingest import ImportReport, write_rejects
 
 __all__ = ["ExportReport", "import_export", "import_wordpress"]
@@ -31,11 +31,13 @@ __all__ = ["ExportReport", "import_export", "import_wordpress"]
 
 @dataclass(frozen=True)
 class ExportReport(ImportReport):
-    """What one import did, in the shape of the items import's report plus what was read."""
+    """What one import did, in the shape of the items import's report plus what was read;
+    ``as_of`` is the latest counter date, ``dates`` each file's own (file → date)."""
 
     formats: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     as_of: str | None = None
+    dates: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -64,9 +66,11 @@ def _mark_brand(store: Store, batch: Batch) -> Batch:
 
 
 def _write(store: Store, parsed: Parsed, source: str, keep_good: bool,
-           skipped: Sequence[Path] = (), rejects_path: Path | None = None) -> ExportReport:
+           skipped: Sequence[Path] = (), rejects_path: Path | None = None,
+           dates: Mapping[str, str] | None = None) -> ExportReport:
     """Store the parsed batch; with ``keep_good``, what was refused goes to ``rejects_path``
-    (one JSON object per problem: file, line, column, problem), when there is a path."""
+    (one JSON object per problem: file, line, column, problem), when there is a path.
+    ``dates``: the date of each file's counters, for the report."""
     if parsed.problems and not keep_good:
         raise ImportRejected(parsed.problems)
     rejects_file = None
@@ -78,14 +82,16 @@ def _write(store: Store, parsed: Parsed, source: str, keep_good: bool,
     batch = _mark_brand(store, parsed.batch)
     run_id, stats = store.write(batch, kind="import", source=source,
                                 extra={"formats": parsed.fmt, "rejected": parsed.rejected})
-    items = stats.tables.get("items")
+    items = stats.tables.get("items") or TableStats()
     snapshots = stats.tables.get("metric_snapshots")
+    # the store keeps one row per id: the rows it was given beyond those repeated an id
+    kept = items.new + items.updated + items.unchanged
     return ExportReport(
         file=source, formats=parsed.fmt.split("+"), files=list(parsed.files), run_id=run_id,
-        rows=parsed.rows, new=items.new if items else 0,
-        updated=items.updated if items else 0, unchanged=items.unchanged if items else 0,
+        rows=parsed.rows, new=items.new, updated=items.updated, unchanged=items.unchanged,
         rejected=parsed.rejected, snapshots_added=snapshots.new if snapshots else 0,
-        rejects_file=rejects_file, as_of=parsed.as_of.isoformat() if parsed.as_of else None,
+        rejects_file=rejects_file, duplicates=batch.items.num_rows - kept,
+        as_of=parsed.as_of.isoformat() if parsed.as_of else None, dates=dict(dates or {}),
         skipped=[str(p) for p in skipped], problems=[str(p) for p in parsed.problems[:50]])
 
 
@@ -99,6 +105,7 @@ def _parse_one(path: Path, fmt: str, options: dict[str, Any]) -> Parsed:
         return Parsed(fmt, (str(path),), Batch(), 1, 1, [problem])
 
 
+_LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 _TEXT_FORMATS = ("meta-posts", "meta-comments", "x-archive")  # XML and XLSX say their own
 
 
@@ -119,7 +126,7 @@ def import_export(store: Store, path: str | Path, *, fmt: str | None = None,
                   encoding: str | None = None) -> ExportReport:
     """Import an export file, an X archive folder or a folder of exports, all in one run.
 
-    ``as_of`` dates the counters (default: the export's own date, else its name's, else
+    ``as_of`` dates the counters (default: each file's own date, else its name's, else
     its modification time); ``account`` names the brand account where the export does not;
     ``followers`` is a LinkedIn page's follower count on the export's date; ``encoding``
     reads CSV and X archive files that are not UTF-8 (Excel on Windows writes cp1252).
@@ -135,8 +142,11 @@ def import_export(store: Store, path: str | Path, *, fmt: str | None = None,
         if encoding and file_fmt in _TEXT_FORMATS:
             options["encoding"] = encoding
         parts.append(_parse_one(file, file_fmt, options))
+    # oldest export first, so that where several carry a post the latest one's row is kept
+    parts.sort(key=lambda p: p.as_of or _LONG_AGO)
+    dates = {f: p.as_of.isoformat() for p in parts if p.as_of for f in p.files}
     return _write(store, merge(parts), str(path.resolve()), keep_good, skipped,
-                  path.with_name(path.name + ".rejects.jsonl"))
+                  path.with_name(path.name + ".rejects.jsonl"), dates)
 
 
 def import_wordpress(store: Store, url: str, *, as_of: str | datetime | None = None,

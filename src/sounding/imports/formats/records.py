@@ -38,11 +38,13 @@ class Parsed:
 
 @dataclass
 class Collector:
-    """Records gathered while reading; later records with the same key replace earlier ones."""
+    """Records gathered while reading; later records with the same key replace earlier ones,
+    but items are all kept in order: the store keeps the last of each id and the import
+    reports the others as duplicates (rows that repeated a post id)."""
 
     accounts: dict[str, Account] = field(default_factory=dict)
     actors: dict[str, Actor] = field(default_factory=dict)
-    items: dict[str, Item] = field(default_factory=dict)
+    items: list[Item] = field(default_factory=list)
     interactions: dict[str, Interaction] = field(default_factory=dict)
     snapshots: list[MetricSnapshot] = field(default_factory=list)
     account_snapshots: list[AccountSnapshot] = field(default_factory=list)
@@ -65,7 +67,7 @@ class Collector:
 
     def item(self, item: Item) -> None:
         """Add an item; a reply, comment or quote also adds its interaction edge."""
-        self.items[item.item_id] = item
+        self.items.append(item)
         edge = {"reply": "reply", "comment": "reply", "quote": "quote"}.get(item.kind)
         if edge and item.parent_id:
             ident = f"{edge}:{item.item_id}"
@@ -84,7 +86,7 @@ class Collector:
     def batch(self) -> Batch:
         return Batch.from_records(
             accounts=list(self.accounts.values()), actors=list(self.actors.values()),
-            items=list(self.items.values()), interactions=list(self.interactions.values()),
+            items=self.items, interactions=list(self.interactions.values()),
             metric_snapshots=self.snapshots, account_snapshots=self.account_snapshots,
             variants=list(self.variants.values()))
 
