@@ -101,22 +101,35 @@ def test_bad_comment_date_is_located(store: Store, tmp_path: Path) -> None:
 
 
 class _WordPress(BaseHTTPRequestHandler):
-    """Serves the recorded answers of a WordPress site, two pages per list."""
+    """Serves the recorded answers of a WordPress site, two pages per list; without
+    ``count_pages``, no X-WP-TotalPages header, and past the last page what ``past_end``
+    says: WordPress's 400 (rest_post_invalid_page_number), or an empty list; with
+    ``ignore_page``, the first page whatever page is asked."""
 
     folder = FIXTURES / "wp-rest"
     seen: list[str] = []  # noqa: RUF012  (the requests, for the test to read)
+    count_pages = True
+    past_end = "400"
+    ignore_page = False
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         self.seen.append(self.path)
-        page = parse_qs(url.query).get("page", ["1"])[0]
+        page = "1" if self.ignore_page else parse_qs(url.query).get("page", ["1"])[0]
         names = {"/wp-json/": "index.json", "/wp-json/wp/v2/posts": f"posts-{page}.json",
                  "/wp-json/wp/v2/comments": f"comments-{page}.json"}
         path = self.folder / names.get(url.path, "missing")
+        if not path.is_file() and url.path.endswith(("/posts", "/comments")):
+            if self.past_end == "400":
+                self._send(400, {"code": "rest_post_invalid_page_number", "data": {}})
+            else:
+                self._send(200, [])
+            return
         if not path.is_file():
             self._send(404, {"code": "rest_no_route", "message": "No route", "data": {}})
             return
-        self._send(200, json.loads(path.read_text("utf-8")), {"X-WP-TotalPages": "2"})
+        pages = {"X-WP-TotalPages": "2"} if self.count_pages else {}
+        self._send(200, json.loads(path.read_text("utf-8")), pages)
 
     def _send(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(body).encode()
@@ -156,6 +169,28 @@ def test_wordpress_rest_walks_pages_and_matches_the_export(store: Store, wordpre
     again = import_export(store, WXR)
     assert (again.new, again.updated) == (0, 0)
     assert import_wordpress(store, wordpress, per_page=2).unchanged == 6
+
+
+@pytest.mark.parametrize("past_end", ["400", "empty"])
+def test_wordpress_without_a_page_count_walks_to_the_end(
+        store: Store, wordpress: str, monkeypatch: pytest.MonkeyPatch, past_end: str) -> None:
+    monkeypatch.setattr(_WordPress, "count_pages", False)
+    monkeypatch.setattr(_WordPress, "past_end", past_end)
+    report = import_wordpress(store, wordpress, per_page=2)
+    assert (report.rows, report.new, report.rejected, report.duplicates) == (6, 6, 0, 0)
+    pages = [p for p in _WordPress.seen if "comments" in p]
+    assert len(pages) == 3 and "page=3" in pages[2]  # the third page said: no more
+    assert import_wordpress(store, wordpress, per_page=2).unchanged == 6
+
+
+def test_wordpress_ignoring_the_page_number_stops(store: Store, wordpress: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site that answers every page with the first one ends the walk at the repeat."""
+    monkeypatch.setattr(_WordPress, "count_pages", False)
+    monkeypatch.setattr(_WordPress, "ignore_page", True)
+    report = import_wordpress(store, wordpress, per_page=2)
+    assert (report.rows, report.duplicates) == (3, 0)  # page 1: one post, two comments
+    assert len([p for p in _WordPress.seen if "comments" in p]) == 2
 
 
 def test_wordpress_without_rest_api_is_a_clear_error(store: Store, wordpress: str) -> None:

@@ -1,11 +1,13 @@
 """WordPress sites through the REST API: posts and approved comments, page by page.
 
 Fetching only: the payloads are parsed by ``sounding.imports.formats.wp_rest``. Pages
-are walked with ``page``/``per_page`` until ``X-WP-TotalPages`` says they are done.
+are walked with ``page``/``per_page`` until ``X-WP-TotalPages`` says they are done, or,
+where a site does not send it, until a page is empty or past the end.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -72,22 +74,40 @@ def _json(response: httpx.Response, what: str) -> Any:
                          hint="is this a WordPress site? try its home page address") from exc
 
 
+def _total_pages(response: httpx.Response, url: str) -> int | None:
+    """The page count the site announces; None when it does not say (some caches and
+    security plugins strip ``X-WP-TotalPages``)."""
+    value = response.headers.get("X-WP-TotalPages", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise InputError(f"{url}: X-WP-TotalPages is {value[:40]!r}, expected a whole number")
+    return int(value)
+
+
 def _walk(client: httpx.Client, url: str, per_page: int, policy: RetryPolicy,
           max_pages: int | None, progress: Callable[[str], None] | None) -> list[Any]:
+    """Every row of a list. Without a page count, pages are read until one is empty, is
+    refused as past the end (400), or brings nothing new (a site ignoring ``page``)."""
     rows: list[Any] = []
-    page, total = 1, 1
-    while page <= total and (max_pages is None or page <= max_pages):
+    seen: set[str] = set()
+    page, total = 1, None
+    while (total is None or page <= total) and (max_pages is None or page <= max_pages):
         params = {"page": page, "per_page": per_page, "orderby": "id", "order": "asc"}
         response = with_retries(partial(_get, client, url, params), policy, progress)
         if response.status_code == 400 and page > 1:
-            break  # rest_post_invalid_page_number: the list shrank while we walked it
+            break  # rest_post_invalid_page_number: past the end, or the list shrank
         body = _json(response, f"{url}?page={page}")
         if not isinstance(body, list):
             raise InputError(f"{url}?page={page}: expected a JSON list")
+        total = _total_pages(response, f"{url}?page={page}")
+        keys = {json.dumps(row, sort_keys=True) for row in body}
+        if total is None and not keys - seen:
+            break  # an empty page, or the same rows again: the end of an uncounted list
+        seen |= keys
         rows.extend(body)
-        total = int(response.headers.get("X-WP-TotalPages", page) or page)
         if progress:
-            progress(f"{url}: page {page} of {total}")
+            progress(f"{url}: page {page}" + (f" of {total}" if total is not None else ""))
         page += 1
     return rows
 
