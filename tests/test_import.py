@@ -333,9 +333,50 @@ def test_windows_1252_unknown_and_utf16_encodings_are_said(seeded: Store, tmp_pa
     assert import_items(seeded, path, encoding="cp1252").new == 1
     wide = tmp_path / "unicode.csv"
     wide.write_bytes(path.read_text("cp1252").encode("utf-16"))
-    with pytest.raises(InputError, match=r"the file is UTF-16 .*0xff 0xfe") as info:
-        import_items(seeded, wide)
-    assert "save it as UTF-8" in info.value.hint
+    with pytest.raises(InputError, match=r"UTF-16 byte-order mark, but --encoding is cp1252"
+                       ) as info:
+        import_items(seeded, wide, encoding="cp1252")
+    assert "leave --encoding out" in str(info.value.hint)
+
+
+UNICODE_ROWS = [dict(ROWS[0], text="Nouveau produit \u2728 (été)"), ROWS[1]]
+
+
+@pytest.mark.parametrize(("codec", "option"), [
+    ("utf-16", None),  # little endian with its mark, as Excel's "Unicode text": detected
+    ("utf-16-be", None),  # big endian: the mark written below
+    ("utf-16-le", "utf-16-le"),  # no mark: said by --encoding
+    ("utf-16", "utf-16"),
+    ("utf-32", None),
+])
+def test_utf16_items_are_read(store: Store, tmp_path: Path, codec: str, option: str | None
+                              ) -> None:
+    text = write_csv(tmp_path / "utf8.csv", UNICODE_ROWS).read_text("utf-8")
+    wide = tmp_path / "unicode.csv"
+    wide.write_bytes(("\ufeff" if codec == "utf-16-be" else "").encode(codec)
+                     + text.encode(codec))
+    encoding = option or "utf-8"  # the default: the mark decides
+    report = import_items(store, wide, encoding=encoding)
+    assert (report.rows, report.new, report.rejected) == (2, 2, 0)
+    texts = store.query("SELECT text FROM items ORDER BY item_id").column(0).to_pylist()
+    assert texts == ["Nouveau produit \u2728 (été)", "J'adore\net je partage"]
+    assert import_items(store, wide, encoding=encoding).unchanged == 2  # idempotent
+
+
+def test_utf16_jsonl_and_its_errors_name_the_original_file(store: Store, tmp_path: Path
+                                                           ) -> None:
+    lines = [json.dumps({k: v for k, v in row.items() if v}) for row in UNICODE_ROWS]
+    path = tmp_path / "unicode.jsonl"
+    path.write_bytes("\n".join([*lines, "{broken"]).encode("utf-16"))
+    problems = _refused(store, path)
+    assert problems == [f"{path}, line 3: invalid JSON (Expecting property name enclosed "
+                        "in double quotes at column 2)"]
+    assert import_items(store, path, keep_good=True).new == 2
+    odd = tmp_path / "odd.csv"  # a lone high surrogate on line 3: not UTF-16
+    odd.write_bytes("a,b\n1,2\n".encode("utf-16") + b"\x00\xd8x\x00\n\x00")
+    with pytest.raises(InputError, match=rf"{odd}, line 3: illegal UTF-16 surrogate; "
+                       "expected utf-16-le text"):
+        import_items(store, odd)
 
 
 def test_json_arrays_and_objects_are_refused_cell_by_cell(store: Store, tmp_path: Path

@@ -89,9 +89,8 @@ def _raw_lines(fh: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None, in
         yield number, None, size
 
 
-def _decoded_lines(path: Path, encoding: str, limit: int, result: ScanResult
-                   ) -> Iterator[tuple[int, str]]:
-    name = str(path)
+def _decoded_lines(path: Path, encoding: str, limit: int, result: ScanResult,
+                   name: str) -> Iterator[tuple[int, str]]:
     with path.open("rb") as fh:
         for number, raw, size in _raw_lines(fh, limit):
             if raw is None:
@@ -110,14 +109,16 @@ def _decoded_lines(path: Path, encoding: str, limit: int, result: ScanResult
             yield number, text
 
 
-def scan_csv(path: Path, *, encoding: str = "utf-8", limit: int, delimiter: str = ","
-             ) -> ScanResult:
-    """Read a CSV file whose first line is the header, one row per record."""
+def scan_csv(path: Path, *, encoding: str = "utf-8", limit: int, delimiter: str = ",",
+             name: str | None = None) -> ScanResult:
+    """Read a CSV file whose first line is the header, one row per record; ``name``: the
+    file to name in problems (the original of a transcoded copy), default ``path``."""
+    name = name or str(path)
     result = ScanResult([], {}, [])
     state = {"first": 0}
 
     def feed() -> Iterator[str]:
-        for number, text in _decoded_lines(path, encoding, limit, result):
+        for number, text in _decoded_lines(path, encoding, limit, result, name):
             if not state["first"]:
                 state["first"] = number
             yield text
@@ -127,13 +128,13 @@ def scan_csv(path: Path, *, encoding: str = "utf-8", limit: int, delimiter: str 
     try:
         result.header = [h.strip() for h in next(reader)]
     except StopIteration:
-        result.problems.append(Problem(str(path), None, None, "the file is empty"))
+        result.problems.append(Problem(name, None, None, "the file is empty"))
         return result
     except csv.Error as exc:
-        result.problems.append(Problem(str(path), 1, None, f"unreadable header: {exc}"))
+        result.problems.append(Problem(name, 1, None, f"unreadable header: {exc}"))
         return result
     result.columns = {h: [] for h in result.header}
-    _read_records(reader, result, state, str(path), delimiter)
+    _read_records(reader, result, state, name, delimiter)
     return result
 
 
@@ -172,12 +173,14 @@ def _as_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def scan_jsonl(path: Path, *, encoding: str = "utf-8", limit: int) -> ScanResult:
-    """Read a JSON Lines file: one object per line, blank lines ignored."""
+def scan_jsonl(path: Path, *, encoding: str = "utf-8", limit: int,
+               name: str | None = None) -> ScanResult:
+    """Read a JSON Lines file: one object per line, blank lines ignored; ``name`` as in
+    ``scan_csv``."""
     result = ScanResult([], {}, [])
     rows: list[dict[str, str]] = []
-    name = str(path)
-    for number, text in _decoded_lines(path, encoding, limit, result):
+    name = name or str(path)
+    for number, text in _decoded_lines(path, encoding, limit, result, name):
         if not text.strip():
             continue
         try:

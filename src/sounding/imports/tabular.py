@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -39,32 +41,76 @@ class RawRows:
     problems: list[Problem] = field(default_factory=list)
     rejected: list[dict[str, object]] = field(default_factory=list)
     nested: Mapping[str, list[int]] = field(default_factory=dict)
+    copy: IO[bytes] | None = None  # the UTF-8 copy of a UTF-16/32 file, kept with its rows
 
 
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# UTF-32 first: its little-endian mark starts with UTF-16's.
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+              (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _ENCODING_HINT = "use utf-8 (the default), or cp1252 for a CSV that Excel saved on Windows"
+_CHUNK = 1 << 20
 
 
-def check_encoding(encoding: str) -> None:
-    """Refuse an encoding name Python does not know, or one the line reader cannot split
-    (UTF-16 and UTF-32 put zero bytes around each newline)."""
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name; refuses a name Python does not know."""
     try:
-        name = codecs.lookup(encoding).name
+        return codecs.lookup(encoding).name
     except LookupError:
         raise InputError(f"--encoding '{encoding}': not an encoding sounding knows",
                          hint=_ENCODING_HINT) from None
-    if name.startswith(("utf-16", "utf-32")):
-        raise InputError(f"--encoding '{encoding}': UTF-16 and UTF-32 files are not read",
-                         hint="save the file as UTF-8 (in Excel: 'CSV UTF-8')")
 
 
-def _refuse_utf16(path: Path) -> None:
+def _wide_encoding(path: Path, name: str) -> str | None:
+    """The UTF-16/32 codec to transcode the file with, or None for a byte-wide file.
+
+    Asked for UTF-16 or UTF-32, that; asked for UTF-8 (the default), the byte-order mark
+    decides (Excel's "Unicode text" is UTF-16 with one). A mark beside another encoding
+    is refused: the file is not what was said."""
     with path.open("rb") as fh:
-        head = fh.read(2)
-    if head in _UTF16_BOMS:
-        raise InputError(f"{path}: the file is UTF-16 (it starts with the byte-order mark "
-                         f"0x{head[0]:02x} 0x{head[1]:02x}); sounding reads UTF-8",
-                         hint="save it as UTF-8 (in Excel: 'CSV UTF-8'), then import it again")
+        head = fh.read(4)
+    # the mark's byte order, whatever was said (its mark is then read as U+FEFF, dropped)
+    found = next((codec for bom, codec in _WIDE_BOMS if head.startswith(bom)), None)
+    if name.startswith(("utf-16", "utf-32")):
+        return found if found and found.startswith(name[:6]) else name
+    if found is None or name in ("utf-8", "utf-8-sig"):
+        return found
+    family = found[:6].upper()
+    raise InputError(f"{path}: the file starts with a {family} byte-order mark, "
+                     f"but --encoding is {name}",
+                     hint=f"leave --encoding out, or pass --encoding {family.lower()}")
+
+
+def _transcode(path: Path, codec: str) -> IO[bytes]:
+    """The file as UTF-8 in a scratch file (deleted once closed or collected), so that
+    the fast readers, which split lines on the byte 0x0a, can read it. Lines keep their
+    numbers; a byte sequence that is not ``codec`` names its line."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    scratch = tempfile.NamedTemporaryFile(prefix="sounding-", suffix=".utf8")  # noqa: SIM115
+    lines, first = 1, True
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                scratch.close()
+                raise InputError(f"{path}, line {lines + _newlines_before(chunk, exc, codec)}: "
+                                 f"{exc.reason}; expected {codec} text",
+                                 hint="save the file as UTF-8, or pass the --encoding it "
+                                      "was saved in") from None
+            if first:
+                text, first = text.removeprefix("\ufeff"), False
+            lines += text.count("\n")
+            scratch.write(text.encode("utf-8"))
+            if not chunk:
+                break
+    scratch.flush()
+    return scratch
+
+
+def _newlines_before(chunk: bytes, exc: UnicodeDecodeError, codec: str) -> int:
+    """Line breaks in ``chunk`` before the undecodable bytes (for the error's line)."""
+    return chunk[:exc.start].decode(codec, "replace").count("\n")
 
 
 def detect_format(path: Path) -> str:
@@ -185,22 +231,35 @@ def read_rows(path: Path, fmt: str, *, encoding: str = "utf-8",
 
     ``types_for`` names the CSV columns to parse as counts or times while reading; if
     any of their cells does not parse, every column comes back as text instead. The CSV
-    separator (, ; or tab) is the header's.
+    separator (, ; or tab) is the header's. A UTF-16 or UTF-32 file (said by
+    ``encoding`` or by its byte-order mark) is read through a UTF-8 copy.
     """
-    check_encoding(encoding)
+    name = check_encoding(encoding)
     if not path.is_file():
         raise missing_file(path)
-    _refuse_utf16(path)
+    wide = _wide_encoding(path, name)
+    if wide is None:
+        return _read_rows(path, fmt, encoding, limit, types_for)
+    scratch = _transcode(path, wide)
+    raw = _read_rows(Path(scratch.name), fmt, "utf-8", limit, types_for, str(path))
+    raw.copy = scratch  # line numbers are read from the copy, when asked
+    return raw
+
+
+def _read_rows(path: Path, fmt: str, encoding: str, limit: int, types_for: TypesFor | None,
+               name: str | None = None) -> RawRows:
+    """``read_rows`` on a byte-wide file; ``name``: the file to name in problems."""
     if fmt == "csv":
         line, lenient = _first_line(path, encoding, limit)
         delimiter = sniff_delimiter(lenient)
         table = _read_csv_fast(path, encoding, limit, types_for, line, delimiter)
         if table is not None:
             return RawRows(table, _csv_lines(path, encoding, limit, delimiter))
-        return _from_scan(scan_csv(path, encoding=encoding, limit=limit, delimiter=delimiter))
+        return _from_scan(scan_csv(path, encoding=encoding, limit=limit, delimiter=delimiter,
+                                   name=name))
     if fmt == "jsonl":
         table = _read_jsonl_fast(path, limit) if encoding.lower() in ("utf-8", "utf8") else None
         if table is not None:
             return RawRows(table, _jsonl_lines(path))
-        return _from_scan(scan_jsonl(path, encoding=encoding, limit=limit))
+        return _from_scan(scan_jsonl(path, encoding=encoding, limit=limit, name=name))
     raise InputError(f"unknown format '{fmt}'", hint="use csv or jsonl")
