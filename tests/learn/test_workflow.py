@@ -132,11 +132,12 @@ def test_a_verdict_reads_the_same_in_both_languages() -> None:
                "more_posts": 0}
     assert verdict_text(verdict) == ("format: video beats text on interest: P = 1.00, "
                                      "+28.9 pts [21.4, 36.3]")
-    assert verdict_text(verdict, "fr") == ("format : video devance text sur intérêt : "
+    assert verdict_text(verdict, "fr") == ("format : video devance text sur l'intérêt : "
                                            "P = 1,00, +28,9 pts [21,4 ; 36,3]")
     later = {**verdict, "metric": "engagement", "decided": False, "more_posts": 40}
     assert "about 40 more posts" in verdict_text(later)
     assert "environ 40 publications de plus" in verdict_text(later, "fr")
     assert "pour 1 000" in verdict_text(later, "fr")
+    assert "sur le taux d'interaction" in verdict_text(later, "fr")
     assert note_text(OBSERVATIONAL, "fr").startswith("observationnel")
     assert note_text(OBSERVATIONAL) == OBSERVATIONAL

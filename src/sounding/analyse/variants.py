@@ -66,8 +66,10 @@ _VERDICT_WORDS = {
            "more": "{factor} : pas encore assez d'éléments sur {metric} ; environ {more} "
                    "publications de plus (en tête : {leader}, {figures})",
            "beats": "devance", "beats_lower": "devance (plus bas)", "sep": " ; ",
-           "engagement": "engagement", "interest": "intérêt", "animosity": "animosité",
-           "ignored": "ignorées", "per_thousand": "pour 1 000"},
+           # with their article: "sur l'intérêt", never "sur intérêt"
+           "engagement": "le taux d'interaction", "interest": "l'intérêt",
+           "animosity": "l'animosité", "ignored": "la part de publications ignorées",
+           "per_thousand": "pour 1 000"},
 }
 
 

@@ -13,10 +13,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from sounding.errors import NotFound
 from sounding.models import ITEM_KINDS, REACTIONS
 from sounding.report.views_refusals import (
     FIRST_DAY,
     Refused,
+    RefusedMissing,
     choice,
     page_number,
     page_period,
@@ -219,7 +221,10 @@ def items(store: Store, params: Params) -> dict[str, Any]:
 def thread(store: Store, params: Params) -> dict[str, Any]:
     """One conversation: the root post and every reply under it."""
     item_id = params.get("id") or ""
-    rows = labels.thread(store, item_id)
+    try:
+        rows = labels.thread(store, item_id)
+    except NotFound as exc:  # worded by the page, in its reader's language
+        raise RefusedMissing("no_item", value=item_id) from exc
     return {"item_id": item_id, "labels": list(REACTIONS), "items": [_item(r) for r in rows]}
 
 

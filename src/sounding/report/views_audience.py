@@ -8,6 +8,7 @@ import numpy as np
 
 from sounding.analyse.actors import ActorMap
 from sounding.analyse.representation import MIN_COUNT
+from sounding.analyse.segment_words import CUSTOMER_BASE
 from sounding.report.views import Params, view
 from sounding.report.views_refusals import flag
 from sounding.store import Store
@@ -24,8 +25,11 @@ _SPAN = 1000.0  # node positions are scaled into a 0..1000 square (the SVG's vie
 
 def _segment(row: dict[str, Any], rank: dict[str, int], active: dict[str, int],
              small: set[str]) -> dict[str, Any]:
+    """A segment's row; ``unranked`` names why a row with an index has no rank: every
+    customer is in the known customers, so its index is a match rate, not a representation."""
     return {**row, "small": row["name"] in small, "rank_index": rank.get(row["name"]),
-            "rank_activity": active.get(row["name"])}
+            "rank_activity": active.get(row["name"]),
+            "unranked": "customer_base" if row.get("source") == CUSTOMER_BASE else None}
 
 
 @view("audience")

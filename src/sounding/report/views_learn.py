@@ -7,9 +7,11 @@ from typing import Any
 from sounding.analyse.variants import NO_DENOMINATOR
 from sounding.errors import InputError, NotFound
 from sounding.report.views import Params, view
-from sounding.report.views_refusals import Refused, choice, page_period
+from sounding.report.views_refusals import Refused, choice, page_hint, page_period
 from sounding.store import Store
+from sounding.store.learn_reads import learn_posts
 from sounding.workflows import queue_view
+from sounding.workflows.kpis import REACTION_WINDOW, parse_period
 from sounding.workflows.learn import OBJECTIVES, learn, plan
 
 __all__ = ["METRICS", "learn_view"]
@@ -53,16 +55,20 @@ def refusal(exc: InputError | NotFound | None) -> dict[str, Any]:
     refusals it knows (the workflows word theirs for the command line, flags and all)."""
     if exc is None:
         return {"error": None, "hint": "", "error_key": None}
-    message = str(exc)
-    known = (Refused("no_posts") if message.startswith("no brand posts")
-             else Refused("no_variants") if message.startswith("the brand's posts carry no")
-             else Refused("no_rate") if message == NO_DENOMINATOR
-             else exc if isinstance(exc, Refused) else None)
+    known = (exc if isinstance(exc, Refused)
+             else Refused("no_rate") if str(exc) == NO_DENOMINATOR else None)
     if known is None:  # words of a workflow: shown as they are, without a command's hint
-        return {"error": message, "hint": "" if "--" in exc.hint else exc.hint,
-                "error_key": None}
+        return {"error": str(exc), "hint": page_hint(exc.hint), "error_key": None}
     return {"error": str(known), "hint": "", "error_key": known.key,
             "error_values": known.values}
+
+
+def _absent(store: Store, period: str | None) -> Refused:
+    """Why the analysis found nothing to compare (the workflow's NotFound, worded for the
+    command line): no brand post in the period, or posts without variants."""
+    start, end = parse_period(period)
+    empty = learn_posts(store, start, end, REACTION_WINDOW).num_rows == 0
+    return Refused("no_posts" if empty else "no_variants")
 
 
 def _queued(store: Store) -> list[dict[str, Any]]:
@@ -81,7 +87,8 @@ def learn_view(store: Store, params: Params) -> dict[str, Any]:
     try:
         result = learn(store, period or None, metric=metric).as_dict()
     except (NotFound, InputError) as exc:  # e.g. engagement with no denominator
-        return {**base, **refusal(exc), "factors": [], "verdicts": [],
+        failed = _absent(store, period or None) if isinstance(exc, NotFound) else exc
+        return {**base, **refusal(failed), "factors": [], "verdicts": [],
                 "design": {"warnings": [], "issues": [], "posts_per_level": {},
                            "pairs": []},
                 "notes": [], "plan": None}

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from sounding.errors import InputError
+from sounding.errors import InputError, NotFound
 
-__all__ = ["FIRST_DAY", "LAST_DAY", "REFUSALS", "Refused", "choice", "flag", "page_number",
-           "page_period", "period_days"]
+__all__ = ["FIRST_DAY", "LAST_DAY", "REFUSALS", "Refused", "RefusedMissing", "choice", "flag",
+           "page_hint", "page_number", "page_period", "period_days"]
 
 # Dates a page reads: a side before FIRST_DAY or after LAST_DAY means "no limit" on that side
 # (nothing social is older than 1970, and ..9999-12-31 is how people write "until now").
@@ -40,6 +40,14 @@ REFUSALS: dict[str, str] = {
     "text_length": "The text must have 1 to {limit} characters (it has {length}).",
     "time_format": "'{value}' is not a date and time such as 2026-10-01T18:30 (UTC).",
     "time_past": "The publication time {value} (UTC) has passed: choose a time to come.",
+    "no_item": "There is no item '{value}'.",
+    "queue_missing": "There is no queue entry {id}.",
+    "queue_edit": "Queue entry {id} is {status}: its text cannot be edited.",
+    "queue_approve": "Queue entry {id} is {status}: only a draft can be approved.",
+    "queue_schedule": "Queue entry {id} is {status}: only an approved or scheduled entry "
+    "can be scheduled.",
+    "queue_draft": "Queue entry {id} is {status}: only an approved, scheduled or failed "
+    "entry can go back to draft.",
 }
 
 
@@ -51,6 +59,16 @@ class Refused(InputError):
         self.key = key
         self.values = {k: str(v)[:80] for k, v in values.items()}
         super().__init__(REFUSALS[key].format(**self.values), hint="")
+
+
+class RefusedMissing(Refused, NotFound):
+    """A refusal of something that does not exist: a page answers it with 404."""
+
+
+def page_hint(hint: str) -> str:
+    """A workflow's hint as a page may show it: none when it names a command-line flag
+    (a page has no ``--metric``; its own form says what to change)."""
+    return "" if "--" in hint else hint
 
 
 def _day(text: str) -> date | None:

@@ -12,10 +12,11 @@ from typing import Annotated
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from sounding.errors import SoundingError
+from sounding.errors import InputError, NotFound, SoundingError
 from sounding.models import REACTIONS
-from sounding.report.views_refusals import Refused
+from sounding.report.views_refusals import Refused, RefusedMissing
 from sounding.store import Store
+from sounding.store import web_store as ws
 from sounding.web.auth import check_form, current
 from sounding.web.pages import error_page, status_of
 from sounding.web.render import local_path
@@ -68,6 +69,34 @@ def _label(label: str) -> str:
     return label
 
 
+def _on_queue(store: Store, queue_id: int, action: str, change: Callable[[], None]
+              ) -> Callable[[str], None]:
+    """The form's action: a queue workflow's ``change``; when the workflow refuses the entry
+    (gone, or in a status ``action`` does not apply to), the refusal gets a key the page
+    words in its reader's language. The form's own inputs (checked inside ``change``, as
+    :class:`Refused`) pass through."""
+    def run(_: str) -> None:
+        try:
+            change()
+        except Refused:
+            raise
+        except (InputError, NotFound) as exc:
+            row = ws.queue_row(store, queue_id)
+            if row is None:
+                raise RefusedMissing("queue_missing", id=queue_id) from exc
+            raise Refused(f"queue_{action}", id=queue_id, status=row["status"]) from exc
+    return run
+
+
+def _correct(store: Store, item_id: str, label: str, user: str) -> None:
+    """A label correction; an item that does not exist is refused in the page's words."""
+    label = _label(label)
+    try:
+        labels.correct_label(store, item_id, label, user)
+    except NotFound as exc:
+        raise RefusedMissing("no_item", value=item_id) from exc
+
+
 def install_actions(app: FastAPI, store: Store) -> None:
     """The POST routes behind the dashboard's forms."""
 
@@ -75,26 +104,28 @@ def install_actions(app: FastAPI, store: Store) -> None:
     def label(request: Request, item_id: Token = "", label: Token = "",
               csrf_token: Token = "", next: Token = "/items") -> Response:
         return _act(request, csrf_token, next,
-                    lambda user: labels.correct_label(store, item_id, _label(label), user))
+                    lambda user: _correct(store, item_id, label, user))
 
     @app.post("/queue/{queue_id}/edit")
     def edit(request: Request, queue_id: int, text: Token = "", csrf_token: Token = "",
              next: Token = "/queue") -> Response:
-        return _act(request, csrf_token, next,
-                    lambda _: queue_view.edit_text(store, queue_id, _text(text)))
+        return _act(request, csrf_token, next, _on_queue(
+            store, queue_id, "edit", lambda: queue_view.edit_text(store, queue_id, _text(text))))
 
     @app.post("/queue/{queue_id}/approve")
     def approve(request: Request, queue_id: int, csrf_token: Token = "",
                 next: Token = "/queue") -> Response:
-        return _act(request, csrf_token, next, lambda _: queue_view.approve(store, queue_id))
+        return _act(request, csrf_token, next, _on_queue(
+            store, queue_id, "approve", lambda: queue_view.approve(store, queue_id)))
 
     @app.post("/queue/{queue_id}/schedule")
     def schedule(request: Request, queue_id: int, when: Token = "", csrf_token: Token = "",
                  next: Token = "/queue") -> Response:
-        return _act(request, csrf_token, next,
-                    lambda _: queue_view.schedule(store, queue_id, _when(when)))
+        return _act(request, csrf_token, next, _on_queue(
+            store, queue_id, "schedule", lambda: queue_view.schedule(store, queue_id, _when(when))))
 
     @app.post("/queue/{queue_id}/draft")
     def draft(request: Request, queue_id: int, csrf_token: Token = "",
               next: Token = "/queue") -> Response:
-        return _act(request, csrf_token, next, lambda _: queue_view.to_draft(store, queue_id))
+        return _act(request, csrf_token, next, _on_queue(
+            store, queue_id, "draft", lambda: queue_view.to_draft(store, queue_id)))

@@ -84,7 +84,7 @@ _FR: dict[str, str] = {
     "actor": "Acteur",
     "community": "Communauté", "bridges": "Ponts", "no_community": "Hors communauté",
     "bridges_note": "Des acteurs dont les liens couvrent plusieurs communautés.",
-    "metric_interest": "intérêt", "metric_engagement": "engagement",
+    "metric_interest": "intérêt", "metric_engagement": "taux d'interaction",
     "metric_animosity": "animosité", "metric_ignored": "ignorées",
     "learn_basis": "{posts} publications, {labelled} réponses, citations et commentaires "
     "étiquetés (les mentions ne répondent à aucune publication) ; "
@@ -97,6 +97,9 @@ _FR: dict[str, str] = {
     "plan_note": "Objectif : {objective} ; garde-fou d'animosité : {cap}. Proposition "
     "seulement : rien n'est écrit dans la file.", "guardrail": "Garde-fou", "safe": "sûr",
     "risky": "risqué", "queued_drafts": "Brouillons déjà en file",
+    "unranked_customer_base": "Non classé : tous les clients sont dans ce segment par "
+    "définition ; son indice dit quelle part des acteurs engagés sont des clients connus, "
+    "pas s'ils sont sur- ou sous-représentés.",
 }
 # What pages refuse, in French (the English words are the refusals' own, in REFUSALS).
 _FR_REFUSALS: dict[str, str] = {
@@ -121,6 +124,16 @@ _FR_REFUSALS: dict[str, str] = {
     "time_format": "« {value} » n'est pas une date et une heure comme 2026-10-01T18:30 (UTC).",
     "time_past": "L'heure de publication {value} (UTC) est passée : choisissez une heure à "
     "venir.",
+    "no_item": "Il n'existe aucun contenu « {value} ».",
+    "queue_missing": "Il n'existe aucune entrée {id} dans la file.",
+    "queue_edit": "L'entrée {id} de la file est au statut « {status} » : son texte ne peut "
+    "plus être modifié.",
+    "queue_approve": "L'entrée {id} de la file est au statut « {status} » : seul un brouillon "
+    "peut être approuvé.",
+    "queue_schedule": "L'entrée {id} de la file est au statut « {status} » : seule une entrée "
+    "approuvée ou programmée peut être programmée.",
+    "queue_draft": "L'entrée {id} de la file est au statut « {status} » : seule une entrée "
+    "approuvée, programmée ou en échec peut repasser en brouillon.",
 }
 _FR.update({f"refused.{k}": v for k, v in _FR_REFUSALS.items()})
 _FR.update({"cluster": "Groupes", "page": "Page"})
@@ -178,6 +191,9 @@ _EN: dict[str, str] = {
     "posterior_mean": "Posterior mean", "next_plan": "Next posts proposed",
     "plan_note": "Objective: {objective}; animosity guardrail: {cap}. A proposal only: "
     "nothing is written to the queue.", "queued_drafts": "Drafts already queued",
+    "unranked_customer_base": "Not ranked: every customer is in this segment by definition; "
+    "its index says how many of the engaged actors are known customers, not whether they are "
+    "over- or under-represented.",
     **{f"metric_{m}": m for m in ("interest", "engagement", "animosity", "ignored")},
     **{f"exposure_{m}": m for m in ("followers", "impressions")},
     **{w: w for w in ("interest", "animosity", "neutral", "ignored", "human", "model", "draft",
@@ -198,9 +214,10 @@ def translator(lang: str) -> Callable[..., str]:
 
 
 def refusal_text(key: str, values: Mapping[str, str], lang: str) -> str:
-    """A page's refusal in ``lang``; the parameter it names is named in that language too."""
+    """A page's refusal in ``lang``; the parameter or status it names is named in that
+    language too."""
     t = translator(lang)
-    named = {**values, **({"name": t(values["name"])} if "name" in values else {})}
+    named = {**values, **{k: t(values[k]) for k in ("name", "status") if k in values}}
     return t(f"refused.{key}", **named)
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sounding.errors import NotFound, SoundingError
 from sounding.report import VIEWS, View
-from sounding.report.views_refusals import Refused
+from sounding.report.views_refusals import Refused, page_hint
 from sounding.store import Store
 from sounding.web.auth import current, request_lang
 from sounding.web.cache import ViewCache
@@ -24,11 +24,12 @@ __all__ = ["error_page", "install_pages", "status_of"]
 
 def error_page(request: Request, exc: SoundingError | str, status_code: int) -> Response:
     """A short HTML page saying what went wrong, in the reader's language when the error
-    names its words (the message is escaped like any text); a refused period comes back
-    in a form, to be corrected."""
+    names its words (the message is escaped like any text), never with a command-line flag
+    for a hint; a refused period comes back in a form, to be corrected."""
     session = current(request)
     lang = request_lang(request, session)
-    message, hint = (str(exc), exc.hint) if isinstance(exc, SoundingError) else (exc, "")
+    message, hint = (str(exc), page_hint(exc.hint)) if isinstance(exc, SoundingError) \
+        else (exc, "")
     if isinstance(exc, Refused):
         message, hint = refusal_text(exc.key, exc.values, lang), ""
     key = exc.key if isinstance(exc, Refused) else ""
@@ -90,7 +91,7 @@ def _json_route(store: Store, page: View) -> Callable[[Request], Response]:
             body = cache.get(("json", _key(request, page)),
                              lambda: {"json": json_body(_data(request, store, page))})["json"]
         except SoundingError as exc:
-            return json_page({"error": str(exc), "hint": exc.hint,
+            return json_page({"error": str(exc), "hint": page_hint(exc.hint),
                               "key": exc.key if isinstance(exc, Refused) else None,
                               "values": exc.values if isinstance(exc, Refused) else {}},
                              status_code=status_of(exc))
