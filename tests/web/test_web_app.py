@@ -230,7 +230,8 @@ def test_french_pages_name_segments_roles_and_kinds_in_french(client: TestClient
     learn = client.get("/learn").text
     verdicts = re.findall(r'<li data-factor="[^"]+" class="[^"]+">([^<]+)</li>', learn)
     assert "observationnel : les publications" in learn
-    assert verdicts and all(" : " in v and " sur intérêt" in v for v in verdicts), verdicts
+    assert verdicts and all(" : " in v and " sur l&#39;intérêt" in v for v in verdicts), \
+        verdicts
     assert all(re.search(r"P = \d,\d\d, [+-]\d+,\d pts \[-?\d+,\d ; -?\d+,\d\]", v)
                for v in verdicts), verdicts
 
