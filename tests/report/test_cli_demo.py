@@ -44,3 +44,18 @@ def test_write_demo_reports(labelled: tuple[Store, str], tmp_path: Path) -> None
     assert sorted(p.name for p in paths.values()) == ["report.html", "report.pdf",
                                                        "strategy.md"]
     assert all(p.stat().st_size > 1000 for p in paths.values())
+
+
+def test_strategy_takes_a_format_and_refuses_a_mismatch(workspace: Path, cli: Any,
+                                                         tmp_path: Path) -> None:
+    page = tmp_path / "draft.out"  # a name that says nothing: --format decides
+    result = cli("strategy", "--format", "html", "-o", str(page))
+    assert result.code == 0, result.err
+    assert page.read_text("utf-8").lstrip().lower().startswith("<!doctype html")
+    for command, fmt, name in (("strategy", "pdf", "s.md"), ("strategy", "md", "s.html"),
+                               ("report", "pdf", "r.html"), ("report", "html", "r.json")):
+        bad = cli(command, "--format", fmt, "-o", str(tmp_path / name))
+        assert bad.code != 0 and f"--format {fmt}" in bad.err and name in bad.err
+        assert not (tmp_path / name).exists()
+    wrong = cli("strategy", "--format", "docx", "-o", str(tmp_path / "s.docx"))
+    assert wrong.code != 0 and "md, html, pdf" in wrong.err

@@ -12,7 +12,14 @@ from typing import Annotated
 import typer
 
 from sounding.cli import app, err, out, render, run
-from sounding.report.documents import write_report, write_strategy
+from sounding.report.documents import (
+    REPORT_FORMATS,
+    STRATEGY_FORMATS,
+    output_format,
+    write_report,
+    write_strategy,
+)
+from sounding.report.i18n_report import check_lang
 
 __all__ = ["report_cmd", "strategy_cmd"]
 
@@ -33,6 +40,8 @@ def report_cmd(
     pseudonymise: Annotated[bool, _PSEUDONYMISE] = True,
 ) -> None:
     """The executive report: a summary page, then charts and tables, every figure sourced."""
+    check_lang(lang)  # both refused before the evidence is gathered
+    output_format(output, fmt, REPORT_FORMATS)
     with err.status("gathering the evidence"):
         data = run("report_data", period=period, pseudonymise=pseudonymise)
     with err.status(render.literal(f"writing {output}")):
@@ -46,11 +55,15 @@ def strategy_cmd(
                                          "or .pdf).")],
     lang: Annotated[str, _LANG] = "en",
     period: Annotated[str | None, _PERIOD] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="md, html or pdf "
+                                            "(default: from the file name).")] = None,
     pseudonymise: Annotated[bool, _PSEUDONYMISE] = True,
 ) -> None:
     """A presence strategy draft built only from the evidence, with its evidence appendix."""
+    check_lang(lang)  # both refused before the evidence is gathered
+    output_format(output, fmt, STRATEGY_FORMATS)
     with err.status("gathering the evidence"):
         data = run("report_data", period=period, pseudonymise=pseudonymise)
     with err.status(render.literal(f"writing {output}")):
-        path = write_strategy(data, output, lang=lang)
+        path = write_strategy(data, output, lang=lang, fmt=fmt)
     out.print(render.literal(f"strategy draft written: {path}"))

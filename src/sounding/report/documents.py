@@ -20,27 +20,39 @@ from sounding.report.strategy_render import render_strategy_html, render_strateg
 from sounding.store import Store
 from sounding.workflows.reporting import report_data
 
-__all__ = ["REPORT_FORMATS", "STRATEGY_FORMATS", "strategy_text", "write_demo_reports",
-           "write_report", "write_strategy"]
+__all__ = ["REPORT_FORMATS", "STRATEGY_FORMATS", "output_format", "strategy_text",
+           "write_demo_reports", "write_report", "write_strategy"]
 
 REPORT_FORMATS = ("html", "pdf", "json")
 STRATEGY_FORMATS = ("md", "html", "pdf")
 
 
-def _format(path: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
-    chosen = (fmt or path.suffix.lstrip(".")).lower()
+_KNOWN_SUFFIXES = ("html", "pdf", "json", "md")
+
+
+def output_format(path: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
+    """The format asked for, or the file name's; refused when they disagree, so a PDF is
+    never written into a file named .html (or the other way round)."""
+    suffix = path.suffix.lstrip(".").lower()
+    chosen = (fmt or suffix).lower()
+    names = ", ".join(allowed)
     if chosen not in allowed:
-        raise InputError(f"{path}: cannot tell the format; expected one of "
-                         f"{', '.join(allowed)}", hint="name the file .html or .pdf, or "
-                         "give --format")
+        what = f"--format {fmt!r}" if fmt else f"{path}: cannot tell the format"
+        raise InputError(f"{what}; expected one of {names}",
+                         hint=f"name the file .{allowed[0]}, .{allowed[1]} or .{allowed[2]}, "
+                         "or give --format")
+    if fmt and suffix in _KNOWN_SUFFIXES and suffix != chosen:
+        raise InputError(f"--format {chosen} but {path} is named .{suffix}",
+                         hint=f"name the file .{chosen}, or give --format {suffix}")
     return chosen
 
 
 def write_report(data: dict[str, Any], path: str | Path, *, lang: str = "en",
                  fmt: str | None = None) -> Path:
-    """The executive report of ``data`` as HTML, PDF or its JSON evidence (by suffix)."""
+    """The executive report of ``data`` as HTML, PDF or its JSON evidence (``fmt``, else
+    by suffix)."""
     path = Path(path)
-    kind = _format(path, fmt, REPORT_FORMATS)
+    kind = output_format(path, fmt, REPORT_FORMATS)
     ev = build_evidence(data, check_lang(lang))
     if kind == "json":
         path.write_text(json.dumps(ev, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -61,10 +73,11 @@ def strategy_text(data: dict[str, Any], lang: str = "en", kind: str = "md") -> s
     return render_strategy_html(blocks, lang, Fmt(lang).t("strategy_title"))
 
 
-def write_strategy(data: dict[str, Any], path: str | Path, *, lang: str = "en") -> Path:
-    """The strategy draft of ``data`` as ``.md``, ``.html`` or ``.pdf`` (by suffix)."""
+def write_strategy(data: dict[str, Any], path: str | Path, *, lang: str = "en",
+                   fmt: str | None = None) -> Path:
+    """The strategy draft of ``data`` as Markdown, HTML or PDF (``fmt``, else by suffix)."""
     path = Path(path)
-    kind = _format(path, None, STRATEGY_FORMATS)
+    kind = output_format(path, fmt, STRATEGY_FORMATS)
     if kind == "pdf":
         return html_to_pdf(strategy_text(data, lang, "html"), path)
     path.write_text(strategy_text(data, lang, kind), encoding="utf-8")
