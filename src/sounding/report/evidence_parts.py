@@ -216,14 +216,18 @@ def communities(fmt: Fmt, amap: dict[str, Any], cap: float | None) -> list[dict[
 
 
 def plan_rows(fmt: Fmt, plan: dict[str, Any]) -> dict[str, Any]:
-    """Next quarter's first tests as proposed by the planner (nothing is queued)."""
+    """Next quarter's first tests as proposed by the planner (nothing is queued), with the
+    drafts the guardrail flagged counted, so no reader takes every draft for a safe one."""
     if not plan.get("ok"):
         return {"ok": False, "reason": plan.get("reason", ""), "rows": [], "cap": "",
-                "guardrail": False, "on_interest": False}
+                "guardrail": False, "on_interest": False, "objective": "", "flagged": ""}
     rows = [{"account": d["account_id"], "date": d["scheduled_at"][:10],
              "variant": ", ".join(f"{k}={v}" for k, v in sorted(d["variant"].items())),
              "safe": "yes" if d["safe"] else "no"} for d in plan["drafts"]]
+    flagged = sum(r["safe"] == "no" for r in rows)
     # the report asks for engagement: interest means the rate had no denominator
+    objective = plan.get("objective") or "engagement"
     return {"ok": True, "reason": "", "rows": rows, "cap": fmt.pct(plan["cap"]),
-            "guardrail": bool(plan["guardrail"]),
-            "on_interest": plan.get("objective") == "interest"}
+            "guardrail": bool(plan["guardrail"]), "on_interest": objective == "interest",
+            "objective": fmt.t(f"metric_{objective}"),
+            "flagged": fmt.count(flagged) if flagged else ""}

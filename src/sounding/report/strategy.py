@@ -159,6 +159,10 @@ def _plan(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
         out.append(p(Span(fmt.t("no_guardrail"))))
     if plan["on_interest"]:
         out.append(p(Span(fmt.t("plan_on_interest"))))
+    out.append(p(Span(fmt.t("plan_draws", objective=plan["objective"]) + " "),
+                 see(fmt, "#ev-plan")))
+    if plan["flagged"]:
+        out.append(p(Span(fmt.t("plan_flagged", n=plan["flagged"]) + " "), see(fmt, "#ev-plan")))
     return out
 
 

@@ -82,7 +82,9 @@ def _factors(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
 
 
 def _plan(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
-    rows = [(r["account"], r["date"], r["variant"]) for r in ev["plan"]["rows"]]
+    flag = f" ({fmt.t('flagged')})"
+    rows = [(r["account"], r["date"], r["variant"] + (flag if r["safe"] == "no" else ""))
+            for r in ev["plan"]["rows"]]
     note = fmt.t("plan_note", cap=ev["plan"]["cap"])
     if ev["plan"]["on_interest"]:
         note += " " + fmt.t("plan_on_interest")
