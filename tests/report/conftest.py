@@ -65,3 +65,17 @@ def unlabelled_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         return report_data(store)
     finally:
         store.close()
+
+
+@pytest.fixture(scope="session")
+def silent_data(labelled: tuple[Store, str]) -> dict[str, Any]:
+    """Report data of the first day with brand posts and no reply, quote or mention."""
+    store = labelled[0]
+    days = store.query(
+        "SELECT created_at::DATE AS day FROM items GROUP BY day "
+        "HAVING count(*) FILTER (WHERE kind = 'post' AND account_id IS NOT NULL) > 0 "
+        "AND count(*) FILTER (WHERE kind <> 'post') = 0 ORDER BY day LIMIT 1")
+    day = days["day"][0].as_py().isoformat()
+    found = report_data(store, f"{day}..{day}")
+    assert found["kpis"]["posts"] > 0 and found["kpis"]["reactions"] == 0
+    return found

@@ -118,6 +118,8 @@ def build_evidence(data: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     found = targets(data)
     modelled = _modelled(fmt, found, int(k["posts"]), period)
     cap = data["plan"].get("cap") if data["plan"].get("ok") else None
+    # no reply, quote or mention in the period: the reaction shares are not measured
+    silent = not k["reactions"]
     ev: dict[str, Any] = {
         "lang": lang, "period": period, "period_all": everything,
         "brand": ", ".join(a["account_id"] for a in data["accounts"]) or fmt.t("na"),
@@ -126,12 +128,14 @@ def build_evidence(data: dict[str, Any], lang: str = "en") -> dict[str, Any]:
         "followers": _followers(fmt, k),
         "posts_by_network": {n: fmt.count(c) for n, c in sorted(k["posts_by_network"].items())},
         "quarter_posts": fmt.count(quarter_posts(data)),
-        "factors": factors(fmt, data["learn"]), "segments": segments(fmt, data["segments"]),
+        "silent": silent,
+        "factors": factors(fmt, data["learn"], silent), "segments": segments(fmt, data["segments"]),
         "communities": communities(fmt, data["actors"], cap),
         "charts": _charts(data, found), "quotes": _quotes(data),
     }
-    ev["pillars"] = pillars(fmt, data["learn"], cap)
-    ev["risk_levels"] = risk_levels(fmt, data["learn"], cap)
+    # a silent period's shares would be the prior's: no pillar or hotspot rests on them
+    ev["pillars"] = [] if silent else pillars(fmt, data["learn"], cap)
+    ev["risk_levels"] = [] if silent else risk_levels(fmt, data["learn"], cap)
     ev["channels"] = channels(fmt, data, cap)
     ev["plan"] = plan_rows(fmt, data["plan"])
     ev["learn_note"] = "" if data["learn"].get("ok") else data["learn"]["reason"]

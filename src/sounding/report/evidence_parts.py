@@ -18,6 +18,8 @@ __all__ = ["anchor", "channels", "communities", "factors", "pillars", "plan_rows
            "risk_levels", "segments"]
 
 _SHOWN = ("interest", "engagement", "animosity", "ignored")
+# measured on replies, quotes and mentions: without any in the period, only the prior speaks
+_REACTION_METRICS = ("interest", "animosity")
 
 
 def anchor(*parts: str) -> str:
@@ -33,13 +35,14 @@ def _metric(fmt: Fmt, metric: str, value: float) -> str:
     return fmt.pct(value, 1)
 
 
-def _level(fmt: Fmt, factor: dict[str, Any], i: int) -> dict[str, str]:
+def _level(fmt: Fmt, factor: dict[str, Any], i: int, silent: bool) -> dict[str, str]:
     """One level's row; a metric the analysis left out (the engagement rate without a
-    follower count or impressions) is n/a."""
+    follower count or impressions), or a reaction share of a period without any reaction
+    (``silent``: the estimate would be the prior's), is n/a."""
     first = factor["metrics"]["interest"]["levels"][i]
     row = {"level": first["level"], "posts": fmt.count(first["posts"])}
     for metric in _SHOWN:
-        if metric not in factor["metrics"]:
+        if metric not in factor["metrics"] or (silent and metric in _REACTION_METRICS):
             row[metric], row[f"{metric}_ci"] = fmt.t("na"), ""
             row[f"{metric}_p_best"] = ""
             continue
@@ -51,7 +54,9 @@ def _level(fmt: Fmt, factor: dict[str, Any], i: int) -> dict[str, str]:
     return row
 
 
-def _verdict(fmt: Fmt, v: dict[str, Any]) -> str:
+def _verdict(fmt: Fmt, v: dict[str, Any], silent: bool = False) -> str:
+    if silent and v["metric"] in _REACTION_METRICS:
+        return fmt.t("verdict_silent", factor=v["factor"], metric=fmt.t(f"metric_{v['metric']}"))
     unit = fmt.t("unit_pts") if METRICS[v["metric"]][2] == "pts" else fmt.t("unit_per_k")
     values = {"factor": v["factor"], "leader": v["leader"], "runner": v["runner_up"],
               "metric": fmt.t(f"metric_{v['metric']}"), "p": fmt.prob(v["p_best"]),
@@ -62,16 +67,18 @@ def _verdict(fmt: Fmt, v: dict[str, Any]) -> str:
     return fmt.t(f"verdict_{key}", **values)
 
 
-def factors(fmt: Fmt, learn: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per factor: its verdict and every level's four metrics with intervals."""
+def factors(fmt: Fmt, learn: dict[str, Any], silent: bool = False) -> list[dict[str, Any]]:
+    """Per factor: its verdict and every level's four metrics with intervals (``silent``:
+    no reaction in the period, so the reaction shares are said to be unmeasured)."""
     if not learn.get("ok"):
         return []
     out = []
     for f in learn["analysis"]["factors"]:
         v = f["verdict"]
-        levels = [_level(fmt, f, i) for i in range(len(f["metrics"]["interest"]["levels"]))]
+        levels = [_level(fmt, f, i, silent)
+                  for i in range(len(f["metrics"]["interest"]["levels"]))]
         out.append({"factor": f["factor"], "anchor": anchor("factor", f["factor"]),
-                    "verdict": _verdict(fmt, v), "decided": v["decided"],
+                    "verdict": _verdict(fmt, v, silent), "decided": v["decided"],
                     "leader": v["leader"], "more_posts": fmt.count(v["more_posts"]),
                     "levels": levels,
                     "chart": [{"level": lv["level"], "mean": lv["mean"], "low": lv["low"],

@@ -33,7 +33,10 @@ def _diagnosis(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
                         networks=networks, engagements=c["engagements"]["value"],
                         rate=eng["value"], ci=eng["interval"], growth=c["follower_growth"]["value"])
                   + " "), see(fmt, "#ev-kpis"))]
-    if k["interest_share"]["interval"]:
+    if ev["silent"]:
+        out.append(p(Span(fmt.t("d_silent", period=ev["period"], ignored=ign["value"],
+                                ignored_ci=ign["interval"]) + " "), see(fmt, "#ev-kpis")))
+    elif k["interest_share"]["interval"]:
         out.append(p(Span(fmt.t("d_reactions", n=c["reactions_labelled"]["value"],
                                 interest=k["interest_share"]["value"],
                                 interest_ci=k["interest_share"]["interval"],
@@ -123,6 +126,8 @@ def _channels(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
 
 def _pillars(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     out = [h(2, fmt.t("s_pillars"), "pillars")]
+    if ev["silent"] and ev["factors"]:
+        return [*out, p(Span(fmt.t("why_no_reactions")))]
     if not ev["pillars"]:
         return [*out, p(Span(fmt.t("d_no_learn", reason=ev["learn_note"])))]
     items = tuple((Span(fmt.t(f"pillar_{x['status']}", factor=x["factor"], level=x["level"],
@@ -134,10 +139,13 @@ def _pillars(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
 
 def _risks(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     out = [h(2, fmt.t("s_risks"), "risks")]
-    levels = tuple((Span(fmt.t("risk_level_" + r["over_cap"], factor=r["factor"], level=r["level"],
-                               animosity=r["animosity"], ci=r["ci"], posts=r["posts"],
-                               cap=ev["plan"]["cap"] or fmt.t("na")) + " "),
-                    see(fmt, f"#{r['anchor']}")) for r in ev["risk_levels"])
+    cap = ev["plan"]["cap"] or fmt.t("na")
+    levels: tuple[tuple[Span, ...], ...] = tuple(
+        (Span(fmt.t("risk_level_" + r["over_cap"], factor=r["factor"], level=r["level"],
+                    animosity=r["animosity"], ci=r["ci"], posts=r["posts"], cap=cap) + " "),
+         see(fmt, f"#{r['anchor']}")) for r in ev["risk_levels"])
+    if ev["silent"]:
+        levels = ((Span(fmt.t("risk_silent") + " "), see(fmt, "#ev-kpis")),)
     hostile = [c for c in ev["communities"] if c["hostile"] == "yes"]
     comms = tuple((Span(fmt.t("risk_community", community=c["community"], size=c["size"],
                               animosity=c["animosity"], languages=c["languages"],
@@ -156,7 +164,7 @@ def _plan(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     out.append(p(Span(fmt.t("plan_intro", cap=plan["cap"], posts=ev["quarter_posts"]) + " "),
                  see(fmt, "#ev-plan")))
     if not plan["guardrail"]:
-        out.append(p(Span(fmt.t("no_guardrail"))))
+        out.append(p(Span(fmt.t("no_guardrail_silent" if ev["silent"] else "no_guardrail"))))
     if plan["on_interest"]:
         out.append(p(Span(fmt.t("plan_on_interest"))))
     out.append(p(Span(fmt.t("plan_draws", objective=plan["objective"]) + " "),

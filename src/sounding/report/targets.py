@@ -200,7 +200,8 @@ def _why_not(data: dict[str, Any], kpi: str, value: float | None, posts: int) ->
     metric, _ = KPI_METRICS[kpi]
     if value is None:
         if kpi in ("interest_share", "animosity_share"):
-            return "no_labels"
+            # nothing to label is not the same as nothing labelled: say which
+            return "no_reactions" if not data["kpis"]["reactions"] else "no_labels"
         return "no_denominator" if metric == "engagement" and data["kpis"]["posts"] else "no_data"
     if not data["learn"].get("ok"):
         return "no_learn"
