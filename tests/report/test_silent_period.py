@@ -65,3 +65,4 @@ def test_a_labelled_period_is_not_called_silent(data: dict[str, Any],
     ev = build_evidence(unlabelled_data, "en")
     assert not ev["silent"]
     assert SAID["en"] not in render_report_html(ev)
+

@@ -51,3 +51,18 @@ def test_the_engagement_target_starts_from_the_trend_at_the_periods_end(
         reached[trend] = targets(moved)["engagement_rate_per_follower"].reached
     assert reached[0.0] is not None and reached[-0.3] is not None
     assert reached[-0.3] < 0.9 * reached[0.0]
+
+
+def test_a_rate_the_variant_analysis_left_out_is_not_called_unknown(
+        data: dict[str, Any]) -> None:
+    """The KPI has a rate, but the analysis modelled none (posts seen by fewer than 10):
+    the reason says so instead of claiming no follower count is known."""
+    thin = copy.deepcopy(data)
+    for factor in thin["learn"]["analysis"]["factors"]:
+        factor["metrics"].pop("engagement")
+    found = targets(thin)["engagement_rate_per_follower"]
+    assert found.value is not None and found.target is None
+    assert found.reason == "no_measured_rate"
+    text = next(k for k in build_evidence(thin, "en")["kpis"]
+                if k["key"] == "engagement_rate_per_follower")
+    assert "could not model the engagement rate" in str(text)

@@ -205,8 +205,8 @@ def _why_not(data: dict[str, Any], kpi: str, value: float | None, posts: int) ->
         return "no_denominator" if metric == "engagement" and data["kpis"]["posts"] else "no_data"
     if not data["learn"].get("ok"):
         return "no_learn"
-    if not _analysed(data, metric):
-        return "no_denominator"
+    if not _analysed(data, metric):  # the KPI has a rate, the variant analysis had none
+        return "no_measured_rate"
     if not data["plan"].get("ok"):
         return "no_plan"
     return "" if posts else "no_data"
