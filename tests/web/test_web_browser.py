@@ -71,8 +71,8 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def _page(browser: Any, base: str, user: str, locale: str = "en-GB") -> Any:
-    context = browser.new_context(locale=locale, base_url=base)
+def _page(browser: Any, base: str, user: str, locale: str = "en-GB", **options: Any) -> Any:
+    context = browser.new_context(locale=locale, base_url=base, **options)
     page = context.new_page()
     page.goto("/login")
     page.fill("input[name=username]", user)
@@ -259,19 +259,13 @@ def test_audience_actors_and_learn_pages(browser: Any, live: tuple[str, Store]) 
 
 
 def test_new_pages_in_french(browser: Any, live: tuple[str, Store]) -> None:
-    context = browser.new_context(locale="fr-FR", base_url=live[0])
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("input[name=username]", "vi")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/overview")
+    page = _page(browser, live[0], "vi", "fr-FR")
     page.goto("/learn")
     assert page.locator("h1").inner_text() == "Tester et apprendre"
     _shot(page, "learn-fr")
     page.goto("/audience")
     assert "Indice de représentation" in page.locator("main").inner_text()
-    context.close()
+    page.context.close()
 
 
 PHONE_PAGES = ["/overview", "/reactions", "/items", "/thread?id=bluesky:post-0002", "/queue",
@@ -282,14 +276,7 @@ PHONE_PAGES = ["/overview", "/reactions", "/items", "/thread?id=bluesky:post-000
 @pytest.mark.parametrize("locale", ["en-GB", "fr-FR"])
 def test_no_page_scrolls_sideways_on_a_phone(browser: Any, live: tuple[str, Store],
                                              locale: str) -> None:
-    context = browser.new_context(locale=locale, base_url=live[0],
-                                  viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("input[name=username]", "ed")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/overview")
+    page = _page(browser, live[0], "ed", locale, viewport={"width": 390, "height": 844})
     wide = {}
     for path in PHONE_PAGES:
         page.goto(path)
@@ -308,18 +295,12 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Any, live: tuple[str, Stor
     page.goto("/queue")
     assert page.locator("table.queue thead").is_hidden()
     _shot(page, f"phone-{locale}-queue")
-    context.close()
+    page.context.close()
 
 
 def test_the_map_speaks_french_and_colours_one_community_each(browser: Any,
                                                                live: tuple[str, Store]) -> None:
-    context = browser.new_context(locale="fr-FR", base_url=live[0])
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("input[name=username]", "vi")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/overview")
+    page = _page(browser, live[0], "vi", "fr-FR")
     page.goto("/actors")
     page.wait_for_selector("#actor-map[data-ready]")
     owners = page.evaluate("""() => {
@@ -339,4 +320,4 @@ def test_the_map_speaks_french_and_colours_one_community_each(browser: Any,
     assert ("Communauté" in tip or "Hors communauté" in tip) and "community" not in tip, tip
     assert "PageRank 0," in tip, tip
     _shot(page, "actors-fr")
-    context.close()
+    page.context.close()
