@@ -131,3 +131,58 @@ def test_an_alert_to_a_bad_stored_webhook_is_a_failed_delivery(db: Path) -> None
     with Store.open(db):
         done = alerts._deliver(channel, {"message": "spike"}, env={})
     assert done["ok"] is False and "Invalid IPv6 URL" in done["error"]
+
+
+def test_a_missing_workspace_names_the_demo_s_when_it_is_here(cli, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    # after `sounding demo`, `sounding kpis` looks for ./sounding.duckdb, not the demo's
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sounding-demo").mkdir()
+    (tmp_path / "sounding-demo" / "sounding.duckdb").touch()
+    result = cli("--db", str(tmp_path / "sounding.duckdb"), "kpis")
+    assert result.code == 1
+    assert "sounding --db sounding-demo/sounding.duckdb COMMAND" in result.err
+
+
+def test_kpis_without_brand_posts_say_how_posts_become_the_brand_s(cli, tmp_path: Path
+                                                                   ) -> None:
+    cli("import", "items", str(write_csv(tmp_path / "a.csv", [ROW])))
+    result = cli("kpis")
+    assert result.code == 0 and "1970" not in result.out and "KPIs up to" in result.out
+    assert "sounding account add NETWORK --handle HANDLE" in result.err
+
+
+def test_utf16_without_its_mark_is_named(cli, tmp_path: Path) -> None:
+    path = tmp_path / "u.csv"
+    path.write_bytes("id,network,author,text,created_at\n1,bluesky,a,hé,2026-09-07\n"
+                     .encode("utf-16-le"))
+    result = cli("import", "items", str(path))
+    assert result.code == 1 and "UTF-16 without a byte-order mark" in result.err
+    assert "--encoding utf-16-le" in result.err and "required column" not in result.err
+    assert cli("import", "items", str(path), "--encoding", "utf-16-le").code == 0
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-8-sig"])
+def test_customers_from_excel_semicolons_and_encodings(cli, tmp_path: Path,
+                                                       encoding: str) -> None:
+    path = tmp_path / "crm.csv"
+    path.write_bytes("email;country\r\nzoé@example.com;FR\r\n".encode(encoding))
+    result = cli("customers", "import", str(path), "--id", "email", "--keep", "country")
+    if encoding == "cp1252":  # said, with the way out, not an unexpected error
+        assert result.code == 1 and "--encoding cp1252" in result.err
+        assert "unexpected" not in result.err
+        result = cli("customers", "import", str(path), "--id", "email", "--keep", "country",
+                     "--encoding", "cp1252")
+    assert result.code == 0 and "1 new" in result.out, result.err
+
+
+def test_an_empty_queue_says_so_and_ids_line_up(cli) -> None:
+    assert cli("account", "add", "bluesky", "--handle", "brand").code == 0
+    result = cli("queue", "list")
+    assert result.code == 0 and "no queued post" in result.err
+    for _ in range(10):
+        assert cli("queue", "add", "--account", "bluesky:brand", "--text", "hi",
+                   "--draft").code == 0
+    lines = cli("queue", "list").out.splitlines()
+    assert len({line.index("draft") for line in lines}) == 1

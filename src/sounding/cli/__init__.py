@@ -15,9 +15,9 @@ import typer
 from rich.console import Console
 
 from sounding.cli import render
-from sounding.cli.execute import execute
+from sounding.cli.execute import execute, missing_workspace
 from sounding.config import resolve
-from sounding.errors import ImportRejected, NotFound, SoundingError
+from sounding.errors import ImportRejected, SoundingError
 
 __all__ = ["app", "main"]
 
@@ -58,9 +58,7 @@ CREATING = frozenset({"import_items", "import_export", "import_wordpress", "acco
 def require_workspace(db: Path) -> Path:
     """The workspace file, refused when it does not exist (rather than created empty)."""
     if not db.exists():
-        raise NotFound(f"no workspace at {db}",
-                       hint="make one with `sounding demo` or `sounding import items FILE`, "
-                            "or name yours: sounding --db PATH COMMAND (or SOUNDING_DB)")
+        raise missing_workspace(db)
     return db
 
 

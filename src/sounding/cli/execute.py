@@ -23,9 +23,25 @@ from sounding.errors import (
 from sounding.store import Store
 from sounding.workflows.ops import READING, run_operation, server_file
 
-__all__ = ["LISTEN_WAIT", "execute", "find_server"]
+__all__ = ["LISTEN_WAIT", "execute", "find_server", "missing_workspace"]
 
 LISTEN_WAIT = 30.0  # seconds a starting server (announced, not yet listening) is waited for
+
+
+DEMO_WORKSPACE = Path("sounding-demo") / "sounding.duckdb"  # where `sounding demo` writes
+
+
+def missing_workspace(db: Path) -> NotFound:
+    """The error for a workspace that does not exist; its hint names the demo's workspace
+    (``sounding demo`` writes it in its own folder, not at the default ./sounding.duckdb)."""
+    if DEMO_WORKSPACE.exists():
+        hint = (f"the demo's workspace is {DEMO_WORKSPACE}: sounding --db {DEMO_WORKSPACE} "
+                "COMMAND (or SOUNDING_DB); make yours with `sounding import items FILE`")
+    else:
+        hint = (f"make one with `sounding demo` (it writes {DEMO_WORKSPACE}) or "
+                "`sounding import items FILE`, or name yours: sounding --db PATH COMMAND "
+                "(or SOUNDING_DB)")
+    return NotFound(f"no workspace at {db}", hint=hint)
 
 
 def _alive(pid: int) -> bool:
@@ -130,8 +146,6 @@ def execute(db: Path, name: str, args: dict[str, Any], *, wait: float,
             on_remote(info["url"])
         return _remote(info, name, args)
     if name in READING and not db.exists():
-        raise NotFound(f"no workspace at {db}",
-                       hint="make one with `sounding demo` or `sounding import items FILE`, "
-                            "or name yours: sounding --db PATH COMMAND (or SOUNDING_DB)")
+        raise missing_workspace(db)
     with Store.open(db, wait=wait, on_wait=on_wait) as store:
         return run_operation(store, name, args)

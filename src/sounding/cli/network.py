@@ -107,9 +107,14 @@ def queue_list_cmd(
     if as_json:
         out.print_json(json.dumps(rows))
         return
+    if not rows:
+        err.print(render.literal((f"no queued post{f' with status {status}' if status else ''}"
+                                  "; add one with `sounding queue add` or `sounding plan`",
+                                  "dim")))
+    width = max((len(str(row["queue_id"])) for row in rows), default=1) + 1
     for row in rows:
         variant = ",".join(f"{k}={v}" for k, v in (row["variant"] or {}).items())
-        out.print(render.literal(f"#{row['queue_id']} {row['status']:<9} "
+        out.print(render.literal(f"{'#' + str(row['queue_id']):<{width}} {row['status']:<9} "
                                  f"{row['scheduled_at'] or '-'} {row['account_id']} "
                                  f"[{variant}] {row['text'][:60]}"))
         if row.get("error"):

@@ -59,8 +59,10 @@ def import_report(report: dict[str, Any]) -> str:
 
 
 def kpi_table(k: dict[str, Any]) -> Table:
-    table = Table(title=literal(f"KPIs {k['period_start'][:10]} .. "
-                                f"{last_day(k['period_end'])}"), show_header=True)
+    start = k["period_start"][:10]  # 1970-01-01: all data, and none is dated
+    span = f"up to {last_day(k['period_end'])}" if start == "1970-01-01" else (
+        f"{start} .. {last_day(k['period_end'])}")
+    table = Table(title=literal(f"KPIs {span}"), show_header=True)
     table.add_column("KPI")
     table.add_column("value", justify="right")
     table.add_column("note", style="dim")

@@ -72,6 +72,12 @@ def _wide_encoding(path: Path, name: str) -> str | None:
     found = next((codec for bom, codec in _WIDE_BOMS if head.startswith(bom)), None)
     if name.startswith(("utf-16", "utf-32")):
         return found if found and found.startswith(name[:6]) else name
+    if found is None and name in ("utf-8", "utf-8-sig") and b"\0" in head[:2]:
+        # text with every other byte NUL: UTF-16 saved without its byte-order mark
+        order = "le" if head[1:2] == b"\0" else "be"
+        raise InputError(f"{path}: the file looks like UTF-16 without a byte-order mark "
+                         "(a NUL byte beside each letter), not UTF-8",
+                         hint=f"pass --encoding utf-16-{order}, or save the file as UTF-8")
     if found is None or name in ("utf-8", "utf-8-sig"):
         return found
     family = found[:6].upper()

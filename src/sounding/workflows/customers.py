@@ -8,6 +8,7 @@ column that would identify a person (see ``analyse.kept``) refuses the whole imp
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -23,6 +24,8 @@ from sounding.analyse.audience import (
 )
 from sounding.analyse.kept import KEEP_HINT, refuse_identifying_names
 from sounding.errors import ImportRejected, InputError, Problem, missing_file
+from sounding.imports.scan import sniff_delimiter
+from sounding.imports.tabular import check_encoding
 from sounding.store import Store
 from sounding.store.audience_store import (
     actor_handles,
@@ -89,6 +92,18 @@ def current_match(store: Store, salt: str | None = None) -> Match:
         int(store.scalar("SELECT count(*) FROM customers") or 0))
 
 
+def _text_encoding(file: Path, encoding: str) -> str:
+    """The codec to read ``file`` with: a UTF-16/32 byte-order mark (Excel's "Unicode
+    text") says its own, and UTF-8 drops the mark that Excel's "CSV UTF-8" writes."""
+    with file.open("rb") as fh:
+        head = fh.read(4)
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+
+
 def import_customers(store: Store, path: str, ids: Sequence[str], keep: Sequence[str] = (),
                      encoding: str = "utf-8") -> CustomerImport:
     """Import a CRM CSV: ``ids`` name identifier columns (``col`` or ``col:kind``)."""
@@ -102,12 +117,21 @@ def import_customers(store: Store, path: str, ids: Sequence[str], keep: Sequence
         raise missing_file(file)
     salt = workspace_salt(store)
     problems: list[Problem] = []
-    with file.open(encoding=encoding, newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = list(reader.fieldnames or [])
-        _check_header(str(file), header, columns, keep)
-        parsed = parse_customer_rows(_rows(reader, str(file), len(header), problems),
-                                     file=str(file), ids=columns, keep=keep, salt=salt)
+    asked, encoding = encoding, _text_encoding(file, check_encoding(encoding))
+    try:
+        with file.open(encoding=encoding, newline="") as handle:
+            delimiter = sniff_delimiter(handle.readline())  # French Excel writes ';'
+            handle.seek(0)
+            reader = csv.DictReader(handle, delimiter=delimiter)
+            header = list(reader.fieldnames or [])
+            _check_header(str(file), header, columns, keep)
+            parsed = parse_customer_rows(_rows(reader, str(file), len(header), problems),
+                                         file=str(file), ids=columns, keep=keep, salt=salt)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{file}: {exc.reason} (byte 0x{exc.object[exc.start]:02x}): "
+                         f"not {asked} text",
+                         hint="save it as UTF-8 ('CSV UTF-8'), or pass --encoding cp1252 "
+                              "for a CSV that Excel saved on Windows") from None
     problems = sorted(problems + parsed.problems + parsed.identifying,
                       key=lambda p: p.line or 0)
     if problems:
