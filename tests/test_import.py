@@ -401,7 +401,12 @@ def test_the_date_example_is_iso_and_unambiguous(seeded: Store, tmp_path: Path) 
     path = write_csv(tmp_path / "when.csv", [dict(ROWS[0], id="p7", created_at="01/03/2026")])
     assert _refused(seeded, path) == [
         f"{path}, line 2, column 'created_at': expected an ISO 8601 date and time such as "
-        "2026-03-01 18:00, found '01/03/2026'"]
+        "2026-03-01 18:00, found '01/03/2026'; a date with slashes could be day or month "
+        "first: write it year first (2026-10-01 for 1 October)"]
+    other = write_csv(tmp_path / "other.csv", [dict(ROWS[0], id="p8", created_at="hier")])
+    assert _refused(seeded, other) == [
+        f"{other}, line 2, column 'created_at': expected an ISO 8601 date and time such as "
+        "2026-03-01 18:00, found 'hier'"]
 
 
 def test_only_rows_with_a_counter_make_a_snapshot(store: Store, tmp_path: Path) -> None:

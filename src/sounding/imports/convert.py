@@ -6,6 +6,7 @@ in O(bad · log n) conversions, so a clean million-row file costs one pass.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -45,14 +46,28 @@ def _failing(array: pa.Array, fn: Callable[[pa.Array], pa.Array]) -> list[int]:
     return _failing(array[:mid], fn) + [mid + i for i in _failing(array[mid:], fn)]
 
 
+_SLASHED_DATE = re.compile(r"^\s*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")
+
+
+def _date_advice(found: str) -> str:
+    """Why a date written 01/10/2026 is refused: it reads as 1 October or January 10."""
+    if not _SLASHED_DATE.match(found):
+        return ""
+    return ("; a date with slashes could be day or month first: write it year first "
+            "(2026-10-01 for 1 October)")
+
+
 def _convert(array: pa.Array, fn: Callable[[pa.Array], pa.Array], out: Converted,
-             column: str, expected: str) -> pa.Array:
+             column: str, expected: str, advise: Callable[[str], str] | None = None
+             ) -> pa.Array:
     try:
         return fn(array)
     except _ARROW_ERRORS:
         bad = _failing(array, fn)
     for row in bad:
-        out.add(row, column, f"expected {expected}, found {str(array[row].as_py())[:60]!r}")
+        found = str(array[row].as_py())
+        advice = advise(found) if advise else ""
+        out.add(row, column, f"expected {expected}, found {found[:60]!r}{advice}")
     bad_rows = set(bad)
     mask = pa.array([i in bad_rows for i in range(len(array))])
     return fn(pc.if_else(mask, pa.scalar(None, array.type), array))
@@ -103,7 +118,7 @@ def _to_count(array: pa.Array) -> pa.Array:
 def _convert_column(column: Column, raw: pa.Array, out: Converted) -> pa.Array:
     if column.kind == "timestamp":
         return _convert(raw, _to_timestamp, out, column.name,
-                        "an ISO 8601 date and time such as 2026-03-01 18:00")
+                        "an ISO 8601 date and time such as 2026-03-01 18:00", _date_advice)
     if column.kind == "count":
         return _convert(raw, _to_count, out, column.name, "a whole number ≥ 0")
     if column.kind == "text":
