@@ -104,3 +104,16 @@ def test_channel_options_are_checked(store: Store) -> None:
         add_channel_op(store, "webhook", url="ftp://x")
     with pytest.raises(InputError):
         add_channel_op(store, "pigeon")
+
+
+def test_the_same_channel_twice_is_refused(store: Store) -> None:
+    """A second identical channel would send every alert twice."""
+    url = "https://hooks.example/abc/SECRET-PATH"
+    first = add_channel_op(store, "webhook", url=url)
+    with pytest.raises(InputError, match=f"exists already \\(#{first['channel_id']}\\)") as twice:
+        add_channel_op(store, "webhook", url=url)
+    assert "SECRET-PATH" not in str(twice.value)
+    add_channel_op(store, "email", to=["a@example.com"], smtp_host="h")
+    with pytest.raises(InputError, match=r"a@example\.com exists already"):
+        add_channel_op(store, "email", to=["a@example.com"], smtp_host="other")
+    assert len(alerts_list_op(store)["channels"]) == 2

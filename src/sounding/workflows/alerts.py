@@ -60,6 +60,11 @@ def add_channel_op(store: Store, kind: str, to: list[str] | None = None,
         target = url
     else:
         raise InputError(f"no channel kind '{kind}'", hint="email or webhook")
+    same = [c["channel_id"] for c in channels(store, enabled_only=True)
+            if c["kind"] == kind and c["target"] == target]
+    if same:  # a second one would send every alert twice
+        raise InputError(f"a {kind} channel to {_shown(kind, target)} exists already "
+                         f"(#{same[0]})", hint="sounding alerts list shows the channels")
     channel_id = add_channel(store, kind, target, config)
     return {"channel_id": channel_id, "kind": kind, "target": _shown(kind, target)}
 
