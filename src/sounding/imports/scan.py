@@ -8,6 +8,7 @@ Problem per bad line.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 from collections.abc import Iterator
@@ -17,10 +18,20 @@ from typing import BinaryIO
 
 from sounding.errors import Problem
 
-__all__ = ["ScanResult", "bad_byte", "scan_csv", "scan_jsonl", "sniff_delimiter"]
+__all__ = ["ScanResult", "bad_byte", "mark_codec", "scan_csv", "scan_jsonl", "sniff_delimiter"]
 
 _CHUNK = 1 << 20
 DELIMITERS = (",", ";", "\t")
+# UTF-32 first: its little-endian mark starts with UTF-16's.
+_MARKS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def mark_codec(head: bytes) -> str | None:
+    """The UTF-16/32 codec, with its byte order, that a file's first bytes name by their
+    byte-order mark (Excel's "Unicode text" has one), or None. ``codec[:6]`` is the codec
+    that reads the mark and drops it."""
+    return next((codec for mark, codec in _MARKS if head.startswith(mark)), None)
 
 
 def sniff_delimiter(header: str) -> str:

@@ -22,7 +22,13 @@ import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 
 from sounding.errors import InputError, Problem, missing_file
-from sounding.imports.scan import ScanResult, scan_csv, scan_jsonl, sniff_delimiter
+from sounding.imports.scan import (
+    ScanResult,
+    mark_codec,
+    scan_csv,
+    scan_jsonl,
+    sniff_delimiter,
+)
 
 __all__ = ["DEFAULT_MAX_LINE_BYTES", "RawRows", "TypesFor", "check_encoding", "detect_format",
            "read_rows"]
@@ -44,9 +50,6 @@ class RawRows:
     copy: IO[bytes] | None = None  # the UTF-8 copy of a UTF-16/32 file, kept with its rows
 
 
-# UTF-32 first: its little-endian mark starts with UTF-16's.
-_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-              (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _ENCODING_HINT = "use utf-8 (the default), or cp1252 for a CSV that Excel saved on Windows"
 _CHUNK = 1 << 20
 
@@ -69,7 +72,7 @@ def _wide_encoding(path: Path, name: str) -> str | None:
     with path.open("rb") as fh:
         head = fh.read(4)
     # the mark's byte order, whatever was said (its mark is then read as U+FEFF, dropped)
-    found = next((codec for bom, codec in _WIDE_BOMS if head.startswith(bom)), None)
+    found = mark_codec(head)
     if name.startswith(("utf-16", "utf-32")):
         return found if found and found.startswith(name[:6]) else name
     if found is None and name in ("utf-8", "utf-8-sig") and b"\0" in head[:2]:

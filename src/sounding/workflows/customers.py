@@ -8,7 +8,6 @@ column that would identify a person (see ``analyse.kept``) refuses the whole imp
 
 from __future__ import annotations
 
-import codecs
 import csv
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -24,7 +23,7 @@ from sounding.analyse.audience import (
 )
 from sounding.analyse.kept import KEEP_HINT, refuse_identifying_names
 from sounding.errors import ImportRejected, InputError, Problem, missing_file
-from sounding.imports.scan import sniff_delimiter
+from sounding.imports.scan import mark_codec, sniff_delimiter
 from sounding.imports.tabular import check_encoding
 from sounding.store import Store
 from sounding.store.audience_store import (
@@ -96,12 +95,10 @@ def _text_encoding(file: Path, encoding: str) -> str:
     """The codec to read ``file`` with: a UTF-16/32 byte-order mark (Excel's "Unicode
     text") says its own, and UTF-8 drops the mark that Excel's "CSV UTF-8" writes."""
     with file.open("rb") as fh:
-        head = fh.read(4)
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "utf-32"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+        marked = mark_codec(fh.read(4))
+    if marked:
+        return marked[:6]
+    return "utf-8-sig" if encoding == "utf-8" else encoding
 
 
 def import_customers(store: Store, path: str, ids: Sequence[str], keep: Sequence[str] = (),

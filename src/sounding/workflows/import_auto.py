@@ -7,7 +7,6 @@ folder of monthly exports lands together or not at all and builds a counter hist
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from sounding.errors import ImportRejected, InputError, Problem
 from sounding.imports.formats import Parsed, detect_files, merge, parser_for
 from sounding.imports.formats.values import TIME_EXPECTED, parse_time
 from sounding.imports.formats.wp_rest import parse_wp_rest
+from sounding.imports.tabular import check_encoding
 from sounding.models import Batch
 from sounding.store import Store, TableStats
 from sounding.workflows.ingest import ImportReport, write_rejects
@@ -109,17 +109,6 @@ _LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 _TEXT_FORMATS = ("meta-posts", "meta-comments", "x-archive")  # XML and XLSX say their own
 
 
-def _encoding(name: str | None) -> str | None:
-    if name is None:
-        return None
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        raise InputError(f"--encoding '{name}': not an encoding sounding knows",
-                         hint="leave it out for UTF-8, or pass cp1252 for a CSV that Excel "
-                              "saved on Windows") from None
-
-
 def import_export(store: Store, path: str | Path, *, fmt: str | None = None,
                   as_of: str | datetime | None = None, account: str | None = None,
                   followers: int | None = None, keep_good: bool = False,
@@ -132,7 +121,7 @@ def import_export(store: Store, path: str | Path, *, fmt: str | None = None,
     reads CSV and X archive files that are not UTF-8 (Excel on Windows writes cp1252).
     """
     path = Path(path)
-    encoding = _encoding(encoding)
+    encoding = check_encoding(encoding) if encoding else None
     found, skipped = ([(path, fmt)], []) if fmt else detect_files(path)
     parts = []
     for file, file_fmt in found:

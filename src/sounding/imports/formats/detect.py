@@ -20,7 +20,7 @@ from sounding.imports.formats.meta import (
 from sounding.imports.formats.records import Parsed
 from sounding.imports.formats.wxr import parse_wxr
 from sounding.imports.formats.x_archive import find_tweets, parse_x_archive
-from sounding.imports.scan import sniff_delimiter
+from sounding.imports.scan import mark_codec, sniff_delimiter
 
 __all__ = ["FORMATS", "Parser", "detect", "detect_files", "find_archive", "parser_for"]
 
@@ -46,8 +46,9 @@ def parser_for(fmt: str) -> Parser:
 def _header_text(head: bytes) -> str:
     """The first line of a CSV: UTF-16 when its mark says so, else UTF-8, else read as
     Windows-1252 (a file Excel re-saved), whose parser then names the line to fix."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return head.decode("utf-16", "replace").split("\n", 1)[0]
+    marked = mark_codec(head[:4])
+    if marked:
+        return head.decode(marked[:6], "replace").split("\n", 1)[0]
     line = head.split(b"\n", 1)[0]
     try:
         return line.decode("utf-8-sig")
