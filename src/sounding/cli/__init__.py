@@ -48,15 +48,9 @@ def workspace() -> Path:
     return Path(resolve("db", _state["db"])).expanduser().resolve()
 
 
-# The operations that may start a workspace: an import, an account, a CRM file, a dashboard
-# user, an alert channel. Every other one works on the workspace's data: on a missing file
-# (a mistyped --db) it would create an empty workspace and report nothing.
-CREATING = frozenset({"import_items", "import_export", "import_wordpress", "account_add",
-                      "customers_import", "user_add", "alerts_add_channel"})
-
-
 def require_workspace(db: Path) -> Path:
-    """The workspace file, refused when it does not exist (rather than created empty)."""
+    """The workspace file, refused when it does not exist (rather than created empty), for
+    a command that is not an operation (``serve``); operations are checked by execute."""
     if not db.exists():
         raise missing_workspace(db)
     return db
@@ -64,9 +58,8 @@ def require_workspace(db: Path) -> Path:
 
 def run(name: str, **args: Any) -> Any:
     """Run a workspace operation, telling the person when it waits or goes through a server."""
-    db = workspace() if name in CREATING else require_workspace(workspace())
     return execute(
-        db, name, args, wait=float(resolve("lock_wait")),
+        workspace(), name, args, wait=float(resolve("lock_wait")),
         on_wait=lambda msg: err.print(render.literal((msg, "yellow"))),
         on_remote=lambda url: err.print(render.literal((f"via the server at {url}", "dim"))),
     )

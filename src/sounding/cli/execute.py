@@ -21,7 +21,7 @@ from sounding.errors import (
     ServerUnavailable,
 )
 from sounding.store import Store
-from sounding.workflows.ops import READING, run_operation, server_file
+from sounding.workflows.ops import CREATING, run_operation, server_file
 
 __all__ = ["LISTEN_WAIT", "execute", "find_server", "missing_workspace"]
 
@@ -145,7 +145,7 @@ def execute(db: Path, name: str, args: dict[str, Any], *, wait: float,
         if on_remote:
             on_remote(info["url"])
         return _remote(info, name, args)
-    if name in READING and not db.exists():
+    if name not in CREATING and not db.exists():
         raise missing_workspace(db)
     with Store.open(db, wait=wait, on_wait=on_wait) as store:
         return run_operation(store, name, args)

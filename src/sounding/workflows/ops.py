@@ -35,7 +35,7 @@ from sounding.workflows.reporting import report_data_op
 from sounding.workflows.said import topics_op
 from sounding.workflows.users import user_add_op
 
-__all__ = ["OPERATIONS", "READING", "check_arguments", "run_operation", "server_file"]
+__all__ = ["CREATING", "OPERATIONS", "check_arguments", "run_operation", "server_file"]
 
 
 @functools.wraps(import_items)  # its signature is the one checked
@@ -94,10 +94,11 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
 }
 
 
-# Operations that only read: on a workspace that does not exist they would create an
-# empty one and report nothing, which hides a mistyped --db.
-READING = frozenset({"accounts", "actors", "alerts_list", "kpis", "learn", "listen_list",
-                     "queue_list", "report_data", "review", "segments", "status", "topics"})
+# The operations that may start a workspace: an import, an account, a CRM file, a dashboard
+# user, an alert channel. Every other one works on the workspace's data: on a missing file
+# (a mistyped --db) it would create an empty workspace and report nothing.
+CREATING = frozenset({"import_items", "import_export", "import_wordpress", "account_add",
+                      "customers_import", "user_add", "alerts_add_channel"})
 
 
 def _operation(name: str) -> Callable[..., Any]:
