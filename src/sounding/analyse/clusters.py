@@ -47,16 +47,16 @@ def _hash_ranks(ids: Sequence[str], salt: str) -> np.ndarray:
     return np.asarray(values, dtype=np.uint64)
 
 
+def _hash_orders(ids: Sequence[str], count: int, seed: int) -> list[np.ndarray]:
+    """``count`` orders of the row positions, each by a differently salted hash of the ids."""
+    return [np.argsort(_hash_ranks(ids, f"{seed}:{s}"), kind="stable") for s in range(count)]
+
+
 def hashed_samples(ids: Sequence[str], size: int, count: int = SAMPLES, seed: int = 0
                    ) -> list[np.ndarray]:
     """``count`` samples of row positions, each the ``size`` ids of smallest salted hash,
     in hash order (so the rows reach k-means in an order that only the ids decide)."""
-    samples = []
-    for s in range(count):
-        ranks = _hash_ranks(ids, f"{seed}:{s}")
-        order = np.argsort(ranks, kind="stable")
-        samples.append(order[:min(size, len(ids))])
-    return samples
+    return [order[:size] for order in _hash_orders(ids, count, seed)]
 
 
 def _choose_k(x: np.ndarray, samples: list[np.ndarray], ks: Sequence[int], seed: int
@@ -99,8 +99,9 @@ def discover(x: np.ndarray, ids: Sequence[str], *,
         raise ValueError(f"{len(ids)} ids for {n} rows")
     if n < 2 * max(2, min(ks)):
         return Clustering(np.zeros(n, dtype=np.int64), 1, 1.0)
-    best, scores = _choose_k(x, hashed_samples(ids, sample, seed=seed), ks, seed)
-    order = hashed_samples(ids, n, count=1, seed=seed)[0]
+    orders = _hash_orders(ids, SAMPLES, seed)  # the first also orders the full fit
+    best, scores = _choose_k(x, [order[:sample] for order in orders], ks, seed)
+    order = orders[0]
     reference = _kmeans(x[order], best, seed)
     labels = np.empty(n, dtype=np.int64)
     labels[order] = _by_size(np.asarray(reference.labels_, dtype=np.int64))
