@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 from fastapi.testclient import TestClient
 
-from sounding.report.views_refusals import REFUSALS
+from sounding.report.views_refusals import REFUSALS, Refused
 from sounding.web.i18n import _FR
 
 from .conftest import sign_in
@@ -81,6 +81,26 @@ def test_unknown_filter_values_are_refused_in_french(client: TestClient, path: s
     assert f"n'est pas une valeur connue pour « {name} »" in _alert(response.text)
     twin = client.get(path.replace("?", ".json?")).json()
     assert twin["key"] == "unknown_value" and "not a known value" in twin["error"]
+
+
+def test_only_the_typed_value_of_a_refusal_is_cut(client: TestClient) -> None:
+    sign_in(client, "vi")
+    typed = "myspace" * 100
+    values = client.get("/items.json", params={"network": typed}).json()["values"]
+    assert values["value"] == typed[:79] + "…"
+    assert values["allowed"].split(", ") == sorted(values["allowed"].split(", "))
+    assert "bluesky" in values["allowed"] and "mastodon" in values["allowed"]
+    long_id = "bluesky:at://did:web:" + "very-long-host-name." * 6 + "example/app.bsky.feed.post/3k"
+    missing = client.get("/thread.json", params={"id": long_id}).json()
+    assert missing["key"] == "no_item" and missing["values"]["id"] == long_id
+    assert long_id in missing["error"]
+
+
+def test_the_values_allowed_are_listed_whole_however_many() -> None:
+    allowed = ", ".join(f"network-{n}" for n in range(30))
+    refused = Refused("unknown_value", value="x" * 500, name="network", allowed=allowed)
+    assert str(refused).endswith(f"choose one of {allowed}.")
+    assert f"'{'x' * 79}…'" in str(refused)
 
 
 def test_a_page_number_must_be_a_number(client: TestClient) -> None:

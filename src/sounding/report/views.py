@@ -224,7 +224,7 @@ def thread(store: Store, params: Params) -> dict[str, Any]:
     try:
         rows = labels.thread(store, item_id)
     except NotFound as exc:  # worded by the page, in its reader's language
-        raise RefusedMissing("no_item", value=item_id) from exc
+        raise RefusedMissing("no_item", id=item_id) from exc
     return {"item_id": item_id, "labels": list(REACTIONS), "items": [_item(r) for r in rows]}
 
 

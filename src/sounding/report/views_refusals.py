@@ -40,7 +40,7 @@ REFUSALS: dict[str, str] = {
     "text_length": "The text must have 1 to {limit} characters (it has {length}).",
     "time_format": "'{value}' is not a date and time such as 2026-10-01T18:30 (UTC).",
     "time_past": "The publication time {value} (UTC) has passed: choose a time to come.",
-    "no_item": "There is no item '{value}'.",
+    "no_item": "There is no item '{id}'.",
     "queue_missing": "There is no queue entry {id}.",
     "queue_edit": "Queue entry {id} is {status}: its text cannot be edited.",
     "queue_approve": "Queue entry {id} is {status}: only a draft can be approved.",
@@ -51,13 +51,23 @@ REFUSALS: dict[str, str] = {
 }
 
 
+# Only ``value``, the text the reader typed, is cut (a refused query string may be kilobytes
+# long); ids, names, statuses and the values allowed are shown whole, since they say what to do.
+_CLIPPED_AT = 80
+
+
+def _clipped(text: str) -> str:
+    """``text`` as a refusal quotes it: an ellipsis marks where a long one is cut."""
+    return text if len(text) <= _CLIPPED_AT else text[:_CLIPPED_AT - 1] + "…"
+
+
 class Refused(InputError):
     """A refusal a page words in its reader's language: ``key`` names the words (see
     :data:`REFUSALS`), ``values`` fill them; the message is the English text."""
 
     def __init__(self, key: str, **values: object) -> None:
         self.key = key
-        self.values = {k: str(v)[:80] for k, v in values.items()}
+        self.values = {k: _clipped(str(v)) if k == "value" else str(v) for k, v in values.items()}
         super().__init__(REFUSALS[key].format(**self.values), hint="")
 
 
@@ -113,7 +123,7 @@ def choice(params: Mapping[str, str], name: str, allowed: Iterable[str]) -> str:
     value = (params.get(name) or "").strip()
     known = list(allowed)
     if value and value not in known:
-        raise Refused("unknown_value", value=value[:40], name=name, allowed=", ".join(known))
+        raise Refused("unknown_value", value=value, name=name, allowed=", ".join(known))
     return value
 
 
@@ -126,7 +136,7 @@ def flag(params: Mapping[str, str], name: str, default: bool) -> bool:
         return True
     if value in ("0", "no", "false", "off"):
         return False
-    raise Refused("unknown_value", value=value[:40], name=name, allowed="1, 0")
+    raise Refused("unknown_value", value=value, name=name, allowed="1, 0")
 
 
 def page_number(params: Mapping[str, str], name: str = "page") -> int:
@@ -137,7 +147,7 @@ def page_number(params: Mapping[str, str], name: str = "page") -> int:
     try:
         number = int(value)
     except ValueError:
-        raise Refused("not_a_number", value=value[:40], name=name) from None
+        raise Refused("not_a_number", value=value, name=name) from None
     if number < 1:
-        raise Refused("not_a_number", value=value[:40], name=name)
+        raise Refused("not_a_number", value=value, name=name)
     return min(number, 10_000)

@@ -46,7 +46,7 @@ def _when(text: str) -> datetime:
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise Refused("time_format", value=text[:40]) from None
+        raise Refused("time_format", value=text) from None
     when = when if when.tzinfo else when.replace(tzinfo=UTC)
     if when <= datetime.now(UTC):
         raise Refused("time_past", value=when.astimezone(UTC).strftime("%Y-%m-%d %H:%M"))
@@ -64,7 +64,7 @@ def _text(text: str) -> str:
 
 def _label(label: str) -> str:
     if label not in REACTIONS:
-        raise Refused("unknown_value", value=label[:40], name="label",
+        raise Refused("unknown_value", value=label, name="label",
                       allowed=", ".join(REACTIONS))
     return label
 
@@ -94,7 +94,7 @@ def _correct(store: Store, item_id: str, label: str, user: str) -> None:
     try:
         labels.correct_label(store, item_id, label, user)
     except NotFound as exc:
-        raise RefusedMissing("no_item", value=item_id) from exc
+        raise RefusedMissing("no_item", id=item_id) from exc
 
 
 def install_actions(app: FastAPI, store: Store) -> None:

@@ -124,7 +124,7 @@ _FR_REFUSALS: dict[str, str] = {
     "time_format": "« {value} » n'est pas une date et une heure comme 2026-10-01T18:30 (UTC).",
     "time_past": "L'heure de publication {value} (UTC) est passée : choisissez une heure à "
     "venir.",
-    "no_item": "Il n'existe aucun contenu « {value} ».",
+    "no_item": "Il n'existe aucun contenu « {id} ».",
     "queue_missing": "Il n'existe aucune entrée {id} dans la file.",
     "queue_edit": "L'entrée {id} de la file est au statut « {status} » : son texte ne peut "
     "plus être modifié.",
