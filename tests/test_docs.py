@@ -1,9 +1,13 @@
-"""Docs that can't drift: every command and setting appears in the README."""
+"""Docs that can't drift: every command and setting appears in the README, and its import
+examples are what the CLI prints."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
+import pytest
 import typer.main
 
 from sounding.cli import app
@@ -32,3 +36,32 @@ def test_every_command_is_in_the_readme() -> None:
 def test_every_setting_is_in_the_readme() -> None:
     missing = [s.env for s in SETTINGS.values() if f"`{s.env}`" not in README]
     assert missing == []
+
+
+def _shape(line: str) -> str:
+    """A line with its numbers as N: what a run on other data prints alike."""
+    return re.sub(r"\d[\d,]*", "N", line)
+
+
+def _shown(pattern: str) -> re.Match[str]:
+    shown = re.search(rf"^(?:error: )?(/\S+/)posts\.csv{pattern}$", README, re.M)
+    assert shown, f"the README shows no line like {pattern!r}"
+    return shown
+
+
+def test_the_readme_import_examples_are_what_the_cli_prints(
+        cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    here = f"{tmp_path.resolve()}/"
+    header = "id,network,author,text,created_at,likes\n"
+    (tmp_path / "posts.csv").write_text(header + "1,bluesky,a,hi,2026-09-07T10:00:00Z,2\n")
+    summary = _shown(r": .* counter snapshots added")
+    printed = cli("import", "items", "posts.csv").out.splitlines()[0]
+    assert printed.startswith(f"{here}posts.csv: ")  # the full path, not the name as typed
+    assert _shape(printed.replace(here, summary[1])) == _shape(summary[0])
+    (tmp_path / "posts.csv").write_text(header + "2,bluesky,a,hi,yesterday,2\n" * 4)
+    failed = cli("import", "items", "posts.csv").err.splitlines()
+    for line, pattern in ((failed[0], r", line \d+, column 'created_at': .*"),
+                          (failed[-2], r": \d+ problem\(s\), nothing imported")):
+        shown = _shown(pattern)
+        assert _shape(line.replace(here, shown[1])) == _shape(shown[0])
