@@ -16,14 +16,14 @@ from sounding.config import SETTINGS
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
 
-def _commands(group: object, prefix: str = "sounding") -> list[str]:
-    names = []
+def _commands(group: object, prefix: str = "sounding") -> dict[str, Any]:
+    found = {}
     for name, command in group.commands.items():  # type: ignore[attr-defined]
         if hasattr(command, "commands"):
-            names += _commands(command, f"{prefix} {name}")
+            found |= _commands(command, f"{prefix} {name}")
         else:
-            names.append(f"{prefix} {name}")
-    return names
+            found[f"{prefix} {name}"] = command
+    return found
 
 
 def test_every_command_is_in_the_readme() -> None:
@@ -31,6 +31,28 @@ def test_every_command_is_in_the_readme() -> None:
     assert len(commands) >= 6
     missing = [c for c in commands if f"`{c}" not in README]
     assert missing == []
+
+
+def _table_flags(name: str) -> set[str]:
+    """The flags the README's command table shows for ``name`` (its rows' code spans)."""
+    table = README[README.index("## Command reference"):README.index("Global options")]
+    spans = re.findall(r"`(sounding [^`]*)`", "\n".join(
+        line.split(" | ")[0] for line in table.splitlines() if line.startswith("| `")))
+    shown = " ".join(s for s in spans if s == name or s.startswith(f"{name} "))
+    return set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*|-o)\b", shown))
+
+
+def test_the_command_table_shows_each_commands_flags_and_no_other() -> None:
+    for name, command in _commands(typer.main.get_command(app)).items():
+        flags = {o for p in command.params if p.param_type_name == "option"
+                 for o in (*p.opts, *p.secondary_opts)} - {"--help", "-h"}
+        shown = _table_flags(name)
+        # one of a pair is enough (--no-cluster for --cluster/--no-cluster), -o for --output
+        missing = {f for f in flags if f not in shown and not any(
+            o in shown for p in command.params if f in (*p.opts, *p.secondary_opts)
+            for o in (*p.opts, *p.secondary_opts))}
+        assert missing == set(), f"{name}: options not in the README's table"
+        assert shown - flags == set(), f"{name}: the README's table shows options it lacks"
 
 
 def test_every_setting_is_in_the_readme() -> None:

@@ -24,7 +24,8 @@ __all__ = ["app", "main"]
 app = typer.Typer(help="sounding: turn a brand's social presence into evidence.",
                   no_args_is_help=True, pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]})
-import_app = typer.Typer(help="Import files into the workspace.", no_args_is_help=True)
+import_app = typer.Typer(help="Import files, network exports and blogs into the workspace.",
+                         no_args_is_help=True)
 account_app = typer.Typer(help="The brand's own accounts.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(account_app, name="account")
@@ -36,8 +37,9 @@ _state: dict[str, Any] = {"debug": False, "db": None}
 
 @app.callback()
 def _options(
-    db: Annotated[str | None, typer.Option(help="Workspace file (env SOUNDING_DB, "
-                                           "default ./sounding.duckdb).")] = None,
+    db: Annotated[str | None, typer.Option(help="Workspace file (default: $SOUNDING_DB, "
+                                           "else the config file's db, else "
+                                           "./sounding.duckdb).")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     _state["db"], _state["debug"] = db, debug

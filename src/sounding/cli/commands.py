@@ -17,10 +17,13 @@ from sounding.workflows.kpis import parse_period
 def import_items_cmd(
     file: Annotated[Path, typer.Argument(help="CSV or JSONL file of items.")],
     fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl "
-                                            "(default: from the extension)")] = None,
+                                            "(default: from the extension).")] = None,
     map_: Annotated[list[str] | None, typer.Option(
         "--map", help="OURS=THEIRS column mapping, repeatable (e.g. text=message).")] = None,
-    encoding: Annotated[str, typer.Option(help="Text encoding of the file.")] = "utf-8",
+    encoding: Annotated[str, typer.Option(
+        help="Text encoding of the file (default: UTF-8, or UTF-16/32 when the file starts "
+             "with its byte-order mark; cp1252 for a CSV Excel saved on Windows).",
+        show_default=False)] = "utf-8",
     keep_good: Annotated[bool, typer.Option(
         "--keep-good", help="Store the good rows and write the bad ones to a rejects file.")
     ] = False,
@@ -46,7 +49,8 @@ def import_items_cmd(
 @app.command("kpis")
 def kpis_cmd(
     period: Annotated[str | None, typer.Option(help="A..B, dates included, "
-                                               "e.g. 2026-09-01..2026-09-30.")] = None,
+                                               "e.g. 2026-09-01..2026-09-30 (default: all "
+                                               "data).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Headline KPIs: posts, reach, engagement rates, reply rate, reactions, followers."""

@@ -24,7 +24,9 @@ def _who(by: str | None) -> str:
 
 @app.command("label")
 def label_cmd(
-    item_id: Annotated[str, typer.Argument(help="The item's id, e.g. bluesky:3kf…")],
+    item_id: Annotated[str, typer.Argument(
+        help="The item's id, as 'sounding review' lists it, e.g. "
+             "bluesky:at://did:plc:…/app.bsky.feed.post/3kf…")],
     label: Annotated[str, typer.Argument(help="interest, animosity or neutral.")],
     by: Annotated[str | None, typer.Option("--by", help="Who labels (default: $USER).")] = None,
     as_json: Json = False,

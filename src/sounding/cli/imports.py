@@ -50,7 +50,8 @@ def import_auto_cmd(
     followers: Annotated[int | None, typer.Option(
         help="LinkedIn: the page's follower count on the export's date.")] = None,
     keep_good: Annotated[bool, typer.Option(
-        "--keep-good", help="Store the good rows and list the bad ones.")] = False,
+        "--keep-good", help="Store the good rows; list the bad ones and write them to "
+                            "PATH.rejects.jsonl.")] = False,
     encoding: Annotated[str | None, typer.Option(
         help="Text encoding of CSV and X archive files (default: UTF-8; cp1252 for a CSV "
              "Excel saved on Windows).")] = None,

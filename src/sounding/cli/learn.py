@@ -26,7 +26,8 @@ def _learn_text(result: dict[str, Any]) -> list[Text]:
 
 @app.command("learn")
 def learn_cmd(
-    period: Annotated[str | None, typer.Option(help="A..B, dates included.")] = None,
+    period: Annotated[str | None, typer.Option(
+        help="A..B, dates included (default: all data).")] = None,
     metric: Annotated[str, typer.Option(help="Metric of the verdicts: interest, "
                                         "engagement, animosity or ignored.")] = "interest",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,

@@ -58,7 +58,7 @@ def publish_cmd(
                                       "(run it from cron).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Publish the queue's due posts; exits 1 if one failed or is left pending."""
+    """Publish the queue's due posts (with --due); exits 1 if one failed or is left pending."""
     if not due:
         err.print("nothing to do: add --due to publish what is due")
         raise typer.Exit(2)
