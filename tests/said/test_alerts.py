@@ -9,11 +9,16 @@ import pytest
 from tests.said.servers import smtp_server, webhook_server
 
 from sounding.connectors.notify import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
-from sounding.errors import InputError
+from sounding.errors import InputError, NotFound
 from sounding.models import Batch, Item
 from sounding.store import Store
 from sounding.store.audience_store import put_labels
-from sounding.workflows.alerts import add_channel_op, alerts_list_op, check_alerts
+from sounding.workflows.alerts import (
+    add_channel_op,
+    alerts_list_op,
+    check_alerts,
+    remove_channel_op,
+)
 
 NOW = datetime(2026, 10, 21, 12, 0, tzinfo=UTC)
 PASSWORD = "pw-Zq81-never-printed"
@@ -117,3 +122,46 @@ def test_the_same_channel_twice_is_refused(store: Store) -> None:
     with pytest.raises(InputError, match=r"a@example\.com exists already"):
         add_channel_op(store, "email", to=["a@example.com"], smtp_host="other")
     assert len(alerts_list_op(store)["channels"]) == 2
+
+
+def test_a_mistyped_channel_is_removed_and_can_be_added_right(store: Store) -> None:
+    """No alert went through it: the row goes, and the corrected channel can be added."""
+    wrong = add_channel_op(store, "email", to=["tema@example.com"], smtp_host="h")
+    kept = add_channel_op(store, "webhook", url="https://hooks.example/x")
+    removed = remove_channel_op(store, wrong["channel_id"])
+    assert removed == {"channel_id": wrong["channel_id"], "kind": "email",
+                       "target": "tema@example.com", "kept_for_history": False}
+    listed = [c["channel_id"] for c in alerts_list_op(store)["channels"]]
+    assert listed == [kept["channel_id"]]
+    add_channel_op(store, "email", to=["team@example.com"], smtp_host="h")
+    with pytest.raises(NotFound, match=f"no alert channel {wrong['channel_id']}") as twice:
+        remove_channel_op(store, wrong["channel_id"])
+    assert "alerts list" in twice.value.hint
+    with pytest.raises(NotFound, match="no alert channel 999"):
+        remove_channel_op(store, 999)
+
+
+def test_a_channel_alerts_went_through_is_kept_for_their_history(said_store: Store) -> None:
+    inject(said_store, 60, NOW - timedelta(minutes=40))
+    with webhook_server() as (hook, url):
+        first = add_channel_op(said_store, "webhook", url=url)
+        other = add_channel_op(said_store, "webhook", url=url + "/other")
+        assert check_alerts(said_store, NOW)["new_alerts"] >= 1
+        sent = len(hook.requests)
+        removed = remove_channel_op(said_store, first["channel_id"])
+        inject(said_store, 80, NOW + timedelta(hours=5, minutes=20))
+        later = check_alerts(said_store, NOW + timedelta(hours=6))
+        again = add_channel_op(said_store, "webhook", url=url)  # the same target, anew
+    assert removed["kept_for_history"] is True
+    new = [r for r in later["rules"] if r["status"] == "new"]
+    assert new and all([d["channel_id"] for d in r["deliveries"]] == [other["channel_id"]]
+                       for r in new)
+    assert len(hook.requests) == sent + len(new)  # the other channel only
+    listed = alerts_list_op(said_store)
+    by_id = {c["channel_id"]: c for c in listed["channels"]}
+    assert by_id[first["channel_id"]]["enabled"] is False
+    assert by_id[again["channel_id"]]["enabled"] is True
+    assert any(d["channel_id"] == first["channel_id"]
+               for a in listed["alerts"] for d in a["deliveries"])
+    with pytest.raises(NotFound):
+        remove_channel_op(said_store, first["channel_id"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from tests.said.servers import webhook_server
 
@@ -49,3 +50,36 @@ def test_view_dict_is_json_ready(said_store: Store) -> None:
     json.dumps(view)
     assert view["series"] and {"day", "n", "animosity_share"} <= set(view["series"][0])
     assert view["texts"] > 0 and view["topics"][0]["examples"]
+
+
+def test_alerts_remove_channel_command(cli) -> None:  # type: ignore[no-untyped-def]
+    added = cli("alerts", "add-channel", "email", "--to", "tema@example.com", "--smtp-host",
+                "h", "--json")
+    channel_id = json.loads(added.out)["channel_id"]
+    removed = cli("alerts", "remove-channel", str(channel_id))
+    assert removed.code == 0, removed.err
+    assert f"removed channel {channel_id} (email) → tema@example.com" in removed.out
+    assert "tema@example.com" not in cli("alerts", "list").out
+    unknown = cli("alerts", "remove-channel", str(channel_id))
+    assert unknown.code == 1
+    assert f"no alert channel {channel_id}" in unknown.err and "alerts list" in unknown.err
+
+
+def test_remove_channel_through_the_server(store: Store) -> None:
+    """The operation the CLI sends while 'sounding serve' holds the workspace."""
+    from fastapi.testclient import TestClient
+
+    from sounding.web.app import create_app
+    from sounding.workflows.alerts import add_channel_op
+
+    channel = add_channel_op(store, "webhook", url="https://hooks.example/x")
+    api = TestClient(create_app(store, "t0ken"), base_url="http://127.0.0.1")
+
+    def remove(channel_id: int) -> Any:
+        return api.post("/api/ops/alerts_remove_channel", headers={"X-Sounding-Token": "t0ken"},
+                        content=json.dumps({"channel_id": channel_id}))
+
+    done = remove(channel["channel_id"])
+    assert done.status_code == 200 and done.json()["result"]["kept_for_history"] is False
+    gone = remove(channel["channel_id"])
+    assert gone.status_code == 404 and gone.json()["type"] == "NotFound"

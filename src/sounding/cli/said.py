@@ -90,13 +90,30 @@ def alerts_list_cmd(as_json: Json = False) -> None:
         return
     for c in result["channels"]:
         secret = f" secret ${c['secret_env']}" if c["secret_env"] else ""
-        out.print(render.literal(f"channel {c['channel_id']} {c['kind']} {c['target']}{secret}"))
+        removed = "" if c["enabled"] else " (removed; kept for the alerts sent to it)"
+        out.print(render.literal(f"channel {c['channel_id']} {c['kind']} {c['target']}"
+                                 f"{secret}{removed}"))
     for r in result["rules"]:
         out.print(render.literal(f"rule {r['rule_id']} {r['metric']}/{r['span']} "
                                  f"{r['network'] or 'all networks'} alpha {r['alpha']:g} "
                                  f"min {r['min_count']}{'' if r['enabled'] else ' (disabled)'}"))
     for a in result["alerts"]:
         out.print(render.literal(f"alert {a['alert_id']} {a['window_end'][:16]} {a['message']}"))
+
+
+@alerts_app.command("remove-channel")
+def alerts_remove_channel_cmd(
+    channel_id: Annotated[int, typer.Argument(help="The channel's number (alerts list).")],
+    as_json: Json = False,
+) -> None:
+    """Send no more alerts to a channel; alerts already sent keep their history."""
+    result = run("alerts_remove_channel", channel_id=channel_id)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    kept = " (kept, marked removed: alerts were sent to it)" if result["kept_for_history"] else ""
+    out.print(render.literal(f"removed channel {result['channel_id']} ({result['kind']}) → "
+                             f"{result['target']}{kept}"))
 
 
 @channel_app.command("email")

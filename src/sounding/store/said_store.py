@@ -12,8 +12,8 @@ from sounding.store.database import Store
 
 __all__ = [
     "add_channel", "alert_history", "bucket_counts", "channels", "daily_series",
-    "extend_alert", "insert_alert", "last_alert", "newest_mention", "rules", "said_texts",
-    "set_deliveries",
+    "extend_alert", "insert_alert", "last_alert", "newest_mention", "remove_channel", "rules",
+    "said_texts", "set_deliveries",
 ]
 
 _KINDS = "('reply', 'quote', 'comment', 'mention')"
@@ -101,6 +101,26 @@ def channels(store: Store, enabled_only: bool = False) -> list[dict[str, Any]]:
     for row in rows:
         row["config"] = json.loads(row["config"])
     return rows
+
+
+def remove_channel(store: Store, channel_id: int) -> str | None:
+    """Stop sending alerts to a channel: 'deleted' when no alert went through it, else
+    'disabled' (the row stays, so the alerts' deliveries still name where they went);
+    None when there is no such channel, or it was removed before."""
+    with store.transaction() as con:
+        found = con.execute("SELECT 1 FROM alert_channels WHERE channel_id = ? AND enabled",
+                            [channel_id]).fetchall()
+        if not found:
+            return None
+        used = con.execute(
+            "SELECT 1 FROM alerts WHERE list_contains(CAST(json_extract(deliveries, "
+            "'$[*].channel_id') AS BIGINT[]), ?) LIMIT 1", [channel_id]).fetchall()
+        if used:
+            con.execute("UPDATE alert_channels SET enabled = false WHERE channel_id = ?",
+                        [channel_id])
+            return "disabled"
+        con.execute("DELETE FROM alert_channels WHERE channel_id = ?", [channel_id])
+    return "deleted"
 
 
 def rules(store: Store, enabled_only: bool = False) -> list[dict[str, Any]]:

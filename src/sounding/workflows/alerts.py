@@ -17,7 +17,7 @@ from sounding.connectors.notify import (
     send_email,
     send_webhook,
 )
-from sounding.errors import InputError, SoundingError
+from sounding.errors import InputError, NotFound, SoundingError
 from sounding.store import Store
 from sounding.store.said_store import (
     add_channel,
@@ -27,12 +27,13 @@ from sounding.store.said_store import (
     extend_alert,
     insert_alert,
     last_alert,
+    remove_channel,
     rules,
     set_deliveries,
 )
 
 __all__ = ["add_channel_op", "alerts_check_op", "alerts_list_op", "check_alerts",
-           "check_webhook_url", "run_every"]
+           "check_webhook_url", "remove_channel_op", "run_every"]
 
 _METRIC = {"volume": "mention volume", "animosity": "animosity share"}
 
@@ -67,6 +68,19 @@ def add_channel_op(store: Store, kind: str, to: list[str] | None = None,
                          f"(#{same[0]})", hint="sounding alerts list shows the channels")
     channel_id = add_channel(store, kind, target, config)
     return {"channel_id": channel_id, "kind": kind, "target": _shown(kind, target)}
+
+
+def remove_channel_op(store: Store, channel_id: int) -> dict[str, Any]:
+    """Operation ``alerts_remove_channel``: no alert goes to the channel any more. One that
+    alerts went through is kept, marked removed, so their history still says where."""
+    found = [c for c in channels(store, enabled_only=True) if c["channel_id"] == channel_id]
+    outcome = remove_channel(store, channel_id) if found else None
+    if outcome is None:
+        raise NotFound(f"no alert channel {channel_id}",
+                       hint="sounding alerts list shows the channels and their numbers")
+    return {"channel_id": channel_id, "kind": found[0]["kind"],
+            "target": _shown(found[0]["kind"], found[0]["target"]),
+            "kept_for_history": outcome == "disabled"}
 
 
 def _url_problem(url: str) -> str | None:

@@ -18,7 +18,12 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from sounding.errors import InputError, NotFound
 from sounding.store import Store
 from sounding.workflows.accounts import add_account, list_accounts
-from sounding.workflows.alerts import add_channel_op, alerts_check_op, alerts_list_op
+from sounding.workflows.alerts import (
+    add_channel_op,
+    alerts_check_op,
+    alerts_list_op,
+    remove_channel_op,
+)
 from sounding.workflows.audience import actors_op, segments_op
 from sounding.workflows.collect import collect
 from sounding.workflows.corrections import label_op, retrain_op, review_op
@@ -68,6 +73,7 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
     "alerts_add_channel": add_channel_op,
     "alerts_check": alerts_check_op,
     "alerts_list": alerts_list_op,
+    "alerts_remove_channel": remove_channel_op,
     "collect": collect,
     "customers_import": customers_import_op,
     "enrich": enrich_workspace,
