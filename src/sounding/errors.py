@@ -9,6 +9,7 @@
     │   ├── WorkspaceBusy           another process holds the write lock (transient)
     │   └── MigrationError          the file's schema cannot be upgraded
     ├── InputError                  a file or payload the user gave is wrong
+    │   ├── BadValue                a value at a key of a TOML file; ``key`` locates it
     │   ├── ImportRejected          an import found bad rows; nothing was written
     │   └── PostRejected            a network (or its limits) refused a post
     ├── NotFound                    an id, account or table that does not exist
@@ -27,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "BadValue",
     "ConfigError",
     "CredentialRejected",
     "ImportRejected",
@@ -88,6 +90,17 @@ class MigrationError(StoreError):
 
 class InputError(SoundingError):
     """A file or value the user gave cannot be used."""
+
+
+class BadValue(InputError):
+    """A value in a parsed TOML file is wrong. ``key`` is its path (``("segment", "big",
+    "followers")``): the parsed document has no positions, so the loader that holds the
+    text finds the line with it."""
+
+    def __init__(self, message: str, *, key: tuple[str, ...] = (),
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.key = key
 
 
 @dataclass(frozen=True, slots=True)

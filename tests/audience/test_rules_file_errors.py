@@ -44,6 +44,47 @@ def test_a_bad_rule_names_the_file_segment_and_field(tmp_path: Path, text: str,
     assert caught.value.hint
 
 
+_RULES = """# segments of the launch
+[segment.fr]
+lang = "fr"
+note = '''
+[segment."big ones"]
+followers = "a line of a text, not a table"
+'''
+
+[segment."big ones"]  # a quoted name
+label = "Big"
+followers = { min = 1000, max = 50000 }
+plan.min = 3
+# more
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "said"), [
+    ("max = 50000", "max = 50",
+     "line 11: segment 'big ones', field 'followers': min 1000 is above max 50"),
+    ("min = 3", 'min = "3"', "line 12: segment 'big ones', field 'plan': min takes a number"),
+    ("# more", "[segment.empty]", "line 13: segment 'empty' has no condition"),
+    ("# more", "[segment]\nsmall = 3", "line 14: segment 'small': expected a table"),
+    ("# more", "[segment]\nsmall = { lang = [] }", "line 14: segment 'small', field 'lang'"),
+    ("# more", "[segment.x]\nlabel = 3\nlang = 'fr'", "line 14: segment 'x', field 'label'"),
+    ("# more", "[title]\nname = 'mine'", "line 13: unknown table or key 'title'"),
+])
+def test_a_bad_rule_names_its_line(tmp_path: Path, old: str, new: str, said: str) -> None:
+    """Each fault is found by its line, past a multi-line string that looks like rules."""
+    path = _file(tmp_path, _RULES.replace(old, new))
+    with pytest.raises(InputError) as caught:
+        load_rules(path)
+    assert str(caught.value).startswith(f"{path}, {said}")
+
+
+def test_a_rule_whose_line_cannot_be_found_names_the_file_only(tmp_path: Path) -> None:
+    path = _file(tmp_path, 'segment = { fr = { lang = [] } }\n')
+    with pytest.raises(InputError) as caught:
+        load_rules(path)
+    assert str(caught.value).startswith(f"{path}: segment 'fr', field 'lang'")
+
+
 def test_a_file_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:
     path = _file(tmp_path, '[segment.fr]\nlang = "fr"\nlabel = "Fran\xe7ais"\n'.encode("latin-1"))
     with pytest.raises(InputError, match=r"segments\.toml, line 3: not UTF-8 text \(byte 0xe7\)"):
@@ -69,7 +110,7 @@ def test_a_field_no_actor_or_customer_has_is_refused(tmp_path: Path) -> None:
 
     path = _file(tmp_path, '[segment.fr]\nlang = "fr"\n[segment.loyal]\nplann = "weekly"\n')
     with Store.open(tmp_path / "w.duckdb") as store:
-        with pytest.raises(InputError, match=r"segments\.toml: segment 'loyal', field "
+        with pytest.raises(InputError, match=r"segments\.toml, line 4: segment 'loyal', field "
                                              r"'plann': no actor or customer has this field"
                            ) as caught:
             segments(store, rules=str(path), cluster=False)

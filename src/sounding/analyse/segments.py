@@ -27,7 +27,7 @@ from sounding.analyse.representation import (
     representation,
 )
 from sounding.analyse.segment_words import CUSTOMER_BASE, cluster_description
-from sounding.errors import InputError
+from sounding.errors import BadValue
 from sounding.models import REACTIONS
 
 if TYPE_CHECKING:  # pandas is imported where used: every CLI command would pay it at start-up
@@ -118,8 +118,9 @@ _EXAMPLE = ('e.g. lang = "fr", plan = ["loyalty-card", "weekly"], customer = tru
             'followers = { min = 1000 }, bio = { words = ["chef"] }')
 
 
-def _bad(name: str, fld: str, what: str, hint: str = _EXAMPLE) -> InputError:
-    return InputError(f"segment '{name}', field '{fld}': {what}", hint=hint)
+def _bad(name: str, fld: str, what: str, hint: str = _EXAMPLE) -> BadValue:
+    return BadValue(f"segment '{name}', field '{fld}': {what}", key=("segment", name, fld),
+                    hint=hint)
 
 
 def _bound(name: str, fld: str, spec: Mapping[str, Any], key: str) -> float | None:
@@ -167,24 +168,26 @@ def parse_rules(doc: Mapping[str, Any]) -> list[SegmentRule]:
     """Rules from a parsed ``segments.toml``: one ``[segment.NAME]`` table per segment."""
     tables = doc.get("segment", {})
     if not isinstance(tables, Mapping) or not tables:
-        raise InputError("expected [segment.NAME] tables",
-                         hint='e.g. [segment.francophones]\nlang = "fr"')
+        raise BadValue("expected [segment.NAME] tables", key=("segment",),
+                       hint='e.g. [segment.francophones]\nlang = "fr"')
     others = sorted(set(doc) - {"segment"})
     if others:
-        raise InputError(f"unknown table or key '{others[0]}': only [segment.NAME] tables "
-                         "are read", hint='e.g. [segment.francophones]\nlang = "fr"')
+        raise BadValue(f"unknown table or key '{others[0]}': only [segment.NAME] tables "
+                       "are read", key=(others[0],),
+                       hint='e.g. [segment.francophones]\nlang = "fr"')
     rules = []
     for name, body in tables.items():
         if not isinstance(body, Mapping):
-            raise InputError(f"segment '{name}': expected a table of conditions",
-                             hint=f'e.g. [segment.{name}]\nlang = "fr"')
+            raise BadValue(f"segment '{name}': expected a table of conditions",
+                           key=("segment", name), hint=f'e.g. [segment.{name}]\nlang = "fr"')
         label = body.get("label", name)
         if not isinstance(label, str) or not label.strip():
             raise _bad(name, "label", f"expected a text, found {label!r}",
                        f'e.g. label = "{name}"')
         conditions = tuple(_condition(name, f, s) for f, s in body.items() if f != "label")
         if not conditions:
-            raise InputError(f"segment '{name}' has no condition", hint=_EXAMPLE)
+            raise BadValue(f"segment '{name}' has no condition", key=("segment", name),
+                           hint=_EXAMPLE)
         rules.append(SegmentRule(name, label, conditions))
     return rules
 

@@ -30,7 +30,7 @@ from sounding.analyse.segments import (
     parse_rules,
     rankings,
 )
-from sounding.errors import InputError, missing_file
+from sounding.errors import BadValue, InputError, missing_file
 from sounding.store import Store
 from sounding.store.audience_store import (
     actor_handles,
@@ -40,6 +40,7 @@ from sounding.store.audience_store import (
     graph_edges,
 )
 from sounding.workflows.customers import current_match, import_customers
+from sounding.workflows.toml_lines import key_line
 
 if TYPE_CHECKING:  # pandas is imported where used: a third of a second at every CLI start
     import pandas as pd
@@ -79,8 +80,8 @@ def audience_data(store: Store) -> AudienceData:
 
 
 def load_rules(path: str | Path) -> list[SegmentRule]:
-    """Segment rules from a TOML file; every fault names the file (and the line, or the
-    segment and field) rather than ending in a traceback."""
+    """Segment rules from a TOML file; every fault names the file, and the line with the
+    segment and field where one holds it, rather than ending in a traceback."""
     path = Path(path)
     hint = "segments.toml is UTF-8 TOML: one [segment.NAME] table of conditions per segment"
     try:
@@ -99,17 +100,29 @@ def load_rules(path: str | Path) -> list[SegmentRule]:
         return parse_rules(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML: {exc}", hint=hint) from exc
-    except InputError as exc:
-        raise InputError(f"{path}: {exc}", hint=exc.hint or hint) from exc
+    except BadValue as exc:
+        raise InputError(f"{_where(path, text, exc.key)}: {exc}", hint=exc.hint or hint
+                         ) from exc
 
 
-def _check_fields(rules: list[SegmentRule], path: str, *frames_: pd.DataFrame) -> None:
+def _where(path: Path, text: str, key: tuple[str, ...]) -> str:
+    """'PATH, line N' with the line of the key, else of its segment; 'PATH' without one."""
+    line = key_line(text, key) or (key_line(text, key[:2]) if len(key) > 2 else None)
+    return f"{path}, line {line}" if line else str(path)
+
+
+def _check_fields(rules: list[SegmentRule], path: Path, *frames_: pd.DataFrame) -> None:
     """A field no actor or customer has is a typo, not a segment of nobody."""
     known = sorted({str(c) for frame in frames_ for c in frame.columns} | set(ACTOR_FIELDS))
     for rule in rules:
         for cond in rule.conditions:
             if cond.field not in known:
-                raise InputError(f"{path}: segment '{rule.name}', field '{cond.field}': no "
+                try:  # read again only to name the line
+                    text = path.read_text("utf-8")
+                except (OSError, UnicodeDecodeError):
+                    text = ""
+                where = _where(path, text, ("segment", rule.name, cond.field))
+                raise InputError(f"{where}: segment '{rule.name}', field '{cond.field}': no "
                                  "actor or customer has this field",
                                  hint="fields: " + ", ".join(known))
 
@@ -195,7 +208,8 @@ def segments(store: Store, rules: str | None = None, cluster: bool = True,
         chosen = chosen + more
     engaged, people = frames(data.profiles, data.actors, data.customers, data.actor_customer,
                              data.weeks, extra)
-    _check_fields(from_file, str(rules), engaged, people)
+    if rules:
+        _check_fields(from_file, Path(rules), engaged, people)
     figures = measure_segments(chosen, engaged, people, data.weeks, seed=seed, about=traits)
     labels = ({a: int(c) for a, c in zip(data.profiles["actor_id"], found.labels, strict=True)}
               if found is not None else {})
