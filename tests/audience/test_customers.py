@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import shlex
 from pathlib import Path
 
 import pytest
+from tests.conftest import write_csv
 
 from sounding.analyse.audience import (
     hash_id,
@@ -13,13 +16,14 @@ from sounding.analyse.audience import (
     normalise_email,
     normalise_handle,
 )
+from sounding.analyse.kept import matchable_kind
 from sounding.errors import ImportRejected, InputError
 from sounding.simulate import Launch
 from sounding.store import Store
 from sounding.store.audience_store import workspace_salt
 from sounding.workflows.customers import import_customers
 
-from .conftest import IDS, KEEP
+from .conftest import IDS, KEEP, fill
 
 
 @pytest.mark.parametrize(("raw", "canonical"), [
@@ -114,3 +118,41 @@ def test_missing_column_is_named(store: Store, tmp_path: Path) -> None:
         import_customers(store, str(crm), ["email", "handle"], ["plan"])
     with pytest.raises(InputError, match="both an --id and a --keep"):
         import_customers(store, str(crm), ["email"], ["email,plan"])
+
+
+def test_import_by_email_alone_suggests_the_handle_and_id_columns(
+        cli, db: Path, launch: Launch, tmp_path: Path, with_ops: None) -> None:  # type: ignore[no-untyped-def]
+    """An e-mail finds no actor: the report names the unused identifier columns and the
+    exact options, and those options do find the linked customers."""
+    with Store.open(db) as store:
+        fill(store, launch)
+    renamed = {"bluesky_handle": "bluesky", "mastodon_handle": "Mastodon handle"}
+    rows = [{renamed.get(k, k): v for k, v in row.items()}
+            for row in launch.customers.to_pylist()]
+    crm = write_csv(tmp_path / "crm.csv", rows)
+    linked = sum(1 for row in launch.customers.to_pylist()
+                 if row["bluesky_handle"] or row["mastodon_handle"])
+    first = cli("customers", "import", str(crm), "--id", "email", "--keep", "country,plan")
+    assert first.code == 0, first.err
+    said = " ".join(first.out.split())
+    assert f"0 of {len(rows):,} found among actors" in said
+    assert ("not used, though they look like identifiers: customer_id, bluesky, Mastodon "
+            "handle; to find more customers among actors, import again adding --id "
+            "customer_id --id bluesky:handle --id 'Mastodon handle'") in said
+    options = shlex.split(said.partition("import again adding ")[2])
+    again = cli("customers", "import", str(crm), "--id", "email", *options, "--keep",
+                "country,plan", "--json")
+    assert again.code == 0, again.err
+    report = json.loads(again.out)
+    assert report["matched"] == linked > 0 and report["unused_ids"] == []
+
+
+@pytest.mark.parametrize(("column", "kind"), [
+    ("bluesky", "handle"), ("Instagram Username", "handle"), ("mastodon_handle", "handle"),
+    ("customer_id", "id"), ("CustomerID", "id"), ("client_number", "id"), ("twitter_id", "id"),
+    ("email", None), ("email_id", None), ("phone", None), ("first_name", None),
+    ("bluesky_followers", None), ("has_twitter", None), ("paid", None), ("plan", None),
+])
+def test_columns_that_could_find_customers_among_actors(column: str, kind: str | None
+                                                        ) -> None:
+    assert matchable_kind(column) == kind

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from sounding.errors import InputError, Problem
 
 __all__ = ["KEEP_HINT", "KeptCheck", "identifying_name", "identifying_value",
-           "is_number_or_date", "refuse_identifying_names"]
+           "is_number_or_date", "matchable_kind", "refuse_identifying_names"]
 
 KEEP_HINT = ("a --keep column is stored in clear: pass it as --id COLUMN so it is stored as "
              "a salted hash, or leave it out")
@@ -41,6 +41,10 @@ _CONTACT = frozenset({
     "fax", "gsm", "whatsapp", "address", "addr", "adresse", "street", "handle", "username",
     "login", "pseudo", "bluesky", "bsky", "mastodon", "twitter", "instagram", "facebook",
     "linkedin", "tiktok", "youtube", "snapchat", "telegram"})
+# The contact words that name a social handle, which can find a customer among actors.
+_SOCIAL = frozenset({"handle", "username", "pseudo", "bluesky", "bsky", "mastodon", "twitter",
+                     "instagram", "facebook", "linkedin", "tiktok", "youtube", "snapchat",
+                     "telegram"})
 _IDENTIFIER = frozenset({"id", "ids", "uid", "uuid", "guid", "identifier", "identifiant",
                          "ssn", "iban", "passport"})
 # Who a number, code or key identifies: "customer_number", "numero_client", "member_code".
@@ -92,6 +96,19 @@ def identifying_name(column: str) -> str | None:
             _NAME.intersection(words) and (len(words) == 1 or _PERSON.intersection(words))):
         return "a person's name"
     return None
+
+
+def matchable_kind(column: str) -> str | None:
+    """The --id kind a column's name says it holds, when that kind can find a customer
+    among actors: 'id' (``customer_id``, ``twitter_id``), 'handle' (``bluesky``,
+    ``mastodon_handle``); None otherwise: an e-mail, a phone (``email_id`` too) or an
+    address matches no actor."""
+    words = _words(column)
+    said, social = identifying_name(column), bool(_SOCIAL.intersection(words))
+    if said is None or (said == "contact details" and not social):
+        return None
+    return "id" if any(_is_identifier(w) for w in words) or said == "an identifier" else (
+        "handle" if social else None)
 
 
 def refuse_identifying_names(file: str, keep: Sequence[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -42,6 +43,12 @@ def customers_import_cmd(
         f"{result['updated']:,} updated, {result['unchanged']:,} unchanged; "
         f"{result['matched']:,} of {result['customers']:,} found among actors "
         f"({100 * result['match_rate']:.1f}%)"))
+    if result["unused_ids"]:
+        columns = ", ".join(spec.rpartition(":")[0] or spec for spec in result["unused_ids"])
+        options = " ".join(f"--id {shlex.quote(spec)}" for spec in result["unused_ids"])
+        out.print(render.literal(
+            f"not used, though they look like identifiers: {columns}; to find more customers "
+            f"among actors, import again adding {options}"))
 
 
 def _interval(rep: dict[str, Any]) -> str:

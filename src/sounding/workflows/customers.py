@@ -21,7 +21,7 @@ from sounding.analyse.audience import (
     match_customers,
     parse_customer_rows,
 )
-from sounding.analyse.kept import KEEP_HINT, refuse_identifying_names
+from sounding.analyse.kept import KEEP_HINT, matchable_kind, refuse_identifying_names
 from sounding.errors import ImportRejected, InputError, Problem, missing_file
 from sounding.imports.scan import mark_codec, sniff_delimiter
 from sounding.imports.tabular import check_encoding
@@ -49,6 +49,7 @@ class CustomerImport:
     matched: int
     match_rate: float
     identifiers: dict[str, int]
+    unused_ids: list[str]  # --id values of columns that look like identifiers, not named
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,6 +77,20 @@ def _check_header(file: str, header: Sequence[str], ids: Sequence[IdColumn],
         raise InputError(f"{file}: {', '.join(sorted(overlap))} cannot be both an --id "
                          "and a --keep column", hint="identifiers are stored only as hashes")
     refuse_identifying_names(file, keep)
+
+
+def _unused_ids(header: Sequence[str], ids: Sequence[IdColumn], keep: Sequence[str]
+                ) -> list[str]:
+    """The --id value for each column not named that looks like a handle or an id, which
+    could find more customers among actors (an e-mail finds none): ``bluesky:handle``,
+    since a bare ``--id bluesky`` would be read as an id."""
+    named = {c.column for c in ids} | set(keep)
+    found = []
+    for column in header:
+        kind = matchable_kind(column)
+        if kind and column not in named and ":" not in column and column == column.strip():
+            found.append(column if id_column(column).kind == kind else f"{column}:{kind}")
+    return found
 
 
 def current_match(store: Store, salt: str | None = None) -> Match:
@@ -143,7 +158,8 @@ def import_customers(store: Store, path: str, ids: Sequence[str], keep: Sequence
         kinds[kind] = kinds.get(kind, 0) + 1
     return CustomerImport(file.name, len(parsed.keys), new, updated,
                           len(parsed.keys) - new - updated, match.customers,
-                          match.matched_customers, match.rate, kinds)
+                          match.matched_customers, match.rate, kinds,
+                          _unused_ids(header, columns, keep))
 
 
 def customers_import_op(store: Store, path: str, ids: Sequence[str], keep: Sequence[str] = (),
