@@ -100,15 +100,13 @@ def identifying_name(column: str) -> str | None:
 
 def matchable_kind(column: str) -> str | None:
     """The --id kind a column's name says it holds, when that kind can find a customer
-    among actors: 'id' (``customer_id``, ``twitter_id``), 'handle' (``bluesky``,
-    ``mastodon_handle``); None otherwise: an e-mail, a phone (``email_id`` too) or an
-    address matches no actor."""
+    among actors: a network's id ('id': ``twitter_id``, ``bluesky_did``) or handle
+    ('handle': ``bluesky``, ``mastodon_handle``); None otherwise. An e-mail, a phone or the
+    CRM's own number (``customer_id``) names no actor, so importing it again finds none."""
     words = _words(column)
-    said, social = identifying_name(column), bool(_SOCIAL.intersection(words))
-    if said is None or (said == "contact details" and not social):
+    if not _SOCIAL.intersection(words) or identifying_name(column) is None:
         return None
-    return "id" if any(_is_identifier(w) for w in words) or said == "an identifier" else (
-        "handle" if social else None)
+    return "id" if any(_is_identifier(w) or w == "did" for w in words) else "handle"
 
 
 def refuse_identifying_names(file: str, keep: Sequence[str]) -> None:
