@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -141,3 +142,25 @@ def test_a_verdict_reads_the_same_in_both_languages() -> None:
     assert "sur le taux d'interaction" in verdict_text(later, "fr")
     assert note_text(OBSERVATIONAL, "fr").startswith("observationnel")
     assert note_text(OBSERVATIONAL) == OBSERVATIONAL
+
+
+def test_cancelled_drafts_free_their_slots_for_the_next_plan(
+        tmp_path: Path, store_launch: Callable[[Path, int], Store]) -> None:
+    from sounding.workflows.queue import cancel_queued
+
+    store = store_launch(tmp_path / "w.duckdb", 3)
+    account = store.table("accounts")["account_id"].to_pylist()[0]
+    now = datetime(2026, 12, 10, tzinfo=UTC)
+
+    def slots(write: bool) -> list[dict[str, Any]]:
+        found = plan(store, posts=3, account=account, seed=1, now=now, write=write).drafts
+        return [{k: d[k] for k in ("variant", "scheduled_at")} | {"id": d.get("queue_id")}
+                for d in found]
+    first = slots(write=True)
+    after = slots(write=False)
+    assert min(d["scheduled_at"] for d in after) > max(d["scheduled_at"] for d in first)
+    cancel_queued(store, [d["id"] for d in first])
+    again = slots(write=False)
+    assert [(d["variant"], d["scheduled_at"]) for d in again] == \
+        [(d["variant"], d["scheduled_at"]) for d in first]
+    store.close()

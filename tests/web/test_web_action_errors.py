@@ -39,6 +39,8 @@ QUEUE_CASES = [
      "seule une entrée approuvée ou programmée", "only an approved or scheduled entry"),
     ("/queue/1/draft", {}, "brouillon", "peut repasser en brouillon",
      "can go back to draft"),
+    ("/queue/4/cancel", {}, "publié", "une entrée publiée ou en cours d'envoi ne peut pas être "
+     "écartée", "a post published or being sent cannot be discarded"),
 ]
 
 
@@ -59,7 +61,7 @@ def test_a_queue_entry_in_the_wrong_status_is_refused_in_french(
 
 def test_a_queue_entry_that_does_not_exist_is_a_404_in_french(client: TestClient) -> None:
     token = _signed_in(client, "fr")
-    for action in ("approve", "draft", "edit", "schedule"):
+    for action in ("approve", "draft", "edit", "schedule", "cancel"):
         form = {"text": "words", "when": "2999-01-01T09:30"}
         response = client.post(f"/queue/999/{action}", data={"csrf_token": token, **form})
         assert response.status_code == 404, action

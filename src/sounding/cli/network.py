@@ -121,6 +121,21 @@ def queue_list_cmd(
             out.print(render.literal(f"    error: {row['error']}"))
 
 
+@queue_app.command("cancel")
+def queue_cancel_cmd(
+    queue_ids: Annotated[list[int], typer.Argument(
+        metavar="ID", help="The entries' numbers, as 'queue list' shows them.")],
+) -> None:
+    """Cancel queued posts not sent yet: kept as 'cancelled', never published (all or none)."""
+    result = run("queue_cancel", queue_ids=queue_ids)
+    if result["cancelled"]:
+        out.print(f"cancelled {', '.join(f'#{i}' for i in result['cancelled'])}")
+    if result["already_cancelled"]:
+        err.print(render.literal((f"already cancelled, left as it was: "
+                                  f"{', '.join(f'#{i}' for i in result['already_cancelled'])}",
+                                  "dim")))
+
+
 @listen_app.command("add")
 def listen_add_cmd(
     query: Annotated[str, typer.Argument(help="Words to search, or a #hashtag.")],

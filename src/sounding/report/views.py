@@ -28,6 +28,7 @@ from sounding.store import Store
 from sounding.workflows import labels, queue_view
 from sounding.workflows.accounts import NETWORKS
 from sounding.workflows.kpis import kpis, parse_period
+from sounding.workflows.queue import STATUSES
 
 __all__ = ["VIEWS", "View", "ViewFn", "networks", "safe_url", "view"]
 
@@ -238,8 +239,9 @@ def _entry(row: dict[str, Any]) -> dict[str, Any]:
 def queue(store: Store, params: Params) -> dict[str, Any]:
     """The publication queue: drafts to edit and approve, what is scheduled, what went out."""
     entries = [_entry(r) for r in queue_view.list_queue(store)]
-    counts = {s: sum(e["status"] == s for e in entries) for s in queue_view.QUEUE_STATUSES}
-    return {"statuses": list(queue_view.QUEUE_STATUSES), "counts": counts, "entries": entries}
+    found = queue_view.counts(store)
+    counts = {s: found.get(s, 0) for s in STATUSES}
+    return {"statuses": list(STATUSES), "counts": counts, "entries": entries}
 
 
 # --- Audience, actors, test and learn (their own modules; imported last to register after

@@ -48,6 +48,8 @@ REFUSALS: dict[str, str] = {
     "can be scheduled.",
     "queue_draft": "Queue entry {id} is {status}: only an approved, scheduled or failed "
     "entry can go back to draft.",
+    "queue_cancel": "Queue entry {id} is {status}: a post published or being sent cannot "
+    "be discarded.",
 }
 
 

@@ -1,7 +1,8 @@
 """Store functions for connectors: account settings, cursors, the publishing queue, listening.
 
 Everything here is SQL over the tables of migrations 001 and 002; values travel as bound
-parameters. Queue statuses: draft, approved, scheduled, sending, published, failed.
+parameters. Queue statuses: draft, approved, scheduled, sending, published, failed, and
+cancelled (kept for the record, never sent, left out of a listing unless asked for).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sounding.store.database import Store
 
 __all__ = [
     "account_settings",
+    "cancel_entries",
     "claim_entry",
     "due_entries",
     "get_cursor",
@@ -97,15 +99,29 @@ def _decode(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def queue_list(store: Store, status: str | None = None) -> list[dict[str, Any]]:
-    """The queue, in scheduled order, optionally of one status."""
+    """The queue, in scheduled order: one status, or every one but 'cancelled'."""
     sql = ("SELECT queue_id, account_id, text, variant, images, scheduled_at, status, item_id, "
            "remote_uri, error, idempotency_key, attempted_at, published_at FROM queue")
-    params: list[Any] = []
-    if status:
-        sql += " WHERE status = ?"
-        params.append(status)
+    sql += " WHERE status = ?" if status else " WHERE status <> ?"
+    params: list[Any] = [status or "cancelled"]
     return _decode(store.query(sql + " ORDER BY scheduled_at NULLS LAST, queue_id",
                                params).to_pylist())
+
+
+def cancel_entries(store: Store, queue_ids: list[int], allowed: tuple[str, ...]
+                   ) -> dict[int, str]:
+    """Set the entries to 'cancelled' together, only if each is in an ``allowed`` status
+    (else none is changed); returns each found entry's status before. One transaction, so a
+    publishing run cannot claim an entry between the check and the change."""
+    marks = ", ".join("?" for _ in queue_ids)
+    with store.transaction() as con:
+        found = {int(i): str(s) for i, s in con.execute(
+            f"SELECT queue_id, status FROM queue WHERE queue_id IN ({marks})",
+            queue_ids).fetchall()}
+        if len(found) == len(set(queue_ids)) and set(found.values()) <= set(allowed):
+            con.execute("UPDATE queue SET status = 'cancelled', updated_at = current_timestamp"
+                        f" WHERE queue_id IN ({marks}) AND status <> 'cancelled'", queue_ids)
+    return found
 
 
 def due_entries(store: Store, now: datetime) -> list[dict[str, Any]]:

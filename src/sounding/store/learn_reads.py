@@ -94,7 +94,8 @@ def queue_drafts(store: Store, drafts: Sequence[dict[str, Any]]) -> list[int]:
 
 
 def queued_drafts(store: Store, account_id: str | None = None) -> pa.Table:
-    """Drafts and scheduled posts still waiting in the queue (not published)."""
+    """Drafts and scheduled posts still waiting in the queue (not published nor cancelled:
+    a cancelled draft frees its slot for the next plan)."""
     where = "status IN ('draft', 'approved', 'scheduled')"
     params: list[Any] = []
     if account_id is not None:

@@ -21,6 +21,7 @@ __all__ = [
     "insert_user",
     "item_facets",
     "item_reactions",
+    "queue_counts",
     "queue_row",
     "queue_rows",
     "reactions_by_week",
@@ -281,9 +282,15 @@ _QUEUE_COLUMNS = ("queue_id, account_id, text, variant, scheduled_at, status, it
 
 
 def queue_rows(store: Store, limit: int = 500) -> list[dict[str, Any]]:
-    """The queue, most recently changed first."""
-    return _rows(store.query(f"SELECT {_QUEUE_COLUMNS} FROM queue "
+    """The queue but its cancelled entries, most recently changed first."""
+    return _rows(store.query(f"SELECT {_QUEUE_COLUMNS} FROM queue WHERE status <> 'cancelled' "
                              "ORDER BY updated_at DESC, queue_id DESC LIMIT ?", [limit]))
+
+
+def queue_counts(store: Store) -> dict[str, int]:
+    """Entries per status."""
+    rows = store.query("SELECT status, count(*) AS n FROM queue GROUP BY status").to_pylist()
+    return {r["status"]: int(r["n"]) for r in rows}
 
 
 def queue_row(store: Store, queue_id: int) -> dict[str, Any] | None:

@@ -1,4 +1,5 @@
-"""The forms that change things: correct a reaction label, edit and move queue entries.
+"""The forms that change things: correct a reaction label, edit, move and discard queue
+entries.
 
 Each needs a signed-in editor or admin and the session's CSRF token; a viewer gets 403.
 """
@@ -123,6 +124,12 @@ def install_actions(app: FastAPI, store: Store) -> None:
                  next: Token = "/queue") -> Response:
         return _act(request, csrf_token, next, _on_queue(
             store, queue_id, "schedule", lambda: queue_view.schedule(store, queue_id, _when(when))))
+
+    @app.post("/queue/{queue_id}/cancel")
+    def cancel(request: Request, queue_id: int, csrf_token: Token = "",
+               next: Token = "/queue") -> Response:
+        return _act(request, csrf_token, next, _on_queue(
+            store, queue_id, "cancel", lambda: queue_view.discard(store, queue_id)))
 
     @app.post("/queue/{queue_id}/draft")
     def draft(request: Request, queue_id: int, csrf_token: Token = "",

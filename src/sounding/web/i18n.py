@@ -39,6 +39,7 @@ _FR: dict[str, str] = {
     "queue_empty": "La file est vide : le planificateur n'a encore rien proposé.",
     "draft": "brouillon", "approved": "approuvé", "scheduled": "programmé",
     "sending": "en cours d'envoi", "published": "publié", "failed": "échec",
+    "cancelled": "écarté", "discard": "Écarter",
     "error": "Erreur", "back": "Retour", "read_only": "Lecture seule",
     "not_allowed": "Votre rôle ne permet pas cette action.", "variant": "Variante",
     "no_data": "Aucune donnée pour cette période.",
@@ -134,6 +135,8 @@ _FR_REFUSALS: dict[str, str] = {
     "approuvée ou programmée peut être programmée.",
     "queue_draft": "L'entrée {id} de la file est au statut « {status} » : seule une entrée "
     "approuvée, programmée ou en échec peut repasser en brouillon.",
+    "queue_cancel": "L'entrée {id} de la file est au statut « {status} » : une entrée "
+    "publiée ou en cours d'envoi ne peut pas être écartée.",
 }
 _FR.update({f"refused.{k}": v for k, v in _FR_REFUSALS.items()})
 _FR.update({"cluster": "Groupes", "page": "Page"})
@@ -158,8 +161,9 @@ _EN: dict[str, str] = {
     "window_note": "A post is ignored when nothing answers it within {h} h.",
     "no_label": "no label", "next_page": "Next page", "prev_page": "Previous page",
     "no_items": "No item matches.", "scheduled_at": "Scheduled at", "to_draft": "Back to draft",
-    "published_item": "Published", "queue_empty": "The queue is empty: the planner has "
-    "proposed nothing yet.", "sending": "sending", "read_only": "Read only",
+    "published_item": "Published", "discard": "Discard",
+    "queue_empty": "The queue is empty: the planner has proposed nothing yet.",
+    "sending": "sending", "read_only": "Read only",
     "not_allowed": "Your role does not allow this.", "no_data": "No data for this period.",
     "nav.audience": "Audience", "nav.actors": "Actors", "nav.learn": "Test and learn",
     "nav.said": "What is said", "said_title": "What is said",
@@ -197,7 +201,8 @@ _EN: dict[str, str] = {
     **{f"metric_{m}": m for m in ("interest", "engagement", "animosity", "ignored")},
     **{f"exposure_{m}": m for m in ("followers", "impressions")},
     **{w: w for w in ("interest", "animosity", "neutral", "ignored", "human", "model", "draft",
-                      "approved", "scheduled", "published", "failed", "thread", "open",
+                      "approved", "scheduled", "published", "failed", "cancelled", "thread",
+                      "open",
                       "brand", "all", "safe", "risky", "best", "small")},
 }
 _MESSAGES = {"fr": _FR, "en": _EN}

@@ -35,7 +35,7 @@ from sounding.workflows.kpis import kpis
 from sounding.workflows.learn import learn_op, plan_op
 from sounding.workflows.listen import add_query, list_queries, remove_query
 from sounding.workflows.publish import publish_due
-from sounding.workflows.queue import add_to_queue, list_queue
+from sounding.workflows.queue import add_to_queue, cancel_queued, list_queue
 from sounding.workflows.reporting import report_data_op
 from sounding.workflows.said import topics_op
 from sounding.workflows.users import user_add_op
@@ -89,6 +89,7 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
     "plan": plan_op,
     "publish_due": publish_due,
     "queue_add": add_to_queue,
+    "queue_cancel": cancel_queued,
     "queue_list": list_queue,
     "report_data": report_data_op,
     "retrain": retrain_op,

@@ -1,4 +1,4 @@
-"""The publishing queue: add posts with their variant and time, list them."""
+"""The publishing queue: add posts with their variant and time, list them, cancel them."""
 
 from __future__ import annotations
 
@@ -11,11 +11,19 @@ from sounding.connectors.bluesky_post import check_draft
 from sounding.errors import InputError, NotFound
 from sounding.imports import convert
 from sounding.store import Store
-from sounding.store.connector_store import account_settings, queue_add, queue_list
+from sounding.store.connector_store import (
+    account_settings,
+    cancel_entries,
+    queue_add,
+    queue_list,
+)
 
-__all__ = ["add_to_queue", "list_queue", "parse_images", "parse_variant", "parse_when"]
+__all__ = ["CANCELLABLE", "STATUSES", "add_to_queue", "cancel_queued", "list_queue",
+           "parse_images", "parse_variant", "parse_when"]
 
-STATUSES = ("draft", "approved", "scheduled", "sending", "published", "failed")
+STATUSES = ("draft", "approved", "scheduled", "sending", "published", "failed", "cancelled")
+# What may be cancelled: anything not on its way to the network nor on it already.
+CANCELLABLE = ("draft", "approved", "scheduled", "failed")
 
 
 def parse_variant(text: str | dict[str, str] | None) -> dict[str, str]:
@@ -103,7 +111,7 @@ def add_to_queue(store: Store, account: str, text: str, variant: str | dict[str,
 
 
 def list_queue(store: Store, status: str | None = None) -> list[dict[str, Any]]:
-    """The queue in scheduled order (one status, or all)."""
+    """The queue in scheduled order: one status, or all but the cancelled entries."""
     if status is not None and status not in STATUSES:
         raise InputError(f"unknown status '{status}'", hint=f"one of {', '.join(STATUSES)}")
     rows = queue_list(store, status)
@@ -112,3 +120,28 @@ def list_queue(store: Store, status: str | None = None) -> list[dict[str, Any]]:
             if row.get(name) is not None:
                 row[name] = row[name].isoformat()
     return rows
+
+
+def _ids(queue_ids: list[int]) -> str:
+    return ", ".join(f"#{i}" for i in queue_ids)
+
+
+def cancel_queued(store: Store, queue_ids: list[int]) -> dict[str, list[int]]:
+    """Cancel queue entries (kept, marked 'cancelled', never sent), all or none: an unknown
+    entry, or one published or being sent, refuses the lot. An entry already cancelled
+    is left as it is and reported apart."""
+    if not queue_ids:
+        raise InputError("no queue entry to cancel", hint="give their numbers, as "
+                         "'sounding queue list' shows them")
+    found = cancel_entries(store, queue_ids, (*CANCELLABLE, "cancelled"))
+    missing = sorted({i for i in queue_ids if i not in found})
+    if missing:
+        raise NotFound(f"no queue entry {_ids(missing)}; nothing was cancelled",
+                       hint="see 'sounding queue list'")
+    sent = sorted(i for i, status in found.items() if status not in (*CANCELLABLE, "cancelled"))
+    if sent:
+        said = ", ".join(f"#{i} is {found[i]}" for i in sent)
+        raise InputError(f"{said}: a post published or being sent cannot be cancelled; "
+                         "nothing was cancelled")
+    return {"cancelled": sorted(i for i, s in found.items() if s != "cancelled"),
+            "already_cancelled": sorted(i for i, s in found.items() if s == "cancelled")}

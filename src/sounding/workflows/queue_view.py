@@ -1,4 +1,5 @@
-"""The queue as the dashboard edits it: change a text, approve, schedule, unschedule."""
+"""The queue as the dashboard edits it: change a text, approve, schedule, unschedule,
+discard."""
 
 from __future__ import annotations
 
@@ -8,17 +9,22 @@ from typing import Any
 from sounding.errors import InputError, NotFound
 from sounding.store import Store
 from sounding.store import web_store as ws
+from sounding.workflows.queue import CANCELLABLE, cancel_queued
 
-__all__ = ["QUEUE_STATUSES", "approve", "edit_text", "list_queue", "schedule", "to_draft"]
+__all__ = ["approve", "counts", "discard", "edit_text", "list_queue", "schedule", "to_draft"]
 
-QUEUE_STATUSES = ("draft", "approved", "scheduled", "sending", "published", "failed")
-_EDITABLE = ("draft", "approved", "scheduled", "failed")
+_EDITABLE = CANCELLABLE  # what is not sent yet may still change
 MAX_TEXT = 5000
 
 
 def list_queue(store: Store) -> list[dict[str, Any]]:
-    """Every queue entry, most recently changed first."""
+    """Every queue entry but the cancelled ones, most recently changed first."""
     return ws.queue_rows(store)
+
+
+def counts(store: Store) -> dict[str, int]:
+    """How many entries have each status (the cancelled ones too)."""
+    return ws.queue_counts(store)
 
 
 def _refuse(store: Store, queue_id: int, action: str) -> InputError | NotFound:
@@ -58,3 +64,8 @@ def to_draft(store: Store, queue_id: int) -> None:
     if not ws.update_queue(store, queue_id, expected=("approved", "scheduled", "failed"),
                            status="draft"):
         raise _refuse(store, queue_id, "set back to draft")
+
+
+def discard(store: Store, queue_id: int) -> None:
+    """Cancel an entry that is not sent yet (see :func:`cancel_queued`)."""
+    cancel_queued(store, [queue_id])
