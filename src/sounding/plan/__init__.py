@@ -8,6 +8,7 @@ from sounding.plan.schedule import SLOT_HOURS, slot_times
 from sounding.plan.thompson import (
     FactorArms,
     Proposal,
+    caution_text,
     default_cap,
     exceed_risk,
     propose,
@@ -19,6 +20,7 @@ __all__ = [
     "SLOT_HOURS",
     "FactorArms",
     "Proposal",
+    "caution_text",
     "default_cap",
     "exceed_risk",
     "propose",

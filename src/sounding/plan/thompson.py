@@ -9,14 +9,16 @@ treated as additive: a variant is admissible when each of its levels is.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 __all__ = [
     "FactorArms",
     "Proposal",
+    "caution_text",
     "default_cap",
     "exceed_risk",
     "propose",
@@ -46,14 +48,42 @@ class FactorArms:
     reward_cov: np.ndarray | None = None
 
 
+# Why a level was chosen though none is safe enough, in each language a page speaks.
+_CAUTIONS = {
+    "en": {"trying": "{factor}: no level is safe enough yet; trying {level} (P(animosity > "
+                     "cap) = {risk}, a draw of its share was within the cap)",
+           "least_risky": "{factor}: no level is safe enough; chose the least risky, {level} "
+                          "(P(animosity > cap) = {risk})"},
+    "fr": {"trying": "{factor} : aucun niveau n'est encore assez sûr ; essai de {level} "
+                     "(P(animosité > plafond) = {risk}, un tirage de sa part est resté sous "
+                     "le plafond)",
+           "least_risky": "{factor} : aucun niveau n'est assez sûr ; choix du moins risqué, "
+                          "{level} (P(animosité > plafond) = {risk})"},
+}
+
+
+def caution_text(caution: Mapping[str, Any], lang: str = "en") -> str:
+    """A caution (``kind``, ``factor``, ``level``, ``risk``) as one line in ``lang``."""
+    risk = f"{float(caution['risk']):.2f}"
+    words = _CAUTIONS.get(lang, _CAUTIONS["en"])[str(caution["kind"])]
+    return words.format(factor=caution["factor"], level=caution["level"],
+                        risk=risk.replace(".", ",") if lang == "fr" else risk)
+
+
 @dataclass(frozen=True)
 class Proposal:
-    """One proposed post: its variant and how safe each chosen level is."""
+    """One proposed post: its variant and how safe each chosen level is; ``cautions`` say,
+    per factor with no safe level, which one was chosen and why (see :func:`caution_text`)."""
 
     variant: dict[str, str]
     risk: dict[str, float]  # P(animosity share > cap) of each chosen level
     safe: bool
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    cautions: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The cautions in English."""
+        return tuple(caution_text(c) for c in self.cautions)
 
 
 def default_cap(baseline_share: float, multiple: float = 1.5) -> float:
@@ -89,22 +119,19 @@ def sample_reward(arms: FactorArms, rng: np.random.Generator) -> np.ndarray:
 
 
 def _pick(arms: FactorArms, risk: np.ndarray, cap: float, max_risk: float,
-          rng: np.random.Generator, fallback: str) -> tuple[int, str | None]:
+          rng: np.random.Generator, fallback: str) -> tuple[int, dict[str, Any] | None]:
     allowed = risk <= max_risk
     if allowed.any():
         return _draw(arms, rng, allowed), None
+    kind, i = "least_risky", int(np.argmin(risk))
     if fallback == "thompson":
         # constrained Thompson sampling: a level may be tried when a draw of its animosity
         # share is within the cap, so uncertain levels still get the data that can clear them
         feasible = rng.beta(arms.risk_a, arms.risk_b) <= cap
         if feasible.any():
-            i = _draw(arms, rng, feasible)
-            return i, (f"{arms.factor}: no level is safe enough yet; trying {arms.levels[i]}"
-                       f" (P(animosity > cap) = {risk[i]:.2f}, a draw of its share was "
-                       "within the cap)")
-    least = int(np.argmin(risk))
-    return least, (f"{arms.factor}: no level is safe enough; chose the least risky, "
-                   f"{arms.levels[least]} (P(animosity > cap) = {risk[least]:.2f})")
+            kind, i = "trying", _draw(arms, rng, feasible)
+    return i, {"kind": kind, "factor": arms.factor, "level": arms.levels[i],
+               "risk": round(float(risk[i]), 4)}
 
 
 def rotation_baseline(arms: Sequence[FactorArms]) -> float:
@@ -137,11 +164,11 @@ def propose(arms: Sequence[FactorArms], posts: int, rng: np.random.Generator, *,
     for _ in range(posts):
         variant: dict[str, str] = {}
         risk: dict[str, float] = {}
-        notes: list[str] = []
+        cautions: list[dict[str, Any]] = []
         for a, r in zip(arms, risks, strict=True):
-            i, note = _pick(a, r, cap, max_risk, rng, fallback)
+            i, caution = _pick(a, r, cap, max_risk, rng, fallback)
             variant[a.factor], risk[a.factor] = a.levels[i], round(float(r[i]), 4)
-            if note:
-                notes.append(note)
-        out.append(Proposal(variant, risk, not notes, tuple(notes)))
+            if caution:
+                cautions.append(caution)
+        out.append(Proposal(variant, risk, not cautions, tuple(cautions)))
     return tuple(out)

@@ -39,10 +39,14 @@ def _factor(row: dict[str, Any], metric: str) -> dict[str, Any]:
             "verdict": row["verdict"]}
 
 
-def _proposal(store: Store, period: str | None, objective: str) -> dict[str, Any]:
+def _proposal(store: Store, period: str | None, objective: str, labelled: int
+              ) -> dict[str, Any]:
     """The planner's next posts, computed without writing drafts to the queue (on interest,
-    with a note, when the engagement rate has no denominator)."""
+    with a note, when the engagement rate has no denominator). Without a labelled reaction
+    the guardrail has no baseline: the page says so by the data, in its reader's words."""
     try:
+        if not labelled:
+            raise Refused("no_baseline")
         result = plan(store, _PLAN_POSTS, objective=objective, period=period, seed=0,
                       write=False, fallback=True).as_dict()
     except (InputError, NotFound) as exc:
@@ -102,4 +106,5 @@ def learn_view(store: Store, params: Params) -> dict[str, Any]:
             "observational": analysis["observational"], "notes": list(analysis["notes"]),
             "verdicts": result["verdicts"],
             "factors": [_factor(f, metric) for f in analysis["factors"]],
-            "design": result["design"], "plan": _proposal(store, period or None, objective)}
+            "design": result["design"],
+            "plan": _proposal(store, period or None, objective, result["labelled"])}

@@ -35,6 +35,9 @@ REFUSALS: dict[str, str] = {
     "no_rate": "No follower count or impressions are known for these posts, so the "
     "engagement rate has no denominator: choose interest, or collect the accounts' follower "
     "counts or import the posts' impressions.",
+    "no_baseline": "No reaction to these posts is labelled yet, so the animosity guardrail "
+    "has no baseline and no post can be proposed: label reactions first (run the enrichment, "
+    "or correct labels on the Items page).",
     "unknown_value": "'{value}' is not a known value for '{name}': choose one of {allowed}.",
     "not_a_number": "'{value}' is not a number for '{name}'.",
     "text_length": "The text must have 1 to {limit} characters (it has {length}).",

@@ -118,6 +118,10 @@ _FR_REFUSALS: dict[str, str] = {
     "no_rate": "Ni abonnés ni impressions ne sont connus pour ces publications : le taux "
     "d'engagement ne peut pas être mesuré. Choisissez l'intérêt, ou collectez les abonnés "
     "des comptes, ou importez les impressions des publications.",
+    "no_baseline": "Aucune réaction à ces publications n'est encore étiquetée : le garde-fou "
+    "d'animosité n'a pas de référence et aucune publication ne peut être proposée. Étiquetez "
+    "d'abord les réactions (lancez l'enrichissement, ou corrigez des étiquettes sur la page "
+    "Contenus).",
     "unknown_value": "« {value} » n'est pas une valeur connue pour « {name} » : choisissez "
     "parmi {allowed}.",
     "not_a_number": "« {value} » n'est pas un nombre pour « {name} ».",

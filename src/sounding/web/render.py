@@ -15,6 +15,7 @@ from markupsafe import Markup
 from sounding.analyse.design import issue_text
 from sounding.analyse.segment_words import cluster_description, segment_label
 from sounding.analyse.variants import note_text, verdict_text
+from sounding.plan import caution_text
 from sounding.report import VIEWS, charts
 from sounding.web.i18n import LANGS, number, refusal_text, translator
 from sounding.workflows.users import Session
@@ -95,6 +96,7 @@ _env.filters["variant_text"] = _variant_text
 _env.filters["learn_note"] = note_text
 _env.filters["design_issue"] = issue_text
 _env.filters["verdict_text"] = verdict_text
+_env.filters["caution_text"] = caution_text
 _env.filters["segment_label"] = _segment_label
 _env.filters["segment_description"] = _segment_description
 

@@ -224,7 +224,8 @@ def _account_drafts(store: Store, account: str, proposals: tuple[Proposal, ...],
     times = slot_times(max(last), [p.variant.get("slot") for p in proposals],
                        default_hour=int(np.median(hours)) if hours else 12)
     return [{"account_id": account, "text": _draft_text(p.variant), "variant": p.variant,
-             "scheduled_at": when, "risk": p.risk, "safe": p.safe, "notes": list(p.notes)}
+             "scheduled_at": when, "risk": p.risk, "safe": p.safe, "notes": list(p.notes),
+             "cautions": list(p.cautions)}
             for p, when in zip(proposals, times, strict=True)]
 
 
