@@ -87,3 +87,20 @@ def test_the_readme_import_examples_are_what_the_cli_prints(
                           (failed[-2], r": \d+ problem\(s\), nothing imported")):
         shown = _shown(pattern)
         assert _shape(line.replace(here, shown[1])) == _shape(shown[0])
+
+
+def _helps(group: object, prefix: str = "sounding") -> dict[str, str]:
+    found = {}
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        found[f"{prefix} {name}"] = command.help or ""
+        if hasattr(command, "commands"):
+            found |= _helps(command, f"{prefix} {name}")
+    return found
+
+
+def test_every_commands_summary_is_one_paragraph() -> None:
+    """--help lists each command with its summary as written: a line break in it would
+    break the summary over two lines of the table."""
+    broken = [name for name, text in _helps(typer.main.get_command(app)).items()
+              if "\n" in text.strip().split("\n\n")[0]]
+    assert broken == []

@@ -118,8 +118,7 @@ def eval_reaction_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object keyed by "
                                           "dataset.")] = False,
 ) -> None:
-    """Score the reaction model and VADER on the official test splits and on held-out
-    replies to brands.
+    """Score the reaction model and VADER on the official test splits and brand replies.
 
     The research corpora (tweets about anything) are read in the general context, the
     replies to brands in the brand context, as each was labelled."""

@@ -52,8 +52,7 @@ def plan_cmd(
                                               "baseline).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Propose the next posts' variants and slots; queue them as drafts for the Bluesky and
-    Mastodon accounts (the only networks sounding publishes to)."""
+    """Propose the next posts' variants and slots, queued as drafts for Bluesky and Mastodon."""
     result = run("plan", posts=posts, account=account, objective=objective, cap=cap)
     if as_json:
         out.print_json(json.dumps(result))
