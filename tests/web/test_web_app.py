@@ -53,6 +53,24 @@ def test_login_refuses_wrong_password_and_missing_csrf(client: TestClient) -> No
                        ).status_code == 403
 
 
+@pytest.mark.parametrize(("lang", "words"), [
+    ("fr", "Ce formulaire a expiré : saisissez à nouveau votre nom et votre mot de passe."),
+    ("en", "This form has expired: enter your name and password again.")])
+def test_an_expired_login_form_is_shown_again_in_the_readers_language(
+        client: TestClient, lang: str, words: str) -> None:
+    """A sign-in form left open past its token's hour: the form again, in the reader's
+    words, not a line of English."""
+    client.get(f"/login?lang={lang}")
+    client.cookies.delete("sounding_login_csrf")
+    answer = client.post("/login", data={"username": "ed", "password": PASSWORD,
+                                         "csrf_token": "old", "next": "/queue"})
+    assert answer.status_code == 403 and "sounding_session" not in answer.cookies
+    assert unescape(re.search(r'role="alert">(.*?)</p>', answer.text)[1]) == words
+    retry = client.post("/login", data={"username": "ed", "password": PASSWORD,
+                                        "csrf_token": csrf_of(answer.text), "next": "/queue"})
+    assert retry.status_code == 200 and 'data-status="draft"' in retry.text
+
+
 def test_open_redirect_is_refused(client: TestClient) -> None:
     token = csrf_of(client.get("/login").text)
     response = client.post("/login", data={"username": "ed", "password": PASSWORD,

@@ -79,7 +79,8 @@ def _cookie(response: Response, request: Request, name: str, value: str,
                         secure=request.url.scheme == "https", path="/")
 
 
-def _login_form(request: Request, error: bool = False, status_code: int = 200) -> Response:
+def _login_form(request: Request, error: str = "", status_code: int = 200) -> Response:
+    """The sign-in form, with ``error`` (a message key) said above it in the reader's words."""
     token = secrets.token_urlsafe(24)
     chosen = request.query_params.get("lang")
     lang = chosen if chosen in LANGS else request_lang(request, None)
@@ -106,9 +107,9 @@ def install_auth(app: FastAPI, store: Store) -> None:
               next: Annotated[str, Form()] = "/overview") -> Response:
         expected = request.cookies.get(_LOGIN_CSRF, "")
         if not expected or not hmac.compare_digest(csrf_token.encode(), expected.encode()):
-            return Response("bad or missing CSRF token", status_code=403)
+            return _login_form(request, error="login_expired", status_code=403)
         if not users.authenticate(store, username, password):
-            return _login_form(request, error=True, status_code=401)
+            return _login_form(request, error="bad_login", status_code=401)
         response = RedirectResponse(local_path(next, "/overview"), status_code=303)
         _cookie(response, request, SESSION_COOKIE, users.open_session(store, username),
                 max_age=users.SESSION_DAYS * 86400)

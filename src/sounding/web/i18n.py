@@ -15,6 +15,8 @@ _FR: dict[str, str] = {
     "nav.queue": "Plan et file", "nav.thread": "Fil",
     "sign_in": "Se connecter", "sign_out": "Se déconnecter", "username": "Utilisateur",
     "password": "Mot de passe", "bad_login": "Nom ou mot de passe incorrect.",
+    "login_expired": "Ce formulaire a expiré : saisissez à nouveau votre nom et votre mot de "
+    "passe.",
     "language": "Langue", "period": "Période", "previous_period": "Période précédente",
     "apply": "Appliquer", "change": "Évolution", "metric": "Indicateur", "value": "Valeur",
     "posts": "Publications", "engagements": "Engagements",
@@ -155,6 +157,7 @@ _EN: dict[str, str] = {
     "kind.comment": "comment", "kind.mention": "mention", "kind.repost": "repost",
     "nav.queue": "Plan and queue", "nav.thread": "Thread", "sign_in": "Sign in",
     "sign_out": "Sign out", "bad_login": "Wrong name or password.",
+    "login_expired": "This form has expired: enter your name and password again.",
     "previous_period": "Previous period", "engagement_rate_per_follower":
     "Engagement rate per follower", "engagement_rate_per_impression":
     "Engagement rate per impression", "reply_rate": "Replies per post",
