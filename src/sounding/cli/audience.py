@@ -28,7 +28,9 @@ def customers_import_cmd(
     keep: Annotated[list[str] | None, typer.Option(
         help="Attribute columns to keep, comma-separated or repeated (country,lang,plan).")
     ] = None,
-    encoding: Annotated[str, typer.Option(help="Text encoding of the file.")] = "utf-8",
+    encoding: Annotated[str, typer.Option(
+        help="Text encoding of the file (a UTF-8, UTF-16 or UTF-32 byte-order mark is read)."
+    )] = "utf-8",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Import customers; identifiers are hashed, then matched to the actors by handle."""
@@ -81,8 +83,8 @@ def segment_table(report: dict[str, Any]) -> Table:
 @app.command("segments")
 def segments_cmd(
     rules: Annotated[Path | None, typer.Option(
-        help="Segment rules (TOML) (default: ./segments.toml if present, else by language "
-             "and network).")] = None,
+        help="Segment rules, a TOML file (default: ./segments.toml if present, else by "
+             "language and network).")] = None,
     cluster: Annotated[bool, typer.Option(help="Also discover behavioural clusters.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:

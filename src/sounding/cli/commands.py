@@ -81,7 +81,7 @@ def status_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.
 @app.command("serve")
 def serve_cmd(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8000,
 ) -> None:
     """Hold the workspace and serve it; other commands on it go through this server."""
     from sounding.config import resolve
