@@ -12,6 +12,7 @@ from sounding.models import (
     AccountSnapshot,
     Actor,
     Batch,
+    Interaction,
     Item,
     MetricSnapshot,
 )
@@ -100,3 +101,96 @@ def test_follower_growth_shows_a_percentage_only_from_a_meaningful_base() -> Non
     large = {"start": 1200, "end": 1500, "growth": 300, "growth_pct": 25.0}
     assert _growth_note(small) == "+1,499 over the period, from 7"
     assert _growth_note(large) == "+300 over the period, from 1,200 (25.0%)"
+
+
+def _thread_workspace(store: Store, counters: list[MetricSnapshot]) -> None:
+    """Two brand posts; answers in and out of the brand's threads, all labelled."""
+    fan, other = "bluesky:fan", "bluesky:other"
+    items = [
+        _item("p1", 0), _item("p2", 24),
+        _item("r1", 1, "reply", "bluesky:p1", fan),        # a reply to the brand
+        _item("r2", 2, "reply", "bluesky:r1", other),      # deeper in its thread, no root
+        _item("c1", 3, "comment", "bluesky:p2", fan),      # a comment on the brand's post
+        _item("m1", 4, "mention", None, fan),              # a mention of the brand
+        _item("q1", 5, "quote", None, fan),                # a quote known by its edge only
+        _item("o1", 0.5, "post", None, other),             # someone else's post...
+        _item("x1", 6, "reply", "bluesky:o1", fan),        # ...and a reply to it
+        _item("z1", 7, "reply", "bluesky:zzz", fan),       # a reply to an unknown parent
+    ]
+    quote_edge = Interaction("bluesky:quote:fan:q1", "bluesky", "quote", fan,
+                             T0 + timedelta(hours=5), target_item_id="bluesky:p2")
+    like = Interaction("bluesky:like:fan:p2", "bluesky", "like", fan, T0 + timedelta(hours=25),
+                       target_item_id="bluesky:p2")
+    batch = Batch.from_records(
+        accounts=[Account(BRAND, "bluesky", "brand", BRAND)],
+        actors=[Actor(BRAND, "bluesky", "brand"), Actor(fan, "bluesky", "fan"),
+                Actor(other, "bluesky", "other")],
+        items=items, interactions=[quote_edge, like], metric_snapshots=counters)
+    store.write(batch, kind="test", source="t")
+    labels = {"r1": "interest", "r2": "neutral", "c1": "interest", "m1": "animosity",
+              "q1": "neutral", "x1": "animosity", "z1": "animosity"}
+    with store.transaction() as con:
+        for item, label in labels.items():
+            con.execute("INSERT INTO enrichments (item_id, enricher, version, label) "
+                        "VALUES (?, 'reaction', 't', ?)", [f"bluesky:{item}", label])
+
+
+def test_reaction_shares_count_only_reactions_to_the_brand(store: Store) -> None:
+    _thread_workspace(store, [])
+    k = kpis(store)
+    # r1, r2, c1, m1, q1: not the reply to someone else's post, nor the one to 'zzz'
+    assert k.reactions == 5 and k.reactions_labelled == 5
+    assert k.reaction_shares == {"interest": 0.4, "animosity": 0.2, "neutral": 0.4}
+
+
+def test_without_counters_replies_and_engagements_come_from_what_is_stored(
+        store: Store) -> None:
+    _thread_workspace(store, [])
+    k = kpis(store)
+    # p1: reply r1 (r2 answers r1, not p1); p2: comment c1, like, quote edge q1
+    assert k.replies == 2 and k.reply_rate == pytest.approx(1.0)
+    assert k.replies_from_stored == 2 and k.posts_with_counters == 0
+    assert k.engagements == 4 and k.posts_from_stored == 2
+
+
+def test_a_reply_counter_below_the_stored_replies_is_out_of_date(store: Store) -> None:
+    # the counters were taken before any answer came: zero replies, zero quotes
+    _thread_workspace(store, [MetricSnapshot("bluesky:p1", T0, likes=3, replies=0),
+                              MetricSnapshot("bluesky:p2", T0, likes=5, replies=0, quotes=0)])
+    k = kpis(store)
+    assert k.replies == 2 and k.replies_from_stored == 2
+    assert k.engagements == 3 + 1 + 5 + 1 + 1  # p2's stored like is below its counter
+    assert k.posts_with_counters == 2
+
+
+def test_nothing_known_is_na_not_zero(store: Store) -> None:
+    store.write(Batch.from_records(accounts=[Account(BRAND, "bluesky", "brand", BRAND)],
+                                   actors=[Actor(BRAND, "bluesky", "brand")],
+                                   items=[_item("p1", 0)]), kind="test", source="t")
+    k = kpis(store)
+    assert k.posts == 1
+    assert k.engagements is None and k.reply_rate is None
+    assert k.engagement_rate_per_follower is None
+
+
+def test_an_empty_period_says_where_the_brand_posts_are(shop: Store) -> None:
+    assert kpis(shop).hint == ""
+    hint = kpis(shop, "2025-01-01..2025-01-31").hint
+    assert "2026-09-07 to 2026-09-09" in hint and "account add" not in hint
+
+
+def test_an_empty_period_asks_for_accounts_only_when_there_are_none(store: Store) -> None:
+    assert "sounding account add" in kpis(store).hint
+    store.write(Batch.from_records(accounts=[Account(BRAND, "bluesky", "brand", BRAND)]),
+                kind="test", source="t")
+    hint = kpis(store).hint
+    assert "account add" not in hint and "collect or import their posts" in hint
+
+
+def test_the_kpi_table_names_the_source_of_replies(store: Store) -> None:
+    from sounding.cli.render import _engagement_note, _reply_note
+
+    _thread_workspace(store, [])
+    k = kpis(store).as_dict()
+    assert _reply_note(k) == "per post; stored for 2 of 2 posts"
+    assert _engagement_note(k) == "counters; stored for 2 of 2 posts"

@@ -3,6 +3,11 @@
 Engagement rate has two denominators because the industry disagrees: per follower at
 posting time (what every network exposes) and per impression (only where a network or
 an export gives impressions). Both are reported, each with the posts it rests on.
+
+Engagements and replies come from each post's counters; where a counter is missing, or
+lower than what the workspace stores of the same thing (likes, reposts and quotes as
+edges, replies as items), the stored figure is used: a stored reply proves the counter
+out of date. The KPIs say how many posts rest on stored figures.
 """
 
 from __future__ import annotations
@@ -33,10 +38,13 @@ class Kpis:
     posts_with_impressions: int
     reach: int | None
     posts_with_reach: int
-    engagements: int
+    engagements: int | None
+    posts_with_counters: int
+    posts_from_stored: int
     engagement_rate_per_follower: float | None
     engagement_rate_per_impression: float | None
     replies: int
+    replies_from_stored: int
     reply_rate: float | None
     reactions: int
     reactions_labelled: int
@@ -44,6 +52,7 @@ class Kpis:
     ignored_posts: int
     ignored_share: float | None
     followers: dict[str, dict[str, Any]]
+    hint: str = ""  # why a period has no brand post, and what to do (set by the workflow)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -54,14 +63,18 @@ class Kpis:
 
 
 DEFINITIONS = {
-    "engagements": "likes + reposts + replies + quotes on brand posts (latest counters)",
+    "engagements": "likes + reposts + replies + quotes on brand posts: each post's latest "
+                   "counters, or what the workspace stores of them where a counter is "
+                   "missing or lower",
     "reach": "sum of each post's reach (people who saw it), over posts whose reach is known",
     "engagement_rate_per_follower":
         "engagements / sum over posts of the account's followers when the post went out",
     "engagement_rate_per_impression":
         "engagements / impressions, over the posts whose impressions are known",
-    "reply_rate": "replies per brand post",
-    "reaction_shares": "share of labelled replies, quotes, comments and mentions by label",
+    "reply_rate": "replies per brand post: each post's reply counter, or the replies by "
+                  "others stored for it where the counter is missing or lower",
+    "reaction_shares": "share by label of the labelled reactions to the brand: mentions, and "
+                       "replies, quotes and comments in its threads",
     "ignored_share": "brand posts with no reply, quote or comment within the window",
 }
 
@@ -71,15 +84,35 @@ def _sum(table: pa.Table, column: str) -> int:
     return int(value or 0)
 
 
+def _count(mask: pa.Array) -> int:
+    return int(pc.sum(mask).as_py() or 0)
+
+
 def _ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
-def _engagements(posts: pa.Table) -> pa.Array:
-    total = pc.coalesce(posts["likes"], 0)
+def _resolved(posts: pa.Table, name: str) -> tuple[pa.Array, pa.Array]:
+    """Each post's figure (its counter, or the stored count where that is missing or
+    more), and whether the stored count was used."""
+    counter, stored = posts[name], posts[f"stored_{name}"]
+    used = pc.greater(stored, pc.coalesce(counter, 0))
+    return pc.if_else(pc.or_(used, pc.is_null(counter)), stored, counter), used
+
+
+def _engagements(posts: pa.Table) -> tuple[pa.Array, pa.Array]:
+    """Engagements per post, and which posts rest on a stored figure."""
+    total, stored = _resolved(posts, _ENGAGEMENTS[0])
     for name in _ENGAGEMENTS[1:]:
-        total = pc.add(total, pc.coalesce(posts[name], 0))
-    return total
+        value, used = _resolved(posts, name)
+        total, stored = pc.add(total, value), pc.or_(stored, used)
+    return total, stored
+
+
+def _known(posts: pa.Table, names: tuple[str, ...]) -> bool:
+    """Whether any post has a counter or a stored count of these figures."""
+    return any(pc.any(pc.is_valid(posts[n])).as_py() or _sum(posts, f"stored_{n}")
+               for n in names)
 
 
 def _follower_growth(bounds: pa.Table) -> dict[str, dict[str, Any]]:
@@ -105,7 +138,9 @@ def _reaction_shares(labels: pa.Table) -> tuple[int, dict[str, float | None]]:
 def compute_kpis(posts: pa.Table, labels: pa.Table, bounds: pa.Table, *,
                  start: datetime, end: datetime) -> Kpis:
     """KPIs from brand posts (see ``store.reads.brand_posts``), reaction labels and followers."""
-    engagements = _engagements(posts)
+    engagements, from_stored = _engagements(posts)
+    known = _known(posts, _ENGAGEMENTS) or not posts.num_rows
+    replies_each, replies_stored = _resolved(posts, "replies")
     with_impr = pc.is_valid(posts["impressions"])
     followers = pc.coalesce(posts["followers_at_post"], 0)
     with_followers = pc.greater(followers, 0)
@@ -113,7 +148,8 @@ def compute_kpis(posts: pa.Table, labels: pa.Table, bounds: pa.Table, *,
     ignored = pc.and_(pc.equal(posts["reactions_in_window"], 0),
                       pc.equal(pc.if_else(pc.is_valid(posts["replies"]), answered, 0), 0))
     n_posts = posts.num_rows
-    replies = _sum(posts, "replies")
+    replies = int(pc.sum(replies_each).as_py() or 0)
+    has_replies = _known(posts, ("replies",))
     n_labelled, shares = _reaction_shares(labels)
     n_ignored = int(pc.sum(ignored).as_py() or 0)
     impressions = _sum(posts.filter(with_impr), "impressions")
@@ -126,13 +162,16 @@ def compute_kpis(posts: pa.Table, labels: pa.Table, bounds: pa.Table, *,
         posts_with_impressions=int(pc.sum(with_impr).as_py() or 0),
         reach=_sum(posts.filter(with_reach), "reach") if pc.any(with_reach).as_py() else None,
         posts_with_reach=int(pc.sum(with_reach).as_py() or 0),
-        engagements=int(pc.sum(engagements).as_py() or 0),
+        engagements=int(pc.sum(engagements).as_py() or 0) if known else None,
+        posts_with_counters=int(pc.sum(posts["has_counters"]).as_py() or 0),
+        posts_from_stored=_count(from_stored),
         engagement_rate_per_follower=_ratio(
             pc.sum(pc.filter(engagements, with_followers)).as_py() or 0,
-            pc.sum(followers).as_py() or 0),
+            pc.sum(followers).as_py() or 0) if known else None,
         engagement_rate_per_impression=_ratio(
             pc.sum(pc.filter(engagements, with_impr)).as_py() or 0, impressions),
-        replies=replies, reply_rate=_ratio(replies, n_posts),
+        replies=replies, replies_from_stored=_count(replies_stored) if has_replies else 0,
+        reply_rate=_ratio(replies, n_posts) if has_replies else None,
         reactions=labels.num_rows, reactions_labelled=n_labelled, reaction_shares=shares,
         ignored_posts=n_ignored, ignored_share=_ratio(n_ignored, n_posts),
         followers=_follower_growth(bounds),

@@ -60,11 +60,9 @@ def kpis_cmd(
         out.print_json(json.dumps(result))
     else:
         out.print(render.kpi_table(result))
-        if not result["posts"]:
-            err.print(render.literal((
-                "hint: no brand post in this period; the brand's posts are those of its "
-                "accounts: sounding account add NETWORK --handle HANDLE (see account list)",
-                "dim")))
+        if result["hint"]:
+            err.print(render.literal((f"hint: no brand post in this period; {result['hint']}",
+                                      "dim")))
 
 
 @app.command("status")

@@ -58,6 +58,27 @@ def import_report(report: dict[str, Any]) -> str:
     return text
 
 
+def _count(value: int | None) -> str:
+    return "n/a" if value is None else f"{value:,}"
+
+
+def _engagement_note(k: dict[str, Any]) -> str:
+    """What the engagements rest on: counters, or what the workspace stores of them."""
+    if k["engagements"] is None:
+        return "no counter and no stored like, repost, reply or quote"
+    if k["posts_from_stored"]:  # a counter missing, or below what is stored
+        return f"counters; stored for {k['posts_from_stored']} of {k['posts']} posts"
+    return "likes + reposts + replies + quotes"
+
+
+def _reply_note(k: dict[str, Any]) -> str:
+    if k["reply_rate"] is None and k["posts"]:
+        return "no reply counter and no stored reply"
+    if k["replies_from_stored"]:
+        return f"per post; stored for {k['replies_from_stored']} of {k['posts']} posts"
+    return "replies per post"
+
+
 def kpi_table(k: dict[str, Any]) -> Table:
     start = k["period_start"][:10]  # 1970-01-01: all data, and none is dated
     span = f"up to {last_day(k['period_end'])}" if start == "1970-01-01" else (
@@ -73,12 +94,12 @@ def kpi_table(k: dict[str, Any]) -> Table:
          f"known for {k['posts_with_impressions']} posts"),
         ("reach", "n/a" if k["reach"] is None else f"{k['reach']:,}",
          f"known for {k['posts_with_reach']} posts"),
-        ("engagements", f"{k['engagements']:,}", "likes + reposts + replies + quotes"),
+        ("engagements", _count(k["engagements"]), _engagement_note(k)),
         ("engagement rate / follower", _pct(k["engagement_rate_per_follower"], 2),
          "per post, followers at posting time"),
         ("engagement rate / impression", _pct(k["engagement_rate_per_impression"], 2),
          "posts with impressions only"),
-        ("reply rate", _num(k["reply_rate"]), "replies per post"),
+        ("reply rate", _num(k["reply_rate"]), _reply_note(k)),
         ("ignored posts", _pct(k["ignored_share"]),
          f"{k['ignored_posts']} with no reply/quote in 72 h"),
     ]

@@ -8,6 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from sounding.store.database import Store
+from sounding.store.reads import TO_BRAND
 
 __all__ = [
     "REACTION_KINDS",
@@ -238,12 +239,14 @@ def data_bounds(store: Store) -> tuple[datetime | None, datetime | None]:
 
 
 def reactions_by_week(store: Store, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """Labelled reactions to the brand per ISO week, network and label (human over model)."""
+    """Labelled reactions to the brand (``reads.TO_BRAND``, as the KPIs count them) per ISO
+    week, network and label (human over model)."""
     return _rows(store.query(
         f"""
+        WITH RECURSIVE {TO_BRAND}
         SELECT date_trunc('week', i.created_at) AS week, i.network, r.label, count(*) AS n
         FROM items i JOIN item_reactions r USING (item_id)
-        WHERE i.kind IN {_KINDS_SQL} AND i.account_id IS NULL
+        WHERE i.item_id IN (SELECT item_id FROM to_brand)
           AND i.created_at >= ? AND i.created_at < ?
         GROUP BY ALL ORDER BY ALL
         """, [start, end]))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sounding.analyse.kpis import Kpis, compute_kpis
 from sounding.errors import InputError
 from sounding.store import Store
-from sounding.store.reads import brand_posts, follower_bounds, reaction_labels
+from sounding.store.reads import brand_posts, brand_span, follower_bounds, reaction_labels
 
-__all__ = ["REACTION_WINDOW", "kpis", "last_day", "parse_period"]
+__all__ = ["REACTION_WINDOW", "kpis", "last_day", "no_posts_hint", "parse_period"]
 
 REACTION_WINDOW = timedelta(hours=72)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -49,8 +50,24 @@ def parse_period(text: str | None) -> tuple[datetime, datetime]:
     return start, end
 
 
+def no_posts_hint(store: Store) -> str:
+    """What to do about a period without any brand post: register the brand's accounts,
+    bring in their posts, or choose a period within the dates their posts cover."""
+    span = brand_span(store)
+    if not span["accounts"]:
+        return ("the workspace has no brand account, and the brand's posts are those of its "
+                "accounts: sounding account add NETWORK --handle HANDLE")
+    if not span["posts"]:
+        return (f"no post of the brand's {span['accounts']} account(s) is stored (see "
+                "sounding account list): collect or import their posts")
+    first, last = span["first"].date().isoformat(), span["last"].date().isoformat()
+    return (f"the brand's {span['posts']:,} posts run from {first} to {last}: choose a "
+            f"period within, e.g. --period {first}..{last}")
+
+
 def kpis(store: Store, period: str | None = None) -> Kpis:
-    """The headline KPIs of a period (all data by default)."""
+    """The headline KPIs of a period (all data by default); a period without any brand
+    post carries a ``hint`` saying why and what to do."""
     start, end = parse_period(period)
     posts = brand_posts(store, start, end, REACTION_WINDOW)
     labels = reaction_labels(store, start, end)
@@ -59,4 +76,5 @@ def kpis(store: Store, period: str | None = None) -> Kpis:
         start = min(posts["created_at"].to_pylist())
     if end == _FAR:
         end = max(posts["created_at"].to_pylist()) if posts.num_rows else datetime.now(UTC)
-    return compute_kpis(posts, labels, bounds, start=start, end=end)
+    found = compute_kpis(posts, labels, bounds, start=start, end=end)
+    return found if posts.num_rows else replace(found, hint=no_posts_hint(store))

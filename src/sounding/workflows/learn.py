@@ -39,7 +39,7 @@ from sounding.plan import (
 from sounding.store import Store
 from sounding.store.learn_reads import learn_posts, post_variants, queue_drafts, queued_drafts
 from sounding.workflows.accounts import PUBLISHABLE
-from sounding.workflows.kpis import REACTION_WINDOW, parse_period
+from sounding.workflows.kpis import REACTION_WINDOW, no_posts_hint, parse_period
 
 __all__ = [
     "OBJECTIVES",
@@ -142,7 +142,7 @@ def _read(store: Store, period: str | None) -> tuple[pa.Table, pa.Table]:
     posts = learn_posts(store, start, end, REACTION_WINDOW)
     if posts.num_rows == 0:
         raise NotFound("no brand posts in the workspace for this period",
-                       hint="import posts and register the brand's accounts first")
+                       hint=no_posts_hint(store))
     return posts, post_variants(store, start, end)
 
 
