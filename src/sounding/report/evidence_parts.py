@@ -164,8 +164,9 @@ def segments(fmt: Fmt, report: dict[str, Any]) -> list[dict[str, str]]:
                     "activity": activity, "activity_ci": activity_ci,
                     "interest": fmt.pct(mix["interest"]), "animosity": fmt.pct(mix["animosity"]),
                     "index": fmt.num(rep["index"], 0),
+                    # no index (no customer in it): its interval would span anything
                     "index_ci": (fmt.interval(fmt.num(rep["low"], 0), fmt.num(rep["high"], 0))
-                                 if rep["low"] is not None else ""),
+                                 if rep["index"] is not None else ""),
                     "rankable": "yes" if rep["rankable"] else "no",
                     "note": "" if rep["rankable"] else fmt.t("too_small", n=fmt.count(MIN_COUNT)),
                     "index_value": rep["index"], "low_value": rep["low"],
@@ -173,35 +174,48 @@ def segments(fmt: Fmt, report: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
-def _channel_rule(share_growth: float, share_posts: float, interest: float | None,
-                  animosity: float | None, overall: float | None, cap: float | None) -> str:
-    if (cap is not None and animosity is not None and animosity > cap) or share_growth <= 0:
-        return "drop"
-    better = interest is None or overall is None or interest >= overall
-    return "grow" if share_growth >= share_posts and better else "keep"
+def _channel_rule(growth: int | None, share_growth: float | None, share_posts: float,
+                  interest: float | None, overall: float | None, animosity: float | None,
+                  cap: float | None) -> tuple[str, str]:
+    """(decision, reason): a channel is dropped or grown only on figures that are known;
+    unknown follower growth leaves it undecided, unknown interest never grows it."""
+    if cap is not None and animosity is not None and animosity > cap:
+        return "drop", "animosity"
+    if growth is None:
+        return "undecided", "no_growth"
+    if growth <= 0:
+        return "drop", "no_follower"
+    if share_growth is None or share_growth < share_posts:
+        return "keep", "less_growth"
+    if interest is None or overall is None:
+        return "keep", "no_interest"
+    return ("grow", "grow") if interest >= overall else ("keep", "less_interest")
 
 
 def channels(fmt: Fmt, data: dict[str, Any], cap: float | None) -> list[dict[str, str]]:
-    """Each network: posts, follower growth, reaction mix, and keep / grow / drop."""
+    """Each network: posts, follower growth (where its accounts' follower counts are
+    known), reaction mix, and keep / grow / drop, or undecided and what would decide it."""
     k = data["kpis"]
     by_seg = ({s["name"]: s for s in data["segments"]["segments"]}
               if data["segments"].get("ok") else {})
     total_posts = max(k["posts"], 1)
-    total_growth = sum(f["growth"] for f in k["followers"].values()) or 1
+    total_growth = sum(f["growth"] for f in k["followers"].values())
     out = []
     for network, posts in sorted(k["posts_by_network"].items()):
-        growth = sum(f["growth"] for f in k["followers"].values() if f["network"] == network)
+        counted = [f["growth"] for f in k["followers"].values() if f["network"] == network]
+        growth = sum(counted) if counted else None
+        share = growth / total_growth if growth is not None and total_growth > 0 else None
         seg = by_seg.get(f"network_{network}")
         mix = seg["reaction_mix"] if seg else {"interest": None, "animosity": None}
-        rule = _channel_rule(growth / total_growth, posts / total_posts, mix["interest"],
-                             mix["animosity"], k["reaction_shares"]["interest"], cap)
+        rule, why = _channel_rule(growth, share, posts / total_posts, mix["interest"],
+                                  k["reaction_shares"]["interest"], mix["animosity"], cap)
         out.append({"network": network, "posts": fmt.count(posts),
                     "posts_share": fmt.pct(posts / total_posts), "growth": fmt.count(growth),
-                    "growth_share": fmt.pct(growth / total_growth),
+                    "growth_share": fmt.pct(share),
                     "interest": fmt.pct(mix["interest"]), "animosity": fmt.pct(mix["animosity"]),
                     "index": fmt.num(seg["representation"]["index"], 0) if seg else fmt.t("na"),
                     "decision": rule, "decision_text": fmt.t(f"channel_{rule}"),
-                    "why": fmt.t(f"channel_why_{rule}")})
+                    "why": fmt.t(f"channel_why_{why}")})
     return out
 
 

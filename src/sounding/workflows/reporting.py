@@ -15,11 +15,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sounding.errors import SoundingError
+from sounding.errors import NotFound, SoundingError
 from sounding.models import REACTIONS
 from sounding.store import Store
 from sounding.store.audience_store import workspace_salt
 from sounding.store.enrich_store import reaction_confidence
+from sounding.store.reads import reaction_labels
 from sounding.workflows import labels
 from sounding.workflows.audience import actors, segments
 from sounding.workflows.kpis import kpis, parse_period
@@ -30,7 +31,6 @@ __all__ = ["RECENT_WEEKS", "Pseudonyms", "report_data", "report_data_op"]
 RECENT_WEEKS = 4  # "today's level" of a KPI: its value over the period's last weeks
 
 _MENTION = re.compile(r"@[\w.\-]+(?:@[\w.\-]+)?")
-_QUOTE_KINDS = ("reply", "quote", "comment", "mention")
 
 
 class Pseudonyms:
@@ -94,12 +94,13 @@ def _quotes(store: Store, start: datetime, end: datetime, names: Pseudonyms,
             per_label: int = 3) -> list[dict[str, Any]]:
     """A few reactions of each label within the period, pseudonymised: among the 400 most
     recent, those a person labelled, then those the model is surest of (an example read
-    as the wrong reaction would mislead more than an older one); each text once."""
+    as the wrong reaction would mislead more than an older one); each text once. Only
+    reactions to the brand, those the KPIs' shares count, are quoted."""
+    counted = set(reaction_labels(store, start, end)["item_id"].to_pylist())
     chosen: list[dict[str, Any]] = []
     for label in REACTIONS:
         rows = labels.find_items(store, label=label, limit=400)
-        kept = [r for r in rows if r["kind"] in _QUOTE_KINDS and r["account_id"] is None
-                and r["text"] and start <= r["created_at"] < end]
+        kept = [r for r in rows if r["item_id"] in counted and r["text"]]
         sure = reaction_confidence(store, [r["item_id"] for r in kept])
         kept.sort(key=lambda r: (r["reaction"] is None or r["reaction"]["source"] != "human",
                                  -sure.get(r["item_id"], 0.0)))
@@ -153,8 +154,16 @@ def _last_weeks(start: datetime, end: datetime, weeks: int = RECENT_WEEKS) -> st
 
 def report_data(store: Store, period: str | None = None, *, pseudonymise: bool = True,
                 plan_posts: int = 5, seed: int = 0) -> dict[str, Any]:
-    """Every figure the executive report and the strategy draft show, JSON-ready."""
+    """Every figure the executive report and the strategy draft show, JSON-ready.
+
+    A period without any brand post is refused, naming the dates the brand's posts cover:
+    a document of empty figures would read as a measured silence."""
     start, end = _bounds(store, period)
+    measured = kpis(store, period).as_dict()
+    if not measured["posts"]:
+        last = (end - timedelta(microseconds=1)).date().isoformat()
+        raise NotFound(f"no brand post from {start.date().isoformat()} to {last}: "
+                       "nothing to report", hint=measured["hint"])
     accounts = store.table("accounts").to_pylist()
     keep = {str(a["actor_id"]).partition(":")[2] for a in accounts}
     names = Pseudonyms(workspace_salt(store), keep, pseudonymise)
@@ -168,7 +177,7 @@ def report_data(store: Store, period: str | None = None, *, pseudonymise: bool =
                      "end": (whole[1] - timedelta(microseconds=1)).date().isoformat()},
         "accounts": [{"account_id": a["account_id"], "network": a["network"]}
                      for a in accounts],
-        "kpis": kpis(store, period).as_dict(),
+        "kpis": measured,
         "kpis_recent": kpis(store, _last_weeks(start, end)).as_dict(),
         "weekly": _weekly(store, start, end),
         "learn": learn_part,
