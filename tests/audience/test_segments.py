@@ -161,3 +161,23 @@ def test_a_tie_between_languages_is_broken_the_same_way_every_time(filled: Store
     for _ in range(3):
         again = audience_data(filled).profiles.set_index("actor_id")
         assert again.loc[writer, "lang"] == "de"
+
+
+def test_an_undetermined_language_is_no_language_segment(filled: Store) -> None:
+    import pyarrow as pa
+
+    from sounding.store.audience_store import put_labels
+    from sounding.workflows.audience import default_rules
+
+    profiles = audience_data(filled).profiles
+    writer = profiles[profiles["written"] > 0].iloc[0]["actor_id"]
+    items = filled.query("SELECT item_id FROM items WHERE author_id = ?",
+                         [writer]).column(0).to_pylist()
+    put_labels(filled, pa.table({"item_id": items, "label": ["und"] * len(items)}),
+               enricher="language", version="t")
+    with filled.transaction() as con:
+        con.execute("UPDATE actors SET lang = 'und' WHERE actor_id = ?", [writer])
+    data = audience_data(filled)
+    assert data.profiles.set_index("actor_id")["lang"].isna()[writer]
+    names = [r.name for r in default_rules(data)]
+    assert "lang_und" not in names and any(n.startswith("lang_") for n in names)

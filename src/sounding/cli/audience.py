@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from sounding.analyse.representation import MIN_COUNT
 from sounding.cli import app, err, out, render, run
 
 __all__ = ["customers_app"]
@@ -59,11 +60,26 @@ def _interval(rep: dict[str, Any]) -> str:
     return f"{rep['index']:.0f} [{rep['low']:.0f}–{rep['high']:.0f}]"
 
 
+def _unranked(size: int, rep: dict[str, Any]) -> str:
+    """Why a segment is not ranked: too few engaged actors for any ranking, or too few
+    customers for its index (it can still be ranked by activity)."""
+    if size < MIN_COUNT:
+        return "too small to rank"
+    return f"index not ranked: fewer than {MIN_COUNT} customers in it"
+
+
+_NONE_RANKED = {
+    "best_represented": f"none can be ranked yet (each has fewer than {MIN_COUNT} engaged "
+                        f"actors or {MIN_COUNT} customers)",
+    "most_active": f"none can be ranked yet (each has fewer than {MIN_COUNT} engaged actors)",
+}
+
+
 def segment_table(report: dict[str, Any]) -> Table:
     """The segments as a terminal table."""
-    table = Table(title=f"Segments: {report['engaged_actors']:,} engaged actors, "
-                  f"{report['customers']:,} customers ({100 * report['match_rate']:.0f}% "
-                  "matched)")
+    crm = (f"{report['customers']:,} customers ({100 * report['match_rate']:.0f}% matched)"
+           if report["customers"] else "no customer file imported (sounding customers import)")
+    table = Table(title=f"Segments: {report['engaged_actors']:,} engaged actors, {crm}")
     for name in ("segment", "size", "per week", "interest", "animosity",
                  "index [95% CI]", "note"):
         table.add_column(name, justify="left" if name in ("segment", "note") else "right")
@@ -71,7 +87,7 @@ def segment_table(report: dict[str, Any]) -> Table:
         mix, act, rep = s["reaction_mix"], s["activity"], s["representation"]
         note = s["description"] if s["source"] == "cluster" else s["label"]
         if not rep["rankable"]:
-            note = f"too small to rank; {note}"
+            note = f"{_unranked(s['size'], rep)}; {note}"
         table.add_row(render.literal(s["name"]), f"{s['size']:,}",
                       "n/a" if act["rate"] is None else f"{act['rate']:.2f}",
                       "n/a" if mix["interest"] is None else f"{100 * mix['interest']:.0f}%",
@@ -98,7 +114,7 @@ def segments_cmd(
     out.print(segment_table(result))
     ranks = result["rankings"]
     for title, key in (("best represented", "best_represented"), ("most active", "most_active")):
-        out.print(render.literal(f"{title}: {', '.join(ranks[key]) or 'none'}"))
+        out.print(render.literal(f"{title}: {', '.join(ranks[key]) or _NONE_RANKED[key]}"))
     if result["stability"] is not None:
         out.print(f"{result['clusters']} behavioural clusters, stability (bootstrap ARI) "
                   f"{result['stability']:.2f}")

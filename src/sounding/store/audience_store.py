@@ -123,7 +123,9 @@ def actor_profiles(store: Store) -> pa.Table:
         ), spoken_counts AS (
             SELECT i.author_id AS actor_id, e.label, count(*) AS n
             FROM items i JOIN enrichments e ON e.item_id = i.item_id
-            WHERE e.enricher = 'language' AND e.label IS NOT NULL GROUP BY ALL
+            WHERE e.enricher = 'language' AND e.label IS NOT NULL
+              AND e.label <> 'und'  -- undetermined (an empty text): no language
+            GROUP BY ALL
         ), spoken AS (  -- the most frequent; a tie goes to the first label alphabetically
             SELECT actor_id, first(label ORDER BY n DESC, label) AS lang
             FROM spoken_counts GROUP BY actor_id

@@ -30,6 +30,7 @@ from sounding.analyse.segments import (
     parse_rules,
     rankings,
 )
+from sounding.enrich.language import UNDETERMINED
 from sounding.errors import BadValue, InputError, missing_file
 from sounding.store import Store
 from sounding.store.audience_store import (
@@ -65,15 +66,22 @@ class AudienceData:
     match_rate: float
 
 
+def _known_language(frame: pd.DataFrame) -> pd.DataFrame:
+    """'und' (the detector's "undetermined", e.g. an empty text) is no language: unknown,
+    so no segment, cluster trait or rule takes it for one."""
+    frame["lang"] = frame["lang"].mask(frame["lang"] == UNDETERMINED)
+    return frame
+
+
 def audience_data(store: Store) -> AudienceData:
     """Read engaged actors, every actor, customers, tastes and the customer match."""
-    profiles = actor_profiles(store).to_pandas()
+    profiles = _known_language(actor_profiles(store).to_pandas())
     weeks = 1.0
     if len(profiles):
         span = (profiles["last_at"].max() - profiles["first_at"].min()).total_seconds()
         weeks = max(1.0, span / _WEEK)
     match = current_match(store)
-    return AudienceData(profiles, actor_handles(store).to_pandas(),
+    return AudienceData(profiles, _known_language(actor_handles(store).to_pandas()),
                         customer_attributes(store).to_pandas(),
                         actor_levels(store).to_pandas(), match.actor_customer, weeks,
                         match.rate)
