@@ -211,3 +211,26 @@ def test_a_map_colour_belongs_to_one_community(reader: TestClient) -> None:
     assert any(n["colour"] is None and n["community"] >= 10 for n in data["map"]["nodes"])
     html = reader.get("/actors").text
     assert 'class="swatch minor"' in html and 'class="swatch c-0"' in html
+
+
+def test_audience_with_too_few_actors_ranks_none(tmp_path: Path) -> None:
+    from sounding.web.app import create_app
+    from sounding.workflows.accounts import add_account
+    from sounding.workflows.ingest import import_items
+    from sounding.workflows.users import add_user
+
+    from .conftest import PASSWORD
+
+    rows = ["id,network,author,text,created_at,kind,parent_id",
+            "p1,bluesky,brand,hello,2026-03-01T10:00:00Z,post,"]
+    rows += [f"r{i},bluesky,fan{i},hi {i},2026-03-01T12:00:00Z,reply,p1" for i in range(3)]
+    (tmp_path / "i.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with Store.open(tmp_path / "w.duckdb") as store:
+        add_account(store, "bluesky", "brand")
+        import_items(store, tmp_path / "i.csv")
+        add_user(store, "vi", PASSWORD, "viewer")
+        client = TestClient(create_app(store, TOKEN), base_url="http://127.0.0.1")
+        sign_in(client, "vi")
+        html = client.get("/audience?cluster=0").text
+    assert 'id="none-active"' in html
+    assert "No segment can be ranked yet: each has fewer than 10 engaged actors." in html

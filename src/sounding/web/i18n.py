@@ -66,6 +66,8 @@ _FR: dict[str, str] = {
     "representation_index": "Indice de représentation", "best_represented": "Les mieux représentés",
     "most_active": "Les plus actifs", "segment": "Segment", "size": "Taille",
     "activity": "Activité", "reaction_mix": "Réactions", "too_small": "Trop petit pour conclure",
+    "none_active": "Aucun segment ne peut encore être classé : chacun compte moins de {n} "
+    "acteurs engagés.",
     "small": "petit", "activity_note": "Engagements par acteur et par semaine, avec "
     "l'intervalle à 95 %.",
     "actors": "Acteurs", "ties": "Liens", "communities": "Communautés",
@@ -186,7 +188,8 @@ _EN: dict[str, str] = {
     "index_note": "Representation index: share among engaged actors ÷ share among "
     "customers × 100 (100 = as many as expected), with its 95% interval. Fewer than {n} "
     "members on either side: the segment is flagged and never ranked.",
-    "too_small": "Too small to conclude", "activity_note": "Engagements per actor per week, "
+    "too_small": "Too small to conclude",
+    "none_active": "No segment can be ranked yet: each has fewer than {n} engaged actors.", "activity_note": "Engagements per actor per week, "
     "with the 95% interval.", "clustered_actors": "Actors in a community",
     "map": "Map of actors", "map_note": "The {shown} most influential actors (PageRank) of "
     "{total}, the brand's own accounts left out, and their {edges} strongest ties; one "
