@@ -189,7 +189,8 @@ _EN: dict[str, str] = {
     "customers × 100 (100 = as many as expected), with its 95% interval. Fewer than {n} "
     "members on either side: the segment is flagged and never ranked.",
     "too_small": "Too small to conclude",
-    "none_active": "No segment can be ranked yet: each has fewer than {n} engaged actors.", "activity_note": "Engagements per actor per week, "
+    "none_active": "No segment can be ranked yet: each has fewer than {n} engaged actors.",
+    "activity_note": "Engagements per actor per week, "
     "with the 95% interval.", "clustered_actors": "Actors in a community",
     "map": "Map of actors", "map_note": "The {shown} most influential actors (PageRank) of "
     "{total}, the brand's own accounts left out, and their {edges} strongest ties; one "
