@@ -17,8 +17,10 @@ __all__ = ["__version__", "open"]
 __version__ = "0.1.0"
 
 
-def open(path: str | Path = "sounding.duckdb", *, read_only: bool = False) -> Workspace:
-    """Open (or create) a workspace file; its tables come out as Arrow, pandas or polars."""
+def open(path: str | Path = "sounding.duckdb", *, read_only: bool = False,
+         create: bool = False) -> Workspace:
+    """Open a workspace file; its tables come out as Arrow, pandas or polars. A missing file
+    is refused (a typo would otherwise start an empty workspace) unless ``create`` is set."""
     from sounding.workflows.workspace import Workspace
 
-    return Workspace.open(path, read_only=read_only)
+    return Workspace.open(path, read_only=read_only, create=create)

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from sounding.errors import NotFound, StoreError, WorkspaceBusy
+from sounding.errors import InputError, NotFound, StoreError, WorkspaceBusy
 from sounding.models import Batch
 from sounding.store.migrations import apply_migrations
 from sounding.store.writes import WriteStats, write_batch
@@ -112,6 +112,22 @@ class Store:
         finally:
             cursor.close()
         return table
+
+    def select(self, sql: str, params: list[Any] | None = None) -> pa.Table:
+        """Run one SELECT given by a person (a notebook's ``ws.sql``), refusing any other
+        statement: DuckDB's own parser says what the text is, so a DELETE, a COPY TO, a
+        second statement or an EXPLAIN ANALYZE (which runs its statement) never runs."""
+        try:
+            with self._lock:
+                statements = self._con.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise InputError(f"the query cannot be read: {exc}") from exc
+        kinds = [statement.type.name for statement in statements]
+        if kinds != ["SELECT"]:
+            raise InputError(
+                f"only one SELECT query may run here, not {', '.join(kinds) or 'nothing'}",
+                hint="the workspace is changed through the sounding commands")
+        return self.query(sql, params)
 
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         """The first column of the first row of a read query."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from sounding.errors import ConfigError
+from sounding.errors import ConfigError, InputError, NotFound
 from sounding.store import TABLES, Store
 
 if TYPE_CHECKING:
@@ -24,8 +24,21 @@ class Workspace:
         self.store = store
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False, wait: float = 60.0
-             ) -> Workspace:
+    def open(cls, path: str | Path, *, read_only: bool = False, create: bool = False,
+             wait: float = 60.0) -> Workspace:
+        """Open the workspace at ``path``; a missing file is refused unless ``create`` is
+        set, as the CLI refuses a mistyped --db rather than start an empty workspace."""
+        path = Path(path)
+        if not path.exists():
+            if not create:
+                raise NotFound(
+                    f"no workspace at {path}",
+                    hint="check the path, make one with `sounding import items FILE` or "
+                         f"`sounding demo`, or start an empty one: sounding.open({str(path)!r}, "
+                         "create=True)")
+            if read_only:
+                raise InputError("a workspace cannot be created read-only",
+                                 hint="open it with create=True alone")
         return cls(Store.open(path, read_only=read_only, wait=wait))
 
     def __enter__(self) -> Workspace:
@@ -62,5 +75,6 @@ class Workspace:
         return frame
 
     def sql(self, query: str, params: list[Any] | None = None) -> pa.Table:
-        """A read query over the workspace, with bound parameters, as Arrow."""
-        return self.store.query(query, params)
+        """One SELECT over the workspace, with bound parameters, as Arrow. Any other
+        statement is refused: the notebook door reads, the commands write."""
+        return self.store.select(query, params)
