@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.said.servers import webhook_server
 
+from conftest import write_csv
 from sounding.simulate import Launch
 from sounding.store import Store
 from sounding.workflows.said import said_view
@@ -83,3 +84,39 @@ def test_remove_channel_through_the_server(store: Store) -> None:
     assert done.status_code == 200 and done.json()["result"]["kept_for_history"] is False
     gone = remove(channel["channel_id"])
     assert gone.status_code == 404 and gone.json()["type"] == "NotFound"
+
+
+def _reply(i: int, text: str, day: str) -> dict[str, str]:
+    return {"id": f"r{i}", "network": "bluesky", "author": f"user{i}", "text": text,
+            "created_at": f"{day}T10:00:00Z", "parent_id": "p1", "kind": "reply"}
+
+
+def test_topics_describe_the_period_in_the_header(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    before = ["Worst cheese ever, total rip-off."] * 3 + ["Livraison en retard, colis perdu"] * 3
+    now = ["Worst cheese ever, total rip-off."] * 2 + ["Horaires le dimanche ?"] * 2
+    rows = ([_reply(i, t, "2026-03-10") for i, t in enumerate(before)]
+            + [_reply(10 + i, t, "2026-03-18") for i, t in enumerate(now)])
+    assert cli("import", "items", str(write_csv(tmp_path / "r.csv", rows))).code == 0
+    result = cli("topics", "--period", "2026-03-15..2026-03-21", "--topics", "3", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert (data["texts"], data["texts_before"]) == (4, 6)
+    phrases = {p["phrase"]: p["texts"] for p in data["key_phrases"]}
+    assert phrases["worst cheese"] == 2 and "livraison retard" not in phrases
+    assert sum(t["size"] for t in data["topics"]) == 4
+    assert all(t["size"] > 0 and t["examples"] for t in data["topics"])
+    assert all(e["created_at"] >= "2026-03-15" for t in data["topics"] for e in t["examples"])
+    assert not any("livraison" in t["label"] for t in data["topics"])
+    text = cli("topics", "--period", "2026-03-15..2026-03-21", "--topics", "3")
+    assert "worst cheese (2)" in text.out and "Worst cheese ever" in text.out
+
+
+def test_an_unknown_network_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = [_reply(1, "Horaires le dimanche ?", "2026-03-18"),
+            {**_reply(2, "Where is the shop?", "2026-03-18"), "network": "tiktok"}]
+    assert cli("import", "items", str(write_csv(tmp_path / "r.csv", rows))).code == 0
+    bad = cli("topics", "--network", "nosuch")
+    assert bad.code == 1 and "unknown network 'nosuch'" in bad.err
+    assert "bluesky, facebook" in bad.err and "tiktok" in bad.err
+    assert cli("topics", "--network", "tiktok", "--json").code == 0  # present in the data
+    assert cli("topics", "--network", "mastodon", "--json").code == 0  # known, none stored

@@ -136,3 +136,20 @@ def test_simulated_replies_against_the_post_topic(launch: Launch) -> None:
     nmi = normalized_mutual_info_score(truth, result.assignments)
     assert 0 <= nmi < 0.2  # replies carry the post's topic only in a short slot: see docs
     assert len(result.topics) == 8 and result.key_phrases
+
+
+def test_focus_picks_the_texts_that_phrases_sizes_and_examples_describe() -> None:
+    before = ["worst cheese ever total rip-off"] * 3 + ["delivery late parcel lost"] * 3
+    now = ["worst cheese ever total rip-off"] * 2 + ["sunday opening hours please"] * 2
+    focus = np.array([False] * len(before) + [True] * len(now))
+    result = find_topics(before + now, 3, seed=0, focus=focus)
+    phrases = dict(result.key_phrases)
+    assert phrases["worst cheese"] == 2  # not 5: the period before is left out
+    assert "delivery late" not in phrases
+    assert sum(t.size for t in result.topics) == 4
+    cheese = next(t for t in result.topics if "cheese" in t.label)
+    # the period's copy of a text said before is its example, not dropped as a duplicate
+    assert cheese.size == 2 and len(cheese.examples) == 1 and focus[cheese.examples[0]]
+    assert all(focus[i] for t in result.topics for i in t.examples)
+    delivery = next(t for t in result.topics if "delivery" in t.label)
+    assert delivery.size == 0 and delivery.examples == ()

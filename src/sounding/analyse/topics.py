@@ -255,6 +255,9 @@ def _class_tfidf(counts: sp.csr_matrix, labels: np.ndarray, k: int) -> np.ndarra
 
 def _examples(labels: np.ndarray, dists: np.ndarray, texts: Sequence[str] | None,
               topic: int, n: int) -> tuple[int, ...]:
+    """The ``n`` distinct texts nearest the topic's centre among those labelled ``topic``
+    (a text left out of the focus is labelled -1 here, so its copy never hides the
+    focus's)."""
     members = np.flatnonzero(labels == topic)
     chosen: list[int] = []
     seen: set[str] = set()
@@ -269,11 +272,15 @@ def _examples(labels: np.ndarray, dists: np.ndarray, texts: Sequence[str] | None
 
 
 def _topics(model: TopicModel, counts: sp.csr_matrix, labels: np.ndarray, dists: np.ndarray,
-            texts: Sequence[str] | None, top: int, examples: int) -> tuple[Topic, ...]:
+            texts: Sequence[str] | None, top: int, examples: int, focus: np.ndarray
+            ) -> tuple[Topic, ...]:
+    """Each cluster's terms (from all its texts), and its size and examples (from the
+    focus's texts only)."""
     k = model.kmeans_.n_clusters
     scores = _class_tfidf(counts, labels, k)
     vocab = model.vectorizer_.get_feature_names_out()
-    sizes = np.bincount(labels[labels >= 0], minlength=k)
+    shown = np.where(focus, labels, -1)
+    sizes = np.bincount(shown[shown >= 0], minlength=k)
     topics = []
     for t in range(k):
         best = [int(j) for j in np.argsort(-scores[t], kind="stable")[:max(top, 30)]
@@ -281,7 +288,7 @@ def _topics(model: TopicModel, counts: sp.csr_matrix, labels: np.ndarray, dists:
         terms = tuple((str(vocab[j]), round(float(scores[t, j]), 5)) for j in best[:top])
         label = _label([str(vocab[j]) for j in best])
         topics.append(Topic(t, label, terms, int(sizes[t]),
-                            _examples(labels, dists, texts, t, examples)))
+                            _examples(shown, dists, texts, t, examples)))
     return tuple(topics)
 
 
@@ -297,19 +304,25 @@ def key_phrases(counts: sp.csr_matrix, vocab: np.ndarray, top: int = 20) -> tupl
 
 
 def find_topics(texts: Sequence[str], n_topics: int = 8, *, seed: int = 0, top_terms: int = 8,
-                examples: int = 3, fit_sample: int = 100_000) -> TopicResult:
-    """Cluster texts into at most ``n_topics`` topics, each labelled by its top terms."""
+                examples: int = 3, fit_sample: int = 100_000,
+                focus: np.ndarray | None = None) -> TopicResult:
+    """Cluster texts into at most ``n_topics`` topics, each labelled by its top terms.
+
+    ``focus`` (a boolean mask) picks the texts that the key phrases, topic sizes and
+    examples describe, such as one period's; the topics are fitted on every text, so that
+    the period before falls into the same topics and trends compare like with like."""
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     docs = [tokenize(t) for t in texts]
     if sum(1 for d in docs if d) < 2:
         return TopicResult((), np.full(len(texts), -1, np.int64), (), len(texts))
+    focus = np.ones(len(texts), bool) if focus is None else np.asarray(focus, bool)
     # On small inputs BLAS threads cost more than they save (and thrash on two cores).
     with threadpool_limits(1 if len(docs) < 200_000 else None):
         model = TopicModel(n_topics, fit_sample=fit_sample, seed=seed).fit(docs)
         labels, counts, dists = model._predict_chunks(docs)
-    topics = _topics(model, counts, labels, dists, texts, top_terms, examples)
-    phrases = key_phrases(counts, model.vectorizer_.get_feature_names_out())
+    topics = _topics(model, counts, labels, dists, texts, top_terms, examples, focus)
+    phrases = key_phrases(counts[focus], model.vectorizer_.get_feature_names_out())
     return TopicResult(topics, labels, phrases, len(texts))
 
 

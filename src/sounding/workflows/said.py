@@ -13,10 +13,12 @@ from sounding.analyse.topics import TopicResult, Trend, find_topics, topic_trend
 from sounding.errors import InputError
 from sounding.store import Store
 from sounding.store.said_store import alert_history, daily_series, newest_mention, said_texts
+from sounding.store.web_store import item_facets
+from sounding.workflows.accounts import NETWORKS
 from sounding.workflows.kpis import parse_period
 
-__all__ = ["DEFAULT_DAYS", "parse_segment", "said_periods", "said_report", "said_view",
-           "topics_op"]
+__all__ = ["DEFAULT_DAYS", "check_network", "parse_segment", "said_periods", "said_report",
+           "said_view", "topics_op"]
 
 DEFAULT_DAYS = 7
 _EXAMPLES = 3
@@ -30,6 +32,17 @@ def parse_segment(segment: str | None) -> str | None:
     if not sep or name.strip() != "lang" or not value.strip():
         raise InputError(f"--segment '{segment}': expected lang=CODE, such as lang=fr")
     return value.strip().lower()
+
+
+def check_network(store: Store, network: str | None) -> str | None:
+    """The network asked for, refused unless sounding knows it or the workspace holds it
+    (a typo would otherwise read as "nothing was said")."""
+    if not network:
+        return None
+    known = sorted(set(NETWORKS) | set(item_facets(store)["network"]))
+    if network not in known:
+        raise InputError(f"unknown network '{network}'", hint=f"use one of {', '.join(known)}")
+    return network
 
 
 def said_periods(store: Store, period: str | None) -> tuple[datetime, datetime, datetime]:
@@ -55,8 +68,7 @@ def _topic_dict(result: TopicResult, t: int, trend: Trend, rows: pa.Table,
                 current: np.ndarray) -> dict[str, Any]:
     topic = result.topics[t]
     members = (result.assignments == t) & current
-    examples = [i for i in topic.examples if current[i]][:_EXAMPLES]
-    pick = rows.take(pa.array(examples, pa.int64())).select(
+    pick = rows.take(pa.array(topic.examples, pa.int64())).select(
         ["item_id", "network", "created_at", "text"])
     return {
         "topic_id": t, "label": topic.label, "size": int(members.sum()),
@@ -75,17 +87,24 @@ def _topic_dict(result: TopicResult, t: int, trend: Trend, rows: pa.Table,
 def said_report(store: Store, period: str | None = None, network: str | None = None,
                 segment: str | None = None, n_topics: int = 8, seed: int = 0
                 ) -> dict[str, Any]:
-    """Key phrases and topics of the period, each with its trend against the period before."""
+    """Key phrases and topics of the period, each with its trend against the period before.
+
+    Phrases, sizes and examples count the period's texts only; the period before is read
+    for the trends alone. A topic with no text in the period is not listed (it may still
+    be named among the falling ones)."""
     lang = parse_segment(segment)
+    network = check_network(store, network)
     before, start, end = said_periods(store, period)
     rows = said_texts(store, before, end, network, lang)
     times = rows["created_at"].to_pylist()
     current = np.array([t >= start for t in times], dtype=bool)
-    result = find_topics(rows["text"].to_pylist(), n_topics, seed=seed, examples=20)
+    result = find_topics(rows["text"].to_pylist(), n_topics, seed=seed, examples=_EXAMPLES,
+                         focus=current)
     n_now, n_before = int(current.sum()), int((~current).sum())
     trends = topic_trends(result.sizes(current).tolist(), result.sizes(~current).tolist(),
                           n_now, n_before)
-    topics = [_topic_dict(result, t, trends[t], rows, current) for t in range(len(trends))]
+    topics = [_topic_dict(result, t, trends[t], rows, current) for t in range(len(trends))
+              if trends[t].current]
     topics.sort(key=lambda d: -d["size"])
     return {
         "period_start": start.isoformat(), "period_end": end.isoformat(),
@@ -94,7 +113,9 @@ def said_report(store: Store, period: str | None = None, network: str | None = N
         "key_phrases": [{"phrase": p, "texts": n} for p, n in result.key_phrases],
         "topics": topics,
         "rising": [d["label"] for d in topics if d["trend"]["direction"] == "rising"],
-        "falling": [d["label"] for d in topics if d["trend"]["direction"] == "falling"],
+        "falling": [result.topics[t.topic_id].label for t in
+                    sorted(trends, key=lambda t: (-t.current, -t.previous))
+                    if t.direction == "falling"],
         "method": "TF-IDF words and pairs, LSA, mini-batch k-means; labels by c-TF-IDF; "
                   "trends: Beta posteriors of each period's share (rising when "
                   "P(share now > share before) ≥ 0.95, falling when it is ≤ 0.05)",
