@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,11 +23,11 @@ from sounding.enrich.adapt import (
     score_labels,
 )
 from sounding.errors import InputError, NotFound
-from sounding.models import Batch
+from sounding.models import Account, Batch, Item
 from sounding.simulate import LaunchConfig, simulate_launch
 from sounding.store import Store
 from sounding.store import web_store as ws
-from sounding.store.corrections_store import put_model_reactions
+from sounding.store.corrections_store import corrected_items, put_model_reactions
 from sounding.workflows import corrections
 from sounding.workflows.kpis import kpis
 
@@ -95,6 +96,38 @@ def test_label_command(launch_store: tuple[Store, dict[str, str]], cli: Any,
     assert "sounding review" in missing.err
     bad = cli("label", item, "love")
     assert bad.code == 1 and "label 'love' is unknown" in bad.err
+
+
+def _brand_thread(store: Store) -> None:
+    """The brand's post and its own answer, a reply by someone, and a post by someone."""
+    at = datetime(2026, 9, 20, tzinfo=UTC)
+    brand = "bluesky:brand.example"
+    store.write(Batch.from_records(
+        accounts=[Account(brand, "bluesky", "brand.example", brand)],
+        items=[Item("bluesky:p1", "bluesky", brand, "new bread", at, account_id=brand),
+               Item("bluesky:r1", "bluesky", "bluesky:ann", "lovely", at, kind="reply",
+                    parent_id="bluesky:p1"),
+               Item("bluesky:r2", "bluesky", brand, "thanks!", at, kind="reply",
+                    parent_id="bluesky:r1", account_id=brand),
+               Item("bluesky:o1", "bluesky", "bluesky:bob", "my own post", at)]),
+        kind="test", source="test")
+
+
+def test_only_a_reaction_takes_a_label(db: Path, cli: Any) -> None:
+    with Store.open(db) as store:
+        _brand_thread(store)
+        for item, what in (("bluesky:p1", "post, by the brand"),
+                           ("bluesky:r2", "reply, by the brand"), ("bluesky:o1", "post")):
+            with pytest.raises(InputError, match=re.escape(f"'{item}' ({what}) is not a "
+                                                           "reaction")):
+                corrections.label_op(store, item, "interest", "ana")
+        assert corrections.label_op(store, "bluesky:r1", "interest", "ana")["label"] == "interest"
+    refused = cli("label", "bluesky:p1", "interest")
+    assert refused.code == 1
+    assert "'bluesky:p1' (post, by the brand) is not a reaction" in refused.err
+    assert "hint: label the replies, quotes, comments and mentions" in refused.err
+    with Store.open(db) as store:  # retraining counts the one reaction labelled, no other
+        assert corrected_items(store).column("item_id").to_pylist() == ["bluesky:r1"]
 
 
 def _odd_item(store: Store) -> str:

@@ -145,3 +145,17 @@ def test_french_verdicts_name_the_metric_with_its_article(client: TestClient) ->
         verdicts = unescape(html.split('<ul class="verdicts">')[1].split("</ul>")[0])
         assert verdicts.count(words) == 4, (query, verdicts)
         assert not re.search(r"sur (intérêt|engagement|animosité|interest)", verdicts)
+
+
+def test_a_label_on_a_brand_post_is_refused_in_both_languages(
+        web_store: Store, client: TestClient) -> None:
+    token = _signed_in(client, "fr")
+    form = {"csrf_token": token, "item_id": "bluesky:post-0002", "label": "interest"}
+    response = client.post("/items/label", data=form)
+    assert response.status_code == 400
+    assert _alert(response.text).startswith("« bluesky:post-0002 » n'est pas une réaction")
+    client.post("/lang", data={"lang": "en", "csrf_token": token, "next": "/overview"})
+    english = _alert(client.post("/items/label", data=form).text)
+    assert english.startswith("'bluesky:post-0002' is not a reaction"), english
+    assert web_store.scalar("SELECT count(*) FROM labels WHERE item_id = ?",
+                            ["bluesky:post-0002"]) == 0

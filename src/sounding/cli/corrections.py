@@ -31,7 +31,8 @@ def label_cmd(
     by: Annotated[str | None, typer.Option("--by", help="Who labels (default: $USER).")] = None,
     as_json: Json = False,
 ) -> None:
-    """Give an item a person's reaction label; it overrides the model everywhere."""
+    """Give a reaction (a reply, quote, comment or mention by someone else than the brand)
+    a person's label; it overrides the model everywhere."""
     result = run("label", item_id=item_id, label=label, username=_who(by))
     if as_json:
         out.print_json(json.dumps(result))

@@ -44,6 +44,8 @@ REFUSALS: dict[str, str] = {
     "time_format": "'{value}' is not a date and time such as 2026-10-01T18:30 (UTC).",
     "time_past": "The publication time {value} (UTC) has passed: choose a time to come.",
     "no_item": "There is no item '{id}'.",
+    "not_reaction": "'{id}' is not a reaction (a reply, quote, comment or mention by "
+    "someone else than the brand): it takes no reaction label.",
     "queue_missing": "There is no queue entry {id}.",
     "queue_edit": "Queue entry {id} is {status}: its text cannot be edited.",
     "queue_approve": "Queue entry {id} is {status}: only a draft can be approved.",

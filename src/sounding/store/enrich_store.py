@@ -8,9 +8,14 @@ import pyarrow as pa
 
 from sounding.store.database import Store
 
-__all__ = ["REACTION_KINDS", "items_to_enrich", "put_enrichments", "reaction_confidence"]
+__all__ = ["REACTION_KINDS", "WANTS_REACTION", "items_to_enrich", "put_enrichments",
+           "reaction_confidence"]
 
 REACTION_KINDS = ("reply", "quote", "comment", "mention")
+# Which items take a reaction label, from the model or from a person: a reply, quote,
+# comment or mention written by someone else than the brand (an SQL condition on items).
+WANTS_REACTION = (f"(kind IN ({', '.join(repr(k) for k in REACTION_KINDS)}) "
+                  "AND account_id IS NULL)")
 
 
 def items_to_enrich(store: Store, version: str, *, redo: bool = False,
@@ -27,11 +32,10 @@ def items_to_enrich(store: Store, version: str, *, redo: bool = False,
         f"SELECT item_id FROM items WHERE TRUE {done} ORDER BY item_id",
         [] if redo else [version],
     ).column(0).to_pylist()
-    kinds = ", ".join(f"'{k}'" for k in REACTION_KINDS)
     for start in range(0, len(todo), batch):
         ids = todo[start:start + batch]
         yield store.query(
-            f"SELECT item_id, text, kind IN ({kinds}) AND account_id IS NULL AS wants_reaction "
+            f"SELECT item_id, text, {WANTS_REACTION} AS wants_reaction "
             "FROM items WHERE item_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY item_id",
             [ids],
         )

@@ -8,6 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from sounding.store.database import Store
+from sounding.store.enrich_store import REACTION_KINDS, WANTS_REACTION
 from sounding.store.reads import TO_BRAND
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "insert_user",
     "item_facets",
     "item_reactions",
+    "label_target",
     "queue_counts",
     "queue_row",
     "queue_rows",
@@ -32,7 +34,6 @@ __all__ = [
     "update_queue",
 ]
 
-REACTION_KINDS = ("reply", "quote", "comment", "mention")
 _KINDS_SQL = "('reply', 'quote', 'comment', 'mention')"
 
 
@@ -96,14 +97,21 @@ def delete_session(store: Store, session_hash: str) -> None:
 # --- labels and items ---------------------------------------------------------------
 
 def insert_label(store: Store, item_id: str, label: str, username: str) -> bool:
-    """Store a person's reaction label for an item; False when the item does not exist."""
+    """Store a person's reaction label for an item that takes one (the rule enrich
+    follows); False when there is no such item or it takes no reaction label."""
     with store.transaction() as con:
-        found = con.execute("SELECT count(*) FROM items WHERE item_id = ?", [item_id]).fetchall()
-        if not found[0][0]:
-            return False
-        con.execute("INSERT INTO labels (item_id, label, username) VALUES (?, ?, ?)",
-                    [item_id, label, username])
-    return True
+        stored = con.execute(
+            "INSERT INTO labels (item_id, label, username) SELECT item_id, ?, ? FROM items "
+            f"WHERE item_id = ? AND {WANTS_REACTION}", [label, username, item_id]).fetchall()
+    return bool(stored[0][0])
+
+
+def label_target(store: Store, item_id: str) -> dict[str, Any] | None:
+    """An item's kind, whether it is the brand's and whether it takes a reaction label;
+    None when there is no such item."""
+    return _one(store.query(
+        f"SELECT kind, account_id IS NOT NULL AS is_brand, {WANTS_REACTION} AS takes_label "
+        "FROM items WHERE item_id = ?", [item_id]))
 
 
 def item_reactions(store: Store, item_ids: list[str]) -> dict[str, dict[str, Any]]:

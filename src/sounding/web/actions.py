@@ -90,12 +90,15 @@ def _on_queue(store: Store, queue_id: int, action: str, change: Callable[[], Non
 
 
 def _correct(store: Store, item_id: str, label: str, user: str) -> None:
-    """A label correction; an item that does not exist is refused in the page's words."""
+    """A label correction; an item that does not exist, or that is no reaction (the label
+    being known, that is what the workflow refuses), is refused in the page's words."""
     label = _label(label)
     try:
         labels.correct_label(store, item_id, label, user)
     except NotFound as exc:
         raise RefusedMissing("no_item", id=item_id) from exc
+    except InputError as exc:
+        raise Refused("not_reaction", id=item_id) from exc
 
 
 def install_actions(app: FastAPI, store: Store) -> None:

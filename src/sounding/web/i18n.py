@@ -134,6 +134,8 @@ _FR_REFUSALS: dict[str, str] = {
     "time_past": "L'heure de publication {value} (UTC) est passée : choisissez une heure à "
     "venir.",
     "no_item": "Il n'existe aucun contenu « {id} ».",
+    "not_reaction": "« {id} » n'est pas une réaction (réponse, citation, commentaire ou "
+    "mention d'un autre que la marque) : il ne prend pas d'étiquette de réaction.",
     "queue_missing": "Il n'existe aucune entrée {id} dans la file.",
     "queue_edit": "L'entrée {id} de la file est au statut « {status} » : son texte ne peut "
     "plus être modifié.",

@@ -26,11 +26,20 @@ __all__ = [
 
 
 def correct_label(store: Store, item_id: str, label: str, username: str) -> None:
-    """Record ``username``'s reaction label for an item."""
+    """Record ``username``'s reaction label for an item that takes one: a reply, quote,
+    comment or mention by someone else than the brand (the items enrich labels; a label on
+    any other would count in no KPI, only in retraining)."""
     if label not in REACTIONS:
         raise InputError(f"label '{label}' is unknown", hint=f"labels: {', '.join(REACTIONS)}")
-    if not ws.insert_label(store, item_id, label, username):
+    if ws.insert_label(store, item_id, label, username):
+        return
+    target = ws.label_target(store, item_id)
+    if target is None:
         raise NotFound(f"no item '{item_id}'")
+    what = f"{target['kind']}, by the brand" if target["is_brand"] else target["kind"]
+    raise InputError(f"'{item_id}' ({what}) is not a reaction: it takes no reaction label",
+                     hint="label the replies, quotes, comments and mentions written by "
+                          "others than the brand")
 
 
 def _with_reactions(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
