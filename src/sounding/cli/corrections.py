@@ -31,8 +31,9 @@ def label_cmd(
     by: Annotated[str | None, typer.Option("--by", help="Who labels (default: $USER).")] = None,
     as_json: Json = False,
 ) -> None:
-    """Give a reaction (a reply, quote, comment or mention by someone else than the brand)
-    a person's label; it overrides the model everywhere."""
+    """Give a reaction (another's reply, quote, comment or mention) a person's label.
+
+    The label overrides the model everywhere."""
     result = run("label", item_id=item_id, label=label, username=_who(by))
     if as_json:
         out.print_json(json.dumps(result))
