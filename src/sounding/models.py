@@ -19,12 +19,14 @@ __all__ = [
     "ACCOUNT_SCHEMA",
     "ACCOUNT_SNAPSHOT_SCHEMA",
     "ACTOR_SCHEMA",
+    "CASELESS_NETWORKS",
     "INTERACTION_KINDS",
     "INTERACTION_SCHEMA",
     "ITEM_KINDS",
     "ITEM_SCHEMA",
     "METRIC_NAMES",
     "METRIC_SNAPSHOT_SCHEMA",
+    "NETWORKS",
     "REACTIONS",
     "VARIANT_SCHEMA",
     "Account",
@@ -35,7 +37,11 @@ __all__ = [
     "Item",
     "MetricSnapshot",
     "VariantTag",
+    "actor_handle",
+    "actor_key",
+    "bare_handle",
     "key",
+    "network_name",
 ]
 
 TS = pa.timestamp("us", tz="UTC")
@@ -47,9 +53,43 @@ METRIC_NAMES = ("likes", "reposts", "replies", "quotes", "impressions", "reach",
                 "clicks")
 
 
+NETWORKS = ("bluesky", "mastodon", "x", "facebook", "instagram", "linkedin", "blog")
+_NETWORK_ALIASES = {"twitter": "x", "bsky": "bluesky", "fb": "facebook", "ig": "instagram"}
+# Networks whose handles ignore case (Bluesky handles, Mastodon accts, X and Instagram
+# usernames, LinkedIn page names in URLs); a Facebook author is a display name, a blog
+# author a name: their case is kept.
+CASELESS_NETWORKS = frozenset({"bluesky", "mastodon", "x", "instagram", "linkedin"})
+
+
 def key(network: str, native_id: str) -> str:
     """The stable store key of anything a network identifies: ``network:native_id``."""
     return f"{network}:{native_id}"
+
+
+def network_name(text: str) -> str | None:
+    """The network a person or an export names (``Twitter`` → ``x``); None when unknown."""
+    name = text.strip().lower()
+    name = _NETWORK_ALIASES.get(name, name)
+    return name if name in NETWORKS else None
+
+
+def bare_handle(text: str) -> str:
+    """A handle as written, without spaces around or a leading ``@``."""
+    return text.strip().lstrip("@")
+
+
+def actor_handle(network: str, handle: str) -> str:
+    """One spelling per account, so that ``@Brand.bsky.social`` and ``brand.bsky.social``
+    are one actor: no leading ``@`` (``@user@instance`` → ``user@instance``), lowercase
+    where the network's handles ignore case. Imports, connectors and accounts all key
+    actors with it."""
+    bare = bare_handle(handle)
+    return bare.lower() if network in CASELESS_NETWORKS else bare
+
+
+def actor_key(network: str, handle: str) -> str:
+    """The store key of the actor a handle names."""
+    return key(network, actor_handle(network, handle))
 
 
 @dataclass(frozen=True, slots=True)

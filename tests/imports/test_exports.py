@@ -116,7 +116,7 @@ def test_x_archive_folder(store: Store) -> None:
                      "x:1766000000000000003": "quote", "x:1766000000000000004": "repost"}
     quote = store.query("SELECT parent_id, account_id FROM items WHERE kind = 'quote'")
     assert quote.to_pylist() == [{"parent_id": "x:1766000000000000777",
-                                  "account_id": "x:AtelierLumen"}]
+                                  "account_id": "x:atelierlumen"}]
     likes = store.scalar("SELECT likes FROM metric_snapshots WHERE item_id = "
                          "'x:1765000000000000001'")
     assert likes == 48

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from sounding.analyse.kept import KeptCheck
 from sounding.errors import InputError, Problem
+from sounding.models import bare_handle
 
 __all__ = [
     "ID_KINDS",
@@ -66,7 +67,8 @@ def normalise_email(value: str) -> str | None:
 
 
 def normalise_handle(value: str) -> str | None:
-    """One canonical spelling of a social handle (see the module docstring)."""
+    """One canonical spelling of a social handle (see the module docstring); lowercase
+    whatever the network, since a CRM's handle does not say which network it is on."""
     text = value.strip().lower()
     if not text:
         return None
@@ -74,7 +76,7 @@ def normalise_handle(value: str) -> str | None:
         text = found[1]
     elif found := _MASTODON_URL.match(text):
         text = f"{found[2]}@{found[1]}"
-    text = text.lstrip("@")
+    text = bare_handle(text)
     if text.endswith(_BSKY_SUFFIX):
         text = text[: -len(_BSKY_SUFFIX)]
     return text or None

@@ -6,7 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from sounding.connectors.records import Brand, Records, parse_time
-from sounding.models import AccountSnapshot, Actor, Interaction, Item, MetricSnapshot, key
+from sounding.models import (
+    AccountSnapshot,
+    Actor,
+    Interaction,
+    Item,
+    MetricSnapshot,
+    actor_key,
+    key,
+)
 
 __all__ = [
     "NETWORK",
@@ -33,7 +41,8 @@ def item_id(uri: str) -> str:
 
 
 def _actor_id(handle: str) -> str:
-    return key(NETWORK, handle)
+    """Bluesky's API writes handles in lowercase already; the key is an import's too."""
+    return actor_key(NETWORK, handle)
 
 
 def post_url(handle: str, uri: str) -> str:

@@ -14,7 +14,15 @@ from html.parser import HTMLParser
 from typing import Any
 
 from sounding.connectors.records import Brand, Records, parse_time
-from sounding.models import AccountSnapshot, Actor, Interaction, Item, MetricSnapshot, key
+from sounding.models import (
+    AccountSnapshot,
+    Actor,
+    Interaction,
+    Item,
+    MetricSnapshot,
+    actor_handle,
+    key,
+)
 
 __all__ = [
     "NETWORK",
@@ -66,9 +74,10 @@ def parse_time_any(value: Any) -> datetime:
 
 
 def handle(account: Entity, host: str) -> str:
-    """``user@instance`` for every account, local ones included."""
+    """``user@instance`` for every account, local ones included, spelt as an import or an
+    account keys it (lowercase: Mastodon accounts ignore case)."""
     acct = str(account["acct"])
-    return acct if "@" in acct else f"{acct}@{host}"
+    return actor_handle(NETWORK, acct if "@" in acct else f"{acct}@{host}")
 
 
 def status_item_id(host: str, status_id: Any) -> str:
@@ -120,7 +129,7 @@ def add_status(out: Records, status: Entity, brand: Brand, host: str,
     account = status["account"]
     native = f"{host}/statuses/{status['id']}"
     parent = status.get("in_reply_to_id")
-    is_brand = handle(account, host) == brand.handle
+    is_brand = handle(account, host) == actor_handle(NETWORK, brand.handle)
     item = Item(
         item_id=key(NETWORK, native), network=NETWORK,
         author_id=key(NETWORK, handle(account, host)),

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sounding.imports.spec import ITEM_COLUMNS, Column
-from sounding.models import ITEM_KINDS, TS
+from sounding.models import CASELESS_NETWORKS, ITEM_KINDS, NETWORKS, TS, network_name
 
 __all__ = ["Converted", "convert_columns", "parse_variant"]
 
@@ -134,6 +134,40 @@ def _check_required(converted: Converted, name: str, array: pa.Array) -> None:
             converted.add(row, name, "a value is required here")
 
 
+def _networks(array: pa.Array) -> pa.Array:
+    """Each network as models.network_name names it (``Twitter`` → ``x``), null when
+    unknown; a file names few networks, so each distinct name is looked up once."""
+    distinct = pc.unique(array)
+    names = pa.array([network_name(v) if v is not None else None
+                      for v in distinct.to_pylist()], pa.string())
+    return pc.take(names, pc.index_in(array, distinct))
+
+
+def _handles(networks: pa.Array, authors: pa.Array) -> pa.Array:
+    """models.actor_handle on whole columns: no leading ``@``, lowercase where the
+    network's handles ignore case; null where nothing is left."""
+    bare = pc.utf8_ltrim(authors, characters="@")
+    caseless = pc.is_in(networks, value_set=pa.array(sorted(CASELESS_NETWORKS)))
+    spelt = pc.if_else(caseless, pc.utf8_lower(bare), bare)
+    return pc.if_else(pc.equal(spelt, ""), pa.scalar(None, pa.string()), spelt)
+
+
+def _check_networks(out: Converted) -> None:
+    """Refuse a network no brand account can be on, and spell handles as keys do."""
+    given = out.columns.get("network")
+    if given is None:
+        return
+    networks = _networks(given)
+    unknown = pc.and_(pc.is_valid(given), pc.is_null(networks))
+    for row in pc.indices_nonzero(unknown).to_pylist():
+        out.add(row, "network", f"expected one of {', '.join(NETWORKS)} (twitter is read "
+                                f"as x), found {given[row].as_py()[:40]!r}")
+    out.columns["network"] = networks
+    if "author" in out.columns:
+        out.columns["author"] = _handles(networks, out.columns["author"])
+        _check_required(out, "author", out.columns["author"])
+
+
 def parse_variant(text: str) -> dict[str, str]:
     """``format=video;tone=humour`` → {"format": "video", "tone": "humour"}."""
     pairs: dict[str, str] = {}
@@ -159,6 +193,7 @@ def convert_columns(raw: pa.Table, found: Mapping[str, str],
         out.columns[column.name] = _convert_column(column, array, out)
         if column.required and column.name != "text":
             _check_required(out, column.name, out.columns[column.name])
+    _check_networks(out)
     kinds = out.columns.get("kind")
     if kinds is not None:
         bad = pc.and_(pc.is_valid(kinds), pc.invert(pc.is_in(kinds, pa.array(ITEM_KINDS))))

@@ -24,9 +24,10 @@ class Column:
 
 ITEM_COLUMNS: tuple[Column, ...] = (
     Column("id", "id", True, ("native_id", "post_id", "uri"), "the item's id on its network"),
-    Column("network", "id", True, ("platform", "source"), "bluesky, mastodon, x, facebook..."),
+    Column("network", "id", True, ("platform", "source"),
+           "bluesky, mastodon, x, facebook, instagram, linkedin or blog (twitter → x)"),
     Column("author", "id", True, ("handle", "user", "username", "author_handle"),
-           "the author's handle on that network"),
+           "the author's handle on that network (spelt as models.actor_handle says)"),
     Column("text", "text", True, ("content", "body", "message"), "the item's text"),
     Column("created_at", "timestamp", True, ("date", "published_at", "timestamp"),
            "ISO 8601; no zone means UTC"),

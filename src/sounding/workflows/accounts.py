@@ -13,13 +13,12 @@ from urllib.parse import urlparse
 
 from sounding.connectors.credentials import default_env
 from sounding.errors import InputError
-from sounding.models import Account, Actor, Batch, key
+from sounding.models import NETWORKS, Account, Actor, Batch, actor_handle, key, network_name
 from sounding.store import Store
 from sounding.store.connector_store import set_account_settings
 
 __all__ = ["NETWORKS", "PUBLISHABLE", "add_account", "list_accounts"]
 
-NETWORKS = ("bluesky", "mastodon", "x", "facebook", "instagram", "linkedin", "blog")
 PUBLISHABLE = ("bluesky", "mastodon")  # the networks sounding connects to and posts on
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -37,11 +36,12 @@ def _instance(url: str | None) -> str:
 
 
 def _handle(network: str, handle: str, service_url: str | None) -> str:
-    handle = handle.strip().lstrip("@")
+    """The handle as imports and connectors key it (see models.actor_handle)."""
+    handle = actor_handle(network, handle)
     if not handle:
         raise InputError("the handle is empty")
     if network == "mastodon" and "@" not in handle and service_url:
-        handle = f"{handle}@{urlparse(service_url).netloc}"
+        handle = actor_handle(network, f"{handle}@{urlparse(service_url).netloc}")
     return handle
 
 
@@ -59,9 +59,10 @@ def _connection(network: str, handle: str, service_url: str | None,
 def add_account(store: Store, network: str, handle: str, service_url: str | None = None,
                 credential_env: str | None = None) -> dict[str, Any]:
     """Register a brand account; items already stored from that handle become brand items."""
-    network = network.lower()
-    if network not in NETWORKS:
+    known = network_name(network)
+    if known is None:
         raise InputError(f"unknown network '{network}'", hint=f"use one of {', '.join(NETWORKS)}")
+    network = known
     if network == "mastodon":
         service_url = _instance(service_url)
     elif service_url:

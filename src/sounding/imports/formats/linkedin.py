@@ -135,7 +135,7 @@ def parse_linkedin(path: Path, *, as_of: datetime | None = None, account: str | 
     sheets = _sheets(path)
     observed = export_date(path, as_of)
     c = Collector()
-    brand = c.account("linkedin", account or path.name.split("_", 1)[0].lower())
+    brand = c.account("linkedin", account or path.name.split("_", 1)[0])
     rows, known = 0, False
     problems: list[Problem] = []
     for title, values in sheets.items():

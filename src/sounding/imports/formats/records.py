@@ -18,6 +18,8 @@ from sounding.models import (
     Item,
     MetricSnapshot,
     VariantTag,
+    actor_handle,
+    key,
 )
 
 __all__ = ["Collector", "Parsed", "merge"]
@@ -53,13 +55,17 @@ class Collector:
     def account(self, network: str, handle: str, display_name: str | None = None) -> str:
         """Register a brand account (and its actor); returns its id."""
         actor = self.actor(network, handle, display_name)
-        self.accounts[actor] = Account(actor, network, handle, actor)
+        self.accounts[actor] = Account(actor, network, self.actors[actor].handle, actor)
         return actor
 
     def actor(self, network: str, handle: str, display_name: str | None = None,
               native: str | None = None) -> str:
-        """Register an actor (by ``native`` id when its handle is not unique); returns its id."""
-        actor_id = f"{network}:{native or handle}"
+        """Register an actor (by ``native`` id when its handle is not unique); returns its id.
+
+        A handle is keyed as everywhere (models.actor_handle: no ``@``, lowercase where
+        the network ignores case), so a page's comments and posts are one actor."""
+        handle = actor_handle(network, handle)
+        actor_id = key(network, native or handle)
         known = self.actors.get(actor_id)
         if known is None or (display_name and not known.display_name):
             self.actors[actor_id] = Actor(actor_id, network, handle, display_name or None)

@@ -68,7 +68,7 @@ def read_js(path: Path, encoding: str = "utf-8") -> Any:
 
 def _handle(folder: Path, account: str | None) -> str:
     if account:
-        return account.lstrip("@")
+        return account
     path = folder / "account.js"
     if path.is_file():
         data = read_js(path)
