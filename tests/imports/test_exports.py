@@ -330,3 +330,20 @@ def test_a_post_repeated_in_one_export_is_counted_and_the_later_row_kept(
     assert (report.rows, report.new, report.duplicates) == (4, 3, 1)
     assert store.scalar("SELECT text FROM items WHERE item_id = ?", [POST]).endswith(
         "Pick a colour!")
+
+
+def test_the_pages_own_comments_are_the_brands_in_the_same_run(store: Store,
+                                                               tmp_path: Path) -> None:
+    folder = tmp_path / "meta"
+    folder.mkdir()
+    copy(META_MARCH, folder / META_MARCH.name)
+    copy(META_COMMENTS, folder / META_COMMENTS.name)
+    first = import_export(store, folder)
+    assert first.new == 7
+    brand = store.query("SELECT item_id FROM items WHERE kind = 'comment' AND "
+                        "account_id = 'facebook:Atelier Lumen'").column(0).to_pylist()
+    assert brand == [f"{POST}_9002"]  # the page answering Camille
+    before = fingerprint(store)
+    again = import_export(store, folder)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 7)
+    assert fingerprint(store) == before

@@ -52,12 +52,16 @@ def _as_of(value: str | datetime | None) -> datetime | None:
 
 
 def _mark_brand(store: Store, batch: Batch) -> Batch:
-    """Items written by an actor registered as a brand account become that account's."""
+    """Items written by an actor registered as a brand account become that account's:
+    the accounts stored, and those this batch registers (a page's comments imported in
+    the same run as its posts file), else a repeat import would change them."""
     rows = store.query("SELECT actor_id, account_id FROM accounts").to_pylist()
+    rows += batch.accounts.select(["actor_id", "account_id"]).to_pylist()
     if not rows or batch.items.num_rows == 0:
         return batch
-    actors = pa.array([r["actor_id"] for r in rows], pa.string())
-    accounts = pa.array([r["account_id"] for r in rows], pa.string())
+    brand = {r["actor_id"]: r["account_id"] for r in rows}
+    actors = pa.array(list(brand), pa.string())
+    accounts = pa.array(list(brand.values()), pa.string())
     items = batch.items
     known = pc.take(accounts, pc.index_in(items["author_id"], actors))
     account = pc.coalesce(items["account_id"], known)
