@@ -347,3 +347,33 @@ def test_the_pages_own_comments_are_the_brands_in_the_same_run(store: Store,
     again = import_export(store, folder)
     assert (again.new, again.updated, again.unchanged) == (0, 0, 7)
     assert fingerprint(store) == before
+
+
+def _part(tweets: Path, part: int, prefix: str) -> str:
+    """``tweets.js`` as the archive's part N, its tweets given other ids."""
+    body = tweets.read_text("utf-8").replace("window.YTD.tweets.part0",
+                                             f"window.YTD.tweets.part{part}")
+    return body.replace("1765000000000000", f"{prefix}5000000000000").replace(
+        "1766000000000000", f"{prefix}6000000000000")
+
+
+def test_an_archive_split_in_parts_is_read_whole(store: Store, tmp_path: Path) -> None:
+    folder = copy(X_ARCHIVE, tmp_path / "archive")
+    data = folder / "data"
+    tweets = data / "tweets.js"
+    (data / "tweets-part2.js").write_text(_part(tweets, 2, "182"), "utf-8")
+    (data / "tweets-part1.js").write_text(_part(tweets, 1, "181"), "utf-8")
+    report = import_export(store, folder)
+    assert report.files == [str(tweets), str(data / "tweets-part1.js"),
+                            str(data / "tweets-part2.js")]
+    assert (report.rows, report.new, report.rejected) == (12, 12, 0)
+    assert store.scalar("SELECT count(DISTINCT account_id) FROM items") == 1
+    assert store.scalar("SELECT kind FROM items WHERE item_id = 'x:1826000000000000003'") == \
+        "quote"
+    assert import_export(store, data).unchanged == 12  # the data folder is the archive too
+    part2 = data / "tweets-part2.js"
+    part2.write_text(part2.read_text("utf-8").replace('"favorite_count" : "48"',
+                                                      '"favorite_count" : "-1"'), "utf-8")
+    assert _refused(store, folder) == [
+        f"{part2}, line 10, column 'favorite_count': expected a whole number ≥ 0, "
+        "found '-1'"]

@@ -130,5 +130,5 @@ def detect_files(path: Path) -> tuple[list[tuple[Path, str]], list[Path]]:
 
 def find_archive(path: Path) -> bool:
     """Whether a folder is an X archive."""
-    return path.is_dir() and find_tweets(path) is not None
+    return path.is_dir() and bool(find_tweets(path))
 

@@ -1,5 +1,6 @@
-"""The X (Twitter) account archive: ``data/tweets.js`` and, beside it, ``account.js``
-(the handle) and ``manifest.js`` (when the archive was generated).
+"""The X (Twitter) account archive: ``data/tweets.js`` (a large archive splits it into
+``tweets-part1.js``, ``tweets-part2.js``...) and, beside it, ``account.js`` (the handle)
+and ``manifest.js`` (when the archive was generated).
 
 Column map: ``TWEET_FIELDS`` (JSON keys, with the names older archives used). Counters:
 favorite_count → likes, retweet_count → reposts, reply_count → replies, quote_count →
@@ -25,6 +26,7 @@ from sounding.models import Item
 __all__ = ["TWEET_FIELDS", "find_tweets", "parse_x_archive", "read_js"]
 
 _PREFIX = re.compile(r"^\s*window\.(?:YTD\.[A-Za-z0-9_]+\.part\d+|__THAR_CONFIG)\s*=\s*")
+_PART = re.compile(r"-part(\d+)\.js$")
 _QUOTED_URL = re.compile(r"(?:twitter|x)\.com/[A-Za-z0-9_]+/status/(\d+)")
 
 TWEET_FIELDS: tuple[Field, ...] = (
@@ -41,14 +43,27 @@ TWEET_FIELDS: tuple[Field, ...] = (
 )
 
 
-def find_tweets(path: Path) -> Path | None:
-    """The tweets file of an archive folder (or the file itself)."""
+def _parts(folder: Path, base: str) -> list[Path]:
+    """``tweets.js`` then ``tweets-part1.js``, ``tweets-part2.js``... as they are there."""
+    numbered = []
+    for child in folder.glob(f"{base}-part*.js"):
+        found = _PART.search(child.name)
+        if found and child.is_file():
+            numbered.append((int(found[1]), child))
+    main = folder / f"{base}.js"
+    return ([main] if main.is_file() else []) + [p for _, p in sorted(numbered)]
+
+
+def find_tweets(path: Path) -> list[Path]:
+    """The tweets files of an archive folder, every part of them (or the file itself);
+    empty when there are none."""
     if path.is_file():
-        return path
-    for candidate in ("data/tweets.js", "tweets.js", "data/tweet.js", "tweet.js"):
-        if (path / candidate).is_file():
-            return path / candidate
-    return None
+        return [path]
+    for folder in (path / "data", path):
+        for base in ("tweets", "tweet"):
+            if found := _parts(folder, base):
+                return found
+    return []
 
 
 def read_js(path: Path, encoding: str = "utf-8") -> Any:
@@ -129,22 +144,14 @@ def _add_tweet(c: Collector, tweet: dict[str, Any], v: dict[str, Any], account: 
                impressions=v.get("impressions"))
 
 
-def parse_x_archive(path: Path, *, as_of: datetime | None = None,
-                    account: str | None = None, encoding: str = "utf-8") -> Parsed:
-    """An X archive folder or its ``tweets.js``: the account's posts, replies and quotes."""
-    tweets_path = find_tweets(path)
-    if tweets_path is None:
-        raise InputError(f"{path}: no data/tweets.js in this folder",
-                         hint="point at the unzipped archive folder or its tweets.js")
-    name = str(tweets_path)
-    data = read_js(tweets_path, encoding)
+def _read_tweets(c: Collector, path: Path, encoding: str, account_id: str,
+                 observed: datetime) -> tuple[int, int, list[Problem]]:
+    """Add one tweets file's tweets; returns its entries, those rejected and why."""
+    name = str(path)
+    data = read_js(path, encoding)
     if not isinstance(data, list):
         raise ImportRejected([Problem(name, 1, None, "expected a JSON array of tweets")])
-    folder = tweets_path.parent
-    observed = export_date(tweets_path, as_of or _generated(folder))
-    c = Collector()
-    account_id = c.account("x", _handle(folder, account))
-    text = tweets_path.read_text("utf-8", "replace")
+    text = path.read_text("utf-8", "replace")
     problems: list[Problem] = []
     rejected = 0
     for index, entry in enumerate(data):
@@ -165,4 +172,25 @@ def parse_x_archive(path: Path, *, as_of: datetime | None = None,
             rejected += 1
             continue
         _add_tweet(c, tweet, v, account_id, observed)
-    return Parsed("x-archive", (name,), c.batch(), len(data), rejected, problems, observed)
+    return len(data), rejected, problems
+
+
+def parse_x_archive(path: Path, *, as_of: datetime | None = None,
+                    account: str | None = None, encoding: str = "utf-8") -> Parsed:
+    """An X archive folder (``tweets.js`` and its parts) or one tweets file: the account's
+    posts, replies and quotes."""
+    files = find_tweets(path)
+    if not files:
+        raise InputError(f"{path}: no data/tweets.js in this folder",
+                         hint="point at the unzipped archive folder or its tweets.js")
+    folder = files[0].parent
+    observed = export_date(files[0], as_of or _generated(folder))
+    c = Collector()
+    account_id = c.account("x", _handle(folder, account))
+    rows, rejected = 0, 0
+    problems: list[Problem] = []
+    for file in files:
+        n, bad_rows, bad = _read_tweets(c, file, encoding, account_id, observed)
+        rows, rejected, problems = rows + n, rejected + bad_rows, problems + bad
+    return Parsed("x-archive", tuple(str(f) for f in files), c.batch(), rows, rejected,
+                  problems, observed)
