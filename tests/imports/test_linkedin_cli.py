@@ -149,3 +149,21 @@ def test_linkedin_image_is_the_photo_level_as_on_meta(store: Store, tmp_path: Pa
                          "WHERE level = 'photo' ORDER BY 1").to_pylist()
     assert levels == [{"network": "facebook", "level": "photo"},
                       {"network": "linkedin", "level": "photo"}]
+
+
+def test_counters_dated_before_the_post_was_created_are_refused(store: Store,
+                                                                 tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "atelierlumen_content_1711929600000.xlsx", POSTS_EN,
+                     [datetime(2026, 3, 5, 9, 0)])  # the name says 1 April 2024
+    with pytest.raises(ImportRejected) as info:
+        import_export(store, path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path} [All posts], line 3, column 'Created date': the counters are dated "
+        "2024-04-01 (the file name), before the post was created on 2026-03-05: pass "
+        "--as-of with the date the export was taken"]
+    assert store.counts()["items"] == 0
+    with pytest.raises(ImportRejected) as info:
+        import_export(store, path, as_of="2026-03-01")
+    assert "dated 2026-03-01 (--as-of), before" in str(info.value.problems[0])
+    report = import_export(store, path, as_of="2026-03-31")
+    assert (report.new, report.snapshots_added) == (1, 1)

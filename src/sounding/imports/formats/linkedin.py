@@ -6,6 +6,8 @@ is on the first row that names the fields, LinkedIn puts a note above it) and
 (reactions) → likes, reposts → reposts, comments → replies, impressions → impressions,
 clicks → clicks. The followers sheet gives new followers per day: with
 the page's total follower count (``followers``) the history of the total is rebuilt.
+LinkedIn's file holds no export date: counters dated (by ``--as-of`` or the file name)
+before a post was created are refused, since they cannot be that post's.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from sounding.imports.formats.columns import (
     resolve,
 )
 from sounding.imports.formats.records import Collector, Parsed
-from sounding.imports.formats.source import export_date
+from sounding.imports.formats.source import date_in_name, export_date
 from sounding.models import AccountSnapshot, Item
 
 __all__ = ["FOLLOWER_FIELDS", "POST_FIELDS", "parse_linkedin"]
@@ -85,13 +87,32 @@ def _rows(rows: list[tuple[Any, ...]], at: int) -> list[tuple[int, dict[str, Any
             for i, row in enumerate(rows[at + 1:]) if any(c not in (None, "") for c in row)]
 
 
+def _dated_by(path: Path, as_of: datetime | None) -> str:
+    """Where the counters' date came from, for a problem that names it."""
+    if as_of is not None:
+        return "--as-of"
+    return "the file name" if date_in_name(path.name) else "the file's modification time"
+
+
+def _too_early(v: dict[str, Any], observed: datetime, dated_by: str, sheet: str,
+               line: int, header: Header) -> list[Problem]:
+    if observed >= v["created_at"]:
+        return []
+    return [Problem(sheet, line, header.found["created_at"],
+                    f"the counters are dated {observed:%Y-%m-%d} ({dated_by}), before the "
+                    f"post was created on {v['created_at']:%Y-%m-%d}: pass --as-of with "
+                    "the date the export was taken")]
+
+
 def _posts(c: Collector, found: tuple[int, Header], rows: list[tuple[Any, ...]], sheet: str,
-           account: str, observed: datetime) -> tuple[int, list[Problem]]:
+           account: str, observed: tuple[datetime, str]) -> tuple[int, list[Problem]]:
+    """The posts sheet; ``observed``: the counters' date and where it came from."""
     at, header = found
     problems: list[Problem] = []
     data = _rows(rows, at)
     for line, row in data:
         v, bad = convert_row(row, header, POST_FIELDS, sheet, line)
+        bad = bad or _too_early(v, *observed, sheet, line, header)
         if bad:
             problems += bad
             continue
@@ -99,7 +120,7 @@ def _posts(c: Collector, found: tuple[int, Header], rows: list[tuple[Any, ...]],
         item_id = f"linkedin:{native}"
         c.item(Item(item_id, "linkedin", account, v.get("text") or "", v["created_at"],
                     "post", url=v["url"], account_id=account))
-        c.counters(item_id, observed, likes=v.get("likes"), reposts=v.get("reposts"),
+        c.counters(item_id, observed[0], likes=v.get("likes"), reposts=v.get("reposts"),
                    replies=v.get("replies"), impressions=v.get("impressions"),
                    clicks=v.get("clicks"))
         if v.get("post_type"):
@@ -142,7 +163,7 @@ def parse_linkedin(path: Path, *, as_of: datetime | None = None, account: str | 
         sheet = f"{name} [{title}]"
         posts, gains = _table(values, POST_FIELDS), _table(values, FOLLOWER_FIELDS)
         if posts is not None:
-            n, bad = _posts(c, posts, values, sheet, brand, observed)
+            n, bad = _posts(c, posts, values, sheet, brand, (observed, _dated_by(path, as_of)))
         elif gains is not None:
             n, bad = _followers(c, gains, values, sheet, brand, followers)
         else:
