@@ -377,3 +377,15 @@ def test_an_archive_split_in_parts_is_read_whole(store: Store, tmp_path: Path) -
     assert _refused(store, folder) == [
         f"{part2}, line 10, column 'favorite_count': expected a whole number ≥ 0, "
         "found '-1'"]
+
+
+def test_a_decimal_comma_under_french_headers_is_said(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / META_APRIL.name
+    path.write_text(META_APRIL.read_text("utf-8").replace(",4 388,", ',"4,388",'), "utf-8")
+    assert _refused(store, path) == [
+        f"{path}, line 2, column 'Impressions': expected a whole number ≥ 0 (with French "
+        "headers a comma is a decimal comma: write thousands as 2 210 or 2.210), "
+        "found '4,388'"]
+    path.write_text(META_APRIL.read_text("utf-8").replace(",4 388,", ",4.388,"), "utf-8")
+    import_export(store, path)
+    assert _history(store, POST) == [("2026-04-30", 195, 4388)]

@@ -93,12 +93,20 @@ def missing_problems(header: Header, name: str, line: int | None) -> list[Proble
             for f in header.missing]
 
 
+def _count_expected(raw: object, lang: str) -> str:
+    """What a count should look like; under French headers ``2,210`` is 2.21, not a count."""
+    if lang == "fr" and "," in str(raw):
+        return ("a whole number ≥ 0 (with French headers a comma is a decimal comma: "
+                "write thousands as 2 210 or 2.210)")
+    return "a whole number ≥ 0"
+
+
 def _convert(f: Field, raw: object, lang: str) -> tuple[Any, str | None]:
     if f.kind == "count":
         try:
             return parse_count(raw, lang), None
         except ValueError:
-            return None, "a whole number ≥ 0"
+            return None, _count_expected(raw, lang)
     if f.kind == "time":
         moment = parse_time(raw, day_first=lang == "fr")
         blank = raw is None or not str(raw).strip()
