@@ -24,11 +24,11 @@ FILE = "[bold]x\\[1].csv"  # a file name cannot hold '/'
 
 def _rows() -> list[dict[str, object]]:
     rows: list[dict[str, object]] = [
-        {"id": "1", "network": NETWORK, "author": BOLD, "text": f"launch {LINK}",
+        {"id": "1", "network": "bluesky", "author": BOLD, "text": f"launch {LINK}",
          "created_at": "2026-09-07T10:00:00Z", "likes": "2", "reply_to": ""}]
     authors = {2: BOLD, 3: LINK, 4: SLASHED}  # and ten more: enough to rank the network
     for i in range(2, 14):
-        rows.append({"id": str(i), "network": NETWORK, "author": authors.get(i, f"fan{i}"),
+        rows.append({"id": str(i), "network": "bluesky", "author": authors.get(i, f"fan{i}"),
                      "text": f"{LINK} {BOLD} {SLASHED} lovely launch colours {i}",
                      "created_at": f"2026-09-07T{i:02d}:00:00Z", "likes": "1",
                      "reply_to": "1"})
@@ -44,6 +44,10 @@ def hostile(cli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setattr(console, "_width", 400)
     result = cli("import", "items", str(write_csv(tmp_path / "items.csv", _rows())))
     assert result.code == 0, result.err
+    # an import refuses an unknown network; a workspace imported before it did holds one
+    with Store.open(db) as store, store.transaction() as con:
+        for table in ("items", "actors"):
+            con.execute(f"UPDATE {table} SET network = ?", [NETWORK])
     return cli
 
 
