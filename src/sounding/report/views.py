@@ -26,11 +26,10 @@ from sounding.report.views_refusals import (
 )
 from sounding.store import Store
 from sounding.workflows import labels, queue_view
-from sounding.workflows.accounts import NETWORKS
 from sounding.workflows.kpis import kpis, parse_period
 from sounding.workflows.queue import STATUSES
 
-__all__ = ["VIEWS", "View", "ViewFn", "networks", "safe_url", "view"]
+__all__ = ["VIEWS", "View", "ViewFn", "safe_url", "view"]
 
 Params = Mapping[str, str]
 ViewFn = Callable[[Store, Params], dict[str, Any]]
@@ -65,11 +64,6 @@ def safe_url(url: str | None) -> str | None:
         return None
     parts = urlsplit(url.strip())
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
-
-
-def networks(present: list[str]) -> list[str]:
-    """The networks a filter accepts: those sounding knows, and any the data holds."""
-    return sorted(set(NETWORKS) | set(present))
 
 
 def _iso(value: Any) -> Any:
@@ -196,7 +190,7 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
             "url": safe_url(row["url"]), "author": row["handle"] or row["author_id"],
             "is_brand": row["account_id"] is not None, "root_id": row["root_id"],
             "parent_id": row["parent_id"], "reaction": row["reaction"],
-            "labellable": row["kind"] in ("reply", "quote", "comment", "mention")
+            "labellable": row["kind"] in labels.REACTION_KINDS
             and row["account_id"] is None, **({"depth": row["depth"]} if "depth" in row else {})}
 
 
@@ -204,7 +198,7 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
 def items(store: Store, params: Params) -> dict[str, Any]:
     """Search and filter items, newest first, fifty at a time."""
     facets = labels.item_facets(store)
-    allowed = {"kind": ITEM_KINDS, "network": networks(facets["network"]),
+    allowed = {"kind": ITEM_KINDS, "network": labels.known_networks(facets["network"]),
                "label": (*REACTIONS, "none")}
     filters = {"q": (params.get("q") or "").strip()[:200],
                **{k: choice(params, k, known) for k, known in allowed.items()}}

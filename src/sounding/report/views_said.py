@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sounding.report.views import Params, networks, view
+from sounding.report.views import Params, view
 from sounding.report.views_refusals import choice, page_period
 from sounding.store import Store
 from sounding.workflows import labels
@@ -20,7 +20,7 @@ def said_page(store: Store, params: Params) -> dict[str, Any]:
     recent alerts."""
     period = page_period(params.get("period")) or None
     present = labels.item_facets(store)["network"]
-    network = choice(params, "network", networks(present)) or None
+    network = choice(params, "network", labels.known_networks(present)) or None
     data = said_view(store, period, network)
     series = [{**day, "other": day["n"] - day["animosity"]} for day in data["series"]]
     return {**data, "series": series, "period": (params.get("period") or "").strip()[:40],

@@ -10,16 +10,21 @@ from datetime import datetime
 from typing import Any
 
 from sounding.errors import InputError, NotFound
-from sounding.models import REACTIONS
+from sounding.models import NETWORKS, REACTIONS
 from sounding.store import Store
 from sounding.store import web_store as ws
 from sounding.workflows.kpis import REACTION_WINDOW
 
+# The kinds of item that take a reaction label when someone else than the brand wrote them.
+REACTION_KINDS = ws.REACTION_KINDS
+
 __all__ = [
+    "REACTION_KINDS",
     "correct_label",
     "data_bounds",
     "find_items",
     "item_facets",
+    "known_networks",
     "reactions_over_time",
     "thread",
 ]
@@ -63,6 +68,12 @@ def find_items(store: Store, *, text: str | None = None, kind: str | None = None
 def item_facets(store: Store) -> dict[str, list[str]]:
     """The networks and kinds present, for filter menus."""
     return ws.item_facets(store)
+
+
+def known_networks(present: list[str]) -> list[str]:
+    """The networks a filter accepts: those sounding knows, and any the data holds (an
+    older workspace may hold one that imports now refuse)."""
+    return sorted(set(NETWORKS) | set(present))
 
 
 def thread(store: Store, item_id: str) -> list[dict[str, Any]]:

@@ -14,8 +14,8 @@ from sounding.errors import InputError
 from sounding.store import Store
 from sounding.store.said_store import alert_history, daily_series, newest_mention, said_texts
 from sounding.store.web_store import item_facets
-from sounding.workflows.accounts import NETWORKS
 from sounding.workflows.kpis import parse_period
+from sounding.workflows.labels import known_networks
 
 __all__ = ["DEFAULT_DAYS", "check_network", "parse_segment", "said_periods", "said_report",
            "said_view", "topics_op"]
@@ -39,7 +39,7 @@ def check_network(store: Store, network: str | None) -> str | None:
     (a typo would otherwise read as "nothing was said")."""
     if not network:
         return None
-    known = sorted(set(NETWORKS) | set(item_facets(store)["network"]))
+    known = known_networks(item_facets(store)["network"])
     if network not in known:
         raise InputError(f"unknown network '{network}'", hint=f"use one of {', '.join(known)}")
     return network
