@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from sounding.analyse.pooling import GridPosterior
 
-__all__ = ["Comparison", "compare", "intervals", "is_even", "more_posts_needed"]
+__all__ = [
+    "MIN_REPLICATES",
+    "Comparison",
+    "compare",
+    "evidence_gap",
+    "intervals",
+    "is_even",
+    "more_posts_needed",
+]
+
+MIN_REPLICATES = 2  # posts a level needs before its own variation can be measured
 
 
 def _cdf(post: GridPosterior, x: np.ndarray) -> np.ndarray:
@@ -99,3 +110,21 @@ def more_posts_needed(comp: Comparison, posts_now: int, smallest_effect: float,
         return 0
     ratio = (comp.diff_sd * z / gap) ** 2
     return int(min(10_000, max(1, math.ceil(max(posts_now, 1) * (ratio - 1)))))
+
+
+def evidence_gap(posts: np.ndarray, comp: Comparison, confounded: Sequence[str]) -> str:
+    """Why the design cannot name a winner (or call the levels even), whatever P(best)
+    says; '' when it can.
+
+    'confounded': the factor's levels went out with something else (the period, the
+    account, another factor), so the posterior contrasts a mixture of both effects.
+    'unreplicated': the leader or the runner-up rests on fewer than
+    :data:`MIN_REPLICATES` posts, so nothing measures how much posts of one level vary, and
+    the model's own noise (Poisson or binomial, far narrower than real posts) would pass
+    for certainty.
+    """
+    if confounded:
+        return "confounded"
+    if min(posts[comp.leader], posts[comp.runner_up]) < MIN_REPLICATES:
+        return "unreplicated"
+    return ""

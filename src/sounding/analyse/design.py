@@ -62,6 +62,12 @@ class DesignCheck:
         """The issues in English."""
         return tuple(issue_text(i) for i in self.issues)
 
+    def confounded_with(self, factor: str) -> tuple[str, ...]:
+        """What ``factor``'s levels are confounded with (other factors, the period, the
+        account): their effects can't be told apart from its own."""
+        pairs = [(i["first"], i["second"]) for i in self.issues if i["kind"] == "confounded"]
+        return tuple(sorted({b if a == factor else a for a, b in pairs if factor in (a, b)}))
+
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "warnings": list(self.warnings)}
 

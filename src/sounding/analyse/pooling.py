@@ -19,6 +19,7 @@ __all__ = [
     "beta_pool",
     "effective_dof",
     "gamma_pool",
+    "mixture",
     "pearson_dispersion",
 ]
 
@@ -104,18 +105,36 @@ def beta_pool(successes: np.ndarray, trials: np.ndarray) -> GridPosterior:
     return GridPosterior("beta", a, b, _normalise(log_w), float(m))
 
 
-def gamma_pool(counts: np.ndarray, exposure: np.ndarray) -> GridPosterior:
-    """Gamma-Poisson partial pooling of per-level counts over exposure (may be fractional)."""
+def gamma_pool(counts: np.ndarray, exposure: np.ndarray,
+               fallback_mean: float | None = None) -> GridPosterior:
+    """Gamma-Poisson partial pooling of per-level counts over exposure (may be fractional).
+
+    With no exposure at all the levels have no pooled rate of their own: the prior is
+    centred on ``fallback_mean`` (a wider pool's rate), and each level's posterior is that
+    prior."""
     from scipy.special import gammaln
 
     y = np.asarray(counts, dtype=np.float64)
     e = np.asarray(exposure, dtype=np.float64)
-    m = (y.sum() + 0.5) / max(e.sum(), 1e-12)
+    if e.sum() <= 0 and fallback_mean is None:
+        raise ValueError("no exposure to pool and no fallback rate")
+    m = (y.sum() + 0.5) / e.sum() if e.sum() > 0 else float(fallback_mean or 0.0)
     kappa = _grid(y.sum(), len(y))[:, None]
     rate0 = kappa / m
     log_w = (gammaln(kappa + y) - gammaln(kappa) + kappa * np.log(rate0)
              - (kappa + y) * np.log(rate0 + e)).sum(axis=1)
     return GridPosterior("gamma", kappa + y, rate0 + e, _normalise(log_w), float(m))
+
+
+def mixture(parts: list[GridPosterior], weights: np.ndarray) -> GridPosterior:
+    """The grid posteriors of one family mixed with ``weights`` (e.g. over a nuisance
+    parameter's posterior): each draw still takes one component for every level, so the
+    levels stay correlated through what they share."""
+    w = np.asarray(weights, dtype=np.float64) / float(np.sum(weights))
+    return GridPosterior(parts[0].family, np.vstack([p.shape for p in parts]),
+                         np.vstack([p.scale2 for p in parts]),
+                         np.concatenate([wi * p.weights for wi, p in zip(w, parts, strict=True)]),
+                         float(sum(wi * p.prior_mean for wi, p in zip(w, parts, strict=True))))
 
 
 def pearson_dispersion(observed: np.ndarray, expected: np.ndarray, variance: np.ndarray,

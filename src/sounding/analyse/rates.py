@@ -1,27 +1,42 @@
 """Per-level posteriors of the four test-and-learn metrics from per-post counts.
 
-Engagement is a rate per exposure (Gamma-Poisson) adjusted for a log-linear time trend;
-interest and animosity are shares of labelled reactions and ignored is a share of posts
-(Beta-Binomial). Each is over-dispersion corrected (quasi-likelihood) and partially
-pooled across the factor's levels (see :mod:`sounding.analyse.pooling`).
+Engagement is a rate per exposure (Gamma-Poisson) adjusted for a log-linear time trend
+(with a normal prior, integrated over); interest and animosity are shares of labelled
+reactions and ignored is a share of posts (Beta-Binomial). Each is over-dispersion
+corrected (quasi-likelihood) and partially pooled across the factor's levels (see
+:mod:`sounding.analyse.pooling`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from sounding.analyse.pooling import GridPosterior, beta_pool, gamma_pool, pearson_dispersion
+from sounding.analyse.pooling import (
+    GridPosterior,
+    beta_pool,
+    gamma_pool,
+    mixture,
+    pearson_dispersion,
+)
 
 __all__ = [
+    "TREND_SD",
     "MetricPosterior",
     "RateEffects",
+    "TrendPosterior",
     "engagement_posterior",
     "rate_effects",
     "share_posterior",
-    "time_trend",
+    "trend_posterior",
 ]
+
+# Prior sd of the engagement rate's log change per 30 days (x1.65 or /1.65 at one sd):
+# audience growth is in the exposure already, so what is left drifts slowly.
+TREND_SD = 0.5
+_TREND_NODES = 15
 
 
 @dataclass(frozen=True)
@@ -31,52 +46,104 @@ class MetricPosterior:
     posterior: GridPosterior
     dispersion: float
     data: np.ndarray  # per level: the posts (or reactions) the rate rests on
+    posts: np.ndarray  # per level: the posts that carry data (reactions, or an exposure)
 
 
 def _sums(values: np.ndarray, index: np.ndarray, levels: int) -> np.ndarray:
     return np.bincount(index, weights=values.astype(np.float64), minlength=levels)
 
 
-def time_trend(counts: np.ndarray, exposure: np.ndarray, time: np.ndarray,
-               index: np.ndarray, levels: int) -> float:
-    """Log-rate change per unit of ``time``, shared by every level (profile likelihood).
+def _trend_loglik(counts: np.ndarray, exposure: np.ndarray, t: np.ndarray,
+                  index: np.ndarray, levels: int) -> Callable[[float], float]:
+    """The profile log-likelihood of a slope: each level's rate is profiled out (its counts
+    over its exposure weighted by exp(b t)), so only how posts of the same level changed
+    over time speaks for a slope."""
+    totals = _sums(counts, index, levels)
+    ok = totals > 0
 
-    Level rates are profiled out: for a slope ``b`` each level's rate is its counts over its
-    exposure weighted by exp(b t), so only the slope is searched.
+    def loglik(b: float) -> float:
+        weighted = _sums(exposure * np.exp(b * t), index, levels)
+        return float((counts * b * t).sum() - (totals[ok] * np.log(weighted[ok])).sum())
+
+    return loglik
+
+
+@dataclass(frozen=True)
+class TrendPosterior:
+    """The shared log-linear trend's posterior (log-rate change per unit of time), on a
+    grid of slopes with their weights."""
+
+    slopes: np.ndarray
+    weights: np.ndarray
+
+    @property
+    def mean(self) -> float:
+        return float(self.slopes @ self.weights)
+
+
+_NO_TREND = TrendPosterior(np.zeros(1), np.ones(1))
+
+
+def trend_posterior(counts: np.ndarray, exposure: np.ndarray, time: np.ndarray,
+                    index: np.ndarray, levels: int, *, dispersion: float = 1.0,
+                    prior_sd: float = TREND_SD / 30.0) -> TrendPosterior:
+    """The slope's posterior: the profile likelihood (over ``dispersion``) times a normal
+    prior of sd ``prior_sd`` (per unit of ``time``), on a grid around its mode.
+
+    The prior is what keeps the trend from taking the levels' contrast: where no level has
+    posts at different times (one post each, or one level early and the other late) the
+    likelihood is flat, the slope keeps its prior, and integrating over it widens the
+    levels' intervals instead of reversing them.
     """
     span = float(np.ptp(time)) if len(time) else 0.0
     if span <= 0 or counts.sum() <= 0:
-        return 0.0
-    t = time - time.mean()
-    totals = _sums(counts, index, levels)
+        return _NO_TREND
+    loglik = _trend_loglik(counts, exposure, time - time.mean(), index, levels)
 
-    def loss(b: float) -> float:
-        weighted = _sums(exposure * np.exp(b * t), index, levels)
-        ok = totals > 0
-        return -float((counts * b * t).sum() - (totals[ok] * np.log(weighted[ok])).sum())
+    def log_post(b: float) -> float:
+        return loglik(b) / dispersion - 0.5 * (b / prior_sd) ** 2
 
     from scipy.optimize import minimize_scalar  # type: ignore[import-untyped]
 
-    bound = 5.0 / span
-    res = minimize_scalar(loss, bounds=(-bound, bound), method="bounded")
-    return float(res.x)
+    bound = max(8.0 * prior_sd, 5.0 / span)
+    mode = float(minimize_scalar(lambda b: -log_post(b), bounds=(-bound, bound),
+                                 method="bounded").x)
+    h = 1e-2 * prior_sd
+    curvature = -(log_post(mode + h) - 2 * log_post(mode) + log_post(mode - h)) / h**2
+    sd = 1.0 / np.sqrt(max(curvature, prior_sd**-2))
+    slopes = mode + sd * np.linspace(-4.0, 4.0, _TREND_NODES)
+    lp = np.array([log_post(float(b)) for b in slopes])
+    w = np.exp(lp - lp.max())
+    keep = w > 1e-3 * w.max()
+    return TrendPosterior(slopes[keep], w[keep] / w[keep].sum())
 
 
 def engagement_posterior(counts: np.ndarray, exposure: np.ndarray, time: np.ndarray | None,
-                         index: np.ndarray, levels: int) -> tuple[MetricPosterior, float]:
-    """Engagements per exposure per level at the mean posting time; also returns the slope."""
-    slope = 0.0
-    exp_adj = exposure.astype(np.float64)
+                         index: np.ndarray, levels: int, fallback_rate: float | None = None
+                         ) -> tuple[MetricPosterior, float]:
+    """Engagements per exposure per level at the mean posting time, averaged over the
+    trend's posterior (:func:`trend_posterior`); also returns the slope's posterior mean.
+    ``fallback_rate`` centres the prior when no post has an exposure (see gamma_pool)."""
+    exposure = exposure.astype(np.float64)
+    trend, t = _NO_TREND, np.zeros(len(counts))
     if time is not None and len(time):  # no post: no trend, and no mean of nothing
-        slope = time_trend(counts, exp_adj, time, index, levels)
-        exp_adj = exp_adj * np.exp(slope * (time - time.mean()))
-    y, e = _sums(counts, index, levels), _sums(exp_adj, index, levels)
-    rate = np.divide(y, e, out=np.zeros(levels), where=e > 0)
-    expected = exp_adj * rate[index]
-    phi = pearson_dispersion(counts, expected, expected, index, levels)
-    pooled = gamma_pool(y / phi, e / phi)
+        trend, t = trend_posterior(counts, exposure, time, index, levels), time - time.mean()
+    y = _sums(counts, index, levels)
+    phi = _rate_dispersion(counts, exposure * np.exp(trend.mean * t), index, levels)
+    if phi > 1.0 and time is not None and len(trend.slopes) > 1:
+        trend = trend_posterior(counts, exposure, time, index, levels, dispersion=phi)
+    parts = [gamma_pool(y / phi, _sums(exposure * np.exp(b * t), index, levels) / phi,
+                        fallback_rate) for b in trend.slopes]
     posts = np.bincount(index, minlength=levels).astype(np.float64)
-    return MetricPosterior(pooled, phi, posts), slope
+    return MetricPosterior(mixture(parts, trend.weights), phi, posts, posts), trend.mean
+
+
+def _rate_dispersion(counts: np.ndarray, exposure: np.ndarray, index: np.ndarray,
+                     levels: int) -> float:
+    y, e = _sums(counts, index, levels), _sums(exposure, index, levels)
+    rate = np.divide(y, e, out=np.zeros(levels), where=e > 0)
+    expected = exposure * rate[index]
+    return pearson_dispersion(counts, expected, expected, index, levels)
 
 
 def share_posterior(successes: np.ndarray, trials: np.ndarray, index: np.ndarray,
@@ -89,7 +156,8 @@ def share_posterior(successes: np.ndarray, trials: np.ndarray, index: np.ndarray
     if overdispersed:
         phi = pearson_dispersion(successes, expected, expected * (1 - p[index]), index,
                                  levels)
-    return MetricPosterior(beta_pool(y / phi, n / phi), phi, n)
+    posts = np.bincount(index, weights=(trials > 0).astype(np.float64), minlength=levels)
+    return MetricPosterior(beta_pool(y / phi, n / phi), phi, n, posts)
 
 
 @dataclass(frozen=True)

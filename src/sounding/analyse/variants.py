@@ -10,19 +10,27 @@ exposure (followers at posting time, or impressions) and time by a log-linear tr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
-from sounding.analyse.decide import compare, intervals, more_posts_needed
+from sounding.analyse.decide import (
+    MIN_REPLICATES,
+    compare,
+    evidence_gap,
+    intervals,
+    more_posts_needed,
+)
 from sounding.analyse.rates import MetricPosterior, engagement_posterior, share_posterior
 
 __all__ = [
     "METRICS",
     "NO_DENOMINATOR",
     "OBSERVATIONAL",
+    "PARTIAL_DENOMINATOR",
     "FactorResult",
     "LearnSettings",
     "LevelEstimate",
@@ -57,7 +65,13 @@ _VERDICT_WORDS = {
                    "a lead worth acting on (leader {leader}, {figures})",
            "more": "{factor}: not enough evidence yet on {metric}: about {more} more posts "
                    "(leader {leader}, {figures})",
-           "beats": "beats", "beats_lower": "beats (lower)", "sep": ", ",
+           "confounded": "{factor}: not enough evidence on {metric}: its levels are "
+                         "confounded with {about}, so their effects can't be told apart "
+                         "(leader {leader}, {figures})",
+           "unreplicated": "{factor}: not enough evidence yet on {metric}: fewer than {min} "
+                           "posts for {about}, too few to measure how posts vary (leader "
+                           "{leader}, {figures})",
+           "beats": "beats", "beats_lower": "beats (lower)", "sep": ", ", "and": " and ",
            "engagement": "engagement", "interest": "interest", "animosity": "animosity",
            "ignored": "ignored", "per_thousand": "per 1,000"},
     "fr": {"decided": "{factor} : {leader} {beats} {runner} sur {metric} : {figures}",
@@ -65,7 +79,14 @@ _VERDICT_WORDS = {
                    "exclut un écart qui compte (en tête : {leader}, {figures})",
            "more": "{factor} : pas encore assez d'éléments sur {metric} ; environ {more} "
                    "publications de plus (en tête : {leader}, {figures})",
+           "confounded": "{factor} : pas assez d'éléments sur {metric} ; ses niveaux sont "
+                         "confondus avec {about}, leurs effets ne se distinguent pas (en "
+                         "tête : {leader}, {figures})",
+           "unreplicated": "{factor} : pas encore assez d'éléments sur {metric} ; moins de "
+                           "{min} publications pour {about}, trop peu pour mesurer la "
+                           "variation entre publications (en tête : {leader}, {figures})",
            "beats": "devance", "beats_lower": "devance (plus bas)", "sep": " ; ",
+           "and": " et ",
            # with their article: "sur l'intérêt", never "sur intérêt"
            "engagement": "le taux d'interaction", "interest": "l'intérêt",
            "animosity": "l'animosité", "ignored": "la part de publications ignorées",
@@ -86,18 +107,47 @@ def verdict_text(verdict: Mapping[str, Any], lang: str = "en") -> str:
     unit = words["per_thousand"] if unit == "per 1,000" else unit
     figures = (f"P = {num(verdict['p_best'], 2)}, {num(verdict['diff'], sign='+')} {unit} "
                f"[{num(verdict['low'])}{words['sep']}{num(verdict['high'])}]")
-    key = ("decided" if verdict["decided"] else
-           "none" if verdict["more_posts"] == 0 else "more")
+    key = (verdict.get("reason") or ("decided" if verdict["decided"] else
+                                      "none" if verdict["more_posts"] == 0 else "more"))
     beats = words["beats"] if METRICS[metric][0] else words["beats_lower"]
     return words[key].format(factor=verdict["factor"], leader=verdict["leader"],
                              runner=verdict["runner_up"], metric=words[metric], beats=beats,
-                             more=verdict["more_posts"], figures=figures)
+                             more=verdict["more_posts"], figures=figures,
+                             about=words["and"].join(verdict.get("about", ())),
+                             min=MIN_REPLICATES)
+
+
+# the engagement rate rests on some posts only: (English, French), {known} of {posts}
+PARTIAL_DENOMINATOR = {
+    "impressions": ("the engagement rate per impression rests on {known} of {posts} posts: "
+                    "the others have no impression count (or fewer than 10)",
+                    "le taux d'engagement par impression repose sur {known} des {posts} "
+                    "publications : les autres n'ont pas de nombre d'impressions (ou moins "
+                    "de 10)"),
+    "followers": ("the engagement rate per follower rests on {known} of {posts} posts: the "
+                  "others have no follower count at posting time (or fewer than 10)",
+                  "le taux d'engagement par abonné repose sur {known} des {posts} "
+                  "publications : les autres n'ont pas de nombre d'abonnés au moment de la "
+                  "publication (ou moins de 10)"),
+}
+
+
+def _template_match(template: str, text: str) -> dict[str, str] | None:
+    pattern = re.escape(template).replace(r"\{known\}", r"(?P<known>\d+)")
+    match = re.fullmatch(pattern.replace(r"\{posts\}", r"(?P<posts>\d+)"), text)
+    return match.groupdict() if match else None
 
 
 def note_text(note: str, lang: str = "en") -> str:
     """A note of the analysis in ``lang`` (notes are written in English)."""
+    if lang != "fr":
+        return note
     french = {OBSERVATIONAL: _OBSERVATIONAL_FR, NO_DENOMINATOR: _NO_DENOMINATOR_FR}
-    return french.get(note, note) if lang == "fr" else note
+    for english, in_french in PARTIAL_DENOMINATOR.values():
+        figures = _template_match(english, note)
+        if figures is not None:
+            return in_french.format(**figures)
+    return french.get(note, note)
 
 # metric -> (higher is better, display scale, unit)
 METRICS: dict[str, tuple[bool, float, str]] = {
@@ -178,6 +228,10 @@ class Verdict:
     high: float
     more_posts: int
     text: str
+    # why the design cannot decide, whatever P says: '', 'confounded' (``about``: what the
+    # levels are confounded with) or 'unreplicated' (``about``: the levels with too few posts)
+    reason: str = ""
+    about: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -219,13 +273,22 @@ def engagement_measured(data: PostOutcomes, settings: LearnSettings) -> np.ndarr
     return np.asarray(np.isfinite(data.exposure) & (data.exposure >= settings.min_exposure))
 
 
+def _brand_rate(data: PostOutcomes, settings: LearnSettings) -> float | None:
+    """Engagements per exposure over every measured post (None when none is)."""
+    ok = engagement_measured(data, settings)
+    if not ok.any():
+        return None
+    return float((data.engagements[ok].sum() + 0.5) / data.exposure[ok].sum())
+
+
 def _metric_posterior(name: str, data: PostOutcomes, index: np.ndarray, levels: int,
-                      settings: LearnSettings) -> tuple[MetricPosterior, float]:
+                      settings: LearnSettings, brand_rate: float | None
+                      ) -> tuple[MetricPosterior, float]:
     if name == "engagement":
         ok = engagement_measured(data, settings)
         time = data.time[ok] if settings.adjust_trend and data.time is not None else None
         return engagement_posterior(data.engagements[ok], data.exposure[ok], time,
-                                    index[ok], levels)
+                                    index[ok], levels, brand_rate)
     if name == "ignored":
         ignored = (data.written == 0).astype(np.float64)
         return share_posterior(ignored, np.ones_like(ignored), index, levels,
@@ -236,10 +299,13 @@ def _metric_posterior(name: str, data: PostOutcomes, index: np.ndarray, levels: 
 
 
 def _metric_result(name: str, names: list[str], index: np.ndarray, data: PostOutcomes,
-                   settings: LearnSettings, rng: np.random.Generator
-                   ) -> tuple[MetricResult, float, Any]:
+                   settings: LearnSettings, rng: np.random.Generator,
+                   brand_rate: float | None) -> tuple[MetricResult, float, Any, np.ndarray]:
+    """The metric's result, the trend slope, the comparison and the posts per level that
+    carry the metric's data (``brand_rate``: the prior's centre for a factor none of whose
+    posts has an exposure)."""
     higher, _, _ = METRICS[name]
-    mp, slope = _metric_posterior(name, data, index, len(names), settings)
+    mp, slope = _metric_posterior(name, data, index, len(names), settings, brand_rate)
     low, high = intervals(mp.posterior)
     comp = compare(mp.posterior, rng, settings.draws, higher)
     alpha, beta = mp.posterior.moment_matched()
@@ -252,11 +318,18 @@ def _metric_result(name: str, names: list[str], index: np.ndarray, data: PostOut
         for i, lvl in enumerate(names)
     )
     result = MetricResult(name, mp.posterior.family, higher, mp.dispersion, levels)
-    return result, slope, comp
+    return result, slope, comp, mp.posts
 
 
 def _verdict(factor: str, metric: str, names: list[str], comp: Any, pooled_mean: float,
-             posts: int, settings: LearnSettings) -> Verdict:
+             posts: int, support: np.ndarray, confounded: Sequence[str],
+             settings: LearnSettings) -> Verdict:
+    """The factor's verdict on ``metric`` from its ``posts``, of which ``support`` (per
+    level) carry the metric's data.
+
+    A winner needs P(best) >= the confidence and a design that can tell (see
+    :func:`evidence_gap`); without one the levels are not called even either.
+    """
     scale = METRICS[metric][1]
     leader, runner = names[comp.leader], names[comp.runner_up]
     p_best = float(comp.p_best[comp.leader])
@@ -264,35 +337,46 @@ def _verdict(factor: str, metric: str, names: list[str], comp: Any, pooled_mean:
     if not METRICS[metric][0]:  # shown as leader minus runner-up: less animosity reads < 0
         diff, lo, hi = -diff, -hi, -lo
     more = more_posts_needed(comp, posts, settings.smallest_effect * pooled_mean)
-    decided = len(names) > 1 and p_best >= settings.confidence
+    reason = evidence_gap(support, comp, confounded) if len(names) > 1 else ""
+    about: tuple[str, ...] = tuple(confounded)
+    if reason == "unreplicated":
+        thin = [i for i in (comp.leader, comp.runner_up) if support[i] < MIN_REPLICATES]
+        about = tuple(names[i] for i in thin)
+        more = max(more, int(sum(MIN_REPLICATES - support[i] for i in thin)))
+    decided = len(names) > 1 and p_best >= settings.confidence and not reason
     # more == 0 and undecided: the lead's interval rules out a lead worth acting on (even)
     fields = {"factor": factor, "metric": metric, "decided": decided, "leader": leader,
               "runner_up": runner, "p_best": p_best, "p_beats": float(comp.p_beats),
-              "diff": diff, "low": lo, "high": hi, "more_posts": 0 if decided else more}
+              "diff": diff, "low": lo, "high": hi,
+              "more_posts": 0 if decided else max(more, 1) if reason else more,
+              "reason": reason, "about": about}
     return Verdict(**fields, text=verdict_text(fields))
 
 
 def analyse_factor(factor: str, levels: np.ndarray, data: PostOutcomes,
-                   settings: LearnSettings, metrics: Sequence[str] = tuple(METRICS)
-                   ) -> tuple[FactorResult, float]:
+                   settings: LearnSettings, metrics: Sequence[str] = tuple(METRICS),
+                   confounded: Sequence[str] = ()) -> tuple[FactorResult, float]:
     """``metrics`` (default all) for one factor's tagged posts; returns the result and the
-    trend slope. Each metric keeps its own random stream whichever others are left out."""
+    trend slope. Each metric keeps its own random stream whichever others are left out.
+    ``confounded``: what the factor's levels are confounded with (no verdict then)."""
     tagged = levels != ""
     names = sorted({str(v) for v in levels[tagged]})
     index = np.searchsorted(np.asarray(names), levels[tagged])
     sub = _subset(data, tagged)
     seeds = np.random.SeedSequence([settings.seed, *factor.encode()]).spawn(len(METRICS))
-    results, slope, comps = {}, 0.0, {}
+    results, slope, comps, support = {}, 0.0, {}, {}
+    brand_rate = _brand_rate(data, settings)
     for name, seq in zip(METRICS, seeds, strict=True):
         if name not in metrics:
             continue
-        result, s, comp = _metric_result(name, names, index, sub, settings,
-                                         np.random.default_rng(seq))
+        result, s, comp, support[name] = _metric_result(name, names, index, sub, settings,
+                                                        np.random.default_rng(seq),
+                                                        brand_rate)
         results[name], comps[name] = result, comp
         slope = s if name == "engagement" else slope
     pooled = float(np.mean([lv.mean for lv in results[settings.metric].levels]))
     verdict = _verdict(factor, settings.metric, names, comps[settings.metric], pooled,
-                       int(tagged.sum()), settings)
+                       int(tagged.sum()), support[settings.metric], confounded, settings)
     return FactorResult(factor, results, verdict), slope
 
 
@@ -305,29 +389,45 @@ def _subset(data: PostOutcomes, keep: np.ndarray) -> PostOutcomes:
     )
 
 
+def _denominator_notes(data: PostOutcomes, settings: LearnSettings,
+                       exposure_kind: str) -> tuple[str, ...]:
+    """What the engagement rate lacks: a denominator for every post, or for some."""
+    known, posts = int(engagement_measured(data, settings).sum()), len(data.exposure)
+    if not known:
+        return (NO_DENOMINATOR,)
+    if known < posts and exposure_kind in PARTIAL_DENOMINATOR:
+        return (PARTIAL_DENOMINATOR[exposure_kind][0].format(known=known, posts=posts),)
+    return ()
+
+
 def analyse_variants(data: PostOutcomes, settings: LearnSettings | None = None,
-                     exposure_kind: str = "followers") -> VariantAnalysis:
+                     exposure_kind: str = "followers",
+                     confounded: Mapping[str, Sequence[str]] | None = None
+                     ) -> VariantAnalysis:
     """Analyse every factor of the posts' variants.
 
     When no post has a denominator for the engagement rate, that metric is left out of
-    every factor (shown as n/a) and a note says why, rather than a rate over nothing.
+    every factor (shown as n/a) and a note says why, rather than a rate over nothing; when
+    some posts lack one, a note says on how many the rate rests. ``confounded`` maps a
+    factor to what its levels are confounded with (:meth:`DesignCheck.confounded_with`):
+    such a factor gets no verdict, whatever P(best) says.
     """
     settings = settings or LearnSettings()
     if settings.metric not in METRICS:
         raise ValueError(f"unknown metric {settings.metric!r}; one of {sorted(METRICS)}")
-    notes: tuple[str, ...] = (OBSERVATIONAL,)
+    notes = (OBSERVATIONAL, *_denominator_notes(data, settings, exposure_kind))
     metrics = tuple(METRICS)
-    if not engagement_measured(data, settings).any():
+    if NO_DENOMINATOR in notes:
         if settings.metric == "engagement":
             raise ValueError(NO_DENOMINATOR)
         metrics = tuple(m for m in METRICS if m != "engagement")
-        notes += (NO_DENOMINATOR,)
     results, slopes = [], []
     for factor in sorted(data.levels):
         levels = np.asarray(data.levels[factor]).astype(str)
         if (levels != "").sum() == 0:
             continue
-        result, slope = analyse_factor(factor, levels, data, settings, metrics)
+        result, slope = analyse_factor(factor, levels, data, settings, metrics,
+                                       (confounded or {}).get(factor, ()))
         results.append(result)
         slopes.append(slope)
     trend = float(np.exp(30.0 * np.mean(slopes)) - 1.0) if slopes else 0.0

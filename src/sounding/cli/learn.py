@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
+from sounding.analyse.variants import OBSERVATIONAL
 from sounding.cli import app, out, render, run
 
 __all__ = ["learn_cmd", "plan_cmd"]
@@ -21,6 +22,8 @@ def _learn_text(result: dict[str, Any]) -> list[Text]:
     lines += [render.literal(f"  {v}") for v in result["verdicts"]]
     lines += [render.literal("  ", ("design:", "yellow"), f" {w}")
               for w in result["design"]["warnings"]]
+    lines += [render.literal("  ", ("note:", "yellow"), f" {n}")  # observational: said above
+              for n in result["analysis"]["notes"] if n != OBSERVATIONAL]
     return lines
 
 

@@ -113,13 +113,21 @@ def _levels(posts: pa.Table, variants: pa.Table) -> dict[str, np.ndarray]:
     return {f: v.astype(str) for f, v in out.items()}
 
 
+def _known(values: np.ndarray) -> int:
+    return int((np.isfinite(values) & (values > 0)).sum())
+
+
 def outcomes_from_tables(posts: pa.Table, variants: pa.Table) -> tuple[PostOutcomes, str]:
-    """Per-post arrays for the engine; exposure is impressions when every post has them."""
+    """Per-post arrays for the engine. The exposure is impressions when they are known for
+    at least as many posts as the followers at posting time, else the followers: one
+    denominator for all, since a rate per impression is not a rate per follower; the posts
+    without it are left out of the engagement rate (the analysis notes how many)."""
     impressions = _column(posts, "impressions")
-    if posts.num_rows and np.isfinite(impressions).all() and (impressions > 0).all():
+    followers = _column(posts, "followers_at_post")
+    if _known(impressions) and _known(impressions) >= _known(followers):
         exposure, kind = impressions, "impressions"
     else:
-        exposure, kind = _column(posts, "followers_at_post"), "followers"
+        exposure, kind = followers, "followers"
     micros = posts["created_at"].cast(pa.int64()).to_numpy(zero_copy_only=False)
     time = (micros - micros.min()) / _DAY_US if posts.num_rows else np.zeros(0)
     data = PostOutcomes(
@@ -160,12 +168,13 @@ def learn(store: Store, period: str | None = None, metric: str = "interest",
     settings = LearnSettings(metric=metric, confidence=confidence, seed=seed)
     if metric == "engagement" and not engagement_measured(data, settings).any():
         raise InputError(NO_DENOMINATOR, hint=_NO_RATE_HINT.format(option="--metric"))
-    try:
-        analysis = analyse_variants(data, settings, exposure_kind=kind)
-    except ValueError as exc:
-        raise InputError(str(exc)) from exc
     time = data.time if data.time is not None else np.zeros(posts.num_rows)
     design = check_design(data.levels, context=_context(posts, time))
+    confounded = {f: design.confounded_with(f) for f in data.levels}
+    try:
+        analysis = analyse_variants(data, settings, exposure_kind=kind, confounded=confounded)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
     labelled = float((data.interest + data.animosity + data.neutral).sum())
     baseline = (float(data.animosity.sum()) + 0.5) / (labelled + 1.0) if labelled else None
     return LearnResult(analysis, design, int(data.written.sum()), int(labelled), baseline)
