@@ -122,7 +122,7 @@ def test_two_imported_posts_get_no_verdict_confounded_with_the_period(tmp_path: 
     assert not verdict.decided and verdict.reason == "confounded"
     assert verdict.about == ("(period)",) and verdict.leader == "photo"
     assert verdict.text.startswith("format: not enough evidence on engagement: its levels "
-                                   "are confounded with (period)")
+                                   "are confounded with the period")
 
 
 def test_alternating_imported_posts_name_the_better_format(tmp_path: Path) -> None:

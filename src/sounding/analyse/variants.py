@@ -40,6 +40,7 @@ __all__ = [
     "Verdict",
     "analyse_factor",
     "analyse_variants",
+    "confounders",
     "engagement_measured",
     "note_text",
     "verdict_text",
@@ -73,7 +74,8 @@ _VERDICT_WORDS = {
                            "{leader}, {figures})",
            "beats": "beats", "beats_lower": "beats (lower)", "sep": ", ", "and": " and ",
            "engagement": "engagement", "interest": "interest", "animosity": "animosity",
-           "ignored": "ignored", "per_thousand": "per 1,000"},
+           "ignored": "ignored", "per_thousand": "per 1,000",
+           "(period)": "the period", "(account)": "the account"},
     "fr": {"decided": "{factor} : {leader} {beats} {runner} sur {metric} : {figures}",
            "none": "{factor} : aucun niveau ne se détache sur {metric} ; l'intervalle à 95 % "
                    "exclut un écart qui compte (en tête : {leader}, {figures})",
@@ -90,8 +92,15 @@ _VERDICT_WORDS = {
            # with their article: "sur l'intérêt", never "sur intérêt"
            "engagement": "le taux d'interaction", "interest": "l'intérêt",
            "animosity": "l'animosité", "ignored": "la part de publications ignorées",
-           "per_thousand": "pour 1 000"},
+           "per_thousand": "pour 1 000", "(period)": "la période", "(account)": "le compte"},
 }
+
+
+def confounders(verdict: Mapping[str, Any], lang: str = "en") -> str:
+    """What a blocked verdict is about, in ``lang``: the period, the account, the factors
+    its levels went out with, or the levels with too few posts."""
+    words = _VERDICT_WORDS.get(lang, _VERDICT_WORDS["en"])
+    return words["and"].join(words.get(x, x) for x in verdict.get("about", ()))
 
 
 def verdict_text(verdict: Mapping[str, Any], lang: str = "en") -> str:
@@ -113,7 +122,7 @@ def verdict_text(verdict: Mapping[str, Any], lang: str = "en") -> str:
     return words[key].format(factor=verdict["factor"], leader=verdict["leader"],
                              runner=verdict["runner_up"], metric=words[metric], beats=beats,
                              more=verdict["more_posts"], figures=figures,
-                             about=words["and"].join(verdict.get("about", ())),
+                             about=confounders(verdict, lang),
                              min=MIN_REPLICATES)
 
 

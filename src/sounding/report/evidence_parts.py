@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sounding.analyse.decide import MIN_REPLICATES
 from sounding.analyse.representation import MIN_COUNT
 from sounding.analyse.segment_words import cluster_description, segment_label
-from sounding.analyse.variants import METRICS
+from sounding.analyse.variants import METRICS, confounders
 from sounding.report.i18n_report import Fmt
 
 __all__ = ["anchor", "channels", "communities", "factors", "pillars", "plan_rows",
@@ -62,8 +63,10 @@ def _verdict(fmt: Fmt, v: dict[str, Any], silent: bool = False) -> str:
               "metric": fmt.t(f"metric_{v['metric']}"), "p": fmt.prob(v["p_best"]),
               "diff": fmt.num(v["diff"], 1), "unit": unit,
               "ci": fmt.interval(fmt.num(v["low"], 1), fmt.num(v["high"], 1)),
-              "more": fmt.count(v["more_posts"]), "level": fmt.pct(0.95, 0)}
-    key = "decided" if v["decided"] else ("open" if v["more_posts"] else "even")
+              "more": fmt.count(v["more_posts"]), "level": fmt.pct(0.95, 0),
+              "about": confounders(v, fmt.lang), "min": MIN_REPLICATES}
+    key = v.get("reason") or ("decided" if v["decided"] else
+                              "open" if v["more_posts"] else "even")
     return fmt.t(f"verdict_{key}", **values)
 
 
@@ -110,9 +113,11 @@ def pillars(fmt: Fmt, learn: dict[str, Any], cap: float | None) -> list[dict[str
                                        _metric(fmt, v["metric"], lead["high"])),
                     "p_best": fmt.prob(v["p_best"]),
                     "animosity": fmt.pct(ani[v["leader"]]["mean"]),
-                    "status": "hostile" if hostile else ("proven" if v["decided"] else
-                                                         "lead" if v["more_posts"] else "even"),
-                    "more_posts": fmt.count(v["more_posts"])})
+                    "status": "hostile" if hostile else (
+                        "proven" if v["decided"] else v.get("reason")
+                        or ("lead" if v["more_posts"] else "even")),
+                    "more_posts": fmt.count(v["more_posts"]),
+                    "about": confounders(v, fmt.lang), "min": MIN_REPLICATES})
     return out
 
 

@@ -132,7 +132,8 @@ def _pillars(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
         return [*out, p(Span(fmt.t("d_no_learn", reason=ev["learn_note"])))]
     items = tuple((Span(fmt.t(f"pillar_{x['status']}", factor=x["factor"], level=x["level"],
                               metric=x["metric"], value=x["value"], ci=x["ci"], p=x["p_best"],
-                              animosity=x["animosity"], more=x["more_posts"]) + " "),
+                              animosity=x["animosity"], more=x["more_posts"],
+                              about=x["about"], min=x["min"]) + " "),
                    see(fmt, f"#{x['anchor']}")) for x in ev["pillars"])
     return [*out, Block("ul", items=items)]
 
