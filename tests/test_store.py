@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -12,6 +13,7 @@ from sounding.errors import MigrationError
 from sounding.models import Actor, Batch, Interaction, Item, MetricSnapshot, VariantTag
 from sounding.store import TABLES, Store
 from sounding.store.migrations import available_migrations
+from sounding.store.writes import write_batch
 
 T0 = datetime(2026, 9, 7, 10, tzinfo=UTC)
 
@@ -81,12 +83,42 @@ def test_duplicate_keys_in_one_batch_keep_the_last_row(store: Store) -> None:
     assert store.scalar("SELECT text FROM items") == "c"
 
 
+class _Recording:
+    """A connection that remembers every statement it ran."""
+
+    def __init__(self, con: Any) -> None:
+        self.con, self.sql = con, []
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        self.sql.append(sql)
+        return self.con.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.con, name)
+
+
+def test_snapshot_keys_equal_to_the_item_keys_are_not_counted_again(store: Store) -> None:
+    """An import's snapshots are keyed by its items' ids: whether those repeat is asked
+    once (a hash count of a million keys), and the answer still holds for the history."""
+    batch = Batch.from_records(
+        items=[Item("bluesky:p1", "bluesky", "bluesky:ann", t, T0) for t in ("a", "b")],
+        metric_snapshots=[MetricSnapshot("bluesky:p1", T0, likes=1),
+                          MetricSnapshot("bluesky:p1", T0 + timedelta(hours=1), likes=4)],
+    )
+    with store.transaction() as con:
+        recording = _Recording(con)
+        stats = write_batch(recording, batch, None)
+    assert sum("count(DISTINCT" in sql for sql in recording.sql) == 1
+    assert (stats.tables["items"].new, stats.tables["metric_snapshots"].new) == (1, 2)
+    assert store.scalar("SELECT text FROM items") == "b"
+    history = store.query("SELECT likes FROM metric_snapshots ORDER BY observed_at")
+    assert history.column(0).to_pylist() == [1, 4]
+
+
 def test_a_failed_write_leaves_nothing(store: Store) -> None:
     bad = Batch.from_records(items=[Item("bluesky:p1", "bluesky", "bluesky:ann", "x", T0)])
     with pytest.raises(RuntimeError), store.transaction() as con:
         con.execute("INSERT INTO runs (kind, source) VALUES ('t', 't')")
-        from sounding.store.writes import write_batch
-
         write_batch(con, bad, None)
         raise RuntimeError("boom")
     assert store.counts()["items"] == 0
