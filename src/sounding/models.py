@@ -37,6 +37,7 @@ __all__ = [
     "Item",
     "MetricSnapshot",
     "VariantTag",
+    "account_ref",
     "actor_handle",
     "actor_key",
     "bare_handle",
@@ -90,6 +91,14 @@ def actor_handle(network: str, handle: str) -> str:
 def actor_key(network: str, handle: str) -> str:
     """The store key of the actor a handle names."""
     return key(network, actor_handle(network, handle))
+
+
+def account_ref(text: str) -> str:
+    """An account as a person types it (``bluesky:@Brand.bsky.social``, ``Twitter:shop``)
+    spelled as the store keys it; text that names no network is returned stripped."""
+    network, sep, handle = text.strip().partition(":")
+    name = network_name(network) if sep else None
+    return actor_key(name, handle) if name else text.strip()
 
 
 @dataclass(frozen=True, slots=True)

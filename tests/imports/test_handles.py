@@ -12,12 +12,15 @@ from conftest import write_csv
 from sounding.analyse.audience import normalise_handle
 from sounding.connectors.mastodon_parse import add_status
 from sounding.connectors.records import Brand, Records
-from sounding.errors import ImportRejected, InputError
+from sounding.errors import ImportRejected, InputError, NotFound
 from sounding.imports.items import parse_items_file
 from sounding.models import actor_key
 from sounding.store import Store
+from sounding.store.connector_store import account_settings
 from sounding.workflows.accounts import add_account, list_accounts
 from sounding.workflows.ingest import import_items
+from sounding.workflows.learn import _targets
+from sounding.workflows.queue import add_to_queue
 
 SPELLINGS = [  # (network as written, author as written, the actor's key)
     ("bluesky", "@brand.bsky.social", "bluesky:brand.bsky.social"),
@@ -122,3 +125,23 @@ def test_account_add_reads_network_aliases_and_refuses_unknown_ones(store: Store
     with pytest.raises(InputError, match="unknown network 'tiktok'") as info:
         add_account(store, "tiktok", "someone")
     assert "bluesky, mastodon, x" in str(info.value.hint)
+
+
+@pytest.mark.parametrize("typed", ["bluesky:@Brand.bsky.social", "Bluesky:brand.bsky.social",
+                                   "BRAND.bsky.social", "@brand.bsky.social"])
+def test_an_account_is_found_however_a_person_types_it(store: Store, typed: str) -> None:
+    """`queue add --account`, `plan --account` and the connectors' lookups read the account
+    as the store keys it: before, 'bluesky:Brand.bsky.social' got "no account"."""
+    add_account(store, "bluesky", "brand.bsky.social")
+    entry = add_to_queue(store, typed, "Nouvelle fournée !", at="2099-01-01T10:00:00Z")
+    assert entry["account_id"] == "bluesky:brand.bsky.social"
+    assert [a["account_id"] for a in account_settings(store, typed)] == [entry["account_id"]]
+    if ":" in typed:  # plan names accounts by their key
+        assert _targets(store, typed)[0] == ["bluesky:brand.bsky.social"]
+
+
+def test_another_account_is_still_not_found(store: Store) -> None:
+    add_account(store, "bluesky", "brand.bsky.social")
+    assert account_settings(store, "mastodon:brand.bsky.social") == []
+    with pytest.raises(NotFound):
+        _targets(store, "bluesky:other.bsky.social")

@@ -11,6 +11,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sounding.models import account_ref, bare_handle
 from sounding.store.database import Store
 
 __all__ = [
@@ -50,9 +51,9 @@ def account_settings(store: Store, account_id: str | None = None,
     sql = ("SELECT account_id, network, handle, actor_id, service_url, credential_env "
            f"FROM accounts WHERE network IN ({marks})")
     params: list[Any] = list(networks)
-    if account_id is not None:
-        sql += " AND (account_id = ? OR handle = ?)"
-        params += [account_id, account_id]
+    if account_id is not None:  # as typed: any case (these networks ignore it), an @
+        sql += " AND (account_id = ? OR lower(handle) = lower(?))"
+        params += [account_ref(account_id), bare_handle(account_id)]
     rows: list[dict[str, Any]] = store.query(sql + " ORDER BY account_id", params).to_pylist()
     return rows
 

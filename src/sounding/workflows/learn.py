@@ -28,6 +28,7 @@ from sounding.analyse.variants import (
     engagement_measured,
 )
 from sounding.errors import InputError, NotFound
+from sounding.models import account_ref
 from sounding.plan import (
     FactorArms,
     Proposal,
@@ -268,6 +269,7 @@ def _targets(store: Store, account: str | None) -> tuple[list[str], set[str], li
     """
     rows = store.table("accounts").select(["account_id", "network"]).to_pylist()
     network = {r["account_id"]: r["network"] for r in rows}
+    account = account_ref(account) if account is not None else None
     if account is not None and account not in network:
         raise NotFound(f"no account '{account}'", hint="see 'sounding account list'")
     publishable = [a for a, n in network.items() if n in PUBLISHABLE]
