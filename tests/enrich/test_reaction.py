@@ -45,6 +45,17 @@ def test_known_french_misses(model: ReactionModel, text: str, expected: str) -> 
     assert model.predict([text])[0].reaction == expected
 
 
+@pytest.mark.xfail(reason="known limit (MODEL_CARD): TweetEval labels thousands of questions "
+                          "neutral, and the brand replies do not outweigh them", strict=True)
+@pytest.mark.parametrize("text", [
+    "Do you ship to the UK?",
+    "C'est quoi les horaires le dimanche ?",
+])
+def test_known_question_misses(model: ReactionModel, text: str) -> None:
+    """The brand context counts a question as interest; the model often does not."""
+    assert model.predict([text])[0].reaction == "interest"
+
+
 def test_calibrated_and_flags_uncertain(model: ReactionModel) -> None:
     general = ReactionModel.load(context="general")
     assert general.temperature_ > 1.0  # raw SGD scores were over-confident on the corpora
