@@ -4,6 +4,7 @@ never a direction reversed by a time trend that the data cannot tell from the le
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from sounding.analyse.variants import (
     verdict_text,
 )
 from sounding.store import Store
+from sounding.store.learn_reads import learn_posts
 from sounding.workflows.accounts import add_account
 from sounding.workflows.ingest import import_items
 from sounding.workflows.learn import learn, plan
@@ -162,3 +164,24 @@ def test_learn_cli_notes_the_posts_a_rate_rests_on(tmp_path: Path, db: Path,  # 
     assert shown.code == 0, shown.err
     assert "note: the engagement rate per impression rests on 2 of 16 posts" in shown.out
     assert "observational: posts were not randomised" not in shown.out  # said in the header
+
+
+def test_posts_without_counters_are_measured_by_their_stored_replies(tmp_path: Path) -> None:
+    """An export without like or reply counters: each post's engagements are the replies
+    the workspace holds (as in the KPIs), not 0 for every post."""
+    lines = ["id,network,author,text,created_at,impressions,parent_id,variant"]
+    for day, (post, level, replies) in enumerate([("p0", "photo", 3), ("p1", "video", 1),
+                                                  ("p2", "photo", 4), ("p3", "video", 0)]):
+        lines.append(f"{post},bluesky,brand.bsky.social,post,2026-05-{1 + 2 * day:02d}"
+                     f"T18:00:00Z,1000,,format={level}")
+        lines += [f"{post}r{i},bluesky,fan{i},merci,2026-05-{1 + 2 * day:02d}T19:00:00Z,,"
+                  f"{post}," for i in range(replies)]
+    (tmp_path / "items.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Store.open(tmp_path / "w.duckdb") as store:
+        add_account(store, "bluesky", "brand.bsky.social")
+        import_items(store, tmp_path / "items.csv")
+        posts = learn_posts(store, datetime(2026, 1, 1, tzinfo=UTC),
+                            datetime(2027, 1, 1, tzinfo=UTC), timedelta(hours=72))
+    assert dict(zip(posts["item_id"].to_pylist(), posts["engagements"].to_pylist(),
+                    strict=True)) == {"bluesky:p0": 3, "bluesky:p1": 1, "bluesky:p2": 4,
+                                      "bluesky:p3": 0}

@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 
 from sounding.store.database import Store
-from sounding.store.reads import BRAND_POSTS
+from sounding.store.reads import BRAND_POSTS, STORED_ENGAGEMENTS
 
 __all__ = ["learn_posts", "post_variants", "queue_drafts", "queued_drafts"]
 
@@ -20,6 +20,10 @@ _REACTION_KINDS = "('reply', 'quote', 'comment')"
 def learn_posts(store: Store, start: datetime, end: datetime, window: timedelta) -> pa.Table:
     """Brand posts with exposure, engagements and their reactions in the window, by label.
 
+    Each engagement counts its latest counter, or what the workspace stores of it where
+    that is more (no counter, or one read before later replies were collected), as the
+    KPIs do.
+
     ``written`` counts every reply, quote or comment by someone else within ``window``;
     ``interest``, ``animosity`` and ``neutral`` count those the reaction enricher labelled
     (its latest label per item). Followers are the account's at posting time.
@@ -27,14 +31,14 @@ def learn_posts(store: Store, start: datetime, end: datetime, window: timedelta)
     return store.query(
         f"""
         WITH {BRAND_POSTS}, latest AS (
-            SELECT item_id,
-                   coalesce(max_by(likes, observed_at), 0) + coalesce(max_by(reposts,
-                   observed_at), 0) + coalesce(max_by(replies, observed_at), 0)
-                   + coalesce(max_by(quotes, observed_at), 0) AS engagements,
+            SELECT item_id, max_by(likes, observed_at) AS likes,
+                   max_by(reposts, observed_at) AS reposts,
+                   max_by(replies, observed_at) AS replies,
+                   max_by(quotes, observed_at) AS quotes,
                    max_by(impressions, observed_at) AS impressions
             FROM metric_snapshots WHERE item_id IN (SELECT item_id FROM posts)
             GROUP BY item_id
-        ), labels AS (  -- a person's correction wins over the model's label
+        ), {STORED_ENGAGEMENTS}, labels AS (  -- a person's correction wins over the model's label
             SELECT item_id, label FROM item_reactions
         ), answers AS (
             SELECT p.item_id, count(*) AS written,
@@ -50,11 +54,17 @@ def learn_posts(store: Store, start: datetime, end: datetime, window: timedelta)
         )
         SELECT p.item_id, p.account_id, p.network, p.created_at,
                s.followers AS followers_at_post, l.impressions,
-               coalesce(l.engagements, 0) AS engagements,
+               greatest(coalesce(l.likes, 0), coalesce(st.stored_likes, 0))
+               + greatest(coalesce(l.reposts, 0), coalesce(st.stored_reposts, 0))
+               + greatest(coalesce(l.replies, 0), coalesce(w.stored_replies, 0))
+               + greatest(coalesce(l.quotes, 0), coalesce(st.stored_quotes, 0))
+               AS engagements,
                coalesce(a.written, 0) AS written, coalesce(a.interest, 0) AS interest,
                coalesce(a.animosity, 0) AS animosity, coalesce(a.neutral, 0) AS neutral
         FROM posts p
         LEFT JOIN latest l USING (item_id)
+        LEFT JOIN stored st USING (item_id)
+        LEFT JOIN written w USING (item_id)
         LEFT JOIN answers a USING (item_id)
         ASOF LEFT JOIN account_snapshots s
           ON p.account_id = s.account_id AND p.created_at >= s.observed_at

@@ -9,8 +9,8 @@ import pyarrow as pa
 
 from sounding.store.database import Store
 
-__all__ = ["BRAND_POSTS", "TO_BRAND", "brand_posts", "brand_span", "follower_bounds",
-           "reaction_labels"]
+__all__ = ["BRAND_POSTS", "STORED_ENGAGEMENTS", "TO_BRAND", "brand_posts", "brand_span",
+           "follower_bounds", "reaction_labels"]
 
 REACTION_KINDS = "('reply', 'quote', 'comment', 'mention')"
 # Someone else's reactions to the brand, as CTEs ending in ``to_brand (item_id)`` (the
@@ -46,6 +46,25 @@ BRAND_POSTS = """posts AS (
         )"""
 
 
+# What the workspace itself holds of each brand post's engagements, beside its counters
+# (after BRAND_POSTS): likes, reposts and quotes by others as edges (``stored``), their
+# replies and comments as items (``written``).
+STORED_ENGAGEMENTS = """stored AS (
+            SELECT target_item_id AS item_id,
+                   count(*) FILTER (WHERE kind = 'like') AS stored_likes,
+                   count(*) FILTER (WHERE kind = 'repost') AS stored_reposts,
+                   count(*) FILTER (WHERE kind = 'quote') AS stored_quotes
+            FROM interactions WHERE target_item_id IN (SELECT item_id FROM posts)
+              AND actor_id NOT IN (SELECT actor_id FROM accounts)
+            GROUP BY ALL
+        ), written AS (
+            SELECT parent_id AS item_id, count(*) AS stored_replies FROM items
+            WHERE kind IN ('reply', 'comment') AND account_id IS NULL
+              AND parent_id IN (SELECT item_id FROM posts)
+            GROUP BY ALL
+        )"""
+
+
 def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta) -> pa.Table:
     """Brand posts of the period: latest counters, what is stored of the same engagements
     (likes, reposts and quotes by others as edges, their replies and comments as items),
@@ -70,20 +89,7 @@ def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta)
             WHERE kind IN {REACTION_KINDS} AND account_id IS NULL
               AND root_id IN (SELECT item_id FROM posts)
               AND parent_id IS DISTINCT FROM root_id
-        ), stored AS (  -- what the workspace itself holds of each post's engagements
-            SELECT target_item_id AS item_id,
-                   count(*) FILTER (WHERE kind = 'like') AS stored_likes,
-                   count(*) FILTER (WHERE kind = 'repost') AS stored_reposts,
-                   count(*) FILTER (WHERE kind = 'quote') AS stored_quotes
-            FROM interactions WHERE target_item_id IN (SELECT item_id FROM posts)
-              AND actor_id NOT IN (SELECT actor_id FROM accounts)
-            GROUP BY ALL
-        ), written AS (
-            SELECT parent_id AS item_id, count(*) AS stored_replies FROM items
-            WHERE kind IN ('reply', 'comment') AND account_id IS NULL
-              AND parent_id IN (SELECT item_id FROM posts)
-            GROUP BY ALL
-        ), answers AS (
+        ), {STORED_ENGAGEMENTS}, answers AS (
             SELECT p.item_id, count(*) AS reactions_in_window
             FROM posts p JOIN thread t ON t.post_id = p.item_id
             WHERE t.created_at < p.created_at + ?
