@@ -12,6 +12,8 @@
     │   ├── BadValue                a value at a key of a TOML file; ``key`` locates it
     │   ├── ImportRejected          an import found bad rows; nothing was written
     │   └── PostRejected            a network (or its limits) refused a post
+    │       ├── TextTooLong         longer than its network takes; ``length``, ``limit``
+    │       └── PostUnwritten       still the planner's placeholder: nothing to publish
     ├── NotFound                    an id, account or table that does not exist
     ├── NetworkFailure              a network did not answer, or failed (transient)
     │   └── RateLimited             429: wait ``retry_after`` seconds (transient)
@@ -38,12 +40,14 @@ __all__ = [
     "NetworkRefused",
     "NotFound",
     "PostRejected",
+    "PostUnwritten",
     "Problem",
     "RateLimited",
     "ServerError",
     "ServerUnavailable",
     "SoundingError",
     "StoreError",
+    "TextTooLong",
     "WorkspaceBusy",
     "missing_file",
 ]
@@ -139,6 +143,25 @@ class ImportRejected(InputError):
 
 class PostRejected(InputError):
     """A post was refused, by the network or by its limits checked before sending."""
+
+
+class TextTooLong(PostRejected):
+    """A text longer than its network takes, as that network counts: pages word the refusal
+    from ``network``, ``length`` and ``limit``."""
+
+    hint = "shorten the text"
+
+    def __init__(self, network: str, length: int, limit: int) -> None:
+        super().__init__(f"the text has {length} characters as {network.capitalize()} counts "
+                         f"them; it takes {limit}")
+        self.network, self.length, self.limit = network, length, limit
+
+
+class PostUnwritten(PostRejected):
+    """A queued text that is still the planner's placeholder: publishing it would post the
+    placeholder itself."""
+
+    hint = "write the post itself in place of the placeholder"
 
 
 class NetworkFailure(SoundingError):

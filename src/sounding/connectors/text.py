@@ -13,6 +13,7 @@ __all__ = [
     "find_spans",
     "graphemes",
     "mastodon_length",
+    "network_length",
     "tid",
 ]
 
@@ -65,6 +66,17 @@ def mastodon_length(text: str) -> int:
     text = _URL.sub("x" * _MASTODON_URL_LENGTH, text)
     text = _MASTODON_MENTION.sub(lambda m: m.group(1), text)
     return len(text)
+
+
+def network_length(network: str, text: str) -> tuple[int, int] | None:
+    """``text``'s length as ``network`` counts it and the most that network takes, before
+    anything is sent (Mastodon: its default limit, an instance may set its own); None for a
+    network whose limit is not known here."""
+    if network == "bluesky":
+        return graphemes(text), BLUESKY_MAX_GRAPHEMES
+    if network == "mastodon":
+        return mastodon_length(text), MASTODON_DEFAULT_MAX_CHARS
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,8 @@ REFUSALS: dict[str, str] = {
     "unknown_value": "'{value}' is not a known value for '{name}': choose one of {allowed}.",
     "not_a_number": "'{value}' is not a number for '{name}'.",
     "text_length": "The text must have 1 to {limit} characters (it has {length}).",
+    "text_network": "The text has {length} characters; {network} takes at most {limit}: "
+    "shorten it.",
     "time_format": "'{value}' is not a date and time such as 2026-10-01T18:30 (UTC).",
     "time_past": "The publication time {value} (UTC) has passed: choose a time to come.",
     "no_item": "There is no item '{id}'.",
@@ -49,6 +51,8 @@ REFUSALS: dict[str, str] = {
     "queue_missing": "There is no queue entry {id}.",
     "queue_edit": "Queue entry {id} is {status}: its text cannot be edited.",
     "queue_approve": "Queue entry {id} is {status}: only a draft can be approved.",
+    "queue_unwritten": "Queue entry {id} still holds the planner's placeholder text: write "
+    "the post first, then approve it.",
     "queue_schedule": "Queue entry {id} is {status}: only an approved or scheduled entry "
     "can be scheduled.",
     "queue_draft": "Queue entry {id} is {status}: only an approved, scheduled or failed "

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from sounding.errors import InputError, NotFound, SoundingError
+from sounding.errors import InputError, NotFound, PostUnwritten, SoundingError, TextTooLong
 from sounding.models import REACTIONS
 from sounding.report.views_refusals import Refused, RefusedMissing
 from sounding.store import Store
@@ -28,18 +28,22 @@ __all__ = ["install_actions"]
 Token = Annotated[str, Form()]
 
 
-def _act(request: Request, token: str, next_path: str, action: Callable[[str], None]
-         ) -> Response:
-    """Run ``action(username)`` if the form may change things, then go back to the page."""
+def _act(request: Request, token: str, next_path: str, action: Callable[[str], None],
+         typed: str | None = None) -> Response:
+    """Run ``action(username)`` if the form may change things, then go back to the page.
+    A refusal links back to that page, and gives back the ``typed`` text in a form to
+    correct and send again."""
+    back = local_path(next_path, "/overview")
     session = current(request)
     refused = check_form(session, token, edit=True)
     if refused or session is None:
-        return error_page(request, "not_allowed", refused or 401)
+        return error_page(request, "not_allowed", refused or 401, back=back)
     try:
         action(session.username)
     except SoundingError as exc:
-        return error_page(request, exc, status_of(exc))
-    return RedirectResponse(local_path(next_path, "/overview"), status_code=303)
+        retry = None if typed is None else {"action": request.url.path, "text": typed}
+        return error_page(request, exc, status_of(exc), back=back, retry=retry)
+    return RedirectResponse(back, status_code=303)
 
 
 def _when(text: str) -> datetime:
@@ -81,6 +85,11 @@ def _on_queue(store: Store, queue_id: int, action: str, change: Callable[[], Non
             change()
         except Refused:
             raise
+        except TextTooLong as exc:
+            raise Refused("text_network", network=exc.network.capitalize(),
+                          length=exc.length, limit=exc.limit) from exc
+        except PostUnwritten as exc:
+            raise Refused("queue_unwritten", id=queue_id) from exc
         except (InputError, NotFound) as exc:
             row = ws.queue_row(store, queue_id)
             if row is None:
@@ -114,7 +123,8 @@ def install_actions(app: FastAPI, store: Store) -> None:
     def edit(request: Request, queue_id: int, text: Token = "", csrf_token: Token = "",
              next: Token = "/queue") -> Response:
         return _act(request, csrf_token, next, _on_queue(
-            store, queue_id, "edit", lambda: queue_view.edit_text(store, queue_id, _text(text))))
+            store, queue_id, "edit", lambda: queue_view.edit_text(store, queue_id, _text(text))),
+            typed=text)
 
     @app.post("/queue/{queue_id}/approve")
     def approve(request: Request, queue_id: int, csrf_token: Token = "",

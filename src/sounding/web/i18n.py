@@ -39,6 +39,8 @@ _FR: dict[str, str] = {
     "actions": "Actions", "approve": "Approuver", "schedule": "Programmer",
     "to_draft": "Repasser en brouillon", "edit": "Modifier", "published_item": "Publié",
     "queue_empty": "La file est vide : le planificateur n'a encore rien proposé.",
+    "approve_note": "Une entrée approuvée est publiée à son heure prévue, ou tout de suite si "
+    "elle n'en a pas : rédigez la publication avant de l'approuver.",
     "draft": "brouillon", "approved": "approuvé", "scheduled": "programmé",
     "sending": "en cours d'envoi", "published": "publié", "failed": "échec",
     "cancelled": "écarté", "discard": "Écarter",
@@ -130,6 +132,8 @@ _FR_REFUSALS: dict[str, str] = {
     "parmi {allowed}.",
     "not_a_number": "« {value} » n'est pas un nombre pour « {name} ».",
     "text_length": "Le texte doit compter de 1 à {limit} caractères (il en a {length}).",
+    "text_network": "Le texte compte {length} caractères ; {network} en accepte {limit} au "
+    "plus : raccourcissez-le.",
     "time_format": "« {value} » n'est pas une date et une heure comme 2026-10-01T18:30 (UTC).",
     "time_past": "L'heure de publication {value} (UTC) est passée : choisissez une heure à "
     "venir.",
@@ -141,6 +145,8 @@ _FR_REFUSALS: dict[str, str] = {
     "plus être modifié.",
     "queue_approve": "L'entrée {id} de la file est au statut « {status} » : seul un brouillon "
     "peut être approuvé.",
+    "queue_unwritten": "L'entrée {id} de la file contient encore le texte provisoire du "
+    "planificateur : rédigez d'abord la publication, puis approuvez-la.",
     "queue_schedule": "L'entrée {id} de la file est au statut « {status} » : seule une entrée "
     "approuvée ou programmée peut être programmée.",
     "queue_draft": "L'entrée {id} de la file est au statut « {status} » : seule une entrée "
@@ -174,6 +180,8 @@ _EN: dict[str, str] = {
     "no_items": "No item matches.", "scheduled_at": "Scheduled at", "to_draft": "Back to draft",
     "published_item": "Published", "discard": "Discard",
     "queue_empty": "The queue is empty: the planner has proposed nothing yet.",
+    "approve_note": "An approved entry is published at its planned time, or at once when it "
+    "has none: write the post before approving it.",
     "sending": "sending", "read_only": "Read only",
     "not_allowed": "Your role does not allow this.", "no_data": "No data for this period.",
     "nav.audience": "Audience", "nav.actors": "Actors", "nav.learn": "Test and learn",

@@ -22,10 +22,13 @@ from sounding.workflows.users import Session
 __all__ = ["error_page", "install_pages", "status_of"]
 
 
-def error_page(request: Request, exc: SoundingError | str, status_code: int) -> Response:
+def error_page(request: Request, exc: SoundingError | str, status_code: int, *,
+               back: str = "/overview", retry: dict[str, str] | None = None) -> Response:
     """A short HTML page saying what went wrong, in the reader's language when the error
     names its words (the message is escaped like any text), never with a command-line flag
-    for a hint; a refused period comes back in a form, to be corrected."""
+    for a hint; a refused period comes back in a form, to be corrected, and so does a text
+    (``retry``: the form's action and the text typed). ``back`` is a path on this site: the
+    page the refused form was on."""
     session = current(request)
     lang = request_lang(request, session)
     message, hint = (str(exc), page_hint(exc.hint)) if isinstance(exc, SoundingError) \
@@ -35,8 +38,9 @@ def error_page(request: Request, exc: SoundingError | str, status_code: int) -> 
     key = exc.key if isinstance(exc, Refused) else ""
     period = (request.query_params.get("period") or "")[:80]
     return html_page(request, "error.html",
-                     {"message": message, "hint": hint, "key": key,
-                      "data": {"period": period}, "slug": request.url.path.strip("/")},
+                     {"message": message, "hint": hint, "key": key, "back": back,
+                      "retry": retry, "data": {"period": period},
+                      "slug": request.url.path.strip("/")},
                      lang=lang, session=session, status_code=status_code)
 
 

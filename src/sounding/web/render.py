@@ -102,8 +102,12 @@ _env.filters["segment_description"] = _segment_description
 
 
 def local_path(target: str | None, default: str = "/") -> str:
-    """A redirect target only when it stays on this site (no scheme, no //host)."""
+    """A redirect target only when it stays on this site (no scheme, no //host); a browser
+    drops tabs and line ends from a URL, so any control character or space is refused too
+    (a slash, a tab, a slash and a host would become ``//host``)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7f for ch in target):
         return default
     return target
 

@@ -41,6 +41,7 @@ from sounding.store import Store
 from sounding.store.learn_reads import learn_posts, post_variants, queue_drafts, queued_drafts
 from sounding.workflows.accounts import PUBLISHABLE
 from sounding.workflows.kpis import REACTION_WINDOW, no_posts_hint, parse_period
+from sounding.workflows.queue_text import placeholder
 
 __all__ = [
     "OBJECTIVES",
@@ -220,8 +221,7 @@ def _arms(result: LearnResult, objective: str, data: PostOutcomes) -> list[Facto
 
 
 def _draft_text(variant: dict[str, str]) -> str:
-    what = ", ".join(f"{k}={v}" for k, v in sorted(variant.items()))
-    return f"[to write] a post trying {what}"
+    return placeholder(", ".join(f"{k}={v}" for k, v in sorted(variant.items())))
 
 
 def _account_drafts(store: Store, account: str, proposals: tuple[Proposal, ...],

@@ -5,7 +5,8 @@ record key, a Mastodon Idempotency-Key). A run that finds an entry still 'sendin
 the network for the post made under that key before sending again under the same key.
 
 A refusal of the post (its text, an image, the post itself) marks the entry failed with
-the network's reason. Anything else that goes wrong with one entry (a network down, a
+the network's reason; so does a text still the planner's placeholder, never sent however
+the entry came to be approved. Anything else that goes wrong with one entry (a network down, a
 credential, an unexpected error) leaves it pending for the next run, which is safe because
 that run sends under the same key, and the other entries still go.
 """
@@ -29,6 +30,7 @@ from sounding.store.connector_store import (
     mark_failed,
     mark_published,
 )
+from sounding.workflows.queue_text import check_written
 
 __all__ = ["publish_due"]
 
@@ -123,6 +125,8 @@ def publish_due(store: Store, *, now: datetime | None = None,
     results = []
     for done, entry in enumerate(entries, 1):
         try:
+            if entry["status"] != "sending":  # one being sent was checked before its claim
+                check_written(entry["text"])
             connector, account = _connector(store, entry, connectors, connect_fn, on_wait)
             outcome, detail = _publish_one(store, connector, entry, account, now)
         except Exception as exc:  # one entry's trouble must not lose the others

@@ -17,6 +17,7 @@ from sounding.store.connector_store import (
     queue_add,
     queue_list,
 )
+from sounding.workflows.queue_text import check_ready
 
 __all__ = ["CANCELLABLE", "STATUSES", "add_to_queue", "cancel_queued", "list_queue",
            "parse_images", "parse_variant", "parse_when"]
@@ -99,8 +100,9 @@ def add_to_queue(store: Store, account: str, text: str, variant: str | dict[str,
         raise InputError(f"a new entry cannot be '{status}'", hint="draft, approved or scheduled")
     if not text.strip():
         raise InputError("the text is empty")
+    check_ready(found[0]["account_id"], text)
     image_list = parse_images(images)
-    if found[0]["network"] == "bluesky":
+    if found[0]["network"] == "bluesky":  # its images too
         check_draft(Draft(text, tuple(Image(Path(i["path"]), i["alt"]) for i in image_list)))
     now = datetime.now(UTC)
     when = _future(at, now) if at else (now if status == "scheduled" else None)

@@ -10,6 +10,7 @@ from sounding.errors import InputError, NotFound
 from sounding.store import Store
 from sounding.store import web_store as ws
 from sounding.workflows.queue import CANCELLABLE, cancel_queued
+from sounding.workflows.queue_text import check_ready, check_text
 
 __all__ = ["approve", "counts", "discard", "edit_text", "list_queue", "schedule", "to_draft"]
 
@@ -35,16 +36,26 @@ def _refuse(store: Store, queue_id: int, action: str) -> InputError | NotFound:
 
 
 def edit_text(store: Store, queue_id: int, text: str) -> None:
-    """Change a post's text; a changed text needs a new approval, so it goes back to draft."""
+    """Change a post's text; a changed text needs a new approval, so it goes back to draft.
+    A text longer than the entry's network takes is refused as 'queue add' refuses it (a
+    placeholder may stay: the entry is a draft again)."""
     text = text.strip()
     if not text or len(text) > MAX_TEXT:
         raise InputError(f"the text must have 1 to {MAX_TEXT} characters")
+    row = ws.queue_row(store, queue_id)
+    if row is not None and row["status"] in _EDITABLE:
+        check_text(row["account_id"], text)
     if not ws.update_queue(store, queue_id, expected=_EDITABLE, status="draft", text=text):
         raise _refuse(store, queue_id, "edited")
 
 
 def approve(store: Store, queue_id: int) -> None:
-    """A draft becomes approved."""
+    """A draft becomes approved, and so is published at its planned time (at once when it
+    has none): one still holding the planner's placeholder, or too long for its network,
+    is refused."""
+    row = ws.queue_row(store, queue_id)
+    if row is not None and row["status"] == "draft":
+        check_ready(row["account_id"], row["text"])
     if not ws.update_queue(store, queue_id, expected=("draft",), status="approved"):
         raise _refuse(store, queue_id, "approved")
 
