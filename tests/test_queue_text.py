@@ -1,0 +1,120 @@
+"""What a queued text must be: written (not the planner's placeholder) before it is queued,
+approved or sent; within its network's limit when it is queued or edited, by one check."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from sounding.connectors.base import Draft, Published
+from sounding.errors import PostUnwritten, TextTooLong
+from sounding.store import Store
+from sounding.workflows import publish, queue_view
+from sounding.workflows.accounts import add_account
+from sounding.workflows.queue import add_to_queue, list_queue
+from sounding.workflows.queue_text import PLACEHOLDER, placeholder
+
+BLUESKY = "bluesky:brand"
+MASTODON = "mastodon:brand@example.social"
+
+
+@pytest.fixture
+def accounts(store: Store) -> Store:
+    add_account(store, "bluesky", "brand")
+    add_account(store, "mastodon", "brand@example.social",
+                service_url="https://example.social")
+    return store
+
+
+def _entry(store: Store, queue_id: int) -> dict[str, Any]:
+    return next(r for r in list_queue(store) if r["queue_id"] == queue_id)
+
+
+def _force(store: Store, queue_id: int, **values: str) -> None:
+    """Set an entry's columns as some other path (an old version, a script) might."""
+    with store.transaction() as con:
+        for column, value in values.items():
+            con.execute(f"UPDATE queue SET {column} = ? WHERE queue_id = ?", [value, queue_id])
+
+
+@pytest.mark.parametrize("text", [placeholder("format=video"), f"  {PLACEHOLDER} mine"])
+def test_queue_add_refuses_the_placeholder(cli, text: str) -> None:
+    assert cli("account", "add", "bluesky", "--handle", "brand").code == 0
+    result = cli("queue", "add", "--account", BLUESKY, "--text", text, "--draft")
+    assert result.code != 0
+    assert "placeholder" in result.err and "write the post" in result.err
+    assert "queued" not in result.out
+
+
+def test_approving_a_placeholder_is_refused_until_the_post_is_written(accounts: Store) -> None:
+    queue_id = add_to_queue(accounts, BLUESKY, "words", status="draft")["queue_id"]
+    _force(accounts, queue_id, text=placeholder("format=video"))
+    with pytest.raises(PostUnwritten, match="placeholder"):
+        queue_view.approve(accounts, queue_id)
+    assert _entry(accounts, queue_id)["status"] == "draft"
+    queue_view.edit_text(accounts, queue_id, placeholder("format=photo"))  # a draft may keep it
+    queue_view.edit_text(accounts, queue_id, "Our croissant of the week")
+    queue_view.approve(accounts, queue_id)
+    assert _entry(accounts, queue_id)["status"] == "approved"
+
+
+@pytest.mark.parametrize(("account", "limit"), [(BLUESKY, 300), (MASTODON, 500)])
+def test_an_edit_is_held_to_the_networks_limit_as_queue_add_is(
+        accounts: Store, account: str, limit: int) -> None:
+    queue_id = add_to_queue(accounts, account, "short", status="draft")["queue_id"]
+    with pytest.raises(TextTooLong) as refused:
+        queue_view.edit_text(accounts, queue_id, "é" * (limit + 1))
+    assert (refused.value.length, refused.value.limit) == (limit + 1, limit)
+    assert _entry(accounts, queue_id)["text"] == "short"
+    with pytest.raises(TextTooLong):
+        add_to_queue(accounts, account, "é" * (limit + 1), status="draft")
+    queue_view.edit_text(accounts, queue_id, "é" * limit)
+    assert _entry(accounts, queue_id)["text"] == "é" * limit
+
+
+def test_the_limit_is_counted_as_each_network_counts(accounts: Store) -> None:
+    emoji = "👍🏽" * 300  # 600 code points, 300 graphemes: Bluesky takes it
+    add_to_queue(accounts, BLUESKY, emoji, status="draft")
+    link = "https://example.org/" + "a" * 200  # Mastodon counts a link as 23 characters
+    queue_id = add_to_queue(accounts, MASTODON, "x" * 470 + " " + link, status="draft")
+    assert queue_id["status"] == "draft"
+    with pytest.raises(TextTooLong, match="Bluesky"):
+        add_to_queue(accounts, BLUESKY, emoji + "!", status="draft")
+
+
+class _Network:
+    """A connector that records what it was asked to post."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def check(self, draft: Draft) -> None:
+        pass
+
+    def new_key(self) -> str:
+        return f"key-{len(self.sent)}"
+
+    def publish(self, draft: Draft, idempotency_key: str) -> Published:
+        self.sent.append(draft.text)
+        return Published(f"at://brand/{len(self.sent)}", "https://bsky.app/x",
+                         datetime.now(UTC))
+
+    def find_published(self, idempotency_key: str, draft: Draft, since: datetime
+                       ) -> Published | None:
+        return None
+
+
+def test_the_publisher_never_sends_a_placeholder(accounts: Store) -> None:
+    ids = [add_to_queue(accounts, BLUESKY, text)["queue_id"] for text in ("one", "two")]
+    _force(accounts, ids[0], text=placeholder("format=video"), status="approved")
+    network = _Network()
+    result = publish.publish_due(accounts, now=datetime.now(UTC) + timedelta(minutes=5),
+                                 connect_fn=lambda account, **kw: network)
+    assert network.sent == ["two"]
+    outcomes = {e["queue_id"]: (e["outcome"], e["detail"]) for e in result["entries"]}
+    assert outcomes[ids[0]][0] == "failed" and "placeholder" in outcomes[ids[0]][1]
+    assert outcomes[ids[1]][0] == "published"
+    failed = _entry(accounts, ids[0])
+    assert failed["status"] == "failed" and "write the post first" in failed["error"]
