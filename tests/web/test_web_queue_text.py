@@ -1,0 +1,127 @@
+"""The queue page's forms refuse what may not go out, in the reader's language: approving
+the planner's placeholder, a text longer than its network takes. A refusal links back to
+the form's own page (a path on this site only) and gives an edited text back to correct."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sounding.store import Store
+from sounding.workflows.queue_text import placeholder
+
+from .conftest import PWN, sign_in
+
+# Seeded queue: 1 and 2 drafts on a Bluesky account, 3 approved, 4 published.
+
+
+def _signed_in(client: TestClient, lang: str) -> str:
+    token = sign_in(client, "ed")
+    client.post("/lang", data={"lang": lang, "csrf_token": token, "next": "/overview"})
+    return token
+
+
+def _alert(html: str) -> str:
+    match = re.search(r'role="alert">(.*?)</p>', html, re.S)
+    assert match, "the page shows no refusal"
+    return unescape(match[1])
+
+
+def _back(html: str) -> str:
+    match = re.search(r'<a href="([^"]*)" class="back">', html)
+    assert match, "the page has no link back"
+    return unescape(match[1])
+
+
+def _row(store: Store, queue_id: int) -> tuple[str, str]:
+    row = store.query("SELECT status, text FROM queue WHERE queue_id = ?",
+                      [queue_id]).to_pylist()[0]
+    return row["status"], row["text"]
+
+
+def _set_text(store: Store, queue_id: int, text: str) -> None:
+    with store.transaction() as con:
+        con.execute("UPDATE queue SET text = ? WHERE queue_id = ?", [text, queue_id])
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("fr", "L'entrée 1 de la file contient encore le texte provisoire du planificateur : "
+     "rédigez d'abord la publication, puis approuvez-la."),
+    ("en", "Queue entry 1 still holds the planner's placeholder text: write the post first, "
+     "then approve it.")])
+def test_approving_the_placeholder_is_refused_and_links_back_to_the_queue(
+        client: TestClient, web_store: Store, lang: str, words: str) -> None:
+    text = placeholder("format=video, topic=product")
+    _set_text(web_store, 1, text)
+    token = _signed_in(client, lang)
+    response = client.post("/queue/1/approve", data={"csrf_token": token, "next": "/queue"})
+    assert response.status_code == 400
+    assert _alert(response.text) == words
+    assert _back(response.text) == "/queue"
+    assert _row(web_store, 1) == ("draft", text)
+    assert client.post("/queue/1/approve", data={"csrf_token": "forged"}).status_code == 403
+    written = client.post("/queue/1/edit", data={"csrf_token": token, "text": "Pistachio!"},
+                          follow_redirects=False)
+    assert written.status_code == 303
+    assert client.post("/queue/1/approve", data={"csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    assert _row(web_store, 1) == ("approved", "Pistachio!")
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("fr", "Le texte compte 799 caractères ; Bluesky en accepte 300 au plus : "
+     "raccourcissez-le."),
+    ("en", "The text has 799 characters; Bluesky takes at most 300: shorten it.")])
+def test_an_edit_too_long_for_bluesky_is_refused_and_given_back(
+        client: TestClient, web_store: Store, lang: str, words: str) -> None:
+    token = _signed_in(client, lang)
+    typed = f"<script>{PWN}</script>" + "x" * (799 - len(f"<script>{PWN}</script>"))
+    response = client.post("/queue/1/edit", data={"csrf_token": token, "text": typed,
+                                                  "next": "/queue"})
+    assert response.status_code == 400
+    assert _alert(response.text) == words
+    assert _row(web_store, 1) == ("draft", "Our croissant of the week: pistachio")
+    assert _back(response.text) == "/queue"
+    form = re.search(r'<form method="post" action="/queue/1/edit".*?</form>', response.text,
+                     re.S)
+    assert form, "the refused text is not given back in a form"
+    assert f'name="csrf_token" value="{token}"' in form[0]
+    assert f"&lt;script&gt;{PWN}" in form[0] and f"<script>{PWN}" not in response.text
+    shorter = typed[:300]
+    again = client.post("/queue/1/edit", data={"csrf_token": token, "text": shorter,
+                                               "next": "/queue"}, follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == "/queue"
+    assert _row(web_store, 1) == ("draft", shorter)
+
+
+def test_a_refusal_on_the_thread_page_links_back_to_it(client: TestClient) -> None:
+    token = _signed_in(client, "fr")
+    page = "/thread?id=bluesky%3Apost-0002"
+    response = client.post("/items/label", data={"csrf_token": token, "item_id": "nope",
+                                                 "label": "interest", "next": page})
+    assert response.status_code == 404
+    assert _back(response.text) == page
+
+
+@pytest.mark.parametrize("next_path", [
+    "//evil.example/queue", "https://evil.example/", "/\t/evil.example", "/\\evil.example",
+    "javascript:alert(1)"])
+def test_the_link_back_never_leaves_the_site(client: TestClient, next_path: str) -> None:
+    token = _signed_in(client, "en")
+    response = client.post("/queue/4/approve", data={"csrf_token": token, "next": next_path})
+    assert response.status_code == 400
+    assert _back(response.text) == "/overview"
+
+
+@pytest.mark.parametrize(("lang", "note"), [
+    ("fr", "Une entrée approuvée est publiée à son heure prévue"),
+    ("en", "An approved entry is published at its planned time")])
+def test_the_queue_page_says_an_approved_entry_is_published_at_its_time(
+        client: TestClient, lang: str, note: str) -> None:
+    _signed_in(client, lang)
+    page = unescape(client.get("/queue").text)
+    assert re.search(rf'class="note approve-note">{note}', page)
+    assert re.search(rf'class="approve" title="{note}', page)
