@@ -69,13 +69,11 @@ def mastodon_length(text: str) -> int:
 
 
 def network_length(network: str, text: str) -> tuple[int, int] | None:
-    """``text``'s length as ``network`` counts it and the most that network takes, before
-    anything is sent (Mastodon: its default limit, an instance may set its own); None for a
-    network whose limit is not known here."""
+    """``text``'s length as ``network`` counts it and the most that network takes, known
+    without asking it; None otherwise (a Mastodon instance sets its own limit, often more
+    than 500: the connector reads it and checks before sending)."""
     if network == "bluesky":
         return graphemes(text), BLUESKY_MAX_GRAPHEMES
-    if network == "mastodon":
-        return mastodon_length(text), MASTODON_DEFAULT_MAX_CHARS
     return None
 
 
