@@ -389,3 +389,12 @@ def test_a_decimal_comma_under_french_headers_is_said(store: Store, tmp_path: Pa
     path.write_text(META_APRIL.read_text("utf-8").replace(",4 388,", ",4.388,"), "utf-8")
     import_export(store, path)
     assert _history(store, POST) == [("2026-04-30", 195, 4388)]
+
+
+def test_a_header_with_a_lone_carriage_return_is_read_not_crashed_on(tmp_path: Path) -> None:
+    """Found by the fuzz test: a '\\r' in the header line raised the csv module's own
+    error instead of a detection or a clear refusal."""
+    odd = tmp_path / "odd.csv"
+    odd.write_bytes(b"Post ID,Permalink\rjunk,Impressions,Likes\n1,https://x.example,5,2\n")
+    with pytest.raises(InputError, match="not an export sounding knows"):
+        detect(odd)

@@ -57,7 +57,8 @@ def _header_text(head: bytes) -> str:
 
 
 def _csv_format(head: bytes) -> str | None:
-    first = _header_text(head)
+    # a lone carriage return ends a line too (the csv module refuses one inside a field)
+    first = (_header_text(head).splitlines() or [""])[0]
     header = [h.strip() for h in next(csv.reader([first], delimiter=sniff_delimiter(first)))]
     if len(header) < 2:
         return None
