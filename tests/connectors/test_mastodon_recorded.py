@@ -230,18 +230,32 @@ def test_a_refused_image_fails_the_entry_once(brand: Store, mastodon_connect: An
     assert _sent(mastodon_http, "/api/v2/media") == 1
 
 
-def test_an_image_upload_down_stays_pending_then_goes(
+def test_an_image_upload_down_goes_back_to_the_queue_then_goes(
         brand: Store, mastodon_connect: Any, mastodon_http: Any, tmp_path: Any) -> None:
+    """Nothing was posted, so the entry is scheduled again (cancellable), with the error."""
     mastodon_http.route("POST", "/api/v2/media", {"error": "busy"}, status=503, times=3)
     add_to_queue(brand, ACCOUNT, "Look at it shine", images=_image(tmp_path))
-    assert publish_due(brand, connect_fn=mastodon_connect)["pending"] == 1
-    row = brand.query("SELECT status, idempotency_key FROM queue").to_pylist()[0]
-    assert row["status"] == "sending" and _sent(mastodon_http, "/api/v1/statuses") == 0
+    result = publish_due(brand, connect_fn=mastodon_connect)
+    assert result["pending"] == 1 and "nothing was sent" in result["entries"][0]["detail"]
+    row = brand.query("SELECT status, idempotency_key, error FROM queue").to_pylist()[0]
+    assert (row["status"], row["idempotency_key"]) == ("scheduled", None)
+    assert "social.example" in row["error"] and _sent(mastodon_http, "/api/v1/statuses") == 0
     again = publish_due(brand, connect_fn=mastodon_connect)
     assert again["published"] == 1, again
     post = [r for r in mastodon_http.requests if r.path_url == "/api/v1/statuses"]
-    assert [r.headers["Idempotency-Key"] for r in post] == [row["idempotency_key"]]
+    key = brand.scalar("SELECT idempotency_key FROM queue")
+    assert [r.headers["Idempotency-Key"] for r in post] == [key]
     assert "22345792" in str(post[0].body)  # the uploaded media id
+
+
+def test_a_post_request_cut_short_stays_sending_under_its_key(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    """The post's own request may have made the post: the entry keeps its claim."""
+    mastodon_http.route("POST", "/api/v1/statuses", {"error": "busy"}, status=503, times=3)
+    add_to_queue(brand, ACCOUNT, "hello")
+    assert publish_due(brand, connect_fn=mastodon_connect)["pending"] == 1
+    row = brand.query("SELECT status, idempotency_key FROM queue").to_pylist()[0]
+    assert row["status"] == "sending" and row["idempotency_key"]
 
 
 def test_an_unreadable_answer_leaves_that_entry_pending_and_the_others_go(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,8 +16,10 @@ __all__ = [
     "Connector",
     "Draft",
     "Image",
+    "NotSent",
     "Page",
     "Published",
+    "before_sending",
     "newest_first_state",
     "walk_cursor",
 ]
@@ -57,6 +61,25 @@ class Page:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+class NotSent(Exception):  # noqa: N818 - it says what happened, not that it is an error
+    """``publish`` failed before the post's own request was made (a refused login, a network
+    down, an image refused): nothing is on the network under the key, so the entry may go back
+    to the queue. ``cause`` is the error itself."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+@contextmanager
+def before_sending() -> Iterator[None]:
+    """Wrap what ``publish`` does before the post's request: its errors become NotSent."""
+    try:
+        yield
+    except Exception as exc:
+        raise NotSent(exc) from exc
+
+
 class Connector(Protocol):
     """A brand account on one network, logged in lazily."""
 
@@ -76,7 +99,8 @@ class Connector(Protocol):
 
     def new_key(self) -> str: ...
 
-    def publish(self, draft: Draft, idempotency_key: str) -> Published: ...
+    def publish(self, draft: Draft, idempotency_key: str) -> Published:
+        """Send the post; raises NotSent for a failure before its request was made."""
 
     def find_published(self, idempotency_key: str, draft: Draft, since: datetime
                        ) -> Published | None: ...

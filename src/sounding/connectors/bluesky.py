@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from atproto import Client  # type: ignore[import-untyped]
 from atproto_client.exceptions import (  # type: ignore[import-untyped]
@@ -17,7 +18,14 @@ from atproto_client.exceptions import (  # type: ignore[import-untyped]
 from atproto_client.models.utils import get_model_as_dict  # type: ignore[import-untyped]
 
 from sounding.connectors import bluesky_parse as parse
-from sounding.connectors.base import Draft, Page, Published, newest_first_state, walk_cursor
+from sounding.connectors.base import (
+    Draft,
+    Page,
+    Published,
+    before_sending,
+    newest_first_state,
+    walk_cursor,
+)
 from sounding.connectors.bluesky_post import check_draft, facets, post_record
 from sounding.connectors.records import Brand, Records
 from sounding.connectors.retry import RetryPolicy, with_retries
@@ -47,6 +55,18 @@ def _message(exc: RequestErrorBase) -> str:
     return f"{status} {error or ''}: {message or exc.__class__.__name__}".strip()
 
 
+def _no_answer(exc: RequestErrorBase) -> str:
+    """Why no answer came: the transport's own error (connection refused, timed out)."""
+    cause = exc.__cause__ or exc
+    return str(cause).strip() or type(cause).__name__
+
+
+def _origin(url: str) -> str:
+    """A service URL as scheme://host[:port]: no user, password or query can leak."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+
+
 def _retry_after(exc: RateLimitExceededError) -> float | None:
     if exc.retry_after is not None:
         return float(exc.retry_after)
@@ -65,6 +85,7 @@ class BlueskyConnector:
         self._password = password
         self._credential_env = credential_env
         self._client = Client(base_url=service_url or DEFAULT_SERVICE)
+        self._service = _origin(service_url or DEFAULT_SERVICE)
         self._policy = policy or RetryPolicy()
         self._on_wait = on_wait
         self._did: str | None = None
@@ -93,7 +114,9 @@ class BlueskyConnector:
             reason = getattr(content, "message", None) or getattr(content, "error", None)
             return NetworkRefused(f"bluesky refused the request ({_message(exc)})",
                                   status=status, reason=str(reason or status))
-        return NetworkFailure(f"bluesky: {_message(exc) if exc.response else exc!r}")
+        if exc.response:
+            return NetworkFailure(f"bluesky: {self._service} failed ({_message(exc)})")
+        return NetworkFailure(f"bluesky: {self._service} did not answer ({_no_answer(exc)})")
 
     def _rejected(self, detail: str) -> CredentialRejected:
         return CredentialRejected(
@@ -218,11 +241,12 @@ class BlueskyConnector:
 
     def publish(self, draft: Draft, idempotency_key: str) -> Published:
         """Create the post under record key ``idempotency_key``."""
-        check_draft(draft)
-        self._login()
-        now = datetime.now(UTC)
-        record = post_record(draft.text, now, facets(draft.text, self._resolve),
-                             self._upload(draft))
+        with before_sending():
+            check_draft(draft)
+            self._login()
+            now = datetime.now(UTC)
+            record = post_record(draft.text, now, facets(draft.text, self._resolve),
+                                 self._upload(draft))
         data = {"repo": self._did, "collection": _POST, "rkey": idempotency_key,
                 "record": record}
         repo = self._client.com.atproto.repo

@@ -21,7 +21,7 @@ from mastodon.errors import (
 )
 
 from sounding.connectors import mastodon_parse as parse
-from sounding.connectors.base import Draft, Image, Page, Published
+from sounding.connectors.base import Draft, Image, Page, Published, before_sending
 from sounding.connectors.records import Brand, Records
 from sounding.connectors.retry import RetryPolicy, with_retries
 from sounding.connectors.text import MASTODON_DEFAULT_MAX_CHARS, mastodon_length
@@ -187,8 +187,10 @@ class MastodonConnector:
 
     def publish(self, draft: Draft, idempotency_key: str) -> Published:
         """Post with an ``Idempotency-Key`` header, so a retried request posts once."""
-        self.check(draft)
-        media = [self._upload(image) for image in draft.images]
+        with before_sending():
+            self.check(draft)
+            self._account()
+            media = [self._upload(image) for image in draft.images]
         try:
             status = self._call(lambda: self._api.status_post(
                 draft.text, media_ids=media or None, idempotency_key=idempotency_key))

@@ -29,6 +29,7 @@ __all__ = [
     "queue_add",
     "queue_list",
     "recent_brand_items",
+    "release_entry",
     "set_account_settings",
     "set_cursor",
 ]
@@ -145,6 +146,21 @@ def claim_entry(store: Store, queue_id: int, idempotency_key: str, now: datetime
             "'approved') RETURNING queue_id",
             [idempotency_key, now, now, queue_id]).fetchall()
     return bool(rows)
+
+
+def release_entry(store: Store, queue_id: int, status: str, error: str, now: datetime,
+                  idempotency_key: str | None) -> None:
+    """Record why an entry was not sent, and put it back to ``status`` if this run had
+    claimed it (it is 'sending' under ``idempotency_key``), so it can be retried or
+    cancelled. An entry another run has claimed since is left alone."""
+    with store.transaction() as con:
+        con.execute(
+            "UPDATE queue SET error = ?, updated_at = ?, "
+            "status = CASE WHEN status = 'sending' THEN ? ELSE status END, "
+            "idempotency_key = CASE WHEN status = 'sending' THEN NULL ELSE idempotency_key END "
+            "WHERE queue_id = ? AND (status IN ('scheduled', 'approved') "
+            "OR (status = 'sending' AND idempotency_key = ?))",
+            [error, now, status, queue_id, idempotency_key])
 
 
 def mark_published(store: Store, queue_id: int, item_id: str, remote_uri: str,

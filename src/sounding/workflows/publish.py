@@ -6,9 +6,12 @@ the network for the post made under that key before sending again under the same
 
 A refusal of the post (its text, an image, the post itself) marks the entry failed with
 the network's reason; so does a text still the planner's placeholder, never sent however
-the entry came to be approved. Anything else that goes wrong with one entry (a network down, a
-credential, an unexpected error) leaves it pending for the next run, which is safe because
-that run sends under the same key, and the other entries still go.
+the entry came to be approved. Anything else that goes wrong with one entry leaves it
+pending for the next run, and the other entries still go: an entry nothing was sent for (a
+refused login, a network down before the post's request) goes back to its status with the
+error, so it can be retried or cancelled; one whose post may have been made (the post's
+request failed, an earlier run died) stays 'sending', and the next run sends under the
+same key.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sounding.connectors.base import Connector, Draft, Image, Published
+from sounding.connectors.base import Connector, Draft, Image, NotSent, Published
 from sounding.connectors.connect import connect
-from sounding.errors import NotFound, PostRejected, SoundingError
+from sounding.errors import ConfigError, NetworkFailure, NotFound, PostRejected, SoundingError
 from sounding.models import Batch, Item, VariantTag, key
 from sounding.store import Store
 from sounding.store.connector_store import (
@@ -29,6 +32,7 @@ from sounding.store.connector_store import (
     due_entries,
     mark_failed,
     mark_published,
+    release_entry,
 )
 from sounding.workflows.queue_text import check_written
 
@@ -57,7 +61,8 @@ def _record(store: Store, entry: dict[str, Any], account: dict[str, Any],
 
 def _send(store: Store, connector: Connector, entry: dict[str, Any], now: datetime
           ) -> Published | None:
-    """Send one entry (or find it sent); None when another run took it."""
+    """Send one entry (or find it sent); None when another run took it. The key this run
+    claims the entry under is kept in ``entry["claimed_key"]``."""
     draft = _draft(entry)
     if entry["status"] == "sending":
         since = entry.get("attempted_at") or now
@@ -69,6 +74,7 @@ def _send(store: Store, connector: Connector, entry: dict[str, Any], now: dateti
     idempotency_key = connector.new_key()
     if not claim_entry(store, entry["queue_id"], idempotency_key, now):
         return None
+    entry["claimed_key"] = idempotency_key
     return connector.publish(draft, idempotency_key)
 
 
@@ -80,18 +86,32 @@ def _publish_one(store: Store, connector: Connector, entry: dict[str, Any],
     return "published", _record(store, entry, account, published)
 
 
+def _describe(exc: Exception) -> str:
+    """The error and, unless it only says to run again, what to do about it."""
+    if not isinstance(exc, SoundingError):
+        return f"{type(exc).__name__}: {exc}"
+    return f"{exc} ({exc.hint})" if exc.hint and not exc.transient else str(exc)
+
+
 def _settle(store: Store, entry: dict[str, Any], exc: Exception, now: datetime
             ) -> tuple[str, str]:
     """Failed when the post was refused (nothing was made), else pending for the next run.
 
-    A final error that is not a refusal of the post (a lookup refused, an unexpected bug)
-    may come after the post was made, so the entry keeps its key rather than fail.
+    An entry not sent (not claimed, or NotSent under this run's claim) goes back to its
+    status with the error. Any other error after the claim, or on an entry an earlier run
+    left 'sending', may come after the post was made, so the entry keeps its key.
     """
-    if isinstance(exc, (PostRejected, NotFound)):
-        mark_failed(store, entry["queue_id"], str(exc), now)
-        return "failed", str(exc)
-    what = str(exc) if isinstance(exc, SoundingError) else f"{type(exc).__name__}: {exc}"
-    return "pending", f"{what} (it stays in the queue and is checked on the next run)"
+    cause = exc.cause if isinstance(exc, NotSent) else exc
+    if isinstance(cause, (PostRejected, NotFound)):
+        mark_failed(store, entry["queue_id"], str(cause), now)
+        return "failed", str(cause)
+    what = _describe(cause)
+    claimed = entry.get("claimed_key")
+    if entry["status"] == "sending" or (claimed and not isinstance(exc, NotSent)):
+        return "pending", f"{what} (it stays in the queue and is checked on the next run)"
+    release_entry(store, entry["queue_id"], entry["status"], what, now, claimed)
+    return "pending", (f"{what} (nothing was sent: it stays {entry['status']}, to be sent "
+                       "on the next run or cancelled)")
 
 
 def _connector(store: Store, entry: dict[str, Any],
@@ -131,6 +151,8 @@ def publish_due(store: Store, *, now: datetime | None = None,
             outcome, detail = _publish_one(store, connector, entry, account, now)
         except Exception as exc:  # one entry's trouble must not lose the others
             outcome, detail = _settle(store, entry, exc, now)
+            if isinstance(exc, NotSent) and isinstance(exc.cause, (ConfigError, NetworkFailure)):
+                connectors[entry["account_id"]] = exc.cause  # no login per entry this run
         results.append({"queue_id": entry["queue_id"], "account_id": entry["account_id"],
                         "outcome": outcome, "detail": detail})
         if on_progress:
