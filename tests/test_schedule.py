@@ -70,3 +70,24 @@ def test_a_job_that_stored_something_makes_the_pages_stale(operation: str, resul
                                                            changed: bool) -> None:
     """Stored alerts are listed on What is said, so a check that found some rebuilds it."""
     assert changed_data(operation, result) is changed
+
+
+def test_a_collect_with_a_broken_account_reports_it_and_keeps_what_was_new(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOUNDING_PUBLISH_EVERY", "0")
+    monkeypatch.setenv("SOUNDING_COLLECT_EVERY", "0.05")
+    monkeypatch.setenv("SOUNDING_ALERTS_EVERY", "0")
+    monkeypatch.setitem(ops.OPERATIONS, "collect", lambda s: {
+        "accounts": {"bluesky:good": {"new": {"items": 2}}},
+        "failed": {"bluesky:dead": {"error": "no credential", "hint": "set $X"}}})
+    changed: list[str] = []
+    errors: list[str] = []
+    stop = threading.Event()
+    threads = start_jobs(store, stop, lambda name, exc: errors.append(f"{name}: {exc}"),
+                         changed.append)
+    time.sleep(0.3)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=5)
+    assert changed and set(changed) == {"collect"}
+    assert errors and errors[0] == "collect: bluesky:dead: no credential"

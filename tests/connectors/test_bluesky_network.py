@@ -206,3 +206,46 @@ def test_listening_finds_posts_and_links_them_to_the_query(
     assert hits == [{"item_id": f"bluesky:{post.uri}", "kind": "mention"}]
     again = cli("collect", "--json")
     assert json.loads(again.out)["accounts"][f"bluesky:{brand}"]["listening_hits"] == 0
+
+
+def test_a_refused_password_sends_nothing_and_the_entry_can_be_cancelled(
+        atproto_network: dict[str, Any], cli: Any, db: Path, monkeypatch: pytest.MonkeyPatch,
+        wait_for: Wait) -> None:
+    brand, password, brand_client = _add_brand(cli, monkeypatch, atproto_network["pds"],
+                                               wait_for)
+    assert cli("queue", "add", "--account", brand, "--text", "Not with that password").code == 0
+    assert cli("queue", "add", "--account", brand, "--text", "Sent once it is fixed").code == 0
+    monkeypatch.setenv("SOUNDING_TEST_BSKY_PASSWORD", "wrong")
+    refused = cli("publish", "--due")
+    assert refused.code == 1
+    assert "set $SOUNDING_TEST_BSKY_PASSWORD" in refused.out  # the hint, per entry
+    assert "nothing was sent" in refused.out and "0 published" in refused.out
+    rows = _rows(db, "SELECT status, idempotency_key, error FROM queue ORDER BY queue_id")
+    assert [(r["status"], r["idempotency_key"]) for r in rows] == [("scheduled", None)] * 2
+    assert all("refused the app password" in r["error"] for r in rows)
+    listed = cli("queue", "list")
+    assert "#1 scheduled" in listed.out and "sending" not in listed.out
+    cancelled = cli("queue", "cancel", "1")
+    assert cancelled.code == 0, cancelled.err
+    monkeypatch.setenv("SOUNDING_TEST_BSKY_PASSWORD", password)
+    fixed = cli("publish", "--due")
+    assert fixed.code == 0, fixed.out + fixed.err
+    assert [p.value.text for p in _own_posts(brand_client)] == ["Sent once it is fixed"]
+
+
+def test_a_broken_account_does_not_stop_collect_for_the_others(
+        atproto_network: dict[str, Any], cli: Any, monkeypatch: pytest.MonkeyPatch,
+        wait_for: Wait) -> None:
+    brand, _, _ = _add_brand(cli, monkeypatch, atproto_network["pds"], wait_for)
+    monkeypatch.delenv("SOUNDING_TEST_DEAD_PW", raising=False)
+    added = cli("account", "add", "bluesky", "--handle", "dead.test", "--service",
+                atproto_network["pds"], "--password-env", "SOUNDING_TEST_DEAD_PW")
+    assert added.code == 0, added.err
+    result = cli("collect")  # bluesky:dead.test is collected first, and fails
+    assert result.code == 1
+    assert f"bluesky:{brand}: new " in result.out
+    assert "bluesky:dead.test not collected" in result.err
+    assert "SOUNDING_TEST_DEAD_PW" in result.err
+    as_json = json.loads(cli("collect", "--json").out)
+    assert list(as_json["accounts"]) == [f"bluesky:{brand}"]
+    assert list(as_json["failed"]) == ["bluesky:dead.test"]

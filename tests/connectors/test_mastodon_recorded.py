@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sounding.errors import ConfigError, NetworkFailure, NetworkRefused
+from sounding.errors import ConfigError, NetworkRefused
 from sounding.store import Store
 from sounding.store.connector_store import account_settings, get_cursor, queue_add
 from sounding.workflows.accounts import add_account
@@ -94,8 +94,9 @@ def test_5xx_backs_off_exponentially(brand: Store, mastodon_connect: Any,
 def test_network_killed_mid_collection_resumes_without_loss(
         brand: Store, mastodon_connect: Any, mastodon_http: Any, tmp_path: Any) -> None:
     mastodon_http.kill_after = 5  # profile, posts, notifications, then engagement dies
-    with pytest.raises(NetworkFailure):
-        collect(brand, connect_fn=mastodon_connect, now=NOW)
+    cut = collect(brand, connect_fn=mastodon_connect, now=NOW)
+    assert "mastodon: social.example" in cut["failed"][ACCOUNT]["error"]
+    assert cut["accounts"][ACCOUNT]["new"]["items"] > 0  # what was written is counted
     assert get_cursor(brand, f"{ACCOUNT}:posts") == "113000000000000002"
     assert get_cursor(brand, f"{ACCOUNT}:notifications") == "5005"
     mastodon_http.kill_after = None
@@ -112,9 +113,8 @@ def test_network_killed_mid_collection_resumes_without_loss(
 def test_an_expired_token_names_the_setting(brand: Store, mastodon_connect: Any,
                                             mastodon_http: Any) -> None:
     mastodon_http.fail = [{"status": 401, "body": {"error": "The access token is invalid"}}]
-    with pytest.raises(ConfigError) as caught:
-        collect(brand, connect_fn=mastodon_connect, now=NOW)
-    message = f"{caught.value} {caught.value.hint}"
+    failure = collect(brand, connect_fn=mastodon_connect, now=NOW)["failed"][ACCOUNT]
+    message = f"{failure['error']} {failure['hint']}"
     assert ENV in message and "access token is invalid" in message and TOKEN not in message
 
 
@@ -283,3 +283,15 @@ def test_an_account_that_cannot_be_opened_is_tried_once_per_run(brand: Store) ->
     assert (result["due"], result["pending"]) == (3, 3)
     assert attempts == [ACCOUNT]
     assert all("access token is invalid" in e["detail"] for e in result["entries"])
+
+
+def test_an_account_that_cannot_be_collected_does_not_stop_the_others(
+        brand: Store, mastodon_connect: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The broken account comes first (accounts go in id order); the next one is collected."""
+    monkeypatch.delenv("SOUNDING_TEST_DEAD_PW", raising=False)
+    add_account(brand, "bluesky", "dead.test", credential_env="SOUNDING_TEST_DEAD_PW")
+    result = collect(brand, connect_fn=mastodon_connect, now=NOW)
+    assert list(result["accounts"]) == [ACCOUNT]
+    assert result["accounts"][ACCOUNT]["new"]["items"] > 0
+    failure = result["failed"]["bluesky:dead.test"]
+    assert "SOUNDING_TEST_DEAD_PW" in failure["error"] + failure["hint"]

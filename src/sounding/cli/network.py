@@ -36,7 +36,8 @@ def collect_cmd(
         help="Refresh reactions to the brand's posts of the last N days.")] = 30,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Collect posts, threads, reactions, mentions, followers and listening results."""
+    """Collect posts, threads, reactions, mentions, followers and listening results; exits 1
+    if an account could not be collected (the others still are)."""
     args: dict[str, Any] = {"account": account, "window_days": window_days}
     if _local():
         with render.stage_progress(err) as update:
@@ -45,11 +46,19 @@ def collect_cmd(
             result = run("collect", **args)
     else:
         result = run("collect", **args)
+    failed = result.get("failed") or {}
     if as_json:
         out.print_json(json.dumps(result))
-        return
-    for account_id, summary in result["accounts"].items():
-        out.print(render.literal(f"{account_id}: new {_new_counts(summary)}"))
+    else:
+        for account_id, summary in result["accounts"].items():
+            out.print(render.literal(f"{account_id}: new {_new_counts(summary)}"))
+        for account_id, failure in failed.items():
+            err.print(render.literal(("error:", "bold red"),
+                                     f" {account_id} not collected: {failure['error']}"))
+            if failure["hint"]:
+                err.print(render.literal((f"hint: {failure['hint']}", "dim")))
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command("publish")

@@ -61,7 +61,7 @@ class Page:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-class NotSent(Exception):  # noqa: N818 - it says what happened, not that it is an error
+class NotSent(Exception):
     """``publish`` failed before the post's own request was made (a refused login, a network
     down, an image refused): nothing is on the network under the key, so the entry may go back
     to the queue. ``cause`` is the error itself."""

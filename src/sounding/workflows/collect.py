@@ -2,7 +2,8 @@
 
 Every source walks pages from its stored cursor and writes each page before asking for
 the next, so a run cut short resumes where it stopped; writes are idempotent by key, so
-reading a page twice changes nothing.
+reading a page twice changes nothing. Each account is collected on its own: one that
+cannot be opened or reached is reported with its hint, and the others are still collected.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from sounding.connectors.base import Connector, Page
 from sounding.connectors.connect import connect
 from sounding.connectors.records import Records
-from sounding.errors import NotFound
+from sounding.errors import NotFound, SoundingError
 from sounding.store import Store, WriteStats
 from sounding.store.connector_store import (
     account_settings,
@@ -127,10 +128,18 @@ def _collect_one(run: _Run, window: timedelta, now: datetime) -> None:
     _listening(run)
 
 
+def _failure(exc: Exception) -> dict[str, str]:
+    """What went wrong with one account, and what to do about it."""
+    if isinstance(exc, SoundingError):
+        return {"error": str(exc), "hint": exc.hint}
+    return {"error": f"{type(exc).__name__}: {exc}", "hint": ""}
+
+
 def collect(store: Store, account: str | None = None, *, window_days: int = 30,
             on_progress: ProgressFn | None = None, on_wait: Callable[[str], None] | None = None,
             connect_fn: ConnectFn = connect, now: datetime | None = None) -> dict[str, Any]:
-    """Collect every Bluesky and Mastodon account (or one); returns what was new.
+    """Collect every Bluesky and Mastodon account (or one); returns what was new for each
+    account (``accounts``) and why each account that failed did (``failed``).
 
     Reactions are refreshed for the brand's posts of the last ``window_days`` days.
     """
@@ -140,9 +149,16 @@ def collect(store: Store, account: str | None = None, *, window_days: int = 30,
                        hint="add one with 'sounding account add bluesky --handle H'")
     now = now or datetime.now(UTC)
     report: dict[str, Any] = {}
+    failed: dict[str, dict[str, str]] = {}
     for settings in accounts:
-        connector = connect_fn(settings, on_wait=on_wait)
-        run = _Run(store, connector, settings["account_id"], on_progress or (lambda p: None))
-        _collect_one(run, timedelta(days=window_days), now)
-        report[settings["account_id"]] = run.summary.as_dict()
-    return {"accounts": report}
+        account_id = settings["account_id"]
+        run = None
+        try:
+            connector = connect_fn(settings, on_wait=on_wait)
+            run = _Run(store, connector, account_id, on_progress or (lambda p: None))
+            _collect_one(run, timedelta(days=window_days), now)
+        except Exception as exc:  # one account's trouble must not stop the others
+            failed[account_id] = _failure(exc)
+        if run is not None:  # what was written before a failure is kept, and counted
+            report[account_id] = run.summary.as_dict()
+    return {"accounts": report, "failed": failed}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sounding.config import resolve
+from sounding.errors import SoundingError
 from sounding.store import Store
 from sounding.workflows.alerts import run_every
 from sounding.workflows.ops import run_operation
@@ -65,6 +66,9 @@ def start_jobs(store: Store, stop: threading.Event,
             result = run_operation(store, name, {})
             if on_change is not None and changed_data(name, result):
                 on_change(name)
+            failed = result.get("failed") if name == "collect" else None
+            if failed:  # the other accounts were collected; the broken ones are reported
+                raise SoundingError("; ".join(f"{a}: {f['error']}" for a, f in failed.items()))
 
         def failed(exc: BaseException, name: str = job.operation) -> None:
             on_error(name, exc)
