@@ -36,8 +36,7 @@ def collect_cmd(
         help="Refresh reactions to the brand's posts of the last N days.")] = 30,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Collect posts, threads, reactions, mentions, followers and listening results; exits 1
-    if an account could not be collected (the others still are)."""
+    """Collect posts, threads, reactions, mentions, followers, listening; exit 1 if one fails."""
     args: dict[str, Any] = {"account": account, "window_days": window_days}
     if _local():
         with render.stage_progress(err) as update:
