@@ -186,3 +186,21 @@ def test_an_empty_queue_says_so_and_ids_line_up(cli) -> None:
                    "--draft").code == 0
     lines = cli("queue", "list").out.splitlines()
     assert len({line.index("draft") for line in lines}) == 1
+
+
+def test_serve_on_a_port_in_use_says_so_before_announcing(cli, db: Path) -> None:
+    import socket
+
+    from sounding.store import Store
+    from sounding.workflows.ops import server_file
+
+    Store.open(db).close()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = cli("serve", "--port", str(port))
+    assert result.code == 1
+    assert f"error: cannot listen on 127.0.0.1:{port}" in result.err
+    assert "hint: stop what uses that port, or choose another with --port" in result.err
+    assert "serving" not in result.err and not server_file(db).exists()

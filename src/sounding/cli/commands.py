@@ -86,8 +86,8 @@ def serve_cmd(
     from sounding.web.server import serve
 
     db = require_workspace(workspace())  # a mistyped --db would serve an empty workspace
-    err.print(render.literal(f"serving {db} on http://{host}:{port} (Ctrl-C to stop)"))
-    serve(db, host=host, port=port, wait=float(resolve("lock_wait")))
+    serve(db, host=host, port=port, wait=float(resolve("lock_wait")), on_listening=lambda url:
+          err.print(render.literal(f"serving {db} on {url} (Ctrl-C to stop)")))
 
 
 @app.command("demo")

@@ -6,14 +6,17 @@ import json
 import logging
 import os
 import secrets
+import socket
 import threading
 import time
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
+from sounding.errors import ConfigError
 from sounding.store import Store
 from sounding.web.app import create_app
 from sounding.workflows.ops import server_file
@@ -34,6 +37,19 @@ def _announce(db: Path, host: str, port: int, token: str) -> Path:
     return path
 
 
+def _bind(host: str, port: int) -> socket.socket:
+    """The listening address, taken before anything says the server is there."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                          hint="stop what uses that port, or choose another with --port") from None
+    return sock
+
+
 def _open_when_started(server: uvicorn.Server, url: str) -> None:
     deadline = time.monotonic() + 30
     while not server.started and time.monotonic() < deadline:
@@ -43,14 +59,24 @@ def _open_when_started(server: uvicorn.Server, url: str) -> None:
 
 
 def serve(db: Path, *, host: str = "127.0.0.1", port: int = 8000, wait: float = 120.0,
-          open_browser: bool = False) -> None:
-    """Serve a workspace until interrupted; CLI commands on it go through this server."""
-    store = Store.open(db, wait=wait)
+          open_browser: bool = False, on_listening: Callable[[str], None] | None = None
+          ) -> None:
+    """Serve a workspace until interrupted; CLI commands on it go through this server.
+
+    ``on_listening(url)`` is called once the address is taken (a port in use is an error)."""
+    sock = _bind(host, port)
+    try:
+        store = Store.open(db, wait=wait)
+    except BaseException:
+        sock.close()
+        raise
     token = secrets.token_urlsafe(24)
     app = create_app(store, token, warm=True)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
     announced = _announce(db, host, port, token)
+    if on_listening is not None:
+        on_listening(f"http://{host}:{port}")
     if open_browser:
         threading.Thread(target=_open_when_started, args=(server, f"http://{host}:{port}/"),
                          daemon=True).start()
@@ -58,8 +84,9 @@ def serve(db: Path, *, host: str = "127.0.0.1", port: int = 8000, wait: float = 
     start_jobs(store, stop, on_error=lambda job, exc: _log.warning("%s failed: %s", job, exc),
                on_change=lambda job: _refresh(app))
     try:
-        server.run()
+        server.run(sockets=[sock])
     finally:
+        sock.close()
         stop.set()
         announced.unlink(missing_ok=True)
         store.close()
