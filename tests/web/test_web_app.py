@@ -344,3 +344,13 @@ def test_a_rendered_page_is_never_served_to_another_session(client: TestClient) 
     assert client.get("/items").text == seen_by_viewer  # the cached copy, same session
     assert 'action="/items/label"' in seen_by_editor
     assert 'action="/items/label"' not in seen_by_viewer
+
+
+def test_signed_in_pages_and_json_are_never_stored(client: TestClient) -> None:
+    """Back after sign-out must not show data from the browser's cache."""
+    sign_in(client, "vi")
+    for path in ("/overview", "/overview.json", "/items", "/audience.json", "/no-such-page"):
+        response = client.get(path)
+        assert response.headers.get("cache-control") == "no-store", path
+    static = client.get("/static/style.css")
+    assert static.status_code == 200 and "no-store" not in static.headers.get("cache-control", "")

@@ -30,6 +30,9 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
+    # a page or its JSON shows a signed-in person's data: after sign-out, Back must not
+    # show it again from the browser's cache (static assets, served apart, stay cacheable)
+    "Cache-Control": "no-store",
 }
 
 _env = Environment(loader=PackageLoader("sounding.web", "templates"),
