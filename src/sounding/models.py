@@ -41,6 +41,7 @@ __all__ = [
     "actor_handle",
     "actor_key",
     "bare_handle",
+    "interval_text",
     "key",
     "network_name",
 ]
@@ -229,6 +230,12 @@ _RECORD_SCHEMAS: dict[str, tuple[type[Any], pa.Schema]] = {
     "account_snapshots": (AccountSnapshot, ACCOUNT_SNAPSHOT_SCHEMA),
     "variants": (VariantTag, VARIANT_SCHEMA),
 }
+
+
+def interval_text(low: str, high: str, lang: str) -> str:
+    """An interval of two formatted bounds: "[0.46, 0.48]", but "[0,46 ; 0,48]" in French,
+    whose decimal comma would make a comma between the bounds ambiguous."""
+    return f"[{low}{' ; ' if lang == 'fr' else ', '}{high}]"
 
 
 def _table(schema: pa.Schema, records: Iterable[Any]) -> pa.Table:

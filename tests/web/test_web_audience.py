@@ -234,3 +234,25 @@ def test_audience_with_too_few_actors_ranks_none(tmp_path: Path) -> None:
         html = client.get("/audience?cluster=0").text
     assert 'id="none-active"' in html
     assert "No segment can be ranked yet: each has fewer than 10 engaged actors." in html
+
+
+_INTERVAL = re.compile(r"\[-?\d[^\[\]<>]*(?:,|;)[^\[\]<>]*\]")  # two bounds, not "[95 %]"
+
+
+@pytest.mark.parametrize("path", ["/audience", "/learn", "/learn?metric=engagement"])
+def test_french_intervals_are_split_by_a_semicolon(reader: TestClient, path: str) -> None:
+    """With a decimal comma, "[53,21, 60,68]" is ambiguous: every interval of a French page
+    (tables, verdicts, chart tooltips) reads "[53,21 ; 60,68]"; English keeps ", "."""
+    french, english = (_INTERVAL.findall(unescape(reader.get(path, headers={
+        "Accept-Language": lang}).text)) for lang in ("fr", "en"))
+    assert len(french) >= 3 and len(french) == len(english), (french, english)
+    assert [i for i in french if i.count(" ; ") != 1] == []
+    assert [i for i in english if ";" in i or i.count(", ") != 1] == []
+
+
+def test_one_interval_helper_for_both_languages() -> None:
+    from sounding.web.i18n import interval
+    assert interval(0.4612, 0.4788, "fr") == "[0,46 ; 0,48]"
+    assert interval(0.4612, 0.4788, "en") == "[0.46, 0.48]"
+    assert interval(2174, 12500, "fr") == "[2\u202f174 ; 12\u202f500]"
+    assert interval(None, 0.5, "en") == "[–, 0.50]"

@@ -25,6 +25,7 @@ from sounding.analyse.decide import (
     more_posts_needed,
 )
 from sounding.analyse.rates import MetricPosterior, engagement_posterior, share_posterior
+from sounding.models import interval_text
 
 __all__ = [
     "METRICS",
@@ -72,7 +73,7 @@ _VERDICT_WORDS = {
            "unreplicated": "{factor}: not enough evidence yet on {metric}: fewer than {min} "
                            "posts for {about}, too few to measure how posts vary (leader "
                            "{leader}, {figures})",
-           "beats": "beats", "beats_lower": "beats (lower)", "sep": ", ", "and": " and ",
+           "beats": "beats", "beats_lower": "beats (lower)", "and": " and ",
            "engagement": "engagement", "interest": "interest", "animosity": "animosity",
            "ignored": "ignored", "per_thousand": "per 1,000",
            "(period)": "the period", "(account)": "the account"},
@@ -87,7 +88,7 @@ _VERDICT_WORDS = {
            "unreplicated": "{factor} : pas encore assez d'éléments sur {metric} ; moins de "
                            "{min} publications pour {about}, trop peu pour mesurer la "
                            "variation entre publications (en tête : {leader}, {figures})",
-           "beats": "devance", "beats_lower": "devance (plus bas)", "sep": " ; ",
+           "beats": "devance", "beats_lower": "devance (plus bas)",
            "and": " et ",
            # with their article: "sur l'intérêt", never "sur intérêt"
            "engagement": "le taux d'interaction", "interest": "l'intérêt",
@@ -115,7 +116,7 @@ def verdict_text(verdict: Mapping[str, Any], lang: str = "en") -> str:
     unit = METRICS[metric][2]
     unit = words["per_thousand"] if unit == "per 1,000" else unit
     figures = (f"P = {num(verdict['p_best'], 2)}, {num(verdict['diff'], sign='+')} {unit} "
-               f"[{num(verdict['low'])}{words['sep']}{num(verdict['high'])}]")
+               + interval_text(num(verdict["low"]), num(verdict["high"]), lang))
     key = (verdict.get("reason") or ("decided" if verdict["decided"] else
                                       "none" if verdict["more_posts"] == 0 else "more"))
     beats = words["beats"] if METRICS[metric][0] else words["beats_lower"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from sounding.models import interval_text
 from sounding.report.views_refusals import REFUSALS
 
-__all__ = ["LANGS", "choose_lang", "number", "refusal_text", "translator"]
+__all__ = ["LANGS", "choose_lang", "interval", "number", "refusal_text", "translator"]
 
 LANGS = ("en", "fr")
 
@@ -282,3 +283,8 @@ def number(value: object, lang: str, kind: str = "") -> str:
     else:
         text = f"{value:.2f}" if abs(value) >= 0.1 else f"{value:.4f}"
     return text.replace(".", ",") if lang == "fr" else text
+
+
+def interval(low: object, high: object, lang: str, kind: str = "") -> str:
+    """An interval as the page writes it: each bound a :func:`number`, "[a ; b]" in French."""
+    return interval_text(number(low, lang, kind), number(high, lang, kind), lang)

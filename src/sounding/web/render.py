@@ -15,9 +15,10 @@ from markupsafe import Markup
 from sounding.analyse.design import issue_text
 from sounding.analyse.segment_words import cluster_description, segment_label
 from sounding.analyse.variants import note_text, verdict_text
+from sounding.models import interval_text
 from sounding.plan import caution_text
 from sounding.report import VIEWS, charts
-from sounding.web.i18n import LANGS, number, refusal_text, translator
+from sounding.web.i18n import LANGS, interval, number, refusal_text, translator
 from sounding.workflows.users import Session
 
 __all__ = ["SECURITY_HEADERS", "html_page", "json_body", "json_page", "local_path",
@@ -55,8 +56,8 @@ def _localised(svg: str, lang: str, unit: str) -> str:
     def tip(m: re.Match[str]) -> str:
         text = ": " + _figure(m[1], lang, unit)
         if m[2] is not None:
-            sep = " ; " if lang == "fr" else ", "
-            text += f" [{_figure(m[2], lang, unit)}{sep}{_figure(m[3], lang, unit)}]"
+            text += " " + interval_text(_figure(m[2], lang, unit), _figure(m[3], lang, unit),
+                                        lang)
         return text + "</title>"
     svg = _TICK.sub(lambda m: m[1] + _figure(m[2], lang, unit if m[2] != "0" else "") + m[3],
                     svg)
@@ -124,6 +125,7 @@ def render_html(request: Request, template: str, context: dict[str, Any], *,
         **context, t=translator(lang), lang=lang, langs=LANGS, session=session,
         csrf=session.csrf_token if session else "", path=path,
         nav=[v.slug for v in VIEWS.values() if v.nav], num=partial(number, lang=lang),
+        interval=partial(interval, lang=lang),
         chart=partial(_chart, lang=lang), refusal=partial(refusal_text, lang=lang),
     )
 
