@@ -230,7 +230,9 @@ def test_language_from_browser_then_from_the_user(client: TestClient) -> None:
     client.cookies.delete("sounding_lang")
     page = client.get("/overview").text
     assert 'lang="fr"' in page and "Réactions" in page
-    assert client.post("/lang", data={"lang": "fr"}).status_code == 403
+    refused = client.post("/lang", data={"lang": "en", "next": "/items"}, follow_redirects=False)
+    assert refused.status_code == 303 and refused.headers["location"] == "/items"
+    assert 'lang="fr"' in client.get("/overview").text  # no token: the language is kept
 
 
 def test_french_pages_name_segments_roles_and_kinds_in_french(client: TestClient) -> None:

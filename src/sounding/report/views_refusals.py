@@ -46,6 +46,8 @@ REFUSALS: dict[str, str] = {
     "time_format": "'{value}' is not a date and time such as 2026-10-01T18:30 (UTC).",
     "time_past": "The publication time {value} (UTC) has passed: choose a time to come.",
     "no_item": "There is no item '{id}'.",
+    "stale_form": "This page was opened before your last sign-in, so nothing was changed: "
+    "reload it and try again.",
     "not_reaction": "'{id}' is not a reaction (a reply, quote, comment or mention by "
     "someone else than the brand): it takes no reaction label.",
     "queue_missing": "There is no queue entry {id}.",

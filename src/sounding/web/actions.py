@@ -19,7 +19,7 @@ from sounding.report.views_refusals import Refused, RefusedMissing
 from sounding.store import Store
 from sounding.store import web_store as ws
 from sounding.web.auth import check_form, current
-from sounding.web.pages import error_page, status_of
+from sounding.web.pages import error_page, form_refused, status_of
 from sounding.web.render import local_path
 from sounding.workflows import labels, queue_view
 
@@ -37,7 +37,7 @@ def _act(request: Request, token: str, next_path: str, action: Callable[[str], N
     session = current(request)
     refused = check_form(session, token, edit=True)
     if refused or session is None:
-        return error_page(request, "not_allowed", refused or 401, back=back)
+        return form_refused(request, session, refused or 401, back)
     try:
         action(session.username)
     except SoundingError as exc:

@@ -24,6 +24,7 @@ from sounding.workflows.users import Session
 
 __all__ = [
     "SESSION_COOKIE", "check_form", "current", "forget_sessions", "install_auth", "request_lang",
+    "sign_in_again",
 ]
 
 SESSION_COOKIE = "sounding_session"
@@ -79,19 +80,30 @@ def _cookie(response: Response, request: Request, name: str, value: str,
                         secure=request.url.scheme == "https", path="/")
 
 
-def _login_form(request: Request, error: str = "", status_code: int = 200) -> Response:
-    """The sign-in form, with ``error`` (a message key) said above it in the reader's words."""
+def _login_form(request: Request, error: str = "", status_code: int = 200, *,
+                next_path: str | None = None, chosen: str | None = None) -> Response:
+    """The sign-in form, with ``error`` (a message key) said above it in the reader's words;
+    ``next_path`` and ``chosen`` (a language) default to the address's ``next`` and ``lang``."""
     token = secrets.token_urlsafe(24)
-    chosen = request.query_params.get("lang")
+    chosen = chosen or request.query_params.get("lang")
     lang = chosen if chosen in LANGS else request_lang(request, None)
+    next_path = next_path if next_path is not None else request.query_params.get("next")
     response = html_page(request, "login.html",
                          {"login_csrf": token, "error": error,
-                          "next": local_path(request.query_params.get("next"), "/overview")},
+                          "next": local_path(next_path, "/overview")},
                          lang=lang, session=None, status_code=status_code)
     _cookie(response, request, _LOGIN_CSRF, token, max_age=3600)
     if chosen == lang:
         _cookie(response, request, _LANG_COOKIE, lang, max_age=365 * 86400)
     return response
+
+
+def sign_in_again(request: Request, next_path: str, lang: str | None = None) -> Response:
+    """A form sent after its session ended (signed out in another tab, or expired): the
+    sign-in form says so in the reader's words (or ``lang``, the language the form asked
+    for) and comes back to ``next_path``."""
+    return _login_form(request, error="session_ended", status_code=401, next_path=next_path,
+                       chosen=lang)
 
 
 def install_auth(app: FastAPI, store: Store) -> None:
@@ -117,10 +129,13 @@ def install_auth(app: FastAPI, store: Store) -> None:
         return response
 
     @app.post("/logout")
-    def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+    def logout(request: Request, csrf_token: Annotated[str, Form()] = "",
+               next: Annotated[str, Form()] = "/overview") -> Response:
         session = current(request)
-        if check_form(session, csrf_token, edit=False):
-            return Response("forbidden", status_code=403)
+        if session is None:  # already signed out (in another tab): nothing left to end
+            return RedirectResponse("/login", status_code=303)
+        if check_form(session, csrf_token, edit=False):  # a page from an earlier session
+            return RedirectResponse(local_path(next, "/overview"), status_code=303)
         users.end_session(store, request.cookies.get(SESSION_COOKIE, ""))
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
@@ -131,8 +146,11 @@ def install_auth(app: FastAPI, store: Store) -> None:
                  csrf_token: Annotated[str, Form()] = "",
                  next: Annotated[str, Form()] = "/overview") -> Response:
         session = current(request)
-        if check_form(session, csrf_token, edit=False) or session is None or lang not in LANGS:
-            return Response("forbidden", status_code=403)
+        if session is None:
+            return sign_in_again(request, next, lang if lang in LANGS else None)
+        if check_form(session, csrf_token, edit=False) or lang not in LANGS:
+            # a page from an earlier session: shown again, fresh, to be clicked again
+            return RedirectResponse(local_path(next, "/overview"), status_code=303)
         users.set_language(store, session.username, lang)
         response = RedirectResponse(local_path(next, "/overview"), status_code=303)
         _cookie(response, request, _LANG_COOKIE, lang, max_age=365 * 86400)

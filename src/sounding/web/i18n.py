@@ -18,6 +18,7 @@ _FR: dict[str, str] = {
     "password": "Mot de passe", "bad_login": "Nom ou mot de passe incorrect.",
     "login_expired": "Ce formulaire a expiré : saisissez à nouveau votre nom et votre mot de "
     "passe.",
+    "session_ended": "Votre session a pris fin : reconnectez-vous pour continuer.",
     "language": "Langue", "period": "Période", "previous_period": "Période précédente",
     "apply": "Appliquer", "change": "Évolution", "metric": "Indicateur", "value": "Valeur",
     "posts": "Publications", "engagements": "Engagements",
@@ -139,6 +140,8 @@ _FR_REFUSALS: dict[str, str] = {
     "time_past": "L'heure de publication {value} (UTC) est passée : choisissez une heure à "
     "venir.",
     "no_item": "Il n'existe aucun contenu « {id} ».",
+    "stale_form": "Cette page a été ouverte avant votre dernière connexion, rien n'a donc "
+    "été modifié : rechargez-la et recommencez.",
     "not_reaction": "« {id} » n'est pas une réaction (réponse, citation, commentaire ou "
     "mention d'un autre que la marque) : il ne prend pas d'étiquette de réaction.",
     "queue_missing": "Il n'existe aucune entrée {id} dans la file.",
@@ -169,6 +172,7 @@ _EN: dict[str, str] = {
     "nav.queue": "Plan and queue", "nav.thread": "Thread", "sign_in": "Sign in",
     "sign_out": "Sign out", "bad_login": "Wrong name or password.",
     "login_expired": "This form has expired: enter your name and password again.",
+    "session_ended": "Your session has ended: sign in again to go on.",
     "previous_period": "Previous period", "engagement_rate_per_follower":
     "Engagement rate per follower", "engagement_rate_per_impression":
     "Engagement rate per impression", "reply_rate": "Replies per post",

@@ -13,13 +13,13 @@ from sounding.errors import NotFound, SoundingError
 from sounding.report import VIEWS, View
 from sounding.report.views_refusals import Refused, page_hint
 from sounding.store import Store
-from sounding.web.auth import current, request_lang
+from sounding.web.auth import current, request_lang, sign_in_again
 from sounding.web.cache import ViewCache
 from sounding.web.i18n import refusal_text
 from sounding.web.render import SECURITY_HEADERS, html_page, json_body, json_page, render_html
 from sounding.workflows.users import Session
 
-__all__ = ["error_page", "install_pages", "status_of"]
+__all__ = ["error_page", "form_refused", "install_pages", "status_of"]
 
 
 def error_page(request: Request, exc: SoundingError | str, status_code: int, *,
@@ -42,6 +42,18 @@ def error_page(request: Request, exc: SoundingError | str, status_code: int, *,
                       "retry": retry, "data": {"period": period},
                       "slug": request.url.path.strip("/")},
                      lang=lang, session=session, status_code=status_code)
+
+
+def form_refused(request: Request, session: Session | None, status_code: int,
+                 next_path: str) -> Response:
+    """Why a form that changes things was refused, in the reader's words: a session that
+    has ended gets the sign-in form (back to ``next_path``); an editor's form from an earlier
+    session is to be reloaded; a role that may not edit is told so."""
+    if session is None:
+        return sign_in_again(request, next_path)
+    if session.can_edit:  # then only the form's CSRF token can be wrong
+        return error_page(request, Refused("stale_form"), status_code, back=next_path)
+    return error_page(request, "not_allowed", status_code, back=next_path)
 
 
 def status_of(exc: SoundingError) -> int:
