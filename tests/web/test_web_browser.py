@@ -292,6 +292,13 @@ _NUMBER_LINES = """() => {
 }"""
 
 
+# The size on screen, in CSS pixels, of each text of the charts a person can see.
+_CHART_TEXT_PX = """() => [...document.querySelectorAll("svg.chart")]
+  .filter(svg => svg.getBoundingClientRect().width > 0)
+  .flatMap(svg => [...svg.querySelectorAll("text")].map(
+    text => svg.getScreenCTM().a * parseFloat(getComputedStyle(text).fontSize)))"""
+
+
 @pytest.mark.parametrize("locale", ["en-GB", "fr-FR"])
 def test_no_page_scrolls_sideways_on_a_phone(browser: Any, live: tuple[str, Store],
                                              locale: str) -> None:
@@ -309,6 +316,10 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Any, live: tuple[str, Stor
         page.goto(path)
         lines = page.evaluate(_NUMBER_LINES)
         assert lines and {k: n for k, n in lines.items() if n > 1} == {}, path
+    for path in ("/overview", "/audience", "/learn", "/reactions"):  # chart text readable
+        page.goto(path)
+        sizes = page.evaluate(_CHART_TEXT_PX)
+        assert sizes and min(sizes) >= 10, (path, sorted(sizes)[:5])
     page.goto("/items")  # the items and the queue become labelled cards
     cell = page.locator("table.items tbody tr").first.locator("td").first
     assert page.locator("table.items thead").is_hidden()

@@ -10,24 +10,29 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["bar_pairs", "intervals", "stacked_bars"]
+__all__ = ["NARROW", "bar_pairs", "intervals", "stacked_bars"]
 
 _W, _H, _PAD_L, _PAD_B, _PAD_T = 640, 220, 44, 40, 12
+# A phone's width in the same units: its text reads at the size it is written, where the
+# 640-wide chart shrunk to a phone would write it at half size.
+NARROW = 360
+_TICK_W = 34  # room for one category's tick label ("09-01")
 
 
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _frame(body: list[str], title: str, height: int = _H) -> str:
-    return (f'<svg class="chart" role="img" viewBox="0 0 {_W} {height}" '
+def _frame(body: list[str], title: str, height: int = _H, width: int = _W) -> str:
+    narrow = " narrow" if width < _W else ""
+    return (f'<svg class="chart{narrow}" role="img" viewBox="0 0 {width} {height}" '
             f'xmlns="http://www.w3.org/2000/svg"><title>{_e(title)}</title>'
             + "".join(body) + "</svg>")
 
 
-def _axis(top: float, plot_h: float) -> list[str]:
+def _axis(top: float, plot_h: float, width: int) -> list[str]:
     y0 = _PAD_T + plot_h
-    return [f'<line class="axis" x1="{_PAD_L}" y1="{y0}" x2="{_W - 4}" y2="{y0}"/>',
+    return [f'<line class="axis" x1="{_PAD_L}" y1="{y0}" x2="{width - 4}" y2="{y0}"/>',
             f'<text class="tick" x="{_PAD_L - 4}" y="{_PAD_T + 8}" text-anchor="end">'
             f"{_e(_short(top))}</text>",
             f'<text class="tick" x="{_PAD_L - 4}" y="{y0}" text-anchor="end">0</text>']
@@ -51,16 +56,17 @@ def _legend(names: Sequence[str], y: float, slots: Sequence[int]) -> list[str]:
 
 
 def stacked_bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
-                 title: str, slots: Sequence[int] | None = None) -> str:
+                 title: str, slots: Sequence[int] | None = None, width: int = _W) -> str:
     """One bar per category, stacked by series (e.g. weeks × reaction labels). ``slots``
     gives each series its colour (0 interest, 1 animosity, 2 neutral, 3 ignored); by
-    default the series take them in order."""
+    default the series take them in order. ``width``: the chart's, e.g. :data:`NARROW`."""
     slots = list(slots) if slots is not None else list(range(len(series)))
     plot_h = _H - _PAD_B - _PAD_T
     totals = [sum(values[i] for _, values in series) for i in range(len(categories))]
     top = max(totals, default=0) or 1
-    step = (_W - _PAD_L - 8) / max(len(categories), 1)
-    body = _axis(top, plot_h)
+    step = (width - _PAD_L - 8) / max(len(categories), 1)
+    every = max(math.ceil(_TICK_W / step), 1)  # tick labels that do not overlap
+    body = _axis(top, plot_h, width)
     for i, category in enumerate(categories):
         x, y = _PAD_L + i * step + 1, float(_PAD_T + plot_h)
         for s, (name, values) in enumerate(series):
@@ -70,23 +76,24 @@ def stacked_bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence
                         f'width="{max(step - 2, 1):.1f}" height="{h:.1f}">'
                         f"<title>{_e(category)} · {_e(name)}: {_e(_short(values[i]))}</title>"
                         "</rect>")
-        if len(categories) <= 16 or i % max(len(categories) // 8, 1) == 0:
+        if i % every == 0:
             body.append(f'<text class="tick" x="{x:.1f}" y="{_PAD_T + plot_h + 12}">'
                         f"{_e(category[5:] if len(category) == 10 else category)}</text>")
     body += _legend([name for name, _ in series], _H - 6, slots)
-    return _frame(body, title)
+    return _frame(body, title, width=width)
 
 
 def bar_pairs(labels: Sequence[str], current: Sequence[float | None],
-              previous: Sequence[float | None], names: tuple[str, str], title: str) -> str:
+              previous: Sequence[float | None], names: tuple[str, str], title: str,
+              width: int = _W) -> str:
     """Two bars per label: this period and the one before (e.g. reaction shares), in the
     colours of neither reaction (amber, then grey) so a period is not read as a label."""
     slots = (3, 2)
     plot_h = _H - _PAD_B - _PAD_T
     values = [v or 0.0 for v in (*current, *previous)]
     top = max(values, default=0) or 1
-    step = (_W - _PAD_L - 8) / max(len(labels), 1)
-    body = _axis(top, plot_h)
+    step = (width - _PAD_L - 8) / max(len(labels), 1)
+    body = _axis(top, plot_h, width)
     for i, label in enumerate(labels):
         for s, value in enumerate((current[i] or 0.0, previous[i] or 0.0)):
             h = plot_h * value / top
@@ -99,30 +106,35 @@ def bar_pairs(labels: Sequence[str], current: Sequence[float | None],
         body.append(f'<text class="tick" x="{_PAD_L + i * step + 6:.1f}" '
                     f'y="{_PAD_T + plot_h + 12}">{_e(label)}</text>')
     body += _legend(list(names), _H - 6, slots)
-    return _frame(body, title)
+    return _frame(body, title, width=width)
 
 
-_ROW, _LABEL_W = 22, 170
+_ROW, _LABEL_W, _CHAR_W = 22, 170, 6.2
+Scale = tuple[float, float, bool, int]  # low, high, log axis, the chart's width
 
 
-def _scale(lo: float, hi: float, log: bool) -> tuple[float, float, bool]:
+def _scale(lo: float, hi: float, log: bool, width: int) -> Scale:
     if log:
         lo, hi = math.log10(max(lo, 1e-9)), math.log10(max(hi, 1e-9))
     if hi <= lo:
         hi = lo + 1.0
-    return lo, hi, log
+    return lo, hi, log, width
 
 
-def _x_of(value: float, scale: tuple[float, float, bool]) -> float:
-    lo, hi, log = scale
+def _label_w(width: int) -> int:
+    return min(_LABEL_W, int(width * 0.42))
+
+
+def _x_of(value: float, scale: Scale) -> float:
+    lo, hi, log, width = scale
     v = math.log10(max(value, 1e-9)) if log else value
     v = min(max(v, lo), hi)  # values off the axis are pinned to its ends
-    return _LABEL_W + (_W - _LABEL_W - 16) * (v - lo) / (hi - lo)
+    return _label_w(width) + (width - _label_w(width) - 16) * (v - lo) / (hi - lo)
 
 
 def intervals(rows: Sequence[tuple[str, float | None, float | None, float | None]],
               title: str, *, reference: float | None = None, log: bool = False,
-              flagged: Sequence[bool] = (), unit: str = "") -> str:
+              flagged: Sequence[bool] = (), unit: str = "", width: int = _W) -> str:
     """A forest plot: one row per (label, estimate, low, high), with an optional reference.
 
     ``log`` draws a ratio axis (e.g. the representation index, 100 = as many as expected);
@@ -135,7 +147,7 @@ def intervals(rows: Sequence[tuple[str, float | None, float | None, float | None
     top = max(known, default=1.0)
     if log:
         floor, top = max(floor * 0.8, 1e-3), top * 1.25
-    scale = _scale(floor, top, log)
+    scale = _scale(floor, top, log, width)
     height = _PAD_T + _ROW * max(len(rows), 1) + 28
     body: list[str] = []
     if reference is not None:
@@ -149,15 +161,16 @@ def intervals(rows: Sequence[tuple[str, float | None, float | None, float | None
     for i, (label, est, lo, hi) in enumerate(rows):
         body.append(_interval_row(i, label, est, lo, hi, scale,
                                   bool(flagged[i]) if i < len(flagged) else False, unit))
-    return _frame(body, title, height)
+    return _frame(body, title, height, width)
 
 
 def _interval_row(i: int, label: str, est: float | None, lo: float | None, hi: float | None,
-                  scale: tuple[float, float, bool], flagged: bool, unit: str) -> str:
+                  scale: Scale, flagged: bool, unit: str) -> str:
     y = _PAD_T + _ROW * i + _ROW / 2
     cls = "interval flagged" if flagged else "interval"
-    parts = [f'<g class="{cls}"><text class="row-label" x="{_LABEL_W - 6}" y="{y + 4:.1f}" '
-             f'text-anchor="end">{_e(label[:28])}</text>']
+    label_w = _label_w(scale[3])
+    parts = [f'<g class="{cls}"><text class="row-label" x="{label_w - 6}" y="{y + 4:.1f}" '
+             f'text-anchor="end">{_e(label[:int((label_w - 8) / _CHAR_W)])}</text>']
     if lo is not None and hi is not None:
         parts.append(f'<line class="ci" x1="{_x_of(lo, scale):.1f}" y1="{y:.1f}" '
                      f'x2="{_x_of(hi, scale):.1f}" y2="{y:.1f}"/>')

@@ -71,8 +71,12 @@ def _chart(name: str, *args: Any, lang: str = "en", percent: bool = False,
         args = (args[0], *([None if v is None else round(100 * v, 1) for v in values]
                           for values in args[1:3]), *args[3:])
     unit = (" %" if lang == "fr" else "%") if percent else ""
-    # The chart functions escape every label themselves; their output is trusted markup.
-    return Markup(_localised(getattr(charts, name)(*args, **kwargs), lang, unit))
+    # Drawn twice: the style sheet shows the narrow one on a phone, where the wide one's text
+    # would shrink to half its size. The chart functions escape every label themselves;
+    # their output is trusted markup.
+    draw = getattr(charts, name)
+    return Markup(_localised(draw(*args, **kwargs), lang, unit)
+                  + _localised(draw(*args, **kwargs, width=charts.NARROW), lang, unit))
 
 
 def _variant_text(variant: object) -> str:
