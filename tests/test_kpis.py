@@ -194,3 +194,47 @@ def test_the_kpi_table_names_the_source_of_replies(store: Store) -> None:
     k = kpis(store).as_dict()
     assert _reply_note(k) == "per post; stored for 2 of 2 posts"
     assert _engagement_note(k) == "counters; stored for 2 of 2 posts"
+
+
+def _engagement_workspace(store: Store, counter_hours: float) -> None:
+    """One brand post with two likes and two replies stored (the last at +5 h), and a
+    counter read at ``counter_hours``: one like, one reply (a fan un-liked, a reply was
+    deleted)."""
+    fan, other = "bluesky:fan", "bluesky:other"
+    likes = [Interaction(f"bluesky:like:{a}:p1", "bluesky", "like", a,
+                         T0 + timedelta(hours=1), target_item_id="bluesky:p1")
+             for a in (fan, other)]
+    store.write(Batch.from_records(
+        accounts=[Account(BRAND, "bluesky", "brand", BRAND)],
+        actors=[Actor(BRAND, "bluesky", "brand"), Actor(fan, "bluesky", "fan"),
+                Actor(other, "bluesky", "other")],
+        items=[_item("p1", 0), _item("r1", 2, "reply", "bluesky:p1", fan),
+               _item("r2", 5, "reply", "bluesky:p1", other)],
+        interactions=likes,
+        metric_snapshots=[MetricSnapshot("bluesky:p1", T0 + timedelta(hours=counter_hours),
+                                         likes=1, reposts=0, replies=1, quotes=0)]),
+        kind="test", source="t")
+
+
+def test_a_counter_read_after_what_is_stored_wins_over_it(store: Store) -> None:
+    from sounding.store.learn_reads import learn_posts
+
+    _engagement_workspace(store, counter_hours=48)  # after the un-like and the deletion
+    k = kpis(store)
+    assert k.engagements == 2 and k.replies == 1
+    assert k.posts_from_stored == 0 and k.replies_from_stored == 0
+    learned = learn_posts(store, T0 - timedelta(days=1), T0 + timedelta(days=9),
+                          timedelta(hours=72))
+    assert learned["engagements"].to_pylist() == [2]
+
+
+def test_a_counter_read_before_later_stored_replies_is_stale(store: Store) -> None:
+    from sounding.store.learn_reads import learn_posts
+
+    _engagement_workspace(store, counter_hours=3)  # r2 (+5 h) came after it
+    k = kpis(store)
+    assert k.replies == 2 and k.replies_from_stored == 1
+    assert k.engagements == 1 + 2 and k.posts_from_stored == 1  # likes: older, counter wins
+    learned = learn_posts(store, T0 - timedelta(days=1), T0 + timedelta(days=9),
+                          timedelta(hours=72))
+    assert learned["engagements"].to_pylist() == [3]

@@ -4,10 +4,12 @@ Engagement rate has two denominators because the industry disagrees: per followe
 posting time (what every network exposes) and per impression (only where a network or
 an export gives impressions). Both are reported, each with the posts it rests on.
 
-Engagements and replies come from each post's counters; where a counter is missing, or
-lower than what the workspace stores of the same thing (likes, reposts and quotes as
-edges, replies as items), the stored figure is used: a stored reply proves the counter
-out of date. The KPIs say how many posts rest on stored figures.
+Engagements and replies come from each post's latest counters, read after what the
+workspace stores of the same things (so un-likes and deleted replies since are counted).
+Where a counter is missing, or read before a stored engagement (likes, reposts and quotes
+as edges, replies as items) and lower than the stored count, the stored count is used
+(``store.reads.STORED_ENGAGEMENTS`` resolves each figure). The KPIs say how many posts
+rest on stored figures.
 """
 
 from __future__ import annotations
@@ -65,14 +67,15 @@ class Kpis:
 DEFINITIONS = {
     "engagements": "likes + reposts + replies + quotes on brand posts: each post's latest "
                    "counters, or what the workspace stores of them where a counter is "
-                   "missing or lower",
+                   "missing, or older than the stored ones and lower",
     "reach": "sum of each post's reach (people who saw it), over posts whose reach is known",
     "engagement_rate_per_follower":
         "engagements / sum over posts of the account's followers when the post went out",
     "engagement_rate_per_impression":
         "engagements / impressions, over the posts whose impressions are known",
     "reply_rate": "replies per brand post: each post's reply counter, or the replies by "
-                  "others stored for it where the counter is missing or lower",
+                  "others stored for it where the counter is missing, or older than the "
+                  "stored replies and lower",
     "reaction_shares": "share by label of the labelled reactions to the brand: mentions, and "
                        "replies, quotes and comments in its threads",
     "ignored_share": "brand posts with no reply, quote or comment within the window",
@@ -92,27 +95,14 @@ def _ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
-def _resolved(posts: pa.Table, name: str) -> tuple[pa.Array, pa.Array]:
-    """Each post's figure (its counter, or the stored count where that is missing or
-    more), and whether the stored count was used."""
-    counter, stored = posts[name], posts[f"stored_{name}"]
-    used = pc.greater(stored, pc.coalesce(counter, 0))
-    return pc.if_else(pc.or_(used, pc.is_null(counter)), stored, counter), used
-
-
 def _engagements(posts: pa.Table) -> tuple[pa.Array, pa.Array]:
     """Engagements per post, and which posts rest on a stored figure."""
-    total, stored = _resolved(posts, _ENGAGEMENTS[0])
+    first = _ENGAGEMENTS[0]
+    total, stored = posts[f"{first}_resolved"], posts[f"{first}_from_stored"]
     for name in _ENGAGEMENTS[1:]:
-        value, used = _resolved(posts, name)
-        total, stored = pc.add(total, value), pc.or_(stored, used)
+        total = pc.add(total, posts[f"{name}_resolved"])
+        stored = pc.or_(stored, posts[f"{name}_from_stored"])
     return total, stored
-
-
-def _known(posts: pa.Table, names: tuple[str, ...]) -> bool:
-    """Whether any post has a counter or a stored count of these figures."""
-    return any(pc.any(pc.is_valid(posts[n])).as_py() or _sum(posts, f"stored_{n}")
-               for n in names)
 
 
 def _follower_growth(bounds: pa.Table) -> dict[str, dict[str, Any]]:
@@ -139,8 +129,8 @@ def compute_kpis(posts: pa.Table, labels: pa.Table, bounds: pa.Table, *,
                  start: datetime, end: datetime) -> Kpis:
     """KPIs from brand posts (see ``store.reads.brand_posts``), reaction labels and followers."""
     engagements, from_stored = _engagements(posts)
-    known = _known(posts, _ENGAGEMENTS) or not posts.num_rows
-    replies_each, replies_stored = _resolved(posts, "replies")
+    known = pc.any(posts["engagements_known"]).as_py() or not posts.num_rows
+    replies_each, replies_stored = posts["replies_resolved"], posts["replies_from_stored"]
     with_impr = pc.is_valid(posts["impressions"])
     followers = pc.coalesce(posts["followers_at_post"], 0)
     with_followers = pc.greater(followers, 0)
@@ -149,7 +139,7 @@ def compute_kpis(posts: pa.Table, labels: pa.Table, bounds: pa.Table, *,
                       pc.equal(pc.if_else(pc.is_valid(posts["replies"]), answered, 0), 0))
     n_posts = posts.num_rows
     replies = int(pc.sum(replies_each).as_py() or 0)
-    has_replies = _known(posts, ("replies",))
+    has_replies = bool(pc.any(posts["replies_known"]).as_py())
     n_labelled, shares = _reaction_shares(labels)
     n_ignored = int(pc.sum(ignored).as_py() or 0)
     impressions = _sum(posts.filter(with_impr), "impressions")

@@ -20,9 +20,9 @@ _REACTION_KINDS = "('reply', 'quote', 'comment')"
 def learn_posts(store: Store, start: datetime, end: datetime, window: timedelta) -> pa.Table:
     """Brand posts with exposure, engagements and their reactions in the window, by label.
 
-    Each engagement counts its latest counter, or what the workspace stores of it where
-    that is more (no counter, or one read before later replies were collected), as the
-    KPIs do.
+    Each engagement counts as the KPIs count it (see ``reads.STORED_ENGAGEMENTS``): its
+    latest counter, or what the workspace stores of it where there is no counter or the
+    stored engagements are newer than the counter and more.
 
     ``written`` counts every reply, quote or comment by someone else within ``window``;
     ``interest``, ``animosity`` and ``neutral`` count those the reaction enricher labelled
@@ -30,15 +30,8 @@ def learn_posts(store: Store, start: datetime, end: datetime, window: timedelta)
     """
     return store.query(
         f"""
-        WITH {BRAND_POSTS}, latest AS (
-            SELECT item_id, max_by(likes, observed_at) AS likes,
-                   max_by(reposts, observed_at) AS reposts,
-                   max_by(replies, observed_at) AS replies,
-                   max_by(quotes, observed_at) AS quotes,
-                   max_by(impressions, observed_at) AS impressions
-            FROM metric_snapshots WHERE item_id IN (SELECT item_id FROM posts)
-            GROUP BY item_id
-        ), {STORED_ENGAGEMENTS}, labels AS (  -- a person's correction wins over the model's label
+        WITH {BRAND_POSTS}, {STORED_ENGAGEMENTS},
+        labels AS (  -- a person's correction wins over the model's label
             SELECT item_id, label FROM item_reactions
         ), answers AS (
             SELECT p.item_id, count(*) AS written,
@@ -54,17 +47,13 @@ def learn_posts(store: Store, start: datetime, end: datetime, window: timedelta)
         )
         SELECT p.item_id, p.account_id, p.network, p.created_at,
                s.followers AS followers_at_post, l.impressions,
-               greatest(coalesce(l.likes, 0), coalesce(st.stored_likes, 0))
-               + greatest(coalesce(l.reposts, 0), coalesce(st.stored_reposts, 0))
-               + greatest(coalesce(l.replies, 0), coalesce(w.stored_replies, 0))
-               + greatest(coalesce(l.quotes, 0), coalesce(st.stored_quotes, 0))
-               AS engagements,
+               e.likes_resolved + e.reposts_resolved + e.replies_resolved
+               + e.quotes_resolved AS engagements,
                coalesce(a.written, 0) AS written, coalesce(a.interest, 0) AS interest,
                coalesce(a.animosity, 0) AS animosity, coalesce(a.neutral, 0) AS neutral
         FROM posts p
         LEFT JOIN latest l USING (item_id)
-        LEFT JOIN stored st USING (item_id)
-        LEFT JOIN written w USING (item_id)
+        JOIN engaged e USING (item_id)
         LEFT JOIN answers a USING (item_id)
         ASOF LEFT JOIN account_snapshots s
           ON p.account_id = s.account_id AND p.created_at >= s.observed_at

@@ -46,33 +46,32 @@ BRAND_POSTS = """posts AS (
         )"""
 
 
-# What the workspace itself holds of each brand post's engagements, beside its counters
-# (after BRAND_POSTS): likes, reposts and quotes by others as edges (``stored``), their
-# replies and comments as items (``written``).
-STORED_ENGAGEMENTS = """stored AS (
-            SELECT target_item_id AS item_id,
-                   count(*) FILTER (WHERE kind = 'like') AS stored_likes,
-                   count(*) FILTER (WHERE kind = 'repost') AS stored_reposts,
-                   count(*) FILTER (WHERE kind = 'quote') AS stored_quotes
-            FROM interactions WHERE target_item_id IN (SELECT item_id FROM posts)
-              AND actor_id NOT IN (SELECT actor_id FROM accounts)
-            GROUP BY ALL
-        ), written AS (
-            SELECT parent_id AS item_id, count(*) AS stored_replies FROM items
-            WHERE kind IN ('reply', 'comment') AND account_id IS NULL
-              AND parent_id IN (SELECT item_id FROM posts)
-            GROUP BY ALL
-        )"""
+def _resolved(name: str, stored: str, newest: str) -> str:
+    """SQL of one engagement of a post, and whether the stored count gave it: the latest
+    counter, unless there is none or what is stored is newer than it (then the stored
+    count where it is more: a later stored reply proves the counter out of date)."""
+    counter, fresh = f"l.{name}", f"coalesce({newest} <= l.observed_at, true)"
+    return (f"CASE WHEN {counter} IS NOT NULL AND {fresh} THEN {counter} "
+            f"ELSE greatest(coalesce({counter}, 0), {stored}) END AS {name}_resolved, "
+            f"{stored} > coalesce({counter}, 0) AND NOT ({counter} IS NOT NULL AND {fresh}) "
+            f"AS {name}_from_stored")
 
 
-def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta) -> pa.Table:
-    """Brand posts of the period: latest counters, what is stored of the same engagements
-    (likes, reposts and quotes by others as edges, their replies and comments as items),
-    followers at posting time, reactions within ``window``."""
-    return store.query(
-        f"""
-        WITH {BRAND_POSTS}, latest AS (
-            SELECT item_id, max_by(likes, observed_at) AS likes,
+_FIGURES = (("likes", "coalesce(st.stored_likes, 0)", "st.newest_at"),
+            ("reposts", "coalesce(st.stored_reposts, 0)", "st.newest_at"),
+            ("replies", "coalesce(w.stored_replies, 0)", "w.newest_at"),
+            ("quotes", "coalesce(st.stored_quotes, 0)", "st.newest_at"))
+
+# Each brand post's engagements (after BRAND_POSTS), as CTEs ending in ``engaged``: its
+# latest counters (``latest``), what the workspace itself holds of them (likes, reposts and
+# quotes by others as edges in ``stored``, their replies and comments as items in
+# ``written``, each with its newest date), and per figure the one used (``<name>_resolved``,
+# ``<name>_from_stored``). A counter read after the newest stored engagement wins: the
+# network counted all we hold, and un-likes or deleted replies since. The stored count is
+# used where there is no counter, or where it is more and newer than the counter.
+STORED_ENGAGEMENTS = f"""latest AS (
+            SELECT item_id, max(observed_at) AS observed_at,
+                   max_by(likes, observed_at) AS likes,
                    max_by(reposts, observed_at) AS reposts,
                    max_by(replies, observed_at) AS replies,
                    max_by(quotes, observed_at) AS quotes,
@@ -80,7 +79,43 @@ def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta)
                    max_by(reach, observed_at) AS reach
             FROM metric_snapshots WHERE item_id IN (SELECT item_id FROM posts)
             GROUP BY item_id
-        ), thread AS (  -- direct answers, then deeper ones by their root: two equi-joins
+        ), stored AS (
+            SELECT target_item_id AS item_id,
+                   count(*) FILTER (WHERE kind = 'like') AS stored_likes,
+                   count(*) FILTER (WHERE kind = 'repost') AS stored_reposts,
+                   count(*) FILTER (WHERE kind = 'quote') AS stored_quotes,
+                   max(created_at) FILTER (WHERE kind IN ('like', 'repost', 'quote'))
+                     AS newest_at
+            FROM interactions WHERE target_item_id IN (SELECT item_id FROM posts)
+              AND actor_id NOT IN (SELECT actor_id FROM accounts)
+            GROUP BY ALL
+        ), written AS (
+            SELECT parent_id AS item_id, count(*) AS stored_replies,
+                   max(created_at) AS newest_at FROM items
+            WHERE kind IN ('reply', 'comment') AND account_id IS NULL
+              AND parent_id IN (SELECT item_id FROM posts)
+            GROUP BY ALL
+        ), engaged AS (
+            SELECT p.item_id, l.item_id IS NOT NULL AS has_counters,
+                   {", ".join(_resolved(*f) for f in _FIGURES)},
+                   {" OR ".join(f"l.{n} IS NOT NULL OR {s} > 0" for n, s, _ in _FIGURES)}
+                     AS engagements_known,
+                   l.replies IS NOT NULL OR coalesce(w.stored_replies, 0) > 0
+                     AS replies_known
+            FROM posts p
+            LEFT JOIN latest l USING (item_id)
+            LEFT JOIN stored st USING (item_id)
+            LEFT JOIN written w USING (item_id)
+        )"""
+
+
+def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta) -> pa.Table:
+    """Brand posts of the period: latest counters, each engagement as used (see
+    ``STORED_ENGAGEMENTS``), followers at posting time, reactions within ``window``."""
+    return store.query(
+        f"""
+        WITH {BRAND_POSTS}, {STORED_ENGAGEMENTS},
+        thread AS (  -- direct answers, then deeper ones by their root: two equi-joins
             SELECT parent_id AS post_id, created_at FROM items
             WHERE kind IN {REACTION_KINDS} AND account_id IS NULL
               AND parent_id IN (SELECT item_id FROM posts)
@@ -89,24 +124,18 @@ def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta)
             WHERE kind IN {REACTION_KINDS} AND account_id IS NULL
               AND root_id IN (SELECT item_id FROM posts)
               AND parent_id IS DISTINCT FROM root_id
-        ), {STORED_ENGAGEMENTS}, answers AS (
+        ), answers AS (
             SELECT p.item_id, count(*) AS reactions_in_window
             FROM posts p JOIN thread t ON t.post_id = p.item_id
             WHERE t.created_at < p.created_at + ?
             GROUP BY p.item_id
         )
         SELECT p.*, l.likes, l.reposts, l.replies, l.quotes, l.impressions, l.reach,
-               l.item_id IS NOT NULL AS has_counters,
-               coalesce(st.stored_likes, 0) AS stored_likes,
-               coalesce(st.stored_reposts, 0) AS stored_reposts,
-               coalesce(w.stored_replies, 0) AS stored_replies,
-               coalesce(st.stored_quotes, 0) AS stored_quotes,
-               s.followers AS followers_at_post,
+               e.* EXCLUDE (item_id), s.followers AS followers_at_post,
                coalesce(a.reactions_in_window, 0) AS reactions_in_window
         FROM posts p
         LEFT JOIN latest l USING (item_id)
-        LEFT JOIN stored st USING (item_id)
-        LEFT JOIN written w USING (item_id)
+        JOIN engaged e USING (item_id)
         LEFT JOIN answers a USING (item_id)
         ASOF LEFT JOIN account_snapshots s
           ON p.account_id = s.account_id AND p.created_at >= s.observed_at
