@@ -238,3 +238,30 @@ def test_a_counter_read_before_later_stored_replies_is_stale(store: Store) -> No
     learned = learn_posts(store, T0 - timedelta(days=1), T0 + timedelta(days=9),
                           timedelta(hours=72))
     assert learned["engagements"].to_pylist() == [3]
+
+
+def test_listening_hits_are_no_reaction_unless_they_mention_or_answer_the_brand(
+        store: Store) -> None:
+    from sounding.store.connector_store import listening_add, listening_hits_add
+
+    _thread_workspace(store, [])
+    fan = "bluesky:fan"
+    heard = [_item("h1", 8, "mention", None, fan),             # only has the keyword
+             _item("h2", 9, "mention", None, fan),             # and names the brand
+             _item("h3", 10, "mention", "bluesky:p1", fan),    # and answers the brand
+             _item("p3", 11)]                                   # the brand's own post
+    named = Interaction("bluesky:mention:fan:h2", "bluesky", "mention", fan,
+                        T0 + timedelta(hours=9), target_item_id="bluesky:h2",
+                        target_actor_id=BRAND)
+    store.write(Batch.from_records(items=heard, interactions=[named]), kind="test",
+                source="t")
+    with store.transaction() as con:
+        for item in ("h1", "h2", "h3"):
+            con.execute("INSERT INTO enrichments (item_id, enricher, version, label) "
+                        "VALUES (?, 'reaction', 't', 'animosity')", [f"bluesky:{item}"])
+    query = listening_add(store, BRAND, "#brioche")
+    found = [f"bluesky:{i}" for i in ("h1", "h2", "h3", "p3")]
+    assert listening_hits_add(store, query, found) == 3  # not the brand's own post
+    k = kpis(store)
+    assert k.reactions == 5 + 2 and k.reactions_labelled == 7  # h2 and h3, not h1
+    assert k.reaction_shares["animosity"] == pytest.approx(3 / 7)

@@ -243,3 +243,18 @@ def test_an_empty_mastodon_note_erases_the_stored_bio(store: Store) -> None:
 
 def test_mastodon_html_becomes_text() -> None:
     assert html_to_text("<p>Hi &amp; bye<br>line</p><p>two</p>") == "Hi & bye\nline\n\ntwo"
+
+
+def test_the_brand_s_own_status_found_by_a_search_stays_a_post() -> None:
+    from sounding.connectors.mastodon_parse import parse_statuses
+
+    brand = Brand("mastodon", "me@social.example", "mastodon:me@social.example",
+                  "mastodon:me@social.example", "1")
+    status = {"id": "9", "content": "<p>#brioche</p>", "created_at": "2026-11-20T10:00:00Z",
+              "url": "https://social.example/@me/9"}
+    me, fan = {"id": "1", "acct": "me"}, {"id": "2", "acct": "fan"}
+    items = parse_statuses([{**status, "account": me}, {**status, "id": "10", "account": fan}],
+                           brand, "social.example", kind="mention").items
+    kinds = {i.author_id: (i.kind, i.account_id) for i in items.values()}
+    assert kinds == {"mastodon:me@social.example": ("post", "mastodon:me@social.example"),
+                     "mastodon:fan@social.example": ("mention", None)}

@@ -134,7 +134,8 @@ def add_status(out: Records, status: Entity, brand: Brand, host: str,
         item_id=key(NETWORK, native), network=NETWORK,
         author_id=key(NETWORK, handle(account, host)),
         text=html_to_text(str(status.get("content") or "")),
-        created_at=parse_time_any(status["created_at"]), kind=_kind(status, forced=kind),
+        created_at=parse_time_any(status["created_at"]),
+        kind=_kind(status, forced=None if is_brand else kind),  # the brand never mentions itself
         parent_id=status_item_id(host, parent) if parent else None, root_id=None,
         url=status.get("url") or status.get("uri"),
         account_id=brand.account_id if is_brand else None)

@@ -216,14 +216,18 @@ def listening_remove(store: Store, query_id: int) -> bool:
 
 
 def listening_hits_add(store: Store, query_id: int, item_ids: list[str]) -> int:
-    """Link found items to their query; returns how many links are new."""
+    """Link found items to their query, but the brand's own (stored already: a search
+    finds the brand's posts too, and they are no listening hit); returns how many links
+    are new."""
     if not item_ids:
         return 0
     with store.transaction() as con:
         before = con.execute("SELECT count(*) FROM listening_hits WHERE query_id = ?",
                              [query_id]).fetchall()[0][0]
-        con.executemany("INSERT INTO listening_hits (query_id, item_id) VALUES (?, ?) "
-                        "ON CONFLICT DO NOTHING", [[query_id, i] for i in item_ids])
+        con.execute("INSERT INTO listening_hits (query_id, item_id) "
+                    "SELECT DISTINCT ?, i.item_id FROM items i WHERE i.account_id IS NULL "
+                    "AND i.item_id IN (SELECT unnest(?::VARCHAR[])) ON CONFLICT DO NOTHING",
+                    [query_id, item_ids])
         after = con.execute("SELECT count(*) FROM listening_hits WHERE query_id = ?",
                             [query_id]).fetchall()[0][0]
     return int(after - before)

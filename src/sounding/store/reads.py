@@ -14,21 +14,27 @@ __all__ = ["BRAND_POSTS", "STORED_ENGAGEMENTS", "TO_BRAND", "brand_posts", "bran
 
 REACTION_KINDS = "('reply', 'quote', 'comment', 'mention')"
 # Someone else's reactions to the brand, as CTEs ending in ``to_brand (item_id)`` (the
-# query must open with WITH RECURSIVE): every mention, and the replies, quotes and comments
-# in a brand item's thread: under it by parent links, or rooted at it (a thread whose
-# middle was not stored), or a quote whose edge points into such a thread (a connector
-# keeps a quote's target as an edge only). A reply to an unknown parent or to someone
-# else's post is no reaction to the brand.
+# query must open with WITH RECURSIVE): every mention of the brand, and the replies, quotes
+# and comments in a brand item's thread: under it by parent links, or rooted at it (a
+# thread whose middle was not stored), or a quote whose edge points into such a thread (a
+# connector keeps a quote's target as an edge only). A reply to an unknown parent or to
+# someone else's post is no reaction to the brand, nor is a post a listening query found
+# (stored as a mention) unless the network notified the brand of it (a mention edge).
 TO_BRAND = """brand AS (
             SELECT item_id FROM items WHERE account_id IS NOT NULL
         ), brand_thread AS (
             SELECT item_id FROM brand
             UNION
             SELECT c.item_id FROM items c JOIN brand_thread t ON c.parent_id = t.item_id
+        ), heard AS (  -- listening hits that the network did not say mention the brand
+            SELECT item_id FROM listening_hits
+            EXCEPT
+            SELECT target_item_id FROM interactions WHERE kind = 'mention'
         ), to_brand AS (
             SELECT i.item_id FROM items i
-            WHERE i.account_id IS NULL AND (i.kind = 'mention' OR (
-                i.kind IN ('reply', 'quote', 'comment')
+            WHERE i.account_id IS NULL AND (
+                (i.kind = 'mention' AND i.item_id NOT IN (SELECT item_id FROM heard)) OR (
+                i.kind IN ('reply', 'quote', 'comment', 'mention')
                 AND (i.item_id IN (SELECT item_id FROM brand_thread)
                      OR i.root_id IN (SELECT item_id FROM brand))))
             UNION
