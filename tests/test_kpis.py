@@ -40,6 +40,7 @@ def shop(store: Store) -> Store:
             _item("r1", 1, "reply", "bluesky:p1", fan),   # p1 answered in its window
             _item("r2", 100, "reply", "bluesky:p2", fan),  # p2 answered 76 h later: too late
             _item("b1", 49, "reply", "bluesky:p3"),  # the brand answering itself: no reaction
+            _item("o1", 200, author=fan),  # the newest data: every window is over
         ],
         metric_snapshots=[
             MetricSnapshot("bluesky:p1", T0, likes=1),
@@ -265,3 +266,26 @@ def test_listening_hits_are_no_reaction_unless_they_mention_or_answer_the_brand(
     k = kpis(store)
     assert k.reactions == 5 + 2 and k.reactions_labelled == 7  # h2 and h3, not h1
     assert k.reaction_shares["animosity"] == pytest.approx(3 / 7)
+
+
+def test_posts_younger_than_the_window_are_not_yet_ignored(shop: Store) -> None:
+    from sounding.cli.render import kpi_table
+    from sounding.store.learn_reads import learn_posts
+    from sounding.store.web_store import ignored_by_week
+
+    # just published, minutes before the newest data (o1, +200 h): nobody could answer yet
+    shop.write(Batch.from_records(items=[_item("p4", 199.9), _item("p5", 150)]),
+               kind="test", source="t")
+    k = kpis(shop)
+    assert k.posts == 5 and k.posts_too_recent == 2
+    assert k.ignored_posts == 1 and k.ignored_share == pytest.approx(1 / 3)
+    table = kpi_table(k.as_dict())
+    notes = {str(kpi): str(note) for kpi, note in zip(table.columns[0].cells,
+                                                      table.columns[2].cells, strict=True)}
+    assert notes["ignored posts"] == "1 with no reply/quote in 72 h; 2 too recent to tell"
+    learned = learn_posts(shop, T0 - timedelta(days=1), T0 + timedelta(days=30),
+                          timedelta(hours=72))
+    assert learned["matured"].to_pylist() == [True, True, True, False, False]
+    weeks = ignored_by_week(shop, T0 - timedelta(days=1), T0 + timedelta(days=30), 72)
+    # p2 (its reply came too late) and p3 (only the brand answered it): no counters here
+    assert [sum(w[c] for w in weeks) for c in ("posts", "ignored", "too_recent")] == [5, 2, 2]

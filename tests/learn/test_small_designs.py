@@ -185,3 +185,20 @@ def test_posts_without_counters_are_measured_by_their_stored_replies(tmp_path: P
     assert dict(zip(posts["item_id"].to_pylist(), posts["engagements"].to_pylist(),
                     strict=True)) == {"bluesky:p0": 3, "bluesky:p1": 1, "bluesky:p2": 4,
                                       "bluesky:p3": 0}
+
+
+def test_posts_whose_window_is_not_over_are_left_out_of_the_ignored_share() -> None:
+    """Video's last three posts went out minutes ago: nobody could answer them yet."""
+    levels = ["photo"] * 4 + ["video"] * 6
+    written = np.array([1, 0, 1, 1, 2, 1, 1, 0, 0, 0], dtype=float)
+    matured = np.array([True] * 7 + [False] * 3)
+    tags = {"format": np.array(levels)}
+    ones = np.ones(len(levels))
+    data = PostOutcomes(tags, 500 * ones, 10 * ones, ones, 0 * ones, 0 * ones, written,
+                        np.arange(len(levels), dtype=float), matured)
+    ignored = analyse_variants(data, LearnSettings(metric="ignored"), "followers"
+                               ).factor("format").metric("ignored")
+    by_level = {lv.level: lv for lv in ignored.levels}
+    assert (by_level["video"].posts, by_level["video"].n) == (6, 3)  # rests on 3 of 6
+    assert (by_level["photo"].posts, by_level["photo"].n) == (4, 4)
+    assert by_level["video"].mean < by_level["photo"].mean  # none of its 3 was ignored

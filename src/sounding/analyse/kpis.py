@@ -53,6 +53,7 @@ class Kpis:
     reaction_shares: dict[str, float | None]
     ignored_posts: int
     ignored_share: float | None
+    posts_too_recent: int  # posts whose reaction window is not over: out of the ignored share
     followers: dict[str, dict[str, Any]]
     hint: str = ""  # why a period has no brand post, and what to do (set by the workflow)
 
@@ -78,7 +79,8 @@ DEFINITIONS = {
                   "stored replies and lower",
     "reaction_shares": "share by label of the labelled reactions to the brand: mentions, and "
                        "replies, quotes and comments in its threads",
-    "ignored_share": "brand posts with no reply, quote or comment within the window",
+    "ignored_share": "brand posts with no reply, quote or comment within the window, among "
+                     "those whose window is over by the newest data of the workspace",
 }
 
 
@@ -135,8 +137,10 @@ def compute_kpis(posts: pa.Table, labels: pa.Table, bounds: pa.Table, *,
     followers = pc.coalesce(posts["followers_at_post"], 0)
     with_followers = pc.greater(followers, 0)
     answered = pc.add(pc.coalesce(posts["replies"], 0), pc.coalesce(posts["quotes"], 0))
-    ignored = pc.and_(pc.equal(posts["reactions_in_window"], 0),
-                      pc.equal(pc.if_else(pc.is_valid(posts["replies"]), answered, 0), 0))
+    unanswered = pc.and_(pc.equal(posts["reactions_in_window"], 0),
+                         pc.equal(pc.if_else(pc.is_valid(posts["replies"]), answered, 0), 0))
+    ignored = pc.and_(unanswered, posts["matured"])
+    n_matured = _count(posts["matured"])
     n_posts = posts.num_rows
     replies = int(pc.sum(replies_each).as_py() or 0)
     has_replies = bool(pc.any(posts["replies_known"]).as_py())
@@ -163,6 +167,7 @@ def compute_kpis(posts: pa.Table, labels: pa.Table, bounds: pa.Table, *,
         replies=replies, replies_from_stored=_count(replies_stored) if has_replies else 0,
         reply_rate=_ratio(replies, n_posts) if has_replies else None,
         reactions=labels.num_rows, reactions_labelled=n_labelled, reaction_shares=shares,
-        ignored_posts=n_ignored, ignored_share=_ratio(n_ignored, n_posts),
+        ignored_posts=n_ignored, ignored_share=_ratio(n_ignored, n_matured),
+        posts_too_recent=n_posts - n_matured,
         followers=_follower_growth(bounds),
     )

@@ -180,6 +180,7 @@ class PostOutcomes:
     neutral: np.ndarray
     written: np.ndarray  # reactions within the window, labelled or not (0: ignored)
     time: np.ndarray | None = None  # days since the first post, for the trend
+    matured: np.ndarray | None = None  # whether each post's window is over (None: all are)
 
 
 @dataclass(frozen=True)
@@ -300,9 +301,11 @@ def _metric_posterior(name: str, data: PostOutcomes, index: np.ndarray, levels: 
         return engagement_posterior(data.engagements[ok], data.exposure[ok], time,
                                     index[ok], levels, brand_rate)
     if name == "ignored":
-        ignored = (data.written == 0).astype(np.float64)
-        return share_posterior(ignored, np.ones_like(ignored), index, levels,
-                               overdispersed=False), 0.0
+        # a post whose window is not over is no trial: it may still be answered
+        told = np.ones(len(data.written)) if data.matured is None else (
+            data.matured.astype(np.float64))
+        ignored = (data.written == 0) * told
+        return share_posterior(ignored, told, index, levels, overdispersed=False), 0.0
     labelled = (data.interest + data.animosity + data.neutral).astype(np.float64)
     hits = data.interest if name == "interest" else data.animosity
     return share_posterior(hits.astype(np.float64), labelled, index, levels), 0.0
@@ -396,6 +399,7 @@ def _subset(data: PostOutcomes, keep: np.ndarray) -> PostOutcomes:
         data.engagements[keep], data.interest[keep], data.animosity[keep],
         data.neutral[keep], data.written[keep],
         None if data.time is None else data.time[keep],
+        None if data.matured is None else data.matured[keep],
     )
 
 

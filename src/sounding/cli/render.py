@@ -79,6 +79,13 @@ def _reply_note(k: dict[str, Any]) -> str:
     return "replies per post"
 
 
+def _ignored_note(k: dict[str, Any]) -> str:
+    note = f"{k['ignored_posts']} with no reply/quote in 72 h"
+    if k["posts_too_recent"]:  # their 72 hours are not over: out of the share
+        note += f"; {k['posts_too_recent']} too recent to tell"
+    return note
+
+
 def kpi_table(k: dict[str, Any]) -> Table:
     start = k["period_start"][:10]  # 1970-01-01: all data, and none is dated
     span = f"up to {last_day(k['period_end'])}" if start == "1970-01-01" else (
@@ -100,8 +107,7 @@ def kpi_table(k: dict[str, Any]) -> Table:
         ("engagement rate / impression", _pct(k["engagement_rate_per_impression"], 2),
          "posts with impressions only"),
         ("reply rate", _num(k["reply_rate"]), _reply_note(k)),
-        ("ignored posts", _pct(k["ignored_share"]),
-         f"{k['ignored_posts']} with no reply/quote in 72 h"),
+        ("ignored posts", _pct(k["ignored_share"]), _ignored_note(k)),
     ]
     labelled = k["reactions_labelled"]
     for label, share in k["reaction_shares"].items():

@@ -95,7 +95,7 @@ def _baselines(data: dict[str, Any], rng: np.random.Generator
         out[f"{label}_share"] = ((share, *_share_interval(share * n, n,
                                                           _dispersion(data, label), rng), n)
                                  if share is not None and n else (None, None, None, n))
-    posts, ignored = float(k["posts"]), float(k["ignored_posts"])
+    posts, ignored = float(_matured(k)), float(k["ignored_posts"])
     out["ignored_share"] = ((ignored / posts, *_share_interval(ignored, posts, 1.0, rng), posts)
                             if posts else (None, None, None, 0.0))
     return out
@@ -110,7 +110,12 @@ def _recent(data: dict[str, Any]) -> dict[str, float | None]:
     return {"engagement_rate_per_follower": k["engagement_rate_per_follower"],
             "interest_share": shares["interest"] if labelled else None,
             "animosity_share": shares["animosity"] if labelled else None,
-            "ignored_share": k["ignored_posts"] / k["posts"] if k["posts"] else None}
+            "ignored_share": k["ignored_posts"] / _matured(k) if _matured(k) else None}
+
+
+def _matured(k: dict[str, Any]) -> int:
+    """The posts whose reaction window is over: the ignored share's denominator."""
+    return int(k["posts"]) - int(k["posts_too_recent"])
 
 
 def _trend_to_end(data: dict[str, Any]) -> float:

@@ -154,7 +154,8 @@ def _period_bounds(store: Store, period: str | None) -> tuple[datetime, datetime
 
 @view("reactions")
 def reactions(store: Store, params: Params) -> dict[str, Any]:
-    """Interest, animosity, neutral and ignored posts per week, network by network."""
+    """Interest, animosity, neutral and ignored posts per week, network by network (posts
+    whose reaction window is not over are counted as too recent, not as ignored)."""
     period = params.get("period") or ""
     start, end = _period_bounds(store, period)
     found = labels.reactions_over_time(store, start, end)
@@ -163,9 +164,10 @@ def reactions(store: Store, params: Params) -> dict[str, Any]:
     def cell(week: datetime, network: str) -> dict[str, Any]:
         key = (network, week.date().isoformat())
         return cells.setdefault(key, {"week": key[1], "posts": 0, "ignored": 0,
-                                      **{label: 0 for label in REACTIONS}})
+                                      "too_recent": 0, **{label: 0 for label in REACTIONS}})
     for row in found["posts"]:
-        cell(row["week"], row["network"]).update(posts=row["posts"], ignored=row["ignored"])
+        cell(row["week"], row["network"]).update(posts=row["posts"], ignored=row["ignored"],
+                                                 too_recent=row["too_recent"])
     for row in found["labelled"]:
         if row["label"] in REACTIONS:
             cell(row["week"], row["network"])[row["label"]] += row["n"]
@@ -173,7 +175,7 @@ def reactions(store: Store, params: Params) -> dict[str, Any]:
     for (network, _), weekly in sorted(cells.items()):
         networks.setdefault(network, []).append(weekly)
     totals = {k: sum(w[k] for rows in networks.values() for w in rows)
-              for k in ("posts", "ignored", *REACTIONS)}
+              for k in ("posts", "ignored", "too_recent", *REACTIONS)}
     return {"period": period, "start": start.isoformat(), "end": end.isoformat(),
             "window_hours": found["window_hours"], "labels": list(REACTIONS),
             "networks": networks, "totals": totals}

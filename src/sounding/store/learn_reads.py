@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 
 from sounding.store.database import Store
-from sounding.store.reads import BRAND_POSTS, STORED_ENGAGEMENTS
+from sounding.store.reads import BRAND_POSTS, MATURED, STORED_ENGAGEMENTS
 
 __all__ = ["learn_posts", "post_variants", "queue_drafts", "queued_drafts"]
 
@@ -26,7 +26,8 @@ def learn_posts(store: Store, start: datetime, end: datetime, window: timedelta)
 
     ``written`` counts every reply, quote or comment by someone else within ``window``;
     ``interest``, ``animosity`` and ``neutral`` count those the reaction enricher labelled
-    (its latest label per item). Followers are the account's at posting time.
+    (its latest label per item). Followers are the account's at posting time;
+    ``matured`` says whether the window is over (``reads.MATURED``).
     """
     return store.query(
         f"""
@@ -44,13 +45,14 @@ def learn_posts(store: Store, start: datetime, end: datetime, window: timedelta)
              AND r.created_at < p.created_at + ?
             LEFT JOIN labels l ON l.item_id = r.item_id
             GROUP BY p.item_id
-        )
+        ), {MATURED}
         SELECT p.item_id, p.account_id, p.network, p.created_at,
                s.followers AS followers_at_post, l.impressions,
                e.likes_resolved + e.reposts_resolved + e.replies_resolved
                + e.quotes_resolved AS engagements,
                coalesce(a.written, 0) AS written, coalesce(a.interest, 0) AS interest,
-               coalesce(a.animosity, 0) AS animosity, coalesce(a.neutral, 0) AS neutral
+               coalesce(a.animosity, 0) AS animosity, coalesce(a.neutral, 0) AS neutral,
+               p.item_id IN (SELECT item_id FROM matured) AS matured
         FROM posts p
         LEFT JOIN latest l USING (item_id)
         JOIN engaged e USING (item_id)
@@ -59,7 +61,7 @@ def learn_posts(store: Store, start: datetime, end: datetime, window: timedelta)
           ON p.account_id = s.account_id AND p.created_at >= s.observed_at
         ORDER BY p.created_at, p.item_id
         """,
-        [start, end, window],
+        [start, end, window, window],
     )
 
 

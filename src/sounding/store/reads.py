@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from sounding.store.database import Store
 
-__all__ = ["BRAND_POSTS", "STORED_ENGAGEMENTS", "TO_BRAND", "brand_posts", "brand_span",
+__all__ = ["BRAND_POSTS", "MATURED", "STORED_ENGAGEMENTS", "TO_BRAND", "brand_posts", "brand_span",
            "follower_bounds", "reaction_labels"]
 
 REACTION_KINDS = "('reply', 'quote', 'comment', 'mention')"
@@ -49,6 +49,20 @@ BRAND_POSTS = """posts AS (
             SELECT item_id, network, account_id, created_at FROM items
             WHERE account_id IS NOT NULL AND kind = 'post'
               AND created_at >= ? AND created_at < ?
+        )"""
+
+# The brand posts (of a ``posts`` CTE) whose reaction window has passed, as a CTE named
+# ``matured``; binds (window). A post is ignored only once its window is over: measured
+# against the newest data the workspace holds (a post, a reply, an edge, a counter or
+# audience reading), not the clock, so a workspace not collected since tells no more than
+# it saw, and figures stay the same when read later.
+MATURED = """matured AS (
+            SELECT item_id FROM posts
+            WHERE created_at + ? <= (SELECT greatest(
+                (SELECT max(created_at) FROM items),
+                (SELECT max(created_at) FROM interactions),
+                (SELECT max(observed_at) FROM metric_snapshots),
+                (SELECT max(observed_at) FROM account_snapshots)))
         )"""
 
 
@@ -117,7 +131,8 @@ STORED_ENGAGEMENTS = f"""latest AS (
 
 def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta) -> pa.Table:
     """Brand posts of the period: latest counters, each engagement as used (see
-    ``STORED_ENGAGEMENTS``), followers at posting time, reactions within ``window``."""
+    ``STORED_ENGAGEMENTS``), followers at posting time, reactions within ``window``, and
+    whether that window is over (``MATURED``)."""
     return store.query(
         f"""
         WITH {BRAND_POSTS}, {STORED_ENGAGEMENTS},
@@ -135,10 +150,11 @@ def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta)
             FROM posts p JOIN thread t ON t.post_id = p.item_id
             WHERE t.created_at < p.created_at + ?
             GROUP BY p.item_id
-        )
+        ), {MATURED}
         SELECT p.*, l.likes, l.reposts, l.replies, l.quotes, l.impressions, l.reach,
                e.* EXCLUDE (item_id), s.followers AS followers_at_post,
-               coalesce(a.reactions_in_window, 0) AS reactions_in_window
+               coalesce(a.reactions_in_window, 0) AS reactions_in_window,
+               p.item_id IN (SELECT item_id FROM matured) AS matured
         FROM posts p
         LEFT JOIN latest l USING (item_id)
         JOIN engaged e USING (item_id)
@@ -147,7 +163,7 @@ def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta)
           ON p.account_id = s.account_id AND p.created_at >= s.observed_at
         ORDER BY p.created_at
         """,
-        [start, end, window],
+        [start, end, window, window],
     )
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
 
 from sounding.store.database import Store
 from sounding.store.enrich_store import REACTION_KINDS, WANTS_REACTION
-from sounding.store.reads import TO_BRAND
+from sounding.store.reads import MATURED, TO_BRAND
 
 __all__ = [
     "REACTION_KINDS",
@@ -303,28 +303,34 @@ def reactions_by_week(store: Store, start: datetime, end: datetime) -> list[dict
 
 def ignored_by_week(store: Store, start: datetime, end: datetime, window_hours: int
                     ) -> list[dict[str, Any]]:
-    """Brand posts per ISO week and network, and how many got no reaction in the window."""
+    """Brand posts per ISO week and network, how many got no reaction by someone else in
+    the window (the brand answering itself is none, as in the KPIs), and how many are too
+    recent to tell (their window is not over: ``reads.MATURED``)."""
     return _rows(store.query(
         f"""
         WITH posts AS (
             SELECT item_id, network, created_at FROM items
             WHERE account_id IS NOT NULL AND kind = 'post'
               AND created_at >= ? AND created_at < ?
-        ), answers AS (
+        ), {MATURED}, answers AS (
             SELECT r.root_id AS item_id, r.created_at FROM items r
-            WHERE r.kind IN {_KINDS_SQL} AND r.root_id IN (SELECT item_id FROM posts)
+            WHERE r.kind IN {_KINDS_SQL} AND r.account_id IS NULL
+              AND r.root_id IN (SELECT item_id FROM posts)
             UNION ALL
             SELECT r.parent_id, r.created_at FROM items r
-            WHERE r.kind IN {_KINDS_SQL} AND r.parent_id IN (SELECT item_id FROM posts)
+            WHERE r.kind IN {_KINDS_SQL} AND r.account_id IS NULL
+              AND r.parent_id IN (SELECT item_id FROM posts)
         ), answered AS (
             SELECT DISTINCT p.item_id FROM posts p JOIN answers a USING (item_id)
             WHERE a.created_at < p.created_at + to_hours(?)
         )
         SELECT date_trunc('week', p.created_at) AS week, p.network, count(*) AS posts,
-               count(*) FILTER (WHERE p.item_id NOT IN (SELECT item_id FROM answered))
-                 AS ignored
+               count(*) FILTER (WHERE p.item_id NOT IN (SELECT item_id FROM answered)
+                                  AND p.item_id IN (SELECT item_id FROM matured)) AS ignored,
+               count(*) FILTER (WHERE p.item_id NOT IN (SELECT item_id FROM matured))
+                 AS too_recent
         FROM posts p GROUP BY ALL ORDER BY ALL
-        """, [start, end, window_hours]))
+        """, [start, end, timedelta(hours=window_hours), window_hours]))
 
 
 # --- the publication queue ------------------------------------------------------------

@@ -136,7 +136,8 @@ def outcomes_from_tables(posts: pa.Table, variants: pa.Table) -> tuple[PostOutco
         _levels(posts, variants), exposure, _column(posts, "engagements"),
         interest=_column(posts, "interest"), animosity=_column(posts, "animosity"),
         neutral=_column(posts, "neutral"), written=_column(posts, "written"),
-        time=np.asarray(time, dtype=np.float64))
+        time=np.asarray(time, dtype=np.float64),
+        matured=posts["matured"].to_numpy(zero_copy_only=False).astype(bool))
     return data, kind
 
 
