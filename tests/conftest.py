@@ -7,11 +7,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from sounding.connectors.base import Draft, Published
 from sounding.store import Store
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -79,3 +81,26 @@ def write_csv(path: Path, rows: list[dict[str, object]], header: list[str] | Non
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+class RecordingNetwork:
+    """A connector that records what it was asked to post (for the publisher's own logic;
+    the real networks are tested in tests/connectors)."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def check(self, draft: Draft) -> None:
+        pass
+
+    def new_key(self) -> str:
+        return f"key-{len(self.sent)}"
+
+    def publish(self, draft: Draft, idempotency_key: str) -> Published:
+        self.sent.append(draft.text)
+        return Published(f"at://brand/{len(self.sent)}", "https://bsky.app/x",
+                         datetime.now(UTC))
+
+    def find_published(self, idempotency_key: str, draft: Draft, since: datetime
+                       ) -> Published | None:
+        return None

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from sounding.connectors.base import Draft, Published
+from conftest import RecordingNetwork
 from sounding.errors import InputError, NotFound
 from sounding.store import Store
 from sounding.store import connector_store as cs
@@ -117,26 +117,6 @@ def test_cancel_goes_through_the_servers_operations(store: Store) -> None:
     assert list_queue(store) == [] and len(list_queue(store, "cancelled")) == 1
 
 
-class _Network:
-    """A connector that records what it was asked to post."""
-
-    def __init__(self) -> None:
-        self.sent: list[str] = []
-
-    def check(self, draft: Draft) -> None:
-        pass
-
-    def new_key(self) -> str:
-        return f"key-{len(self.sent)}"
-
-    def publish(self, draft: Draft, idempotency_key: str) -> Published:
-        self.sent.append(draft.text)
-        return Published(f"at://brand/{len(self.sent)}", "https://bsky.app/x",
-                         datetime.now(UTC))
-
-    def find_published(self, idempotency_key: str, draft: Draft, since: datetime
-                       ) -> Published | None:
-        return None
 
 
 def test_the_publisher_never_sends_a_cancelled_entry(
@@ -145,7 +125,7 @@ def test_the_publisher_never_sends_a_cancelled_entry(
     past = datetime.now(UTC) - timedelta(minutes=5)
     ids = [add_to_queue(store, ACCOUNT, text)["queue_id"] for text in ("keep", "drop", "race")]
     cancel_queued(store, [ids[1]])
-    network = _Network()
+    network = RecordingNetwork()
     read = cs.due_entries
 
     def due_then_cancelled(s: Store, now: datetime) -> list[dict[str, Any]]:

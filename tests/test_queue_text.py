@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sounding.connectors.base import Draft, Published
+from conftest import RecordingNetwork
 from sounding.errors import PostUnwritten, TextTooLong
 from sounding.store import Store
 from sounding.workflows import publish, queue_view
@@ -85,32 +85,12 @@ def test_bluesky_counts_graphemes_and_a_mastodon_instance_sets_its_own_limit(
     assert _entry(accounts, queue_id)["text"] == "x" * 1000
 
 
-class _Network:
-    """A connector that records what it was asked to post."""
-
-    def __init__(self) -> None:
-        self.sent: list[str] = []
-
-    def check(self, draft: Draft) -> None:
-        pass
-
-    def new_key(self) -> str:
-        return f"key-{len(self.sent)}"
-
-    def publish(self, draft: Draft, idempotency_key: str) -> Published:
-        self.sent.append(draft.text)
-        return Published(f"at://brand/{len(self.sent)}", "https://bsky.app/x",
-                         datetime.now(UTC))
-
-    def find_published(self, idempotency_key: str, draft: Draft, since: datetime
-                       ) -> Published | None:
-        return None
 
 
 def test_the_publisher_never_sends_a_placeholder(accounts: Store) -> None:
     ids = [add_to_queue(accounts, BLUESKY, text)["queue_id"] for text in ("one", "two")]
     _force(accounts, ids[0], text=placeholder("format=video"), status="approved")
-    network = _Network()
+    network = RecordingNetwork()
     result = publish.publish_due(accounts, now=datetime.now(UTC) + timedelta(minutes=5),
                                  connect_fn=lambda account, **kw: network)
     assert network.sent == ["two"]

@@ -7,6 +7,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,20 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
                                            "csrf_token": token, "next": "/items"})
     assert response.status_code == 200, response.text[:500]
     return csrf_of(response.text)
+
+
+def signed_in(client: TestClient, lang: str, user: str = "ed") -> str:
+    """Sign ``user`` in and switch the pages to ``lang``; returns the CSRF token."""
+    token = sign_in(client, user)
+    client.post("/lang", data={"lang": lang, "csrf_token": token, "next": "/overview"})
+    return token
+
+
+def alert_text(html: str) -> str:
+    """The refusal a page shows (its role="alert" paragraph), unescaped."""
+    match = re.search(r'role="alert">(.*?)</p>', html, re.S)
+    assert match, "the page shows no refusal"
+    return unescape(match[1])
 
 
 @pytest.fixture

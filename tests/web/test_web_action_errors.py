@@ -14,20 +14,7 @@ from fastapi.testclient import TestClient
 from sounding.errors import InputError, NotFound
 from sounding.store import Store
 
-from .conftest import PWN, sign_in
-
-
-def _signed_in(client: TestClient, lang: str, user: str = "ed") -> str:
-    token = sign_in(client, user)
-    client.post("/lang", data={"lang": lang, "csrf_token": token, "next": "/overview"})
-    return token
-
-
-def _alert(html: str) -> str:
-    match = re.search(r'role="alert">(.*?)</p>', html, re.S)
-    assert match, "the page shows no refusal"
-    return unescape(match[1])
-
+from .conftest import PWN, alert_text, signed_in
 
 # Seeded queue: 1 and 2 drafts, 3 approved, 4 published.
 QUEUE_CASES = [
@@ -48,44 +35,44 @@ QUEUE_CASES = [
 def test_a_queue_entry_in_the_wrong_status_is_refused_in_french(
         client: TestClient, path: str, form: dict[str, str], status_fr: str, words_fr: str,
         words_en: str) -> None:
-    token = _signed_in(client, "fr")
+    token = signed_in(client, "fr")
     response = client.post(path, data={"csrf_token": token, **form})
     assert response.status_code == 400
-    text = _alert(response.text)
+    text = alert_text(response.text)
     assert words_fr in text and f"« {status_fr} »" in text, text
     assert "cannot" not in text and "--" not in text
     client.post("/lang", data={"lang": "en", "csrf_token": token, "next": "/overview"})
-    english = _alert(client.post(path, data={"csrf_token": token, **form}).text)
+    english = alert_text(client.post(path, data={"csrf_token": token, **form}).text)
     assert words_en in english, english
 
 
 def test_a_queue_entry_that_does_not_exist_is_a_404_in_french(client: TestClient) -> None:
-    token = _signed_in(client, "fr")
+    token = signed_in(client, "fr")
     for action in ("approve", "draft", "edit", "schedule", "cancel"):
         form = {"text": "words", "when": "2999-01-01T09:30"}
         response = client.post(f"/queue/999/{action}", data={"csrf_token": token, **form})
         assert response.status_code == 404, action
-        assert "Il n'existe aucune entrée 999 dans la file." in _alert(response.text)
+        assert "Il n'existe aucune entrée 999 dans la file." in alert_text(response.text)
 
 
 def test_a_label_on_an_unknown_item_is_refused_in_french_and_escaped(
         client: TestClient) -> None:
-    token = _signed_in(client, "fr")
+    token = signed_in(client, "fr")
     item = f"<script>{PWN}</script>"
     response = client.post("/items/label", data={"csrf_token": token, "item_id": item,
                                                  "label": "interest"})
     assert response.status_code == 404
-    assert f"Il n'existe aucun contenu « {item} »." == _alert(response.text)
+    assert f"Il n'existe aucun contenu « {item} »." == alert_text(response.text)
     assert "<script>window" not in response.text
 
 
 def test_a_thread_of_an_unknown_item_is_refused_in_both_languages(client: TestClient) -> None:
-    token = _signed_in(client, "fr", "vi")
+    token = signed_in(client, "fr", "vi")
     response = client.get("/thread?id=nope")
     assert response.status_code == 404
-    assert _alert(response.text) == "Il n'existe aucun contenu « nope »."
+    assert alert_text(response.text) == "Il n'existe aucun contenu « nope »."
     client.post("/lang", data={"lang": "en", "csrf_token": token, "next": "/overview"})
-    assert _alert(client.get("/thread?id=nope").text) == "There is no item 'nope'."
+    assert alert_text(client.get("/thread?id=nope").text) == "There is no item 'nope'."
     assert client.get("/thread.json?id=nope").json()["key"] == "no_item"
 
 
@@ -96,7 +83,7 @@ def test_a_workflow_hint_naming_a_flag_never_reaches_a_page(
     def broken(store: Store, item_id: str) -> list[object]:
         raise InputError("the thread cannot be read", hint="run it again with --debug")
     monkeypatch.setattr(labels, "thread", broken)
-    _signed_in(client, "en", "vi")
+    signed_in(client, "en", "vi")
     response = client.get("/thread?id=bluesky:post-0002")
     assert response.status_code == 400 and "the thread cannot be read" in response.text
     assert "--debug" not in response.text
@@ -111,7 +98,7 @@ def test_learn_says_why_in_french_whatever_the_workflow_words(
     def reworded(*args: object, **kwargs: object) -> None:
         raise NotFound("nothing to compare here", hint="see --help")
     monkeypatch.setattr(views_learn, "learn", reworded)
-    _signed_in(client, "fr", "vi")
+    signed_in(client, "fr", "vi")
     html = client.get("/learn?period=2030-01-01..2030-01-31").text
     assert "Aucune publication de la marque sur cette période" in unescape(html)
     html = unescape(client.get("/learn").text)
@@ -120,7 +107,7 @@ def test_learn_says_why_in_french_whatever_the_workflow_words(
 
 
 def test_the_known_customers_say_why_they_are_not_ranked(client: TestClient) -> None:
-    token = _signed_in(client, "fr", "vi")
+    token = signed_in(client, "fr", "vi")
     rows = {s["name"]: s for s in client.get("/audience.json?cluster=0").json()["segments"]}
     assert rows["customers"]["unranked"] == "customer_base"
     assert rows["customers"]["rank_index"] is None
@@ -137,7 +124,7 @@ def test_the_known_customers_say_why_they_are_not_ranked(client: TestClient) -> 
 
 
 def test_french_verdicts_name_the_metric_with_its_article(client: TestClient) -> None:
-    _signed_in(client, "fr", "vi")
+    signed_in(client, "fr", "vi")
     for query, words in (("", "sur l'intérêt"), ("?metric=engagement",
                                                  "sur le taux d'interaction"),
                          ("?metric=animosity", "sur l'animosité")):
@@ -149,13 +136,13 @@ def test_french_verdicts_name_the_metric_with_its_article(client: TestClient) ->
 
 def test_a_label_on_a_brand_post_is_refused_in_both_languages(
         web_store: Store, client: TestClient) -> None:
-    token = _signed_in(client, "fr")
+    token = signed_in(client, "fr")
     form = {"csrf_token": token, "item_id": "bluesky:post-0002", "label": "interest"}
     response = client.post("/items/label", data=form)
     assert response.status_code == 400
-    assert _alert(response.text).startswith("« bluesky:post-0002 » n'est pas une réaction")
+    assert alert_text(response.text).startswith("« bluesky:post-0002 » n'est pas une réaction")
     client.post("/lang", data={"lang": "en", "csrf_token": token, "next": "/overview"})
-    english = _alert(client.post("/items/label", data=form).text)
+    english = alert_text(client.post("/items/label", data=form).text)
     assert english.startswith("'bluesky:post-0002' is not a reaction"), english
     assert web_store.scalar("SELECT count(*) FROM labels WHERE item_id = ?",
                             ["bluesky:post-0002"]) == 0

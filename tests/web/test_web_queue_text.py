@@ -13,21 +13,13 @@ from fastapi.testclient import TestClient
 from sounding.store import Store
 from sounding.workflows.queue_text import placeholder
 
-from .conftest import PWN, sign_in
+from .conftest import PWN, alert_text, signed_in
 
 # Seeded queue: 1 and 2 drafts on a Bluesky account, 3 approved, 4 published.
 
 
-def _signed_in(client: TestClient, lang: str) -> str:
-    token = sign_in(client, "ed")
-    client.post("/lang", data={"lang": lang, "csrf_token": token, "next": "/overview"})
-    return token
 
 
-def _alert(html: str) -> str:
-    match = re.search(r'role="alert">(.*?)</p>', html, re.S)
-    assert match, "the page shows no refusal"
-    return unescape(match[1])
 
 
 def _back(html: str) -> str:
@@ -56,10 +48,10 @@ def test_approving_the_placeholder_is_refused_and_links_back_to_the_queue(
         client: TestClient, web_store: Store, lang: str, words: str) -> None:
     text = placeholder("format=video, topic=product")
     _set_text(web_store, 1, text)
-    token = _signed_in(client, lang)
+    token = signed_in(client, lang)
     response = client.post("/queue/1/approve", data={"csrf_token": token, "next": "/queue"})
     assert response.status_code == 400
-    assert _alert(response.text) == words
+    assert alert_text(response.text) == words
     assert _back(response.text) == "/queue"
     assert _row(web_store, 1) == ("draft", text)
     assert client.post("/queue/1/approve", data={"csrf_token": "forged"}).status_code == 403
@@ -77,12 +69,12 @@ def test_approving_the_placeholder_is_refused_and_links_back_to_the_queue(
     ("en", "The text has 799 characters; Bluesky takes at most 300: shorten it.")])
 def test_an_edit_too_long_for_bluesky_is_refused_and_given_back(
         client: TestClient, web_store: Store, lang: str, words: str) -> None:
-    token = _signed_in(client, lang)
+    token = signed_in(client, lang)
     typed = f"<script>{PWN}</script>" + "x" * (799 - len(f"<script>{PWN}</script>"))
     response = client.post("/queue/1/edit", data={"csrf_token": token, "text": typed,
                                                   "next": "/queue"})
     assert response.status_code == 400
-    assert _alert(response.text) == words
+    assert alert_text(response.text) == words
     assert _row(web_store, 1) == ("draft", "Our croissant of the week: pistachio")
     assert _back(response.text) == "/queue"
     form = re.search(r'<form method="post" action="/queue/1/edit".*?</form>', response.text,
@@ -98,7 +90,7 @@ def test_an_edit_too_long_for_bluesky_is_refused_and_given_back(
 
 
 def test_a_refusal_on_the_thread_page_links_back_to_it(client: TestClient) -> None:
-    token = _signed_in(client, "fr")
+    token = signed_in(client, "fr")
     page = "/thread?id=bluesky%3Apost-0002"
     response = client.post("/items/label", data={"csrf_token": token, "item_id": "nope",
                                                  "label": "interest", "next": page})
@@ -110,7 +102,7 @@ def test_a_refusal_on_the_thread_page_links_back_to_it(client: TestClient) -> No
     "//evil.example/queue", "https://evil.example/", "/\t/evil.example", "/\\evil.example",
     "javascript:alert(1)"])
 def test_the_link_back_never_leaves_the_site(client: TestClient, next_path: str) -> None:
-    token = _signed_in(client, "en")
+    token = signed_in(client, "en")
     response = client.post("/queue/4/approve", data={"csrf_token": token, "next": next_path})
     assert response.status_code == 400
     assert _back(response.text) == "/overview"
@@ -121,7 +113,7 @@ def test_the_link_back_never_leaves_the_site(client: TestClient, next_path: str)
     ("en", "An approved entry is published at its planned time")])
 def test_the_queue_page_says_an_approved_entry_is_published_at_its_time(
         client: TestClient, lang: str, note: str) -> None:
-    _signed_in(client, lang)
+    signed_in(client, lang)
     page = unescape(client.get("/queue").text)
     assert re.search(rf'class="note approve-note">{note}', page)
     assert re.search(rf'class="approve" title="{note}', page)

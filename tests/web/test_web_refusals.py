@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sounding.report.views_refusals import REFUSALS, Refused
 from sounding.web.i18n import _FR
 
-from .conftest import sign_in
+from .conftest import alert_text, sign_in, signed_in
 
 PERIOD_PAGES = ["/overview", "/reactions", "/said", "/learn"]
 OTHER_PAGES = ["/items", "/queue", "/audience", "/actors", "/thread?id=bluesky:post-0002"]
@@ -22,20 +22,12 @@ REFUSED = {"9999-12-31..9999-12-31": "sort des dates", "0001-01-01..0001-12-31":
            "2026-13-01..2026-14-01": "n'est pas une date"}
 
 
-def _french(client: TestClient, user: str = "ed") -> str:
-    token = sign_in(client, user)
-    client.post("/lang", data={"lang": "fr", "csrf_token": token, "next": "/overview"})
-    return token
 
 
-def _alert(html: str) -> str:
-    match = re.search(r'role="alert">(.*?)</p>', html, re.S)
-    assert match, "the page shows no refusal"
-    return unescape(match[1])
 
 
 def test_odd_periods_never_break_a_page(client: TestClient) -> None:
-    _french(client)
+    signed_in(client, "fr")
     for period in ACCEPTED:
         for path in PERIOD_PAGES:
             response = client.get(path, params={"period": period})
@@ -46,7 +38,7 @@ def test_odd_periods_never_break_a_page(client: TestClient) -> None:
         for path in PERIOD_PAGES:
             response = client.get(path, params={"period": period})
             assert response.status_code == 400, (path, period)
-            text = _alert(response.text)
+            text = alert_text(response.text)
             assert words in text and "--" not in text, (path, period, text)
             assert f'value="{period}"' in response.text  # the form, to correct it
 
@@ -63,8 +55,8 @@ def test_open_periods_are_closed_by_the_data_on_the_overview(client: TestClient)
 
 
 def test_a_period_too_early_to_compare_is_refused_in_french(client: TestClient) -> None:
-    _french(client)
-    text = _alert(client.get("/overview?period=1970-01-01..2026-01-01").text)
+    signed_in(client, "fr")
+    text = alert_text(client.get("/overview?period=1970-01-01..2026-01-01").text)
     assert "commence trop tôt" in text
 
 
@@ -75,10 +67,10 @@ def test_a_period_too_early_to_compare_is_refused_in_french(client: TestClient) 
 ])
 def test_unknown_filter_values_are_refused_in_french(client: TestClient, path: str,
                                                      name: str) -> None:
-    _french(client, "vi")
+    signed_in(client, "fr", "vi")
     response = client.get(path)
     assert response.status_code == 400
-    assert f"n'est pas une valeur connue pour « {name} »" in _alert(response.text)
+    assert f"n'est pas une valeur connue pour « {name} »" in alert_text(response.text)
     twin = client.get(path.replace("?", ".json?")).json()
     assert twin["key"] == "unknown_value" and "not a known value" in twin["error"]
 
@@ -104,20 +96,20 @@ def test_the_values_allowed_are_listed_whole_however_many() -> None:
 
 
 def test_a_page_number_must_be_a_number(client: TestClient) -> None:
-    _french(client, "vi")
-    assert "n'est pas un nombre" in _alert(client.get("/items?page=abc").text)
+    signed_in(client, "fr", "vi")
+    assert "n'est pas un nombre" in alert_text(client.get("/items?page=abc").text)
     assert client.get("/items?page=3").status_code == 200
 
 
 def test_a_period_with_no_post_says_so_in_french(client: TestClient) -> None:
-    _french(client, "vi")
+    signed_in(client, "fr", "vi")
     html = client.get("/learn?period=2030-01-01..2030-01-31").text
     notice = unescape(re.search(r'id="learn-error">(.*?)</p>', html, re.S)[1])  # type: ignore[index]
     assert "Aucune publication de la marque" in notice and "--" not in notice
 
 
 def test_form_refusals_are_in_french_without_flags(client: TestClient) -> None:
-    token = _french(client)
+    token = signed_in(client, "fr")
     cases = [("/queue/1/edit", {"text": "x" * 5001}, "Le texte doit compter de 1 à 5000"),
              ("/queue/1/edit", {"text": "  "}, "Le texte doit compter"),
              ("/queue/3/schedule", {"when": "2001-01-01T09:30"}, "est passée"),
@@ -127,7 +119,7 @@ def test_form_refusals_are_in_french_without_flags(client: TestClient) -> None:
     for path, form, words in cases:
         response = client.post(path, data={"csrf_token": token, **form})
         assert response.status_code == 400, path
-        text = _alert(response.text)
+        text = alert_text(response.text)
         assert words in text and "--" not in text, text
 
 
@@ -160,7 +152,7 @@ def _chart_figures(html: str) -> list[str]:
 
 
 def test_chart_numbers_follow_the_page_language(client: TestClient) -> None:
-    _french(client, "vi")
+    signed_in(client, "fr", "vi")
     overview = client.get("/overview?period=2026-10-01..2026-10-28").text
     shares = _chart_figures(overview.split("<h2>Parts des réactions</h2>")[1].split("</svg>")[0])
     assert shares and all(re.fullmatch(r"\d+(,\d)? %", s) for s in shares if s != "0"), shares
