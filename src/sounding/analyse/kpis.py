@@ -90,6 +90,7 @@ def _sum(table: pa.Table, column: str) -> int:
 
 
 def _count(mask: pa.Array) -> int:
+    """How many are true (a mask), or the total (counts)."""
     return int(pc.sum(mask).as_py() or 0)
 
 
@@ -142,10 +143,10 @@ def compute_kpis(posts: pa.Table, labels: pa.Table, bounds: pa.Table, *,
     ignored = pc.and_(unanswered, posts["matured"])
     n_matured = _count(posts["matured"])
     n_posts = posts.num_rows
-    replies = int(pc.sum(replies_each).as_py() or 0)
+    replies = _count(replies_each)
     has_replies = bool(pc.any(posts["replies_known"]).as_py())
     n_labelled, shares = _reaction_shares(labels)
-    n_ignored = int(pc.sum(ignored).as_py() or 0)
+    n_ignored = _count(ignored)
     impressions = _sum(posts.filter(with_impr), "impressions")
     with_reach = pc.is_valid(posts["reach"])
     networks = pc.value_counts(posts["network"]).to_pylist() if n_posts else []
@@ -153,11 +154,11 @@ def compute_kpis(posts: pa.Table, labels: pa.Table, bounds: pa.Table, *,
         period_start=start, period_end=end, posts=n_posts,
         posts_by_network={v["values"]: v["counts"] for v in networks},
         impressions=impressions if pc.any(with_impr).as_py() else None,
-        posts_with_impressions=int(pc.sum(with_impr).as_py() or 0),
+        posts_with_impressions=_count(with_impr),
         reach=_sum(posts.filter(with_reach), "reach") if pc.any(with_reach).as_py() else None,
-        posts_with_reach=int(pc.sum(with_reach).as_py() or 0),
+        posts_with_reach=_count(with_reach),
         engagements=int(pc.sum(engagements).as_py() or 0) if known else None,
-        posts_with_counters=int(pc.sum(posts["has_counters"]).as_py() or 0),
+        posts_with_counters=_count(posts["has_counters"]),
         posts_from_stored=_count(from_stored),
         engagement_rate_per_follower=_ratio(
             pc.sum(pc.filter(engagements, with_followers)).as_py() or 0,

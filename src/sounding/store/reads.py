@@ -20,7 +20,7 @@ REACTION_KINDS = "('reply', 'quote', 'comment', 'mention')"
 # connector keeps a quote's target as an edge only). A reply to an unknown parent or to
 # someone else's post is no reaction to the brand, nor is a post a listening query found
 # (stored as a mention) unless the network notified the brand of it (a mention edge).
-TO_BRAND = """brand AS (
+TO_BRAND = f"""brand AS (
             SELECT item_id FROM items WHERE account_id IS NOT NULL
         ), brand_thread AS (
             SELECT item_id FROM brand
@@ -34,7 +34,7 @@ TO_BRAND = """brand AS (
             SELECT i.item_id FROM items i
             WHERE i.account_id IS NULL AND (
                 (i.kind = 'mention' AND i.item_id NOT IN (SELECT item_id FROM heard)) OR (
-                i.kind IN ('reply', 'quote', 'comment', 'mention')
+                i.kind IN {REACTION_KINDS}
                 AND (i.item_id IN (SELECT item_id FROM brand_thread)
                      OR i.root_id IN (SELECT item_id FROM brand))))
             UNION

@@ -10,6 +10,7 @@ import pyarrow as pa
 from sounding.store.database import Store
 from sounding.store.enrich_store import REACTION_KINDS, WANTS_REACTION
 from sounding.store.reads import MATURED, TO_BRAND
+from sounding.store.reads import REACTION_KINDS as REACTION_SQL
 
 __all__ = [
     "REACTION_KINDS",
@@ -33,9 +34,6 @@ __all__ = [
     "thread_items",
     "update_queue",
 ]
-
-_KINDS_SQL = "('reply', 'quote', 'comment', 'mention')"
-
 
 def _rows(table: pa.Table) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = table.to_pylist()
@@ -314,11 +312,11 @@ def ignored_by_week(store: Store, start: datetime, end: datetime, window_hours: 
               AND created_at >= ? AND created_at < ?
         ), {MATURED}, answers AS (
             SELECT r.root_id AS item_id, r.created_at FROM items r
-            WHERE r.kind IN {_KINDS_SQL} AND r.account_id IS NULL
+            WHERE r.kind IN {REACTION_SQL} AND r.account_id IS NULL
               AND r.root_id IN (SELECT item_id FROM posts)
             UNION ALL
             SELECT r.parent_id, r.created_at FROM items r
-            WHERE r.kind IN {_KINDS_SQL} AND r.account_id IS NULL
+            WHERE r.kind IN {REACTION_SQL} AND r.account_id IS NULL
               AND r.parent_id IN (SELECT item_id FROM posts)
         ), answered AS (
             SELECT DISTINCT p.item_id FROM posts p JOIN answers a USING (item_id)
