@@ -101,10 +101,11 @@ def _walk(client: httpx.Client, url: str, per_page: int, policy: RetryPolicy,
         if not isinstance(body, list):
             raise InputError(f"{url}?page={page}: expected a JSON list")
         total = _total_pages(response, f"{url}?page={page}")
-        keys = {json.dumps(row, sort_keys=True) for row in body}
-        if total is None and not keys - seen:
-            break  # an empty page, or the same rows again: the end of an uncounted list
-        seen |= keys
+        if total is None:  # an uncounted list ends on an empty page or the same rows again
+            keys = {json.dumps(row, sort_keys=True) for row in body}
+            if not keys - seen:
+                break
+            seen |= keys
         rows.extend(body)
         if progress:
             progress(f"{url}: page {page}" + (f" of {total}" if total is not None else ""))

@@ -112,7 +112,7 @@ def _without_nested(raw: RawRows, found: Mapping[str, str]
 
 
 def _item_table(cols: dict[str, pa.Array], brand: Mapping[str, str]) -> pa.Table:
-    network = pc.utf8_lower(cols["network"])
+    network = cols["network"]  # the names convert made canonical (network_name)
     n = len(network)
     nulls = pa.nulls(n, pa.string())
     keyed = _keyer(network)

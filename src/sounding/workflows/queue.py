@@ -128,6 +128,10 @@ def _ids(queue_ids: list[int]) -> str:
     return ", ".join(f"#{i}" for i in queue_ids)
 
 
+# The statuses a cancel finds without refusing: those it may cancel, and already cancelled.
+_CANCEL_SEEN = (*CANCELLABLE, "cancelled")
+
+
 def cancel_queued(store: Store, queue_ids: list[int]) -> dict[str, list[int]]:
     """Cancel queue entries (kept, marked 'cancelled', never sent), all or none: an unknown
     entry, or one published or being sent, refuses the lot. An entry already cancelled
@@ -135,12 +139,12 @@ def cancel_queued(store: Store, queue_ids: list[int]) -> dict[str, list[int]]:
     if not queue_ids:
         raise InputError("no queue entry to cancel", hint="give their numbers, as "
                          "'sounding queue list' shows them")
-    found = cancel_entries(store, queue_ids, (*CANCELLABLE, "cancelled"))
+    found = cancel_entries(store, queue_ids, _CANCEL_SEEN)
     missing = sorted({i for i in queue_ids if i not in found})
     if missing:
         raise NotFound(f"no queue entry {_ids(missing)}; nothing was cancelled",
                        hint="see 'sounding queue list'")
-    sent = sorted(i for i, status in found.items() if status not in (*CANCELLABLE, "cancelled"))
+    sent = sorted(i for i, status in found.items() if status not in _CANCEL_SEEN)
     if sent:
         said = ", ".join(f"#{i} is {found[i]}" for i in sent)
         raise InputError(f"{said}: a post published or being sent cannot be cancelled; "
