@@ -18,7 +18,8 @@ from typing import BinaryIO
 
 from sounding.errors import Problem
 
-__all__ = ["ScanResult", "bad_byte", "mark_codec", "scan_csv", "scan_jsonl", "sniff_delimiter"]
+__all__ = ["ScanResult", "bad_byte", "mark_codec", "reading_codec", "scan_csv", "scan_jsonl",
+           "sniff_delimiter"]
 
 _CHUNK = 1 << 20
 DELIMITERS = (",", ";", "\t")
@@ -32,6 +33,16 @@ def mark_codec(head: bytes) -> str | None:
     byte-order mark (Excel's "Unicode text" has one), or None. ``codec[:6]`` is the codec
     that reads the mark and drops it."""
     return next((codec for mark, codec in _MARKS if head.startswith(mark)), None)
+
+
+def reading_codec(head: bytes, encoding: str) -> str:
+    """The codec that reads a text starting with ``head``: the one its UTF-16/32 mark names
+    (dropping the mark), else ``encoding``, as utf-8-sig when it is UTF-8 (Excel's "CSV
+    UTF-8" writes a mark)."""
+    marked = mark_codec(head[:4])
+    if marked:
+        return marked[:6]
+    return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
 
 
 def sniff_delimiter(header: str) -> str:

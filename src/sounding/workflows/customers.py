@@ -23,7 +23,7 @@ from sounding.analyse.audience import (
 )
 from sounding.analyse.kept import KEEP_HINT, matchable_kind, refuse_identifying_names
 from sounding.errors import ImportRejected, InputError, Problem, missing_file
-from sounding.imports.scan import mark_codec, sniff_delimiter
+from sounding.imports.scan import reading_codec, sniff_delimiter
 from sounding.imports.tabular import check_encoding
 from sounding.store import Store
 from sounding.store.audience_store import (
@@ -110,10 +110,7 @@ def _text_encoding(file: Path, encoding: str) -> str:
     """The codec to read ``file`` with: a UTF-16/32 byte-order mark (Excel's "Unicode
     text") says its own, and UTF-8 drops the mark that Excel's "CSV UTF-8" writes."""
     with file.open("rb") as fh:
-        marked = mark_codec(fh.read(4))
-    if marked:
-        return marked[:6]
-    return "utf-8-sig" if encoding == "utf-8" else encoding
+        return reading_codec(fh.read(4), encoding)
 
 
 def import_customers(store: Store, path: str, ids: Sequence[str], keep: Sequence[str] = (),

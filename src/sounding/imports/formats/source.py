@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sounding.errors import ImportRejected, Problem
-from sounding.imports.scan import bad_byte, mark_codec, sniff_delimiter
+from sounding.imports.scan import bad_byte, reading_codec, sniff_delimiter
 
 __all__ = ["CsvRows", "date_in_name", "decode", "export_date", "read_csv"]
 
@@ -26,11 +26,7 @@ _MILLIS = re.compile(r"(?<!\d)(1[5-9]\d{11})(?!\d)")
 def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
     """The text of an export (a byte-order mark dropped; UTF-16 when its mark says so, as
     Excel's "Unicode text" is); a bad byte is an ImportRejected naming its line."""
-    marked = mark_codec(data[:4])
-    if marked:
-        encoding = marked[:6]
-    elif encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-        encoding = "utf-8-sig"
+    encoding = reading_codec(data, encoding)
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
