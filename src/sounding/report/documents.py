@@ -27,7 +27,13 @@ REPORT_FORMATS = ("html", "pdf", "json")
 STRATEGY_FORMATS = ("md", "html", "pdf")
 
 
-_KNOWN_SUFFIXES = ("html", "pdf", "json", "md")
+_KNOWN_SUFFIXES = frozenset(REPORT_FORMATS) | frozenset(STRATEGY_FORMATS)
+
+
+def _one_of(formats: tuple[str, ...]) -> str:
+    """'.a, .b or .c'."""
+    names = [f".{f}" for f in formats]
+    return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
 
 
 def output_format(path: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
@@ -39,8 +45,7 @@ def output_format(path: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
     if chosen not in allowed:
         what = f"--format {fmt!r}" if fmt else f"{path}: cannot tell the format"
         raise InputError(f"{what}; expected one of {names}",
-                         hint=f"name the file .{allowed[0]}, .{allowed[1]} or .{allowed[2]}, "
-                         "or give --format")
+                         hint=f"name the file {_one_of(allowed)}, or give --format")
     if fmt and suffix in _KNOWN_SUFFIXES and suffix != chosen:
         raise InputError(f"--format {chosen} but {path} is named .{suffix}",
                          hint=f"name the file .{chosen}, or give --format {suffix}")

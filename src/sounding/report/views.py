@@ -89,6 +89,8 @@ def _overview_days(store: Store, period: str) -> tuple[date, date]:
     """The period's first and last days, an open side closed by the data's first or last
     day (the overview compares with the days just before, so it needs both)."""
     start, end = period_days(period)
+    if start is not None and end is not None:
+        return start, end
     first, last = labels.data_bounds(store)
     newest = (last or datetime.now(UTC)).date()
     if start is None:

@@ -33,9 +33,9 @@ def error_page(request: Request, exc: SoundingError | str, status_code: int, *,
     lang = request_lang(request, session)
     message, hint = (str(exc), page_hint(exc.hint)) if isinstance(exc, SoundingError) \
         else (exc, "")
+    key = ""
     if isinstance(exc, Refused):
-        message, hint = refusal_text(exc.key, exc.values, lang), ""
-    key = exc.key if isinstance(exc, Refused) else ""
+        message, hint, key = refusal_text(exc.key, exc.values, lang), "", exc.key
     period = (request.query_params.get("period") or "")[:80]
     return html_page(request, "error.html",
                      {"message": message, "hint": hint, "key": key, "back": back,
@@ -107,9 +107,10 @@ def _json_route(store: Store, page: View) -> Callable[[Request], Response]:
             body = cache.get(("json", _key(request, page)),
                              lambda: {"json": json_body(_data(request, store, page))})["json"]
         except SoundingError as exc:
+            refused = exc if isinstance(exc, Refused) else None
             return json_page({"error": str(exc), "hint": page_hint(exc.hint),
-                              "key": exc.key if isinstance(exc, Refused) else None,
-                              "values": exc.values if isinstance(exc, Refused) else {}},
+                              "key": refused.key if refused else None,
+                              "values": refused.values if refused else {}},
                              status_code=status_of(exc))
         return Response(body, media_type="application/json", headers=SECURITY_HEADERS)
     return handler
