@@ -84,6 +84,17 @@ def test_server_file_is_private_and_removed_on_stop(db: Path, server) -> None:
     assert not path.exists()
 
 
+
+def test_sigterm_stops_the_server_as_ctrl_c_does(db: Path, server) -> None:
+    server.send_signal(signal.SIGTERM)  # as systemd or `kill` stops it
+    _, err = server.communicate(timeout=30)
+    assert server.returncode == 0, err
+    assert not server_file(db).exists()
+    status = run_process("--db", str(db), "status", "--json")
+    assert status.returncode == 0, status.stderr
+    assert "via the server" not in status.stderr
+
+
 def _items_file(path: Path, rows: int) -> Path:
     with path.open("w", encoding="utf-8") as fh:
         fh.write("id,network,author,text,created_at,likes\n")

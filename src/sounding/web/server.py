@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import secrets
+import signal
 import socket
 import threading
 import time
@@ -50,6 +51,24 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+class _Terminated(Exception):
+    """SIGTERM (systemd, ``kill``) arrived: stop as Ctrl-C does, through serve's cleanup."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _catch_sigterm() -> Any:
+    """Turn SIGTERM into _Terminated; the handler it replaces (None off the main thread).
+
+    uvicorn shuts down gracefully on SIGTERM, then raises it again under the handler it
+    found: the default one would end the process before the server file is removed."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _raise_terminated)
+
+
 def _open_when_started(server: uvicorn.Server, url: str) -> None:
     deadline = time.monotonic() + 30
     while not server.started and time.monotonic() < deadline:
@@ -74,22 +93,27 @@ def serve(db: Path, *, host: str = "127.0.0.1", port: int = 8000, wait: float = 
     app = create_app(store, token, warm=True)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
-    announced = _announce(db, host, port, token)
-    if on_listening is not None:
-        on_listening(f"http://{host}:{port}")
-    if open_browser:
-        threading.Thread(target=_open_when_started, args=(server, f"http://{host}:{port}/"),
-                         daemon=True).start()
     stop = threading.Event()
-    start_jobs(store, stop, on_error=lambda job, exc: _log.warning("%s failed: %s", job, exc),
-               on_change=lambda job: _refresh(app))
+    previous = _catch_sigterm()
+    announced = _announce(db, host, port, token)
     try:
+        if on_listening is not None:
+            on_listening(f"http://{host}:{port}")
+        if open_browser:
+            threading.Thread(target=_open_when_started,
+                             args=(server, f"http://{host}:{port}/"), daemon=True).start()
+        start_jobs(store, stop, on_error=lambda job, exc: _log.warning("%s failed: %s", job, exc),
+                   on_change=lambda job: _refresh(app))
         server.run(sockets=[sock])
+    except _Terminated:
+        pass  # stopped on purpose, as by Ctrl-C: a normal end
     finally:
         sock.close()
         stop.set()
         announced.unlink(missing_ok=True)
         store.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _refresh(app: Any) -> None:
