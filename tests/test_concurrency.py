@@ -95,6 +95,21 @@ def test_sigterm_stops_the_server_as_ctrl_c_does(db: Path, server) -> None:
     assert "via the server" not in status.stderr
 
 
+def test_a_file_left_by_a_killed_server_is_passed_by(db: Path, server) -> None:
+    path = server_file(db)
+    server.kill()
+    server.wait(timeout=30)
+    assert path.exists()
+    gone = run_process("--db", str(db), "status", "--json", timeout=20)
+    # its pid may be another program's by now (after a reboot, in a container): this one's
+    path.write_text(json.dumps(dict(json.loads(path.read_text("utf-8")), pid=os.getpid())),
+                    "utf-8")
+    reused = run_process("--db", str(db), "status", "--json", timeout=20)
+    for result in (gone, reused):
+        assert result.returncode == 0, result.stderr
+        assert "server" not in result.stderr
+        assert json.loads(result.stdout)["tables"]["items"] == 0
+
 def _items_file(path: Path, rows: int) -> Path:
     with path.open("w", encoding="utf-8") as fh:
         fh.write("id,network,author,text,created_at,likes\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import socket
@@ -54,14 +55,38 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _holds(db: Path, pid: int) -> bool:
+    """Whether process ``pid`` may still hold the workspace open.
+
+    A server opens the file before it announces itself and DuckDB keeps a write lock on it
+    while it is open: a free lock means the announced server is gone and its pid (alive)
+    was reused, as after a reboot or in a container. This process's locks cannot be seen
+    from here (a test's server runs in it)."""
+    if pid == os.getpid():
+        return True
+    try:
+        fd = os.open(db, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # refused while a writer holds it
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # and with it the probe's lock
+    return False
+
+
 def find_server(db: Path) -> dict[str, Any] | None:
-    """The server holding this workspace, if one is running."""
+    """The server holding this workspace, if one is running (a file left by one that was
+    killed is not)."""
     path = server_file(db)
     try:
         info: dict[str, Any] = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    return info if _alive(int(info.get("pid", 0))) else None
+    pid = int(info.get("pid", 0))
+    return info if _alive(pid) and _holds(db, pid) else None
 
 
 def _raise_remote(payload: dict[str, Any]) -> None:
