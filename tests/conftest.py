@@ -25,6 +25,11 @@ if os.environ.get("CI"):
 # Servers started by the tests do not publish, collect or alert on their own.
 for _job in ("PUBLISH", "COLLECT", "ALERTS"):
     os.environ.setdefault(f"SOUNDING_{_job}_EVERY", "0")
+# The CLI's processes run in other folders too (a server in its own): a relative PYTHONPATH
+# (PYTHONPATH=src) must name the same sources there, not the installed ones.
+if os.environ.get("PYTHONPATH"):
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        str(Path(p).resolve()) for p in os.environ["PYTHONPATH"].split(os.pathsep) if p)
 SOUNDING = [sys.executable, "-m", "sounding"]
 
 
@@ -65,11 +70,11 @@ def cli(db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Monkey
     return run
 
 
-def run_process(*args: str, cwd: Path | None = None, timeout: float = 300
-                ) -> subprocess.CompletedProcess[str]:
+def run_process(*args: str, cwd: Path | None = None, timeout: float = 300,
+                env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The CLI as a separate process, as a person would run it."""
     return subprocess.run([*SOUNDING, *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=timeout)
+                          timeout=timeout, env=env)
 
 
 def write_csv(path: Path, rows: list[dict[str, object]], header: list[str] | None = None) -> Path:

@@ -42,11 +42,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(db: Path):
+def server(db: Path, tmp_path: Path):
+    """`sounding serve` in a folder of its own, once it has announced itself."""
     Store.open(db).close()
     port = _free_port()
+    folder = tmp_path / "served"
+    folder.mkdir()
     proc = subprocess.Popen([*SOUNDING, "--db", str(db), "serve", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=folder)
     deadline = time.monotonic() + 30
     while not server_file(db).exists():
         assert proc.poll() is None, proc.communicate()
@@ -83,6 +87,34 @@ def test_server_file_is_private_and_removed_on_stop(db: Path, server) -> None:
     server.wait(timeout=30)
     assert not path.exists()
 
+
+
+def test_a_command_through_a_server_reads_its_files_here_and_says_its_secrets_are_unseen(
+        db: Path, tmp_path: Path, server) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    secret = "SOUNDING_BLUESKY_BRAND_BSKY_SOCIAL_PASSWORD"
+    assert secret not in os.environ  # nor in the server's, which inherited this one
+    env = {**os.environ, secret: "app-password-here"}
+    added = run_process("--db", str(db), "account", "add", "bluesky", "--handle",
+                        "brand.bsky.social", cwd=here, env=env)
+    assert added.returncode == 0, added.stderr
+    assert "via the server" in added.stderr
+    assert (f"the server reads secrets from its own environment: ${secret} set here is not "
+            "used") in added.stderr
+    assert "app-password-here" not in added.stderr + added.stdout
+    queued = run_process("--db", str(db), "queue", "add", "--account", "brand.bsky.social",
+                         "--text", "hello", "--image", "pic.png|a picture", "--draft",
+                         cwd=here, env=env)
+    assert queued.returncode == 0, queued.stderr
+    assert "via the server" in queued.stderr and "secrets" not in queued.stderr
+    rows = json.loads(run_process("--db", str(db), "queue", "list", "--json").stdout)
+    assert [i["path"] for i in rows[0]["images"]] == [str(here / "pic.png")]
+    missing = run_process("--db", str(db), "queue", "add", "--account", "brand.bsky.social",
+                          "--text", "hello", "--image", "gone.png|a picture", cwd=here)
+    assert missing.returncode == 1
+    assert f"{here / 'gone.png'}: no such image" in missing.stderr
 
 
 def test_sigterm_stops_the_server_as_ctrl_c_does(db: Path, server) -> None:

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from sounding.cli import render
-from sounding.cli.execute import execute, missing_workspace
+from sounding.cli.execute import execute, missing_workspace, secrets_left_here
 from sounding.config import resolve
 from sounding.errors import ImportRejected, SoundingError
 
@@ -63,8 +63,21 @@ def run(name: str, **args: Any) -> Any:
     return execute(
         workspace(), name, args, wait=float(resolve("lock_wait")),
         on_wait=lambda msg: err.print(render.literal((msg, "yellow"))),
-        on_remote=lambda url: err.print(render.literal((f"via the server at {url}", "dim"))),
+        on_remote=lambda url: _via_server(url, name, args),
     )
+
+
+def _via_server(url: str, name: str, args: dict[str, Any]) -> None:
+    """Say that a server runs the command, and which secrets set here it will not see."""
+    err.print(render.literal((f"via the server at {url}", "dim")))
+    unseen = secrets_left_here(name, args)
+    if unseen:
+        names = ", ".join(f"${n}" for n in unseen)
+        verb, them = ("is", "it") if len(unseen) == 1 else ("are", "them")
+        err.print(render.literal((
+            f"the server reads secrets from its own environment: {names} set here {verb} "
+            f"not used (set {them} where `sounding serve` runs, or in the config file)",
+            "yellow")))
 
 
 from sounding.cli import (  # noqa: E402,F401  (registers the commands)

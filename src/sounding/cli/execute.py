@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from sounding import errors
+from sounding.connectors.credentials import SECRET_NAME
 from sounding.errors import (
     ImportRejected,
     NotFound,
@@ -24,10 +25,15 @@ from sounding.errors import (
 from sounding.store import Store
 from sounding.workflows.ops import CREATING, run_operation, server_file
 
-__all__ = ["LISTEN_WAIT", "execute", "find_server", "missing_workspace"]
+__all__ = ["LISTEN_WAIT", "execute", "find_server", "missing_workspace", "secrets_left_here"]
 
 LISTEN_WAIT = 30.0  # seconds a starting server (announced, not yet listening) is waited for
 
+
+# The operations that read secrets from the environment of the process that runs them,
+# and the arguments that name such a variable.
+SECRET_READERS = frozenset({"account_add", "collect", "publish_due", "alerts_check"})
+_SECRET_ARGS = ("credential_env", "password_env", "secret_env")
 
 DEMO_WORKSPACE = Path("sounding-demo") / "sounding.duckdb"  # where `sounding demo` writes
 
@@ -43,6 +49,17 @@ def missing_workspace(db: Path) -> NotFound:
                 "`sounding import items FILE`, or name yours: sounding --db PATH COMMAND "
                 "(or SOUNDING_DB)")
     return NotFound(f"no workspace at {db}", hint=hint)
+
+
+def secrets_left_here(name: str, args: dict[str, Any]) -> list[str]:
+    """The secrets set in this process's environment that operation ``name`` would not see
+    if a server ran it: the server reads its own (variables named in the arguments, and
+    those shaped like an account's default variable)."""
+    if name not in SECRET_READERS:
+        return []
+    named = {str(args[k]) for k in _SECRET_ARGS if args.get(k)}
+    named.update(n for n in os.environ if SECRET_NAME.fullmatch(n))
+    return sorted(n for n in named if os.environ.get(n))
 
 
 def _alive(pid: int) -> bool:

@@ -9,6 +9,7 @@ import typer
 
 from sounding.cli import app, err, out, render, run, workspace
 from sounding.cli.execute import find_server
+from sounding.workflows.queue import parse_images
 
 listen_app = typer.Typer(help="Listening queries: what to search for on the networks.",
                          no_args_is_help=True)
@@ -98,8 +99,10 @@ def queue_add_cmd(
     draft: Annotated[bool, typer.Option("--draft", help="Keep it as a draft.")] = False,
 ) -> None:
     """Put a post in the publishing queue."""
+    # Read here: a server would find a relative PATH in its own folder.
+    images = [f"{i['path']}|{i['alt']}" for i in parse_images(image)]
     result = run("queue_add", account=account, text=text, variant=variant, at=at,
-                 images=image or [], status="draft" if draft else "scheduled")
+                 images=images, status="draft" if draft else "scheduled")
     when = result["scheduled_at"] or "no time yet"
     out.print(render.literal(f"queued #{result['queue_id']} for {result['account_id']} "
                              f"({result['status']}, {when})"))

@@ -13,9 +13,11 @@ import tomllib
 from sounding.config import config_path, resolve_secret
 from sounding.errors import ConfigError
 
-__all__ = ["default_env", "read_secret"]
+__all__ = ["SECRET_NAME", "default_env", "read_secret"]
 
 _KIND = {"bluesky": "PASSWORD", "mastodon": "TOKEN"}
+# What default_env names look like: the variables of accounts' secrets.
+SECRET_NAME = re.compile(rf"SOUNDING_\w+_(?:{'|'.join(sorted({*_KIND.values(), 'SECRET'}))})")
 
 
 def default_env(network: str, handle: str) -> str:
