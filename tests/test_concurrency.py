@@ -88,7 +88,6 @@ def test_server_file_is_private_and_removed_on_stop(db: Path, server) -> None:
     assert not path.exists()
 
 
-
 def test_a_command_through_a_server_reads_its_files_here_and_says_its_secrets_are_unseen(
         db: Path, tmp_path: Path, server) -> None:
     here = tmp_path / "here"
