@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from sounding.store.connector_store import account_settings, get_cursor, queue_a
 from sounding.workflows.accounts import add_account
 from sounding.workflows.collect import collect
 from sounding.workflows.listen import add_query
+from sounding.workflows.ops import OPERATIONS
 from sounding.workflows.publish import publish_due
 from sounding.workflows.queue import add_to_queue
 
@@ -72,6 +74,36 @@ def test_collect_brings_every_edge_once(brand: Store, mastodon_connect: Any,
     brand.close()
     assert TOKEN.encode() not in brand.path.read_bytes()
 
+
+
+@pytest.fixture
+def collect_cli(cli: Any, mastodon_connect: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The CLI on a workspace with the recorded account, its collect answered by the
+    recorded instance."""
+    monkeypatch.setenv(ENV, TOKEN)
+    monkeypatch.setitem(OPERATIONS, "collect",
+                        functools.partial(collect, connect_fn=mastodon_connect))
+    added = cli("account", "add", "mastodon", "--handle", "kettleco", "--instance",
+                "https://social.example")
+    assert added.code == 0, added.err
+    return cli
+
+
+def _bars(err: str) -> dict[str, tuple[str, int]]:
+    """Each stage's count (done/total) and how much of its bar is drawn."""
+    lines = [line.split() for line in err.splitlines() if line.strip()]
+    return {words[0]: (words[-2], "".join(words).count("━")) for words in lines}
+
+
+def test_collect_with_nothing_new_shows_every_stage_complete(collect_cli: Any) -> None:
+    assert collect_cli("collect").code == 0
+    again = collect_cli("collect")
+    assert again.code == 0, again.err
+    bars = _bars(again.err)
+    assert {stage: count for stage, (count, _) in bars.items()} == {
+        "profile": "1/1", "posts": "0/0", "notifications": "0/0", "engagement": "2/2"}
+    full = bars["profile"][1]
+    assert full > 0 and all(drawn == full for _, drawn in bars.values())
 
 def test_429_is_waited_out_then_succeeds(brand: Store, mastodon_connect: Any,
                                          mastodon_http: Any) -> None:

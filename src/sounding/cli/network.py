@@ -41,7 +41,7 @@ def collect_cmd(
     args: dict[str, Any] = {"account": account, "window_days": window_days}
     if _local():
         with render.stage_progress(err) as update:
-            args["on_progress"] = lambda p: update(f"{p.stage}", p.done, max(p.total or p.done, 1))
+            args["on_progress"] = lambda p: update(p.stage, p.done, p.total)
             args["on_wait"] = lambda msg: err.print(render.literal((msg, "yellow")))
             result = run("collect", **args)
     else:

@@ -129,15 +129,16 @@ def status_table(status: dict[str, Any]) -> Table:
 
 
 @contextmanager
-def stage_progress(console: Console) -> Iterator[Callable[[str, int, int], None]]:
-    """A progress bar per stage, fed by a ``(stage, done, total)`` callback; a stage's
-    name is shown literally (markup=False), whatever it holds."""
+def stage_progress(console: Console
+                   ) -> Iterator[Callable[[str, int, int | None], None]]:
+    """A progress bar per stage, fed by a ``(stage, done, total)`` callback (total None while
+    unknown); a stage's name is shown literally (markup=False), whatever it holds."""
     columns = (TextColumn("{task.description:<10}", markup=False), BarColumn(),
                MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=False) as progress:
         tasks: dict[str, TaskID] = {}
 
-        def update(stage: str, done: int, total: int) -> None:
+        def update(stage: str, done: int, total: int | None) -> None:
             if stage not in tasks:
                 tasks[stage] = progress.add_task(stage, total=total)
             progress.update(tasks[stage], completed=done, total=total)

@@ -89,7 +89,8 @@ class _Run:
                 set_cursor(self.store, source, page.state)
             state, seen = page.state, seen + page.fetched
             self.summary.pages += 1
-            self.progress(Progress(self.account, stage, seen))
+            # the total is known once the last page is in (none at all when nothing is new)
+            self.progress(Progress(self.account, stage, seen, seen if page.done else None))
             if page.done:
                 return
 
