@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -104,6 +105,19 @@ def test_collect_with_nothing_new_shows_every_stage_complete(collect_cli: Any) -
         "profile": "1/1", "posts": "0/0", "notifications": "0/0", "engagement": "2/2"}
     full = bars["profile"][1]
     assert full > 0 and all(drawn == full for _, drawn in bars.values())
+
+
+def test_collect_counts_the_interactions_it_stored_replies_and_quotes_included(
+        collect_cli: Any, db: Path) -> None:
+    result = collect_cli("collect")
+    assert result.code == 0, result.err
+    with Store.open(db, read_only=True) as store:
+        stored = store.counts()["interactions"]
+        implied = store.scalar("SELECT count(*) FROM implied_edges")
+    assert implied > 0  # the reply and the quote are items: their edges are implied
+    assert f" items, {stored:,} interactions," in result.out
+    again = json.loads(collect_cli("collect", "--json").out)
+    assert "interactions" not in again["accounts"][ACCOUNT]["new"]
 
 def test_429_is_waited_out_then_succeeds(brand: Store, mastodon_connect: Any,
                                          mastodon_http: Any) -> None:

@@ -64,12 +64,22 @@ _ENTITIES: dict[str, tuple[pa.Schema, tuple[str, ...], tuple[str, ...]]] = {
 _RUN_TABLES = frozenset({"items", "interactions"})
 # Batch table → stored table, where they differ (``interactions`` is a view; see 007).
 _STORED_AS = {"interactions": "interaction_rows"}
+
+
+def _same_edge(row: str) -> str:
+    """An implied edge ``e`` and interaction row ``row`` describe one edge (see 007)."""
+    return (f"e.kind = {row}.kind AND e.actor_id = {row}.actor_id "
+            f"AND e.target_item_id = {row}.target_item_id AND e.created_at = {row}.created_at")
+
+
 # Rows not stored because the store already implies them: an edge without a target actor
 # that one of the ``implied_edges`` of the stored items describes (see migration 007).
-_IMPLIED = {"interactions": (
-    "s.target_actor_id IS NULL AND EXISTS (SELECT 1 FROM implied_edges e WHERE "
-    "e.kind = s.kind AND e.actor_id = s.actor_id AND e.target_item_id = s.target_item_id "
-    "AND e.created_at = s.created_at)")}
+_IMPLIED = {"interactions": "s.target_actor_id IS NULL AND EXISTS (SELECT 1 FROM "
+                            f"implied_edges e WHERE {_same_edge('s')})"}
+# The edges implied by the items a run inserted that no stored row already describes: what
+# the run added to the ``interactions`` view besides its rows.
+_IMPLIED_NEW = ("SELECT count(*) FROM implied_edges e WHERE e.run_id = ? AND NOT EXISTS "
+                f"(SELECT 1 FROM interaction_rows r WHERE {_same_edge('r')})")
 _HISTORIES: dict[str, tuple[pa.Schema, str, tuple[str, ...]]] = {
     "metric_snapshots": (
         METRIC_SNAPSHOT_SCHEMA,
@@ -196,7 +206,9 @@ def _append_history(con: Any, distinct: _Distinct, name: str, table: pa.Table,
 
 
 def write_batch(con: Any, batch: Batch, run_id: int | None) -> WriteStats:
-    """Write every non-empty table of the batch; the caller owns the transaction."""
+    """Write every non-empty table of the batch; the caller owns the transaction.
+
+    With a run, ``implied_edges`` counts the edges its new items imply (see 007)."""
     stats: dict[str, TableStats] = {}
     distinct = _Distinct(con)
     for name, table in batch.tables().items():
@@ -206,4 +218,7 @@ def write_batch(con: Any, batch: Batch, run_id: int | None) -> WriteStats:
             stats[name] = _append_history(con, distinct, name, table, run_id)
         else:
             stats[name] = _upsert_entity(con, distinct, name, table, run_id)
+    if run_id is not None and "items" in stats:  # replies and quotes are interactions too
+        implied = con.execute(_IMPLIED_NEW, [run_id]).fetchall()[0][0]
+        stats["implied_edges"] = TableStats(new=implied)
     return WriteStats(stats)

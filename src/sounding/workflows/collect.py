@@ -54,7 +54,9 @@ class _Summary:
 
     def add(self, stats: WriteStats) -> None:
         for table, counts in stats.tables.items():
-            self.new[table] = self.new.get(table, 0) + counts.new
+            # the edges the new items imply are new interactions as much as stored rows
+            name = "interactions" if table == "implied_edges" else table
+            self.new[name] = self.new.get(name, 0) + counts.new
 
     def as_dict(self) -> dict[str, Any]:
         return {"new": {k: v for k, v in self.new.items() if v}, "pages": self.pages,
