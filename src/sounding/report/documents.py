@@ -14,14 +14,14 @@ from sounding.errors import InputError
 from sounding.report.evidence import build_evidence
 from sounding.report.executive import render_report_html
 from sounding.report.i18n_report import Fmt, check_lang
-from sounding.report.pdf import html_to_pdf
+from sounding.report.pdf import html_to_pdf, pdf_bytes
 from sounding.report.strategy import strategy_blocks
 from sounding.report.strategy_render import render_strategy_html, render_strategy_md
 from sounding.store import Store
 from sounding.workflows.reporting import report_data
 
-__all__ = ["REPORT_FORMATS", "STRATEGY_FORMATS", "output_format", "strategy_text",
-           "write_demo_reports", "write_report", "write_strategy"]
+__all__ = ["REPORT_FORMATS", "STRATEGY_FORMATS", "output_format", "report_document",
+           "strategy_text", "write_demo_reports", "write_report", "write_strategy"]
 
 REPORT_FORMATS = ("html", "pdf", "json")
 STRATEGY_FORMATS = ("md", "html", "pdf")
@@ -52,20 +52,23 @@ def output_format(path: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
     return chosen
 
 
+def report_document(data: dict[str, Any], lang: str, kind: str) -> bytes:
+    """The executive report of ``data`` as the bytes of an HTML page, a PDF or its JSON
+    evidence (``kind``), for a file or a download."""
+    ev = build_evidence(data, check_lang(lang))
+    if kind == "json":
+        return json.dumps(ev, ensure_ascii=False, indent=1).encode("utf-8")
+    html = render_report_html(ev)
+    return pdf_bytes(html) if kind == "pdf" else html.encode("utf-8")
+
+
 def write_report(data: dict[str, Any], path: str | Path, *, lang: str = "en",
                  fmt: str | None = None) -> Path:
     """The executive report of ``data`` as HTML, PDF or its JSON evidence (``fmt``, else
     by suffix)."""
     path = Path(path)
     kind = output_format(path, fmt, REPORT_FORMATS)
-    ev = build_evidence(data, check_lang(lang))
-    if kind == "json":
-        path.write_text(json.dumps(ev, ensure_ascii=False, indent=1), encoding="utf-8")
-        return path
-    html = render_report_html(ev)
-    if kind == "pdf":
-        return html_to_pdf(html, path)
-    path.write_text(html, encoding="utf-8")
+    path.write_bytes(report_document(data, lang, kind))
     return path
 
 

@@ -29,6 +29,7 @@ from sounding.store import Store
 from sounding.web.actions import install_actions
 from sounding.web.auth import current, forget_sessions, install_auth, request_lang
 from sounding.web.cache import ViewCache, Warmer
+from sounding.web.downloads import install_downloads
 from sounding.web.i18n import translator
 from sounding.web.pages import error_page, install_pages
 from sounding.workflows.ops import check_arguments, run_operation
@@ -160,4 +161,5 @@ def create_app(store: Store, token: str, *, warm: bool = False) -> FastAPI:
     install_auth(app, store)
     install_pages(app, store)
     install_actions(app, store)
+    install_downloads(app, store)
     return app

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sounding.errors import NotFound, SoundingError
 from sounding.report import VIEWS, View
+from sounding.report.pdf import can_make_pdf
 from sounding.report.views_refusals import Refused, page_hint
 from sounding.store import Store
 from sounding.web.auth import current, request_lang, sign_in_again
@@ -19,7 +20,7 @@ from sounding.web.i18n import refusal_text
 from sounding.web.render import SECURITY_HEADERS, html_page, json_body, json_page, render_html
 from sounding.workflows.users import Session
 
-__all__ = ["error_page", "form_refused", "install_pages", "status_of"]
+__all__ = ["error_page", "form_refused", "install_pages", "sign_in_first", "status_of"]
 
 
 def error_page(request: Request, exc: SoundingError | str, status_code: int, *,
@@ -61,6 +62,13 @@ def status_of(exc: SoundingError) -> int:
     return 404 if isinstance(exc, NotFound) else 400
 
 
+def sign_in_first(request: Request) -> Response:
+    """The sign-in form, coming back to the address asked for."""
+    target = quote(request.url.path + ("?" + request.url.query if request.url.query
+                                       else ""), safe="")
+    return RedirectResponse(f"/login?next={target}", status_code=303)
+
+
 def _key(request: Request, page: View) -> tuple[str, tuple[tuple[str, str], ...]]:
     return page.slug, tuple(sorted(request.query_params.multi_items()))
 
@@ -72,13 +80,14 @@ def _data(request: Request, store: Store, page: View) -> dict[str, Any]:
 
 def _html(request: Request, store: Store, page: View, lang: str, session: Session) -> str:
     """The page's HTML, rendered once per view, language and session until the next write
-    (the page carries the session's CSRF token, so it is never shared between sessions)."""
+    (the page carries the session's CSRF token, so it is never shared between sessions).
+    ``pdf`` says whether the report's PDF can be offered for download."""
     cache: ViewCache = request.app.state.cache
     key = ("html", _key(request, page), lang, session.username, session.role,
            session.csrf_token)
     page_html: str = cache.get(key, lambda: {"html": render_html(
         request, f"pages/{page.slug}.html",
-        {"data": _data(request, store, page), "slug": page.slug},
+        {"data": _data(request, store, page), "slug": page.slug, "pdf": can_make_pdf()},
         lang=lang, session=session)})["html"]
     return page_html
 
@@ -87,9 +96,7 @@ def _html_route(store: Store, page: View) -> Callable[[Request], Response]:
     def handler(request: Request) -> Response:
         session = current(request)
         if session is None:
-            target = quote(request.url.path + ("?" + request.url.query if request.url.query
-                                               else ""), safe="")
-            return RedirectResponse(f"/login?next={target}", status_code=303)
+            return sign_in_first(request)
         try:
             html = _html(request, store, page, request_lang(request, session), session)
         except SoundingError as exc:
