@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from sounding.store import Store
 from sounding.store import web_store as ws
 from sounding.workflows.labels import correct_label
+
+from .conftest import sign_in
 
 
 def _reference(store: Store, label: str, kind: str | None, limit: int, offset: int
@@ -43,3 +46,27 @@ def test_label_pages_match_a_plain_query(web_store: Store, windows: tuple[int, .
     first = ws.search_items(web_store, label="animosity", kind="reply", limit=1)
     assert first[0]["item_id"] == newest
 
+
+
+def test_search_ignores_accents_and_case_both_ways(client: TestClient,
+                                                   web_store: Store) -> None:
+    texts = {"bluesky:post-0003": "Un Café crème, s'il vous plaît",
+             "bluesky:post-0004": "ÉTÉ INDIEN au fournil, 100% beurre",
+             "bluesky:post-0005": "cafe noir, sans accent",
+             "bluesky:post-0006": "ete indien, sans accent"}
+    with web_store.transaction() as con:
+        con.executemany("UPDATE items SET text = ? WHERE item_id = ?",
+                        [[text, item] for item, text in texts.items()])
+    sign_in(client, "vi")
+
+    def found(query: str) -> set[str]:
+        rows = client.get("/items.json", params={"q": query}).json()["items"]
+        return {r["item_id"] for r in rows}
+    assert found("cafe") >= {"bluesky:post-0003", "bluesky:post-0005"}
+    assert found("CAFÉ") >= {"bluesky:post-0003", "bluesky:post-0005"}
+    assert found("Ete indien") == {"bluesky:post-0004", "bluesky:post-0006"}
+    assert found("été INDIEN") == {"bluesky:post-0004", "bluesky:post-0006"}
+    assert found("0% beurre") == {"bluesky:post-0004"}  # % is a character, not a wildcard
+    assert found("0%beurre") == set()
+    assert found("café'; DROP TABLE items; --") == set()
+    assert web_store.query("SELECT count(*) FROM items").column(0)[0].as_py() > 0

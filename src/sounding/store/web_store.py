@@ -124,11 +124,10 @@ def item_reactions(store: Store, item_ids: list[str]) -> dict[str, dict[str, Any
 def _item_filters(text: str | None, kind: str | None, network: str | None
                   ) -> tuple[str, list[Any]]:
     where, params = ["TRUE"], []
-    if text:
-        where.append("i.text ILIKE ?")
+    if text:  # "cafe" finds "Café" and "ETE" finds "été": accents and case both ignored
+        where.append("strip_accents(lower(i.text)) LIKE strip_accents(lower(?)) ESCAPE '\\'")
         params.append("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                       + "%")
-        where[-1] += " ESCAPE '\\'"
     if kind:
         where.append("i.kind = ?")
         params.append(kind)
