@@ -18,14 +18,26 @@ from sounding.models import REACTIONS
 from sounding.report.views_refusals import Refused, RefusedMissing
 from sounding.store import Store
 from sounding.store import web_store as ws
-from sounding.web.auth import check_form, current
+from sounding.web.auth import check_form, current, request_lang
 from sounding.web.pages import error_page, form_refused, status_of
-from sounding.web.render import local_path
+from sounding.web.render import html_page, local_path
 from sounding.workflows import labels, queue_view
+from sounding.workflows.queue import CANCELLABLE
+from sounding.workflows.users import Session
 
 __all__ = ["install_actions"]
 
 Token = Annotated[str, Form()]
+
+
+def _editor(request: Request, token: str, back: str) -> Session | Response:
+    """The session of an editor's form, or the page refusing it (sign in again, reload,
+    or a role that may not edit)."""
+    session = current(request)
+    refused = check_form(session, token, edit=True)
+    if refused or session is None:
+        return form_refused(request, session, refused or 401, back)
+    return session
 
 
 def _act(request: Request, token: str, next_path: str, action: Callable[[str], None],
@@ -34,10 +46,9 @@ def _act(request: Request, token: str, next_path: str, action: Callable[[str], N
     A refusal links back to that page, and gives back the ``typed`` text in a form to
     correct and send again."""
     back = local_path(next_path, "/overview")
-    session = current(request)
-    refused = check_form(session, token, edit=True)
-    if refused or session is None:
-        return form_refused(request, session, refused or 401, back)
+    session = _editor(request, token, back)
+    if not isinstance(session, Session):
+        return session
     try:
         action(session.username)
     except SoundingError as exc:
@@ -110,6 +121,22 @@ def _correct(store: Store, item_id: str, label: str, user: str) -> None:
         raise Refused("not_reaction", id=item_id) from exc
 
 
+def _confirm_discard(request: Request, store: Store, queue_id: int, token: str,
+                     next_path: str) -> Response | None:
+    """The page asking whether to discard an entry (one click on Discard discards nothing;
+    the page's own button does); None when there is nothing to confirm: the entry is gone
+    or may not be discarded, which the discard itself then refuses in the reader's words."""
+    back = local_path(next_path, "/queue")
+    session = _editor(request, token, back)
+    if not isinstance(session, Session):
+        return session
+    entry = ws.queue_row(store, queue_id)
+    if entry is None or entry["status"] not in CANCELLABLE:
+        return None
+    return html_page(request, "confirm_discard.html", {"entry": entry, "back": back},
+                     lang=request_lang(request, session), session=session)
+
+
 def install_actions(app: FastAPI, store: Store) -> None:
     """The POST routes behind the dashboard's forms."""
 
@@ -139,8 +166,12 @@ def install_actions(app: FastAPI, store: Store) -> None:
             store, queue_id, "schedule", lambda: queue_view.schedule(store, queue_id, _when(when))))
 
     @app.post("/queue/{queue_id}/cancel")
-    def cancel(request: Request, queue_id: int, csrf_token: Token = "",
+    def cancel(request: Request, queue_id: int, csrf_token: Token = "", confirm: Token = "",
                next: Token = "/queue") -> Response:
+        if confirm != "yes":
+            asked = _confirm_discard(request, store, queue_id, csrf_token, next)
+            if asked is not None:
+                return asked
         return _act(request, csrf_token, next, _on_queue(
             store, queue_id, "cancel", lambda: queue_view.discard(store, queue_id)))
 
