@@ -337,9 +337,10 @@ _QUEUE_COLUMNS = ("queue_id, account_id, text, variant, scheduled_at, status, it
 
 
 def queue_rows(store: Store, limit: int = 500) -> list[dict[str, Any]]:
-    """The queue but its cancelled entries, most recently changed first."""
+    """The queue but its cancelled entries, in the order they go out: by planned time,
+    those without one last, then by id."""
     return _rows(store.query(f"SELECT {_QUEUE_COLUMNS} FROM queue WHERE status <> 'cancelled' "
-                             "ORDER BY updated_at DESC, queue_id DESC LIMIT ?", [limit]))
+                             "ORDER BY scheduled_at NULLS LAST, queue_id LIMIT ?", [limit]))
 
 
 def queue_counts(store: Store) -> dict[str, int]:

@@ -19,7 +19,7 @@ MAX_TEXT = 5000
 
 
 def list_queue(store: Store) -> list[dict[str, Any]]:
-    """Every queue entry but the cancelled ones, most recently changed first."""
+    """Every queue entry but the cancelled ones, by planned time (none last), then id."""
     return ws.queue_rows(store)
 
 
