@@ -60,8 +60,9 @@ def current(request: Request) -> Session | None:
 
 
 def request_lang(request: Request, session: Session | None) -> str:
-    """The language to answer in: the user's, the cookie's, then the browser's."""
-    chosen = session.lang if session else request.cookies.get(_LANG_COOKIE)
+    """The language to answer in: the user's, else this browser's last choice (its cookie,
+    set by the sign-in page's or a page's language links), else the browser's languages."""
+    chosen = session.lang if session and session.lang else request.cookies.get(_LANG_COOKIE)
     return choose_lang(chosen, request.headers.get("accept-language"))
 
 
@@ -82,14 +83,17 @@ def _cookie(response: Response, request: Request, name: str, value: str,
 
 def _login_form(request: Request, error: str = "", status_code: int = 200, *,
                 next_path: str | None = None, chosen: str | None = None) -> Response:
-    """The sign-in form, with ``error`` (a message key) said above it in the reader's words;
-    ``next_path`` and ``chosen`` (a language) default to the address's ``next`` and ``lang``."""
+    """The sign-in form, with ``error`` (a message key) said above it in the reader's words,
+    chosen as the pages choose theirs; ``next_path`` and ``chosen`` (a language) default to
+    the address's ``next`` and ``lang``. A language chosen here (or earlier in this browser)
+    goes with the form, and the pages follow it once signed in."""
     token = secrets.token_urlsafe(24)
     chosen = chosen or request.query_params.get("lang")
-    lang = chosen if chosen in LANGS else request_lang(request, None)
+    lang = chosen if chosen in LANGS else request_lang(request, current(request))
+    picked = lang if chosen == lang or request.cookies.get(_LANG_COOKIE) == lang else ""
     next_path = next_path if next_path is not None else request.query_params.get("next")
     response = html_page(request, "login.html",
-                         {"login_csrf": token, "error": error,
+                         {"login_csrf": token, "error": error, "picked": picked,
                           "next": local_path(next_path, "/overview")},
                          lang=lang, session=None, status_code=status_code)
     _cookie(response, request, _LOGIN_CSRF, token, max_age=3600)
@@ -116,12 +120,15 @@ def install_auth(app: FastAPI, store: Store) -> None:
     @app.post("/login")
     def login(request: Request, username: Annotated[str, Form()] = "",
               password: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
-              next: Annotated[str, Form()] = "/overview") -> Response:
+              next: Annotated[str, Form()] = "/overview",
+              lang: Annotated[str, Form()] = "") -> Response:
         expected = request.cookies.get(_LOGIN_CSRF, "")
         if not expected or not hmac.compare_digest(csrf_token.encode(), expected.encode()):
             return _login_form(request, error="login_expired", status_code=403)
         if not users.authenticate(store, username, password):
             return _login_form(request, error="bad_login", status_code=401)
+        if lang in LANGS:  # the language the sign-in page was read in, by choice
+            users.set_language(store, username, lang)
         response = RedirectResponse(local_path(next, "/overview"), status_code=303)
         _cookie(response, request, SESSION_COOKIE, users.open_session(store, username),
                 max_age=users.SESSION_DAYS * 86400)
