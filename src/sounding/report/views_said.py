@@ -25,4 +25,14 @@ def said_page(store: Store, params: Params) -> dict[str, Any]:
     series = [{**day, "other": day["n"] - day["animosity"]} for day in data["series"]]
     return {**data, "series": series, "period": (params.get("period") or "").strip()[:40],
             "network": network or "",
-            "period_last_day": last_day(data["period_end"])}
+            "period_last_day": last_day(data["period_end"]),
+            "data_dates": None if data["texts"] else _data_dates(store)}
+
+
+def _data_dates(store: Store) -> dict[str, str] | None:
+    """The first and last days of the workspace's data, which a period without any reply,
+    quote or mention names so that the reader can choose one within (None: no data)."""
+    first, last = labels.data_bounds(store)
+    if first is None or last is None:
+        return None
+    return {"first": first.date().isoformat(), "last": last.date().isoformat()}

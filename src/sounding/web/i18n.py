@@ -90,6 +90,9 @@ _FR: dict[str, str] = {
     "discard_title": "Écarter l'entrée {id} de la file ?",
     "discard_question": "Elle ne sera pas publiée et quittera la file. Son texte :",
     "discard_confirm": "Oui, l'écarter", "discard_keep": "Non, la garder",
+    "said_empty": "Aucune réponse, citation ni mention du {start} au {last} : les données "
+    "vont du {first} au {newest} ; choisissez une période comprise entre ces dates.",
+    "said_show_data": "Voir toute cette période",
     "role.viewer": "lecture", "role.editor": "édition", "role.admin": "administration",
     "kind.post": "publication", "kind.reply": "réponse", "kind.quote": "citation",
     "kind.comment": "commentaire", "kind.mention": "mention", "kind.repost": "partage",
@@ -174,6 +177,9 @@ _EN: dict[str, str] = {
     "discard_title": "Discard queue entry {id}?",
     "discard_question": "It will not be published and will leave the queue. Its text:",
     "discard_confirm": "Yes, discard it", "discard_keep": "No, keep it",
+    "said_empty": "No reply, quote or mention from {start} to {last}: the data run from "
+    "{first} to {newest}; choose a period within.",
+    "said_show_data": "Show all of it",
     "role.viewer": "viewer", "role.editor": "editor", "role.admin": "admin",
     "kind.post": "post", "kind.reply": "reply", "kind.quote": "quote",
     "kind.comment": "comment", "kind.mention": "mention", "kind.repost": "repost",

@@ -48,11 +48,13 @@ def check_network(store: Store, network: str | None) -> str | None:
 def said_periods(store: Store, period: str | None) -> tuple[datetime, datetime, datetime]:
     """(previous start, start, end): the period and the one of equal length before it.
 
-    Without ``period``: the last :data:`DEFAULT_DAYS` days up to the newest mention."""
+    Without ``period``: the last :data:`DEFAULT_DAYS` days up to the newest mention; an
+    open end is the newest mention, or the start's day when that comes after it."""
     start, end = parse_period(period)
     if end.year == 9999:
         newest = newest_mention(store)
-        end = (newest or datetime.now(start.tzinfo)) + timedelta(microseconds=1)
+        end = max((newest or datetime.now(start.tzinfo)) + timedelta(microseconds=1),
+                  start + timedelta(days=1))
     if start.year == 1970:
         start = end - timedelta(days=DEFAULT_DAYS)
     return start - (end - start), start, end

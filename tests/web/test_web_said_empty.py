@@ -1,0 +1,55 @@
+"""The 'What is said' page on a period without any reply, quote or mention says so, and
+names the dates the data run over (with a link to them), in the reader's language."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from fastapi.testclient import TestClient
+
+from sounding.store import Store
+
+from .conftest import sign_in, signed_in
+
+
+def _notice(html: str) -> str:
+    match = re.search(r'<p class="note empty-period" role="status">(.*?)</p>', html, re.S)
+    assert match, "the page does not say the period is empty"
+    return unescape(match[1])
+
+
+def _data_days(store: Store) -> tuple[str, str]:
+    first, last = store.query("SELECT min(created_at)::DATE::VARCHAR, "
+                              "max(created_at)::DATE::VARCHAR FROM items").to_pylist()[0].values()
+    return str(first), str(last)
+
+
+def test_an_empty_period_is_said_with_the_datas_dates(client: TestClient,
+                                                      web_store: Store) -> None:
+    first, last = _data_days(web_store)
+    signed_in(client, "fr", "vi")
+    french = _notice(client.get("/said?period=2020-01-01..2020-01-31").text)
+    assert (f"Aucune réponse, citation ni mention du 2020-01-01 au 2020-01-31 : les données "
+            f"vont du {first} au {last}") in french
+    assert f'href="/said?period={first}..{last}"' in french
+    client.post("/lang", data={"lang": "en", "csrf_token": sign_in(client, "vi"),
+                               "next": "/said"})
+    english = _notice(client.get("/said?period=2020-01-01..2020-01-31").text)
+    assert f"from 2020-01-01 to 2020-01-31: the data run from {first} to {last}" in english
+    assert client.get("/said.json?period=2020-01-01..2020-01-31").json()["data_dates"] == \
+        {"first": first, "last": last}
+
+
+def test_a_period_after_the_data_is_empty_not_reversed(client: TestClient,
+                                                       web_store: Store) -> None:
+    sign_in(client, "vi")
+    data = client.get("/said.json?period=2030-01-01..").json()
+    assert data["texts"] == 0 and data["period_start"] < data["period_end"]
+    assert "from 2030-01-01 to 2030-01-01" in _notice(client.get("/said?period=2030-01-01..").text)
+
+
+def test_a_period_with_reactions_shows_no_notice(client: TestClient) -> None:
+    sign_in(client, "vi")
+    page = client.get("/said").text
+    assert "empty-period" not in page and client.get("/said.json").json()["texts"] > 0
