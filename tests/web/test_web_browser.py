@@ -355,3 +355,41 @@ def test_the_map_speaks_french_and_colours_one_community_each(browser: Any,
     assert "PageRank 0," in tip, tip
     _shot(page, "actors-fr")
     page.context.close()
+
+
+def test_editor_discards_only_after_confirming(browser: Any, live: tuple[str, Store]) -> None:
+    page = _page(browser, live[0], "ed")
+    page.goto("/queue")
+    page.locator("tr[data-queue='2'] button.discard").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Discard queue entry 2?"
+    assert "<script>window.__pwned=1</script>" in page.locator("blockquote").inner_text()
+    page.click("a.back")
+    page.wait_for_url("**/queue")
+    assert page.locator("tr[data-queue='2']").get_attribute("data-status") == "draft"
+    page.locator("tr[data-queue='2'] button.discard").click()
+    page.click("form.confirm-discard button")
+    page.wait_for_url("**/queue")
+    assert page.locator("tr[data-queue='2']").count() == 0
+    _shot(page, "queue-discarded")
+    page.context.close()
+
+
+def test_language_chosen_at_sign_in_and_the_report_download(browser: Any,
+                                                            live: tuple[str, Store]) -> None:
+    page = browser.new_context(locale="en-GB", base_url=live[0]).new_page()
+    page.goto("/login")
+    page.click("p.langs a:text('FR')")
+    assert page.locator("h1").inner_text() == "Se connecter"
+    page.fill("input[name=username]", "vi")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/overview")
+    assert page.locator("nav a[href='/overview']").inner_text() == "Vue d'ensemble"
+    with page.expect_download() as got:
+        page.click("p.download a:text('HTML')")
+    download = got.value
+    assert download.suggested_filename.startswith("sounding-report-")
+    assert download.suggested_filename.endswith(".html")
+    assert '<html lang="fr"' in Path(download.path()).read_text(encoding="utf-8")
+    page.context.close()
