@@ -3,6 +3,7 @@ approved or sent; within its network's limit when it is queued or edited, by one
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -64,8 +65,8 @@ def test_an_edit_is_held_to_the_bluesky_limit_as_queue_add_is(accounts: Store) -
     queue_id = add_to_queue(accounts, BLUESKY, "short", status="draft")["queue_id"]
     with pytest.raises(TextTooLong) as refused:
         queue_view.edit_text(accounts, queue_id, "é" * 301)
-    assert (refused.value.network, refused.value.length, refused.value.limit) == (
-        "bluesky", 301, 300)
+    assert (refused.value.account, refused.value.network, refused.value.length,
+            refused.value.limit) == (BLUESKY, "bluesky", 301, 300)
     assert _entry(accounts, queue_id)["text"] == "short"
     with pytest.raises(TextTooLong):
         add_to_queue(accounts, BLUESKY, "é" * 301, status="draft")
@@ -73,17 +74,53 @@ def test_an_edit_is_held_to_the_bluesky_limit_as_queue_add_is(accounts: Store) -
     assert _entry(accounts, queue_id)["text"] == "é" * 300
 
 
-def test_bluesky_counts_graphemes_and_a_mastodon_instance_sets_its_own_limit(
-        accounts: Store) -> None:
+def test_bluesky_counts_graphemes(accounts: Store) -> None:
     emoji = "👍🏽" * 300  # 600 code points, 300 graphemes: Bluesky takes it
     add_to_queue(accounts, BLUESKY, emoji, status="draft")
     with pytest.raises(TextTooLong, match="Bluesky"):
         add_to_queue(accounts, BLUESKY, emoji + "!", status="draft")
-    # an instance may take more than Mastodon's default 500: its connector checks at sending
-    queue_id = add_to_queue(accounts, MASTODON, "short", status="draft")["queue_id"]
-    queue_view.edit_text(accounts, queue_id, "x" * 1000)
-    assert _entry(accounts, queue_id)["text"] == "x" * 1000
 
+
+def test_queue_add_refuses_501_characters_for_mastodon(cli) -> None:
+    assert cli("account", "add", "mastodon", "--handle", "brand@example.social",
+               "--instance", "https://example.social").code == 0
+    result = cli("queue", "add", "--account", MASTODON, "--text", "x" * 501, "--draft")
+    assert result.code != 0
+    said = " ".join(result.err.split())
+    assert (f"{MASTODON}: the text has 501 characters as Mastodon counts them; it takes 500"
+            in said)
+    assert "Mastodon's default" in said and "instance's own limit" in said
+    assert "shorten the text" in said
+    assert json.loads(cli("queue", "list", "--json").out) == []  # nothing queued
+    assert cli("queue", "add", "--account", MASTODON, "--text", "x" * 500, "--draft").code == 0
+
+
+def test_mastodon_counts_a_link_as_23_and_a_mention_without_its_domain(cli) -> None:
+    assert cli("account", "add", "mastodon", "--handle", "brand@example.social",
+               "--instance", "https://example.social").code == 0
+    link = "https://example.org/" + "a" * 300
+    text = "x" * 400 + f" {link}. Thanks @ana@" + "d" * 60 + ".example"
+    # 400 + " " + 23 + ". Thanks @ana" = 436 as Mastodon counts; 800 characters as typed
+    assert len(text) > 750
+    result = cli("queue", "add", "--account", MASTODON, "--text", text, "--draft")
+    assert result.code == 0, result.err
+    assert "queued #1" in result.out
+    over = "x" * 477 + f" {link}"  # 477 + 1 + 23 = 501
+    refused = cli("queue", "add", "--account", MASTODON, "--text", over, "--draft")
+    assert refused.code != 0 and "501 characters" in refused.err
+
+
+def test_approving_and_editing_hold_mastodon_to_its_default_limit(accounts: Store) -> None:
+    queue_id = add_to_queue(accounts, MASTODON, "short", status="draft")["queue_id"]
+    with pytest.raises(TextTooLong) as refused:
+        queue_view.edit_text(accounts, queue_id, "é" * 501)
+    assert (refused.value.account, refused.value.length, refused.value.limit) == (
+        MASTODON, 501, 500)
+    assert _entry(accounts, queue_id)["text"] == "short"
+    _force(accounts, queue_id, text="x" * 501)  # written by some other path
+    with pytest.raises(TextTooLong, match="Mastodon's default"):
+        queue_view.approve(accounts, queue_id)
+    assert _entry(accounts, queue_id)["status"] == "draft"
 
 
 

@@ -147,14 +147,17 @@ class PostRejected(InputError):
 
 class TextTooLong(PostRejected):
     """A text longer than its network takes, as that network counts: pages word the refusal
-    from ``network``, ``length`` and ``limit``."""
+    from ``account``, ``network``, ``length`` and ``limit``; ``note`` says how the network
+    counts, or where the limit comes from, when that is not plain."""
 
     hint = "shorten the text"
 
-    def __init__(self, network: str, length: int, limit: int) -> None:
-        super().__init__(f"the text has {length} characters as {network.capitalize()} counts "
-                         f"them; it takes {limit}")
-        self.network, self.length, self.limit = network, length, limit
+    def __init__(self, account: str, network: str, length: int, limit: int,
+                 note: str = "") -> None:
+        super().__init__(f"{account}: the text has {length} characters as "
+                         f"{network.capitalize()} counts them; it takes {limit}"
+                         + (f" ({note})" if note else ""))
+        self.account, self.network, self.length, self.limit = account, network, length, limit
 
 
 class PostUnwritten(PostRejected):

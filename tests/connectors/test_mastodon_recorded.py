@@ -20,6 +20,8 @@ from sounding.workflows.ops import OPERATIONS
 from sounding.workflows.publish import publish_due
 from sounding.workflows.queue import add_to_queue
 
+from .mastodon_http import FIXTURES
+
 TOKEN = "recorded-token-7f3a9c"
 ENV = "SOUNDING_MASTODON_KETTLECO_SOCIAL_EXAMPLE_TOKEN"
 ACCOUNT = "mastodon:kettleco@social.example"
@@ -193,11 +195,17 @@ def test_a_send_cut_short_is_resent_under_the_same_key(
 
 def test_the_instance_limit_is_checked_before_sending(
         brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
-    add_to_queue(brand, ACCOUNT, "x" * 501)
+    """Queueing holds a text to Mastodon's default 500; an instance taking fewer is read
+    and held to when sending."""
+    instance = json.loads((FIXTURES / "entities.json").read_text())["instance"]
+    instance["configuration"]["statuses"]["max_characters"] = 140
+    mastodon_http.route("GET", "/api/v2/instance/", instance)
+    add_to_queue(brand, ACCOUNT, "x" * 141)
     result = publish_due(brand, connect_fn=mastodon_connect)
     assert result["failed"] == 1
     row = brand.query("SELECT status, error FROM queue").to_pylist()[0]
-    assert row["status"] == "failed" and "501 characters" in row["error"]
+    assert row["status"] == "failed"
+    assert "141 characters; social.example allows 140" in row["error"]
     assert not [r for r in mastodon_http.requests if r.method == "POST"]
 
 

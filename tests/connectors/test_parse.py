@@ -63,6 +63,15 @@ def test_limits_are_checked_before_sending() -> None:
     assert mastodon_length("hi @ana@other.example") == len("hi @ana")
 
 
+def test_mastodon_counts_as_its_server_does() -> None:
+    """Graphemes; a sentence's punctuation after a link is no part of the link; a mention
+    may follow a bracket but not a word (an e-mail address is counted in full)."""
+    assert mastodon_length("👍🏽" * 10) == 10
+    assert mastodon_length("see https://example.com/" + "x" * 100 + ".") == 4 + 23 + 1
+    assert mastodon_length("(@ana@other.example)") == len("(@ana)")
+    assert mastodon_length("mail bob@other.example") == len("mail bob@other.example")
+
+
 def test_tids_sort_by_time() -> None:
     keys = [tid(t) for t in (1_700_000_000_000_000, 1_700_000_000_000_001, 1_800_000_000_000_000)]
     assert keys == sorted(keys) and all(len(k) == 13 for k in keys)

@@ -89,6 +89,35 @@ def test_an_edit_too_long_for_bluesky_is_refused_and_given_back(
     assert _row(web_store, 1) == ("draft", shorter)
 
 
+@pytest.mark.parametrize(("lang", "words"), [
+    ("fr", "Le texte compte 501 caractères comme Mastodon les compte (un lien pour 23, une "
+     "mention @nom@domaine pour @nom) ; faute de connaître la limite de l'instance, "
+     "sounding applique à mastodon:briochebramble@pouet.example celle de Mastodon par "
+     "défaut, 500 : raccourcissez-le."),
+    ("en", "The text has 501 characters as Mastodon counts them (a link as 23, a mention "
+     "@user@domain as @user); not knowing the instance's own limit, sounding holds "
+     "mastodon:briochebramble@pouet.example to Mastodon's default of 500: shorten it.")])
+def test_the_forms_hold_a_mastodon_entry_to_mastodon_s_default_limit(
+        client: TestClient, web_store: Store, lang: str, words: str) -> None:
+    with web_store.transaction() as con:
+        con.execute("UPDATE queue SET account_id = 'mastodon:briochebramble@pouet.example' "
+                    "WHERE queue_id = 1")
+    token = signed_in(client, lang)
+    typed = "x" * 501
+    response = client.post("/queue/1/edit", data={"csrf_token": token, "text": typed})
+    assert response.status_code == 400
+    assert alert_text(response.text) == words
+    assert _row(web_store, 1) == ("draft", "Our croissant of the week: pistachio")
+    _set_text(web_store, 1, typed)  # written by another path: approving refuses it too
+    refused = client.post("/queue/1/approve", data={"csrf_token": token})
+    assert refused.status_code == 400 and alert_text(refused.text) == words
+    assert _row(web_store, 1) == ("draft", typed)
+    linked = "See https://example.org/" + "a" * 600  # 28 characters as Mastodon counts
+    edited = client.post("/queue/1/edit", data={"csrf_token": token, "text": linked},
+                         follow_redirects=False)
+    assert edited.status_code == 303 and _row(web_store, 1) == ("draft", linked)
+
+
 def test_a_refusal_on_the_thread_page_links_back_to_it(client: TestClient) -> None:
     token = signed_in(client, "fr")
     page = "/thread?id=bluesky%3Apost-0002"

@@ -30,7 +30,8 @@ _MENTION = re.compile(
 )
 _TAG = re.compile(r"(?:^|(?<=\s))#([^\d\s#][^\s#]*)")
 _TRAILING = ".,;:!?)\"'"
-_MASTODON_MENTION = re.compile(r"(?:^|(?<=\s))(@\w+)@[\w.-]+\w", re.UNICODE)
+# Mastodon's own pattern: a mention follows anything but a word character or a slash.
+_MASTODON_MENTION = re.compile(r"(?<![/\w])(@\w+(?:[\w.-]*\w)?)@[\w.-]+\w")
 
 
 def _extends_cluster(ch: str, previous: str) -> bool:
@@ -61,19 +62,28 @@ def graphemes(text: str) -> int:
     return count
 
 
+def _mastodon_link(match: re.Match[str]) -> str:
+    url = match.group(1)
+    link = url.rstrip(_TRAILING)  # the punctuation after a link is the sentence's
+    return "x" * _MASTODON_URL_LENGTH + url[len(link):]
+
+
 def mastodon_length(text: str) -> int:
-    """Characters as Mastodon counts them: links as 23, remote mentions without the domain."""
-    text = _URL.sub("x" * _MASTODON_URL_LENGTH, text)
+    """Characters as a Mastodon server counts them (its StatusLengthValidator): graphemes,
+    every link as 23, a mention ``@user@domain`` as ``@user``."""
+    text = _URL.sub(_mastodon_link, text)
     text = _MASTODON_MENTION.sub(lambda m: m.group(1), text)
-    return len(text)
+    return graphemes(text)
 
 
 def network_length(network: str, text: str) -> tuple[int, int] | None:
     """``text``'s length as ``network`` counts it and the most that network takes, known
-    without asking it; None otherwise (a Mastodon instance sets its own limit, often more
-    than 500: the connector reads it and checks before sending)."""
+    without asking it; None for a network that takes any length. A Mastodon instance may
+    set its own limit, read only when sending: before that, Mastodon's default holds."""
     if network == "bluesky":
         return graphemes(text), BLUESKY_MAX_GRAPHEMES
+    if network == "mastodon":
+        return mastodon_length(text), MASTODON_DEFAULT_MAX_CHARS
     return None
 
 

@@ -97,7 +97,8 @@ def _on_queue(store: Store, queue_id: int, action: str, change: Callable[[], Non
         except Refused:
             raise
         except TextTooLong as exc:
-            raise Refused("text_network", network=exc.network.capitalize(),
+            key = "text_mastodon" if exc.network == "mastodon" else "text_network"
+            raise Refused(key, network=exc.network.capitalize(), account=exc.account,
                           length=exc.length, limit=exc.limit) from exc
         except PostUnwritten as exc:
             raise Refused("queue_unwritten", id=queue_id) from exc

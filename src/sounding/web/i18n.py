@@ -143,6 +143,10 @@ _FR_REFUSALS: dict[str, str] = {
     "text_length": "Le texte doit compter de 1 à {limit} caractères (il en a {length}).",
     "text_network": "Le texte compte {length} caractères ; {network} en accepte {limit} au "
     "plus : raccourcissez-le.",
+    "text_mastodon": "Le texte compte {length} caractères comme Mastodon les compte (un "
+    "lien pour 23, une mention @nom@domaine pour @nom) ; faute de connaître la limite de "
+    "l'instance, sounding applique à {account} celle de Mastodon par défaut, {limit} : "
+    "raccourcissez-le.",
     "time_format": "« {value} » n'est pas une date et une heure comme 2026-10-01T18:30 (UTC).",
     "time_past": "L'heure de publication {value} (UTC) est passée : choisissez une heure à "
     "venir.",

@@ -30,13 +30,19 @@ def check_written(text: str) -> None:
                             "…'): write the post first")
 
 
+# What a refusal adds where the network's counting or limit is not plain: sounding does
+# not record a Mastodon instance's own limit (its connector reads it only when sending).
+_NOTES = {"mastodon": "a link counts as 23, a mention @user@domain as @user; 500 is "
+                      "Mastodon's default, as sounding does not know the instance's own limit"}
+
+
 def check_text(account_id: str, text: str) -> None:
     """Refuse a text longer than the account's network takes, as that network counts it
-    (queue add and the dashboard's text edit both check here)."""
+    (queue add, approving and the dashboard's text edit all check here)."""
     network = account_id.partition(":")[0]
     measured = network_length(network, text)
     if measured is not None and measured[0] > measured[1]:
-        raise TextTooLong(network, *measured)
+        raise TextTooLong(account_id, network, *measured, note=_NOTES.get(network, ""))
 
 
 def check_ready(account_id: str, text: str) -> None:
