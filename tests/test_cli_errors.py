@@ -17,6 +17,7 @@ NEEDS_DATA = [
     ["retrain"], ["review"], ["learn"], ["queue", "add", "--account", "bluesky:brand",
                                          "--text", "hello"],
     ["listen", "add", "brioche"], ["listen", "remove", "1"], ["alerts", "check"],
+    ["alerts", "edit-rule", "1", "--alpha", "0.01"],
     ["report", "--output", "r.html"],
 ]
 

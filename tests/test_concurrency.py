@@ -80,6 +80,18 @@ def test_commands_go_through_a_running_server(db: Path, tmp_path: Path, server) 
     assert "line 2, column 'created_at'" in refused.stderr
 
 
+def test_an_alert_rule_is_edited_through_a_running_server(db: Path, server) -> None:
+    edited = run_process("--db", str(db), "alerts", "edit-rule", "1", "--min-count", "9",
+                         "--disable")
+    assert edited.returncode == 0, edited.stderr
+    assert "via the server" in edited.stderr and "min 9 (disabled)" in edited.stdout
+    unknown = run_process("--db", str(db), "alerts", "edit-rule", "42", "--enable")
+    assert unknown.returncode == 1 and "no alert rule 42" in unknown.stderr
+    listed = run_process("--db", str(db), "alerts", "list", "--json")
+    rule = json.loads(listed.stdout)["rules"][0]
+    assert (rule["rule_id"], rule["min_count"], rule["enabled"]) == (1, 9, False)
+
+
 def test_server_file_is_private_and_removed_on_stop(db: Path, server) -> None:
     path = server_file(db)
     assert oct(path.stat().st_mode & 0o777) == "0o600"

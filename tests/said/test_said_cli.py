@@ -86,6 +86,72 @@ def test_remove_channel_through_the_server(store: Store) -> None:
     assert gone.status_code == 404 and gone.json()["type"] == "NotFound"
 
 
+def _rule(cli, rule_id: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    listed = json.loads(cli("alerts", "list", "--json").out)["rules"]
+    return next(r for r in listed if r["rule_id"] == rule_id)
+
+
+def test_alerts_edit_rule_changes_thresholds_and_turns_a_rule_off(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+    Store.open(db).close()
+    default = _rule(cli, 2)
+    assert (default["metric"], default["span"], default["alpha"], default["min_count"]) == (
+        "volume", "day", 0.001, 5)
+    edited = cli("alerts", "edit-rule", "2", "--alpha", "0.0001", "--min-count", "12")
+    assert edited.code == 0, edited.err
+    assert edited.out.strip() == ("rule 2 volume/day all networks alpha 0.0001 min 12 "
+                                  "(changed: alpha, min_count)")
+    assert _rule(cli, 2) | {"alpha": 0.001, "min_count": 5} == default
+    off = cli("alerts", "edit-rule", "2", "--disable", "--json")
+    assert off.code == 0 and json.loads(off.out)["changed"] == ["enabled"]
+    assert "rule 2 volume/day all networks alpha 0.0001 min 12 (disabled)" in cli(
+        "alerts", "list").out
+    checked = json.loads(cli("alerts", "check", "--json").out)["rules"]
+    assert [r["rule_id"] for r in checked] == [1, 3, 4]  # a disabled rule is not checked
+    on = cli("alerts", "edit-rule", "2", "--enable")
+    assert on.code == 0 and "(changed: enabled)" in on.out
+    assert _rule(cli, 2)["enabled"] is True
+    same = cli("alerts", "edit-rule", "2", "--min-count", "12")
+    assert "(changed: nothing: it already had these values)" in same.out
+
+
+def test_alerts_edit_rule_refuses_bad_values_and_unknown_rules(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+    Store.open(db).close()
+    before = _rule(cli, 1)
+    for args, words in [
+            (["--alpha", "0"], "--alpha 0: expected a probability between 0 and 1"),
+            (["--alpha", "1.5"], "--alpha 1.5: expected a probability between 0 and 1"),
+            (["--alpha", "nan"], "--alpha nan: expected a probability"),
+            (["--min-count", "0"], "--min-count 0: expected a whole number from 1"),
+            (["--alpha", "0.01", "--min-count", "-3"], "--min-count -3"),
+            ([], "nothing to change in alert rule 1")]:
+        refused = cli("alerts", "edit-rule", "1", *args)
+        assert refused.code == 1, args
+        assert words in " ".join(refused.err.split()), refused.err
+    assert _rule(cli, 1) == before  # nothing half-changed
+    unknown = cli("alerts", "edit-rule", "99", "--alpha", "0.01")
+    assert unknown.code == 1
+    assert "no alert rule 99" in unknown.err and "alerts list" in unknown.err
+
+
+def test_edit_rule_through_the_server(store: Store) -> None:
+    """The operation the CLI sends while 'sounding serve' holds the workspace."""
+    from fastapi.testclient import TestClient
+
+    from sounding.web.app import create_app
+
+    api = TestClient(create_app(store, "t0ken"), base_url="http://127.0.0.1")
+
+    def edit(**args: Any) -> Any:
+        return api.post("/api/ops/alerts_edit_rule", headers={"X-Sounding-Token": "t0ken"},
+                        content=json.dumps(args))
+
+    done = edit(rule_id=3, min_count=7)
+    assert done.status_code == 200
+    assert done.json()["result"]["rule"]["min_count"] == 7
+    assert edit(rule_id=99, alpha=0.01).status_code == 404
+    assert edit(rule_id=3, alpha="0.01").status_code == 400  # a string is no float
+
+
 def _reply(i: int, text: str, day: str) -> dict[str, str]:
     return {"id": f"r{i}", "network": "bluesky", "author": f"user{i}", "text": text,
             "created_at": f"{day}T10:00:00Z", "parent_id": "p1", "kind": "reply"}

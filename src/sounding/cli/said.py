@@ -94,11 +94,35 @@ def alerts_list_cmd(as_json: Json = False) -> None:
         out.print(render.literal(f"channel {c['channel_id']} {c['kind']} {c['target']}"
                                  f"{secret}{removed}"))
     for r in result["rules"]:
-        out.print(render.literal(f"rule {r['rule_id']} {r['metric']}/{r['span']} "
-                                 f"{r['network'] or 'all networks'} alpha {r['alpha']:g} "
-                                 f"min {r['min_count']}{'' if r['enabled'] else ' (disabled)'}"))
+        out.print(render.literal(_rule_line(r)))
     for a in result["alerts"]:
         out.print(render.literal(f"alert {a['alert_id']} {a['window_end'][:16]} {a['message']}"))
+
+
+def _rule_line(r: dict[str, Any]) -> str:
+    return (f"rule {r['rule_id']} {r['metric']}/{r['span']} {r['network'] or 'all networks'} "
+            f"alpha {r['alpha']:g} min {r['min_count']}{'' if r['enabled'] else ' (disabled)'}")
+
+
+@alerts_app.command("edit-rule")
+def alerts_edit_rule_cmd(
+    rule_id: Annotated[int, typer.Argument(help="The rule's number (alerts list).")],
+    alpha: Annotated[float | None, typer.Option(
+        help="Alert when a window's p-value is below this (smaller: fewer alerts).")] = None,
+    min_count: Annotated[int | None, typer.Option(
+        help="The fewest mentions (or animosity items) that may alert.")] = None,
+    enabled: Annotated[bool | None, typer.Option(
+        "--enable/--disable", help="Check the rule, or stop checking it.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Change a spike rule's thresholds, or turn it off or on."""
+    result = run("alerts_edit_rule", rule_id=rule_id, alpha=alpha, min_count=min_count,
+                 enabled=enabled)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    changed = ", ".join(result["changed"]) or "nothing: it already had these values"
+    out.print(render.literal(f"{_rule_line(result['rule'])} (changed: {changed})"))
 
 
 @alerts_app.command("remove-channel")

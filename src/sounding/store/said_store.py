@@ -13,7 +13,7 @@ from sounding.store.database import Store
 __all__ = [
     "add_channel", "alert_history", "bucket_counts", "channels", "daily_series",
     "extend_alert", "insert_alert", "last_alert", "newest_mention", "remove_channel", "rules",
-    "said_texts", "set_deliveries",
+    "said_texts", "set_deliveries", "update_rule",
 ]
 
 _KINDS = "('reply', 'quote', 'comment', 'mention')"
@@ -129,6 +129,23 @@ def rules(store: Store, enabled_only: bool = False) -> list[dict[str, Any]]:
         "SELECT rule_id, metric, span, network, alpha, min_count, enabled FROM alert_rules "
         "WHERE enabled OR NOT ? ORDER BY rule_id", [enabled_only]).to_pylist()
     return found
+
+
+def update_rule(store: Store, rule_id: int, alpha: float | None = None,
+                min_count: int | None = None, enabled: bool | None = None
+                ) -> dict[str, Any] | None:
+    """Change a rule's thresholds or whether it is checked (None keeps a value); the rule
+    as it now is, or None when there is no such rule."""
+    with store.transaction() as con:
+        rows = con.execute(
+            "UPDATE alert_rules SET alpha = coalesce(?, alpha), "
+            "min_count = coalesce(?, min_count), enabled = coalesce(?, enabled) "
+            "WHERE rule_id = ? RETURNING rule_id, metric, span, network, alpha, min_count, "
+            "enabled", [alpha, min_count, enabled, rule_id]).fetchall()
+    if not rows:
+        return None
+    names = ("rule_id", "metric", "span", "network", "alpha", "min_count", "enabled")
+    return dict(zip(names, rows[0], strict=True))
 
 
 def last_alert(store: Store, rule_id: int) -> dict[str, Any] | None:

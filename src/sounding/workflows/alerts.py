@@ -30,10 +30,11 @@ from sounding.store.said_store import (
     remove_channel,
     rules,
     set_deliveries,
+    update_rule,
 )
 
 __all__ = ["add_channel_op", "alerts_check_op", "alerts_list_op", "check_alerts",
-           "check_webhook_url", "remove_channel_op", "run_every"]
+           "check_webhook_url", "edit_rule_op", "remove_channel_op", "run_every"]
 
 _METRIC = {"volume": "mention volume", "animosity": "animosity share"}
 
@@ -81,6 +82,37 @@ def remove_channel_op(store: Store, channel_id: int) -> dict[str, Any]:
     return {"channel_id": channel_id, "kind": found[0]["kind"],
             "target": _shown(found[0]["kind"], found[0]["target"]),
             "kept_for_history": outcome == "disabled"}
+
+
+_MAX_COUNT = 2**31 - 1  # min_count is an INTEGER column
+
+
+def _check_thresholds(alpha: float | None, min_count: int | None) -> None:
+    if alpha is not None and not 0 < alpha < 1:  # NaN fails this too
+        raise InputError(f"--alpha {alpha:g}: expected a probability between 0 and 1 "
+                         "(both excluded)", hint="e.g. --alpha 0.001; smaller: fewer alerts")
+    if min_count is not None and not 1 <= min_count <= _MAX_COUNT:
+        raise InputError(f"--min-count {min_count}: expected a whole number from 1 to "
+                         f"{_MAX_COUNT}", hint="e.g. --min-count 5; larger: fewer alerts")
+
+
+def edit_rule_op(store: Store, rule_id: int, alpha: float | None = None,
+                 min_count: int | None = None, enabled: bool | None = None) -> dict[str, Any]:
+    """Operation ``alerts_edit_rule``: a rule's thresholds (``alpha``: a window alerts when
+    its p-value is below it; ``min_count``: the fewest items that may alert) or whether it
+    is checked. Its metric, span and network stay: its past alerts are listed with them."""
+    before = next((r for r in rules(store) if r["rule_id"] == rule_id), None)
+    if before is None:
+        raise NotFound(f"no alert rule {rule_id}",
+                       hint="sounding alerts list shows the rules and their numbers")
+    if alpha is None and min_count is None and enabled is None:
+        raise InputError(f"nothing to change in alert rule {rule_id}",
+                         hint="give --alpha, --min-count, --enable or --disable")
+    _check_thresholds(alpha, min_count)
+    after = update_rule(store, rule_id, alpha, min_count, enabled)
+    if after is None:  # removed since it was read: no command removes one, but a script may
+        raise NotFound(f"no alert rule {rule_id}")
+    return {"rule": after, "changed": sorted(k for k in after if after[k] != before[k])}
 
 
 def _url_problem(url: str) -> str | None:

@@ -22,6 +22,7 @@ from sounding.workflows.alerts import (
     add_channel_op,
     alerts_check_op,
     alerts_list_op,
+    edit_rule_op,
     remove_channel_op,
 )
 from sounding.workflows.audience import actors_op, segments_op
@@ -72,6 +73,7 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
     "actors": actors_op,
     "alerts_add_channel": add_channel_op,
     "alerts_check": alerts_check_op,
+    "alerts_edit_rule": edit_rule_op,
     "alerts_list": alerts_list_op,
     "alerts_remove_channel": remove_channel_op,
     "collect": collect,
