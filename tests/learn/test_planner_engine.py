@@ -125,3 +125,14 @@ def test_p_best_shares_ties_evenly() -> None:
     comp = compare(beta_pool(np.zeros(5), np.full(5, 327.0)), np.random.default_rng(0),
                    4000, True)
     assert np.abs(comp.p_best - 0.2).max() < 0.03
+
+
+def test_least_risky_breaks_ties_by_mean_animosity() -> None:
+    # far above the cap every level's risk is 1.0: the least hostile on average wins, not the
+    # first listed; two levels alike in risk and mean go to the first listed
+    arms = _arms(np.array([300.0, 200.0, 100.0, 100.0]), np.array([700.0, 800.0, 900.0, 900.0]),
+                 np.zeros(4))
+    proposals = propose([arms], 3, np.random.default_rng(0), cap=0.01, fallback="least-risk")
+    assert all(p.risk["f"] == 1.0 for p in proposals)
+    assert {p.variant["f"] for p in proposals} == {"l2"}
+    assert [c["level"] for p in proposals for c in p.cautions] == ["l2"] * 3

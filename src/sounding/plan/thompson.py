@@ -118,12 +118,24 @@ def sample_reward(arms: FactorArms, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(arms.reward_a + chol @ rng.standard_normal(len(cov)), dtype=np.float64)
 
 
+def _least_risky(arms: FactorArms, risk: np.ndarray) -> int:
+    """The level with the lowest risk; ties broken by the lowest posterior mean animosity
+    share, then by the order of the levels.
+
+    Risks are compared as reported (4 decimals): far from the cap every level's risk is
+    1.0 (or 0.0), and the first-listed level would otherwise win whatever its animosity.
+    """
+    mean = arms.risk_a / (arms.risk_a + arms.risk_b)
+    order = np.lexsort((np.arange(len(risk)), mean, np.round(risk, 4)))
+    return int(order[0])
+
+
 def _pick(arms: FactorArms, risk: np.ndarray, cap: float, max_risk: float,
           rng: np.random.Generator, fallback: str) -> tuple[int, dict[str, Any] | None]:
     allowed = risk <= max_risk
     if allowed.any():
         return _draw(arms, rng, allowed), None
-    kind, i = "least_risky", int(np.argmin(risk))
+    kind, i = "least_risky", _least_risky(arms, risk)
     if fallback == "thompson":
         # constrained Thompson sampling: a level may be tried when a draw of its animosity
         # share is within the cap, so uncertain levels still get the data that can clear them
