@@ -180,6 +180,20 @@ def test_an_empty_period_says_where_the_brand_posts_are(shop: Store) -> None:
     assert "2026-09-07 to 2026-09-09" in hint and "account add" not in hint
 
 
+def test_the_printed_period_given_again_counts_the_same(shop: Store) -> None:
+    # r2 (a reaction) and o1 come after the last brand post: an open end runs to the newest
+    # data, and the period printed says so, or given again it would count less
+    from sounding.cli.render import kpi_table
+
+    for asked, labelled in ((None, 2), ("2026-09-08..", 1)):  # r1 is of 2026-09-07
+        k = kpis(shop, asked).as_dict()
+        first, last = str(kpi_table(k).title).removeprefix("KPIs ").split(" .. ")
+        assert last == "2026-09-15" and k["reactions_labelled"] == labelled
+        assert kpis(shop, f"{first}..{last}").as_dict() == k
+    example = kpis(shop, "2025-01-01..2025-01-31").hint.rpartition("--period ")[2].split()[0]
+    assert kpis(shop, example).as_dict() == kpis(shop).as_dict()
+
+
 def test_an_empty_period_asks_for_accounts_only_when_there_are_none(store: Store) -> None:
     assert "sounding account add" in kpis(store).hint
     store.write(Batch.from_records(accounts=[Account(BRAND, "bluesky", "brand", BRAND)]),

@@ -199,11 +199,16 @@ def follower_bounds(store: Store, start: datetime, end: datetime) -> pa.Table:
 
 
 def brand_span(store: Store) -> dict[str, Any]:
-    """The brand's accounts and posts over all the data: how many, first and last post."""
+    """The brand's accounts and posts over all the data: how many, first and last post;
+    and the first and last date of anything the KPIs count (items, follower counts)."""
     row = store.query(
         """
+        WITH dated AS (SELECT created_at AS dated_at FROM items
+                       UNION ALL SELECT observed_at FROM account_snapshots)
         SELECT (SELECT count(*) FROM accounts) AS accounts, count(*) AS posts,
-               min(created_at) AS first, max(created_at) AS last
+               min(created_at) AS first, max(created_at) AS last,
+               (SELECT min(dated_at) FROM dated) AS data_first,
+               (SELECT max(dated_at) FROM dated) AS data_last
         FROM items WHERE account_id IS NOT NULL AND kind = 'post'
         """).to_pylist()[0]
     return dict(row)

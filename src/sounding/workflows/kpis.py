@@ -10,7 +10,8 @@ from sounding.errors import InputError
 from sounding.store import Store
 from sounding.store.reads import brand_posts, brand_span, follower_bounds, reaction_labels
 
-__all__ = ["REACTION_WINDOW", "kpis", "last_day", "no_posts_hint", "parse_period"]
+__all__ = ["REACTION_WINDOW", "kpis", "last_day", "measured_bounds", "no_posts_hint",
+           "parse_period"]
 
 REACTION_WINDOW = timedelta(hours=72)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -50,6 +51,20 @@ def parse_period(text: str | None) -> tuple[datetime, datetime]:
     return start, end
 
 
+def measured_bounds(store: Store, period: str | None) -> tuple[datetime, datetime]:
+    """``period`` as [start, end), an open side closed at the first or last day of the data
+    (items and follower counts): the days a document states are the days it counts, so the
+    period it prints, given again, counts the same."""
+    start, end = parse_period(period)
+    span = brand_span(store)
+    if start == _EPOCH and span["data_first"] is not None:
+        start = datetime.combine(span["data_first"].astimezone(UTC).date(), time(), UTC)
+    if end == _FAR:
+        newest = span["data_last"] or datetime.now(UTC)
+        end = datetime.combine(newest.astimezone(UTC).date(), time(), UTC) + timedelta(days=1)
+    return start, end
+
+
 def no_posts_hint(store: Store) -> str:
     """What to do about a period without any brand post: register the brand's accounts,
     bring in their posts, or choose a period within the dates their posts cover."""
@@ -61,20 +76,18 @@ def no_posts_hint(store: Store) -> str:
         return (f"no post of the brand's {span['accounts']} account(s) is stored (see "
                 "sounding account list): collect or import their posts")
     first, last = span["first"].date().isoformat(), span["last"].date().isoformat()
+    start, end = measured_bounds(store, None)
     return (f"the brand's {span['posts']:,} posts run from {first} to {last}: choose a "
-            f"period within, e.g. --period {first}..{last}")
+            f"period that holds some, e.g. --period {start.date()}..{last_day(end.isoformat())}"
+            " (all the data)")
 
 
 def kpis(store: Store, period: str | None = None) -> Kpis:
     """The headline KPIs of a period (all data by default); a period without any brand
     post carries a ``hint`` saying why and what to do."""
-    start, end = parse_period(period)
+    start, end = measured_bounds(store, period)
     posts = brand_posts(store, start, end, REACTION_WINDOW)
     labels = reaction_labels(store, start, end)
     bounds = follower_bounds(store, start, end)
-    if start == _EPOCH and posts.num_rows:
-        start = min(posts["created_at"].to_pylist())
-    if end == _FAR:
-        end = max(posts["created_at"].to_pylist()) if posts.num_rows else datetime.now(UTC)
     found = compute_kpis(posts, labels, bounds, start=start, end=end)
     return found if posts.num_rows else replace(found, hint=no_posts_hint(store))

@@ -23,7 +23,7 @@ from sounding.store.enrich_store import reaction_confidence
 from sounding.store.reads import reaction_labels
 from sounding.workflows import labels
 from sounding.workflows.audience import actors, segments
-from sounding.workflows.kpis import kpis, parse_period
+from sounding.workflows.kpis import kpis, measured_bounds
 from sounding.workflows.learn import learn, plan
 
 __all__ = ["RECENT_WEEKS", "Pseudonyms", "report_data", "report_data_op"]
@@ -60,16 +60,6 @@ def _attempt(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         return {"ok": True, **fn()}
     except SoundingError as exc:
         return {"ok": False, "reason": str(exc), "hint": exc.hint or ""}
-
-
-def _bounds(store: Store, period: str | None) -> tuple[datetime, datetime]:
-    start, end = parse_period(period)
-    first, last = labels.data_bounds(store)
-    if start.year < 1971 and first is not None:
-        start = first
-    if end.year > 9000 and last is not None:
-        end = last + timedelta(seconds=1)
-    return start, end
 
 
 def _weekly(store: Store, start: datetime, end: datetime) -> list[dict[str, Any]]:
@@ -158,7 +148,7 @@ def report_data(store: Store, period: str | None = None, *, pseudonymise: bool =
 
     A period without any brand post is refused, naming the dates the brand's posts cover:
     a document of empty figures would read as a measured silence."""
-    start, end = _bounds(store, period)
+    start, end = measured_bounds(store, period)
     measured = kpis(store, period).as_dict()
     if not measured["posts"]:
         last = (end - timedelta(microseconds=1)).date().isoformat()
@@ -167,7 +157,7 @@ def report_data(store: Store, period: str | None = None, *, pseudonymise: bool =
     accounts = store.table("accounts").to_pylist()
     keep = {str(a["actor_id"]).partition(":")[2] for a in accounts}
     names = Pseudonyms(workspace_salt(store), keep, pseudonymise)
-    whole = _bounds(store, None)
+    whole = measured_bounds(store, None)
     learn_part = _attempt(lambda: learn(store, period, seed=seed).as_dict())
     return {
         "period": {"start": start.date().isoformat(),
