@@ -120,14 +120,10 @@ def sample_reward(arms: FactorArms, rng: np.random.Generator) -> np.ndarray:
 
 def _least_risky(arms: FactorArms, risk: np.ndarray) -> int:
     """The level with the lowest risk; ties broken by the lowest posterior mean animosity
-    share, then by the order of the levels.
-
-    Risks are compared as reported (4 decimals): far from the cap every level's risk is
-    1.0 (or 0.0), and the first-listed level would otherwise win whatever its animosity.
-    """
+    share, then by the order of the levels (far above the cap every level's risk is 1.0,
+    and the first-listed level would otherwise win whatever its animosity)."""
     mean = arms.risk_a / (arms.risk_a + arms.risk_b)
-    order = np.lexsort((np.arange(len(risk)), mean, np.round(risk, 4)))
-    return int(order[0])
+    return int(np.lexsort((np.arange(len(risk)), mean, risk))[0])
 
 
 def _pick(arms: FactorArms, risk: np.ndarray, cap: float, max_risk: float,
