@@ -41,6 +41,7 @@ __all__ = [
     "actor_handle",
     "actor_key",
     "bare_handle",
+    "count_text",
     "interval_text",
     "key",
     "network_name",
@@ -230,6 +231,12 @@ _RECORD_SCHEMAS: dict[str, tuple[type[Any], pa.Schema]] = {
     "account_snapshots": (AccountSnapshot, ACCOUNT_SNAPSHOT_SCHEMA),
     "variants": (VariantTag, VARIANT_SCHEMA),
 }
+
+
+def count_text(value: int, lang: str) -> str:
+    """A whole number with thousands separators: "4,340", but "4\u202f340" in French (a
+    narrow no-break space)."""
+    return f"{value:,}".replace(",", "\u202f") if lang == "fr" else f"{value:,}"
 
 
 def interval_text(low: str, high: str, lang: str) -> str:

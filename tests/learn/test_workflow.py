@@ -144,6 +144,28 @@ def test_a_verdict_reads_the_same_in_both_languages() -> None:
     assert note_text(OBSERVATIONAL) == OBSERVATIONAL
 
 
+def test_more_posts_read_with_separators_and_the_cap_as_a_bound() -> None:
+    from sounding.analyse.decide import MORE_POSTS_CAP
+    from sounding.analyse.variants import METRICS, verdict_text
+    from sounding.report.evidence_parts import factors
+    from sounding.report.i18n_report import Fmt
+
+    verdict = {"factor": "format", "metric": "ignored", "decided": False, "leader": "video",
+               "runner_up": "text", "p_best": 0.5, "diff": -0.1, "low": -4.0, "high": 4.0}
+    many = {**verdict, "more_posts": 4340}
+    capped = {**verdict, "more_posts": MORE_POSTS_CAP}
+    assert ": about 4,340 more posts (" in verdict_text(many)
+    assert "; environ 4\u202f340 publications de plus (" in verdict_text(many, "fr")
+    assert ": more than 10,000 more posts (" in verdict_text(capped)
+    assert "; plus de 10\u202f000 publications de plus (" in verdict_text(capped, "fr")
+    level = {"level": "video", "posts": 9, "mean": 0.1, "low": 0.0, "high": 0.2, "p_best": 0.5}
+    learnt = {"ok": True, "analysis": {"factors": [{
+        "factor": "format", "verdict": capped,
+        "metrics": {m: {"levels": [level]} for m in METRICS}}]}}
+    assert "more than 10,000 more posts needed" in factors(Fmt("en"), learnt)[0]["verdict"]
+    assert "plus de 10\u202f000 publications" in factors(Fmt("fr"), learnt)[0]["verdict"]
+
+
 def test_cancelled_drafts_free_their_slots_for_the_next_plan(
         tmp_path: Path, store_launch: Callable[[Path, int], Store]) -> None:
     from sounding.workflows.queue import cancel_queued

@@ -12,6 +12,7 @@ from sounding.analyse.pooling import GridPosterior
 
 __all__ = [
     "MIN_REPLICATES",
+    "MORE_POSTS_CAP",
     "Comparison",
     "compare",
     "evidence_gap",
@@ -21,6 +22,7 @@ __all__ = [
 ]
 
 MIN_REPLICATES = 2  # posts a level needs before its own variation can be measured
+MORE_POSTS_CAP = 10_000  # the most more_posts_needed says: a rough estimate past it means nothing
 
 
 def _cdf(post: GridPosterior, x: np.ndarray) -> np.ndarray:
@@ -100,7 +102,8 @@ def more_posts_needed(comp: Comparison, posts_now: int, smallest_effect: float,
     0 when the levels are even (:func:`is_even`). Otherwise the interval must either clear
     zero (the lead is shown) or fall below ``smallest_effect`` (the levels are even):
     whichever is nearer to the lead's mean sets the half-width, so the lead's sd must fall
-    to the larger gap / z. Standard errors shrink like 1/sqrt(posts). At least 1.
+    to the larger gap / z. Standard errors shrink like 1/sqrt(posts). At least 1, at most
+    ``MORE_POSTS_CAP`` (then read "more than", not "about": see ``more_posts_text``).
     """
     if is_even(comp, smallest_effect):
         return 0
@@ -109,7 +112,7 @@ def more_posts_needed(comp: Comparison, posts_now: int, smallest_effect: float,
     if comp.diff_sd <= 0 or gap <= 0:
         return 0
     ratio = (comp.diff_sd * z / gap) ** 2
-    return int(min(10_000, max(1, math.ceil(max(posts_now, 1) * (ratio - 1)))))
+    return int(min(MORE_POSTS_CAP, max(1, math.ceil(max(posts_now, 1) * (ratio - 1)))))
 
 
 def evidence_gap(posts: np.ndarray, comp: Comparison, confounded: Sequence[str]) -> str:

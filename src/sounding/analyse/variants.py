@@ -19,13 +19,14 @@ import numpy as np
 
 from sounding.analyse.decide import (
     MIN_REPLICATES,
+    MORE_POSTS_CAP,
     compare,
     evidence_gap,
     intervals,
     more_posts_needed,
 )
 from sounding.analyse.rates import MetricPosterior, engagement_posterior, share_posterior
-from sounding.models import interval_text
+from sounding.models import count_text, interval_text
 
 __all__ = [
     "METRICS",
@@ -43,6 +44,7 @@ __all__ = [
     "analyse_variants",
     "confounders",
     "engagement_measured",
+    "more_posts_text",
     "note_text",
     "verdict_text",
 ]
@@ -65,7 +67,7 @@ _VERDICT_WORDS = {
     "en": {"decided": "{factor}: {leader} {beats} {runner} on {metric}: {figures}",
            "none": "{factor}: no level stands out on {metric}: the 95% interval rules out "
                    "a lead worth acting on (leader {leader}, {figures})",
-           "more": "{factor}: not enough evidence yet on {metric}: about {more} more posts "
+           "more": "{factor}: not enough evidence yet on {metric}: {more} more posts "
                    "(leader {leader}, {figures})",
            "confounded": "{factor}: not enough evidence on {metric}: its levels are "
                          "confounded with {about}, so their effects can't be told apart "
@@ -80,7 +82,7 @@ _VERDICT_WORDS = {
     "fr": {"decided": "{factor} : {leader} {beats} {runner} sur {metric} : {figures}",
            "none": "{factor} : aucun niveau ne se détache sur {metric} ; l'intervalle à 95 % "
                    "exclut un écart qui compte (en tête : {leader}, {figures})",
-           "more": "{factor} : pas encore assez d'éléments sur {metric} ; environ {more} "
+           "more": "{factor} : pas encore assez d'éléments sur {metric} ; {more} "
                    "publications de plus (en tête : {leader}, {figures})",
            "confounded": "{factor} : pas assez d'éléments sur {metric} ; ses niveaux sont "
                          "confondus avec {about}, leurs effets ne se distinguent pas (en "
@@ -95,6 +97,16 @@ _VERDICT_WORDS = {
            "animosity": "l'animosité", "ignored": "la part de publications ignorées",
            "per_thousand": "pour 1 000", "(period)": "la période", "(account)": "le compte"},
 }
+
+
+_MORE_POSTS = {"en": ("about {n}", "more than {n}"), "fr": ("environ {n}", "plus de {n}")}
+
+
+def more_posts_text(more: int, lang: str = "en") -> str:
+    """How many more posts a verdict needs, in ``lang``: "about 4,340", but "more than
+    10,000" at the cap (``MORE_POSTS_CAP``), which is no estimate."""
+    about, over = _MORE_POSTS.get(lang, _MORE_POSTS["en"])
+    return (over if more >= MORE_POSTS_CAP else about).format(n=count_text(more, lang))
 
 
 def confounders(verdict: Mapping[str, Any], lang: str = "en") -> str:
@@ -122,7 +134,8 @@ def verdict_text(verdict: Mapping[str, Any], lang: str = "en") -> str:
     beats = words["beats"] if METRICS[metric][0] else words["beats_lower"]
     return words[key].format(factor=verdict["factor"], leader=verdict["leader"],
                              runner=verdict["runner_up"], metric=words[metric], beats=beats,
-                             more=verdict["more_posts"], figures=figures,
+                             more=more_posts_text(verdict["more_posts"], lang),
+                             figures=figures,
                              about=confounders(verdict, lang),
                              min=MIN_REPLICATES)
 

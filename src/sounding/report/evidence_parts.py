@@ -12,7 +12,7 @@ from typing import Any
 from sounding.analyse.decide import MIN_REPLICATES
 from sounding.analyse.representation import MIN_COUNT
 from sounding.analyse.segment_words import cluster_description, segment_label
-from sounding.analyse.variants import METRICS, confounders
+from sounding.analyse.variants import METRICS, confounders, more_posts_text
 from sounding.report.i18n_report import Fmt
 
 __all__ = ["anchor", "channels", "communities", "factors", "pillars", "plan_rows",
@@ -63,7 +63,7 @@ def _verdict(fmt: Fmt, v: dict[str, Any], silent: bool = False) -> str:
               "metric": fmt.t(f"metric_{v['metric']}"), "p": fmt.prob(v["p_best"]),
               "diff": fmt.num(v["diff"], 1), "unit": unit,
               "ci": fmt.interval(fmt.num(v["low"], 1), fmt.num(v["high"], 1)),
-              "more": fmt.count(v["more_posts"]), "level": fmt.pct(0.95, 0),
+              "more": more_posts_text(v["more_posts"], fmt.lang), "level": fmt.pct(0.95, 0),
               "about": confounders(v, fmt.lang), "min": MIN_REPLICATES}
     key = v.get("reason") or ("decided" if v["decided"] else
                               "open" if v["more_posts"] else "even")
@@ -82,7 +82,7 @@ def factors(fmt: Fmt, learn: dict[str, Any], silent: bool = False) -> list[dict[
                   for i in range(len(f["metrics"]["interest"]["levels"]))]
         out.append({"factor": f["factor"], "anchor": anchor("factor", f["factor"]),
                     "verdict": _verdict(fmt, v, silent), "decided": v["decided"],
-                    "leader": v["leader"], "more_posts": fmt.count(v["more_posts"]),
+                    "leader": v["leader"], "more_posts": more_posts_text(v["more_posts"], fmt.lang),
                     "levels": levels,
                     "chart": [{"level": lv["level"], "mean": lv["mean"], "low": lv["low"],
                                "high": lv["high"]} for lv in f["metrics"]["interest"]["levels"]]})
@@ -116,7 +116,7 @@ def pillars(fmt: Fmt, learn: dict[str, Any], cap: float | None) -> list[dict[str
                     "status": "hostile" if hostile else (
                         "proven" if v["decided"] else v.get("reason")
                         or ("lead" if v["more_posts"] else "even")),
-                    "more_posts": fmt.count(v["more_posts"]),
+                    "more_posts": more_posts_text(v["more_posts"], fmt.lang),
                     "about": confounders(v, fmt.lang), "min": MIN_REPLICATES})
     return out
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sounding.errors import InputError
+from sounding.models import count_text
 from sounding.report.i18n_text import TEXT
 
 __all__ = ["LANGS", "Fmt", "check_lang"]
@@ -43,7 +44,7 @@ class Fmt:
 
     def count(self, value: float | None) -> str:
         """A whole number with thousands separators."""
-        return self.t("na") if value is None else self._local(f"{round(value):,}")
+        return self.t("na") if value is None else count_text(round(value), self.lang)
 
     def num(self, value: float | None, digits: int = 1) -> str:
         """A decimal number."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from sounding.models import interval_text
+from sounding.models import count_text, interval_text
 from sounding.report.views_refusals import REFUSALS
 
 __all__ = ["LANGS", "choose_lang", "interval", "number", "refusal_text", "translator"]
@@ -301,7 +301,7 @@ def number(value: object, lang: str, kind: str = "") -> str:
     elif kind == "rel":  # a relative change, already in percent
         text = f"{value:.0f} %"
     elif isinstance(value, int) or float(value).is_integer():
-        text = f"{int(value):,}".replace(",", "\u202f" if lang == "fr" else ",")
+        text = count_text(int(value), lang)
     else:
         text = f"{value:.2f}" if abs(value) >= 0.1 else f"{value:.4f}"
     return text.replace(".", ",") if lang == "fr" else text
