@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,13 @@ def test_demo_runs_every_stage(demo: DemoResult, truth: dict) -> None:
     with Store.open(demo.workspace, read_only=True) as store:
         drafts = store.scalar("SELECT count(*) FROM queue WHERE status = 'draft'")
     assert drafts == len(stages["plan"]["drafts"]) > 0
+    # "the next two weeks" come after the newest data: after the last reply, and after
+    # the period the KPIs (and the report) measured
+    with Store.open(demo.workspace, read_only=True) as store:
+        first_draft = store.scalar("SELECT min(scheduled_at) FROM queue")
+        newest = store.scalar("SELECT max(created_at) FROM items")
+    assert first_draft > newest
+    assert first_draft >= datetime.fromisoformat(demo.kpis["period_end"])
 
 
 def test_the_plan_leans_to_the_true_best_levels(demo: DemoResult) -> None:

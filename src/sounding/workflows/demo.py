@@ -27,6 +27,7 @@ from sounding.store import Store
 from sounding.workflows.audience import audience_demo
 from sounding.workflows.enrich import enrich_workspace
 from sounding.workflows.kpis import kpis
+from sounding.workflows.labels import data_bounds
 from sounding.workflows.learn import learn, plan
 
 __all__ = ["DemoResult", "Progress", "run_demo"]
@@ -105,10 +106,14 @@ def _analyse(store: Store, directory: Path, launch: Launch, report: Progress
     stages["audience"] = _stage(report, "audience", lambda: audience_demo(
         store, directory, directory / CUSTOMERS))
     stages["learn"] = _stage(report, "learn", lambda: learn(store).as_dict())
+    # the simulated now: after the newest data (replies go on after the weeks of posting),
+    # so the next two weeks' drafts come after everything the report counts
     end = launch.config.start + timedelta(weeks=launch.config.weeks)
+    _, newest = data_bounds(store)
+    now = max(end, newest) if newest else end
     per_account = max(len(a.rhythm) for a in launch.config.accounts) * PLAN_WEEKS
     stages["plan"] = _stage(report, "plan", lambda: plan(
-        store, per_account, seed=launch.seed, now=end).as_dict())
+        store, per_account, seed=launch.seed, now=now).as_dict())
     stages["plan"]["true_best"] = _true_best(launch.truth, stages["plan"]["objective"])
     return stages
 
