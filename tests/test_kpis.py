@@ -99,8 +99,13 @@ def test_follower_growth_shows_a_percentage_only_from_a_meaningful_base() -> Non
     from sounding.cli.render import _growth_note
 
     small = {"start": 7, "end": 1506, "growth": 1499, "growth_pct": 21414.29}
+    below = {"start": 98, "end": 151, "growth": 53, "growth_pct": 54.08}
     large = {"start": 1200, "end": 1500, "growth": 300, "growth_pct": 25.0}
-    assert _growth_note(small) == "+1,499 over the period, from 7"
+    none = {"start": 0, "end": 12, "growth": 12, "growth_pct": None}
+    # a % left out is said to be, not silently missing
+    assert _growth_note(small) == "+1,499 over the period, from 7, too few for a %"
+    assert _growth_note(below) == "+53 over the period, from 98, too few for a %"
+    assert _growth_note(none) == "+12 over the period, from 0, too few for a %"
     assert _growth_note(large) == "+300 over the period, from 1,200 (25.0%)"
 
 
