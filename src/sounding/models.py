@@ -124,6 +124,7 @@ class Actor:
     lang: str | None = None
     followers: int | None = None
     bio: str | None = None  # the profile's description, as the network shows it
+    native_id: str | None = None  # the network's lasting id (a Bluesky DID), if it says
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +199,7 @@ ACCOUNT_SCHEMA = pa.schema(
 ACTOR_SCHEMA = pa.schema(
     [("actor_id", pa.string()), ("network", pa.string()), ("handle", pa.string()),
      ("display_name", pa.string()), ("lang", pa.string()), ("followers", pa.int64()),
-     ("bio", pa.string())]
+     ("bio", pa.string()), ("native_id", pa.string())]
 )
 ITEM_SCHEMA = pa.schema(
     [("item_id", pa.string()), ("network", pa.string()), ("author_id", pa.string()),

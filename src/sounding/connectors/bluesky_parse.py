@@ -55,7 +55,8 @@ def _actor(profile: Payload) -> Actor:
     return Actor(_actor_id(profile["handle"]), NETWORK, profile["handle"],
                  profile.get("displayName") or None, None,
                  int(followers) if followers is not None else None,
-                 str(profile.get("description") or "").strip() or None)
+                 str(profile.get("description") or "").strip() or None,
+                 profile.get("did") or None)
 
 
 def _quoted_uri(record: Payload) -> str | None:

@@ -168,6 +168,7 @@ def _actor_table(items: pa.Table, cols: dict[str, pa.Array]) -> pa.Table:
         "lang": pa.nulls(len(first), pa.string()),
         "followers": pa.nulls(len(first), pa.int64()),
         "bio": _first_known(cols.get("author_bio"), codes, len(first)),
+        "native_id": pa.nulls(len(first), pa.string()),  # an export names handles only
     }, schema=ACTOR_SCHEMA)
 
 

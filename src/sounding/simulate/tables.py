@@ -127,6 +127,7 @@ def _actors(config: LaunchConfig, audience: Audience, events: Events, ids: Ids,
         "lang": ["fr"] * len(config.accounts) + langs,
         "followers": _final_followers(config, audience, events) + audience.own_followers.tolist(),
         "bio": [None] * len(config.accounts) + bios,
+        "native_id": pa.nulls(len(config.accounts) + len(names), pa.string()),
     }, schema=ACTOR_SCHEMA)
 
 

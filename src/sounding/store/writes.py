@@ -23,6 +23,7 @@ from sounding.models import (
     VARIANT_SCHEMA,
     Batch,
 )
+from sounding.store.renames import rename_actors
 
 __all__ = ["TableStats", "WriteStats", "write_batch"]
 
@@ -52,7 +53,8 @@ class WriteStats:
 # table -> (key columns, columns that may change, columns kept when the new value is null)
 _ENTITIES: dict[str, tuple[pa.Schema, tuple[str, ...], tuple[str, ...]]] = {
     "accounts": (ACCOUNT_SCHEMA, ("account_id",), ()),
-    "actors": (ACTOR_SCHEMA, ("actor_id",), ("display_name", "lang", "followers", "bio")),
+    "actors": (ACTOR_SCHEMA, ("actor_id",),
+               ("display_name", "lang", "followers", "bio", "native_id")),
     "items": (
         ITEM_SCHEMA,
         ("item_id",),
@@ -208,9 +210,12 @@ def _append_history(con: Any, distinct: _Distinct, name: str, table: pa.Table,
 def write_batch(con: Any, batch: Batch, run_id: int | None) -> WriteStats:
     """Write every non-empty table of the batch; the caller owns the transaction.
 
-    With a run, ``implied_edges`` counts the edges its new items imply (see 007)."""
+    With a run, ``implied_edges`` counts the edges its new items imply (see 007). Stored
+    actors whose handle changed are renamed first, so the batch meets their items and
+    edges under the keys it uses."""
     stats: dict[str, TableStats] = {}
     distinct = _Distinct(con)
+    rename_actors(con, batch.actors)
     for name, table in batch.tables().items():
         if table.num_rows == 0:
             continue
