@@ -40,9 +40,9 @@ def _add_brand(cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch, pds: st
     return handle, password, client
 
 
-def _rows(store_path: Path, sql: str) -> list[dict[str, Any]]:
+def _rows(store_path: Path, sql: str, *params: Any) -> list[dict[str, Any]]:
     with Store.open(store_path) as store:
-        rows: list[dict[str, Any]] = store.query(sql).to_pylist()
+        rows: list[dict[str, Any]] = store.query(sql, list(params)).to_pylist()
     return rows
 
 
@@ -249,3 +249,41 @@ def test_a_broken_account_does_not_stop_collect_for_the_others(
     as_json = json.loads(cli("collect", "--json").out)
     assert list(as_json["accounts"]) == [f"bluesky:{brand}"]
     assert list(as_json["failed"]) == ["bluesky:dead.test"]
+
+
+def test_a_fan_who_changes_handle_stays_one_person(
+        atproto_network: dict[str, Any], cli: Any, db: Path, monkeypatch: pytest.MonkeyPatch,
+        wait_for: Wait) -> None:
+    pds = atproto_network["pds"]
+    _, _, brand_client = _add_brand(cli, monkeypatch, pds, wait_for)
+    _, _, fan = make_account(pds, "fan", wait_for)
+    did = fan._session.did
+
+    def react(text: str, *, everything: bool) -> None:
+        sent = brand_client.send_post(text)
+        post = wait_for(lambda: fan.get_posts([sent.uri]).posts)[0]
+        fan.like(post.uri, post.cid)
+        if everything:
+            fan.repost(post.uri, post.cid)
+            fan.follow(brand_client._session.did)
+        wait_for(lambda: fan.get_posts([sent.uri]).posts[0].like_count == 1)
+
+    def edges() -> dict[str, int]:
+        rows = _rows(db, "SELECT kind, count(*) AS n FROM interactions i JOIN actors a "
+                         "ON a.actor_id = i.actor_id WHERE a.native_id = ? GROUP BY kind", did)
+        return {r["kind"]: r["n"] for r in rows}
+
+    react("Before the rename", everything=True)
+    assert cli("collect").code == 0
+    assert edges() == {"like": 1, "repost": 1, "follow": 1}
+    renamed = f"renamed{next(_ids)}.test"
+    fan.com.atproto.identity.update_handle({"handle": renamed})
+    wait_for(lambda: fan.app.bsky.actor.get_profile({"actor": did}).handle == renamed)
+    react("After the rename", everything=False)
+    collected = cli("collect")
+    assert collected.code == 0, collected.err
+    assert _rows(db, "SELECT handle FROM actors WHERE native_id = ?", did) == [
+        {"handle": renamed}]
+    assert edges() == {"like": 2, "repost": 1, "follow": 1}
+    assert _rows(db, "SELECT count(*) - count(DISTINCT interaction_id) AS n "
+                     "FROM interaction_rows") == [{"n": 0}]
