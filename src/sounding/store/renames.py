@@ -69,22 +69,21 @@ def _fetch(con: Any, sql: str) -> pa.Table:
     return table
 
 
-def rename_actors(con: Any, actors: pa.Table) -> int:
+def rename_actors(con: Any, actors: pa.Table) -> None:
     """Give the stored actors whose handle changed their incoming key, everywhere it is
-    used; returns how many. Free when no incoming actor carries a native id (imports);
+    used. Free when no incoming actor carries a native id (imports);
     otherwise one join finds them. The caller owns the transaction."""
     native = actors["native_id"]
     if native.null_count == len(native):
-        return 0
+        return
     con.register("_arrivals", actors.filter(pc.is_valid(native)))
     renames = _fetch(con, _FIND)
     con.unregister("_arrivals")
     if renames.num_rows == 0:
-        return 0
+        return
     con.register("_renames", renames)
     con.register("_edges", _fetch(con, _EDGES))
     for statement in _MOVE:
         con.execute(statement)
     con.unregister("_edges")
     con.unregister("_renames")
-    return int(renames.num_rows)
