@@ -80,6 +80,21 @@ def test_malformed_xml_names_the_line(store: Store, tmp_path: Path) -> None:
     assert fingerprint(store) == before
 
 
+@pytest.mark.parametrize("name", ["feed.rss", "export.xml"])
+def test_unknown_declared_encoding_names_the_declaration(store: Store, tmp_path: Path,
+                                                         name: str) -> None:
+    path = tmp_path / name
+    text = RSS.read_text("utf-8")
+    assert 'encoding="UTF-8"' in text
+    path.write_text(text.replace('encoding="UTF-8"', 'encoding="U1F-8"', 1), encoding="utf-8")
+    before = fingerprint(store)
+    with pytest.raises(ImportRejected) as info:
+        import_export(store, path)
+    assert str(info.value.problems[0]).startswith(
+        f"{path}, line 1: the XML declaration names an unknown encoding")
+    assert fingerprint(store) == before
+
+
 def test_entity_expansion_is_refused(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "bomb.xml"
     path.write_text('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'

@@ -100,6 +100,9 @@ def parse_xml(data: bytes, name: str) -> Element:
     except DefusedXmlException as exc:
         raise ImportRejected([Problem(name, None, None,
                                       f"refused unsafe XML ({type(exc).__name__})")]) from exc
+    except LookupError as exc:  # an encoding declaration naming no codec Python knows
+        raise ImportRejected([Problem(name, 1, None, f"the XML declaration names an unknown "
+                                      f"encoding ({exc}); expected e.g. UTF-8")]) from exc
     except ValueError as exc:
         raise ImportRejected([Problem(name, None, None, f"unreadable XML: {exc}")]) from exc
     return root
