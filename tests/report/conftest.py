@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,15 @@ def fill(path: Path, *, scale: float, with_labels: bool) -> tuple[Store, str]:
     pa_csv.write_csv(launch.customers, crm)
     import_customers(store, str(crm), DEMO_IDS, DEMO_KEEP)
     return store, handle
+
+
+def decided(data: dict[str, Any], factor: str = "tone") -> dict[str, Any]:
+    """The report data with learn's verdict on ``factor`` decided (a level shown to lead)."""
+    found = copy.deepcopy(data)
+    for f in found["learn"]["analysis"]["factors"]:
+        if f["factor"] == factor:
+            f["verdict"].update(decided=True, reason="", more_posts=0)
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -119,8 +119,8 @@ def test_without_labels_the_report_says_what_is_missing(
     shares = {k["key"]: k for k in ev["kpis"]}
     assert "no labelled reaction" in shares["interest_share"]["thin"]
     assert not shares["interest_share"]["target"]
-    engagement = shares["engagement_rate_per_follower"]  # simulated, labels or not
-    assert engagement["target"] or engagement["thin"].startswith("No target: the planned")
+    engagement = shares["engagement_rate_per_follower"]  # modelled, labels or not
+    assert engagement["thin"].startswith("No target: no factor of the variants has a verdict")
     assert ev["plan"]["ok"] and not ev["plan"]["guardrail"]
     assert "no labelled reaction" in render_report_html(ev)
 

@@ -8,16 +8,18 @@ from typing import Any
 from sounding.report.evidence import build_evidence
 from sounding.report.targets import targets
 
+from .conftest import decided
+
 
 def _falling_ignored(data: dict[str, Any]) -> dict[str, Any]:
     """The report data with the ignored share fallen to 2% over the last 4 weeks."""
-    falling = copy.deepcopy(data)
+    falling = decided(data)
     falling["kpis_recent"].update(posts=50, ignored_posts=1)
     return falling
 
 
 def test_a_target_beats_the_period_and_its_last_four_weeks(data: dict[str, Any]) -> None:
-    found = targets(data)
+    found = targets(decided(data))
     assert any(t.target is not None for t in found.values())
     for t in found.values():
         assert t.recent is not None and t.value is not None and t.reached is not None
@@ -46,7 +48,7 @@ def test_the_engagement_target_starts_from_the_trend_at_the_periods_end(
     """A falling trend lowers what next quarter reaches; a flat one leaves it where it is."""
     reached = {}
     for trend in (0.0, -0.3):
-        moved = copy.deepcopy(data)
+        moved = decided(data)
         moved["learn"]["analysis"]["trend_per_30_days"] = trend
         reached[trend] = targets(moved)["engagement_rate_per_follower"].reached
     assert reached[0.0] is not None and reached[-0.3] is not None
@@ -66,3 +68,27 @@ def test_a_rate_the_variant_analysis_left_out_is_not_called_unknown(
     text = next(k for k in build_evidence(thin, "en")["kpis"]
                 if k["key"] == "engagement_rate_per_follower")
     assert "could not model the engagement rate" in str(text)
+
+
+def test_without_any_verdict_no_factor_lends_a_lift(data: dict[str, Any]) -> None:
+    """Every factor confounded, unreplicated or undecided: no target, and the reason says so."""
+    assert not any(f["verdict"]["decided"] for f in data["learn"]["analysis"]["factors"])
+    for t in targets(data).values():
+        assert t.target is None and t.reached is None and t.reason == "no_verdict"
+    for lang, words in (("en", "No target: no factor of the variants has a verdict yet"),
+                        ("fr", "Pas d'objectif : aucun facteur des variantes n'a encore")):
+        assert all(k["thin"].startswith(words) and not k["target"]
+                   for k in build_evidence(data, lang)["kpis"])
+
+
+def test_only_a_factor_with_a_verdict_moves_a_target(data: dict[str, Any]) -> None:
+    """An undecided factor's levels, however far apart they look, change nothing."""
+    wild = decided(data)
+    for f in wild["learn"]["analysis"]["factors"]:
+        if f["factor"] != "tone":
+            for metric in f["metrics"].values():
+                for i, level in enumerate(metric["levels"]):
+                    level["alpha"] *= 50.0 if i == 0 else 0.02
+    calm, moved = targets(decided(data)), targets(wild)
+    for kpi, t in calm.items():
+        assert t.reached is not None and moved[kpi].reached == t.reached

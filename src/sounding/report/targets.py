@@ -6,8 +6,11 @@ the over-dispersion the analysis measured (quasi-likelihood, as in ``analyse.rat
 The target simulates next quarter: the planner's proposed variants, repeated at the
 period's posting cadence, each post's rate drawn from the factors' posteriors (main
 effects: the product of each factor's level relative to that factor's average in the same
-draw), then outcomes drawn around it. The target is the KPI reached with 80% probability:
-the 20th percentile where higher is better, the 80th where lower is better. The
+draw), then outcomes drawn around it. Only a factor with a verdict (learn names a level
+that leads) moves a target: a confounded, unreplicated or undecided factor's levels are
+not shown to differ, so they lend no lift, and with no such factor there is no target.
+The target is the KPI reached with 80% probability: the 20th percentile where higher is
+better, the 80th where lower is better. The
 engagement rate starts from its time trend's value at the period's end. A target must
 beat both the period's value and its last 4 weeks' value (``kpis_recent`` of the report
 data): a target worse than today's level is no target, so none is set and the reason
@@ -151,6 +154,11 @@ def _programme(data: dict[str, Any], n: int) -> list[dict[str, str]]:
     return list(islice(cycle(variants), n)) if variants else []
 
 
+def _usable(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The factors with a verdict: the only ones whose levels may move a target."""
+    return [f for f in data["learn"]["analysis"]["factors"] if f["verdict"]["decided"]]
+
+
 def _rate_draws(factors: list[dict[str, Any]], metric: str, programme: list[dict[str, str]],
                 rng: np.random.Generator) -> np.ndarray:
     """(draws, posts) of each planned post's rate: main effects around a shared base."""
@@ -176,8 +184,7 @@ def _rate_draws(factors: list[dict[str, Any]], metric: str, programme: list[dict
 def _simulate(data: dict[str, Any], kpi: str, programme: list[dict[str, str]],
               rng: np.random.Generator) -> np.ndarray:
     metric, _ = KPI_METRICS[kpi]
-    factors = data["learn"]["analysis"]["factors"]
-    theta = _rate_draws(factors, metric, programme, rng)
+    theta = _rate_draws(_usable(data), metric, programme, rng)
     k = data["kpis"]
     if metric == "engagement":
         theta = theta * _trend_to_end(data)
@@ -214,7 +221,9 @@ def _why_not(data: dict[str, Any], kpi: str, value: float | None, posts: int) ->
         return "no_measured_rate"
     if not data["plan"].get("ok"):
         return "no_plan"
-    return "" if posts else "no_data"
+    if not posts:
+        return "no_data"
+    return "" if _usable(data) else "no_verdict"
 
 
 def _beats(higher: bool, reached: float, value: float | None, recent: float | None) -> str:
