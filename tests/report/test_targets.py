@@ -92,3 +92,23 @@ def test_only_a_factor_with_a_verdict_moves_a_target(data: dict[str, Any]) -> No
     calm, moved = targets(decided(data)), targets(wild)
     for kpi, t in calm.items():
         assert t.reached is not None and moved[kpi].reached == t.reached
+
+
+def test_a_share_target_starts_from_the_kpis_own_level(data: dict[str, Any]) -> None:
+    """learn's levels rest on other reactions (in-thread replies) than the KPI: they may
+    move the KPI by their differences, never replace its level with theirs. With the
+    decided factor's levels all alike, the simulated quarter stays at the KPI's level."""
+    flat = decided(data)
+    for f in flat["learn"]["analysis"]["factors"]:
+        if f["factor"] == "tone":
+            for metric, mean in (("interest", 0.3), ("animosity", 0.6)):
+                for level in f["metrics"][metric]["levels"]:
+                    level.update(alpha=20_000 * mean, beta=20_000 * (1 - mean))
+    found = targets(flat)
+    for kpi in ("interest_share", "animosity_share"):
+        t = found[kpi]
+        assert t.value is not None and t.low is not None and t.high is not None
+        assert t.reached is not None and t.low < t.reached < t.high
+        # reached with 80%: a little worse than today's level, nowhere near learn's 30% / 60%
+        assert (t.reached < t.value) if t.higher_is_better else (t.reached > t.value)
+        assert t.target is None and t.reason in ("behind_period", "behind_recent")

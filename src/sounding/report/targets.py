@@ -4,16 +4,16 @@ A pure computation over the report data (``workflows.reporting.report_data``). T
 baseline of each KPI is the period's measured value with a 95% interval that widens by
 the over-dispersion the analysis measured (quasi-likelihood, as in ``analyse.rates``).
 The target simulates next quarter: the planner's proposed variants, repeated at the
-period's posting cadence, each post's rate drawn from the factors' posteriors (main
-effects: the product of each factor's level relative to that factor's average in the same
-draw), then outcomes drawn around it. Only a factor with a verdict (learn names a level
-that leads) moves a target: a confounded, unreplicated or undecided factor's levels are
-not shown to differ, so they lend no lift, and with no such factor there is no target.
-The target is the KPI reached with 80% probability: the 20th percentile where higher is
-better, the 80th where lower is better. The
-engagement rate starts from its time trend's value at the period's end. A target must
-beat both the period's value and its last 4 weeks' value (``kpis_recent`` of the report
-data): a target worse than today's level is no target, so none is set and the reason
+period's posting cadence, each post's rate the KPI's own level (drawn from its baseline)
+times each factor's level relative to that factor's average in the same draw (main
+effects, from learn's posteriors), then outcomes drawn around it. Only a factor with a
+verdict (learn names a level that leads) moves a target: a confounded, unreplicated or
+undecided factor's levels are not shown to differ, so they lend no lift, and with no such
+factor there is no target. The target is the KPI reached with 80% probability: the 20th
+percentile where higher is better, the 80th where lower is better. The engagement rate
+starts from its time trend's value at the period's end. A target must beat both the
+period's value and its last 4 weeks' value (``kpis_recent`` of the report data): a
+target worse than today's level is no target, so none is set and the reason
 names the value it failed to beat.
 """
 
@@ -66,16 +66,17 @@ def _dispersion(data: dict[str, Any], metric: str) -> float:
     return float(np.median(values)) if values else 1.0
 
 
-def _share_interval(k: float, n: float, phi: float, rng: np.random.Generator
-                    ) -> tuple[float, float]:
-    draws = rng.beta(k / phi + 0.5, (n - k) / phi + 0.5, DRAWS)
-    low, high = np.quantile(draws, [0.025, 0.975])
-    return float(low), float(high)
+def _share_draws(k: float, n: float, phi: float, rng: np.random.Generator) -> np.ndarray:
+    """A share's posterior draws from ``k`` of ``n``, widened by the over-dispersion."""
+    return rng.beta(k / phi + 0.5, (n - k) / phi + 0.5, DRAWS)
 
 
-def _rate_interval(y: float, e: float, phi: float, rng: np.random.Generator
-                   ) -> tuple[float, float]:
-    draws = rng.gamma(y / phi + 0.5, phi / e, DRAWS)
+def _rate_draws_of(y: float, e: float, phi: float, rng: np.random.Generator) -> np.ndarray:
+    """A rate's posterior draws from ``y`` events over exposure ``e``."""
+    return rng.gamma(y / phi + 0.5, phi / e, DRAWS)
+
+
+def _interval(draws: np.ndarray) -> tuple[float, float]:
     low, high = np.quantile(draws, [0.025, 0.975])
     return float(low), float(high)
 
@@ -88,18 +89,20 @@ def _baselines(data: dict[str, Any], rng: np.random.Generator
     if rate:
         exposure = eng / rate
         out["engagement_rate_per_follower"] = (
-            rate, *_rate_interval(eng, exposure, _dispersion(data, "engagement"), rng),
-            exposure)
+            rate, *_interval(_rate_draws_of(eng, exposure, _dispersion(data, "engagement"),
+                                            rng)), exposure)
     else:
         out["engagement_rate_per_follower"] = (rate, None, None, 0.0)
     n = float(k["reactions_labelled"])
     for label in ("interest", "animosity"):
         share = k["reaction_shares"][label]
-        out[f"{label}_share"] = ((share, *_share_interval(share * n, n,
-                                                          _dispersion(data, label), rng), n)
+        out[f"{label}_share"] = ((share, *_interval(_share_draws(share * n, n,
+                                                                 _dispersion(data, label),
+                                                                 rng)), n)
                                  if share is not None and n else (None, None, None, n))
     posts, ignored = float(_matured(k)), float(k["ignored_posts"])
-    out["ignored_share"] = ((ignored / posts, *_share_interval(ignored, posts, 1.0, rng), posts)
+    out["ignored_share"] = ((ignored / posts, *_interval(_share_draws(ignored, posts, 1.0, rng)),
+                             posts)
                             if posts else (None, None, None, 0.0))
     return out
 
@@ -159,11 +162,11 @@ def _usable(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [f for f in data["learn"]["analysis"]["factors"] if f["verdict"]["decided"]]
 
 
-def _rate_draws(factors: list[dict[str, Any]], metric: str, programme: list[dict[str, str]],
-                rng: np.random.Generator) -> np.ndarray:
-    """(draws, posts) of each planned post's rate: main effects around a shared base."""
-    rates = np.ones((DRAWS, len(programme)))
-    base: np.ndarray | None = None
+def _lifts(factors: list[dict[str, Any]], metric: str, programme: list[dict[str, str]],
+           rng: np.random.Generator) -> np.ndarray:
+    """(draws, posts): each planned post's rate relative to today's, as main effects (each
+    level's draw over its factor's posts-weighted average in the same draw)."""
+    lifts = np.ones((DRAWS, len(programme)))
     for factor in factors:
         m = factor["metrics"][metric]
         names = [lv["level"] for lv in m["levels"]]
@@ -173,21 +176,37 @@ def _rate_draws(factors: list[dict[str, Any]], metric: str, programme: list[dict
         draws = (rng.beta(a, b, (DRAWS, len(a))) if m["family"] == "beta"
                  else rng.gamma(a, 1.0 / b, (DRAWS, len(a))))
         average = draws @ (w / w.sum())
-        base = average if base is None else base
         for p, variant in enumerate(programme):
             level = variant.get(factor["factor"])
             if level in names:
-                rates[:, p] *= draws[:, names.index(level)] / average
-    return rates * (base[:, None] if base is not None else 0.0)
+                lifts[:, p] *= draws[:, names.index(level)] / average
+    return lifts
+
+
+def _level_draws(data: dict[str, Any], kpi: str, rng: np.random.Generator) -> np.ndarray:
+    """The KPI's own level today, drawn from its posterior: the base the lifts move (not
+    learn's levels, which rest on other data: in-thread replies, posts seen by 10 or more)."""
+    k = data["kpis"]
+    if kpi == "engagement_rate_per_follower":
+        rate, eng = k["engagement_rate_per_follower"], float(k["engagements"])
+        if not rate:
+            return np.zeros(DRAWS)
+        return (_rate_draws_of(eng, eng / rate, _dispersion(data, "engagement"), rng)
+                * _trend_to_end(data))
+    if kpi == "ignored_share":
+        return _share_draws(float(k["ignored_posts"]), float(_matured(k)), 1.0, rng)
+    label = KPI_METRICS[kpi][0]
+    n = float(k["reactions_labelled"])
+    return _share_draws(k["reaction_shares"][label] * n, n, _dispersion(data, label), rng)
 
 
 def _simulate(data: dict[str, Any], kpi: str, programme: list[dict[str, str]],
               rng: np.random.Generator) -> np.ndarray:
     metric, _ = KPI_METRICS[kpi]
-    theta = _rate_draws(_usable(data), metric, programme, rng)
+    theta = _level_draws(data, kpi, rng)[:, None] * _lifts(_usable(data), metric, programme,
+                                                          rng)
     k = data["kpis"]
     if metric == "engagement":
-        theta = theta * _trend_to_end(data)
         followers = [f["end"] for f in k["followers"].values() if f["end"]]
         exposure = float(np.mean(followers)) if followers else 1.0
         phi = _dispersion(data, "engagement")
