@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from sounding.report.documents import strategy_text, write_strategy
 from sounding.report.evidence import build_evidence
+from sounding.report.evidence_parts import SHOWN_COMMUNITIES
 from sounding.report.i18n_text import TEXT
 from sounding.report.strategy_render import md_escape
 
@@ -106,3 +108,34 @@ def test_strategy_files(data: dict[str, Any], tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "Presence strategy" in text and "Evidence appendix" in text
+
+
+def test_every_community_is_checked_for_hostility(data: dict[str, Any]) -> None:
+    """The table shows the largest communities; the risks name every one above the cap."""
+    cap = data["plan"]["cap"]
+    beyond = data["actors"]["communities"][SHOWN_COMMUNITIES:]
+    above = [c for c in beyond if (c["reaction_mix"].get("animosity") or 0.0) > cap]
+    assert above  # smaller communities above the cap, outside the table
+    ev = build_evidence(data, "en")
+    assert len(ev["communities"]) == SHOWN_COMMUNITIES
+    assert [r["community"] for r in ev["hostile_elsewhere"]] == [
+        f"community {c['community'] + 1}" for c in above]
+    text = _visible(strategy_text(data, "en", "md"))
+    assert (f"Also above the cap, {len(above)} smaller communities beyond the "
+            f"{SHOWN_COMMUNITIES} largest in the table: community {above[0]['community'] + 1} "
+            f"({above[0]['size']} actors, animosity ") in text
+    assert "No community's animosity" not in text
+    french = _visible(strategy_text(data, "fr", "md"))
+    assert f"Aussi au-dessus du plafond, {len(above)} communautés plus petites" in french
+
+
+def test_no_hostile_community_says_how_many_were_checked(data: dict[str, Any]) -> None:
+    calm = copy.deepcopy(data)
+    for c in calm["actors"]["communities"]:
+        c["reaction_mix"]["animosity"] = 0.0
+    checked = len(calm["actors"]["communities"])
+    assert checked > SHOWN_COMMUNITIES
+    text = _visible(strategy_text(calm, "en", "md"))
+    assert f"No community's animosity is above the cap ({checked} communities checked)." in text
+    assert "Also above the cap" not in text
+    assert f"({checked} communautés vérifiées)" in _visible(strategy_text(calm, "fr", "md"))

@@ -130,12 +130,16 @@ def build_evidence(data: dict[str, Any], lang: str = "en") -> dict[str, Any]:
         "quarter_posts": fmt.count(quarter_posts(data)),
         "silent": silent,
         "factors": factors(fmt, data["learn"], silent), "segments": segments(fmt, data["segments"]),
-        "communities": communities(fmt, data["actors"], cap),
         "charts": _charts(data, found), "quotes": _quotes(data),
     }
     # a silent period's shares would be the prior's: no pillar or hotspot rests on them
     ev["pillars"] = [] if silent else pillars(fmt, data["learn"], cap)
     ev["risk_levels"] = [] if silent else risk_levels(fmt, data["learn"], cap)
+    ev["communities"], ev["hostile_elsewhere"] = communities(fmt, data["actors"], cap)
+    checked = len(data["actors"]["communities"]) if data["actors"].get("ok") else 0
+    ev["community_counts"] = {"checked": fmt.count(checked),
+                              "shown": fmt.count(len(ev["communities"])),
+                              "elsewhere": fmt.count(len(ev["hostile_elsewhere"]))}
     ev["channels"] = channels(fmt, data, cap)
     ev["plan"] = plan_rows(fmt, data["plan"])
     ev["learn_note"] = "" if data["learn"].get("ok") else data["learn"]["reason"]

@@ -15,9 +15,10 @@ from sounding.analyse.segment_words import cluster_description, segment_label
 from sounding.analyse.variants import METRICS, confounders, more_posts_text
 from sounding.report.i18n_report import Fmt
 
-__all__ = ["anchor", "channels", "communities", "factors", "pillars", "plan_rows",
-           "risk_levels", "segments"]
+__all__ = ["SHOWN_COMMUNITIES", "anchor", "channels", "communities", "factors", "pillars",
+           "plan_rows", "risk_levels", "segments"]
 
+SHOWN_COMMUNITIES = 8  # the largest communities, tabled
 _SHOWN = ("interest", "engagement", "animosity", "ignored")
 # measured on replies, quotes and mentions: without any in the period, only the prior speaks
 _REACTION_METRICS = ("interest", "animosity")
@@ -224,21 +225,23 @@ def channels(fmt: Fmt, data: dict[str, Any], cap: float | None) -> list[dict[str
     return out
 
 
-def communities(fmt: Fmt, amap: dict[str, Any], cap: float | None) -> list[dict[str, str]]:
-    """The largest communities, hostile ones (animosity above the cap) flagged."""
+def communities(fmt: Fmt, amap: dict[str, Any], cap: float | None
+                ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The largest communities (hostile ones, animosity above the cap, flagged), and every
+    smaller community above the cap: all are checked, only the largest are tabled."""
     if not amap.get("ok"):
-        return []
-    out = []
+        return [], []
+    rows = []
     for c in amap["communities"]:
         ani = c["reaction_mix"].get("animosity")
         langs = ", ".join(f"{k} {fmt.pct(v, 0)}" for k, v in list(c["languages"].items())[:3])
-        out.append({"community": fmt.t("community_name", n=fmt.count(c["community"] + 1)),
-                    "size": fmt.count(c["size"]), "languages": langs,
-                    "interest": fmt.pct(c["reaction_mix"].get("interest")),
-                    "animosity": fmt.pct(ani), "top_actors": ", ".join(c["top_actors"][:3]),
-                    "hostile": "yes" if cap is not None and ani is not None and ani > cap
-                    else "no"})
-    return out
+        rows.append({"community": fmt.t("community_name", n=fmt.count(c["community"] + 1)),
+                     "size": fmt.count(c["size"]), "languages": langs,
+                     "interest": fmt.pct(c["reaction_mix"].get("interest")),
+                     "animosity": fmt.pct(ani), "top_actors": ", ".join(c["top_actors"][:3]),
+                     "hostile": "yes" if cap is not None and ani is not None and ani > cap
+                     else "no"})
+    return rows[:SHOWN_COMMUNITIES], [r for r in rows[SHOWN_COMMUNITIES:] if r["hostile"] == "yes"]
 
 
 def plan_rows(fmt: Fmt, plan: dict[str, Any]) -> dict[str, Any]:

@@ -152,8 +152,16 @@ def _risks(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
                               animosity=c["animosity"], languages=c["languages"],
                               actors=c["top_actors"]) + " "),
                    see(fmt, "#ev-communities")) for c in hostile)
+    elsewhere, counts = ev["hostile_elsewhere"], ev["community_counts"]
+    if elsewhere:
+        listed = ", ".join(fmt.t("community_animosity", community=c["community"],
+                                 size=c["size"], animosity=c["animosity"]) for c in elsewhere)
+        comms += ((Span(fmt.t("risk_smaller_communities", n=counts["elsewhere"],
+                              shown=counts["shown"], listed=listed) + " "),
+                   see(fmt, "#ev-communities")),)
     if not comms:
-        comms = ((Span(fmt.t("no_hostile_community") + " "), see(fmt, "#ev-communities")),)
+        comms = ((Span(fmt.t("no_hostile_community", n=counts["checked"]) + " "),
+                  see(fmt, "#ev-communities")),)
     return [*out, Block("ul", items=levels + comms)]
 
 

@@ -110,6 +110,8 @@ def _quotes(store: Store, start: datetime, end: datetime, names: Pseudonyms,
 
 
 def _actor_map(store: Store, names: Pseudonyms) -> dict[str, Any]:
+    """The actor map's summary, every community kept (a report shows the largest, but
+    checks them all for hostility)."""
     amap, _ = actors(store, top=5)
     data = amap.as_dict(top=10)
     for community in data["communities"]:
@@ -117,7 +119,6 @@ def _actor_map(store: Store, names: Pseudonyms) -> dict[str, Any]:
     for row in data["influential"]:
         row["actor"] = names.handle(row["actor"])
     data["bridges"] = [names.handle(b) for b in data["bridges"][:10]]
-    data["communities"] = data["communities"][:8]
     return data
 
 
