@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import copy
+from datetime import date, timedelta
 from typing import Any
 
 from sounding.report.evidence import build_evidence
 from sounding.report.targets import targets
+from sounding.store import Store
+from sounding.workflows.kpis import kpis
+from sounding.workflows.reporting import report_data
 
 from .conftest import decided
 
@@ -112,3 +116,46 @@ def test_a_share_target_starts_from_the_kpis_own_level(data: dict[str, Any]) -> 
         # reached with 80%: a little worse than today's level, nowhere near learn's 30% / 60%
         assert (t.reached < t.value) if t.higher_is_better else (t.reached > t.value)
         assert t.target is None and t.reason in ("behind_period", "behind_recent")
+
+
+def test_a_near_empty_last_four_weeks_is_no_level(data: dict[str, Any]) -> None:
+    """One labelled reaction and three posts in the last 4 weeks: n/a, with the minimum
+    stated, and no target is refused for failing to beat it."""
+    thin = decided(data)
+    thin["kpis_recent"].update(posts=3, posts_too_recent=0, ignored_posts=0,
+                               reactions_labelled=1,
+                               reaction_shares={"interest": 0.0, "animosity": 0.0,
+                                                "neutral": 1.0})
+    for t in targets(thin).values():
+        assert t.recent is None and t.recent_none == "thin" and t.reason != "behind_recent"
+    rows = {k["key"]: k for k in build_evidence(thin, "en")["kpis"]}
+    assert rows["interest_share"]["recent"] == "n/a (under 30 labelled reactions)"
+    assert rows["ignored_share"]["recent"] == "n/a (under 10 posts)"
+    french = {k["key"]: k for k in build_evidence(thin, "fr")["kpis"]}
+    assert french["animosity_share"]["recent"] == "n.d. (moins de 30 réactions étiquetées)"
+
+
+def test_the_last_four_weeks_end_on_the_periods_last_data(
+        labelled: tuple[Store, str], data: dict[str, Any]) -> None:
+    """A period running 40 days past the data: its last 4 weeks are the data's last 4."""
+    store = labelled[0]
+    last = date.fromisoformat(data["all_data"]["end"])
+    found = report_data(store, f"{last - timedelta(days=70)}..{last + timedelta(days=40)}")
+    assert found["recent"] == {"start": str(last - timedelta(days=27)), "end": str(last),
+                               "whole_period": False}
+    window = kpis(store, f"{last - timedelta(days=27)}..{last}").as_dict()
+    assert found["kpis_recent"]["posts"] == window["posts"] > 0
+    interest = targets(found)["interest_share"]
+    assert interest.recent == window["reaction_shares"]["interest"]
+
+
+def test_in_a_one_week_report_the_last_four_weeks_are_the_period(
+        labelled: tuple[Store, str], data: dict[str, Any]) -> None:
+    last = date.fromisoformat(data["all_data"]["end"])
+    week = report_data(labelled[0], f"{last - timedelta(days=6)}..{last}")
+    assert week["recent"]["whole_period"]
+    for t in targets(week).values():
+        assert t.recent is None and t.recent_none == "same"
+    for lang, words in (("en", "the whole period (its data span 4 weeks or less)"),
+                        ("fr", "toute la période (ses données couvrent 4 semaines ou moins)")):
+        assert {k["recent"] for k in build_evidence(week, lang)["kpis"]} == {words}

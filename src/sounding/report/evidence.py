@@ -21,7 +21,15 @@ from sounding.report.evidence_parts import (
     segments,
 )
 from sounding.report.i18n_report import Fmt
-from sounding.report.targets import PROBABILITY, QUARTER_DAYS, Target, quarter_posts, targets
+from sounding.report.targets import (
+    MIN_RECENT_POSTS,
+    MIN_RECENT_REACTIONS,
+    PROBABILITY,
+    QUARTER_DAYS,
+    Target,
+    quarter_posts,
+    targets,
+)
 from sounding.workflows.reporting import RECENT_WEEKS
 
 __all__ = ["MIN_PRECISION", "THIN", "build_evidence"]
@@ -47,6 +55,18 @@ def _thin(fmt: Fmt, t: Target, posts: int) -> str:
     return ""
 
 
+def _recent(fmt: Fmt, t: Target) -> str:
+    """The last 4 weeks' value, or why there is none (the minimum it needs, stated)."""
+    if t.recent_none == "same":
+        return fmt.t("recent_same", weeks=fmt.count(RECENT_WEEKS))
+    if t.recent_none == "thin":
+        shares = t.kpi in ("interest_share", "animosity_share")
+        return fmt.t("recent_thin", basis=fmt.t(
+            f"basis_{t.kpi}" if shares else "basis_ignored_share",
+            n=fmt.count(MIN_RECENT_REACTIONS if shares else MIN_RECENT_POSTS)))
+    return _show(fmt, t.kpi, t.recent)
+
+
 def _show(fmt: Fmt, kpi: str, value: float | None) -> str:
     return fmt.pct(value, 1)
 
@@ -58,7 +78,7 @@ def _modelled(fmt: Fmt, found: dict[str, Target], posts: int, period: str
         rows.append({
             "key": key, "name": fmt.t(f"kpi_{key}"), "definition": fmt.t(f"def_{key}"),
             "value": _show(fmt, key, t.value), "period": period,
-            "recent": _show(fmt, key, t.recent),
+            "recent": _recent(fmt, t), "recent_is_value": t.recent is not None,
             "interval": (fmt.interval(_show(fmt, key, t.low), _show(fmt, key, t.high))
                          if t.low is not None and t.high is not None else ""),
             "basis": fmt.t(f"basis_{key}", n=fmt.count(t.basis)),
@@ -93,7 +113,12 @@ def _method(fmt: Fmt) -> dict[str, str]:
             "quantile_low": fmt.pct(1 - PROBABILITY, 0), "quantile_high": fmt.pct(PROBABILITY, 0),
             "quarter_days": fmt.count(QUARTER_DAYS), "thin": fmt.pct(THIN, 0),
             "precision": fmt.pct(MIN_PRECISION, 0), "min_count": fmt.count(MIN_COUNT),
-            "recent_weeks": fmt.count(RECENT_WEEKS)}
+            "recent_weeks": fmt.count(RECENT_WEEKS),
+            "recent_rule": fmt.t("recent_rule", weeks=fmt.count(RECENT_WEEKS),
+                                 posts=fmt.t("basis_ignored_share",
+                                             n=fmt.count(MIN_RECENT_POSTS)),
+                                 reactions=fmt.t("basis_interest_share",
+                                                 n=fmt.count(MIN_RECENT_REACTIONS)))}
 
 
 def _charts(data: dict[str, Any], found: dict[str, Target]) -> dict[str, Any]:

@@ -95,7 +95,7 @@ def _kpis(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
             p(Span(fmt.t("target_method", p=ev["method"]["probability"],
                          q_low=ev["method"]["quantile_low"], q_high=ev["method"]["quantile_high"],
                          weeks=ev["method"]["recent_weeks"])
-                   + " "), see(fmt, "#ev-method"))]
+                   + " " + ev["method"]["recent_rule"] + " "), see(fmt, "#ev-method"))]
 
 
 def _segments(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:

@@ -26,11 +26,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["KPI_METRICS", "Target", "quarter_posts", "targets"]
+__all__ = ["KPI_METRICS", "MIN_RECENT_POSTS", "MIN_RECENT_REACTIONS", "Target",
+           "quarter_posts", "targets"]
 
 QUARTER_DAYS = 91
 PROBABILITY = 0.8
 DRAWS = 2000
+# the least data the last 4 weeks' value is shown on: posts, and labelled reactions
+MIN_RECENT_POSTS = 10
+MIN_RECENT_REACTIONS = 30
 # KPI key -> (learn metric, higher is better)
 KPI_METRICS: dict[str, tuple[str, bool]] = {
     "engagement_rate_per_follower": ("engagement", True),
@@ -55,6 +59,7 @@ class Target:
     recent: float | None = None  # the value over the period's last 4 weeks
     reached: float | None = None  # what the programme reaches with PROBABILITY, kept when
     # it is no target (reason 'behind_period' or 'behind_recent')
+    recent_none: str = ""  # why ``recent`` is None: 'same' (the whole period), 'thin'
 
 
 def _dispersion(data: dict[str, Any], metric: str) -> float:
@@ -107,16 +112,24 @@ def _baselines(data: dict[str, Any], rng: np.random.Generator
     return out
 
 
-def _recent(data: dict[str, Any]) -> dict[str, float | None]:
-    """Each KPI over the period's last 4 weeks (None where that span has no data)."""
+def _recent(data: dict[str, Any]) -> dict[str, tuple[float | None, str]]:
+    """Each KPI over the period's last 4 weeks, or None and why: ``same`` (those weeks are
+    the whole period: no other level), ``thin`` (fewer than the minimum posts or labelled
+    reactions: a near-empty window would read as a level), '' (not measured)."""
     k = data.get("kpis_recent")
     if not k:
-        return dict.fromkeys(KPI_METRICS)
-    shares, labelled = k["reaction_shares"], k["reactions_labelled"]
-    return {"engagement_rate_per_follower": k["engagement_rate_per_follower"],
-            "interest_share": shares["interest"] if labelled else None,
-            "animosity_share": shares["animosity"] if labelled else None,
-            "ignored_share": k["ignored_posts"] / _matured(k) if _matured(k) else None}
+        return dict.fromkeys(KPI_METRICS, (None, ""))
+    if data.get("recent", {}).get("whole_period"):
+        return dict.fromkeys(KPI_METRICS, (None, "same"))
+    shares, labelled, posts = k["reaction_shares"], k["reactions_labelled"], _matured(k)
+    values = {"engagement_rate_per_follower": (k["engagement_rate_per_follower"], k["posts"],
+                                               MIN_RECENT_POSTS),
+              "interest_share": (shares["interest"], labelled, MIN_RECENT_REACTIONS),
+              "animosity_share": (shares["animosity"], labelled, MIN_RECENT_REACTIONS),
+              "ignored_share": (k["ignored_posts"] / posts if posts else None, posts,
+                                MIN_RECENT_POSTS)}
+    return {kpi: (None, "thin") if basis < least else (value, "")
+            for kpi, (value, basis, least) in values.items()}
 
 
 def _matured(k: dict[str, Any]) -> int:
@@ -263,13 +276,14 @@ def targets(data: dict[str, Any], seed: int = 0) -> dict[str, Target]:
     out: dict[str, Target] = {}
     for kpi, (_, higher) in KPI_METRICS.items():
         value, low, high, basis = baselines[kpi]
+        last, last_none = recent[kpi]
         reason = _why_not(data, kpi, value, len(programme))
         target = reached = None
         if not reason:
             sims = _simulate(data, kpi, programme, rng)
             reached = float(np.quantile(sims, 1.0 - PROBABILITY if higher else PROBABILITY))
-            reason = _beats(higher, reached, value, recent[kpi])
+            reason = _beats(higher, reached, value, last)
             target = None if reason else reached
-        out[kpi] = Target(kpi, higher, value, low, high, basis, target, reason, recent[kpi],
-                          reached)
+        out[kpi] = Target(kpi, higher, value, low, high, basis, target, reason, last, reached,
+                          last_none)
     return out

@@ -278,9 +278,13 @@ def thread_items(store: Store, item_id: str) -> list[dict[str, Any]]:
 
 # --- reactions over time --------------------------------------------------------------
 
-def data_bounds(store: Store) -> tuple[datetime | None, datetime | None]:
-    """The first and last item dates of the workspace."""
-    row = _one(store.query("SELECT min(created_at) AS lo, max(created_at) AS hi FROM items"))
+def data_bounds(store: Store, start: datetime | None = None, end: datetime | None = None
+                ) -> tuple[datetime | None, datetime | None]:
+    """The first and last item dates of the workspace (of those from ``start`` to before
+    ``end`` when both are given)."""
+    within = "WHERE created_at >= ? AND created_at < ?" if start and end else ""
+    row = _one(store.query(f"SELECT min(created_at) AS lo, max(created_at) AS hi FROM items "
+                           f"{within}", [start, end] if within else None))
     return (row["lo"], row["hi"]) if row else (None, None)
 
 

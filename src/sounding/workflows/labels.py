@@ -93,9 +93,10 @@ def thread(store: Store, item_id: str) -> list[dict[str, Any]]:
     return _with_reactions(store, rows)
 
 
-def data_bounds(store: Store) -> tuple[datetime | None, datetime | None]:
-    """The first and last item dates in the workspace."""
-    return ws.data_bounds(store)
+def data_bounds(store: Store, start: datetime | None = None, end: datetime | None = None
+                ) -> tuple[datetime | None, datetime | None]:
+    """The first and last item dates in the workspace (from ``start`` to before ``end``)."""
+    return ws.data_bounds(store, start, end)
 
 
 def reactions_over_time(store: Store, start: datetime, end: datetime) -> dict[str, Any]:

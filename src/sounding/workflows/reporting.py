@@ -136,11 +136,16 @@ def _plan(store: Store, period: str | None, posts: int, seed: int) -> dict[str, 
                                            write=False, fallback=True).as_dict()}
 
 
-def _last_weeks(start: datetime, end: datetime, weeks: int = RECENT_WEEKS) -> str:
-    """The period's last ``weeks`` weeks (whole days, within the period) as ``A..B``."""
-    last = (end - timedelta(microseconds=1)).date()
-    first = max(start.date(), last - timedelta(days=7 * weeks - 1))
-    return f"{first.isoformat()}..{last.isoformat()}"
+def _last_weeks(store: Store, start: datetime, end: datetime, weeks: int = RECENT_WEEKS
+                ) -> dict[str, Any]:
+    """The period's last ``weeks`` weeks (whole days), ending on its last data rather than
+    its nominal end (a period running past the data would read a near-empty window);
+    ``whole_period`` when they cover the whole period, which is then no other level."""
+    _, last_item = labels.data_bounds(store, start, end)
+    last = (last_item or end - timedelta(microseconds=1)).date()
+    first = last - timedelta(days=7 * weeks - 1)
+    return {"start": max(first, start.date()).isoformat(), "end": last.isoformat(),
+            "whole_period": first <= start.date()}
 
 
 def report_data(store: Store, period: str | None = None, *, pseudonymise: bool = True,
@@ -159,6 +164,7 @@ def report_data(store: Store, period: str | None = None, *, pseudonymise: bool =
     keep = {str(a["actor_id"]).partition(":")[2] for a in accounts}
     names = Pseudonyms(workspace_salt(store), keep, pseudonymise)
     whole = measured_bounds(store, None)
+    recent = _last_weeks(store, start, end)
     learn_part = _attempt(lambda: learn(store, period, seed=seed).as_dict())
     return {
         "period": {"start": start.date().isoformat(),
@@ -169,7 +175,9 @@ def report_data(store: Store, period: str | None = None, *, pseudonymise: bool =
         "accounts": [{"account_id": a["account_id"], "network": a["network"]}
                      for a in accounts],
         "kpis": measured,
-        "kpis_recent": kpis(store, _last_weeks(start, end)).as_dict(),
+        "recent": recent,
+        "kpis_recent": (measured if recent["whole_period"]
+                        else kpis(store, f"{recent['start']}..{recent['end']}").as_dict()),
         "weekly": _weekly(store, start, end),
         "learn": learn_part,
         "plan": _attempt(lambda: _plan(store, period, plan_posts, seed)),
