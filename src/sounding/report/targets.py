@@ -11,7 +11,8 @@ verdict (learn names a level that leads) moves a target: a confounded, unreplica
 undecided factor's levels are not shown to differ, so they lend no lift, and with no such
 factor there is no target. The target is the KPI reached with 80% probability: the 20th
 percentile where higher is better, the 80th where lower is better. The engagement rate
-starts from its time trend's value at the period's end. A target must beat both the
+starts from its time trend's value at the period's end, the ignored share from its last
+4 weeks (when they have enough posts). A target must beat both the
 period's value and its last 4 weeks' value (``kpis_recent`` of the report data): a
 target worse than today's level is no target, so none is set and the reason
 names the value it failed to beat.
@@ -206,7 +207,10 @@ def _level_draws(data: dict[str, Any], kpi: str, rng: np.random.Generator) -> np
             return np.zeros(DRAWS)
         return (_rate_draws_of(eng, eng / rate, _dispersion(data, "engagement"), rng)
                 * _trend_to_end(data))
-    if kpi == "ignored_share":
+    if kpi == "ignored_share":  # from its last 4 weeks when they have enough posts: the
+        # early weeks, with few followers, would hold next quarter to a level left behind
+        if _recent(data)[kpi][0] is not None:
+            k = data["kpis_recent"]
         return _share_draws(float(k["ignored_posts"]), float(_matured(k)), 1.0, rng)
     label = KPI_METRICS[kpi][0]
     n = float(k["reactions_labelled"])
