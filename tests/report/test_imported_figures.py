@@ -70,10 +70,11 @@ def test_known_growth_and_unknown_interest_never_grow(imported: Store) -> None:
     assert channels["bluesky"]["decision"] in ("grow", "keep")
     assert channels["x"]["decision"] == "undecided"
     assert _channel_rule(30, 1.0, 0.5, None, 0.4, None, None) == ("keep", "no_interest")
-    assert _channel_rule(30, 1.0, 0.5, 0.5, None, None, None) == ("keep", "no_interest")
-    assert _channel_rule(30, 1.0, 0.5, 0.5, 0.4, 0.1, 0.3) == ("grow", "grow")
-    assert _channel_rule(0, 0.0, 0.5, 0.5, 0.4, 0.1, 0.3) == ("drop", "no_follower")
-    assert _channel_rule(None, None, 0.5, 0.5, 0.4, 0.5, 0.3) == ("drop", "animosity")
+    interest = (0.45, 0.55)  # the channel's interest interval
+    assert _channel_rule(30, 1.0, 0.5, interest, None, None, None) == ("keep", "no_interest")
+    assert _channel_rule(30, 1.0, 0.5, interest, 0.4, 0.1, 0.3) == ("grow", "grow")
+    assert _channel_rule(0, 0.0, 0.5, interest, 0.4, 0.1, 0.3) == ("drop", "no_follower")
+    assert _channel_rule(None, None, 0.5, interest, 0.4, 0.5, 0.3) == ("drop", "animosity")
 
 
 def test_a_reply_to_an_unknown_post_is_neither_counted_nor_quoted(imported: Store) -> None:

@@ -9,11 +9,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from scipy.stats import beta as beta_dist
+
 from sounding.analyse.decide import MIN_REPLICATES
 from sounding.analyse.representation import MIN_COUNT
 from sounding.analyse.segment_words import cluster_description, segment_label
 from sounding.analyse.variants import METRICS, confounders, more_posts_text
 from sounding.report.i18n_report import Fmt
+from sounding.report.targets import dispersion
 
 __all__ = ["SHOWN_COMMUNITIES", "anchor", "channels", "communities", "factors", "pillars",
            "plan_rows", "risk_levels", "segments"]
@@ -181,10 +184,11 @@ def segments(fmt: Fmt, report: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def _channel_rule(growth: int | None, share_growth: float | None, share_posts: float,
-                  interest: float | None, overall: float | None, animosity: float | None,
-                  cap: float | None) -> tuple[str, str]:
+                  interest: tuple[float, float] | None, overall: float | None,
+                  animosity: float | None, cap: float | None) -> tuple[str, str]:
     """(decision, reason): a channel is dropped or grown only on figures that are known;
-    unknown follower growth leaves it undecided, unknown interest never grows it."""
+    unknown follower growth leaves it undecided, unknown interest never grows it, and an
+    ``interest`` interval holding the brand's share is a tie, neither more nor less."""
     if cap is not None and animosity is not None and animosity > cap:
         return "drop", "animosity"
     if growth is None:
@@ -195,30 +199,50 @@ def _channel_rule(growth: int | None, share_growth: float | None, share_posts: f
         return "keep", "less_growth"
     if interest is None or overall is None:
         return "keep", "no_interest"
-    return ("grow", "grow") if interest >= overall else ("keep", "less_interest")
+    low, high = interest
+    if low > overall:
+        return "grow", "grow"
+    return ("keep", "less_interest") if high < overall else ("keep", "interest_tie")
+
+
+def _share_ci(k: int, n: int, phi: float) -> tuple[float, float] | None:
+    """A 95% interval of ``k`` out of ``n`` (Jeffreys, counts divided by the over-dispersion
+    ``phi`` as the KPIs' baselines are), None without any."""
+    if not n:
+        return None
+    low, high = beta_dist.ppf([0.025, 0.975], k / phi + 0.5, (n - k) / phi + 0.5)
+    return float(low), float(high)
 
 
 def channels(fmt: Fmt, data: dict[str, Any], cap: float | None) -> list[dict[str, str]]:
     """Each network: posts, follower growth (where its accounts' follower counts are
-    known), reaction mix, and keep / grow / drop, or undecided and what would decide it."""
+    known), the period's reaction mix on it with the interest share's interval, and keep /
+    grow / drop, or undecided and what would decide it."""
     k = data["kpis"]
     by_seg = ({s["name"]: s for s in data["segments"]["segments"]}
               if data["segments"].get("ok") else {})
     total_posts = max(k["posts"], 1)
     total_growth = sum(f["growth"] for f in k["followers"].values())
+    overall, phi = k["reaction_shares"]["interest"], dispersion(data, "interest")
     out = []
     for network, posts in sorted(k["posts_by_network"].items()):
         counted = [f["growth"] for f in k["followers"].values() if f["network"] == network]
         growth = sum(counted) if counted else None
         share = growth / total_growth if growth is not None and total_growth > 0 else None
         seg = by_seg.get(f"network_{network}")
-        mix = seg["reaction_mix"] if seg else {"interest": None, "animosity": None}
-        rule, why = _channel_rule(growth, share, posts / total_posts, mix["interest"],
-                                  k["reaction_shares"]["interest"], mix["animosity"], cap)
+        mix = data.get("reactions_by_network", {}).get(network, {})
+        n = sum(mix.values())
+        interest = mix.get("interest", 0) / n if n else None
+        animosity = mix.get("animosity", 0) / n if n else None
+        ci = _share_ci(mix.get("interest", 0), n, phi)
+        rule, why = _channel_rule(growth, share, posts / total_posts, ci, overall, animosity,
+                                  cap)
         out.append({"network": network, "posts": fmt.count(posts),
                     "posts_share": fmt.pct(posts / total_posts), "growth": fmt.count(growth),
                     "growth_share": fmt.pct(share),
-                    "interest": fmt.pct(mix["interest"]), "animosity": fmt.pct(mix["animosity"]),
+                    "interest": fmt.pct(interest),
+                    "interest_ci": fmt.interval(fmt.pct(ci[0]), fmt.pct(ci[1])) if ci else "",
+                    "brand_interest": fmt.pct(overall), "animosity": fmt.pct(animosity),
                     "index": fmt.num(seg["representation"]["index"], 0) if seg else fmt.t("na"),
                     "decision": rule, "decision_text": fmt.t(f"channel_{rule}"),
                     "why": fmt.t(f"channel_why_{why}")})

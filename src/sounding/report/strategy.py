@@ -119,6 +119,7 @@ def _channels(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     items = tuple((Span(fmt.t("channel_line", network=c["network"], decision=c["decision_text"],
                               why=c["why"], posts_share=c["posts_share"],
                               growth_share=c["growth_share"], interest=c["interest"],
+                              interest_ci=c["interest_ci"], brand=c["brand_interest"],
                               animosity=c["animosity"]) + " "),
                    see(fmt, "#ev-channels")) for c in ev["channels"])
     return [h(2, fmt.t("s_channels"), "channels"), Block("ul", items=items)]

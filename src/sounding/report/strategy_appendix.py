@@ -49,8 +49,8 @@ def _segments(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
 
 def _channels(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     rows = [(c["network"], c["posts"], c["posts_share"], c["growth"], c["growth_share"],
-             c["interest"], c["animosity"], c["index"], c["decision_text"])
-            for c in ev["channels"]]
+             f"{c['interest']} {c['interest_ci']}".strip(), c["animosity"], c["index"],
+             c["decision_text"]) for c in ev["channels"]]
     header = (fmt.t("col_network"), fmt.t("col_posts"), fmt.t("col_posts_share"),
               fmt.t("col_growth"), fmt.t("col_growth_share"), fmt.t("metric_interest"),
               fmt.t("metric_animosity"), fmt.t("col_index"), fmt.t("col_decision"))

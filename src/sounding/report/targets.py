@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["KPI_METRICS", "MIN_RECENT_POSTS", "MIN_RECENT_REACTIONS", "Target",
-           "quarter_posts", "targets"]
+           "dispersion", "quarter_posts", "targets"]
 
 QUARTER_DAYS = 91
 PROBABILITY = 0.8
@@ -63,7 +63,8 @@ class Target:
     recent_none: str = ""  # why ``recent`` is None: 'same' (the whole period), 'thin'
 
 
-def _dispersion(data: dict[str, Any], metric: str) -> float:
+def dispersion(data: dict[str, Any], metric: str) -> float:
+    """The median over-dispersion learn measured for ``metric`` (1 without learn)."""
     learn = data["learn"]
     if not learn.get("ok"):
         return 1.0
@@ -95,7 +96,7 @@ def _baselines(data: dict[str, Any], rng: np.random.Generator
     if rate:
         exposure = eng / rate
         out["engagement_rate_per_follower"] = (
-            rate, *_interval(_rate_draws_of(eng, exposure, _dispersion(data, "engagement"),
+            rate, *_interval(_rate_draws_of(eng, exposure, dispersion(data, "engagement"),
                                             rng)), exposure)
     else:
         out["engagement_rate_per_follower"] = (rate, None, None, 0.0)
@@ -103,7 +104,7 @@ def _baselines(data: dict[str, Any], rng: np.random.Generator
     for label in ("interest", "animosity"):
         share = k["reaction_shares"][label]
         out[f"{label}_share"] = ((share, *_interval(_share_draws(share * n, n,
-                                                                 _dispersion(data, label),
+                                                                 dispersion(data, label),
                                                                  rng)), n)
                                  if share is not None and n else (None, None, None, n))
     posts, ignored = float(_matured(k)), float(k["ignored_posts"])
@@ -205,7 +206,7 @@ def _level_draws(data: dict[str, Any], kpi: str, rng: np.random.Generator) -> np
         rate, eng = k["engagement_rate_per_follower"], float(k["engagements"])
         if not rate:
             return np.zeros(DRAWS)
-        return (_rate_draws_of(eng, eng / rate, _dispersion(data, "engagement"), rng)
+        return (_rate_draws_of(eng, eng / rate, dispersion(data, "engagement"), rng)
                 * _trend_to_end(data))
     if kpi == "ignored_share":  # from its last 4 weeks when they have enough posts: the
         # early weeks, with few followers, would hold next quarter to a level left behind
@@ -214,7 +215,7 @@ def _level_draws(data: dict[str, Any], kpi: str, rng: np.random.Generator) -> np
         return _share_draws(float(k["ignored_posts"]), float(_matured(k)), 1.0, rng)
     label = KPI_METRICS[kpi][0]
     n = float(k["reactions_labelled"])
-    return _share_draws(k["reaction_shares"][label] * n, n, _dispersion(data, label), rng)
+    return _share_draws(k["reaction_shares"][label] * n, n, dispersion(data, label), rng)
 
 
 def _simulate(data: dict[str, Any], kpi: str, programme: list[dict[str, str]],
@@ -226,7 +227,7 @@ def _simulate(data: dict[str, Any], kpi: str, programme: list[dict[str, str]],
     if metric == "engagement":
         followers = [f["end"] for f in k["followers"].values() if f["end"]]
         exposure = float(np.mean(followers)) if followers else 1.0
-        phi = _dispersion(data, "engagement")
+        phi = dispersion(data, "engagement")
         mu = theta * exposure
         lam = rng.gamma(mu / (phi - 1.0), phi - 1.0) if phi > 1.0 else mu
         return np.asarray(rng.poisson(lam).sum(axis=1) / (exposure * len(programme)))

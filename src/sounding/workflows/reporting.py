@@ -62,8 +62,7 @@ def _attempt(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         return {"ok": False, "reason": str(exc), "hint": exc.hint or ""}
 
 
-def _weekly(store: Store, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    found = labels.reactions_over_time(store, start, end)
+def _weekly(found: dict[str, Any]) -> list[dict[str, Any]]:
     weeks: dict[str, dict[str, Any]] = {}
 
     def week(value: datetime) -> dict[str, Any]:
@@ -78,6 +77,17 @@ def _weekly(store: Store, start: datetime, end: datetime) -> list[dict[str, Any]
         if row["label"] in REACTIONS:
             week(row["week"])[row["label"]] += row["n"]
     return [weeks[k] for k in sorted(weeks)]
+
+
+def _by_network(found: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """The period's labelled reactions to the brand per network and label: a channel's
+    reaction shares on the same period and count as the brand's."""
+    out: dict[str, dict[str, int]] = {}
+    for row in found["labelled"]:
+        if row["label"] in REACTIONS:
+            cell = out.setdefault(row["network"], dict.fromkeys(REACTIONS, 0))
+            cell[row["label"]] += int(row["n"])
+    return out
 
 
 def _quotes(store: Store, start: datetime, end: datetime, names: Pseudonyms,
@@ -165,6 +175,7 @@ def report_data(store: Store, period: str | None = None, *, pseudonymise: bool =
     names = Pseudonyms(workspace_salt(store), keep, pseudonymise)
     whole = measured_bounds(store, None)
     recent = _last_weeks(store, start, end)
+    over_time = labels.reactions_over_time(store, start, end)
     learn_part = _attempt(lambda: learn(store, period, seed=seed).as_dict())
     return {
         "period": {"start": start.date().isoformat(),
@@ -178,7 +189,8 @@ def report_data(store: Store, period: str | None = None, *, pseudonymise: bool =
         "recent": recent,
         "kpis_recent": (measured if recent["whole_period"]
                         else kpis(store, f"{recent['start']}..{recent['end']}").as_dict()),
-        "weekly": _weekly(store, start, end),
+        "weekly": _weekly(over_time),
+        "reactions_by_network": _by_network(over_time),
         "learn": learn_part,
         "plan": _attempt(lambda: _plan(store, period, plan_posts, seed)),
         "segments": _attempt(lambda: segments(store, seed=seed).as_dict()),
