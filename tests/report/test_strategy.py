@@ -139,3 +139,19 @@ def test_no_hostile_community_says_how_many_were_checked(data: dict[str, Any]) -
     assert f"No community's animosity is above the cap ({checked} communities checked)." in text
     assert "Also above the cap" not in text
     assert f"({checked} communautés vérifiées)" in _visible(strategy_text(calm, "fr", "md"))
+
+
+def test_a_level_is_below_the_cap_only_when_its_whole_interval_is(data: dict[str, Any]) -> None:
+    worst = max((lv for f in data["learn"]["analysis"]["factors"]
+                 for lv in f["metrics"]["animosity"]["levels"]), key=lambda lv: lv["mean"])
+    unsure = copy.deepcopy(data)
+    unsure["plan"]["cap"] = (worst["mean"] + worst["high"]) / 2  # within its interval
+    rows = build_evidence(unsure, "en")["risk_levels"]
+    assert rows[0]["level"] == worst["level"] and rows[0]["over_cap"] == "unsure"
+    text = _visible(strategy_text(unsure, "en", "md"))
+    assert (f"Most hostile level, not shown to be below the cap of "
+            f"{100 * unsure['plan']['cap']:.1f}% (its interval reaches above it): ") in text
+    assert "sans preuve qu'il soit sous le plafond" in strategy_text(unsure, "fr", "md")
+    clear = copy.deepcopy(data)
+    clear["plan"]["cap"] = 0.99
+    assert {r["over_cap"] for r in build_evidence(clear, "en")["risk_levels"]} == {"no"}

@@ -126,7 +126,8 @@ def pillars(fmt: Fmt, learn: dict[str, Any], cap: float | None) -> list[dict[str
 
 
 def risk_levels(fmt: Fmt, learn: dict[str, Any], cap: float | None) -> list[dict[str, str]]:
-    """Levels whose animosity is above the cap (or the three most hostile, flagged below)."""
+    """Levels whose animosity is above the cap (or the three most hostile, each said to be
+    below the cap only when its whole interval is)."""
     if not learn.get("ok"):
         return []
     ranked = _ranked(learn, "animosity")
@@ -135,8 +136,15 @@ def risk_levels(fmt: Fmt, learn: dict[str, Any], cap: float | None) -> list[dict
              "animosity": fmt.pct(lv["mean"]),
              "ci": fmt.interval(fmt.pct(lv["low"]), fmt.pct(lv["high"])),
              "posts": fmt.count(lv["posts"]),
-             "over_cap": "yes" if cap is not None and lv["mean"] > cap else "no"}
-            for factor, lv in (over or ranked[:3])]
+             "over_cap": _against(lv, cap)} for factor, lv in (over or ranked[:3])]
+
+
+def _against(level: dict[str, Any], cap: float | None) -> str:
+    """'yes' above the cap, 'no' below it (the whole interval), 'unsure' otherwise: a level
+    whose interval reaches above the cap is not shown to be below it."""
+    if cap is not None and level["mean"] > cap:
+        return "yes"
+    return "no" if cap is not None and level["high"] < cap else "unsure"
 
 
 def _activity(fmt: Fmt, act: dict[str, Any]) -> tuple[str, str]:
