@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from sounding.report.evidence import build_evidence
 from sounding.report.evidence_parts import SHOWN_COMMUNITIES
 from sounding.report.i18n_text import TEXT
 from sounding.report.strategy_render import md_escape
+from sounding.store import Store
+from sounding.workflows.reporting import report_data
 
 from .conftest import decided
 
@@ -112,7 +115,7 @@ def test_strategy_files(data: dict[str, Any], tmp_path: Path) -> None:
 
 def test_every_community_is_checked_for_hostility(data: dict[str, Any]) -> None:
     """The table shows the largest communities; the risks name every one above the cap."""
-    cap = data["plan"]["cap"]
+    cap = data["actors"]["cap"]
     beyond = data["actors"]["communities"][SHOWN_COMMUNITIES:]
     above = [c for c in beyond if (c["reaction_mix"].get("animosity") or 0.0) > cap]
     assert above  # smaller communities above the cap, outside the table
@@ -155,3 +158,22 @@ def test_a_level_is_below_the_cap_only_when_its_whole_interval_is(data: dict[str
     clear = copy.deepcopy(data)
     clear["plan"]["cap"] = 0.99
     assert {r["over_cap"] for r in build_evidence(clear, "en")["risk_levels"]} == {"no"}
+
+
+def test_a_weeks_communities_are_judged_on_all_data(labelled: tuple[Store, str],
+                                                    data: dict[str, Any]) -> None:
+    """The communities are mapped over all data: one week's cap does not apply to them."""
+    last = date.fromisoformat(data["all_data"]["end"])
+    week = report_data(labelled[0], f"{last - timedelta(days=6)}..{last}")
+    assert week["plan"]["cap"] != data["plan"]["cap"]
+    assert week["actors"]["cap"] == data["plan"]["cap"] == data["actors"]["cap"]
+    ev = build_evidence(week, "en")
+    hostile = {r["community"] for r in ev["communities"] + ev["hostile_elsewhere"]
+               if r["hostile"] == "yes"}
+    assert hostile == {f"community {c['community'] + 1}" for c in week["actors"]["communities"]
+                       if (c["reaction_mix"].get("animosity") or 0.0) > data["plan"]["cap"]}
+    text = _visible(strategy_text(week, "en", "md"))
+    assert (f"Communities are mapped over all data ({ev['period_all']}), so they are judged "
+            f"against the animosity cap over the same data, {ev['community_cap']}:") in text
+    assert ev["community_cap"] == f"{100 * data['plan']['cap']:.1f}%"
+    assert "sur toutes les données" in strategy_text(week, "fr", "md")

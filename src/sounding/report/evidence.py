@@ -160,7 +160,10 @@ def build_evidence(data: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     # a silent period's shares would be the prior's: no pillar or hotspot rests on them
     ev["pillars"] = [] if silent else pillars(fmt, data["learn"], cap)
     ev["risk_levels"] = [] if silent else risk_levels(fmt, data["learn"], cap)
-    ev["communities"], ev["hostile_elsewhere"] = communities(fmt, data["actors"], cap)
+    # the communities cover all data: their cap is the one over all data, not the period's
+    whole_cap = data["actors"]["cap"] if data["actors"].get("ok") else None
+    ev["communities"], ev["hostile_elsewhere"] = communities(fmt, data["actors"], whole_cap)
+    ev["community_cap"] = fmt.pct(whole_cap)
     checked = len(data["actors"]["communities"]) if data["actors"].get("ok") else 0
     ev["community_counts"] = {"checked": fmt.count(checked),
                               "shown": fmt.count(len(ev["communities"])),

@@ -163,7 +163,9 @@ def _risks(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     if not comms:
         comms = ((Span(fmt.t("no_hostile_community", n=counts["checked"]) + " "),
                   see(fmt, "#ev-communities")),)
-    return [*out, Block("ul", items=levels + comms)]
+    basis = ((Span(fmt.t("communities_basis", period=ev["period_all"],
+                         cap=ev["community_cap"]) + " "), see(fmt, "#ev-communities")),)
+    return [*out, Block("ul", items=levels + basis + comms)]
 
 
 def _plan(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:

@@ -177,6 +177,12 @@ def report_data(store: Store, period: str | None = None, *, pseudonymise: bool =
     recent = _last_weeks(store, start, end)
     over_time = labels.reactions_over_time(store, start, end)
     learn_part = _attempt(lambda: learn(store, period, seed=seed).as_dict())
+    plan_part = _attempt(lambda: _plan(store, period, plan_posts, seed))
+    actor_part = _attempt(lambda: _actor_map(store, names))
+    if actor_part["ok"]:  # mapped over all data: judged against the cap over the same data
+        whole_plan = plan_part if period is None else _attempt(lambda: _plan(store, None, 1,
+                                                                             seed))
+        actor_part["cap"] = whole_plan["cap"] if whole_plan["ok"] else None
     return {
         "period": {"start": start.date().isoformat(),
                    "end": (end - timedelta(microseconds=1)).date().isoformat(),
@@ -192,9 +198,9 @@ def report_data(store: Store, period: str | None = None, *, pseudonymise: bool =
         "weekly": _weekly(over_time),
         "reactions_by_network": _by_network(over_time),
         "learn": learn_part,
-        "plan": _attempt(lambda: _plan(store, period, plan_posts, seed)),
+        "plan": plan_part,
         "segments": _attempt(lambda: segments(store, seed=seed).as_dict()),
-        "actors": _attempt(lambda: _actor_map(store, names)),
+        "actors": actor_part,
         "quotes": _quotes(store, start, end, names),
         "pseudonymised": pseudonymise,
     }
