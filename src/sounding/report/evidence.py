@@ -78,7 +78,7 @@ def _modelled(fmt: Fmt, found: dict[str, Target], posts: int, period: str
         rows.append({
             "key": key, "name": fmt.t(f"kpi_{key}"), "definition": fmt.t(f"def_{key}"),
             "value": _show(fmt, key, t.value), "period": period,
-            "recent": _recent(fmt, t), "recent_is_value": t.recent is not None,
+            "recent": _recent(fmt, t), "recent_is_value": "yes" if t.recent is not None else "",
             "interval": (fmt.interval(_show(fmt, key, t.low), _show(fmt, key, t.high))
                          if t.low is not None and t.high is not None else ""),
             "basis": fmt.t(f"basis_{key}", n=fmt.count(t.basis)),

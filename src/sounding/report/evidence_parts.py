@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scipy.stats import beta as beta_dist
+from scipy.stats import beta as beta_dist  # type: ignore[import-untyped]
 
 from sounding.analyse.decide import MIN_REPLICATES
 from sounding.analyse.representation import MIN_COUNT
