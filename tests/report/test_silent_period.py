@@ -53,7 +53,10 @@ def test_the_strategy_says_no_reaction_was_measured(silent_data: dict[str, Any],
         "Aucune réponse, citation ni mention du"
     assert start in diagnosis and NO_LABELS[lang] not in diagnosis.lower()
     pillars_to_plan = text[text.index('<a id="pillars">'):text.index('<a id="plan">')]
-    assert SAID[lang] in pillars_to_plan and not PRIOR.search(pillars_to_plan)
+    # the communities' lines are measured over all data (a small one may truly be at 50%)
+    period_only = "\n".join(line for line in pillars_to_plan.splitlines()
+                            if "#ev-communities" not in line)
+    assert SAID[lang] in period_only and not PRIOR.search(period_only)
     factors = text[text.index('<a id="ev-factor'):text.index('<a id="ev-plan">')]
     assert not PRIOR.search(factors)
 
