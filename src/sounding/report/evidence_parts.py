@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scipy.stats import beta as beta_dist  # type: ignore[import-untyped]
-
 from sounding.analyse.decide import MIN_REPLICATES
 from sounding.analyse.representation import MIN_COUNT
 from sounding.analyse.segment_words import cluster_description, segment_label
@@ -216,6 +214,8 @@ def _channel_rule(growth: int | None, share_growth: float | None, share_posts: f
 def _share_ci(k: int, n: int, phi: float) -> tuple[float, float] | None:
     """A 95% interval of ``k`` out of ``n`` (Jeffreys, counts divided by the over-dispersion
     ``phi`` as the KPIs' baselines are), None without any."""
+    from scipy.stats import beta as beta_dist  # type: ignore[import-untyped]
+
     if not n:
         return None
     low, high = beta_dist.ppf([0.025, 0.975], k / phi + 0.5, (n - k) / phi + 0.5)
