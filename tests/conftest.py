@@ -95,6 +95,9 @@ class RecordingNetwork:
     def __init__(self) -> None:
         self.sent: list[str] = []
 
+    def text_limit(self) -> int | None:
+        return None
+
     def check(self, draft: Draft) -> None:
         pass
 

@@ -147,17 +147,19 @@ class PostRejected(InputError):
 
 class TextTooLong(PostRejected):
     """A text longer than its network takes, as that network counts: pages word the refusal
-    from ``account``, ``network``, ``length`` and ``limit``; ``note`` says how the network
-    counts, or where the limit comes from, when that is not plain."""
+    from ``account``, ``network``, ``length`` and ``limit``, and ``assumed`` (the limit is
+    the network's default, the account's own server never having said its own); ``note``
+    says how the network counts, or where the limit comes from, when that is not plain."""
 
     hint = "shorten the text"
 
     def __init__(self, account: str, network: str, length: int, limit: int,
-                 note: str = "") -> None:
+                 note: str = "", *, assumed: bool = False) -> None:
         super().__init__(f"{account}: the text has {length} characters as "
                          f"{network.capitalize()} counts them; it takes {limit}"
                          + (f" ({note})" if note else ""))
         self.account, self.network, self.length, self.limit = account, network, length, limit
+        self.assumed = assumed
 
 
 class PostUnwritten(PostRejected):

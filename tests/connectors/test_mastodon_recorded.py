@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from sounding.errors import ConfigError, NetworkRefused
+from sounding.errors import ConfigError, NetworkRefused, TextTooLong
 from sounding.store import Store
-from sounding.store.connector_store import account_settings, get_cursor, queue_add
+from sounding.store.connector_store import account_settings, get_cursor, queue_add, text_limit
+from sounding.workflows import queue_view
 from sounding.workflows.accounts import add_account
 from sounding.workflows.collect import collect
 from sounding.workflows.listen import add_query
@@ -141,7 +142,7 @@ def test_5xx_backs_off_exponentially(brand: Store, mastodon_connect: Any,
 
 def test_network_killed_mid_collection_resumes_without_loss(
         brand: Store, mastodon_connect: Any, mastodon_http: Any, tmp_path: Any) -> None:
-    mastodon_http.kill_after = 5  # profile, posts, notifications, then engagement dies
+    mastodon_http.kill_after = 6  # profile, instance, posts, notifications; engagement dies
     cut = collect(brand, connect_fn=mastodon_connect, now=NOW)
     assert "mastodon: social.example" in cut["failed"][ACCOUNT]["error"]
     assert cut["accounts"][ACCOUNT]["new"]["items"] > 0  # what was written is counted
@@ -193,13 +194,18 @@ def test_a_send_cut_short_is_resent_under_the_same_key(
     assert [r.headers["Idempotency-Key"] for r in sent] == ["k-123"]
 
 
+def _instance(max_characters: int) -> dict[str, Any]:
+    """The recorded instance (``/api/v2/instance``), allowing ``max_characters``."""
+    instance = json.loads((FIXTURES / "entities.json").read_text())["instance"]
+    instance["configuration"]["statuses"]["max_characters"] = max_characters
+    return dict(instance)
+
+
 def test_the_instance_limit_is_checked_before_sending(
         brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
     """Queueing holds a text to Mastodon's default 500; an instance taking fewer is read
-    and held to when sending."""
-    instance = json.loads((FIXTURES / "entities.json").read_text())["instance"]
-    instance["configuration"]["statuses"]["max_characters"] = 140
-    mastodon_http.route("GET", "/api/v2/instance/", instance)
+    and held to when sending, and queueing holds to it from then on."""
+    mastodon_http.route("GET", "/api/v2/instance/", _instance(140))
     add_to_queue(brand, ACCOUNT, "x" * 141)
     result = publish_due(brand, connect_fn=mastodon_connect)
     assert result["failed"] == 1
@@ -207,6 +213,66 @@ def test_the_instance_limit_is_checked_before_sending(
     assert row["status"] == "failed"
     assert "141 characters; social.example allows 140" in row["error"]
     assert not [r for r in mastodon_http.requests if r.method == "POST"]
+    assert text_limit(brand, ACCOUNT) == 140
+    with pytest.raises(TextTooLong, match="140 is the instance's own limit"):
+        add_to_queue(brand, ACCOUNT, "x" * 141)
+
+
+def test_an_instance_allowing_5000_takes_a_1200_character_post_once_collected(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    text = "x" * 1200
+    with pytest.raises(TextTooLong) as refused:  # never read: Mastodon's default holds
+        add_to_queue(brand, ACCOUNT, text)
+    assert (refused.value.limit, refused.value.assumed) == (500, True)
+    mastodon_http.route("GET", "/api/v2/instance/", _instance(5000))
+    collect(brand, connect_fn=mastodon_connect, now=NOW)
+    assert text_limit(brand, ACCOUNT) == 5000
+    assert add_to_queue(brand, ACCOUNT, text)["status"] == "scheduled"
+    assert publish_due(brand, connect_fn=mastodon_connect)["published"] == 1
+    post = next(r for r in mastodon_http.requests if r.method == "POST")
+    assert text in str(post.body)
+    with pytest.raises(TextTooLong) as over:
+        add_to_queue(brand, ACCOUNT, "x" * 5001)
+    assert (over.value.limit, over.value.assumed) == (5000, False)
+
+
+def test_the_recorded_limit_follows_the_instance(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    """Each collect (and publish) reads the instance again: a lowered limit holds at once;
+    an instance that stops saying leaves the last one it said."""
+    mastodon_http.route("GET", "/api/v2/instance/", _instance(5000), times=1)
+    collect(brand, connect_fn=mastodon_connect, now=NOW)
+    add_to_queue(brand, ACCOUNT, "x" * 1200, status="draft")
+    mastodon_http.route("GET", "/api/v2/instance/", _instance(1000), times=1)
+    collect(brand, connect_fn=mastodon_connect, now=NOW)
+    assert text_limit(brand, ACCOUNT) == 1000
+    with pytest.raises(TextTooLong, match="1200 characters as Mastodon counts them; it "
+                                          "takes 1000"):
+        add_to_queue(brand, ACCOUNT, "x" * 1200)
+    with pytest.raises(TextTooLong):  # the draft queued under 5000 cannot be approved now
+        queue_view.approve(brand, 1)
+    mastodon_http.route("GET", "/api/v2/instance/", _instance(2000), times=1)
+    add_to_queue(brand, ACCOUNT, "hello")
+    publish_due(brand, connect_fn=mastodon_connect)
+    assert text_limit(brand, ACCOUNT) == 2000
+    mastodon_http.route("GET", "/api/v2/instance/", {"error": "Not found"}, status=404)
+    collect(brand, connect_fn=mastodon_connect, now=NOW)
+    assert text_limit(brand, ACCOUNT) == 2000
+
+
+def test_an_instance_that_never_said_its_limit_holds_to_mastodon_s_default(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    """An older server without ``/api/v2/instance`` (404): nothing is recorded, and a
+    501-character text is refused with the default's words."""
+    mastodon_http.route("GET", "/api/v2/instance/", {"error": "Not found"}, status=404)
+    assert not collect(brand, connect_fn=mastodon_connect, now=NOW)["failed"]
+    assert text_limit(brand, ACCOUNT) is None
+    with pytest.raises(TextTooLong) as refused:
+        add_to_queue(brand, ACCOUNT, "x" * 501)
+    said = str(refused.value)
+    assert f"{ACCOUNT}: the text has 501 characters as Mastodon counts them; it takes 500" in said
+    assert "500 is Mastodon's default" in said and "instance's own limit" in said
+    assert add_to_queue(brand, ACCOUNT, "x" * 500)["status"] == "scheduled"
 
 
 def test_a_refusal_is_recorded_with_the_networks_message(

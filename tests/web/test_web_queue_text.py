@@ -11,6 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sounding.store import Store
+from sounding.store.connector_store import record_text_limit
+from sounding.workflows.accounts import add_account
 from sounding.workflows.queue_text import placeholder
 
 from .conftest import PWN, alert_text, signed_in
@@ -116,6 +118,31 @@ def test_the_forms_hold_a_mastodon_entry_to_mastodon_s_default_limit(
     edited = client.post("/queue/1/edit", data={"csrf_token": token, "text": linked},
                          follow_redirects=False)
     assert edited.status_code == 303 and _row(web_store, 1) == ("draft", linked)
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("fr", "Le texte compte 1001 caractères comme Mastodon les compte (un lien pour 23, une "
+     "mention @nom@domaine pour @nom) ; l'instance de mastodon:briochebramble@pouet.example "
+     "en accepte 1000 au plus : raccourcissez-le."),
+    ("en", "The text has 1001 characters as Mastodon counts them (a link as 23, a mention "
+     "@user@domain as @user); the instance of mastodon:briochebramble@pouet.example takes "
+     "at most 1000: shorten it.")])
+def test_the_forms_hold_a_mastodon_entry_to_its_instance_s_recorded_limit(
+        client: TestClient, web_store: Store, lang: str, words: str) -> None:
+    account = add_account(web_store, "mastodon", "briochebramble",
+                          service_url="https://pouet.example")["account_id"]
+    record_text_limit(web_store, account, 1000)  # as collect or publish read it
+    with web_store.transaction() as con:
+        con.execute("UPDATE queue SET account_id = ? WHERE queue_id = 1", [account])
+    token = signed_in(client, lang)
+    response = client.post("/queue/1/edit", data={"csrf_token": token, "text": "x" * 1001})
+    assert response.status_code == 400 and alert_text(response.text) == words
+    edited = client.post("/queue/1/edit", data={"csrf_token": token, "text": "x" * 1000},
+                         follow_redirects=False)
+    assert edited.status_code == 303 and _row(web_store, 1) == ("draft", "x" * 1000)
+    approved = client.post("/queue/1/approve", data={"csrf_token": token},
+                           follow_redirects=False)
+    assert approved.status_code == 303 and _row(web_store, 1) == ("approved", "x" * 1000)
 
 
 def test_a_refusal_on_the_thread_page_links_back_to_it(client: TestClient) -> None:

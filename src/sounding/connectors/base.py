@@ -95,6 +95,11 @@ class Connector(Protocol):
 
     def search(self, query: str, state: str | None) -> Page: ...
 
+    def text_limit(self) -> int | None:
+        """The most characters a post may have, where the account's own server sets it (a
+        Mastodon instance), as that server says; None where the network's limit is fixed
+        or the server does not say."""
+
     def check(self, draft: Draft) -> None: ...
 
     def new_key(self) -> str: ...

@@ -213,6 +213,10 @@ class BlueskyConnector:
         return out
 
     # -- publish ---------------------------------------------------------------------
+    def text_limit(self) -> int | None:
+        """None: Bluesky's limit is the same for every account (300 graphemes)."""
+        return None
+
     def check(self, draft: Draft) -> None:
         check_draft(draft)
 

@@ -70,6 +70,7 @@ class MastodonConnector:
         self._on_wait = on_wait
         self._me: dict[str, Any] | None = None
         self._max_chars: int | None = None
+        self._limit_read = False
 
     def _translate(self, call: Callable[[], T]) -> T:
         try:
@@ -158,16 +159,21 @@ class MastodonConnector:
         return out
 
     # -- publish ---------------------------------------------------------------------
-    def max_characters(self) -> int:
-        """The instance's limit (``configuration.statuses.max_characters``), else 500."""
-        if self._max_chars is None:
+    def text_limit(self) -> int | None:
+        """The instance's limit (``configuration.statuses.max_characters``), read once;
+        None when the instance does not say."""
+        if not self._limit_read:
             try:
                 instance = self._call(self._api.instance_v2)
-                limit = instance["configuration"]["statuses"]["max_characters"]
-                self._max_chars = int(limit)
-            except (NetworkRefused, KeyError, TypeError):
-                self._max_chars = MASTODON_DEFAULT_MAX_CHARS
+                self._max_chars = int(instance["configuration"]["statuses"]["max_characters"])
+            except (NetworkRefused, KeyError, TypeError, ValueError):
+                self._max_chars = None
+            self._limit_read = True
         return self._max_chars
+
+    def max_characters(self) -> int:
+        """The instance's limit, else Mastodon's default 500."""
+        return self.text_limit() or MASTODON_DEFAULT_MAX_CHARS
 
     def check(self, draft: Draft) -> None:
         limit, length = self.max_characters(), mastodon_length(draft.text)

@@ -79,7 +79,7 @@ def mastodon_length(text: str) -> int:
 def network_length(network: str, text: str) -> tuple[int, int] | None:
     """``text``'s length as ``network`` counts it and the most that network takes, known
     without asking it; None for a network that takes any length. A Mastodon instance may
-    set its own limit, read only when sending: before that, Mastodon's default holds."""
+    set its own limit (collect and publish record it): Mastodon's default is given here."""
     if network == "bluesky":
         return graphemes(text), BLUESKY_MAX_GRAPHEMES
     if network == "mastodon":

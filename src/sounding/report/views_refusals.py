@@ -46,6 +46,9 @@ REFUSALS: dict[str, str] = {
     "text_mastodon": "The text has {length} characters as Mastodon counts them (a link as "
     "23, a mention @user@domain as @user); not knowing the instance's own limit, sounding "
     "holds {account} to Mastodon's default of {limit}: shorten it.",
+    "text_instance": "The text has {length} characters as Mastodon counts them (a link as "
+    "23, a mention @user@domain as @user); the instance of {account} takes at most {limit}: "
+    "shorten it.",
     "time_format": "'{value}' is not a date and time such as 2026-10-01T18:30 (UTC).",
     "time_past": "The publication time {value} (UTC) has passed: choose a time to come.",
     "no_item": "There is no item '{id}'.",

@@ -1,6 +1,6 @@
 """Store functions for connectors: account settings, cursors, the publishing queue, listening.
 
-Everything here is SQL over the tables of migrations 001 and 002; values travel as bound
+Everything here is SQL over the tables of migrations 001, 002 and 011; values travel as bound
 parameters. Queue statuses: draft, approved, scheduled, sending, published, failed, and
 cancelled (kept for the record, never sent, left out of a listing unless asked for).
 """
@@ -29,9 +29,11 @@ __all__ = [
     "queue_add",
     "queue_list",
     "recent_brand_items",
+    "record_text_limit",
     "release_entry",
     "set_account_settings",
     "set_cursor",
+    "text_limit",
 ]
 
 _READY = ("scheduled", "approved")
@@ -43,6 +45,23 @@ def set_account_settings(store: Store, account_id: str, service_url: str | None,
     with store.transaction() as con:
         con.execute("UPDATE accounts SET service_url = ?, credential_env = ? "
                     "WHERE account_id = ?", [service_url, credential_env, account_id])
+
+
+def record_text_limit(store: Store, account_id: str, limit: int | None) -> None:
+    """Keep the most characters the account's server said a post may have (None: it did
+    not say, and what it said before stays), so texts are held to it when queued."""
+    if limit is None:
+        return
+    with store.transaction() as con:
+        con.execute("UPDATE accounts SET max_characters = ? WHERE account_id = ? "
+                    "AND max_characters IS DISTINCT FROM ?", [limit, account_id, limit])
+
+
+def text_limit(store: Store, account_id: str) -> int | None:
+    """The limit the account's server last said, if it was ever read."""
+    value = store.scalar("SELECT max_characters FROM accounts WHERE account_id = ?",
+                         [account_id])
+    return int(value) if value is not None else None
 
 
 def account_settings(store: Store, account_id: str | None = None,

@@ -147,6 +147,9 @@ _FR_REFUSALS: dict[str, str] = {
     "lien pour 23, une mention @nom@domaine pour @nom) ; faute de connaître la limite de "
     "l'instance, sounding applique à {account} celle de Mastodon par défaut, {limit} : "
     "raccourcissez-le.",
+    "text_instance": "Le texte compte {length} caractères comme Mastodon les compte (un "
+    "lien pour 23, une mention @nom@domaine pour @nom) ; l'instance de {account} en accepte "
+    "{limit} au plus : raccourcissez-le.",
     "time_format": "« {value} » n'est pas une date et une heure comme 2026-10-01T18:30 (UTC).",
     "time_past": "L'heure de publication {value} (UTC) est passée : choisissez une heure à "
     "venir.",

@@ -24,6 +24,7 @@ from sounding.store.connector_store import (
     listening_hits_add,
     listening_list,
     recent_brand_items,
+    record_text_limit,
     set_cursor,
 )
 
@@ -125,6 +126,8 @@ def _listening(run: _Run) -> None:
 def _collect_one(run: _Run, window: timedelta, now: datetime) -> None:
     run.write(run.connector.profile(now), "profile")
     run.progress(Progress(run.account, "profile", 1, 1))
+    # the instance's own limit, so a text is held to it when queued, not only when sent
+    record_text_limit(run.store, run.account, run.connector.text_limit())
     run.walk("posts", run.connector.posts)
     run.walk("notifications", run.connector.notifications)
     _engagement(run, now - window, now)

@@ -32,6 +32,7 @@ from sounding.store.connector_store import (
     due_entries,
     mark_failed,
     mark_published,
+    record_text_limit,
     release_entry,
 )
 from sounding.workflows.queue_text import check_written
@@ -70,6 +71,8 @@ def _send(store: Store, connector: Connector, entry: dict[str, Any], now: dateti
         if found is not None:
             return found
         return connector.publish(draft, entry["idempotency_key"])
+    # the limit check holds the text to, kept for the queue's own checks
+    record_text_limit(store, entry["account_id"], connector.text_limit())
     connector.check(draft)
     idempotency_key = connector.new_key()
     if not claim_entry(store, entry["queue_id"], idempotency_key, now):

@@ -100,7 +100,7 @@ def add_to_queue(store: Store, account: str, text: str, variant: str | dict[str,
         raise InputError(f"a new entry cannot be '{status}'", hint="draft, approved or scheduled")
     if not text.strip():
         raise InputError("the text is empty")
-    check_ready(found[0]["account_id"], text)
+    check_ready(store, found[0]["account_id"], text)
     image_list = parse_images(images)
     if found[0]["network"] == "bluesky":  # its images too
         check_draft(Draft(text, tuple(Image(Path(i["path"]), i["alt"]) for i in image_list)))

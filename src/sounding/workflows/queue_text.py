@@ -3,8 +3,10 @@ written by a person (not the planner's placeholder)."""
 
 from __future__ import annotations
 
-from sounding.connectors.text import network_length
+from sounding.connectors.text import MASTODON_DEFAULT_MAX_CHARS, network_length
 from sounding.errors import PostUnwritten, TextTooLong
+from sounding.store import Store
+from sounding.store.connector_store import text_limit
 
 __all__ = ["PLACEHOLDER", "check_ready", "check_text", "check_written", "is_placeholder",
            "placeholder"]
@@ -30,22 +32,36 @@ def check_written(text: str) -> None:
                             "…'): write the post first")
 
 
-# What a refusal adds where the network's counting or limit is not plain: sounding does
-# not record a Mastodon instance's own limit (its connector reads it only when sending).
-_NOTES = {"mastodon": "a link counts as 23, a mention @user@domain as @user; 500 is "
-                      "Mastodon's default, as sounding does not know the instance's own limit"}
+_MASTODON_COUNT = "a link counts as 23, a mention @user@domain as @user"
 
 
-def check_text(account_id: str, text: str) -> None:
+def _mastodon_note(recorded: int | None) -> str:
+    """How Mastodon counts, and where the limit comes from (a refusal says both)."""
+    if recorded is None:
+        return (f"{_MASTODON_COUNT}; {MASTODON_DEFAULT_MAX_CHARS} is Mastodon's default, as "
+                "sounding has not read the instance's own limit yet ('sounding collect' "
+                "reads it)")
+    return f"{_MASTODON_COUNT}; {recorded} is the instance's own limit, as it last said"
+
+
+def check_text(store: Store, account_id: str, text: str) -> None:
     """Refuse a text longer than the account's network takes, as that network counts it
-    (queue add, approving and the dashboard's text edit all check here)."""
+    (queue add, approving and the dashboard's text edit all check here): a Mastodon text
+    is held to the limit its instance last said, else to Mastodon's default."""
     network = account_id.partition(":")[0]
     measured = network_length(network, text)
-    if measured is not None and measured[0] > measured[1]:
-        raise TextTooLong(account_id, network, *measured, note=_NOTES.get(network, ""))
+    if measured is None:
+        return
+    length, limit = measured
+    note, assumed = "", False
+    if network == "mastodon":
+        recorded = text_limit(store, account_id)
+        limit, note, assumed = recorded or limit, _mastodon_note(recorded), recorded is None
+    if length > limit:
+        raise TextTooLong(account_id, network, length, limit, note, assumed=assumed)
 
 
-def check_ready(account_id: str, text: str) -> None:
+def check_ready(store: Store, account_id: str, text: str) -> None:
     """Refuse what may not be approved: a placeholder, or a text over its network's limit."""
     check_written(text)
-    check_text(account_id, text)
+    check_text(store, account_id, text)

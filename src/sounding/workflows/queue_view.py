@@ -44,7 +44,7 @@ def edit_text(store: Store, queue_id: int, text: str) -> None:
         raise InputError(f"the text must have 1 to {MAX_TEXT} characters")
     row = ws.queue_row(store, queue_id)
     if row is not None and row["status"] in _EDITABLE:
-        check_text(row["account_id"], text)
+        check_text(store, row["account_id"], text)
     if not ws.update_queue(store, queue_id, expected=_EDITABLE, status="draft", text=text):
         raise _refuse(store, queue_id, "edited")
 
@@ -55,7 +55,7 @@ def approve(store: Store, queue_id: int) -> None:
     is refused."""
     row = ws.queue_row(store, queue_id)
     if row is not None and row["status"] == "draft":
-        check_ready(row["account_id"], row["text"])
+        check_ready(store, row["account_id"], row["text"])
     if not ws.update_queue(store, queue_id, expected=("draft",), status="approved"):
         raise _refuse(store, queue_id, "approved")
 
