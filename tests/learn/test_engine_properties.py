@@ -121,6 +121,10 @@ def test_the_planner_never_proposes_a_level_beyond_the_guardrail(
             assert p.safe and p_exceed[chosen] <= 0.05
             assert q.safe and p_exceed[arms.levels.index(q.variant["f"])] <= 0.05
         else:
-            # nothing admissible: always flagged, with a note; 'least-risk' takes the least
+            # nothing admissible: always flagged, with a note; 'least-risk' takes the least,
+            # and among equally risky levels the one of lowest mean animosity
             assert not p.safe and p.notes
-            assert not q.safe and arms.levels.index(q.variant["f"]) == int(np.argmin(p_exceed))
+            taken = arms.levels.index(q.variant["f"])
+            tied = np.flatnonzero(p_exceed == p_exceed.min())
+            mean = ra / (ra + rb)
+            assert not q.safe and taken in tied and mean[taken] == mean[tied].min()
