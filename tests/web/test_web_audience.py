@@ -49,7 +49,7 @@ def test_page_and_twin_render_the_same_dict(reader: TestClient, path: str) -> No
     got = twin.json()
     if base == "/audience":
         # actor languages come from a mode() whose ties DuckDB breaks arbitrarily (see
-        # store.audience_store.actor_profiles): a rebuild may move an actor or two
+        # store.audience_store.actor_languages): a rebuild may move an actor or two
         got, expected = ({"keys": sorted(d), "customers": d["customers"], "rules": sorted(
             s["name"] for s in d["segments"] if s["source"] == "rule")} for d in (got, expected))
     if base == "/actors":  # the same mode() ties move the communities' language shares

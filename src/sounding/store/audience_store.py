@@ -1,8 +1,8 @@
 """Store functions for the audience: the salt, hashed customers, actor profiles and edges.
 
-Everything here is SQL over the tables of migrations 001 and 004; values travel as bound
-parameters or registered Arrow tables. No clear identifier is ever written: the callers
-hand over hashes only.
+Everything here is SQL over the workspace's tables; values travel as bound parameters or
+registered Arrow tables. No clear identifier is ever written: the callers hand over
+hashes only.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import secrets
 import pyarrow as pa
 
 from sounding.store.database import Store
+from sounding.store.reads import TO_BRAND
 
 __all__ = [
     "GRAPH_KINDS",
     "actor_handles",
+    "actor_languages",
     "actor_levels",
     "actor_profiles",
     "customer_attributes",
@@ -27,7 +29,6 @@ __all__ = [
 ]
 
 GRAPH_KINDS = ("reply", "mention", "repost", "quote")
-_WRITTEN = "('reply', 'quote', 'comment', 'mention')"
 _BRAND = "(SELECT actor_id FROM accounts)"
 _SALT = "customer_salt"
 
@@ -102,43 +103,52 @@ def actor_handles(store: Store) -> pa.Table:
 def actor_profiles(store: Store) -> pa.Table:
     """Per engaged actor: who, language, audience, bio, engagements, reactions, times.
 
-    Engagements are likes and reposts plus written items (reply, quote, comment,
-    mention); the language is the most frequent 'language' label of the actor's items,
-    else the actor's own ``lang``.
+    Engaged means reacting to the brand as the KPIs count it (``reads.TO_BRAND``): its
+    written reactions, and the likes and reposts of the brand's items. A post a listening
+    query found is the conversation at large, not an engagement, unless the network said
+    it mentions the brand. ``lang`` is the profile's; the language the actor writes in
+    (``actor_languages``) is preferred by the caller.
     """
     return store.query(f"""
-        WITH marks AS (
+        WITH RECURSIVE {TO_BRAND}, marks AS (
             SELECT actor_id, created_at FROM interactions
             WHERE kind IN ('like', 'repost') AND actor_id NOT IN {_BRAND}
+              AND target_item_id IN (SELECT item_id FROM brand)
         ), labels AS (  -- a person's correction wins over the model's label
             SELECT item_id, label AS reaction FROM item_reactions
         ), written AS (
             SELECT i.item_id, i.author_id AS actor_id, i.created_at, l.reaction
             FROM items i LEFT JOIN labels l USING (item_id)
-            WHERE i.kind IN {_WRITTEN} AND i.account_id IS NULL
+            WHERE i.item_id IN (SELECT item_id FROM to_brand)
               AND i.author_id NOT IN {_BRAND}
         ), events AS (
-            SELECT actor_id, created_at, NULL AS reaction, 0 AS wrote FROM marks
+            SELECT actor_id, created_at, NULL::VARCHAR AS reaction, 0 AS wrote FROM marks
             UNION ALL SELECT actor_id, created_at, reaction, 1 FROM written
-        ), spoken_counts AS (
+        )
+        SELECT v.actor_id, a.network, a.handle, a.lang, a.followers, any_value(a.bio) AS bio,
+               count(*) AS engagements, sum(v.wrote) AS written,
+               count(*) FILTER (WHERE v.reaction = 'interest') AS interest,
+               count(*) FILTER (WHERE v.reaction = 'animosity') AS animosity,
+               count(*) FILTER (WHERE v.reaction = 'neutral') AS neutral,
+               min(v.created_at) AS first_at, max(v.created_at) AS last_at
+        FROM events v JOIN actors a USING (actor_id)
+        GROUP BY ALL ORDER BY v.actor_id
+    """)
+
+
+def actor_languages(store: Store) -> pa.Table:
+    """Per actor who wrote anything: the most frequent 'language' label of its items (a
+    tie goes to the first label alphabetically), which wins over the profile's ``lang``."""
+    return store.query("""
+        WITH spoken_counts AS (
             SELECT i.author_id AS actor_id, e.label, count(*) AS n
             FROM items i JOIN enrichments e ON e.item_id = i.item_id
             WHERE e.enricher = 'language' AND e.label IS NOT NULL
               AND e.label <> 'und'  -- undetermined (an empty text): no language
             GROUP BY ALL
-        ), spoken AS (  -- the most frequent; a tie goes to the first label alphabetically
-            SELECT actor_id, first(label ORDER BY n DESC, label) AS lang
-            FROM spoken_counts GROUP BY actor_id
         )
-        SELECT v.actor_id, a.network, a.handle, coalesce(s.lang, a.lang) AS lang,
-               a.followers, any_value(a.bio) AS bio, count(*) AS engagements,
-               sum(v.wrote) AS written,
-               count(*) FILTER (WHERE v.reaction = 'interest') AS interest,
-               count(*) FILTER (WHERE v.reaction = 'animosity') AS animosity,
-               count(*) FILTER (WHERE v.reaction = 'neutral') AS neutral,
-               min(v.created_at) AS first_at, max(v.created_at) AS last_at
-        FROM events v JOIN actors a USING (actor_id) LEFT JOIN spoken s USING (actor_id)
-        GROUP BY ALL ORDER BY v.actor_id
+        SELECT actor_id, first(label ORDER BY n DESC, label) AS lang
+        FROM spoken_counts GROUP BY actor_id ORDER BY actor_id
     """)
 
 

@@ -13,13 +13,15 @@ __all__ = ["BRAND_POSTS", "MATURED", "STORED_ENGAGEMENTS", "TO_BRAND", "brand_po
            "follower_bounds", "reaction_labels"]
 
 REACTION_KINDS = "('reply', 'quote', 'comment', 'mention')"
-# Someone else's reactions to the brand, as CTEs ending in ``to_brand (item_id)`` (the
-# query must open with WITH RECURSIVE): every mention of the brand, and the replies, quotes
-# and comments in a brand item's thread: under it by parent links, or rooted at it (a
-# thread whose middle was not stored), or a quote whose edge points into such a thread (a
-# connector keeps a quote's target as an edge only). A reply to an unknown parent or to
+# Someone else's written reactions to the brand, as CTEs ending in ``to_brand (item_id)``
+# (the query must open with WITH RECURSIVE): every mention of the brand, and the replies,
+# quotes and comments in a brand item's thread: under it by parent links, or rooted at it
+# (a thread whose middle was not stored), or a quote whose edge points into such a thread
+# (a connector keeps a quote's target as an edge only). A reply to an unknown parent or to
 # someone else's post is no reaction to the brand, nor is a post a listening query found
-# (stored as a mention) unless the network notified the brand of it (a mention edge).
+# (stored as a mention) unless the network notified the brand of it (a mention edge). The
+# CTE ``brand (item_id)`` holds the brand's own items: the targets of the other reactions,
+# likes and reposts.
 TO_BRAND = f"""brand AS (
             SELECT item_id FROM items WHERE account_id IS NOT NULL
         ), brand_thread AS (

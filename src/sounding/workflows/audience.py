@@ -35,6 +35,7 @@ from sounding.errors import BadValue, InputError, missing_file
 from sounding.store import Store
 from sounding.store.audience_store import (
     actor_handles,
+    actor_languages,
     actor_levels,
     actor_profiles,
     customer_attributes,
@@ -66,22 +67,25 @@ class AudienceData:
     match_rate: float
 
 
-def _known_language(frame: pd.DataFrame) -> pd.DataFrame:
-    """'und' (the detector's "undetermined", e.g. an empty text) is no language: unknown,
+def _languages(frame: pd.DataFrame, spoken: pd.Series) -> pd.DataFrame:
+    """The language an actor writes in (``spoken``, by actor id) over its profile's; and
+    'und' (the detector's "undetermined", e.g. an empty text) is no language: unknown,
     so no segment, cluster trait or rule takes it for one."""
-    frame["lang"] = frame["lang"].mask(frame["lang"] == UNDETERMINED)
+    lang = frame["actor_id"].map(spoken).astype(object).fillna(frame["lang"])
+    frame["lang"] = lang.mask(lang == UNDETERMINED)
     return frame
 
 
 def audience_data(store: Store) -> AudienceData:
     """Read engaged actors, every actor, customers, tastes and the customer match."""
-    profiles = _known_language(actor_profiles(store).to_pandas())
+    spoken = actor_languages(store).to_pandas().set_index("actor_id")["lang"]
+    profiles = _languages(actor_profiles(store).to_pandas(), spoken)
     weeks = 1.0
     if len(profiles):
         span = (profiles["last_at"].max() - profiles["first_at"].min()).total_seconds()
         weeks = max(1.0, span / _WEEK)
     match = current_match(store)
-    return AudienceData(profiles, _known_language(actor_handles(store).to_pandas()),
+    return AudienceData(profiles, _languages(actor_handles(store).to_pandas(), spoken),
                         customer_attributes(store).to_pandas(),
                         actor_levels(store).to_pandas(), match.actor_customer, weeks,
                         match.rate)
@@ -227,8 +231,11 @@ def segments(store: Store, rules: str | None = None, cluster: bool = True,
 
 
 def _node_attributes(data: AudienceData) -> pd.DataFrame:
-    attrs = data.profiles.set_index("actor_id")[["lang", "bio", "interest", "animosity",
-                                                  "neutral"]]
+    """Every actor of the map as it is (language, bio), whether or not it reacted to the
+    brand: the map is the conversation at large. Reactions and tastes are the engaged
+    ones' (to the brand only); the others have none."""
+    reactions = data.profiles.set_index("actor_id")[["interest", "animosity", "neutral"]]
+    attrs = data.actors.set_index("actor_id")[["lang", "bio"]].join(reactions, how="left")
     topics = data.levels[data.levels["factor"] == "topic"]
     if len(topics):
         wide = topics.pivot_table(index="actor_id", columns="level", values="n",
