@@ -24,7 +24,7 @@ FILE = "[bold]x\\[1].csv"  # a file name cannot hold '/'
 
 def _rows() -> list[dict[str, object]]:
     rows: list[dict[str, object]] = [
-        {"id": "1", "network": "bluesky", "author": BOLD, "text": f"launch {LINK}",
+        {"id": "1", "network": "bluesky", "author": "brand", "text": f"launch {LINK}",
          "created_at": "2026-09-07T10:00:00Z", "likes": "2", "reply_to": ""}]
     authors = {2: BOLD, 3: LINK, 4: SLASHED}  # and ten more: enough to rank the network
     for i in range(2, 14):
@@ -42,6 +42,7 @@ def hostile(cli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
     for console in (out, err):  # no table cell is cut across lines
         monkeypatch.setattr(console, "_width", 400)
+    assert cli("account", "add", "bluesky", "--handle", "brand").code == 0  # replies to it
     result = cli("import", "items", str(write_csv(tmp_path / "items.csv", _rows())))
     assert result.code == 0, result.err
     # an import refuses an unknown network; a workspace imported before it did holds one

@@ -161,7 +161,9 @@ class TopicModel:
         self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts)
         weights = self.tfidf_.transform(counts)
         dims = max(1, min(self.components, weights.shape[1] - 1, weights.shape[0] - 1))
-        self.svd_ = TruncatedSVD(dims, random_state=self.seed).fit(weights)
+        with np.errstate(divide="ignore", invalid="ignore"):  # texts all alike: no variance,
+            # so sklearn's explained-variance ratio (unused here) divides by zero
+            self.svd_ = TruncatedSVD(dims, random_state=self.seed).fit(weights)
         space = normalize(self.svd_.transform(weights))
         k = max(1, min(self.n_topics, len(sample)))
         self.kmeans_ = MiniBatchKMeans(k, random_state=self.seed, n_init=3,
