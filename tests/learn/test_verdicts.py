@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sounding.analyse.decide import Comparison, is_even, more_posts_needed
-from sounding.analyse.variants import LearnSettings, PostOutcomes, analyse_variants
+from sounding.analyse.variants import METRICS, LearnSettings, PostOutcomes, analyse_variants
 
 
 def _lead(mean: float, low: float, high: float) -> Comparison:
@@ -54,3 +54,46 @@ def test_lower_is_better_shows_the_leaders_minus_the_runner_ups() -> None:
     assert verdict.low < verdict.diff < verdict.high < 0
     assert -35 < verdict.diff < -20  # about 10% - 40%, in points
     assert verdict.text.startswith("tone: calm beats (lower) edgy on animosity: P = 1.00, -")
+
+
+def _mixed_outcomes(posts: int = 60) -> PostOutcomes:
+    """'calm' doubles engagement and is answered; of the 'edgy' posts, one only is answered
+    (so reactions say nothing of edgy, while engagement and silence do)."""
+    rng = np.random.default_rng(4)
+    level = np.array(["calm", "edgy"])[np.arange(posts) % 2]
+    engagements = rng.poisson(np.where(level == "calm", 80, 40)).astype(float)
+    labelled = np.where(level == "calm", rng.poisson(10, posts), 0)
+    labelled[1] = 10  # the one answered edgy post
+    interest = rng.binomial(labelled, 0.5)
+    return PostOutcomes({"tone": level}, np.full(posts, 500.0), engagements,
+                        interest.astype(float), (labelled - interest).astype(float),
+                        np.zeros(posts), labelled.astype(float),
+                        np.arange(posts, dtype=float))
+
+
+def test_each_metric_gets_its_own_verdict_from_the_same_posts() -> None:
+    """The verdict on interest (the metric asked for) stays the shown one; the verdicts on
+    the other metrics rest on their own data: engagement and silence name calm, while
+    interest and animosity have one answered edgy post, too few to tell."""
+    tone = analyse_variants(_mixed_outcomes(), LearnSettings(metric="interest",
+                                                             draws=2000)).factor("tone")
+    assert set(tone.verdicts) == set(METRICS)
+    assert tone.verdict == tone.verdicts["interest"]
+    for metric, verdict in tone.verdicts.items():
+        assert verdict.metric == metric and verdict.text.startswith("tone: ")
+        assert f" on {metric}" in verdict.text
+    for metric in ("engagement", "ignored"):
+        assert tone.verdicts[metric].decided and tone.verdicts[metric].leader == "calm"
+    for metric in ("interest", "animosity"):
+        shown = tone.verdicts[metric]
+        assert not shown.decided and shown.reason == "unreplicated"
+        assert shown.about == ("edgy",)
+
+
+def test_a_confounded_factor_has_no_verdict_on_any_metric() -> None:
+    settings = LearnSettings(metric="interest", draws=2000)
+    tone = analyse_variants(_mixed_outcomes(), settings,
+                            confounded={"tone": ("(period)",)}).factor("tone")
+    for verdict in tone.verdicts.values():
+        assert not verdict.decided and verdict.reason == "confounded"
+        assert verdict.about == ("(period)",)

@@ -3,7 +3,8 @@
 A pure engine: per-post numpy arrays in, frozen results out. Every brand post is a trial of
 its variant (factor=level pairs). Per factor and level it reports the posterior of four
 metrics with 95% credible intervals, the probability that the level is best and the
-expected loss of choosing it, then one verdict line per factor. Organic posts are not
+expected loss of choosing it, then one verdict line per factor on the chosen metric (and a
+verdict on every metric, which each KPI's target rests on). Organic posts are not
 randomised, so every estimate is observational; audience growth is handled by the
 exposure (followers at posting time, or impressions) and time by a log-linear trend.
 """
@@ -260,11 +261,13 @@ class Verdict:
 
 @dataclass(frozen=True)
 class FactorResult:
-    """Every metric of one factor, and its verdict."""
+    """Every metric of one factor, its verdict on the analysis' metric, and its verdict on
+    each metric (``verdicts``: what a KPI measured by that metric may rest on)."""
 
     factor: str
     metrics: dict[str, MetricResult]
     verdict: Verdict
+    verdicts: dict[str, Verdict]
 
     def metric(self, name: str) -> MetricResult:
         return self.metrics[name]
@@ -382,9 +385,10 @@ def _verdict(factor: str, metric: str, names: list[str], comp: Any, pooled_mean:
 def analyse_factor(factor: str, levels: np.ndarray, data: PostOutcomes,
                    settings: LearnSettings, metrics: Sequence[str] = tuple(METRICS),
                    confounded: Sequence[str] = ()) -> tuple[FactorResult, float]:
-    """``metrics`` (default all) for one factor's tagged posts; returns the result and the
-    trend slope. Each metric keeps its own random stream whichever others are left out.
-    ``confounded``: what the factor's levels are confounded with (no verdict then)."""
+    """``metrics`` (default all) for one factor's tagged posts, with a verdict on each;
+    returns the result and the trend slope. Each metric keeps its own random stream
+    whichever others are left out. ``confounded``: what the factor's levels are confounded
+    with (no verdict on any metric then)."""
     tagged = levels != ""
     names = sorted({str(v) for v in levels[tagged]})
     index = np.searchsorted(np.asarray(names), levels[tagged])
@@ -400,10 +404,11 @@ def analyse_factor(factor: str, levels: np.ndarray, data: PostOutcomes,
                                                         brand_rate)
         results[name], comps[name] = result, comp
         slope = s if name == "engagement" else slope
-    pooled = float(np.mean([lv.mean for lv in results[settings.metric].levels]))
-    verdict = _verdict(factor, settings.metric, names, comps[settings.metric], pooled,
-                       int(tagged.sum()), support[settings.metric], confounded, settings)
-    return FactorResult(factor, results, verdict), slope
+    verdicts = {name: _verdict(factor, name, names, comps[name],
+                               float(np.mean([lv.mean for lv in result.levels])),
+                               int(tagged.sum()), support[name], confounded, settings)
+                for name, result in results.items()}
+    return FactorResult(factor, results, verdicts[settings.metric], verdicts), slope
 
 
 def _subset(data: PostOutcomes, keep: np.ndarray) -> PostOutcomes:
