@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pytest
 
+from sounding.analyse.variants import METRICS
 from sounding.simulate import LaunchConfig, simulate_launch
 from sounding.store import Store
 from sounding.store.audience_store import put_labels
@@ -44,12 +45,25 @@ def fill(path: Path, *, scale: float, with_labels: bool) -> tuple[Store, str]:
     return store, handle
 
 
-def decided(data: dict[str, Any], factor: str = "tone") -> dict[str, Any]:
-    """The report data with learn's verdict on ``factor`` decided (a level shown to lead)."""
+def decided(data: dict[str, Any], factor: str = "tone",
+            metrics: Sequence[str] = tuple(METRICS)) -> dict[str, Any]:
+    """The report data with learn's verdicts on ``factor`` decided on ``metrics`` (a level
+    shown to lead on each), the shown verdict too when its metric is one of them."""
     found = copy.deepcopy(data)
     for f in found["learn"]["analysis"]["factors"]:
         if f["factor"] == factor:
-            f["verdict"].update(decided=True, reason="", more_posts=0)
+            for verdict in (*(f["verdicts"][m] for m in metrics), f["verdict"]):
+                if verdict["metric"] in metrics:
+                    verdict.update(decided=True, reason="", more_posts=0)
+    return found
+
+
+def undecided(data: dict[str, Any]) -> dict[str, Any]:
+    """The report data with no verdict decided, on any factor or metric."""
+    found = copy.deepcopy(data)
+    for f in found["learn"]["analysis"]["factors"]:
+        for verdict in (*f["verdicts"].values(), f["verdict"]):
+            verdict["decided"] = False
     return found
 
 

@@ -93,6 +93,19 @@ def test_sections_of_the_draft(data: dict[str, Any]) -> None:
     assert "more posts" in text  # thin evidence says how much more data is needed
 
 
+def test_the_draft_sets_the_engagement_target_its_verdict_supports(
+        data: dict[str, Any]) -> None:
+    """Learn's tone leads on engagement only: the objectives' table sets an engagement
+    target and says why the interest share has none (the verdict shown is on interest)."""
+    rows = {line.split(" | ")[1]: line for line in strategy_text(data, "en", "md").splitlines()
+            if line.startswith("| ") and line.count(" | ") == 4}
+    assert re.search(r"\| at least \d+\.\d% \|$", rows["Engagement rate per follower"])
+    assert rows["Interest share"].endswith(
+        "| No target: no factor of the variants has a verdict on this KPI yet (their levels "
+        "went out confounded, unreplicated or on too little evidence about it), so the "
+        "planned programme is not shown to move it; hold the baseline while the tests run. |")
+
+
 def test_network_text_is_escaped(data: dict[str, Any], tmp_path: Path) -> None:
     assert md_escape("<b>*x*</b> [a](javascript:1) | #h") == (
         r"\<b\>\*x\*\</b\> \[a\](javascript:1) \| \#h")

@@ -12,7 +12,7 @@ from sounding.store import Store
 from sounding.workflows.kpis import kpis
 from sounding.workflows.reporting import report_data
 
-from .conftest import decided
+from .conftest import decided, undecided
 
 
 def _falling_ignored(data: dict[str, Any]) -> dict[str, Any]:
@@ -78,13 +78,39 @@ def test_a_rate_the_variant_analysis_left_out_is_not_called_unknown(
 
 def test_without_any_verdict_no_factor_lends_a_lift(data: dict[str, Any]) -> None:
     """Every factor confounded, unreplicated or undecided: no target, and the reason says so."""
-    assert not any(f["verdict"]["decided"] for f in data["learn"]["analysis"]["factors"])
-    for t in targets(data).values():
+    none = undecided(data)
+    for t in targets(none).values():
         assert t.target is None and t.reached is None and t.reason == "no_verdict"
-    for lang, words in (("en", "No target: no factor of the variants has a verdict yet"),
-                        ("fr", "Pas d'objectif : aucun facteur des variantes n'a encore")):
+    for lang, words in (("en", "No target: no factor of the variants has a verdict on this "
+                               "KPI yet"),
+                        ("fr", "Pas d'objectif : aucun facteur des variantes n'a encore de "
+                               "verdict sur cet indicateur")):
         assert all(k["thin"].startswith(words) and not k["target"]
-                   for k in build_evidence(data, lang)["kpis"])
+                   for k in build_evidence(none, lang)["kpis"])
+
+
+def test_each_kpi_is_moved_only_by_verdicts_on_its_own_metric(data: dict[str, Any]) -> None:
+    """The launch's tone leads on engagement (learn's verdict) and on nothing else: the
+    engagement rate gets a target, reachable (above today's levels, short of a leap), and
+    the shares wait for verdicts of their own; a verdict on interest alone moves only it."""
+    tone = next(f for f in data["learn"]["analysis"]["factors"] if f["factor"] == "tone")
+    assert tone["verdicts"]["engagement"]["decided"]
+    assert not tone["verdict"]["decided"] and tone["verdict"]["metric"] == "interest"
+    found = targets(data)
+    engagement = found["engagement_rate_per_follower"]
+    assert engagement.reason == "" and engagement.target is not None
+    assert engagement.value is not None and engagement.recent is not None
+    assert max(engagement.value, engagement.recent) < engagement.target < 2 * engagement.value
+    for kpi in ("interest_share", "animosity_share", "ignored_share"):
+        assert found[kpi].reason == "no_verdict" and found[kpi].reached is None
+    rows = {k["key"]: k for k in build_evidence(data, "en")["kpis"]}
+    assert rows["engagement_rate_per_follower"]["target"].endswith("%")
+    assert rows["interest_share"]["thin"].startswith(
+        "No target: no factor of the variants has a verdict on this KPI yet")
+    swapped = targets(decided(undecided(data), metrics=("interest",)))
+    assert swapped["engagement_rate_per_follower"].reason == "no_verdict"
+    assert swapped["interest_share"].reached is not None
+    assert swapped["animosity_share"].reason == "no_verdict"
 
 
 def test_only_a_factor_with_a_verdict_moves_a_target(data: dict[str, Any]) -> None:

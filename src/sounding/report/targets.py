@@ -7,15 +7,16 @@ The target simulates next quarter: the planner's proposed variants, repeated at 
 period's posting cadence, each post's rate the KPI's own level (drawn from its baseline)
 times each factor's level relative to that factor's average in the same draw (main
 effects, from learn's posteriors), then outcomes drawn around it. Only a factor with a
-verdict (learn names a level that leads) moves a target: a confounded, unreplicated or
-undecided factor's levels are not shown to differ, so they lend no lift, and with no such
-factor there is no target. The target is the KPI reached with 80% probability: the 20th
-percentile where higher is better, the 80th where lower is better. The engagement rate
-starts from its time trend's value at the period's end, the ignored share from its last
-4 weeks (when they have enough posts). A target must beat both the
-period's value and its last 4 weeks' value (``kpis_recent`` of the report data): a
-target worse than today's level is no target, so none is set and the reason
-names the value it failed to beat.
+verdict on the KPI's own metric (learn names a level that leads on it) moves that KPI's
+target: a confounded, unreplicated or undecided factor's levels are not shown to differ on
+it, so they lend no lift, and with no such factor that KPI has no target. A verdict on
+engagement moves the engagement target, never the interest one. The target is the KPI
+reached with 80% probability: the 20th percentile where higher is better, the 80th where
+lower is better. The engagement rate starts from its time trend's value at the period's
+end, the ignored share from its last 4 weeks (when they have enough posts). A target must
+beat both the period's value and its last 4 weeks' value (``kpis_recent`` of the report
+data): a target worse than today's level is no target, so none is set and the reason names
+the value it failed to beat.
 """
 
 from __future__ import annotations
@@ -172,9 +173,11 @@ def _programme(data: dict[str, Any], n: int) -> list[dict[str, str]]:
     return list(islice(cycle(variants), n)) if variants else []
 
 
-def _usable(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The factors with a verdict: the only ones whose levels may move a target."""
-    return [f for f in data["learn"]["analysis"]["factors"] if f["verdict"]["decided"]]
+def _usable(data: dict[str, Any], metric: str) -> list[dict[str, Any]]:
+    """The factors with a verdict on ``metric``: the only ones whose levels may move the
+    target of a KPI measured by it."""
+    return [f for f in data["learn"]["analysis"]["factors"]
+            if f["verdicts"][metric]["decided"]]
 
 
 def _lifts(factors: list[dict[str, Any]], metric: str, programme: list[dict[str, str]],
@@ -221,8 +224,8 @@ def _level_draws(data: dict[str, Any], kpi: str, rng: np.random.Generator) -> np
 def _simulate(data: dict[str, Any], kpi: str, programme: list[dict[str, str]],
               rng: np.random.Generator) -> np.ndarray:
     metric, _ = KPI_METRICS[kpi]
-    theta = _level_draws(data, kpi, rng)[:, None] * _lifts(_usable(data), metric, programme,
-                                                          rng)
+    theta = _level_draws(data, kpi, rng)[:, None] * _lifts(_usable(data, metric), metric,
+                                                          programme, rng)
     k = data["kpis"]
     if metric == "engagement":
         followers = [f["end"] for f in k["followers"].values() if f["end"]]
@@ -260,7 +263,7 @@ def _why_not(data: dict[str, Any], kpi: str, value: float | None, posts: int) ->
         return "no_plan"
     if not posts:
         return "no_data"
-    return "" if _usable(data) else "no_verdict"
+    return "" if _usable(data, metric) else "no_verdict"
 
 
 def _beats(higher: bool, reached: float, value: float | None, recent: float | None) -> str:
