@@ -12,6 +12,9 @@ import pytest
 from sklearn.metrics import normalized_mutual_info_score  # type: ignore[import-untyped]
 
 from sounding.analyse.actors import actor_map, export_map
+from sounding.report.evidence_parts import communities
+from sounding.report.i18n_report import Fmt
+from sounding.report.views_audience import map_data
 from sounding.errors import InputError
 from sounding.simulate import Launch, simulate_launch
 from sounding.store import Store
@@ -70,6 +73,27 @@ def test_exports_open_in_graph_tools(tmp_path: Path) -> None:
         export_map(amap, tmp_path / "m.png")
 
 
+def test_a_community_has_one_number_everywhere(tmp_path: Path) -> None:
+    """The largest community is 1 in the summary (CLI, JSON), the report, the Gephi file,
+    the JSON export and the dashboard's map; an actor outside any community is 0."""
+    edges, _ = planted()
+    amap = actor_map(edges, brand=["n:brand"], seed=1)
+    summary = amap.as_dict()
+    largest = summary["communities"][0]
+    assert [c["community"] for c in summary["communities"]] == [1, 2, 3, 4]
+    rows, _ = communities(Fmt("fr"), {"ok": True, **summary}, None)
+    assert rows[0]["community"] == "communauté 1"
+    gexf = nx.read_gexf(export_map(amap, tmp_path / "m.gexf"))
+    ids = {d["label"]: d["community"] for _, d in gexf.nodes(data=True)}
+    assert ids[largest["top_actors"][0]] == 1 and ids["n:brand"] == 0
+    nodes = json.loads(export_map(amap, tmp_path / "m.json").read_text())["nodes"]
+    assert {n["label"]: n["community"] for n in nodes} == ids
+    assert all(ids[a["actor"]] == a["community"] for a in summary["influential"])
+    drawn = map_data(amap, {"n:brand"})["nodes"]
+    assert all(ids[n["label"]] == n["community"] for n in drawn)
+    assert {n["colour"] for n in drawn if n["community"] == 1} == {0}
+
+
 def test_cli_commands(cli, db: Path, launch: Launch, crm_file: Path, tmp_path: Path,
                       with_ops: None) -> None:
     with Store.open(db) as store:
@@ -87,7 +111,7 @@ def test_cli_commands(cli, db: Path, launch: Launch, crm_file: Path, tmp_path: P
     assert result.code == 0, result.err
     assert gexf.exists()
     communities = {c for _, c in nx.read_gexf(gexf).nodes(data="community")}
-    assert f"{max(communities) + 1:,} communities of 3 or more" in result.out  # not just 10
+    assert f"{max(communities):,} communities of 3 or more" in result.out  # not just 10
     assert "reactions interest" in result.out and "topics " in result.out
     result = cli("customers", "import", str(crm_file), "--id", "nope")
     assert result.code == 1 and "no column 'nope'" in result.err

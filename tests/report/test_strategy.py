@@ -135,10 +135,10 @@ def test_every_community_is_checked_for_hostility(data: dict[str, Any]) -> None:
     ev = build_evidence(data, "en")
     assert len(ev["communities"]) == SHOWN_COMMUNITIES
     assert [r["community"] for r in ev["hostile_elsewhere"]] == [
-        f"community {c['community'] + 1}" for c in above]
+        f"community {c['community']}" for c in above]
     text = _visible(strategy_text(data, "en", "md"))
     assert (f"Also above the cap, {len(above)} smaller communities beyond the "
-            f"{SHOWN_COMMUNITIES} largest in the table: community {above[0]['community'] + 1} "
+            f"{SHOWN_COMMUNITIES} largest in the table: community {above[0]['community']} "
             f"({above[0]['size']} actors, animosity ") in text
     assert "No community's animosity" not in text
     french = _visible(strategy_text(data, "fr", "md"))
@@ -183,7 +183,7 @@ def test_a_weeks_communities_are_judged_on_all_data(labelled: tuple[Store, str],
     ev = build_evidence(week, "en")
     hostile = {r["community"] for r in ev["communities"] + ev["hostile_elsewhere"]
                if r["hostile"] == "yes"}
-    assert hostile == {f"community {c['community'] + 1}" for c in week["actors"]["communities"]
+    assert hostile == {f"community {c['community']}" for c in week["actors"]["communities"]
                        if (c["reaction_mix"].get("animosity") or 0.0) > data["plan"]["cap"]}
     text = _visible(strategy_text(week, "en", "md"))
     assert (f"Communities are mapped over all data ({ev['period_all']}), so they are judged "

@@ -28,10 +28,10 @@ from sounding.errors import ConfigError, InputError
 if TYPE_CHECKING:  # pandas is imported where used: every CLI command would pay it at start-up
     import pandas as pd
 
-__all__ = ["ActorMap", "Community", "actor_map", "export_map"]
+__all__ = ["ActorMap", "Community", "actor_map", "community_id", "export_map"]
 
 _INSTALL = "pip install 'igraph>=0.11' 'networkx>=3'"
-MIN_COMMUNITY = 3  # smaller groups are reported as unclustered (community -1)
+MIN_COMMUNITY = 3  # smaller groups are reported as unclustered (index -1, id 0)
 DESCRIBED = 30  # the largest communities are described; the others are only numbered
 LEIDEN_ITERATIONS = 4  # "until stable" (-1) costs 10x more at 1M ties for no gain measured
 # Modularity at resolution 1 merges groups smaller than about sqrt(2 × edges) (its
@@ -49,9 +49,17 @@ def _igraph() -> Any:
     return igraph
 
 
+def community_id(index: int) -> int:
+    """The number a community goes by wherever it is shown (command line, JSON, report,
+    strategy, dashboard, Gephi file): 1 for the largest, 2 for the next, and 0 for an
+    actor outside any (index -1). Indexes, from 0, stay inside this module's arrays."""
+    return index + 1
+
+
 @dataclass(frozen=True)
 class Community:
-    """One community: its size and who and what characterises it."""
+    """One community: its id (:func:`community_id`), its size and who and what
+    characterises it."""
 
     community: int
     size: int
@@ -96,7 +104,8 @@ class ActorMap:
             "community_count": int(self.community.max()) + 1 if len(self.community) else 0,
             "communities": [c.as_dict() for c in self.communities],
             "influential": [{"actor": self.labels[i], "pagerank": float(self.pagerank[i]),
-                             "community": int(self.community[i])} for i in order],
+                             "community": community_id(int(self.community[i]))}
+                            for i in order],
             "bridges": self.bridges,
         }
 
@@ -191,7 +200,7 @@ def _describe(names: list[str], labels: list[str], community: np.ndarray, pagera
         members = np.flatnonzero(community == c)
         best = members[np.argsort(-pagerank[members])][:top]
         rows = attrs.iloc[members]
-        out.append(Community(c, len(members), [labels[i] for i in best],
+        out.append(Community(community_id(c), len(members), [labels[i] for i in best],
                              _shares(rows, "lang"), _topic_shares(rows), _mix(rows),
                              bios.of(members) if bios is not None else []))
     return out
@@ -268,7 +277,8 @@ def _networkx(amap: ActorMap, attributes: pd.DataFrame | None) -> Any:
     lang, bio = column("lang"), column("bio")
     for i, label in enumerate(amap.labels):
         x, y = (float(v) for v in amap.position[i])
-        graph.add_node(i, label=_xml_safe(label), community=int(amap.community[i]),
+        graph.add_node(i, label=_xml_safe(label),
+                       community=community_id(int(amap.community[i])),
                        pagerank=float(amap.pagerank[i]),
                        participation=float(amap.participation[i]),
                        lang=str(lang.iloc[i]) if pd.notna(lang.iloc[i]) else "",
@@ -291,7 +301,8 @@ def export_map(amap: ActorMap, path: str | Path, attributes: pd.DataFrame | None
                          hint="the file's extension chooses the format, e.g. --export map.gexf")
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".json":
-        nodes = [{"id": i, "label": amap.labels[i], "community": int(amap.community[i]),
+        nodes = [{"id": i, "label": amap.labels[i],
+                  "community": community_id(int(amap.community[i])),
                   "pagerank": float(amap.pagerank[i]), "x": float(amap.position[i, 0]),
                   "y": float(amap.position[i, 1])} for i in range(len(amap.actors))]
         links = [{"source": a, "target": b, "weight": wt} for a, b, wt in zip(

@@ -267,7 +267,7 @@ def communities(fmt: Fmt, amap: dict[str, Any], cap: float | None
     for c in amap["communities"]:
         ani = c["reaction_mix"].get("animosity")
         langs = ", ".join(f"{k} {fmt.pct(v, 0)}" for k, v in list(c["languages"].items())[:3])
-        rows.append({"community": fmt.t("community_name", n=fmt.count(c["community"] + 1)),
+        rows.append({"community": fmt.t("community_name", n=fmt.count(c["community"])),
                      "size": fmt.count(c["size"]), "languages": langs,
                      "interest": fmt.pct(c["reaction_mix"].get("interest")),
                      "animosity": fmt.pct(ani), "top_actors": ", ".join(c["top_actors"][:3]),

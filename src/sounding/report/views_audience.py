@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from sounding.analyse.actors import ActorMap
+from sounding.analyse.actors import ActorMap, community_id
 from sounding.analyse.representation import MIN_COUNT
 from sounding.analyse.segment_words import CUSTOMER_BASE
 from sounding.report.views import Params, view
@@ -19,7 +19,7 @@ __all__ = ["COLOURED", "MAP_EDGES", "MAP_NODES", "actors_view", "audience_view",
 
 MAP_NODES = 500  # the map shows the most influential actors (PageRank); tables list the rest
 MAP_EDGES = 3000  # and the heaviest ties among them: a browser stays fluid well below 10k
-COLOURED = 10  # the largest communities (0 is the largest) each get a colour of their own
+COLOURED = 10  # the largest communities (1 is the largest) each get a colour of their own
 _SPAN = 1000.0  # node positions are scaled into a 0..1000 square (the SVG's viewBox)
 
 
@@ -72,9 +72,10 @@ def _scaled(position: np.ndarray) -> np.ndarray:
 
 
 def colour(community: int) -> int | None:
-    """A community's colour slot: one colour per community, for the :data:`COLOURED`
-    largest; smaller ones (and actors outside any) have none, so no colour means two."""
-    return community if 0 <= community < COLOURED else None
+    """A community's colour slot (from its id, 1 for the largest): one colour per
+    community, for the :data:`COLOURED` largest; smaller ones (and actors outside any,
+    id 0) have none, so no colour means two."""
+    return community - 1 if 0 < community <= COLOURED else None
 
 
 def map_data(amap: ActorMap, brand: set[str], nodes: int = MAP_NODES,
@@ -87,8 +88,8 @@ def map_data(amap: ActorMap, brand: set[str], nodes: int = MAP_NODES,
     xy = _scaled(amap.position[keep])
     rank = amap.pagerank[keep]
     top = float(rank.max()) if len(rank) else 1.0
-    shown = [{"label": amap.labels[i], "community": int(amap.community[i]),
-              "colour": colour(int(amap.community[i])),
+    ids = [community_id(int(c)) for c in amap.community[keep]]
+    shown = [{"label": amap.labels[i], "community": ids[j], "colour": colour(ids[j]),
               "pagerank": round(float(amap.pagerank[i]), 6),
               "size": round(2.5 + 9.0 * float(np.sqrt(amap.pagerank[i] / top)), 2),
               "x": float(xy[j, 0]), "y": float(xy[j, 1])}

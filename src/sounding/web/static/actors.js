@@ -33,7 +33,7 @@
   nodes.forEach(function (n, i) {
     // one colour per community (the largest ones); smaller ones hollow, none grey
     var cls = n.colour !== null && n.colour !== undefined ? "c-" + n.colour
-      : (n.community >= 0 ? "minor" : "loose");
+      : (n.community > 0 ? "minor" : "loose");
     var dot = el("circle", { cx: n.x, cy: n.y, r: n.size, "class": "node " + cls,
                              "data-i": i });
     dots.appendChild(dot);
@@ -70,7 +70,7 @@
     name.textContent = n.label;
     var more = document.createElement("div");
     var rank = n.pagerank.toFixed(4);
-    more.textContent = (n.community >= 0 ? (words.community || "Community") + " " + n.community
+    more.textContent = (n.community > 0 ? (words.community || "Community") + " " + n.community
       : (words.no_community || "No community")) +
       " · PageRank " + (comma ? rank.replace(".", ",") : rank);
     tip.appendChild(name);
