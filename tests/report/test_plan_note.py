@@ -66,3 +66,18 @@ def test_the_plan_no_longer_claims_no_draft_may_exceed_the_cap(data: dict[str, A
     assert "none whose animosity may exceed" not in html
     assert "never a variant whose animosity" not in draft
     assert "only when no level" in html and "only when no level" in draft
+
+
+@pytest.mark.parametrize(("lang", "rule"), [
+    ("en", "a variant whose animosity may exceed {cap} of reactions is proposed only when no "
+           "level of one of its factors is yet clear of that cap, and its draft is then "
+           "flagged."),
+    ("fr", "une variante dont l'animosité risque de dépasser {cap} des réactions n'est "
+           "proposée que si aucun niveau de l'un de ses facteurs n'est encore sûr de rester "
+           "sous ce plafond, et son brouillon est alors signalé.")])
+def test_the_strategy_states_the_guardrail_in_a_whole_sentence(data: dict[str, Any],
+                                                               lang: str, rule: str) -> None:
+    """The test plan's guardrail clause has its verb ("is proposed only when"), as the
+    report's plan note words it."""
+    cap = build_evidence(data, lang)["plan"]["cap"]
+    assert rule.format(cap=cap) in strategy_text(data, lang)
