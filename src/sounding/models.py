@@ -45,6 +45,8 @@ __all__ = [
     "interval_text",
     "key",
     "network_name",
+    "number_text",
+    "percent_text",
 ]
 
 TS = pa.timestamp("us", tz="UTC")
@@ -238,6 +240,19 @@ def count_text(value: int, lang: str) -> str:
     """A whole number with thousands separators: "4,340", but "4\u202f340" in French (a
     narrow no-break space)."""
     return f"{value:,}".replace(",", "\u202f") if lang == "fr" else f"{value:,}"
+
+
+def number_text(value: float, digits: int, lang: str) -> str:
+    """A decimal number: "1,234.5", but "1\u202f234,5" in French."""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+
+
+def percent_text(share: float, digits: int, lang: str) -> str:
+    """A share as a percentage: "55.8%", but "55,8\u202f%" in French (a narrow no-break
+    space, so a line never breaks between a figure and its sign)."""
+    sign = "\u202f%" if lang == "fr" else "%"
+    return number_text(100 * share, digits, lang) + sign
 
 
 def interval_text(low: str, high: str, lang: str) -> str:

@@ -22,8 +22,10 @@ def test_a_cluster_is_described_from_its_traits() -> None:
     about = cluster_about(("fr", 1.0), ("mastodon", 0.69), 1.1, 0.19, ["chef", "pain"])
     assert cluster_description(about) == ("lang fr 100%, network mastodon 69%, activity ×1.1, "
                                           "animosity 19%, bios: chef pain")
+    # a narrow no-break space before % and the colon, as every French figure has: a
+    # page never wraps "100" away from its "%"
     assert cluster_description(about, "fr") == (
-        "langue fr 100 %, réseau mastodon 69 %, activité ×1,1, animosité 19 %, "
-        "bios : chef pain")
+        "langue fr 100\u202f%, réseau mastodon 69\u202f%, activité ×1,1, "
+        "animosité 19\u202f%, bios\u202f: chef pain")
     quiet = cluster_about(None, None, 0.5, None, [])
     assert cluster_description(quiet) == "activity ×0.5"

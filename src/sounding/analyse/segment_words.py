@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sounding.models import number_text, percent_text
+
 __all__ = ["CLUSTER", "CUSTOMER_BASE", "DEFAULT", "cluster_about", "cluster_description",
            "segment_label"]
 
@@ -22,7 +24,7 @@ _WORDS = {
     "fr": {"lang": "langue {v}", "network": "sur {v}", "customers": "clients connus",
            "cluster": "groupe de comportement {n}", "d_lang": "langue {v} {p}",
            "d_network": "réseau {v} {p}", "d_activity": "activité ×{r}",
-           "d_animosity": "animosité {p}", "d_bios": "bios : {w}"},
+           "d_animosity": "animosité {p}", "d_bios": "bios\u202f: {w}"},
 }
 # the sources of the segments sounding makes itself (a person's are "rule")
 DEFAULT, CLUSTER, CUSTOMER_BASE = "default", "cluster", "customer base"
@@ -60,15 +62,14 @@ def cluster_description(about: Mapping[str, Any], lang: str = "en") -> str:
     words = _words(lang)
 
     def pct(share: float) -> str:
-        return f"{100 * share:.0f}%" if lang == "en" else f"{100 * share:.0f} %"
+        return percent_text(share, 0, lang)
 
     parts = []
     for key in ("lang", "network"):
         if about.get(key):
             value, share = about[key]
             parts.append(words[f"d_{key}"].format(v=value, p=pct(share)))
-    ratio = f"{about['activity']:.1f}"
-    parts.append(words["d_activity"].format(r=ratio if lang == "en" else ratio.replace(".", ",")))
+    parts.append(words["d_activity"].format(r=number_text(about["activity"], 1, lang)))
     if about.get("animosity") is not None:
         parts.append(words["d_animosity"].format(p=pct(about["animosity"])))
     if about.get("bios"):

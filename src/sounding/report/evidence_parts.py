@@ -59,10 +59,10 @@ def _level(fmt: Fmt, factor: dict[str, Any], i: int, silent: bool) -> dict[str, 
 
 def _verdict(fmt: Fmt, v: dict[str, Any], silent: bool = False) -> str:
     if silent and v["metric"] in _REACTION_METRICS:
-        return fmt.t("verdict_silent", factor=v["factor"], metric=fmt.t(f"metric_{v['metric']}"))
+        return fmt.t("verdict_silent", factor=v["factor"], metric=fmt.t(f"on_{v['metric']}"))
     unit = fmt.t("unit_pts") if METRICS[v["metric"]][2] == "pts" else fmt.t("unit_per_k")
     values = {"factor": v["factor"], "leader": v["leader"], "runner": v["runner_up"],
-              "metric": fmt.t(f"metric_{v['metric']}"), "p": fmt.prob(v["p_best"]),
+              "metric": fmt.t(f"on_{v['metric']}"), "p": fmt.prob(v["p_best"]),
               "diff": fmt.num(v["diff"], 1), "unit": unit,
               "ci": fmt.interval(fmt.num(v["low"], 1), fmt.num(v["high"], 1)),
               "more": more_posts_text(v["more_posts"], fmt.lang), "level": fmt.pct(0.95, 0),
@@ -109,7 +109,7 @@ def pillars(fmt: Fmt, learn: dict[str, Any], cap: float | None) -> list[dict[str
         hostile = cap is not None and ani[v["leader"]]["mean"] > cap
         out.append({"factor": f["factor"], "level": v["leader"], "anchor": anchor("factor",
                                                                                   f["factor"]),
-                    "metric": fmt.t(f"metric_{v['metric']}"),
+                    "metric": fmt.t(f"on_{v['metric']}"),
                     "value": _metric(fmt, v["metric"], lead["mean"]),
                     "ci": fmt.interval(_metric(fmt, v["metric"], lead["low"]),
                                        _metric(fmt, v["metric"], lead["high"])),

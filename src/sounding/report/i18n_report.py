@@ -9,13 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from sounding.errors import InputError
-from sounding.models import count_text
+from sounding.models import count_text, number_text, percent_text
 from sounding.report.i18n_text import TEXT
 
 __all__ = ["LANGS", "Fmt", "check_lang"]
 
 LANGS = ("en", "fr")
-_NNBSP = "\u202f"  # French thousands separator and space before %
 
 
 def check_lang(lang: str) -> str:
@@ -37,25 +36,17 @@ class Fmt:
         text = entry[self.lang] if self.lang in entry else entry["en"]
         return text.format(**values) if values else text
 
-    def _local(self, text: str) -> str:
-        if self.lang == "fr":
-            return text.replace(",", _NNBSP).replace(".", ",")
-        return text
-
     def count(self, value: float | None) -> str:
         """A whole number with thousands separators."""
         return self.t("na") if value is None else count_text(round(value), self.lang)
 
     def num(self, value: float | None, digits: int = 1) -> str:
         """A decimal number."""
-        return self.t("na") if value is None else self._local(f"{value:,.{digits}f}")
+        return self.t("na") if value is None else number_text(value, digits, self.lang)
 
     def pct(self, value: float | None, digits: int = 1) -> str:
         """A fraction shown as a percentage."""
-        if value is None:
-            return self.t("na")
-        sep = _NNBSP if self.lang == "fr" else ""
-        return f"{self.num(100 * value, digits)}{sep}%"
+        return self.t("na") if value is None else percent_text(value, digits, self.lang)
 
     def interval(self, low: str, high: str) -> str:
         """An interval of two already formatted bounds."""

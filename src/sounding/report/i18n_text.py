@@ -31,7 +31,7 @@ TEXT: dict[str, dict[str, str]] = {
     "engagements_word": {"en": "engagements", "fr": "interactions"},
     "labelled_word": {"en": "labelled reactions", "fr": "réactions étiquetées"},
     "actors_word": {"en": "engaged actors", "fr": "acteurs engagés"},
-    "colon": {"en": ": ", "fr": " : "},
+    "colon": {"en": ": ", "fr": "\u202f: "},  # French: a narrow no-break space before
     "index_short": {"en": "representation index", "fr": "indice de représentation"},
     "hostile_community": {"en": "hostile community", "fr": "communauté hostile"},
     "sec_kpis": {"en": "Key figures", "fr": "Chiffres clés"},
@@ -101,6 +101,11 @@ TEXT: dict[str, dict[str, str]] = {
     "metric_animosity": {"en": "animosity", "fr": "animosité"},
     "metric_ignored": {"en": "ignored", "fr": "ignorées"},
     "metric_engagement": {"en": "engagements per thousand followers", "fr": "interactions pour mille abonnés"},
+    # a metric a verdict is on, with its article in French: "sur l'intérêt", never "sur intérêt"
+    "on_interest": {"en": "interest", "fr": "l'intérêt"},
+    "on_animosity": {"en": "animosity", "fr": "l'animosité"},
+    "on_ignored": {"en": "ignored posts", "fr": "la part de publications ignorées"},
+    "on_engagement": {"en": "engagements per thousand followers", "fr": "les interactions pour mille abonnés"},
     "unit_pts": {"en": "pts", "fr": "pts"},
     "unit_per_k": {"en": "per thousand", "fr": "pour mille"},
     "kpi_engagement_rate_per_follower": {"en": "Engagement rate per follower", "fr": "Taux d'interaction par abonné"},
