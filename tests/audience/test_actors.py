@@ -12,10 +12,10 @@ import pytest
 from sklearn.metrics import normalized_mutual_info_score  # type: ignore[import-untyped]
 
 from sounding.analyse.actors import actor_map, export_map
+from sounding.errors import InputError
 from sounding.report.evidence_parts import communities
 from sounding.report.i18n_report import Fmt
 from sounding.report.views_audience import map_data
-from sounding.errors import InputError
 from sounding.simulate import Launch, simulate_launch
 from sounding.store import Store
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.report.conftest import decided
 
 from sounding.report.evidence import build_evidence
 from sounding.report.executive import render_report_html
-from tests.report.conftest import decided
 
 
 def _cells_past_the_margin(html: str) -> list[str]:
