@@ -242,9 +242,10 @@ def count_text(value: int, lang: str) -> str:
     return f"{value:,}".replace(",", "\u202f") if lang == "fr" else f"{value:,}"
 
 
-def number_text(value: float, digits: int, lang: str) -> str:
-    """A decimal number: "1,234.5", but "1\u202f234,5" in French."""
-    text = f"{value:,.{digits}f}"
+def number_text(value: float, digits: int, lang: str, *, signed: bool = False) -> str:
+    """A decimal number: "1,234.5", but "1\u202f234,5" in French; ``signed``: "+0.1",
+    as a lead or a change reads (a difference without its sign could be either way)."""
+    text = f"{value:{'+' if signed else ''},.{digits}f}"
     return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
 
 

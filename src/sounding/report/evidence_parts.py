@@ -63,7 +63,7 @@ def _verdict(fmt: Fmt, v: dict[str, Any], silent: bool = False) -> str:
     unit = fmt.t("unit_pts") if METRICS[v["metric"]][2] == "pts" else fmt.t("unit_per_k")
     values = {"factor": v["factor"], "leader": v["leader"], "runner": v["runner_up"],
               "metric": fmt.t(f"on_{v['metric']}"), "p": fmt.prob(v["p_best"]),
-              "diff": fmt.num(v["diff"], 1), "unit": unit,
+              "diff": fmt.num(v["diff"], 1, signed=True), "unit": unit,
               "ci": fmt.interval(fmt.num(v["low"], 1), fmt.num(v["high"], 1)),
               "more": more_posts_text(v["more_posts"], fmt.lang), "level": fmt.pct(0.95, 0),
               "about": confounders(v, fmt.lang), "min": MIN_REPLICATES}

@@ -40,9 +40,10 @@ class Fmt:
         """A whole number with thousands separators."""
         return self.t("na") if value is None else count_text(round(value), self.lang)
 
-    def num(self, value: float | None, digits: int = 1) -> str:
-        """A decimal number."""
-        return self.t("na") if value is None else number_text(value, digits, self.lang)
+    def num(self, value: float | None, digits: int = 1, *, signed: bool = False) -> str:
+        """A decimal number (``signed``: with its sign, "+0.1", as a difference reads)."""
+        return (self.t("na") if value is None
+                else number_text(value, digits, self.lang, signed=signed))
 
     def pct(self, value: float | None, digits: int = 1) -> str:
         """A fraction shown as a percentage."""
