@@ -55,6 +55,13 @@ def _thin(fmt: Fmt, t: Target, posts: int) -> str:
     return ""
 
 
+def _no_target(fmt: Fmt, t: Target) -> str:
+    """Why there is no target, in a few words ('' when there is one)."""
+    if t.target is not None or not t.reason:
+        return ""
+    return fmt.t(f"short_{t.reason}", weeks=fmt.count(RECENT_WEEKS))
+
+
 def _recent(fmt: Fmt, t: Target) -> str:
     """The last 4 weeks' value, or why there is none (the minimum it needs, stated)."""
     if t.recent_none == "same":
@@ -84,7 +91,7 @@ def _modelled(fmt: Fmt, found: dict[str, Target], posts: int, period: str
             "basis": fmt.t(f"basis_{key}", n=fmt.count(t.basis)),
             "target": _show(fmt, key, t.target) if t.target is not None else "",
             "direction": fmt.t("at_least" if t.higher_is_better else "at_most"),
-            "thin": _thin(fmt, t, posts)})
+            "no_target": _no_target(fmt, t), "thin": _thin(fmt, t, posts)})
     return rows
 
 
