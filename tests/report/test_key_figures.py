@@ -6,11 +6,11 @@ import html as markup
 from typing import Any
 
 import pytest
+from tests.report.conftest import decided
 
 from sounding.report.evidence import build_evidence
 from sounding.report.executive import render_report_html
 from sounding.report.i18n_text import TEXT
-from tests.report.conftest import decided
 
 
 def _key_figures(html: str) -> str:
