@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # pandas is imported where used: every CLI command would pay 
 
 __all__ = [
     "ACTOR_FIELDS",
+    "STANDINGS",
     "Condition",
     "SegmentFigures",
     "SegmentRule",
@@ -47,6 +48,8 @@ __all__ = [
 ]
 
 LANG_WEIGHT = 2.0
+# the rankings by representation index, by where each index's 95% interval lies
+STANDINGS = ("best_represented", "on_par", "under_represented")
 ACTOR_FIELDS = ("lang", "network", "followers", "bio", "activity", "engagements",
                 "customer", "cluster")
 
@@ -264,16 +267,27 @@ def measure_segments(rules: Sequence[SegmentRule], actors: pd.DataFrame,
     return out
 
 
+def _standing(rep: Representation) -> str:
+    """Where a ranked index stands against 100 (as expected), by its 95% interval: only a
+    segment whose whole interval lies above 100 is shown to be better represented."""
+    if rep.low is not None and rep.low > 100.0:
+        return "best_represented"
+    return "under_represented" if rep.high is not None and rep.high < 100.0 else "on_par"
+
+
 def rankings(figures: Sequence[SegmentFigures], *, min_count: int = MIN_COUNT
              ) -> dict[str, list[str]]:
-    """Segments best represented and most active; those too small are listed apart. The
-    customer base itself is never ranked as represented."""
-    index_ok = [f for f in figures if f.representation.rankable
-                and f.source != CUSTOMER_BASE]
+    """Segments by representation index, highest first, split by where its interval lies
+    (above 100: best represented; holding 100: on par; below: under-represented), and by
+    activity; those too small are listed apart. The customer base itself is never ranked
+    as represented: every customer is in it, so its index is a match rate."""
+    index_ok = sorted((f for f in figures if f.representation.rankable
+                       and f.source != CUSTOMER_BASE),
+                      key=lambda f: -(f.representation.index or 0.0))
     active_ok = [f for f in figures if f.size >= min_count and f.activity.rate is not None]
     return {
-        "best_represented": [f.name for f in sorted(
-            index_ok, key=lambda f: -(f.representation.index or 0.0))],
+        **{key: [f.name for f in index_ok if _standing(f.representation) == key]
+           for key in STANDINGS},
         "most_active": [f.name for f in sorted(active_ok, key=lambda f: -(f.activity.rate or 0))],
         "too_small": [f.name for f in figures if not f.representation.rankable],
     }

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from sounding.analyse.representation import MIN_COUNT
+from sounding.analyse.segment_words import CUSTOMER_BASE
 from sounding.cli import app, err, out, render, run
 
 __all__ = ["customers_app"]
@@ -68,11 +69,26 @@ def _unranked(size: int, rep: dict[str, Any]) -> str:
     return f"index not ranked: fewer than {MIN_COUNT} customers in it"
 
 
+_CUSTOMER_BASE = "index not ranked: every customer is in it, so it is the match rate"
 _NONE_RANKED = {
     "best_represented": f"none can be ranked yet (each has fewer than {MIN_COUNT} engaged "
                         f"actors or {MIN_COUNT} customers)",
     "most_active": f"none can be ranked yet (each has fewer than {MIN_COUNT} engaged actors)",
 }
+
+
+def ranking_lines(ranks: dict[str, list[str]]) -> list[str]:
+    """The rankings: segments by where their index's 95% interval lies against 100 (the
+    on-par and under-represented lines only when they hold a segment), then by activity."""
+    over = ", ".join(ranks["best_represented"]) or (
+        "none: no interval lies above 100" if ranks["on_par"] or ranks["under_represented"]
+        else _NONE_RANKED["best_represented"])
+    lines = [f"best represented: {over}"]
+    lines += [f"{title}: {', '.join(ranks[key])}" for key, title in (
+        ("on_par", "on par (interval holds 100)"),
+        ("under_represented", "under-represented (interval below 100)")) if ranks[key]]
+    active = ", ".join(ranks["most_active"]) or _NONE_RANKED["most_active"]
+    return [*lines, f"most active: {active}"]
 
 
 def segment_table(report: dict[str, Any]) -> Table:
@@ -88,6 +104,8 @@ def segment_table(report: dict[str, Any]) -> Table:
         note = s["description"] if s["source"] == "cluster" else s["label"]
         if not rep["rankable"]:
             note = f"{_unranked(s['size'], rep)}; {note}"
+        elif s["source"] == CUSTOMER_BASE:
+            note = f"{_CUSTOMER_BASE}; {note}"
         table.add_row(render.literal(s["name"]), f"{s['size']:,}",
                       "n/a" if act["rate"] is None else f"{act['rate']:.2f}",
                       "n/a" if mix["interest"] is None else f"{100 * mix['interest']:.0f}%",
@@ -113,8 +131,8 @@ def segments_cmd(
         return
     out.print(segment_table(result))
     ranks = result["rankings"]
-    for title, key in (("best represented", "best_represented"), ("most active", "most_active")):
-        out.print(render.literal(f"{title}: {', '.join(ranks[key]) or _NONE_RANKED[key]}"))
+    for line in ranking_lines(ranks):
+        out.print(render.literal(line))
     if result["stability"] is not None:
         out.print(f"{result['clusters']} behavioural clusters, stability (bootstrap ARI) "
                   f"{result['stability']:.2f}")

@@ -120,7 +120,7 @@ def _method(fmt: Fmt) -> dict[str, str]:
             "quantile_low": fmt.pct(1 - PROBABILITY, 0), "quantile_high": fmt.pct(PROBABILITY, 0),
             "quarter_days": fmt.count(QUARTER_DAYS), "thin": fmt.pct(THIN, 0),
             "precision": fmt.pct(MIN_PRECISION, 0), "min_count": fmt.count(MIN_COUNT),
-            "recent_weeks": fmt.count(RECENT_WEEKS),
+            "recent_weeks": fmt.count(RECENT_WEEKS), "par_index": fmt.count(100),
             "recent_rule": fmt.t("recent_rule", weeks=fmt.count(RECENT_WEEKS),
                                  posts=fmt.t("basis_ignored_share",
                                              n=fmt.count(MIN_RECENT_POSTS)),

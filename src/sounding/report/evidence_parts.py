@@ -12,6 +12,7 @@ from typing import Any
 from sounding.analyse.decide import MIN_REPLICATES
 from sounding.analyse.representation import MIN_COUNT
 from sounding.analyse.segment_words import cluster_description, segment_label
+from sounding.analyse.segments import STANDINGS
 from sounding.analyse.variants import METRICS, confounders, more_posts_text
 from sounding.report.i18n_report import Fmt
 from sounding.report.targets import dispersion
@@ -162,15 +163,27 @@ def _segment_words(fmt: Fmt, s: dict[str, Any]) -> tuple[str, str]:
     return title, cluster_description(s["about"], fmt.lang) if s.get("about") else ""
 
 
+def _standing(s: dict[str, Any], ranks: dict[str, list[str]]) -> str:
+    """Where a segment stands, as the rankings put it: best represented, on par or
+    under-represented; else too small, or the customer base (its index a match rate)."""
+    found = next((key for key in STANDINGS if s["name"] in ranks.get(key, ())), "")
+    if found or not s["representation"]["rankable"]:
+        return found or "too_small"
+    return "customer_base"
+
+
 def segments(fmt: Fmt, report: dict[str, Any]) -> list[dict[str, str]]:
-    """Segments in the order of their representation index (rankable ones first)."""
+    """Segments in the order of the rankings (best represented, on par, under-represented,
+    each by index), then those not ranked; ``rankable`` says whether the rankings hold it."""
     if not report.get("ok"):
         return []
-    order = {n: i for i, n in enumerate(report["rankings"]["best_represented"])}
+    ranks = report["rankings"]
+    order = {n: i for i, n in enumerate(n for key in STANDINGS for n in ranks.get(key, ()))}
     rows = sorted(report["segments"], key=lambda s: order.get(s["name"], len(order)))
     out = []
     for s in rows:
         rep, mix = s["representation"], s["reaction_mix"]
+        standing = _standing(s, ranks)
         activity, activity_ci = _activity(fmt, s["activity"])
         title, label = _segment_words(fmt, s)
         out.append({"name": title, "label": label,
@@ -182,8 +195,9 @@ def segments(fmt: Fmt, report: dict[str, Any]) -> list[dict[str, str]]:
                     # no index (no customer in it): its interval would span anything
                     "index_ci": (fmt.interval(fmt.num(rep["low"], 0), fmt.num(rep["high"], 0))
                                  if rep["index"] is not None else ""),
-                    "rankable": "yes" if rep["rankable"] else "no",
-                    "note": "" if rep["rankable"] else fmt.t("too_small", n=fmt.count(MIN_COUNT)),
+                    "rankable": "yes" if standing in STANDINGS else "no", "standing": standing,
+                    "note": ("" if standing in STANDINGS
+                             else fmt.t(standing, n=fmt.count(MIN_COUNT))),
                     "index_value": rep["index"], "low_value": rep["low"],
                     "high_value": rep["high"]})
     return out

@@ -47,9 +47,9 @@ def _diagnosis(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     else:
         out.append(p(Span(fmt.t("d_no_reactions", ignored=ign["value"], ignored_ci=ign["interval"])
                           + " "), see(fmt, "#ev-kpis")))
-    ranked = [s for s in ev["segments"] if s["rankable"] == "yes"]
-    if ranked:
-        s = ranked[0]
+    over = [s for s in ev["segments"] if s["standing"] == "best_represented"]
+    if over:
+        s = over[0]
         out.append(p(Span(fmt.t("d_segment", name=s["full"], index=s["index"],
                                 ci=s["index_ci"]) + " "), see(fmt, "#ev-segments")))
     out += _works(fmt, ev)
@@ -100,14 +100,16 @@ def _kpis(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
 
 def _segments(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     out = [h(2, fmt.t("s_segments"), "segments")]
-    ranked = [s for s in ev["segments"] if s["rankable"] == "yes"][:3]
-    if not ranked:
-        return [*out, p(Span(ev["segments_note"] or fmt.t("no_segments")))]
+    over = [s for s in ev["segments"] if s["standing"] == "best_represented"][:3]
+    if not over:
+        ranked = any(s["rankable"] == "yes" for s in ev["segments"])
+        return [*out, p(Span(fmt.t("no_over_segment", par=ev["method"]["par_index"]) if ranked
+                             else ev["segments_note"] or fmt.t("no_segments")))]
     items = tuple((Span(fmt.t("segment_line", name=s["full"],
                               index=s["index"], ci=s["index_ci"], activity=s["activity"],
                               activity_ci=s["activity_ci"], size=s["size"]) + " "),
-                   see(fmt, "#ev-segments")) for s in ranked)
-    small = [s["name"] for s in ev["segments"] if s["rankable"] != "yes"]
+                   see(fmt, "#ev-segments")) for s in over)
+    small = [s["name"] for s in ev["segments"] if s["standing"] == "too_small"]
     out += [p(Span(fmt.t("segments_intro", period=ev["period_all"]))), Block("ul", items=items)]
     if small:
         out.append(p(Span(fmt.t("segments_small", names=", ".join(small),

@@ -9,6 +9,7 @@ import numpy as np
 from sounding.analyse.actors import ActorMap, community_id
 from sounding.analyse.representation import MIN_COUNT
 from sounding.analyse.segment_words import CUSTOMER_BASE
+from sounding.analyse.segments import STANDINGS
 from sounding.report.views import Params, view
 from sounding.report.views_refusals import flag
 from sounding.store import Store
@@ -39,7 +40,8 @@ def audience_view(store: Store, params: Params) -> dict[str, Any]:
     report = aud.segments(store, cluster=cluster)
     data = report.as_dict()
     ranks = data["rankings"]
-    rank = {n: i + 1 for i, n in enumerate(ranks["best_represented"])}
+    by_index = [n for key in STANDINGS for n in ranks[key]]
+    rank = {n: i + 1 for i, n in enumerate(by_index)}
     active = {n: i + 1 for i, n in enumerate(ranks["most_active"])}
     rows = [_segment(s, rank, active, set(ranks["too_small"])) for s in data["segments"]]
     last = len(rows) + 1
