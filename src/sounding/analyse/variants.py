@@ -30,6 +30,7 @@ from sounding.analyse.rates import MetricPosterior, engagement_posterior, share_
 from sounding.models import count_text, interval_text
 
 __all__ = [
+    "CONFIDENCE",
     "METRICS",
     "NO_DENOMINATOR",
     "OBSERVATIONAL",
@@ -49,6 +50,8 @@ __all__ = [
     "note_text",
     "verdict_text",
 ]
+
+CONFIDENCE = 0.95  # P(best) a level needs to be named the winner
 
 OBSERVATIONAL = ("observational: posts were not randomised; estimates adjust for audience "
                  "growth (rates per exposure) and a time trend in engagement, not for "
@@ -202,7 +205,7 @@ class LearnSettings:
     """How the analysis decides; the defaults suit a brand's few dozen posts."""
 
     metric: str = "interest"  # the metric verdicts are about
-    confidence: float = 0.95  # P(best) needed to name a winner
+    confidence: float = CONFIDENCE  # P(best) needed to name a winner
     draws: int = 4000  # Monte Carlo draws from the joint posterior
     seed: int = 0
     min_exposure: float = 10.0  # posts seen by fewer are left out of the engagement rate

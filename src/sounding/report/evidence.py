@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sounding.analyse.representation import MIN_COUNT
+from sounding.analyse.variants import CONFIDENCE
 from sounding.report.evidence_parts import (
     channels,
     communities,
@@ -27,6 +28,8 @@ from sounding.report.targets import (
     PROBABILITY,
     QUARTER_DAYS,
     Target,
+    joint_fit,
+    joint_leaders,
     quarter_posts,
     targets,
 )
@@ -46,7 +49,7 @@ def _thin(fmt: Fmt, t: Target, posts: int) -> str:
                      reached=_show(fmt, t.kpi, t.reached), p=fmt.pct(PROBABILITY, 0),
                      direction=fmt.t("at_least" if t.higher_is_better else "at_most"))
     if t.reason:
-        return fmt.t(f"why_{t.reason}")
+        return fmt.t(f"why_{t.reason}", p=fmt.pct(CONFIDENCE, 0))
     if t.value and t.low is not None and t.high is not None:
         rel = (t.high - t.low) / 2 / t.value
         if rel > THIN:
@@ -115,8 +118,10 @@ def _followers(fmt: Fmt, k: dict[str, Any]) -> list[dict[str, str]]:
             for account, f in sorted(k["followers"].items())]
 
 
-def _method(fmt: Fmt) -> dict[str, str]:
-    return {"interval": fmt.pct(0.95, 0), "probability": fmt.pct(PROBABILITY, 0),
+def _method(fmt: Fmt, data: dict[str, Any]) -> dict[str, str]:
+    joint = joint_fit(data) is not None
+    return {"joint_rule": fmt.t("target_method_joint", p=fmt.pct(CONFIDENCE, 0)) if joint else "",
+            "interval": fmt.pct(0.95, 0), "probability": fmt.pct(PROBABILITY, 0),
             "quantile_low": fmt.pct(1 - PROBABILITY, 0), "quantile_high": fmt.pct(PROBABILITY, 0),
             "quarter_days": fmt.count(QUARTER_DAYS), "thin": fmt.pct(THIN, 0),
             "precision": fmt.pct(MIN_PRECISION, 0), "min_count": fmt.count(MIN_COUNT),
@@ -126,6 +131,20 @@ def _method(fmt: Fmt) -> dict[str, str]:
                                              n=fmt.count(MIN_RECENT_POSTS)),
                                  reactions=fmt.t("basis_interest_share",
                                                  n=fmt.count(MIN_RECENT_REACTIONS)))}
+
+
+def _joint_differs(fmt: Fmt, data: dict[str, Any]) -> str:
+    """The factors whose engagement leader differs between learn's per-factor table and
+    the planner's joint fit, listed (the plan follows the joint fit); '' when none does."""
+    if not data["learn"].get("ok"):
+        return ""
+    table = {f["factor"]: f["verdicts"]["engagement"]["leader"]
+             for f in data["learn"]["analysis"]["factors"] if "engagement" in f["verdicts"]}
+    items = [fmt.t("joint_differs_item", factor=factor, table=table[factor], joint=leader,
+                   p=fmt.prob(p))
+             for factor, (leader, p) in joint_leaders(data).items()
+             if factor in table and table[factor] != leader]
+    return fmt.t("plan_joint_differs", items="; ".join(items)) if items else ""
 
 
 def _charts(data: dict[str, Any], found: dict[str, Target]) -> dict[str, Any]:
@@ -155,7 +174,7 @@ def build_evidence(data: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     ev: dict[str, Any] = {
         "lang": lang, "period": period, "period_all": everything,
         "brand": ", ".join(a["account_id"] for a in data["accounts"]) or fmt.t("na"),
-        "pseudonymised": bool(data["pseudonymised"]), "method": _method(fmt),
+        "pseudonymised": bool(data["pseudonymised"]), "method": _method(fmt, data),
         "kpis": modelled, "counts": _plain_kpis(fmt, k, period),
         "followers": _followers(fmt, k),
         "posts_by_network": {n: fmt.count(c) for n, c in sorted(k["posts_by_network"].items())},
@@ -177,6 +196,7 @@ def build_evidence(data: dict[str, Any], lang: str = "en") -> dict[str, Any]:
                               "elsewhere": fmt.count(len(ev["hostile_elsewhere"]))}
     ev["channels"] = channels(fmt, data, cap)
     ev["plan"] = plan_rows(fmt, data["plan"])
+    ev["joint_differs"] = _joint_differs(fmt, data)
     ev["learn_note"] = "" if data["learn"].get("ok") else data["learn"]["reason"]
     ev["segments_note"] = "" if data["segments"].get("ok") else data["segments"]["reason"]
     return ev

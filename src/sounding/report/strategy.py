@@ -95,7 +95,9 @@ def _kpis(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
             p(Span(fmt.t("target_method", p=ev["method"]["probability"],
                          q_low=ev["method"]["quantile_low"], q_high=ev["method"]["quantile_high"],
                          weeks=ev["method"]["recent_weeks"])
-                   + " " + ev["method"]["recent_rule"] + " "), see(fmt, "#ev-method"))]
+                   + " " + " ".join(filter(None, (ev["method"]["joint_rule"],
+                                                  ev["method"]["recent_rule"]))) + " "),
+              see(fmt, "#ev-method"))]
 
 
 def _segments(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
@@ -183,6 +185,8 @@ def _plan(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
         out.append(p(Span(fmt.t("plan_on_interest"))))
     out.append(p(Span(fmt.t("plan_draws", objective=plan["objective"]) + " "),
                  see(fmt, "#ev-plan")))
+    if ev["joint_differs"]:
+        out.append(p(Span(ev["joint_differs"] + " "), see(fmt, "#ev-plan")))
     if plan["flagged"]:
         out.append(p(Span(fmt.t("plan_flagged", n=plan["flagged"]) + " "), see(fmt, "#ev-plan")))
     return out

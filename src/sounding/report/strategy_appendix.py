@@ -96,8 +96,9 @@ def _plan(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
 def _method(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     m = ev["method"]
     return [h(3, fmt.t("sec_method"), "ev-method"),
-            p(Span(fmt.t("method_text", ci=m["interval"], p=m["probability"],
-                                         days=m["quarter_days"], weeks=m["recent_weeks"]))),
+            p(Span(" ".join(filter(None, (
+                fmt.t("method_text", ci=m["interval"], p=m["probability"],
+                      days=m["quarter_days"], weeks=m["recent_weeks"]), m["joint_rule"]))))),
             p(Span(fmt.t("method_thin", thin=m["thin"],
                                          precision=m["precision"])))]
 

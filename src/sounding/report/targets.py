@@ -28,8 +28,10 @@ from typing import Any
 
 import numpy as np
 
+from sounding.analyse.variants import CONFIDENCE
+
 __all__ = ["KPI_METRICS", "MIN_RECENT_POSTS", "MIN_RECENT_REACTIONS", "Target",
-           "dispersion", "quarter_posts", "targets"]
+           "dispersion", "joint_fit", "joint_leaders", "quarter_posts", "targets"]
 
 QUARTER_DAYS = 91
 PROBABILITY = 0.8
@@ -173,31 +175,73 @@ def _programme(data: dict[str, Any], n: int) -> list[dict[str, str]]:
     return list(islice(cycle(variants), n)) if variants else []
 
 
-def _usable(data: dict[str, Any], metric: str) -> list[dict[str, Any]]:
-    """The factors with a verdict on ``metric``: the only ones whose levels may move the
-    target of a KPI measured by it."""
-    return [f for f in data["learn"]["analysis"]["factors"]
+def joint_fit(data: dict[str, Any]) -> dict[str, dict[str, list[Any]]] | None:
+    """The planner's joint fit of every factor on the log engagement rate (None when it
+    planned without one: too few posts, or on interest)."""
+    plan = data["plan"]
+    return plan.get("joint_engagement") if plan.get("ok") else None
+
+
+def _effect_draws(fit: dict[str, list[Any]], rng: np.random.Generator, n: int = DRAWS
+                  ) -> np.ndarray:
+    """(n, levels) draws of one factor's level effects from the joint fit's normal."""
+    return rng.multivariate_normal(np.asarray(fit["mean"]), np.asarray(fit["cov"]), n)
+
+
+def joint_leaders(data: dict[str, Any]) -> dict[str, tuple[str, float]]:
+    """Each factor's leader in the joint fit and its probability of being the best level,
+    by draws from the factor's normal (a fixed stream: the same data, the same verdict)."""
+    rng = np.random.default_rng(0)
+    out = {}
+    for factor, fit in (joint_fit(data) or {}).items():
+        best = np.bincount(_effect_draws(fit, rng).argmax(axis=1), minlength=len(fit["levels"]))
+        out[factor] = (str(fit["levels"][int(best.argmax())]), float(best.max() / DRAWS))
+    return out
+
+
+def _usable(data: dict[str, Any], metric: str) -> list[str]:
+    """The factors whose levels may move the target of a KPI measured by ``metric``: on
+    engagement, those the joint fit decides (a leader with P(best) >= learn's confidence;
+    one factor at a time, trend-adjusted, learn is confounded by the accounts' rhythms and
+    audience growth); on the others, and without a joint fit, those with learn's verdict."""
+    if metric == "engagement" and joint_fit(data) is not None:
+        return [f for f, (_, p) in joint_leaders(data).items() if p >= CONFIDENCE]
+    return [f["factor"] for f in data["learn"]["analysis"]["factors"]
             if f["verdicts"][metric]["decided"]]
 
 
-def _lifts(factors: list[dict[str, Any]], metric: str, programme: list[dict[str, str]],
+def _relative(data: dict[str, Any], factor: str, metric: str, rng: np.random.Generator
+              ) -> tuple[list[str], np.ndarray]:
+    """A factor's levels and (draws, levels) each level's rate over the factor's
+    posts-weighted average in the same draw: from the joint fit's effects on engagement
+    when it decides, else from learn's posteriors on ``metric``."""
+    joint = joint_fit(data) if metric == "engagement" else None
+    if joint is not None:
+        fit = joint[factor]
+        effects = _effect_draws(fit, rng)
+        w = np.asarray(fit["posts"], dtype=np.float64)
+        return list(fit["levels"]), np.exp(effects - (effects @ (w / w.sum()))[:, None])
+    m = next(f for f in data["learn"]["analysis"]["factors"]
+             if f["factor"] == factor)["metrics"][metric]
+    a = np.array([lv["alpha"] for lv in m["levels"]])
+    b = np.array([lv["beta"] for lv in m["levels"]])
+    w = np.array([lv["posts"] for lv in m["levels"]], dtype=np.float64)
+    draws = (rng.beta(a, b, (DRAWS, len(a))) if m["family"] == "beta"
+             else rng.gamma(a, 1.0 / b, (DRAWS, len(a))))
+    return [lv["level"] for lv in m["levels"]], draws / (draws @ (w / w.sum()))[:, None]
+
+
+def _lifts(data: dict[str, Any], metric: str, programme: list[dict[str, str]],
            rng: np.random.Generator) -> np.ndarray:
-    """(draws, posts): each planned post's rate relative to today's, as main effects (each
-    level's draw over its factor's posts-weighted average in the same draw)."""
+    """(draws, posts): each planned post's rate relative to today's, as main effects of
+    the factors that may move it (:func:`_usable`)."""
     lifts = np.ones((DRAWS, len(programme)))
-    for factor in factors:
-        m = factor["metrics"][metric]
-        names = [lv["level"] for lv in m["levels"]]
-        a = np.array([lv["alpha"] for lv in m["levels"]])
-        b = np.array([lv["beta"] for lv in m["levels"]])
-        w = np.array([lv["posts"] for lv in m["levels"]], dtype=np.float64)
-        draws = (rng.beta(a, b, (DRAWS, len(a))) if m["family"] == "beta"
-                 else rng.gamma(a, 1.0 / b, (DRAWS, len(a))))
-        average = draws @ (w / w.sum())
+    for factor in _usable(data, metric):
+        names, relative = _relative(data, factor, metric, rng)
         for p, variant in enumerate(programme):
-            level = variant.get(factor["factor"])
+            level = variant.get(factor)
             if level in names:
-                lifts[:, p] *= draws[:, names.index(level)] / average
+                lifts[:, p] *= relative[:, names.index(level)]
     return lifts
 
 
@@ -224,8 +268,7 @@ def _level_draws(data: dict[str, Any], kpi: str, rng: np.random.Generator) -> np
 def _simulate(data: dict[str, Any], kpi: str, programme: list[dict[str, str]],
               rng: np.random.Generator) -> np.ndarray:
     metric, _ = KPI_METRICS[kpi]
-    theta = _level_draws(data, kpi, rng)[:, None] * _lifts(_usable(data, metric), metric,
-                                                          programme, rng)
+    theta = _level_draws(data, kpi, rng)[:, None] * _lifts(data, metric, programme, rng)
     k = data["kpis"]
     if metric == "engagement":
         followers = [f["end"] for f in k["followers"].values() if f["end"]]
@@ -263,7 +306,9 @@ def _why_not(data: dict[str, Any], kpi: str, value: float | None, posts: int) ->
         return "no_plan"
     if not posts:
         return "no_data"
-    return "" if _usable(data, metric) else "no_verdict"
+    if _usable(data, metric):
+        return ""
+    return "no_joint_verdict" if metric == "engagement" and joint_fit(data) else "no_verdict"
 
 
 def _beats(higher: bool, reached: float, value: float | None, recent: float | None) -> str:

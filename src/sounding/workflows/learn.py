@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from sounding.analyse.design import DesignCheck, check_design
 from sounding.analyse.rates import rate_effects
 from sounding.analyse.variants import (
+    CONFIDENCE,
     METRICS,
     NO_DENOMINATOR,
     LearnSettings,
@@ -94,6 +95,9 @@ class PlanResult:
     drafts: list[dict[str, Any]]
     written: bool
     notes: list[str] = field(default_factory=list)
+    # the joint fit the planner drew from, per factor: levels, their posts, and the
+    # effects' mean and covariance on the log engagement rate (None: not planned on it)
+    joint_engagement: dict[str, dict[str, list[Any]]] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -158,7 +162,7 @@ def _read(store: Store, period: str | None) -> tuple[pa.Table, pa.Table]:
 
 
 def learn(store: Store, period: str | None = None, metric: str = "interest",
-          confidence: float = 0.95, seed: int = 0) -> LearnResult:
+          confidence: float = CONFIDENCE, seed: int = 0) -> LearnResult:
     """What each factor's levels did to engagement, interest, animosity and silence."""
     if metric not in METRICS:
         raise InputError(f"unknown metric '{metric[:40]}'",
@@ -202,8 +206,23 @@ def _rate_effects(result: LearnResult, data: PostOutcomes
     return {n: (effects.means[k], effects.covs[k]) for k, n in enumerate(names)}
 
 
-def _arms(result: LearnResult, objective: str, data: PostOutcomes) -> list[FactorArms]:
-    effects = _rate_effects(result, data) if objective == "engagement" else None
+def _joint(result: LearnResult, effects: dict[str, tuple[np.ndarray, np.ndarray]]
+           ) -> dict[str, dict[str, list[Any]]]:
+    """The joint fit as JSON: per factor, its levels, their posts, the mean and covariance."""
+    out = {}
+    for f in result.analysis.factors:
+        mean, cov = effects[f.factor]
+        levels = f.metric("engagement").levels
+        out[f.factor] = {"levels": [lv.level for lv in levels],
+                         "posts": [lv.posts for lv in levels],
+                         "mean": mean.tolist(), "cov": cov.tolist()}
+    return out
+
+
+def _arms(result: LearnResult, effects: dict[str, tuple[np.ndarray, np.ndarray]] | None,
+          objective: str) -> list[FactorArms]:
+    """Each factor's arms: the joint fit's effects when there is one (``effects``), else
+    learn's per-factor posteriors on ``objective``."""
     arms = []
     for f in result.analysis.factors:
         reward, risk = f.metric(objective), f.metric("animosity")
@@ -292,7 +311,8 @@ def plan(store: Store, posts: int = 5, account: str | None = None, *,
     table, variants = _read(store, period)
     data = outcomes_from_tables(table, variants)[0]
     objective, notes = _objective(data, objective, fallback)
-    arms = _arms(result, objective, data)
+    effects = _rate_effects(result, data) if objective == "engagement" else None
+    arms = _arms(result, effects, objective)
     if cap is None:
         if result.baseline_animosity is None:
             raise InputError("no labelled reactions: the animosity guardrail has no baseline",
@@ -311,7 +331,8 @@ def plan(store: Store, posts: int = 5, account: str | None = None, *,
         for i, queue_id in zip(at, queue_drafts(store, [drafts[i] for i in at]), strict=True):
             drafts[i] = {**drafts[i], "queue_id": queue_id}
     drafts = [{**d, "scheduled_at": d["scheduled_at"].isoformat()} for d in drafts]
-    return PlanResult(cap, objective, drafts, write and bool(queue), notes + skipped)
+    return PlanResult(cap, objective, drafts, write and bool(queue), notes + skipped,
+                      None if effects is None else _joint(result, effects))
 
 
 def learn_op(store: Store, period: str | None = None, metric: str = "interest"
