@@ -11,8 +11,11 @@ import pytest
 
 from conftest import run_process
 from sounding.errors import InputError
+from sounding.report.evidence import build_evidence
+from sounding.report.targets import joint_leaders, targets
 from sounding.store import Store
 from sounding.workflows.demo import DemoResult, run_demo
+from sounding.workflows.reporting import report_data
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +143,28 @@ def test_the_plan_leans_to_the_true_best_levels(demo: DemoResult) -> None:
     for factor, best in plan["true_best"].items():
         chosen = [d["variant"][factor] for d in plan["drafts"]]
         assert chosen.count(best) > len(chosen) / 2, (factor, best, chosen)
+
+
+def test_the_demo_strategy_sets_an_engagement_target_from_the_joint_fit(
+        demo: DemoResult) -> None:
+    """learn's one-factor-at-a-time table decides nothing on engagement in the demo, the
+    planner's joint fit finds every factor's true best level: the engagement rate gets a
+    target from it, above today's levels and short of the simulated world's best variant
+    (1.8 times the rotation's rate), and the strategy names the factors whose leaders
+    differ between the two."""
+    with Store.open(demo.workspace) as store:
+        data = report_data(store)
+    assert not any(f["verdicts"]["engagement"]["decided"]
+                   for f in data["learn"]["analysis"]["factors"])
+    leaders = joint_leaders(data)
+    assert {f: level for f, (level, _) in leaders.items()} == demo.stages["plan"]["true_best"]
+    found = targets(data)["engagement_rate_per_follower"]
+    assert found.target is not None and found.value is not None and found.recent is not None
+    assert max(found.value, found.recent) < found.target < 2 * found.value
+    table = {f["factor"]: f["verdicts"]["engagement"]["leader"]
+             for f in data["learn"]["analysis"]["factors"]}
+    differ = [f for f, (level, _) in leaders.items() if table[f] != level]
+    assert differ
+    text = build_evidence(data, "en")["joint_differs"]
+    assert all(f"{f} ({table[f]} in the table, {leaders[f][0]} in the joint fit" in text
+               for f in differ)

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pytest
@@ -59,11 +60,33 @@ def decided(data: dict[str, Any], factor: str = "tone",
 
 
 def undecided(data: dict[str, Any]) -> dict[str, Any]:
-    """The report data with no verdict decided, on any factor or metric."""
+    """The report data with no verdict decided, on any factor or metric, and a joint fit
+    (the planner's, on engagement) whose every factor's levels are alike."""
     found = copy.deepcopy(data)
     for f in found["learn"]["analysis"]["factors"]:
         for verdict in (*f["verdicts"].values(), f["verdict"]):
             verdict["decided"] = False
+    for fit in (found["plan"].get("joint_engagement") or {}).values():
+        fit["mean"] = [0.0] * len(fit["levels"])
+    return found
+
+
+def without_joint(data: dict[str, Any]) -> dict[str, Any]:
+    """The report data as when the planner had no joint fit (too few posts): the
+    engagement target then rests on learn's verdicts."""
+    found = copy.deepcopy(data)
+    found["plan"]["joint_engagement"] = None
+    return found
+
+
+def joint_effects(data: dict[str, Any], factor: str, mean: Sequence[float],
+                  sd: float = 0.01) -> dict[str, Any]:
+    """The report data with the joint fit's effects of ``factor`` set to ``mean`` (in its
+    levels' order), independent with standard deviation ``sd``."""
+    found = copy.deepcopy(data)
+    fit = found["plan"]["joint_engagement"][factor]
+    fit["mean"] = list(mean)
+    fit["cov"] = (sd**2 * np.eye(len(mean))).tolist()
     return found
 
 

@@ -6,13 +6,16 @@ import copy
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
+import pytest
+
 from sounding.report.evidence import build_evidence
 from sounding.report.targets import targets
 from sounding.store import Store
 from sounding.workflows.kpis import kpis
 from sounding.workflows.reporting import report_data
 
-from .conftest import decided, undecided
+from .conftest import decided, joint_effects, undecided, without_joint
 
 
 def _falling_ignored(data: dict[str, Any]) -> dict[str, Any]:
@@ -77,8 +80,9 @@ def test_a_rate_the_variant_analysis_left_out_is_not_called_unknown(
 
 
 def test_without_any_verdict_no_factor_lends_a_lift(data: dict[str, Any]) -> None:
-    """Every factor confounded, unreplicated or undecided: no target, and the reason says so."""
-    none = undecided(data)
+    """Every factor confounded, unreplicated or undecided (and no joint fit, so the
+    engagement rate too rests on learn's verdicts): no target, and the reason says so."""
+    none = without_joint(undecided(data))
     for t in targets(none).values():
         assert t.target is None and t.reached is None and t.reason == "no_verdict"
     for lang, words in (("en", "No target: no factor of the variants has a verdict on this "
@@ -93,6 +97,7 @@ def test_each_kpi_is_moved_only_by_verdicts_on_its_own_metric(data: dict[str, An
     """The launch's tone leads on engagement (learn's verdict) and on nothing else: the
     engagement rate gets a target, reachable (above today's levels, short of a leap), and
     the shares wait for verdicts of their own; a verdict on interest alone moves only it."""
+    data = without_joint(data)
     tone = next(f for f in data["learn"]["analysis"]["factors"] if f["factor"] == "tone")
     assert tone["verdicts"]["engagement"]["decided"]
     assert not tone["verdict"]["decided"] and tone["verdict"]["metric"] == "interest"
@@ -115,6 +120,7 @@ def test_each_kpi_is_moved_only_by_verdicts_on_its_own_metric(data: dict[str, An
 
 def test_only_a_factor_with_a_verdict_moves_a_target(data: dict[str, Any]) -> None:
     """An undecided factor's levels, however far apart they look, change nothing."""
+    data = without_joint(data)
     wild = decided(data)
     for f in wild["learn"]["analysis"]["factors"]:
         if f["factor"] != "tone":
@@ -124,6 +130,64 @@ def test_only_a_factor_with_a_verdict_moves_a_target(data: dict[str, Any]) -> No
     calm, moved = targets(decided(data)), targets(wild)
     for kpi, t in calm.items():
         assert t.reached is not None and moved[kpi].reached == t.reached
+
+
+def _tone_decides(data: dict[str, Any], lead: float) -> dict[str, Any]:
+    """Learn decides nothing; the joint fit decides tone only: humour ``lead`` above
+    informative, promotional as far below (the other factors' levels alike)."""
+    return joint_effects(undecided(data), "tone", [lead, 0.0, -lead])
+
+
+def test_a_factor_the_joint_fit_decides_moves_the_engagement_target(
+        data: dict[str, Any]) -> None:
+    """No per-factor verdict, yet the joint fit shows humour best: the planned humour posts
+    lift the engagement rate by exp(its effect - the posts-weighted mean effect), a target
+    above today's levels and within reach; the shares keep waiting for their verdicts."""
+    fit = data["plan"]["joint_engagement"]["tone"]
+    assert fit["levels"] == ["humour", "informative", "promotional"]
+    assert all(d["variant"]["tone"] == "humour" for d in data["plan"]["drafts"])
+    found = targets(_tone_decides(data, 0.1))
+    engagement = found["engagement_rate_per_follower"]
+    assert engagement.reason == "" and engagement.target is not None
+    assert engagement.value is not None and engagement.recent is not None
+    assert engagement.high is not None
+    assert max(engagement.value, engagement.recent) < engagement.target < 1.5 * engagement.high
+    for kpi in ("interest_share", "animosity_share", "ignored_share"):
+        assert found[kpi].reason == "no_verdict"
+    # doubling the effects multiplies what is reached by the first lift
+    w = np.asarray(fit["posts"], dtype=np.float64)
+    lift = float(np.exp(0.1 - np.array([0.1, 0.0, -0.1]) @ (w / w.sum())))
+    twice = targets(_tone_decides(data, 0.2))["engagement_rate_per_follower"].reached
+    assert twice is not None and engagement.reached is not None
+    assert twice / engagement.reached == pytest.approx(lift, rel=0.02)
+    # a factor whose joint leader falls short of the confidence lends no lift
+    loose = joint_effects(_tone_decides(data, 0.1), "format", [0.5, 0.0, 0.0, -0.5], sd=2.0)
+    assert targets(loose)["engagement_rate_per_follower"].reached == engagement.reached
+    words = {"en": "The engagement rate's target is moved by the joint fit of all factors",
+             "fr": "L'objectif du taux d'interaction est déplacé par l'ajustement conjoint"}
+    for lang, text in words.items():
+        assert build_evidence(_tone_decides(data, 0.1), lang)["method"]["joint_rule"].startswith(
+            text)
+    assert build_evidence(without_joint(data), "en")["method"]["joint_rule"] == ""
+
+
+def test_a_joint_fit_that_decides_nothing_sets_no_engagement_target(
+        data: dict[str, Any]) -> None:
+    """The joint fit's levels all alike: no engagement target, even where learn's own
+    table decides one; the reason names the joint fit and learn's confidence."""
+    for none in (undecided(data), decided(undecided(data), metrics=("engagement",))):
+        t = targets(none)["engagement_rate_per_follower"]
+        assert t.target is None and t.reached is None and t.reason == "no_joint_verdict"
+    for lang, words in (("en", "No target: the joint fit of all factors on the engagement "
+                               "rate (the planner's) shows no factor's leading level best "
+                               "with probability 95% or more"),
+                        ("fr", "Pas d'objectif : l'ajustement conjoint de tous les facteurs "
+                               "sur le taux d'interaction (celui du planificateur) ne montre "
+                               "le niveau en tête d'aucun facteur meilleur avec une "
+                               "probabilité d'au moins 95\u202f%")):
+        row = next(k for k in build_evidence(undecided(data), lang)["kpis"]
+                   if k["key"] == "engagement_rate_per_follower")
+        assert row["thin"].startswith(words) and not row["target"]
 
 
 def test_a_share_target_starts_from_the_kpis_own_level(data: dict[str, Any]) -> None:
