@@ -78,6 +78,22 @@ def test_audience_ranks_segments_and_flags_small_ones(reader: TestClient) -> Non
                for s in data["segments"])
 
 
+def test_audience_page_says_where_each_index_stands(reader: TestClient) -> None:
+    """The table lists every segment by index; only an interval above 100 is called better
+    represented (the French speakers' lies below it)."""
+    data = reader.get("/audience.json").json()
+    names = {s["name"]: s for s in data["segments"]}
+    assert names["lang_en"]["standing"] == "best_represented"
+    assert names["lang_fr"]["standing"] == "under_represented"
+    assert names["customers"]["standing"] is None  # its index is a match rate
+    page = reader.get("/audience").text
+    assert "Segments by representation index" in page and "Best represented" not in page
+    row = page.split('data-segment="lang_fr"', 1)[1].split("</tr>", 1)[0]
+    assert "under-represented (interval below 100)" in row
+    french = reader.get("/audience", headers={"Accept-Language": "fr-FR"}).text
+    assert "sous-représenté (intervalle sous 100)" in french
+
+
 def test_audience_page_shows_the_forest_chart(reader: TestClient) -> None:
     html = reader.get("/audience").text
     chart = html.split('id="index-chart"')[1].split("</svg>")[0]

@@ -25,11 +25,12 @@ _SPAN = 1000.0  # node positions are scaled into a 0..1000 square (the SVG's vie
 
 
 def _segment(row: dict[str, Any], rank: dict[str, int], active: dict[str, int],
-             small: set[str]) -> dict[str, Any]:
+             small: set[str], standing: dict[str, str]) -> dict[str, Any]:
     """A segment's row; ``unranked`` names why a row with an index has no rank: every
-    customer is in the known customers, so its index is a match rate, not a representation."""
+    customer is in the known customers, so its index is a match rate, not a representation.
+    ``standing``: where a ranked index's interval lies against 100 (``STANDINGS``)."""
     return {**row, "small": row["name"] in small, "rank_index": rank.get(row["name"]),
-            "rank_activity": active.get(row["name"]),
+            "rank_activity": active.get(row["name"]), "standing": standing.get(row["name"]),
             "unranked": "customer_base" if row.get("source") == CUSTOMER_BASE else None}
 
 
@@ -43,7 +44,9 @@ def audience_view(store: Store, params: Params) -> dict[str, Any]:
     by_index = [n for key in STANDINGS for n in ranks[key]]
     rank = {n: i + 1 for i, n in enumerate(by_index)}
     active = {n: i + 1 for i, n in enumerate(ranks["most_active"])}
-    rows = [_segment(s, rank, active, set(ranks["too_small"])) for s in data["segments"]]
+    standing = {n: key for key in STANDINGS for n in ranks[key]}
+    rows = [_segment(s, rank, active, set(ranks["too_small"]), standing)
+            for s in data["segments"]]
     last = len(rows) + 1
     rows.sort(key=lambda s: (s["small"], s["rank_index"] or last))
     return {"engaged_actors": data["engaged_actors"], "customers": data["customers"],

@@ -67,8 +67,12 @@ _FR: dict[str, str] = {
     "index_note": "Indice de représentation : part parmi les acteurs engagés ÷ part parmi les "
     "clients × 100 (100 = autant qu'attendu), avec son intervalle à 95 %. Moins de {n} "
     "membres d'un côté : segment signalé, jamais classé.",
-    "representation_index": "Indice de représentation", "best_represented": "Les mieux représentés",
+    "representation_index": "Indice de représentation",
     "most_active": "Les plus actifs", "segment": "Segment", "size": "Taille",
+    "segments_by_index": "Segments par indice de représentation", "standing": "Place",
+    "standing.best_represented": "mieux représenté (intervalle au-dessus de 100)",
+    "standing.on_par": "à parité (l'intervalle contient 100)",
+    "standing.under_represented": "sous-représenté (intervalle sous 100)",
     "activity": "Activité", "reaction_mix": "Réactions", "too_small": "Trop petit pour conclure",
     "none_active": "Aucun segment ne peut encore être classé : chacun compte moins de {n} "
     "acteurs engagés.",
@@ -180,6 +184,10 @@ _EN: dict[str, str] = {
     "bio_words": "Words of their bios", "communities_note": "The {shown} largest of {total}.",
     "period_placeholder": "all dates (e.g. 2026-09-01..2026-09-30)",
     "page_not_found": "There is no such page.",
+    "segments_by_index": "Segments by representation index", "standing": "Standing",
+    "standing.best_represented": "better represented (interval above 100)",
+    "standing.on_par": "on par (interval holds 100)",
+    "standing.under_represented": "under-represented (interval below 100)",
     "download_report": "Download the period's report",
     "discard_title": "Discard queue entry {id}?",
     "discard_question": "It will not be published and will leave the queue. Its text:",
