@@ -13,7 +13,7 @@ import pytest
 
 from sounding.report.documents import strategy_text, write_strategy
 from sounding.report.evidence import build_evidence
-from sounding.report.evidence_parts import SHOWN_COMMUNITIES
+from sounding.report.evidence_parts import MIN_JUDGED_REACTIONS, SHOWN_COMMUNITIES
 from sounding.report.i18n_text import TEXT
 from sounding.report.strategy_render import md_escape
 from sounding.store import Store
@@ -130,7 +130,8 @@ def test_every_community_is_checked_for_hostility(data: dict[str, Any]) -> None:
     """The table shows the largest communities; the risks name every one above the cap."""
     cap = data["actors"]["cap"]
     beyond = data["actors"]["communities"][SHOWN_COMMUNITIES:]
-    above = [c for c in beyond if (c["reaction_mix"].get("animosity") or 0.0) > cap]
+    above = [c for c in beyond if (c["reaction_mix"].get("animosity") or 0.0) > cap
+             and c["reactions"] >= MIN_JUDGED_REACTIONS]
     assert above  # smaller communities above the cap, outside the table
     ev = build_evidence(data, "en")
     assert len(ev["communities"]) == SHOWN_COMMUNITIES
@@ -140,9 +141,25 @@ def test_every_community_is_checked_for_hostility(data: dict[str, Any]) -> None:
     assert (f"Also above the cap, {len(above)} smaller communities beyond the "
             f"{SHOWN_COMMUNITIES} largest in the table: community {above[0]['community']} "
             f"({above[0]['size']} actors, animosity ") in text
+    assert f"of {above[0]['reactions']} labelled reactions)" in text
     assert "No community's animosity" not in text
     french = _visible(strategy_text(data, "fr", "md"))
     assert f"Aussi au-dessus du plafond, {len(above)} communautés plus petites" in french
+
+
+def test_a_community_is_judged_hostile_only_on_enough_reactions(data: dict[str, Any]
+                                                                 ) -> None:
+    """A share of one or two labelled replies says nothing about a community's hostility."""
+    few = copy.deepcopy(data)
+    first = few["actors"]["communities"][0]
+    first["reaction_mix"]["animosity"] = 1.0
+    first["reactions"] = MIN_JUDGED_REACTIONS - 1
+    assert build_evidence(few, "en")["communities"][0]["hostile"] == "no"
+    first["reactions"] = MIN_JUDGED_REACTIONS
+    row = build_evidence(few, "en")["communities"][0]
+    assert row["hostile"] == "yes" and row["reactions"] == str(MIN_JUDGED_REACTIONS)
+    assert (f"animosity 100.0% of {MIN_JUDGED_REACTIONS} labelled reactions"
+            in _visible(strategy_text(few, "en", "md")))
 
 
 def test_no_hostile_community_says_how_many_were_checked(data: dict[str, Any]) -> None:
@@ -184,7 +201,8 @@ def test_a_weeks_communities_are_judged_on_all_data(labelled: tuple[Store, str],
     hostile = {r["community"] for r in ev["communities"] + ev["hostile_elsewhere"]
                if r["hostile"] == "yes"}
     assert hostile == {f"community {c['community']}" for c in week["actors"]["communities"]
-                       if (c["reaction_mix"].get("animosity") or 0.0) > data["plan"]["cap"]}
+                       if (c["reaction_mix"].get("animosity") or 0.0) > data["plan"]["cap"]
+                       and c["reactions"] >= MIN_JUDGED_REACTIONS}
     text = _visible(strategy_text(week, "en", "md"))
     assert (f"Communities are mapped over all data ({ev['period_all']}), so they are judged "
             f"against the animosity cap over the same data, {ev['community_cap']}:") in text

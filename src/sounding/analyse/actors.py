@@ -68,11 +68,13 @@ class Community:
     topics: dict[str, float]
     reaction_mix: dict[str, float | None]
     bio_words: list[str]  # what its members' profile bios say more than others' do
+    reactions: int = 0  # the labelled reactions its mix rests on
 
     def as_dict(self) -> dict[str, Any]:
         return {"community": self.community, "size": self.size, "top_actors": self.top_actors,
                 "languages": self.languages, "topics": self.topics,
-                "reaction_mix": self.reaction_mix, "bio_words": self.bio_words}
+                "reaction_mix": self.reaction_mix, "reactions": self.reactions,
+                "bio_words": self.bio_words}
 
 
 @dataclass(frozen=True)
@@ -200,9 +202,10 @@ def _describe(names: list[str], labels: list[str], community: np.ndarray, pagera
         members = np.flatnonzero(community == c)
         best = members[np.argsort(-pagerank[members])][:top]
         rows = attrs.iloc[members]
+        mix, reactions = _mix(rows)
         out.append(Community(community_id(c), len(members), [labels[i] for i in best],
-                             _shares(rows, "lang"), _topic_shares(rows), _mix(rows),
-                             bios.of(members) if bios is not None else []))
+                             _shares(rows, "lang"), _topic_shares(rows), mix,
+                             bios.of(members) if bios is not None else [], reactions))
     return out
 
 
@@ -223,11 +226,12 @@ def _topic_shares(rows: pd.DataFrame) -> dict[str, float]:
             totals.sort_values(ascending=False).items()} if whole else {}
 
 
-def _mix(rows: pd.DataFrame) -> dict[str, float | None]:
+def _mix(rows: pd.DataFrame) -> tuple[dict[str, float | None], int]:
+    """The shares of each reaction, and how many labelled reactions they rest on."""
     names = ("interest", "animosity", "neutral")
     counts = {r: float(rows[r].sum()) if r in rows else 0.0 for r in names}
     total = sum(counts.values())
-    return {r: (round(v / total, 4) if total else None) for r, v in counts.items()}
+    return {r: (round(v / total, 4) if total else None) for r, v in counts.items()}, int(total)
 
 
 def actor_map(edges: pa.Table, *, brand: Sequence[str] = (), handles: dict[str, str] | None

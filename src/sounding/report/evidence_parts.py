@@ -21,6 +21,9 @@ __all__ = ["SHOWN_COMMUNITIES", "anchor", "channels", "communities", "factors", 
            "plan_rows", "risk_levels", "segments"]
 
 SHOWN_COMMUNITIES = 8  # the largest communities, tabled
+# a community's animosity share is judged against the cap only on this many labelled
+# reactions: below it, one or two replies make the share (a handful at 50%)
+MIN_JUDGED_REACTIONS = 10
 _SHOWN = ("interest", "engagement", "animosity", "ignored")
 # measured on replies, quotes and mentions: without any in the period, only the prior speaks
 _REACTION_METRICS = ("interest", "animosity")
@@ -273,8 +276,9 @@ def channels(fmt: Fmt, data: dict[str, Any], cap: float | None) -> list[dict[str
 
 def communities(fmt: Fmt, amap: dict[str, Any], cap: float | None
                 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """The largest communities (hostile ones, animosity above the cap, flagged), and every
-    smaller community above the cap: all are checked, only the largest are tabled."""
+    """The largest communities (hostile ones, animosity above the cap on at least
+    ``MIN_JUDGED_REACTIONS`` labelled reactions, flagged), and every smaller community
+    above the cap: all are checked, only the largest are tabled."""
     if not amap.get("ok"):
         return [], []
     rows = []
@@ -285,8 +289,9 @@ def communities(fmt: Fmt, amap: dict[str, Any], cap: float | None
                      "size": fmt.count(c["size"]), "languages": langs,
                      "interest": fmt.pct(c["reaction_mix"].get("interest")),
                      "animosity": fmt.pct(ani), "top_actors": ", ".join(c["top_actors"][:3]),
+                     "reactions": fmt.count(c.get("reactions", 0)),
                      "hostile": "yes" if cap is not None and ani is not None and ani > cap
-                     else "no"})
+                     and c.get("reactions", 0) >= MIN_JUDGED_REACTIONS else "no"})
     return rows[:SHOWN_COMMUNITIES], [r for r in rows[SHOWN_COMMUNITIES:] if r["hostile"] == "yes"]
 
 

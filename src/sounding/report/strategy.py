@@ -154,13 +154,15 @@ def _risks(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
         levels = ((Span(fmt.t("risk_silent") + " "), see(fmt, "#ev-kpis")),)
     hostile = [c for c in ev["communities"] if c["hostile"] == "yes"]
     comms = tuple((Span(fmt.t("risk_community", community=c["community"], size=c["size"],
-                              animosity=c["animosity"], languages=c["languages"],
+                              animosity=c["animosity"], reactions=c["reactions"],
+                              languages=c["languages"],
                               actors=c["top_actors"]) + " "),
                    see(fmt, "#ev-communities")) for c in hostile)
     elsewhere, counts = ev["hostile_elsewhere"], ev["community_counts"]
     if elsewhere:
         listed = ", ".join(fmt.t("community_animosity", community=c["community"],
-                                 size=c["size"], animosity=c["animosity"]) for c in elsewhere)
+                                 size=c["size"], animosity=c["animosity"],
+                                 reactions=c["reactions"]) for c in elsewhere)
         comms += ((Span(fmt.t("risk_smaller_communities", n=counts["elsewhere"],
                               shown=counts["shown"], listed=listed) + " "),
                    see(fmt, "#ev-communities")),)
