@@ -95,6 +95,16 @@ def test_queue_add_refuses_501_characters_for_mastodon(cli) -> None:
     assert cli("queue", "add", "--account", MASTODON, "--text", "x" * 500, "--draft").code == 0
 
 
+def test_account_list_shows_the_text_limit_an_instance_reported(cli, db) -> None:
+    assert cli("account", "add", "mastodon", "--handle", "brand@example.social",
+               "--instance", "https://example.social").code == 0
+    assert "characters" not in cli("account", "list").out  # none reported yet
+    with Store.open(db) as store, store.transaction() as con:  # as a collect records it
+        con.execute("UPDATE accounts SET max_characters = 5000")
+    listed = cli("account", "list").out
+    assert f"{MASTODON}  0 items" in listed and "texts up to 5,000 characters" in listed
+
+
 def test_mastodon_counts_a_link_as_23_and_a_mention_without_its_domain(cli) -> None:
     assert cli("account", "add", "mastodon", "--handle", "brand@example.social",
                "--instance", "https://example.social").code == 0

@@ -14,7 +14,7 @@ from sounding.errors import ConfigError, NetworkRefused, TextTooLong
 from sounding.store import Store
 from sounding.store.connector_store import account_settings, get_cursor, queue_add, text_limit
 from sounding.workflows import queue_view
-from sounding.workflows.accounts import add_account
+from sounding.workflows.accounts import add_account, list_accounts
 from sounding.workflows.collect import collect
 from sounding.workflows.listen import add_query
 from sounding.workflows.ops import OPERATIONS
@@ -224,9 +224,13 @@ def test_an_instance_allowing_5000_takes_a_1200_character_post_once_collected(
     with pytest.raises(TextTooLong) as refused:  # never read: Mastodon's default holds
         add_to_queue(brand, ACCOUNT, text)
     assert (refused.value.limit, refused.value.assumed) == (500, True)
+    assert [a["max_characters"] for a in list_accounts(brand)
+            if a["account_id"] == ACCOUNT] == [None]
     mastodon_http.route("GET", "/api/v2/instance/", _instance(5000))
     collect(brand, connect_fn=mastodon_connect, now=NOW)
     assert text_limit(brand, ACCOUNT) == 5000
+    assert [a["max_characters"] for a in list_accounts(brand)
+            if a["account_id"] == ACCOUNT] == [5000]  # as `sounding account list` shows it
     assert add_to_queue(brand, ACCOUNT, text)["status"] == "scheduled"
     assert publish_due(brand, connect_fn=mastodon_connect)["published"] == 1
     post = next(r for r in mastodon_http.requests if r.method == "POST")

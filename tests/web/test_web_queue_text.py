@@ -95,10 +95,11 @@ def test_an_edit_too_long_for_bluesky_is_refused_and_given_back(
     ("fr", "Le texte compte 501 caractères comme Mastodon les compte (un lien pour 23, une "
      "mention @nom@domaine pour @nom) ; faute de connaître la limite de l'instance, "
      "sounding applique à mastodon:briochebramble@pouet.example celle de Mastodon par "
-     "défaut, 500 : raccourcissez-le."),
+     "défaut, 500, jusqu'à ce qu'une collecte la lise : raccourcissez-le."),
     ("en", "The text has 501 characters as Mastodon counts them (a link as 23, a mention "
      "@user@domain as @user); not knowing the instance's own limit, sounding holds "
-     "mastodon:briochebramble@pouet.example to Mastodon's default of 500: shorten it.")])
+     "mastodon:briochebramble@pouet.example to Mastodon's default of 500 until a collect "
+     "reads it: shorten it.")])
 def test_the_forms_hold_a_mastodon_entry_to_mastodon_s_default_limit(
         client: TestClient, web_store: Store, lang: str, words: str) -> None:
     with web_store.transaction() as con:

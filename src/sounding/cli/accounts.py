@@ -40,4 +40,6 @@ def account_list_cmd() -> None:
     """The brand's accounts."""
     for row in run("accounts"):
         where = f"  {row['service_url']}" if row.get("service_url") else ""
-        out.print(render.literal(f"{row['account_id']}  {row['items']:,} items{where}"))
+        limit = (f"  texts up to {row['max_characters']:,} characters"
+                 if row.get("max_characters") else "")
+        out.print(render.literal(f"{row['account_id']}  {row['items']:,} items{where}{limit}"))

@@ -45,7 +45,8 @@ REFUSALS: dict[str, str] = {
     "shorten it.",
     "text_mastodon": "The text has {length} characters as Mastodon counts them (a link as "
     "23, a mention @user@domain as @user); not knowing the instance's own limit, sounding "
-    "holds {account} to Mastodon's default of {limit}: shorten it.",
+    "holds {account} to Mastodon's default of {limit} until a collect reads it: shorten "
+    "it.",
     "text_instance": "The text has {length} characters as Mastodon counts them (a link as "
     "23, a mention @user@domain as @user); the instance of {account} takes at most {limit}: "
     "shorten it.",

@@ -149,8 +149,8 @@ _FR_REFUSALS: dict[str, str] = {
     "plus : raccourcissez-le.",
     "text_mastodon": "Le texte compte {length} caractères comme Mastodon les compte (un "
     "lien pour 23, une mention @nom@domaine pour @nom) ; faute de connaître la limite de "
-    "l'instance, sounding applique à {account} celle de Mastodon par défaut, {limit} : "
-    "raccourcissez-le.",
+    "l'instance, sounding applique à {account} celle de Mastodon par défaut, {limit}, "
+    "jusqu'à ce qu'une collecte la lise : raccourcissez-le.",
     "text_instance": "Le texte compte {length} caractères comme Mastodon les compte (un "
     "lien pour 23, une mention @nom@domaine pour @nom) ; l'instance de {account} en accepte "
     "{limit} au plus : raccourcissez-le.",

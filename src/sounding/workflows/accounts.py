@@ -83,10 +83,11 @@ def add_account(store: Store, network: str, handle: str, service_url: str | None
 
 
 def list_accounts(store: Store) -> list[dict[str, Any]]:
-    """The brand's accounts with their item counts."""
+    """The brand's accounts with their item counts and the text limit an instance last
+    reported (Mastodon; none until a collect or a publish reads it)."""
     rows: list[dict[str, Any]] = store.query(
         "SELECT a.account_id, a.network, a.handle, a.service_url, a.credential_env, "
-        "count(i.item_id) AS items "
+        "a.max_characters, count(i.item_id) AS items "
         "FROM accounts a LEFT JOIN items i ON i.account_id = a.account_id "
         "GROUP BY ALL ORDER BY a.account_id"
     ).to_pylist()
