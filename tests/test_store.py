@@ -83,6 +83,21 @@ def test_duplicate_keys_in_one_batch_keep_the_last_row(store: Store) -> None:
     assert store.scalar("SELECT text FROM items") == "c"
 
 
+def test_only_a_write_that_asks_counts_the_edges_its_replies_imply(store: Store) -> None:
+    """A collect reports the reply edges it added; an import of a million replies does not
+    pay for counting them."""
+    def replies(first: int) -> Batch:
+        return Batch.from_records(items=[
+            Item(f"bluesky:r{i}", "bluesky", f"bluesky:fan{i}", "hi", T0, kind="reply",
+                 parent_id="bluesky:p1") for i in range(first, first + 3)])
+
+    _, imported = store.write(replies(0), kind="import", source="file")
+    assert "implied_edges" not in imported.as_dict()
+    _, collected = store.write(replies(3), kind="collect", source="c", count_implied=True)
+    assert collected.as_dict()["implied_edges"]["new"] == 3
+    assert store.scalar("SELECT count(*) FROM interactions WHERE kind = 'reply'") == 6
+
+
 class _Recording:
     """A connection that remembers every statement it ran."""
 

@@ -141,13 +141,16 @@ class Store:
         return self.query(f"SELECT * FROM {name}")
 
     def write(self, batch: Batch, *, kind: str, source: str,
-              extra: dict[str, Any] | None = None) -> tuple[int, WriteStats]:
-        """Write a batch in one transaction and record it as a run; returns (run_id, stats)."""
+              extra: dict[str, Any] | None = None, count_implied: bool = False
+              ) -> tuple[int, WriteStats]:
+        """Write a batch in one transaction and record it as a run; returns (run_id, stats).
+        ``count_implied``: also count the edges its new items imply (a collect reports
+        them; an import of a million replies would pay a third of a second for it)."""
         with self.transaction() as con:
             run_id = con.execute(
                 "INSERT INTO runs (kind, source) VALUES (?, ?) RETURNING run_id", [kind, source]
             ).fetchall()[0][0]
-            stats = write_batch(con, batch, run_id)
+            stats = write_batch(con, batch, run_id, count_implied=count_implied)
             payload = {"tables": stats.as_dict(), **(extra or {})}
             con.execute(
                 "UPDATE runs SET finished_at = current_timestamp, status = 'done', stats = ? "

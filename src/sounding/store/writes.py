@@ -207,12 +207,13 @@ def _append_history(con: Any, distinct: _Distinct, name: str, table: pa.Table,
     return TableStats(new=added, unchanged=table.num_rows - added)
 
 
-def write_batch(con: Any, batch: Batch, run_id: int | None) -> WriteStats:
+def write_batch(con: Any, batch: Batch, run_id: int | None, *, count_implied: bool = False
+                ) -> WriteStats:
     """Write every non-empty table of the batch; the caller owns the transaction.
 
-    With a run, ``implied_edges`` counts the edges its new items imply (see 007). Stored
-    actors whose handle changed are renamed first, so the batch meets their items and
-    edges under the keys it uses."""
+    With a run and ``count_implied``, ``implied_edges`` counts the edges its new items
+    imply (see 007). Stored actors whose handle changed are renamed first, so the batch
+    meets their items and edges under the keys it uses."""
     stats: dict[str, TableStats] = {}
     distinct = _Distinct(con)
     rename_actors(con, batch.actors)
@@ -223,7 +224,7 @@ def write_batch(con: Any, batch: Batch, run_id: int | None) -> WriteStats:
             stats[name] = _append_history(con, distinct, name, table, run_id)
         else:
             stats[name] = _upsert_entity(con, distinct, name, table, run_id)
-    if run_id is not None and "items" in stats:  # replies and quotes are interactions too
+    if count_implied and run_id is not None and "items" in stats:  # replies are edges too
         implied = con.execute(_IMPLIED_NEW, [run_id]).fetchall()[0][0]
         stats["implied_edges"] = TableStats(new=implied)
     return WriteStats(stats)

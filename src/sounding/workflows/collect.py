@@ -75,7 +75,7 @@ class _Run:
     def write(self, records: Records, stage: str) -> None:
         if len(records):
             _, stats = self.store.write(records.batch(), kind="collect",
-                                        source=f"{self.account}:{stage}")
+                                        source=f"{self.account}:{stage}", count_implied=True)
             self.summary.add(stats)
 
     def walk(self, stage: str, fetch: Callable[[str | None], Page],
