@@ -239,7 +239,7 @@ _RECORD_SCHEMAS: dict[str, tuple[type[Any], pa.Schema]] = {
 def count_text(value: int, lang: str) -> str:
     """A whole number with thousands separators: "4,340", but "4\u202f340" in French (a
     narrow no-break space)."""
-    return f"{value:,}".replace(",", "\u202f") if lang == "fr" else f"{value:,}"
+    return number_text(value, 0, lang)
 
 
 def number_text(value: float, digits: int, lang: str, *, signed: bool = False) -> str:

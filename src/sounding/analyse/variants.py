@@ -27,7 +27,7 @@ from sounding.analyse.decide import (
     more_posts_needed,
 )
 from sounding.analyse.rates import MetricPosterior, engagement_posterior, share_posterior
-from sounding.models import count_text, interval_text
+from sounding.models import count_text, interval_text, number_text
 
 __all__ = [
     "CONFIDENCE",
@@ -124,14 +124,13 @@ def verdict_text(verdict: Mapping[str, Any], lang: str = "en") -> str:
     """A factor's verdict (a :class:`Verdict` as a dict) as one line in ``lang``."""
     words = _VERDICT_WORDS.get(lang, _VERDICT_WORDS["en"])
 
-    def num(value: float, digits: int = 1, sign: str = "") -> str:
-        text = f"{value:{sign}.{digits}f}"
-        return text.replace(".", ",") if lang == "fr" else text
+    def num(value: float, digits: int = 1, signed: bool = False) -> str:
+        return number_text(value, digits, lang, signed=signed)
 
     metric = verdict["metric"]
     unit = METRICS[metric][2]
     unit = words["per_thousand"] if unit == "per 1,000" else unit
-    figures = (f"P = {num(verdict['p_best'], 2)}, {num(verdict['diff'], sign='+')} {unit} "
+    figures = (f"P = {num(verdict['p_best'], 2)}, {num(verdict['diff'], signed=True)} {unit} "
                + interval_text(num(verdict["low"]), num(verdict["high"]), lang))
     key = (verdict.get("reason") or ("decided" if verdict["decided"] else
                                       "none" if verdict["more_posts"] == 0 else "more"))
