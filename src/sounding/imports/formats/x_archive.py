@@ -103,12 +103,16 @@ def _generated(folder: Path) -> datetime | None:
     return parse_time(found.group(1)) if found else None
 
 
-def _line_of(text: str, tweet_id: object) -> int | None:
-    """The line of a tweet's ``id_str`` (JSON parsers keep no positions)."""
-    if not tweet_id:
-        return None
-    found = re.search(r'"id_str"\s*:\s*"' + re.escape(str(tweet_id)) + '"', text)
-    return text.count("\n", 0, found.start()) + 1 if found else None
+def _id_lines(text: str) -> dict[str, int]:
+    """The line of each ``id_str`` (its first), in one pass: JSON parsers keep no positions,
+    and a search from the top for each tweet would take the square of the archive's size."""
+    lines: dict[str, int] = {}
+    line, done = 1, 0
+    for found in re.finditer(r'"id_str"\s*:\s*"([^"]+)"', text):
+        line += text.count("\n", done, found.start())
+        done = found.start()
+        lines.setdefault(found.group(1), line)
+    return lines
 
 
 def _quoted(tweet: dict[str, Any], v: dict[str, Any]) -> str | None:
@@ -151,7 +155,7 @@ def _read_tweets(c: Collector, path: Path, encoding: str, account_id: str,
     data = read_js(path, encoding)
     if not isinstance(data, list):
         raise ImportRejected([Problem(name, 1, None, "expected a JSON array of tweets")])
-    text = path.read_text("utf-8", "replace")
+    lines = _id_lines(path.read_text("utf-8", "replace"))
     problems: list[Problem] = []
     rejected = 0
     for index, entry in enumerate(data):
@@ -163,7 +167,7 @@ def _read_tweets(c: Collector, path: Path, encoding: str, account_id: str,
             continue
         flat = {k: val for k, val in tweet.items() if not isinstance(val, dict | list)}
         header = resolve(list(flat), TWEET_FIELDS)
-        line = _line_of(text, flat.get("id_str") or flat.get("id")) or 1
+        line = lines.get(str(flat.get("id_str") or flat.get("id") or ""), 1)
         v, bad = convert_row(flat, header, TWEET_FIELDS, name, line)
         bad += [Problem(name, line, f.en[0], "required field is missing")
                 for f in header.missing]
