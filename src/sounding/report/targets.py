@@ -231,12 +231,12 @@ def _relative(data: dict[str, Any], factor: str, metric: str, rng: np.random.Gen
     return [lv["level"] for lv in m["levels"]], draws / (draws @ (w / w.sum()))[:, None]
 
 
-def _lifts(data: dict[str, Any], metric: str, programme: list[dict[str, str]],
-           rng: np.random.Generator) -> np.ndarray:
+def _lifts(data: dict[str, Any], metric: str, usable: list[str],
+           programme: list[dict[str, str]], rng: np.random.Generator) -> np.ndarray:
     """(draws, posts): each planned post's rate relative to today's, as main effects of
-    the factors that may move it (:func:`_usable`)."""
+    the factors that may move it (``usable``, from :func:`_usable`)."""
     lifts = np.ones((DRAWS, len(programme)))
-    for factor in _usable(data, metric):
+    for factor in usable:
         names, relative = _relative(data, factor, metric, rng)
         for p, variant in enumerate(programme):
             level = variant.get(factor)
@@ -245,9 +245,11 @@ def _lifts(data: dict[str, Any], metric: str, programme: list[dict[str, str]],
     return lifts
 
 
-def _level_draws(data: dict[str, Any], kpi: str, rng: np.random.Generator) -> np.ndarray:
+def _level_draws(data: dict[str, Any], kpi: str, recent_shown: bool,
+                 rng: np.random.Generator) -> np.ndarray:
     """The KPI's own level today, drawn from its posterior: the base the lifts move (not
-    learn's levels, which rest on other data: in-thread replies, posts seen by 10 or more)."""
+    learn's levels, which rest on other data: in-thread replies, posts seen by 10 or more).
+    ``recent_shown``: whether the last 4 weeks have enough data for a value."""
     k = data["kpis"]
     if kpi == "engagement_rate_per_follower":
         rate, eng = k["engagement_rate_per_follower"], float(k["engagements"])
@@ -257,7 +259,7 @@ def _level_draws(data: dict[str, Any], kpi: str, rng: np.random.Generator) -> np
                 * _trend_to_end(data))
     if kpi == "ignored_share":  # from its last 4 weeks when they have enough posts: the
         # early weeks, with few followers, would hold next quarter to a level left behind
-        if _recent(data)[kpi][0] is not None:
+        if recent_shown:
             k = data["kpis_recent"]
         return _share_draws(float(k["ignored_posts"]), float(_matured(k)), 1.0, rng)
     label = KPI_METRICS[kpi][0]
@@ -265,10 +267,11 @@ def _level_draws(data: dict[str, Any], kpi: str, rng: np.random.Generator) -> np
     return _share_draws(k["reaction_shares"][label] * n, n, dispersion(data, label), rng)
 
 
-def _simulate(data: dict[str, Any], kpi: str, programme: list[dict[str, str]],
-              rng: np.random.Generator) -> np.ndarray:
+def _simulate(data: dict[str, Any], kpi: str, usable: list[str], recent_shown: bool,
+              programme: list[dict[str, str]], rng: np.random.Generator) -> np.ndarray:
     metric, _ = KPI_METRICS[kpi]
-    theta = _level_draws(data, kpi, rng)[:, None] * _lifts(data, metric, programme, rng)
+    theta = (_level_draws(data, kpi, recent_shown, rng)[:, None]
+             * _lifts(data, metric, usable, programme, rng))
     k = data["kpis"]
     if metric == "engagement":
         followers = [f["end"] for f in k["followers"].values() if f["end"]]
@@ -292,6 +295,7 @@ def _analysed(data: dict[str, Any], metric: str) -> bool:
 
 
 def _why_not(data: dict[str, Any], kpi: str, value: float | None, posts: int) -> str:
+    """Why a KPI can have no target before its factors are weighed ('' when it may)."""
     metric, _ = KPI_METRICS[kpi]
     if value is None:
         if kpi in ("interest_share", "animosity_share"):
@@ -304,10 +308,11 @@ def _why_not(data: dict[str, Any], kpi: str, value: float | None, posts: int) ->
         return "no_measured_rate"
     if not data["plan"].get("ok"):
         return "no_plan"
-    if not posts:
-        return "no_data"
-    if _usable(data, metric):
-        return ""
+    return "" if posts else "no_data"
+
+
+def _no_mover(data: dict[str, Any], metric: str) -> str:
+    """Why no factor moves a KPI measured by ``metric``."""
     return "no_joint_verdict" if metric == "engagement" and joint_fit(data) else "no_verdict"
 
 
@@ -327,13 +332,15 @@ def targets(data: dict[str, Any], seed: int = 0) -> dict[str, Target]:
     baselines, recent = _baselines(data, rng), _recent(data)
     programme = _programme(data, quarter_posts(data))
     out: dict[str, Target] = {}
-    for kpi, (_, higher) in KPI_METRICS.items():
+    for kpi, (metric, higher) in KPI_METRICS.items():
         value, low, high, basis = baselines[kpi]
         last, last_none = recent[kpi]
         reason = _why_not(data, kpi, value, len(programme))
+        usable = [] if reason else _usable(data, metric)
+        reason = reason or ("" if usable else _no_mover(data, metric))
         target = reached = None
         if not reason:
-            sims = _simulate(data, kpi, programme, rng)
+            sims = _simulate(data, kpi, usable, last is not None, programme, rng)
             reached = float(np.quantile(sims, 1.0 - PROBABILITY if higher else PROBABILITY))
             reason = _beats(higher, reached, value, last)
             target = None if reason else reached

@@ -56,6 +56,8 @@ def measured_bounds(store: Store, period: str | None) -> tuple[datetime, datetim
     (items and follower counts): the days a document states are the days it counts, so the
     period it prints, given again, counts the same."""
     start, end = parse_period(period)
+    if start != _EPOCH and end != _FAR:
+        return start, end
     span = brand_span(store)
     if start == _EPOCH and span["data_first"] is not None:
         start = datetime.combine(span["data_first"].astimezone(UTC).date(), time(), UTC)
@@ -76,10 +78,9 @@ def no_posts_hint(store: Store) -> str:
         return (f"no post of the brand's {span['accounts']} account(s) is stored (see "
                 "sounding account list): collect or import their posts")
     first, last = span["first"].date().isoformat(), span["last"].date().isoformat()
-    start, end = measured_bounds(store, None)
+    data = [span[k].astimezone(UTC).date() for k in ("data_first", "data_last")]
     return (f"the brand's {span['posts']:,} posts run from {first} to {last}: choose a "
-            f"period that holds some, e.g. --period {start.date()}..{last_day(end.isoformat())}"
-            " (all the data)")
+            f"period that holds some, e.g. --period {data[0]}..{data[1]} (all the data)")
 
 
 def kpis(store: Store, period: str | None = None) -> Kpis:

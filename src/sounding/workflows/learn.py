@@ -48,6 +48,7 @@ __all__ = [
     "OBJECTIVES",
     "LearnResult",
     "PlanResult",
+    "guardrail_cap",
     "learn",
     "learn_op",
     "outcomes_from_tables",
@@ -300,6 +301,22 @@ def _targets(store: Store, account: str | None) -> tuple[list[str], set[str], li
     return chosen, queue, notes
 
 
+def _rotation_cap(arms: list[FactorArms], cap_multiple: float) -> float:
+    """The share expected under rotation, not the posts' own share: a planner that has been
+    posting a hostile level must not raise its own cap."""
+    return default_cap(rotation_baseline(arms), cap_multiple)
+
+
+def guardrail_cap(store: Store, period: str | None = None, cap_multiple: float = 1.5
+                  ) -> float:
+    """The animosity cap :func:`plan` sets, without planning (it rests on the animosity
+    posteriors alone); 1.0, no cap, without any labelled reaction."""
+    result = learn(store, period)
+    if result.baseline_animosity is None:
+        return 1.0
+    return _rotation_cap(_arms(result, None, "interest"), cap_multiple)
+
+
 def plan(store: Store, posts: int = 5, account: str | None = None, *,
          objective: str = "engagement", cap: float | None = None, cap_multiple: float = 1.5,
          period: str | None = None, seed: int | None = None, write: bool = True,
@@ -317,9 +334,7 @@ def plan(store: Store, posts: int = 5, account: str | None = None, *,
         if result.baseline_animosity is None:
             raise InputError("no labelled reactions: the animosity guardrail has no baseline",
                              hint="label reactions first, or give the cap explicitly")
-        # the share expected under rotation, not the posts' own share: a planner that has
-        # been posting a hostile level must not raise its own cap
-        cap = default_cap(rotation_baseline(arms), cap_multiple)
+        cap = _rotation_cap(arms, cap_multiple)
     chosen, queue, skipped = _targets(store, account)
     rng = np.random.default_rng(seed)
     drafts: list[dict[str, Any]] = []

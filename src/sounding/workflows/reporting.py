@@ -24,7 +24,7 @@ from sounding.store.reads import reaction_labels
 from sounding.workflows import labels
 from sounding.workflows.audience import actors, segments
 from sounding.workflows.kpis import kpis, measured_bounds
-from sounding.workflows.learn import learn, plan
+from sounding.workflows.learn import guardrail_cap, learn, plan
 
 __all__ = ["RECENT_WEEKS", "Pseudonyms", "report_data", "report_data_op"]
 
@@ -173,16 +173,16 @@ def report_data(store: Store, period: str | None = None, *, pseudonymise: bool =
     accounts = store.table("accounts").to_pylist()
     keep = {str(a["actor_id"]).partition(":")[2] for a in accounts}
     names = Pseudonyms(workspace_salt(store), keep, pseudonymise)
-    whole = measured_bounds(store, None)
+    whole = (start, end) if period is None else measured_bounds(store, None)
     recent = _last_weeks(store, start, end)
     over_time = labels.reactions_over_time(store, start, end)
     learn_part = _attempt(lambda: learn(store, period, seed=seed).as_dict())
     plan_part = _attempt(lambda: _plan(store, period, plan_posts, seed))
     actor_part = _attempt(lambda: _actor_map(store, names))
     if actor_part["ok"]:  # mapped over all data: judged against the cap over the same data
-        whole_plan = plan_part if period is None else _attempt(lambda: _plan(store, None, 1,
-                                                                             seed))
-        actor_part["cap"] = whole_plan["cap"] if whole_plan["ok"] else None
+        whole_cap = plan_part if period is None else _attempt(
+            lambda: {"cap": guardrail_cap(store)})
+        actor_part["cap"] = whole_cap["cap"] if whole_cap["ok"] else None
     return {
         "period": {"start": start.date().isoformat(),
                    "end": (end - timedelta(microseconds=1)).date().isoformat(),
