@@ -40,6 +40,7 @@ __all__ = [
     "SegmentFigures",
     "SegmentRule",
     "behaviour_features",
+    "by_standing",
     "evaluate",
     "frames",
     "measure_segments",
@@ -273,6 +274,12 @@ def _standing(rep: Representation) -> str:
     if rep.low is not None and rep.low > 100.0:
         return "best_represented"
     return "under_represented" if rep.high is not None and rep.high < 100.0 else "on_par"
+
+
+def by_standing(ranks: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Each ranked segment's standing (``STANDINGS``), in the rankings' order: best
+    represented first, each standing by index."""
+    return {n: key for key in STANDINGS for n in ranks.get(key, ())}
 
 
 def rankings(figures: Sequence[SegmentFigures], *, min_count: int = MIN_COUNT

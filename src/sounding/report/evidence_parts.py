@@ -12,7 +12,7 @@ from typing import Any
 from sounding.analyse.decide import MIN_REPLICATES
 from sounding.analyse.representation import MIN_COUNT
 from sounding.analyse.segment_words import cluster_description, segment_label
-from sounding.analyse.segments import STANDINGS
+from sounding.analyse.segments import STANDINGS, by_standing
 from sounding.analyse.variants import METRICS, confounders, more_posts_text
 from sounding.report.i18n_report import Fmt
 from sounding.report.targets import dispersion
@@ -166,10 +166,10 @@ def _segment_words(fmt: Fmt, s: dict[str, Any]) -> tuple[str, str]:
     return title, cluster_description(s["about"], fmt.lang) if s.get("about") else ""
 
 
-def _standing(s: dict[str, Any], ranks: dict[str, list[str]]) -> str:
-    """Where a segment stands, as the rankings put it: best represented, on par or
-    under-represented; else too small, or the customer base (its index a match rate)."""
-    found = next((key for key in STANDINGS if s["name"] in ranks.get(key, ())), "")
+def _standing(s: dict[str, Any], standing: dict[str, str]) -> str:
+    """Where a segment stands, as the rankings put it (``standing``, from
+    :func:`by_standing`); else too small, or the customer base (its index a match rate)."""
+    found = standing.get(s["name"], "")
     if found or not s["representation"]["rankable"]:
         return found or "too_small"
     return "customer_base"
@@ -180,13 +180,13 @@ def segments(fmt: Fmt, report: dict[str, Any]) -> list[dict[str, str]]:
     each by index), then those not ranked; ``rankable`` says whether the rankings hold it."""
     if not report.get("ok"):
         return []
-    ranks = report["rankings"]
-    order = {n: i for i, n in enumerate(n for key in STANDINGS for n in ranks.get(key, ()))}
+    standings = by_standing(report["rankings"])
+    order = {n: i for i, n in enumerate(standings)}
     rows = sorted(report["segments"], key=lambda s: order.get(s["name"], len(order)))
     out = []
     for s in rows:
         rep, mix = s["representation"], s["reaction_mix"]
-        standing = _standing(s, ranks)
+        standing = _standing(s, standings)
         activity, activity_ci = _activity(fmt, s["activity"])
         title, label = _segment_words(fmt, s)
         out.append({"name": title, "label": label,

@@ -9,7 +9,7 @@ import numpy as np
 from sounding.analyse.actors import ActorMap, community_id
 from sounding.analyse.representation import MIN_COUNT
 from sounding.analyse.segment_words import CUSTOMER_BASE
-from sounding.analyse.segments import STANDINGS
+from sounding.analyse.segments import by_standing
 from sounding.report.views import Params, view
 from sounding.report.views_refusals import flag
 from sounding.store import Store
@@ -41,10 +41,9 @@ def audience_view(store: Store, params: Params) -> dict[str, Any]:
     report = aud.segments(store, cluster=cluster)
     data = report.as_dict()
     ranks = data["rankings"]
-    by_index = [n for key in STANDINGS for n in ranks[key]]
-    rank = {n: i + 1 for i, n in enumerate(by_index)}
+    standing = by_standing(ranks)
+    rank = {n: i + 1 for i, n in enumerate(standing)}
     active = {n: i + 1 for i, n in enumerate(ranks["most_active"])}
-    standing = {n: key for key in STANDINGS for n in ranks[key]}
     rows = [_segment(s, rank, active, set(ranks["too_small"]), standing)
             for s in data["segments"]]
     last = len(rows) + 1
