@@ -171,12 +171,9 @@ class MastodonConnector:
             self._limit_read = True
         return self._max_chars
 
-    def max_characters(self) -> int:
-        """The instance's limit, else Mastodon's default 500."""
-        return self.text_limit() or MASTODON_DEFAULT_MAX_CHARS
-
     def check(self, draft: Draft) -> None:
-        limit, length = self.max_characters(), mastodon_length(draft.text)
+        limit = self.text_limit() or MASTODON_DEFAULT_MAX_CHARS  # else Mastodon's default
+        length = mastodon_length(draft.text)
         if length > limit:
             raise PostRejected(f"the text has {length} characters; {self.host} allows {limit}",
                                hint="shorten the text")

@@ -36,7 +36,7 @@ __all__ = [
     "text_limit",
 ]
 
-_READY = ("scheduled", "approved")
+_READY = "('scheduled', 'approved')"  # the statuses of an entry waiting to be sent
 
 
 def set_account_settings(store: Store, account_id: str, service_url: str | None,
@@ -150,7 +150,7 @@ def due_entries(store: Store, now: datetime) -> list[dict[str, Any]]:
     rows = store.query(
         "SELECT queue_id, account_id, text, variant, images, status, idempotency_key, "
         "attempted_at "
-        "FROM queue WHERE status = 'sending' OR (status IN ('scheduled', 'approved') "
+        f"FROM queue WHERE status = 'sending' OR (status IN {_READY} "
         "AND coalesce(scheduled_at, created_at) <= ?) ORDER BY scheduled_at NULLS FIRST, "
         "queue_id", [now]).to_pylist()
     return _decode(rows)
@@ -161,8 +161,8 @@ def claim_entry(store: Store, queue_id: int, idempotency_key: str, now: datetime
     with store.transaction() as con:
         rows = con.execute(
             "UPDATE queue SET status = 'sending', idempotency_key = ?, attempted_at = ?, "
-            "updated_at = ?, error = NULL WHERE queue_id = ? AND status IN ('scheduled', "
-            "'approved') RETURNING queue_id",
+            f"updated_at = ?, error = NULL WHERE queue_id = ? AND status IN {_READY} "
+            "RETURNING queue_id",
             [idempotency_key, now, now, queue_id]).fetchall()
     return bool(rows)
 
@@ -177,7 +177,7 @@ def release_entry(store: Store, queue_id: int, status: str, error: str, now: dat
             "UPDATE queue SET error = ?, updated_at = ?, "
             "status = CASE WHEN status = 'sending' THEN ? ELSE status END, "
             "idempotency_key = CASE WHEN status = 'sending' THEN NULL ELSE idempotency_key END "
-            "WHERE queue_id = ? AND (status IN ('scheduled', 'approved') "
+            f"WHERE queue_id = ? AND (status IN {_READY} "
             "OR (status = 'sending' AND idempotency_key = ?))",
             [error, now, status, queue_id, idempotency_key])
 

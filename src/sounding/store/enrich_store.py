@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pyarrow as pa
 
 from sounding.store.database import Store
+from sounding.store.reads import REACTION_KINDS as REACTION_SQL
 
 __all__ = ["REACTION_KINDS", "WANTS_REACTION", "items_to_enrich", "put_enrichments",
            "reaction_confidence"]
@@ -14,8 +15,7 @@ __all__ = ["REACTION_KINDS", "WANTS_REACTION", "items_to_enrich", "put_enrichmen
 REACTION_KINDS = ("reply", "quote", "comment", "mention")
 # Which items take a reaction label, from the model or from a person: a reply, quote,
 # comment or mention written by someone else than the brand (an SQL condition on items).
-WANTS_REACTION = (f"(kind IN ({', '.join(repr(k) for k in REACTION_KINDS)}) "
-                  "AND account_id IS NULL)")
+WANTS_REACTION = f"(kind IN {REACTION_SQL} AND account_id IS NULL)"
 
 
 def items_to_enrich(store: Store, version: str, *, redo: bool = False,

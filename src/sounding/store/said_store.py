@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 
 from sounding.store.database import Store
+from sounding.store.reads import REACTION_KINDS
 
 __all__ = [
     "add_channel", "alert_history", "bucket_counts", "channels", "daily_series",
@@ -16,7 +17,6 @@ __all__ = [
     "said_texts", "set_deliveries", "update_rule",
 ]
 
-_KINDS = "('reply', 'quote', 'comment', 'mention')"
 # Written items by others than the brand, with their language and reaction (a person's
 # label overrides the model's: item_reactions). Filters are bound parameters; a NULL
 # parameter means "any".
@@ -31,7 +31,7 @@ _SAID = f"""
     LEFT JOIN lang l ON l.item_id = i.item_id
     LEFT JOIN actors a ON a.actor_id = i.author_id AND a.network = i.network
     LEFT JOIN item_reactions r ON r.item_id = i.item_id
-    WHERE i.kind IN {_KINDS} AND i.account_id IS NULL
+    WHERE i.kind IN {REACTION_KINDS} AND i.account_id IS NULL
       AND i.created_at >= ? AND i.created_at < ?
       AND (?::VARCHAR IS NULL OR i.network = ?)
 """
@@ -49,7 +49,7 @@ def said_texts(store: Store, start: datetime, end: datetime, network: str | None
 
 def newest_mention(store: Store) -> datetime | None:
     """When the newest item written by someone else than the brand was made."""
-    value = store.scalar(f"SELECT max(created_at) FROM items WHERE kind IN {_KINDS} "
+    value = store.scalar(f"SELECT max(created_at) FROM items WHERE kind IN {REACTION_KINDS} "
                          "AND account_id IS NULL")
     return value if isinstance(value, datetime) else None
 
