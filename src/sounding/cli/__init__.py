@@ -80,6 +80,13 @@ def _via_server(url: str, name: str, args: dict[str, Any]) -> None:
             "yellow")))
 
 
+def say_error(message: str, hint: str | None) -> None:
+    """One error line and its hint; both may quote a cell value, so both are literal."""
+    err.print(render.literal(("error:", "bold red"), " ", message))
+    if hint:
+        err.print(render.literal((f"hint: {hint}", "dim")))
+
+
 from sounding.cli import (  # noqa: E402,F401  (registers the commands)
     accounts,
     audience,
@@ -95,20 +102,13 @@ from sounding.cli import (  # noqa: E402,F401  (registers the commands)
 )
 
 
-def _say_error(message: str, hint: str | None) -> None:
-    """One error line and its hint; both may quote a cell value, so both are literal."""
-    err.print(render.literal(("error:", "bold red"), " ", message))
-    if hint:
-        err.print(render.literal((f"hint: {hint}", "dim")))
-
-
 def _fail(exc: SoundingError) -> None:
     if isinstance(exc, ImportRejected):
         for problem in exc.problems[:50]:
             err.print(render.literal(str(problem)))
         if len(exc.problems) > 50:
             err.print(f"... and {len(exc.problems) - 50} more problems")
-    _say_error(str(exc), exc.hint)
+    say_error(str(exc), exc.hint)
 
 
 def main() -> None:
@@ -124,6 +124,6 @@ def main() -> None:
     except Exception as exc:  # a bug: said in one line, its traceback only with --debug
         if _state["debug"]:
             raise
-        _say_error(f"{type(exc).__name__}: {exc}",
+        say_error(f"{type(exc).__name__}: {exc}",
                    "this is unexpected; rerun with --debug to see the traceback and report it")
         sys.exit(1)

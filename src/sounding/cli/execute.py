@@ -30,10 +30,9 @@ __all__ = ["LISTEN_WAIT", "execute", "find_server", "missing_workspace", "secret
 LISTEN_WAIT = 30.0  # seconds a starting server (announced, not yet listening) is waited for
 
 
-# The operations that read secrets from the environment of the process that runs them,
-# and the arguments that name such a variable.
-SECRET_READERS = frozenset({"account_add", "collect", "publish_due", "alerts_check"})
-_SECRET_ARGS = ("credential_env", "password_env", "secret_env")
+# The operations that read secrets from the environment of the process that runs them
+# (``account_add`` names its variable in ``credential_env``).
+_SECRET_READERS = frozenset({"account_add", "collect", "publish_due", "alerts_check"})
 
 DEMO_WORKSPACE = Path("sounding-demo") / "sounding.duckdb"  # where `sounding demo` writes
 
@@ -55,9 +54,9 @@ def secrets_left_here(name: str, args: dict[str, Any]) -> list[str]:
     """The secrets set in this process's environment that operation ``name`` would not see
     if a server ran it: the server reads its own (variables named in the arguments, and
     those shaped like an account's default variable)."""
-    if name not in SECRET_READERS:
+    if name not in _SECRET_READERS:
         return []
-    named = {str(args[k]) for k in _SECRET_ARGS if args.get(k)}
+    named = {str(args["credential_env"])} if args.get("credential_env") else set()
     named.update(n for n in os.environ if SECRET_NAME.fullmatch(n))
     return sorted(n for n in named if os.environ.get(n))
 

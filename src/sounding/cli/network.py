@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sounding.cli import app, err, out, render, run, workspace
+from sounding.cli import app, err, out, render, run, say_error, workspace
 from sounding.cli.execute import find_server
 from sounding.workflows.queue import parse_images
 
@@ -53,10 +53,7 @@ def collect_cmd(
         for account_id, summary in result["accounts"].items():
             out.print(render.literal(f"{account_id}: new {_new_counts(summary)}"))
         for account_id, failure in failed.items():
-            err.print(render.literal(("error:", "bold red"),
-                                     f" {account_id} not collected: {failure['error']}"))
-            if failure["hint"]:
-                err.print(render.literal((f"hint: {failure['hint']}", "dim")))
+            say_error(f"{account_id} not collected: {failure['error']}", failure["hint"])
     if failed:
         raise typer.Exit(1)
 

@@ -85,10 +85,6 @@ def _label(label: str) -> str:
     return label
 
 
-# A text over the limit its account's own server set (a Mastodon instance) is worded as such.
-_TEXT_KEYS = {"mastodon": "text_instance"}
-
-
 def _on_queue(store: Store, queue_id: int, action: str, change: Callable[[], None]
               ) -> Callable[[str], None]:
     """The form's action: a queue workflow's ``change``; when the workflow refuses the entry
@@ -101,8 +97,9 @@ def _on_queue(store: Store, queue_id: int, action: str, change: Callable[[], Non
         except Refused:
             raise
         except TextTooLong as exc:
-            key = "text_mastodon" if exc.assumed else _TEXT_KEYS.get(exc.network,
-                                                                      "text_network")
+            # a text over the limit a Mastodon instance set is worded as the instance's
+            key = ("text_mastodon" if exc.assumed else
+                   "text_instance" if exc.network == "mastodon" else "text_network")
             raise Refused(key, network=exc.network.capitalize(), account=exc.account,
                           length=exc.length, limit=exc.limit) from exc
         except PostUnwritten as exc:

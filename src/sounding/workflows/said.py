@@ -13,9 +13,8 @@ from sounding.analyse.topics import TopicResult, Trend, find_topics, topic_trend
 from sounding.errors import InputError
 from sounding.store import Store
 from sounding.store.said_store import alert_history, daily_series, newest_mention, said_texts
-from sounding.store.web_store import item_facets
 from sounding.workflows.kpis import parse_period
-from sounding.workflows.labels import known_networks
+from sounding.workflows.labels import item_facets, known_networks
 
 __all__ = ["DEFAULT_DAYS", "check_network", "parse_segment", "said_periods", "said_report",
            "said_view", "topics_op"]
@@ -95,7 +94,6 @@ def said_report(store: Store, period: str | None = None, network: str | None = N
     for the trends alone. A topic with no text in the period is not listed (it may still
     be named among the falling ones)."""
     lang = parse_segment(segment)
-    network = check_network(store, network)
     before, start, end = said_periods(store, period)
     rows = said_texts(store, before, end, network, lang)
     times = rows["created_at"].to_pylist()
@@ -126,8 +124,9 @@ def said_report(store: Store, period: str | None = None, network: str | None = N
 
 def topics_op(store: Store, period: str | None = None, network: str | None = None,
               segment: str | None = None, topics: int = 8) -> dict[str, Any]:
-    """Operation ``topics``: the report of :func:`said_report` as JSON."""
-    return said_report(store, period, network, segment, topics)
+    """Operation ``topics``: the report of :func:`said_report` as JSON (the network checked
+    here; the page has checked it against the same facets)."""
+    return said_report(store, period, check_network(store, network), segment, topics)
 
 
 def said_view(store: Store, period: str | None = None, network: str | None = None,
