@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -9,7 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from sounding.errors import MigrationError
+from sounding.errors import MigrationError, StoreError
 from sounding.models import Actor, Batch, Interaction, Item, MetricSnapshot, VariantTag
 from sounding.store import TABLES, Store
 from sounding.store.migrations import available_migrations
@@ -187,3 +189,29 @@ def test_upgrading_keeps_stored_reply_edges_without_doubling_them(db: Path) -> N
         assert store.scalar("SELECT count(*) FROM interaction_rows") == 2
         assert _edges(store) == [("like", "bluesky:cat", "bluesky:p1"),
                                  ("reply", "bluesky:bob", "bluesky:p1")]
+
+
+def test_closing_stops_a_read_running_in_another_thread(db: Path) -> None:
+    """A server stopping while a page is being warmed: DuckDB refused to close the
+    connection under a busy cursor, and the process then aborted."""
+    store = Store.open(db)
+    failures: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            store.query("SELECT sum(a.range) AS s FROM range(4000000000) a")  # minutes
+        except BaseException as exc:  # the test reports what the read met
+            failures.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    store.close()
+    reader.join(timeout=30)
+    assert not reader.is_alive() and time.monotonic() - started < 20
+    assert [type(exc) for exc in failures] == [duckdb.InterruptException]
+    with pytest.raises(StoreError, match="is closed"):
+        store.query("SELECT 1")
+    with Store.open(db) as again:  # the file was released
+        assert again.scalar("SELECT 42") == 42

@@ -60,6 +60,9 @@ class Store:
         self._con = con
         self.path = path
         self._lock = threading.RLock()
+        self._reads_ended = threading.Condition(self._lock)
+        self._reading: set[duckdb.DuckDBPyConnection] = set()
+        self._closed = False
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False, wait: float = 60.0,
@@ -76,8 +79,21 @@ class Store:
             apply_migrations(con)
         return cls(con, path)
 
-    def close(self) -> None:
+    def close(self, *, wait: float = 30.0) -> None:
+        """Stop the reads still running in other threads, then close.
+
+        DuckDB refuses to close a connection while one of its cursors is mid-call (a page
+        being warmed as the server stops), so those reads are interrupted and given up to
+        ``wait`` s to let go; reads asked for after this are refused with a StoreError."""
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            deadline = time.monotonic() + wait
+            while self._reading and time.monotonic() < deadline:
+                for cursor in self._reading:
+                    cursor.interrupt()  # also a read whose query has not started yet
+                self._reads_ended.wait(timeout=0.05)
             self._con.close()
 
     def __enter__(self) -> Store:
@@ -106,11 +122,18 @@ class Store:
         audience analysis in another thread.
         """
         with self._lock:
+            if self._closed:
+                raise StoreError(f"{self.path} is closed", hint="the command or server that "
+                                 "held it has stopped")
             cursor = self._con.cursor()
+            self._reading.add(cursor)
         try:
             table: pa.Table = cursor.sql(sql, params=params or None).to_arrow_table()
         finally:
-            cursor.close()
+            with self._lock:
+                self._reading.discard(cursor)
+                cursor.close()
+                self._reads_ended.notify_all()
         return table
 
     def select(self, sql: str, params: list[Any] | None = None) -> pa.Table:
