@@ -2,13 +2,14 @@
 
     python benchmarks/learn.py [--programmes 500] [--workers 2]
     python benchmarks/learn.py --programmes 100      # quick mode while iterating
+    python benchmarks/learn.py --targets-only        # check (e) alone
 
 Each programme is one brand account posting 100 times while its audience grows, drawn
 from the demo generator's model (``sounding.simulate``: its segments, propensities,
 visibility spread and action probabilities), one post at a time without building the
 whole launch. Prints one table: interval coverage, planner regret against uniform
-rotation and the "winner at 2x median" heuristic, false winners under no effect, and
-guardrail violations.
+rotation and the "winner at 2x median" heuristic, false winners under no effect,
+guardrail violations, and how often the report's engagement target is reached.
 """
 
 from __future__ import annotations
@@ -24,13 +25,21 @@ from typing import Any
 
 import numpy as np
 
-from sounding.analyse.rates import rate_effects, share_posterior
+from sounding.analyse.rates import jackknife_covs, rate_effects, share_posterior
 from sounding.analyse.variants import LearnSettings, PostOutcomes, analyse_variants
 from sounding.plan import FactorArms, default_cap, propose, rotation_baseline
+from sounding.report.targets import (
+    LIFT_EXPONENT,
+    PROBABILITY,
+    engagement_lifts,
+    fit_leaders,
+    proven_levels,
+)
 from sounding.simulate import FACTORS, LaunchConfig
 from sounding.simulate.model import propensities
 
 POSTS, BATCH = 100, 1
+TARGET_POSTS = (100, 180)  # programme lengths of check (e); the demo's period has 180
 WARMUP = max(len(v) for v in FACTORS.values())  # one post per level
 NAMES = list(FACTORS)
 SIZES = [len(v) for v in FACTORS.values()]
@@ -222,6 +231,40 @@ def false_winners(log: Log, seed: int) -> dict[str, int]:
     return out
 
 
+def target_check(world: World, rng: np.random.Generator, posts: int) -> tuple[int, int, int]:
+    """(e) One rotated programme of ``posts`` posts, then the report's engagement target
+    for a quarter repeating each factor's leading level: (whether it has a target, whether
+    the true lift reaches the target's lift with every effect counted in full, whether it
+    reaches it at the share the report credits). The true lift is the variant's expected
+    rate over the programme's own, followers-weighted, with the factors that lend no lift
+    left as they were posted, as the report assumes."""
+    design = rotation(rng, posts)
+    t = np.arange(posts, dtype=float)
+    seen = np.round(40 + 760 * (t / (posts - 1)) ** 2)
+    counts = np.array([simulate_post(world, tuple(int(x) for x in v), float(f), rng)[0]
+                       for v, f in zip(design, seen, strict=True)])
+    indices = [(design[:, k], SIZES[k]) for k in range(len(NAMES))]
+    fit = rate_effects(counts, seen, indices, t)
+    covs = jackknife_covs(counts, seen, indices, t)
+    joint = {name: {"levels": [str(i) for i in range(SIZES[k])],
+                    "posts": np.bincount(design[:, k], minlength=SIZES[k]).tolist(),
+                    "mean": fit.means[k].tolist(), "cov": covs[k].tolist()}
+             for k, name in enumerate(NAMES)}
+    plan = {name: level for name, (level, _) in fit_leaders(joint).items()}
+    proven = proven_levels(joint)
+    moved = [k for k, name in enumerate(NAMES) if plan[name] in proven[name]]
+    if not moved:
+        return 0, 0, 0
+    credited = engagement_lifts(joint, [plan], rng)[:, 0]
+    full = credited ** (1.0 / LIFT_EXPONENT)
+    planned = [tuple(int(plan[NAMES[k]]) if k in moved else int(v[k]) for k in range(len(NAMES)))
+               for v in design]
+    posted = np.array([world.true_eng[tuple(int(x) for x in v)] for v in design])
+    truth = (seen @ np.array([world.true_eng[v] for v in planned])) / (seen @ posted)
+    q = 1.0 - PROBABILITY
+    return 1, int(truth >= np.quantile(full, q)), int(truth >= np.quantile(credited, q))
+
+
 def null_config(config: LaunchConfig) -> LaunchConfig:
     return replace(config, effects=(),
                    segments=tuple(replace(s, effects=()) for s in config.segments))
@@ -236,7 +279,7 @@ def programme(seed: int) -> dict[str, float]:
         _WORLDS["real"] = build_world(LaunchConfig())
         _WORLDS["null"] = build_world(null_config(LaunchConfig()))
     real, null = _WORLDS["real"], _WORLDS["null"]
-    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
     uniform = run_uniform(real, rngs[0])
     heuristic, _ = run_heuristic(real, rngs[1])
     planner, proposed, violations = run_planner(real, rngs[2])
@@ -244,11 +287,36 @@ def programme(seed: int) -> dict[str, float]:
     null_log = run_uniform(null, rngs[3])
     _, heuristic_claims = run_heuristic(null, rngs[4])
     fw = false_winners(null_log, seed)
-    return {"regret_uniform": regret(real, uniform), "regret_heuristic": regret(real, heuristic),
+    return {**targets_programme(seed, rngs[5]), "regret_uniform": regret(real, uniform),
+            "regret_heuristic": regret(real, heuristic),
             "regret_planner": regret(real, planner), "proposed": proposed,
             "violations": violations, "covered": hit, "intervals": total,
             "fw_engagement": fw["engagement"], "fw_interest": fw["interest"],
             "fw_heuristic": int(heuristic_claims)}
+
+
+def targets_programme(seed: int, rng: np.random.Generator | None = None) -> dict[str, float]:
+    """Check (e) alone for one seed, at each of :data:`TARGET_POSTS`."""
+    if "real" not in _WORLDS:
+        _WORLDS["real"] = build_world(LaunchConfig())
+    rng = rng or np.random.default_rng(np.random.SeedSequence(seed).spawn(6)[5])
+    out: dict[str, float] = {}
+    for posts in TARGET_POSTS:
+        has, full, credited = target_check(_WORLDS["real"], rng, posts)
+        out |= {f"target_{posts}": has, f"full_{posts}": full, f"credited_{posts}": credited}
+    return out
+
+
+def target_row(s: dict[str, float], n: int) -> str:
+    def reached(kind: str) -> str:
+        return ", ".join(f"{100 * s[f'{kind}_{p}'] / max(s[f'target_{p}'], 1):.0f}%"
+                         f" ({p} posts)" for p in TARGET_POSTS)
+
+    with_target = ", ".join(f"{int(s[f'target_{p}'])} of {n} ({p} posts)" for p in TARGET_POSTS)
+    return (f"| (e) engagement target reached | {reached('credited')} | >= "
+            f"{100 * PROBABILITY:.0f}% | the report's target for a quarter of each factor's "
+            f"leader, its log-lift credited at {LIFT_EXPONENT:g}; credited in full: "
+            f"{reached('full')}; programmes with a target: {with_target} |")
 
 
 def table(rows: list[dict[str, float]], seconds: float, workers: int) -> str:
@@ -273,6 +341,7 @@ def table(rows: list[dict[str, float]], seconds: float, workers: int) -> str:
         f"per factor; heuristic: {100 * s['fw_heuristic'] / n:.1f}% of programmes |",
         f"| (d) guardrail violations | {100 * s['violations'] / s['proposed']:.1f}% | <= 5% | "
         f"of {int(s['proposed'])} proposed posts whose true animosity share exceeds the cap |",
+        target_row(s, n),
     ]
     return "\n".join(lines)
 
@@ -281,11 +350,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--programmes", type=int, default=500)
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--targets-only", action="store_true",
+                        help="run check (e) alone (a few seconds per 100 programmes)")
     args = parser.parse_args()
     start = time.perf_counter()
     with Pool(args.workers) as pool:
-        rows = pool.map(programme, range(args.programmes), chunksize=4)
+        rows = pool.map(targets_programme if args.targets_only else programme,
+                        range(args.programmes), chunksize=4)
     print(f"{datetime.now(UTC):%Y-%m-%d} {platform.machine()} {os.cpu_count()} cores")
+    if args.targets_only:
+        s = {k: float(sum(r[k] for r in rows)) for k in rows[0]}
+        print("| check | result | goal | notes |\n|---|---|---|---|")
+        print(target_row(s, len(rows)))
+        return
     print(table(rows, time.perf_counter() - start, args.workers))
 
 

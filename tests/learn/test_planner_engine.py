@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sounding.analyse.pooling import effective_dof, pearson_dispersion
-from sounding.analyse.rates import rate_effects
+from sounding.analyse.rates import jackknife_covs, rate_effects
 from sounding.plan import FactorArms, propose, rotation_baseline, sample_reward
 
 
@@ -53,6 +53,27 @@ def test_more_posts_narrow_the_effects() -> None:
     few = rate_effects(counts[:40], exposure[:40], [(idx[0][0][:40], 4)])
     many = rate_effects(counts, exposure, idx)
     assert (np.diag(many.covs[0]) < np.diag(few.covs[0])).all()
+
+
+def test_the_jackknife_is_not_narrower_than_the_estimates_spread() -> None:
+    """What a target rests on must not be surer than the data: over repeated outcomes of
+    the same posts, a contrast's jackknife sd is at least the spread of its estimates, and
+    the blocks it returns are symmetric, one per factor in order."""
+    rng = np.random.default_rng(3)
+    truth = [np.array([0.3, 0.0, -0.3]), np.array([0.1, 0.0, -0.1, 0.2])]
+    _, exposure, idx = _posts(rng, 120, truth)
+    mean = 0.3 * exposure * np.exp(sum(e[i] for e, (i, _) in zip(truth, idx, strict=True)))
+    estimates, sds = [], []
+    for _ in range(20):
+        reach = np.minimum(1.0, 0.4 * np.exp(1.5 * rng.standard_normal(len(exposure))))
+        counts = rng.poisson(mean * reach).astype(float)
+        fit = rate_effects(counts, exposure, idx)
+        covs = jackknife_covs(counts, exposure, idx)
+        assert [c.shape for c in covs] == [(3, 3), (4, 4)]
+        assert all(np.allclose(c, c.T) for c in covs)
+        estimates.append(fit.means[0][0] - fit.means[0][2])
+        sds.append(np.sqrt(covs[0][0, 0] + covs[0][2, 2] - 2 * covs[0][0, 2]))
+    assert float(np.mean(sds)) >= 0.9 * float(np.std(estimates))
 
 
 def _arms(risk_a: np.ndarray, risk_b: np.ndarray, mean: np.ndarray,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sounding.report.evidence import build_evidence
-from sounding.report.targets import targets
+from sounding.report.targets import LIFT_EXPONENT, targets
 from sounding.store import Store
 from sounding.workflows.kpis import kpis
 from sounding.workflows.reporting import report_data
@@ -26,7 +26,7 @@ def _falling_ignored(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_target_beats_the_period_and_its_last_four_weeks(data: dict[str, Any]) -> None:
-    found = targets(decided(data))
+    found = targets(decided(_tone_decides(data, 0.3)))
     assert any(t.target is not None for t in found.values())
     for t in found.values():
         assert t.recent is not None and t.value is not None and t.reached is not None
@@ -57,7 +57,7 @@ def test_the_engagement_target_starts_from_the_trend_at_the_periods_end(
     """A falling trend lowers what next quarter reaches; a flat one leaves it where it is."""
     reached = {}
     for trend in (0.0, -0.3):
-        moved = decided(data)
+        moved = decided(_tone_decides(data, 0.3))
         moved["learn"]["analysis"]["trend_per_30_days"] = trend
         reached[trend] = targets(moved)["engagement_rate_per_follower"].reached
     assert reached[0.0] is not None and reached[-0.3] is not None
@@ -154,9 +154,10 @@ def test_a_factor_the_joint_fit_decides_moves_the_engagement_target(
     assert max(engagement.value, engagement.recent) < engagement.target < 1.5 * engagement.high
     for kpi in ("interest_share", "animosity_share", "ignored_share"):
         assert found[kpi].reason == "no_verdict"
-    # doubling the effects multiplies what is reached by the first lift
+    # doubling the effects multiplies what is reached by the first lift, at the share of
+    # its logarithm a planned variant is credited with
     w = np.asarray(fit["posts"], dtype=np.float64)
-    lift = float(np.exp(0.1 - np.array([0.1, 0.0, -0.1]) @ (w / w.sum())))
+    lift = float(np.exp(LIFT_EXPONENT * (0.1 - np.array([0.1, 0.0, -0.1]) @ (w / w.sum()))))
     twice = targets(_tone_decides(data, 0.2))["engagement_rate_per_follower"].reached
     assert twice is not None and engagement.reached is not None
     assert twice / engagement.reached == pytest.approx(lift, rel=0.02)
@@ -171,6 +172,27 @@ def test_a_factor_the_joint_fit_decides_moves_the_engagement_target(
     assert build_evidence(without_joint(data), "en")["method"]["joint_rule"] == ""
 
 
+def test_a_planned_level_moves_the_target_when_it_beats_its_factors_average(
+        data: dict[str, Any]) -> None:
+    """The target is about the plan, not the best level: the drafts plan humour. With
+    informative ahead of it, humour still proven above the tone's posts-weighted average
+    lends its own lift, credited at the stated share; below that average it lends none,
+    and the proven informative, which no draft plans, lends nothing either."""
+    w = np.asarray(data["plan"]["joint_engagement"]["tone"]["posts"], dtype=np.float64)
+    w /= w.sum()
+    reached = {}
+    for humour in (0.1, 0.2):
+        mean = np.array([humour, 0.3, -0.4])
+        found = targets(joint_effects(undecided(data), "tone", mean))
+        reached[humour] = (found["engagement_rate_per_follower"].reached,
+                           float(np.exp(LIFT_EXPONENT * (humour - mean @ w))))
+    (low, lift_low), (high, lift_high) = reached[0.1], reached[0.2]
+    assert low is not None and high is not None
+    assert high / low == pytest.approx(lift_high / lift_low, rel=0.02)
+    below = targets(joint_effects(undecided(data), "tone", [-0.1, 0.4, -0.2]))
+    assert below["engagement_rate_per_follower"].reason == "no_joint_verdict"
+
+
 def test_a_joint_fit_that_decides_nothing_sets_no_engagement_target(
         data: dict[str, Any]) -> None:
     """The joint fit's levels all alike: no engagement target, even where learn's own
@@ -179,12 +201,12 @@ def test_a_joint_fit_that_decides_nothing_sets_no_engagement_target(
         t = targets(none)["engagement_rate_per_follower"]
         assert t.target is None and t.reached is None and t.reason == "no_joint_verdict"
     for lang, words in (("en", "No target: the joint fit of all factors on the engagement "
-                               "rate (the planner's) shows no factor's leading level best "
-                               "with probability 95% or more"),
+                               "rate (the planner's) shows no planned level above its "
+                               "factor's average with probability 95% or more"),
                         ("fr", "Pas d'objectif : l'ajustement conjoint de tous les facteurs "
                                "sur le taux d'interaction (celui du planificateur) ne montre "
-                               "le niveau en tête d'aucun facteur meilleur avec une "
-                               "probabilité d'au moins 95\u202f%")):
+                               "aucun niveau prévu au-dessus de la moyenne de son facteur "
+                               "avec une probabilité d'au moins 95\u202f%")):
         row = next(k for k in build_evidence(undecided(data), lang)["kpis"]
                    if k["key"] == "engagement_rate_per_follower")
         assert row["thin"].startswith(words) and not row["target"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sounding.analyse.rates import JACKKNIFE_GROUPS
 from sounding.analyse.representation import MIN_COUNT
 from sounding.analyse.variants import CONFIDENCE
 from sounding.report.evidence_parts import (
@@ -23,6 +24,8 @@ from sounding.report.evidence_parts import (
 )
 from sounding.report.i18n_report import Fmt
 from sounding.report.targets import (
+    LIFT_CHECK,
+    LIFT_EXPONENT,
     MIN_RECENT_POSTS,
     MIN_RECENT_REACTIONS,
     PROBABILITY,
@@ -120,7 +123,7 @@ def _followers(fmt: Fmt, k: dict[str, Any]) -> list[dict[str, str]]:
 
 def _method(fmt: Fmt, data: dict[str, Any]) -> dict[str, str]:
     joint = joint_fit(data) is not None
-    return {"joint_rule": fmt.t("target_method_joint", p=fmt.pct(CONFIDENCE, 0)) if joint else "",
+    return {"joint_rule": _joint_rule(fmt) if joint else "",
             "interval": fmt.pct(0.95, 0), "probability": fmt.pct(PROBABILITY, 0),
             "quantile_low": fmt.pct(1 - PROBABILITY, 0), "quantile_high": fmt.pct(PROBABILITY, 0),
             "quarter_days": fmt.count(QUARTER_DAYS), "thin": fmt.pct(THIN, 0),
@@ -131,6 +134,14 @@ def _method(fmt: Fmt, data: dict[str, Any]) -> dict[str, str]:
                                              n=fmt.count(MIN_RECENT_POSTS)),
                                  reactions=fmt.t("basis_interest_share",
                                                  n=fmt.count(MIN_RECENT_REACTIONS)))}
+
+
+def _joint_rule(fmt: Fmt) -> str:
+    full, kept = LIFT_CHECK["full"], LIFT_CHECK["credited"]
+    return fmt.t("target_method_joint", p=fmt.pct(CONFIDENCE, 0), groups=fmt.count(
+        JACKKNIFE_GROUPS), share=fmt.pct(LIFT_EXPONENT, 0), full_low=fmt.pct(full[0], 0),
+        full_high=fmt.pct(full[1], 0), kept_low=fmt.pct(kept[0], 0),
+        kept_high=fmt.pct(kept[1], 0))
 
 
 def _joint_differs(fmt: Fmt, data: dict[str, Any]) -> str:

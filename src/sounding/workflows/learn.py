@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sounding.analyse.design import DesignCheck, check_design
-from sounding.analyse.rates import rate_effects
+from sounding.analyse.rates import jackknife_covs, rate_effects
 from sounding.analyse.variants import (
     CONFIDENCE,
     METRICS,
@@ -97,7 +97,8 @@ class PlanResult:
     written: bool
     notes: list[str] = field(default_factory=list)
     # the joint fit the planner drew from, per factor: levels, their posts, and the
-    # effects' mean and covariance on the log engagement rate (None: not planned on it)
+    # effects' mean and jackknife covariance on the log engagement rate (None: not
+    # planned on it); what the report says the plan will reach rests on it
     joint_engagement: dict[str, dict[str, list[Any]]] | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -189,9 +190,11 @@ def learn(store: Store, period: str | None = None, metric: str = "interest",
 
 
 def _rate_effects(result: LearnResult, data: PostOutcomes
-                  ) -> dict[str, tuple[np.ndarray, np.ndarray]] | None:
-    """Each factor's level effects on the log engagement rate, fitted jointly (the
-    planner's objective, as validated in benchmarks/learn.py); None with too few posts."""
+                  ) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]],
+                             dict[str, tuple[np.ndarray, np.ndarray]]] | None:
+    """Each factor's level effects on the log engagement rate, fitted jointly: with the
+    model's covariance (the planner's objective, as validated in benchmarks/learn.py) and
+    with the jackknife's (what the report's target rests on); None with too few posts."""
     names = [f.factor for f in result.analysis.factors]
     levels = {f.factor: [lv.level for lv in f.metric("engagement").levels]
               for f in result.analysis.factors}
@@ -203,8 +206,11 @@ def _rate_effects(result: LearnResult, data: PostOutcomes
     indices = [(np.array([levels[n].index(v) for v in data.levels[n][keep]]), len(levels[n]))
                for n in names]
     time = data.time[keep] if data.time is not None else None
-    effects = rate_effects(data.engagements[keep], data.exposure[keep], indices, time)
-    return {n: (effects.means[k], effects.covs[k]) for k, n in enumerate(names)}
+    y, e = data.engagements[keep], data.exposure[keep]
+    effects = rate_effects(y, e, indices, time)
+    spread = jackknife_covs(y, e, indices, time)
+    return ({n: (effects.means[k], effects.covs[k]) for k, n in enumerate(names)},
+            {n: (effects.means[k], spread[k]) for k, n in enumerate(names)})
 
 
 def _joint(result: LearnResult, effects: dict[str, tuple[np.ndarray, np.ndarray]]
@@ -328,7 +334,8 @@ def plan(store: Store, posts: int = 5, account: str | None = None, *,
     table, variants = _read(store, period)
     data = outcomes_from_tables(table, variants)[0]
     objective, notes = _objective(data, objective, fallback)
-    effects = _rate_effects(result, data) if objective == "engagement" else None
+    fits = _rate_effects(result, data) if objective == "engagement" else None
+    effects, measured = (None, None) if fits is None else fits
     arms = _arms(result, effects, objective)
     if cap is None:
         if result.baseline_animosity is None:
@@ -347,7 +354,7 @@ def plan(store: Store, posts: int = 5, account: str | None = None, *,
             drafts[i] = {**drafts[i], "queue_id": queue_id}
     drafts = [{**d, "scheduled_at": d["scheduled_at"].isoformat()} for d in drafts]
     return PlanResult(cap, objective, drafts, write and bool(queue), notes + skipped,
-                      None if effects is None else _joint(result, effects))
+                      None if measured is None else _joint(result, measured))
 
 
 def learn_op(store: Store, period: str | None = None, metric: str = "interest"
