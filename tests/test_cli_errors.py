@@ -18,6 +18,8 @@ NEEDS_DATA = [
                                          "--text", "hello"],
     ["listen", "add", "brioche"], ["listen", "remove", "1"], ["alerts", "check"],
     ["alerts", "edit-rule", "1", "--alpha", "0.01"],
+    ["alerts", "add-rule", "--metric", "volume", "--span", "hour", "--network", "bluesky"],
+    ["alerts", "remove-rule", "1"],
     ["report", "--output", "r.html"],
 ]
 

@@ -92,6 +92,22 @@ def test_an_alert_rule_is_edited_through_a_running_server(db: Path, server) -> N
     assert (rule["rule_id"], rule["min_count"], rule["enabled"]) == (1, 9, False)
 
 
+def test_alert_rules_are_added_and_removed_through_a_running_server(db: Path, server) -> None:
+    added = run_process("--db", str(db), "alerts", "add-rule", "--metric", "animosity",
+                        "--span", "hour", "--network", "mastodon", "--json")
+    assert added.returncode == 0, added.stderr
+    assert "via the server" in added.stderr
+    rule_id = json.loads(added.stdout)["rule"]["rule_id"]
+    twin = run_process("--db", str(db), "alerts", "add-rule", "--metric", "animosity",
+                       "--span", "hour", "--network", "mastodon")
+    assert twin.returncode == 1 and f"exists already (rule {rule_id})" in twin.stderr
+    removed = run_process("--db", str(db), "alerts", "remove-rule", str(rule_id))
+    assert removed.returncode == 0, removed.stderr
+    assert f"removed rule {rule_id} animosity/hour mastodon" in removed.stdout
+    listed = run_process("--db", str(db), "alerts", "list", "--json")
+    assert [r["rule_id"] for r in json.loads(listed.stdout)["rules"]] == [1, 2, 3, 4]
+
+
 def test_server_file_is_private_and_removed_on_stop(db: Path, server) -> None:
     path = server_file(db)
     assert oct(path.stat().st_mode & 0o777) == "0o600"

@@ -184,3 +184,94 @@ def test_an_unknown_network_is_refused(cli, tmp_path: Path) -> None:  # type: ig
     assert bad.code == 1 and "unknown network 'nosuch'" in bad.err
     assert "bluesky, facebook" in bad.err
     assert cli("topics", "--network", "mastodon", "--json").code == 0  # known, none stored
+
+
+def test_alerts_add_rule_adds_a_rule_for_one_network(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+    Store.open(db).close()
+    added = cli("alerts", "add-rule", "--metric", "animosity", "--span", "hour",
+                "--network", "mastodon")
+    assert added.code == 0, added.err
+    assert added.out.strip() == "added rule 5 animosity/hour mastodon alpha 0.001 min 3"
+    assert "rule 5 animosity/hour mastodon alpha 0.001 min 3" in cli("alerts", "list").out
+    off = cli("alerts", "add-rule", "--metric", "volume", "--span", "day", "--network",
+              "bluesky", "--alpha", "0.01", "--min-count", "20", "--off", "--json")
+    assert off.code == 0, off.err
+    assert json.loads(off.out)["rule"] == {
+        "rule_id": 6, "metric": "volume", "span": "day", "network": "bluesky", "alpha": 0.01,
+        "min_count": 20, "enabled": False}
+    checked = json.loads(cli("alerts", "check", "--json").out)["rules"]
+    assert [(r["rule_id"], r["network"]) for r in checked] == [
+        (1, None), (2, None), (3, None), (4, None), (5, "mastodon")]  # 6 is off
+    assert cli("alerts", "edit-rule", "6", "--enable").code == 0
+    assert _rule(cli, 6)["enabled"] is True
+
+
+def test_alerts_add_rule_refuses_unknown_names_bad_values_and_twins(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+    Store.open(db).close()
+    assert cli("alerts", "add-rule", "--metric", "volume", "--span", "hour", "--network",
+               "mastodon", "--off").code == 0
+    base = ["alerts", "add-rule", "--metric", "volume", "--span", "hour"]
+    for args, words in [
+            (["alerts", "add-rule", "--metric", "anger", "--span", "hour"],
+             "unknown metric 'anger' hint: use one of volume, animosity"),
+            (["alerts", "add-rule", "--metric", "volume", "--span", "week"],
+             "unknown span 'week' hint: use one of hour, day"),
+            ([*base, "--network", "myspace"], "unknown network 'myspace'"),
+            ([*base, "--network", "myspace"], "bluesky, facebook, instagram"),
+            ([*base, "--network", "bluesky", "--alpha", "1"],
+             "--alpha 1: expected a probability between 0 and 1"),
+            ([*base, "--network", "bluesky", "--alpha", "0"], "--alpha 0: expected"),
+            ([*base, "--network", "bluesky", "--min-count", "0"],
+             "--min-count 0: expected a whole number from 1"),
+            (base, "a volume/hour rule on every network exists already (rule 1) "
+                   "hint: change it with: sounding alerts edit-rule 1"),
+            ([*base, "--network", "mastodon", "--alpha", "0.01"],  # a disabled twin too
+             "a volume/hour rule on mastodon exists already (rule 5)")]:
+        refused = cli(*args)
+        assert refused.code == 1, args
+        assert words in " ".join(refused.err.split()), refused.err
+    listed = json.loads(cli("alerts", "list", "--json").out)["rules"]
+    assert [r["rule_id"] for r in listed] == [1, 2, 3, 4, 5]  # nothing added by a refusal
+
+
+def test_alerts_remove_rule(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
+    Store.open(db).close()
+    removed = cli("alerts", "remove-rule", "3")
+    assert removed.code == 0, removed.err
+    assert removed.out.strip() == "removed rule 3 animosity/hour all networks alpha 0.001 min 3"
+    listed = json.loads(cli("alerts", "list", "--json").out)["rules"]
+    assert [r["rule_id"] for r in listed] == [1, 2, 4]
+    checked = json.loads(cli("alerts", "check", "--json").out)["rules"]
+    assert [r["rule_id"] for r in checked] == [1, 2, 4]
+    again = cli("alerts", "remove-rule", "3")
+    assert again.code == 1
+    assert "no alert rule 3" in again.err and "alerts list" in again.err
+    assert cli("alerts", "edit-rule", "3", "--enable").code == 1
+    # the same rule may be added anew, with a new number
+    anew = cli("alerts", "add-rule", "--metric", "animosity", "--span", "hour", "--json")
+    assert anew.code == 0 and json.loads(anew.out)["rule"]["rule_id"] == 5
+
+
+def test_add_and_remove_rule_through_the_server(store: Store) -> None:
+    """The operations the CLI sends while 'sounding serve' holds the workspace."""
+    from fastapi.testclient import TestClient
+
+    from sounding.web.app import create_app
+
+    api = TestClient(create_app(store, "t0ken"), base_url="http://127.0.0.1")
+
+    def op(name: str, **args: Any) -> Any:
+        return api.post(f"/api/ops/{name}", headers={"X-Sounding-Token": "t0ken"},
+                        content=json.dumps(args))
+
+    added = op("alerts_add_rule", metric="animosity", span="day", network="mastodon")
+    assert added.status_code == 200, added.text
+    rule = added.json()["result"]["rule"]
+    assert (rule["rule_id"], rule["network"], rule["min_count"]) == (5, "mastodon", 3)
+    twin = op("alerts_add_rule", metric="animosity", span="day", network="mastodon")
+    assert twin.status_code == 400 and "(rule 5)" in twin.json()["error"]
+    assert op("alerts_add_rule", metric="volume", span="hour", alpha="0.1").status_code == 400
+    removed = op("alerts_remove_rule", rule_id=5)
+    assert removed.status_code == 200
+    assert removed.json()["result"] == {"rule": rule, "alerts_kept": 0}
+    assert op("alerts_remove_rule", rule_id=5).status_code == 404

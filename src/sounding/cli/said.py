@@ -96,7 +96,9 @@ def alerts_list_cmd(as_json: Json = False) -> None:
     for r in result["rules"]:
         out.print(render.literal(_rule_line(r)))
     for a in result["alerts"]:
-        out.print(render.literal(f"alert {a['alert_id']} {a['window_end'][:16]} {a['message']}"))
+        gone = f" (rule {a['rule_id']}, removed)" if a["metric"] is None else ""
+        out.print(render.literal(f"alert {a['alert_id']} {a['window_end'][:16]} {a['message']}"
+                                 f"{gone}"))
 
 
 def _rule_line(r: dict[str, Any]) -> str:
@@ -123,6 +125,47 @@ def alerts_edit_rule_cmd(
         return
     changed = ", ".join(result["changed"]) or "nothing: it already had these values"
     out.print(render.literal(f"{_rule_line(result['rule'])} (changed: {changed})"))
+
+
+@alerts_app.command("add-rule")
+def alerts_add_rule_cmd(
+    metric: Annotated[str, typer.Option(help="volume (mentions) or animosity (their share).")],
+    span: Annotated[str, typer.Option(
+        help="hour (against the previous 12) or day (against the previous 14).")],
+    network: Annotated[str | None, typer.Option(
+        help="Only this network (default: every network).")] = None,
+    alpha: Annotated[float | None, typer.Option(
+        help="Alert when a window's p-value is below this (smaller: fewer alerts; default: "
+        "0.001).")] = None,
+    min_count: Annotated[int | None, typer.Option(
+        help="The fewest mentions (or animosity items) that may alert (default: 5 for "
+        "volume, 3 for animosity, as in the rules a workspace starts with).")] = None,
+    off: Annotated[bool, typer.Option(
+        "--off", help="Add it turned off (edit-rule --enable turns it on).")] = False,
+    as_json: Json = False,
+) -> None:
+    """Add a spike rule, e.g. on animosity for one network only."""
+    result = run("alerts_add_rule", metric=metric, span=span, network=network, alpha=alpha,
+                 min_count=min_count, enabled=not off)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    out.print(render.literal(f"added {_rule_line(result['rule'])}"))
+
+
+@alerts_app.command("remove-rule")
+def alerts_remove_rule_cmd(
+    rule_id: Annotated[int, typer.Argument(help="The rule's number (alerts list).")],
+    as_json: Json = False,
+) -> None:
+    """Remove a spike rule; the alerts it sent stay listed."""
+    result = run("alerts_remove_rule", rule_id=rule_id)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    kept = result["alerts_kept"]
+    out.print(render.literal(f"removed {_rule_line(result['rule'])}"
+                             + (f" ({kept} alert(s) it sent stay listed)" if kept else "")))
 
 
 @alerts_app.command("remove-channel")

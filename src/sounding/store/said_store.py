@@ -12,9 +12,9 @@ from sounding.store.database import Store
 from sounding.store.reads import REACTION_KINDS
 
 __all__ = [
-    "add_channel", "alert_history", "bucket_counts", "channels", "daily_series",
-    "extend_alert", "insert_alert", "last_alert", "newest_mention", "remove_channel", "rules",
-    "said_texts", "set_deliveries", "update_rule",
+    "add_channel", "add_rule", "alert_history", "bucket_counts", "channels", "daily_series",
+    "extend_alert", "insert_alert", "last_alert", "newest_mention", "remove_channel",
+    "remove_rule", "rules", "said_texts", "set_deliveries", "update_rule",
 ]
 
 # Written items by others than the brand, with their language and reaction (a person's
@@ -123,12 +123,31 @@ def remove_channel(store: Store, channel_id: int) -> str | None:
     return "deleted"
 
 
+_RULE = ("rule_id", "metric", "span", "network", "alpha", "min_count", "enabled")
+_RETURNING = f"RETURNING {', '.join(_RULE)}"
+
+
+def _rule_of(rows: list[Any]) -> dict[str, Any] | None:
+    return dict(zip(_RULE, rows[0], strict=True)) if rows else None
+
+
 def rules(store: Store, enabled_only: bool = False) -> list[dict[str, Any]]:
     """Alert rules, by id."""
     found: list[dict[str, Any]] = store.query(
-        "SELECT rule_id, metric, span, network, alpha, min_count, enabled FROM alert_rules "
-        "WHERE enabled OR NOT ? ORDER BY rule_id", [enabled_only]).to_pylist()
+        f"SELECT {', '.join(_RULE)} FROM alert_rules WHERE enabled OR NOT ? ORDER BY rule_id",
+        [enabled_only]).to_pylist()
     return found
+
+
+def add_rule(store: Store, metric: str, span: str, network: str | None, alpha: float,
+             min_count: int, enabled: bool = True) -> dict[str, Any]:
+    """Record a spike rule (``network`` None: every network); the rule as stored."""
+    with store.transaction() as con:
+        rows = con.execute(
+            "INSERT INTO alert_rules (metric, span, network, alpha, min_count, enabled) "
+            f"VALUES (?, ?, ?, ?, ?, ?) {_RETURNING}",
+            [metric, span, network, alpha, min_count, enabled]).fetchall()
+    return dict(zip(_RULE, rows[0], strict=True))
 
 
 def update_rule(store: Store, rule_id: int, alpha: float | None = None,
@@ -140,12 +159,20 @@ def update_rule(store: Store, rule_id: int, alpha: float | None = None,
         rows = con.execute(
             "UPDATE alert_rules SET alpha = coalesce(?, alpha), "
             "min_count = coalesce(?, min_count), enabled = coalesce(?, enabled) "
-            "WHERE rule_id = ? RETURNING rule_id, metric, span, network, alpha, min_count, "
-            "enabled", [alpha, min_count, enabled, rule_id]).fetchall()
-    if not rows:
-        return None
-    names = ("rule_id", "metric", "span", "network", "alpha", "min_count", "enabled")
-    return dict(zip(names, rows[0], strict=True))
+            f"WHERE rule_id = ? {_RETURNING}", [alpha, min_count, enabled, rule_id]).fetchall()
+    return _rule_of(rows)
+
+
+def remove_rule(store: Store, rule_id: int) -> dict[str, Any] | None:
+    """Delete a rule; its alerts stay, with its number. The rule as it was, with ``alerts``
+    (how many it fired), or None when there is no such rule."""
+    with store.transaction() as con:
+        rows = con.execute(f"DELETE FROM alert_rules WHERE rule_id = ? {_RETURNING}",
+                           [rule_id]).fetchall()
+        fired = con.execute("SELECT count(*) FROM alerts WHERE rule_id = ?",
+                            [rule_id]).fetchall()
+    rule = _rule_of(rows)
+    return None if rule is None else {**rule, "alerts": int(fired[0][0])}
 
 
 def last_alert(store: Store, rule_id: int) -> dict[str, Any] | None:

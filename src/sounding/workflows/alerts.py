@@ -21,6 +21,7 @@ from sounding.errors import InputError, NotFound, SoundingError
 from sounding.store import Store
 from sounding.store.said_store import (
     add_channel,
+    add_rule,
     alert_history,
     bucket_counts,
     channels,
@@ -28,15 +29,21 @@ from sounding.store.said_store import (
     insert_alert,
     last_alert,
     remove_channel,
+    remove_rule,
     rules,
     set_deliveries,
     update_rule,
 )
+from sounding.workflows.said import check_network
 
-__all__ = ["add_channel_op", "alerts_check_op", "alerts_list_op", "check_alerts",
-           "check_webhook_url", "edit_rule_op", "remove_channel_op", "run_every"]
+__all__ = ["add_channel_op", "add_rule_op", "alerts_check_op", "alerts_list_op",
+           "check_alerts", "check_webhook_url", "edit_rule_op", "remove_channel_op",
+           "remove_rule_op", "run_every"]
 
 _METRIC = {"volume": "mention volume", "animosity": "animosity share"}
+# A new rule's thresholds when add-rule is given none: those of the seeded rules.
+_ALPHA = 0.001
+_MIN_COUNT = {"volume": 5, "animosity": 3}
 
 
 def add_channel_op(store: Store, kind: str, to: list[str] | None = None,
@@ -110,9 +117,46 @@ def edit_rule_op(store: Store, rule_id: int, alpha: float | None = None,
                          hint="give --alpha, --min-count, --enable or --disable")
     _check_thresholds(alpha, min_count)
     after = update_rule(store, rule_id, alpha, min_count, enabled)
-    if after is None:  # removed since it was read: no command removes one, but a script may
+    if after is None:  # removed (remove-rule) since it was read
         raise NotFound(f"no alert rule {rule_id}")
     return {"rule": after, "changed": sorted(k for k in after if after[k] != before[k])}
+
+
+def _choice(what: str, value: str, allowed: Mapping[str, Any]) -> str:
+    if value not in allowed:
+        raise InputError(f"unknown {what} '{value}'", hint=f"use one of {', '.join(allowed)}")
+    return value
+
+
+def add_rule_op(store: Store, metric: str, span: str, network: str | None = None,
+                alpha: float | None = None, min_count: int | None = None,
+                enabled: bool = True) -> dict[str, Any]:
+    """Operation ``alerts_add_rule``: a spike rule on one network (None: every network).
+    A threshold left None is the seeded rules' (``_ALPHA``, ``_MIN_COUNT``). A second rule
+    on the same metric, span and network is refused: it would send every spike twice."""
+    metric = _choice("metric", metric, _METRIC)
+    span = _choice("span", span, WINDOWS)
+    network = check_network(store, network)
+    _check_thresholds(alpha, min_count)
+    same = [r["rule_id"] for r in rules(store)
+            if (r["metric"], r["span"], r["network"]) == (metric, span, network)]
+    if same:
+        where = f"on {network}" if network else "on every network"
+        raise InputError(f"a {metric}/{span} rule {where} exists already (rule {same[0]})",
+                         hint=f"change it with: sounding alerts edit-rule {same[0]}")
+    return {"rule": add_rule(store, metric, span, network, _ALPHA if alpha is None else alpha,
+                             _MIN_COUNT[metric] if min_count is None else min_count, enabled)}
+
+
+def remove_rule_op(store: Store, rule_id: int) -> dict[str, Any]:
+    """Operation ``alerts_remove_rule``: the rule is no longer checked, and gone; the alerts
+    it fired stay listed (their message says what they were)."""
+    removed = remove_rule(store, rule_id)
+    if removed is None:
+        raise NotFound(f"no alert rule {rule_id}",
+                       hint="sounding alerts list shows the rules and their numbers")
+    fired = removed.pop("alerts")
+    return {"rule": removed, "alerts_kept": fired}
 
 
 def _url_problem(url: str) -> str | None:

@@ -20,10 +20,12 @@ from sounding.store import Store
 from sounding.workflows.accounts import add_account, list_accounts
 from sounding.workflows.alerts import (
     add_channel_op,
+    add_rule_op,
     alerts_check_op,
     alerts_list_op,
     edit_rule_op,
     remove_channel_op,
+    remove_rule_op,
 )
 from sounding.workflows.audience import actors_op, segments_op
 from sounding.workflows.collect import collect
@@ -72,10 +74,12 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
     "accounts": list_accounts,
     "actors": actors_op,
     "alerts_add_channel": add_channel_op,
+    "alerts_add_rule": add_rule_op,
     "alerts_check": alerts_check_op,
     "alerts_edit_rule": edit_rule_op,
     "alerts_list": alerts_list_op,
     "alerts_remove_channel": remove_channel_op,
+    "alerts_remove_rule": remove_rule_op,
     "collect": collect,
     "customers_import": customers_import_op,
     "enrich": enrich_workspace,
