@@ -201,6 +201,26 @@ def _instance(max_characters: int) -> dict[str, Any]:
     return dict(instance)
 
 
+def _instance_v1(max_characters: int | None) -> dict[str, Any]:
+    """The recorded ``/api/v1/instance`` (a server before 4.0) allowing ``max_characters``;
+    None: one before 3.4.2, whose answer has no ``configuration``."""
+    instance = json.loads((FIXTURES / "entities.json").read_text())["instance_v1"]
+    if max_characters is None:
+        del instance["configuration"]
+    else:
+        instance["configuration"]["statuses"]["max_characters"] = max_characters
+    return dict(instance)
+
+
+def test_a_server_before_4_0_says_its_limit_in_api_v1_instance(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    mastodon_http.route("GET", "/api/v2/instance/", {"error": "Not found"}, status=404)
+    mastodon_http.route("GET", "/api/v1/instance/", _instance_v1(11000))
+    assert not collect(brand, connect_fn=mastodon_connect, now=NOW)["failed"]
+    assert text_limit(brand, ACCOUNT) == 11000
+    assert add_to_queue(brand, ACCOUNT, "x" * 10000)["status"] == "scheduled"
+
+
 def test_the_instance_limit_is_checked_before_sending(
         brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
     """Queueing holds a text to Mastodon's default 500; an instance taking fewer is read
@@ -259,16 +279,19 @@ def test_the_recorded_limit_follows_the_instance(
     add_to_queue(brand, ACCOUNT, "hello")
     publish_due(brand, connect_fn=mastodon_connect)
     assert text_limit(brand, ACCOUNT) == 2000
-    mastodon_http.route("GET", "/api/v2/instance/", {"error": "Not found"}, status=404)
+    for page in ("/api/v2/instance/", "/api/v1/instance/"):
+        mastodon_http.route("GET", page, {"error": "Not found"}, status=404)
     collect(brand, connect_fn=mastodon_connect, now=NOW)
     assert text_limit(brand, ACCOUNT) == 2000
 
 
 def test_an_instance_that_never_said_its_limit_holds_to_mastodon_s_default(
         brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
-    """An older server without ``/api/v2/instance`` (404): nothing is recorded, and a
-    501-character text is refused with the default's words."""
+    """A server before 3.4.2: no ``/api/v2/instance`` (404), and a ``/api/v1/instance``
+    without ``configuration``: nothing is recorded, and a 501-character text is refused
+    with the default's words."""
     mastodon_http.route("GET", "/api/v2/instance/", {"error": "Not found"}, status=404)
+    mastodon_http.route("GET", "/api/v1/instance/", _instance_v1(None))
     assert not collect(brand, connect_fn=mastodon_connect, now=NOW)["failed"]
     assert text_limit(brand, ACCOUNT) is None
     with pytest.raises(TextTooLong) as refused:

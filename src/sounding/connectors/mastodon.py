@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -33,12 +34,13 @@ from sounding.errors import (
     RateLimited,
 )
 
-__all__ = ["MastodonConnector"]
+__all__ = ["MastodonConnector", "read_text_limit"]
 
 T = TypeVar("T")
 _PAGE = 40
 _MAX_MEDIA = 4
 _KEY_LIFETIME = timedelta(minutes=55)
+_PUBLIC_TIMEOUT = 5  # seconds: `account add` waits no longer for an instance
 
 
 def _refusal(exc: MastodonAPIError) -> tuple[int | None, str]:
@@ -47,6 +49,46 @@ def _refusal(exc: MastodonAPIError) -> tuple[int | None, str]:
     if len(args) >= 4:  # ('Mastodon API returned error', status, reason, error message)
         return int(args[1]), str(args[3] or args[2] or "no reason given")
     return None, str(args[-1]) if args else type(exc).__name__
+
+
+def _answer(host: str, call: Callable[[], T]) -> T:
+    """A request's answer, or sounding's error for it: a server down, failing or limiting
+    the rate is a NetworkFailure (worth a retry); any other refusal (a 4xx, an answer that
+    is not JSON) a final NetworkRefused with the instance's reason."""
+    try:
+        return call()
+    except MastodonRatelimitError:
+        raise RateLimited(f"mastodon: {host}: rate limited (429)") from None
+    except (MastodonServerError, MastodonNetworkError) as exc:
+        raise NetworkFailure(f"mastodon: {host}: {exc.args[-1]}") from None
+    except MastodonAPIError as exc:
+        status, reason = _refusal(exc)
+        raise NetworkRefused(f"mastodon: {host} refused the request ({status}: {reason})",
+                             status=status, reason=reason) from None
+
+
+def _read_limit(api: Mastodon, call: Callable[[Callable[[], Any]], Any]) -> int | None:
+    """The instance's text limit from ``/api/v2/instance``, else from ``/api/v1/instance``
+    (a server before 4.0); None when neither says it. A page refused (404, not JSON) leaves
+    the other to try; a server that does not answer raises NetworkFailure."""
+    for page in (api.instance_v2, api.instance_v1):
+        try:
+            limit = parse.max_characters(call(page))
+        except NetworkRefused:
+            continue
+        if limit is not None:
+            return limit
+    return None
+
+
+def read_text_limit(instance_url: str, *, session: requests.Session | None = None) -> int | None:
+    """The instance's text limit, read from its public pages when an account is added:
+    without a token (none is sent), once, waiting at most ``_PUBLIC_TIMEOUT`` seconds.
+    None when the instance does not say it; NetworkFailure when it does not answer."""
+    api = Mastodon(api_base_url=instance_url, ratelimit_method="throw",
+                   version_check_mode="none", session=session, request_timeout=_PUBLIC_TIMEOUT)
+    host = urlparse(instance_url).netloc or instance_url
+    return _read_limit(api, functools.partial(_answer, host))
 
 
 def _max_id(entries: list[Any], state: str | None) -> str | None:
@@ -73,6 +115,10 @@ class MastodonConnector:
         self._limit_read = False
 
     def _translate(self, call: Callable[[], T]) -> T:
+        return _answer(self.host, lambda: self._as_account(call))
+
+    def _as_account(self, call: Callable[[], T]) -> T:
+        """The refusals that concern the account: its rate limit, its token."""
         try:
             return call()
         except MastodonRatelimitError:
@@ -84,12 +130,6 @@ class MastodonConnector:
                 f"{self.host} refused the access token of {self.brand.handle} ({exc.args[-1]})",
                 hint=f"create a new access token and set ${self._credential_env} "
                      "(environment or the [credentials] table of the config file)") from None
-        except (MastodonServerError, MastodonNetworkError) as exc:
-            raise NetworkFailure(f"mastodon: {self.host}: {exc.args[-1]}") from None
-        except MastodonAPIError as exc:  # any other 4xx: final, with the instance's reason
-            status, reason = _refusal(exc)
-            raise NetworkRefused(f"mastodon: {self.host} refused the request ({status}: "
-                                 f"{reason})", status=status, reason=reason) from None
 
     def _call(self, call: Callable[[], T]) -> T:
         return with_retries(lambda: self._translate(call), self._policy, self._on_wait)
@@ -160,14 +200,10 @@ class MastodonConnector:
 
     # -- publish ---------------------------------------------------------------------
     def text_limit(self) -> int | None:
-        """The instance's limit (``configuration.statuses.max_characters``), read once;
-        None when the instance does not say."""
+        """The instance's limit (``configuration.statuses.max_characters`` of its v2, else
+        v1, instance page), read once; None when the instance does not say."""
         if not self._limit_read:
-            try:
-                instance = self._call(self._api.instance_v2)
-                self._max_chars = int(instance["configuration"]["statuses"]["max_characters"])
-            except (NetworkRefused, KeyError, TypeError, ValueError):
-                self._max_chars = None
+            self._max_chars = _read_limit(self._api, self._call)
             self._limit_read = True
         return self._max_chars
 

@@ -1,4 +1,5 @@
-"""Mastodon entities (Status, Account, Context, Notification) to sounding records: pure.
+"""Mastodon entities (Status, Account, Context, Notification, Instance) to sounding records
+and values: pure.
 
 Accepts the JSON of the API as documented and the same objects as Mastodon.py returns
 them (dicts whose times may already be ``datetime``).
@@ -29,6 +30,7 @@ __all__ = [
     "add_status",
     "handle",
     "html_to_text",
+    "max_characters",
     "parse_accounts",
     "parse_context",
     "parse_notifications",
@@ -71,6 +73,21 @@ def parse_time_any(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     return parse_time(str(value))
+
+
+def max_characters(instance: Any) -> int | None:
+    """The most characters a status may have, as an Instance says it (v2, and v1 since
+    Mastodon 3.4.2: ``configuration.statuses.max_characters``); None when the answer does
+    not say it as a positive whole number."""
+    try:
+        value = instance["configuration"]["statuses"]["max_characters"]
+    except (KeyError, TypeError, IndexError):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        return None
+    return value
 
 
 def handle(account: Entity, host: str) -> str:
