@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -31,6 +32,24 @@ if os.environ.get("PYTHONPATH"):
     os.environ["PYTHONPATH"] = os.pathsep.join(
         str(Path(p).resolve()) for p in os.environ["PYTHONPATH"].split(os.pathsep) if p)
 SOUNDING = [sys.executable, "-m", "sounding"]
+
+
+@pytest.fixture(autouse=True)
+def _no_real_mastodon_instance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding a Mastodon account reads its instance's text limit: in the tests no real
+    instance is reached (it reads as unreachable), only recorded answers handed to the
+    reader as a session (connectors' ``mastodon_instance``)."""
+    from sounding.connectors import mastodon
+    from sounding.errors import NetworkFailure
+
+    read = mastodon.read_text_limit
+
+    def offline(instance_url: str, *, session: Any = None) -> int | None:
+        if session is None:
+            raise NetworkFailure(f"mastodon: {instance_url}: the tests reach no real instance")
+        return read(instance_url, session=session)
+
+    monkeypatch.setattr(mastodon, "read_text_limit", offline)
 
 
 @pytest.fixture

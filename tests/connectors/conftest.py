@@ -99,3 +99,17 @@ def mastodon_connect(mastodon_http: Any) -> Callable[..., Any]:
 
     connect_fn.sleeps = sleeps  # type: ignore[attr-defined]
     return connect_fn
+
+
+@pytest.fixture
+def mastodon_instance(mastodon_http: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``account add`` reads its instance's text limit from the recorded answers."""
+    import functools
+
+    from sounding.connectors import mastodon
+
+    from .mastodon_http import session
+
+    monkeypatch.setattr(mastodon, "read_text_limit", functools.partial(
+        mastodon.read_text_limit, session=session(mastodon_http)))
+    return mastodon_http

@@ -85,7 +85,11 @@ class RecordedMastodon(BaseAdapter):  # type: ignore[misc]
         headers = {"Content-Type": "application/json; charset=utf-8", **_rate_headers()}
         headers.update(spec.get("headers") or {})
         response.headers.update(headers)
-        response._content = json.dumps(spec.get("body")).encode()
+        if "raw" in spec:  # an answer that is no JSON, as a proxy's error page
+            response.headers["Content-Type"] = "text/html; charset=utf-8"
+            response._content = str(spec["raw"]).encode()
+        else:
+            response._content = json.dumps(spec.get("body")).encode()
         response.url, response.request = str(request.url), request
         return response
 

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from sounding.cli import account_app, out, render, run
+from sounding.connectors.text import MASTODON_DEFAULT_MAX_CHARS
+
+
+def _limit_line(result: dict[str, Any]) -> str:
+    """What a Mastodon text will be held to, and whether the instance said it."""
+    limit, unread = result.get("max_characters"), result.get("text_limit_unread")
+    if limit and not unread:
+        return f"texts up to {limit:,} characters on this instance"
+    if limit:
+        return (f"texts up to {limit:,} characters on this instance, as it last said "
+                f"(not read now: {unread})")
+    return (f"the instance's text limit is not known yet: drafts are checked against "
+            f"{MASTODON_DEFAULT_MAX_CHARS} characters until the first collect reads it "
+            f"({unread})")
 
 
 @account_app.command("add")
@@ -33,6 +47,8 @@ def account_add_cmd(
         state = "is set" if result["credential_set"] else "is not set yet"
         out.print(render.literal(f"its secret is read from ${result['credential_env']} "
                                  f"({state})"))
+    if result["network"] == "mastodon":
+        out.print(render.literal(_limit_line(result)))
 
 
 @account_app.command("list")

@@ -1,4 +1,5 @@
-"""Open the connector of a stored account, with its secret read from where it is named."""
+"""Open the connector of a stored account, with its secret read from where it is named;
+read what a Mastodon instance says in public (its text limit) without any secret."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sounding.connectors.records import Brand
 from sounding.connectors.retry import RetryPolicy
 from sounding.errors import ConfigError
 
-__all__ = ["connect"]
+__all__ = ["connect", "instance_text_limit"]
 
 
 def connect(account: Mapping[str, Any], *, policy: RetryPolicy | None = None,
@@ -41,3 +42,11 @@ def connect(account: Mapping[str, Any], *, policy: RetryPolicy | None = None,
                                  on_wait=on_wait, session=session)
     raise ConfigError(f"sounding cannot connect to {network} accounts",
                       hint="collect from bluesky or mastodon, or import files")
+
+
+def instance_text_limit(instance_url: str) -> int | None:
+    """A Mastodon instance's text limit from its public pages, sent no token; None when it
+    does not say it. Raises NetworkFailure when the instance does not answer."""
+    from sounding.connectors.mastodon import read_text_limit
+
+    return read_text_limit(instance_url)

@@ -2,25 +2,29 @@
 
 Bluesky and Mastodon accounts also keep where they live (service or instance URL) and
 the name of the environment variable holding their secret; the secret is never stored.
+A Mastodon account also keeps its instance's text limit, read when it is added.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
+from sounding.connectors.connect import instance_text_limit
 from sounding.connectors.credentials import default_env
-from sounding.errors import InputError
+from sounding.errors import InputError, NetworkFailure
 from sounding.models import NETWORKS, Account, Actor, Batch, actor_handle, key, network_name
 from sounding.store import Store
-from sounding.store.connector_store import set_account_settings
+from sounding.store.connector_store import record_text_limit, set_account_settings, text_limit
 
 __all__ = ["NETWORKS", "PUBLISHABLE", "add_account", "list_accounts"]
 
 PUBLISHABLE = ("bluesky", "mastodon")  # the networks sounding connects to and posts on
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+LimitFn = Callable[[str], int | None]  # an instance URL -> the text limit it says
 
 
 def _instance(url: str | None) -> str:
@@ -56,9 +60,25 @@ def _connection(network: str, handle: str, service_url: str | None,
     return service_url, env
 
 
+def _read_limit(store: Store, account_id: str, instance_url: str, limit_fn: LimitFn
+                ) -> dict[str, Any]:
+    """Read the instance's text limit now, so drafts are held to it before any collect.
+    An instance that does not answer or does not say it leaves the limit unknown (or as
+    it was last read); ``text_limit_unread`` says why."""
+    try:
+        said = limit_fn(instance_url)
+        unread = None if said else f"{urlparse(instance_url).netloc} did not say it"
+    except NetworkFailure as exc:
+        said, unread = None, str(exc)
+    record_text_limit(store, account_id, said)
+    return {"max_characters": text_limit(store, account_id), "text_limit_unread": unread}
+
+
 def add_account(store: Store, network: str, handle: str, service_url: str | None = None,
-                credential_env: str | None = None) -> dict[str, Any]:
-    """Register a brand account; items already stored from that handle become brand items."""
+                credential_env: str | None = None, *,
+                limit_fn: LimitFn = instance_text_limit) -> dict[str, Any]:
+    """Register a brand account; items already stored from that handle become brand items.
+    A Mastodon account's text limit is read from its instance (``limit_fn``)."""
     known = network_name(network)
     if known is None:
         raise InputError(f"unknown network '{network}'", hint=f"use one of {', '.join(NETWORKS)}")
@@ -77,14 +97,17 @@ def add_account(store: Store, network: str, handle: str, service_url: str | None
     if env is not None:
         set_account_settings(store, actor_id, service_url, env)
     claimed = store.assign_account(actor_id, actor_id)
+    limit: dict[str, Any] = {"max_characters": None, "text_limit_unread": None}
+    if network == "mastodon" and service_url:
+        limit = _read_limit(store, actor_id, service_url, limit_fn)
     return {"account_id": actor_id, "network": network, "handle": handle,
             "items_marked": claimed, "service_url": service_url, "credential_env": env,
-            "credential_set": bool(env and os.environ.get(env))}
+            "credential_set": bool(env and os.environ.get(env)), **limit}
 
 
 def list_accounts(store: Store) -> list[dict[str, Any]]:
     """The brand's accounts with their item counts and the text limit an instance last
-    reported (Mastodon; none until a collect or a publish reads it)."""
+    reported (Mastodon; read by account add, collect and publish)."""
     rows: list[dict[str, Any]] = store.query(
         "SELECT a.account_id, a.network, a.handle, a.service_url, a.credential_env, "
         "a.max_characters, count(i.item_id) AS items "
