@@ -191,21 +191,29 @@ def test_upgrading_keeps_stored_reply_edges_without_doubling_them(db: Path) -> N
                                  ("reply", "bluesky:bob", "bluesky:p1")]
 
 
-def test_closing_stops_a_read_running_in_another_thread(db: Path) -> None:
-    """A server stopping while a page is being warmed: DuckDB refused to close the
-    connection under a busy cursor, and the process then aborted."""
-    store = Store.open(db)
+def _long_read(store: Store) -> tuple[threading.Thread, list[BaseException]]:
+    """A read of minutes started in another thread, once it holds its cursor; what it met."""
     failures: list[BaseException] = []
 
     def read() -> None:
         try:
-            store.query("SELECT sum(a.range) AS s FROM range(4000000000) a")  # minutes
+            store.query("SELECT sum(a.range) AS s FROM range(4000000000) a")
         except BaseException as exc:  # the test reports what the read met
             failures.append(exc)
 
     reader = threading.Thread(target=read)
     reader.start()
-    time.sleep(0.5)
+    deadline = time.monotonic() + 30
+    while not store._reading and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return reader, failures
+
+
+def test_closing_stops_a_read_running_in_another_thread(db: Path) -> None:
+    """A server stopping while a page is being warmed: DuckDB refused to close the
+    connection under a busy cursor, and the process then aborted."""
+    store = Store.open(db)
+    reader, failures = _long_read(store)
     started = time.monotonic()
     store.close()
     reader.join(timeout=30)
@@ -213,5 +221,23 @@ def test_closing_stops_a_read_running_in_another_thread(db: Path) -> None:
     assert [type(exc) for exc in failures] == [duckdb.InterruptException]
     with pytest.raises(StoreError, match="is closed"):
         store.query("SELECT 1")
+    with pytest.raises(StoreError, match="is closed"), store.transaction():
+        pass
     with Store.open(db) as again:  # the file was released
         assert again.scalar("SELECT 42") == 42
+
+
+def test_a_close_that_cannot_wait_says_so_and_can_be_done_again(db: Path) -> None:
+    """A close given no time interrupts the read and says it has not stopped yet; a second
+    close ends it (the first had marked the store closed, so a second returned at once and
+    left the file held)."""
+    store = Store.open(db)
+    reader, failures = _long_read(store)
+    with pytest.raises(StoreError, match="1 read did not stop within 0 s"):
+        store.close(wait=0)
+    store.close()
+    reader.join(timeout=30)
+    assert not reader.is_alive()
+    assert [type(exc) for exc in failures] == [duckdb.InterruptException]
+    with Store.open(db) as again:
+        assert again.scalar("SELECT 1") == 1

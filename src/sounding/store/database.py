@@ -62,7 +62,7 @@ class Store:
         self._lock = threading.RLock()
         self._reads_ended = threading.Condition(self._lock)
         self._reading: set[duckdb.DuckDBPyConnection] = set()
-        self._closed = False
+        self._closed = self._released = False
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False, wait: float = 60.0,
@@ -86,15 +86,28 @@ class Store:
         being warmed as the server stops), so those reads are interrupted and given up to
         ``wait`` s to let go; reads asked for after this are refused with a StoreError."""
         with self._lock:
-            if self._closed:
+            self._closed = True  # no read or transaction starts from now on
+            if self._released:
                 return
-            self._closed = True
             deadline = time.monotonic() + wait
-            while self._reading and time.monotonic() < deadline:
+            while self._reading:
                 for cursor in self._reading:
                     cursor.interrupt()  # also a read whose query has not started yet
+                if time.monotonic() >= deadline:  # closing now would raise, then abort
+                    busy = len(self._reading)
+                    raise StoreError(f"{self.path}: {busy} read{'s' * (busy > 1)} did not "
+                                     f"stop within {wait:g} s", hint="close it again, or end "
+                                     "the process: that releases the file")
                 self._reads_ended.wait(timeout=0.05)
             self._con.close()
+            self._released = True
+
+    def _open_connection(self) -> duckdb.DuckDBPyConnection:
+        """The connection, under the store's lock; a closed store says so, as a read does."""
+        if self._closed:
+            raise StoreError(f"{self.path} is closed",
+                             hint="the command or server that held it has stopped")
+        return self._con
 
     def __enter__(self) -> Store:
         return self
@@ -106,13 +119,14 @@ class Store:
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Everything inside commits together or not at all."""
         with self._lock:
-            self._con.execute("BEGIN TRANSACTION")
+            con = self._open_connection()
+            con.execute("BEGIN TRANSACTION")
             try:
-                yield self._con
+                yield con
             except BaseException:
-                self._con.execute("ROLLBACK")
+                con.execute("ROLLBACK")
                 raise
-            self._con.execute("COMMIT")
+            con.execute("COMMIT")
 
     def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
         """Run a read query with bound parameters and return its rows as Arrow.
@@ -122,10 +136,7 @@ class Store:
         audience analysis in another thread.
         """
         with self._lock:
-            if self._closed:
-                raise StoreError(f"{self.path} is closed", hint="the command or server that "
-                                 "held it has stopped")
-            cursor = self._con.cursor()
+            cursor = self._open_connection().cursor()
             self._reading.add(cursor)
         try:
             table: pa.Table = cursor.sql(sql, params=params or None).to_arrow_table()
@@ -142,7 +153,7 @@ class Store:
         second statement or an EXPLAIN ANALYZE (which runs its statement) never runs."""
         try:
             with self._lock:
-                statements = self._con.extract_statements(sql)
+                statements = self._open_connection().extract_statements(sql)
         except duckdb.Error as exc:
             raise InputError(f"the query cannot be read: {exc}") from exc
         kinds = [statement.type.name for statement in statements]
