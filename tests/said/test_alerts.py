@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
@@ -13,6 +15,7 @@ from sounding.errors import InputError, NotFound
 from sounding.models import Batch, Item
 from sounding.store import Store
 from sounding.store.audience_store import put_labels
+from sounding.workflows import alerts
 from sounding.workflows.alerts import (
     add_channel_op,
     alerts_list_op,
@@ -165,3 +168,31 @@ def test_a_channel_alerts_went_through_is_kept_for_their_history(said_store: Sto
                for a in listed["alerts"] for d in a["deliveries"])
     with pytest.raises(NotFound):
         remove_channel_op(said_store, first["channel_id"])
+
+
+def test_two_checks_at_once_store_one_alert(said_store: Store,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server's scheduled check and one asked for run in two threads: both once read
+    'no alert yet' before either stored one, and the spike was stored and sent twice (their
+    windows start a minute apart, so the duplicate keys differ). The two reads are held
+    at a barrier to make them meet; a check that waits its turn lets the barrier lapse."""
+    inject(said_store, 60, NOW - timedelta(minutes=40))
+    meet = threading.Barrier(2, timeout=2)
+    read = alerts.last_alert
+
+    def together(store: Store, rule_id: int) -> object:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            meet.wait()
+        return read(store, rule_id)
+
+    monkeypatch.setattr(alerts, "last_alert", together)
+    found: list[int] = []
+    checks = [threading.Thread(target=lambda at=at: found.append(
+        check_alerts(said_store, at)["new_alerts"])) for at in (NOW, NOW + timedelta(minutes=1))]
+    for check in checks:
+        check.start()
+    for check in checks:
+        check.join(timeout=60)
+    hourly = [a for a in alerts_list_op(said_store)["alerts"]
+              if (a["metric"], a["span"]) == ("volume", "hour")]
+    assert len(hourly) == 1 and sorted(found)[0] == 0, (hourly, found)

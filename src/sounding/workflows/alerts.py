@@ -41,6 +41,7 @@ __all__ = ["add_channel_op", "add_rule_op", "alerts_check_op", "alerts_list_op",
            "remove_rule_op", "run_every"]
 
 _METRIC = {"volume": "mention volume", "animosity": "animosity share"}
+_FIRING = threading.Lock()  # one check at a time decides whether an alert is new
 # A new rule's thresholds when add-rule is given none: those of the seeded rules.
 _ALPHA = 0.001
 _MIN_COUNT = {"volume": 5, "animosity": 3}
@@ -280,15 +281,16 @@ def _fire(store: Store, rule: Mapping[str, Any], test: SpikeTest, now: datetime,
           env: Mapping[str, str] | None) -> dict[str, Any]:
     span = WINDOWS[rule["span"]][0]
     start = now - span
-    previous = last_alert(store, rule["rule_id"])
-    if previous is not None and previous["last_seen"] >= start:
-        extend_alert(store, previous["alert_id"], now)
-        return {"status": "ongoing", "alert_id": previous["alert_id"]}
     alert = {"rule_id": rule["rule_id"], "dedup_key": f"{rule['rule_id']}:{start.isoformat()}",
              "window_start": start, "window_end": now, "last_seen": now,
              "observed": test.observed, "expected": test.expected, "p_value": test.p_value,
              "message": _message(rule, test)}
-    alert_id = insert_alert(store, alert)
+    with _FIRING:  # a scheduled check and one asked for may run at once in a server
+        previous = last_alert(store, rule["rule_id"])
+        if previous is not None and previous["last_seen"] >= start:
+            extend_alert(store, previous["alert_id"], now)
+            return {"status": "ongoing", "alert_id": previous["alert_id"]}
+        alert_id = insert_alert(store, alert)
     if alert_id is None:
         return {"status": "duplicate"}
     payload = {**alert, "alert_id": alert_id, "metric": rule["metric"], "span": rule["span"],
