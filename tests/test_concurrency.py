@@ -41,6 +41,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _announced(db: Path) -> bool:
+    """Whether the server file names a server (it appears whole: written, then renamed)."""
+    try:
+        return "url" in json.loads(server_file(db).read_text())
+    except (FileNotFoundError, ValueError):
+        return False
+
+
 @pytest.fixture
 def server(db: Path, tmp_path: Path):
     """`sounding serve` in a folder of its own, once it has announced itself."""
@@ -51,14 +59,14 @@ def server(db: Path, tmp_path: Path):
     proc = subprocess.Popen([*SOUNDING, "--db", str(db), "serve", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=folder)
-    deadline = time.monotonic() + 30
-    while not server_file(db).exists():
+    deadline = time.monotonic() + 60
+    while not _announced(db):
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.1)
     yield proc
     proc.send_signal(signal.SIGINT)
-    proc.wait(timeout=30)
+    proc.wait(timeout=60)
 
 
 def test_commands_go_through_a_running_server(db: Path, tmp_path: Path, server) -> None:
@@ -112,7 +120,7 @@ def test_server_file_is_private_and_removed_on_stop(db: Path, server) -> None:
     path = server_file(db)
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     server.send_signal(signal.SIGINT)
-    server.wait(timeout=30)
+    server.wait(timeout=60)
     assert not path.exists()
 
 
@@ -146,7 +154,7 @@ def test_a_command_through_a_server_reads_its_files_here_and_says_its_secrets_ar
 
 def test_sigterm_stops_the_server_as_ctrl_c_does(db: Path, server) -> None:
     server.send_signal(signal.SIGTERM)  # as systemd or `kill` stops it
-    _, err = server.communicate(timeout=30)
+    _, err = server.communicate(timeout=60)
     assert server.returncode == 0, err
     assert not server_file(db).exists()
     status = run_process("--db", str(db), "status", "--json")
@@ -157,13 +165,13 @@ def test_sigterm_stops_the_server_as_ctrl_c_does(db: Path, server) -> None:
 def test_a_file_left_by_a_killed_server_is_passed_by(db: Path, server) -> None:
     path = server_file(db)
     server.kill()
-    server.wait(timeout=30)
+    server.wait(timeout=60)
     assert path.exists()
-    gone = run_process("--db", str(db), "status", "--json", timeout=20)
+    gone = run_process("--db", str(db), "status", "--json", timeout=120)
     # its pid may be another program's by now (after a reboot, in a container): this one's
     path.write_text(json.dumps(dict(json.loads(path.read_text("utf-8")), pid=os.getpid())),
                     "utf-8")
-    reused = run_process("--db", str(db), "status", "--json", timeout=20)
+    reused = run_process("--db", str(db), "status", "--json", timeout=120)
     for result in (gone, reused):
         assert result.returncode == 0, result.stderr
         assert "server" not in result.stderr

@@ -31,10 +31,14 @@ _log = logging.getLogger("sounding.server")
 
 
 def _announce(db: Path, host: str, port: int, token: str) -> Path:
+    """Write the server file whole, readable by its owner only: a command reading it while
+    it is half written would find no server and wait for the file's lock instead."""
     path = server_file(db)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump({"pid": os.getpid(), "url": f"http://{host}:{port}", "token": token}, fh)
+    os.replace(partial, path)
     return path
 
 
