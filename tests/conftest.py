@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+# The tests read no config file of the person running them (their secrets, their
+# defaults): an empty folder stands for ~/.config, here and in the processes they start.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="sounding-test-config-")
+os.environ.pop("SOUNDING_CONFIG", None)
 # Servers started by the tests do not publish, collect or alert on their own.
 for _job in ("PUBLISH", "COLLECT", "ALERTS"):
     os.environ.setdefault(f"SOUNDING_{_job}_EVERY", "0")

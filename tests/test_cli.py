@@ -23,7 +23,9 @@ def test_import_then_account_then_kpis(cli, tmp_path: Path) -> None:
     assert json.loads(result.out)["posts"] == 1
 
 
-def test_reading_a_workspace_that_does_not_exist_is_refused(cli, tmp_path: Path) -> None:
+def test_reading_a_workspace_that_does_not_exist_is_refused(
+        cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no demo folder here: the hint names `sounding demo`
     missing = tmp_path / "typo" / "shop.duckdb"
     for command in (["kpis"], ["segments"], ["actors"], ["status"]):
         result = cli("--db", str(missing), *command)

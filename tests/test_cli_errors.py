@@ -25,8 +25,9 @@ NEEDS_DATA = [
 
 
 @pytest.mark.parametrize("command", NEEDS_DATA, ids=lambda c: " ".join(c[:2]))
-def test_a_command_on_data_refuses_a_missing_workspace(cli, tmp_path: Path,
-                                                       command: list[str]) -> None:
+def test_a_command_on_data_refuses_a_missing_workspace(
+        cli, tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no demo folder here: the hint names `sounding demo`
     missing = tmp_path / "typo.duckdb"
     result = cli("--db", str(missing), *command)
     assert result.code == 1, result.out

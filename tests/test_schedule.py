@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
 from sounding.store import Store
 from sounding.workflows import ops
 from sounding.workflows.schedule import changed_data, start_jobs
+
+
+def _until(done: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Wait until the jobs have done what the test needs (a loaded machine is slow)."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, "the jobs did not run in time"
+        time.sleep(0.02)
 
 
 def test_jobs_run_on_their_interval_and_survive_failures(
@@ -33,7 +42,7 @@ def test_jobs_run_on_their_interval_and_survive_failures(
     stop = threading.Event()
     threads = start_jobs(store, stop, lambda name, exc: errors.append(f"{name}: {exc}"))
     assert len(threads) == 2  # publishing is turned off
-    time.sleep(0.5)
+    _until(lambda: calls["alerts_check"] >= 3 and calls["collect"] >= 3 and bool(errors))
     stop.set()
     for thread in threads:
         thread.join(timeout=5)
@@ -47,13 +56,15 @@ def test_a_run_that_stored_something_is_reported(
     monkeypatch.setenv("SOUNDING_PUBLISH_EVERY", "0.05")
     monkeypatch.setenv("SOUNDING_COLLECT_EVERY", "0.05")
     monkeypatch.setenv("SOUNDING_ALERTS_EVERY", "0")
-    monkeypatch.setitem(ops.OPERATIONS, "publish_due", lambda s: {"due": 0, "entries": []})
+    published: list[int] = []
+    monkeypatch.setitem(ops.OPERATIONS, "publish_due", lambda s: published.append(0) or {
+        "due": 0, "entries": []})
     monkeypatch.setitem(ops.OPERATIONS, "collect", lambda s: {
         "accounts": {"bluesky:brand": {"new": {"items": 2}}}})
     changed: list[str] = []
     stop = threading.Event()
     threads = start_jobs(store, stop, lambda name, exc: None, changed.append)
-    time.sleep(0.4)
+    _until(lambda: len(published) >= 2 and "collect" in changed)
     stop.set()
     for thread in threads:
         thread.join(timeout=5)
@@ -85,7 +96,7 @@ def test_a_collect_with_a_broken_account_reports_it_and_keeps_what_was_new(
     stop = threading.Event()
     threads = start_jobs(store, stop, lambda name, exc: errors.append(f"{name}: {exc}"),
                          changed.append)
-    time.sleep(0.3)
+    _until(lambda: bool(changed and errors))
     stop.set()
     for thread in threads:
         thread.join(timeout=5)

@@ -43,7 +43,7 @@ def atproto_network() -> Iterator[dict[str, Any]]:
     env = {**os.environ, "SOUNDING_ATP_PGPORT": str(_free_port())}
     started = time.monotonic()
     proc = subprocess.run([str(ATPROTO / "network.sh"), "up", str(run)], env=env,
-                          capture_output=True, text=True, timeout=180)
+                          capture_output=True, text=True, timeout=240)
     if proc.returncode != 0:
         pytest.fail(f"the local AT Protocol network did not start:\n{proc.stderr[-3000:]}")
     urls: dict[str, Any] = json.loads((run / "urls.json").read_text())
@@ -55,8 +55,9 @@ def atproto_network() -> Iterator[dict[str, Any]]:
                        capture_output=True, timeout=60)
 
 
-def eventually(check: Callable[[], T], timeout: float = 20.0) -> T:
-    """Retry ``check`` until it returns a truthy value without raising (AppView lag)."""
+def eventually(check: Callable[[], T], timeout: float = 60.0) -> T:
+    """Retry ``check`` until it returns a truthy value without raising (AppView lag: a
+    second or two here, more on a loaded machine)."""
     deadline, last = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         try:

@@ -82,6 +82,13 @@ def _page(browser: Any, base: str, user: str, locale: str = "en-GB", **options: 
     return page
 
 
+def _go(page: Any, selector: str) -> None:
+    """Click a link or a GET form's button and wait until the next page has loaded: a
+    click alone returns once the navigation starts, before the page is parsed."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def _shot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -92,21 +99,21 @@ def test_every_page_shows_the_demo(browser: Any, live: tuple[str, Store]) -> Non
     assert page.locator(".card").count() >= 10
     assert page.locator("svg.chart rect").count() > 0
     _shot(page, "overview")
-    page.click("nav a[href='/reactions']")
+    _go(page, "nav a[href='/reactions']")
     assert page.locator("section.network").count() == 2
     assert page.locator("section.network svg.chart rect").count() > 20
     _shot(page, "reactions")
-    page.click("nav a[href='/items']")
+    _go(page, "nav a[href='/items']")
     assert page.locator("table.items tbody tr").count() == 50
     page.select_option("select[name=kind]", "post")
-    page.click("#item-filters button")
+    _go(page, "#item-filters button")
     assert page.locator("table.items tbody tr").first.locator("td").nth(2).inner_text(
         ).startswith("post")
     _shot(page, "items")
     page.locator("table.items a", has_text="thread").first.click()
     assert page.locator("ol.thread li").count() >= 1
     _shot(page, "thread")
-    page.click("nav a[href='/queue']")
+    _go(page, "nav a[href='/queue']")
     assert page.locator("table.queue tbody tr").count() == 4
     _shot(page, "queue-viewer")
     page.context.close()
@@ -220,12 +227,12 @@ def test_audience_actors_and_learn_pages(browser: Any, live: tuple[str, Store]) 
     page = _page(browser, live[0], "vi")
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.click("nav a[href='/audience']")
+    _go(page, "nav a[href='/audience']")
     assert page.locator("#index-chart svg circle.estimate").count() >= 5
     assert page.locator("table.segments tbody tr").count() >= 6
     assert page.locator("table.active tbody tr").count() >= 5
     _shot(page, "audience")
-    page.click("nav a[href='/actors']")
+    _go(page, "nav a[href='/actors']")
     page.wait_for_selector("#actor-map[data-ready]")
     assert page.locator("#actor-map circle.node").count() >= 100
     assert page.locator("#actor-map line").count() >= 100
@@ -244,14 +251,14 @@ def test_audience_actors_and_learn_pages(browser: Any, live: tuple[str, Store]) 
     page.locator("#actor-map circle.node").first.hover(force=True)
     assert page.locator("#map-tip").is_visible()
     _shot(page, "actors")
-    page.click("nav a[href='/learn']")
+    _go(page, "nav a[href='/learn']")
     assert page.locator("section.factor").count() == 4
     assert page.locator("section.factor svg.chart circle.estimate").count() >= 12
     assert page.locator("ul.verdicts li").count() == 4
     assert page.locator("table.plan tbody tr").count() == 10
     _shot(page, "learn")
     page.select_option("select[name=metric]", "engagement")
-    page.click("#learn-filters button")
+    _go(page, "#learn-filters button")
     assert "metric=engagement" in page.url
     assert page.locator("section.factor").count() == 4
     assert errors == [], errors

@@ -28,14 +28,15 @@ up() {
         nohup "$node_bin/node" --require ./loopback.cjs start-network.mjs "$run/urls.json" \
         >"$run/network.log" 2>&1 &
     echo $! >"$run/node.pid"
-    for _ in $(seq 1 600); do
+    limit="${SOUNDING_ATP_START_S:-150}"  # seconds: a loaded 2-core machine needs ~20-60
+    for _ in $(seq 1 $((limit * 10))); do
         [ -s "$run/urls.json" ] && { cat "$run/urls.json"; echo; return 0; }
         if ! kill -0 "$(cat "$run/node.pid")" 2>/dev/null; then
             tail -30 "$run/network.log" >&2; down; return 1
         fi
         sleep 0.1
     done
-    echo "the network did not start in 60 s" >&2; tail -30 "$run/network.log" >&2; down; return 1
+    echo "the network did not start in $limit s (SOUNDING_ATP_START_S)" >&2; tail -30 "$run/network.log" >&2; down; return 1
 }
 
 down() {
