@@ -35,27 +35,31 @@ _LANG_COOKIE = "sounding_lang"
 _SESSION_TTL = 5.0
 _sessions: dict[str, tuple[float, Session | None]] = {}
 _sessions_lock = threading.Lock()
+_forgotten = [0]  # how many times the remembered sessions were dropped
 
 
 def forget_sessions() -> None:
     """Drop the sessions remembered for a few seconds (after any write)."""
     with _sessions_lock:
         _sessions.clear()
+        _forgotten[0] += 1
 
 
 def current(request: Request) -> Session | None:
-    """The signed-in session of a request, or None (remembered a few seconds per cookie)."""
+    """The signed-in session of a request, or None (remembered a few seconds per cookie).
+    A session read before a sign-out or a role change is not remembered after it."""
     cookie = request.cookies.get(SESSION_COOKIE, "")
     now = time.monotonic()
     with _sessions_lock:
-        found = _sessions.get(cookie)
+        found, generation = _sessions.get(cookie), _forgotten[0]
     if found and found[0] > now:
         return found[1]
     session = users.session_for(request.app.state.store, cookie)
     with _sessions_lock:
         if len(_sessions) > 1000:
             _sessions.clear()
-        _sessions[cookie] = (now + _SESSION_TTL, session)
+        if generation == _forgotten[0]:
+            _sessions[cookie] = (now + _SESSION_TTL, session)
     return session
 
 
