@@ -194,7 +194,7 @@ def test_alerts_add_rule_adds_a_rule_for_one_network(cli, db: Path) -> None:  # 
     assert added.out.strip() == "added rule 5 animosity/hour mastodon alpha 0.001 min 3"
     assert "rule 5 animosity/hour mastodon alpha 0.001 min 3" in cli("alerts", "list").out
     off = cli("alerts", "add-rule", "--metric", "volume", "--span", "day", "--network",
-              "bluesky", "--alpha", "0.01", "--min-count", "20", "--off", "--json")
+              "bluesky", "--alpha", "0.01", "--min-count", "20", "--disable", "--json")
     assert off.code == 0, off.err
     assert json.loads(off.out)["rule"] == {
         "rule_id": 6, "metric": "volume", "span": "day", "network": "bluesky", "alpha": 0.01,
@@ -209,7 +209,7 @@ def test_alerts_add_rule_adds_a_rule_for_one_network(cli, db: Path) -> None:  # 
 def test_alerts_add_rule_refuses_unknown_names_bad_values_and_twins(cli, db: Path) -> None:  # type: ignore[no-untyped-def]
     Store.open(db).close()
     assert cli("alerts", "add-rule", "--metric", "volume", "--span", "hour", "--network",
-               "mastodon", "--off").code == 0
+               "mastodon", "--disable").code == 0
     base = ["alerts", "add-rule", "--metric", "volume", "--span", "hour"]
     for args, words in [
             (["alerts", "add-rule", "--metric", "anger", "--span", "hour"],

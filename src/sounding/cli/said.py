@@ -140,13 +140,14 @@ def alerts_add_rule_cmd(
     min_count: Annotated[int | None, typer.Option(
         help="The fewest mentions (or animosity items) that may alert (default: 5 for "
         "volume, 3 for animosity, as in the rules a workspace starts with).")] = None,
-    off: Annotated[bool, typer.Option(
-        "--off", help="Add it turned off (edit-rule --enable turns it on).")] = False,
+    enabled: Annotated[bool, typer.Option(
+        "--enable/--disable", help="Check the rule from now on, or add it turned off "
+                                   "(edit-rule --enable turns it on).")] = True,
     as_json: Json = False,
 ) -> None:
     """Add a spike rule, e.g. on animosity for one network only."""
     result = run("alerts_add_rule", metric=metric, span=span, network=network, alpha=alpha,
-                 min_count=min_count, enabled=not off)
+                 min_count=min_count, enabled=enabled)
     if as_json:
         out.print_json(json.dumps(result))
         return
