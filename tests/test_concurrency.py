@@ -215,3 +215,27 @@ def test_python_module_entry_point_runs() -> None:
     result = subprocess.run([sys.executable, "-m", "sounding", "--help"], capture_output=True,
                             text=True)
     assert result.returncode == 0 and "import" in result.stdout
+
+
+def test_a_command_through_a_server_names_the_workspaces_own_secret_variables(
+        db: Path, server) -> None:
+    """An account whose secret lives in a variable of its own choosing (--password-env)
+    and an alert channel's: set where the command runs, the server never sees them, and
+    the command says so by name, never by value (before, only the default-shaped names
+    were checked)."""
+    added = run_process("--db", str(db), "account", "add", "bluesky", "--handle",
+                        "brand.bsky.social", "--password-env", "BRAND_APP_PW")
+    assert added.returncode == 0, added.stderr
+    hooked = run_process("--db", str(db), "alerts", "add-channel", "webhook", "--url",
+                         "https://hooks.example.com/x", "--secret-env", "HOOK_SIGNING_KEY")
+    assert hooked.returncode == 0, hooked.stderr
+    env = {**os.environ, "BRAND_APP_PW": "pw-value-1", "HOOK_SIGNING_KEY": "key-value-2"}
+    for command in (["collect"], ["alerts", "check"]):
+        ran = run_process("--db", str(db), *command, env=env, timeout=120)
+        assert "via the server" in ran.stderr, ran.stderr
+        assert ("$BRAND_APP_PW, $HOOK_SIGNING_KEY set here are not used" in ran.stderr
+                ), ran.stderr
+        assert "pw-value-1" not in ran.stderr + ran.stdout
+        assert "key-value-2" not in ran.stderr + ran.stdout
+    quiet = run_process("--db", str(db), "kpis", env=env, timeout=120)
+    assert "not used" not in quiet.stderr

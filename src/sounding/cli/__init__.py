@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from sounding.cli import render
-from sounding.cli.execute import execute, missing_workspace, secrets_left_here
+from sounding.cli.execute import execute, missing_workspace, reads_secrets, secrets_left_here
 from sounding.config import resolve
 from sounding.errors import ImportRejected, SoundingError
 
@@ -70,7 +70,9 @@ def run(name: str, **args: Any) -> Any:
 def _via_server(url: str, name: str, args: dict[str, Any]) -> None:
     """Say that a server runs the command, and which secrets set here it will not see."""
     err.print(render.literal((f"via the server at {url}", "dim")))
-    unseen = secrets_left_here(name, args)
+    named = (execute(workspace(), "secret_names", {}, wait=float(resolve("lock_wait")))
+             if reads_secrets(name) else [])
+    unseen = secrets_left_here(name, args, named)
     if unseen:
         names = ", ".join(f"${n}" for n in unseen)
         verb, them = ("is", "it") if len(unseen) == 1 else ("are", "them")

@@ -7,7 +7,7 @@ import json
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,8 @@ from sounding.errors import (
 from sounding.store import Store
 from sounding.workflows.ops import CREATING, run_operation, server_file
 
-__all__ = ["LISTEN_WAIT", "execute", "find_server", "missing_workspace", "secrets_left_here"]
+__all__ = ["LISTEN_WAIT", "execute", "find_server", "missing_workspace", "reads_secrets",
+           "secrets_left_here"]
 
 LISTEN_WAIT = 30.0  # seconds a starting server (announced, not yet listening) is waited for
 
@@ -50,15 +51,23 @@ def missing_workspace(db: Path) -> NotFound:
     return NotFound(f"no workspace at {db}", hint=hint)
 
 
-def secrets_left_here(name: str, args: dict[str, Any]) -> list[str]:
+def secrets_left_here(name: str, args: dict[str, Any], workspace_names: Sequence[str] = ()
+                      ) -> list[str]:
     """The secrets set in this process's environment that operation ``name`` would not see
-    if a server ran it: the server reads its own (variables named in the arguments, and
-    those shaped like an account's default variable)."""
+    if a server ran it: the server reads its own (variables named in the arguments, those
+    the workspace names, ``workspace_names``, and those shaped like an account's default
+    variable)."""
     if name not in _SECRET_READERS:
         return []
     named = {str(args["credential_env"])} if args.get("credential_env") else set()
+    named.update(workspace_names)
     named.update(n for n in os.environ if SECRET_NAME.fullmatch(n))
     return sorted(n for n in named if os.environ.get(n))
+
+
+def reads_secrets(name: str) -> bool:
+    """Whether operation ``name`` reads secrets from the environment of where it runs."""
+    return name in _SECRET_READERS
 
 
 def _alive(pid: int) -> bool:

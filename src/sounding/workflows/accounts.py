@@ -19,8 +19,9 @@ from sounding.errors import InputError, NetworkFailure
 from sounding.models import NETWORKS, Account, Actor, Batch, actor_handle, key, network_name
 from sounding.store import Store
 from sounding.store.connector_store import record_text_limit, set_account_settings, text_limit
+from sounding.store.said_store import channels
 
-__all__ = ["NETWORKS", "PUBLISHABLE", "add_account", "list_accounts"]
+__all__ = ["NETWORKS", "PUBLISHABLE", "add_account", "list_accounts", "named_secrets"]
 
 PUBLISHABLE = ("bluesky", "mastodon")  # the networks sounding connects to and posts on
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -115,3 +116,14 @@ def list_accounts(store: Store) -> list[dict[str, Any]]:
         "GROUP BY ALL ORDER BY a.account_id"
     ).to_pylist()
     return rows
+
+
+def named_secrets(store: Store) -> list[str]:
+    """The environment variables this workspace reads its secrets from (names only): the
+    accounts' and the alert channels'. A command sent to a server says which of them are
+    set in its own environment, where the server does not look."""
+    names = {str(row["credential_env"]) for row in list_accounts(store) if row["credential_env"]}
+    for channel in channels(store, enabled_only=True):
+        names.update(str(channel["config"][key]) for key in ("password_env", "secret_env")
+                     if channel["config"].get(key))
+    return sorted(names)

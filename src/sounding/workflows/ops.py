@@ -17,7 +17,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from sounding.errors import InputError, NotFound
 from sounding.store import Store
-from sounding.workflows.accounts import add_account, list_accounts
+from sounding.workflows.accounts import add_account, list_accounts, named_secrets
 from sounding.workflows.alerts import (
     add_channel_op,
     add_rule_op,
@@ -100,6 +100,7 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
     "report_data": report_data_op,
     "retrain": retrain_op,
     "review": review_op,
+    "secret_names": named_secrets,
     "segments": segments_op,
     "status": _status,
     "topics": topics_op,
