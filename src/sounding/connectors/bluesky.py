@@ -30,6 +30,7 @@ from sounding.connectors.bluesky_post import check_draft, facets, post_record
 from sounding.connectors.records import Brand, Records
 from sounding.connectors.retry import RetryPolicy, with_retries
 from sounding.connectors.text import tid
+from sounding.connectors.transport import no_answer_reason
 from sounding.errors import (
     CredentialRejected,
     NetworkFailure,
@@ -58,7 +59,7 @@ def _message(exc: RequestErrorBase) -> str:
 def _no_answer(exc: RequestErrorBase) -> str:
     """Why no answer came: the transport's own error (connection refused, timed out)."""
     cause = exc.__cause__ or exc
-    return str(cause).strip() or type(cause).__name__
+    return no_answer_reason(str(cause).strip() or type(cause).__name__)
 
 
 def _origin(url: str) -> str:

@@ -26,6 +26,7 @@ from sounding.connectors.base import Draft, Image, Page, Published, before_sendi
 from sounding.connectors.records import Brand, Records
 from sounding.connectors.retry import RetryPolicy, with_retries
 from sounding.connectors.text import MASTODON_DEFAULT_MAX_CHARS, mastodon_length
+from sounding.connectors.transport import no_answer_reason
 from sounding.errors import (
     CredentialRejected,
     NetworkFailure,
@@ -59,7 +60,10 @@ def _answer(host: str, call: Callable[[], T]) -> T:
         return call()
     except MastodonRatelimitError:
         raise RateLimited(f"mastodon: {host}: rate limited (429)") from None
-    except (MastodonServerError, MastodonNetworkError) as exc:
+    except MastodonNetworkError as exc:
+        raise NetworkFailure(f"mastodon: {host} did not answer "
+                             f"({no_answer_reason(str(exc.args[-1]))})") from None
+    except MastodonServerError as exc:
         raise NetworkFailure(f"mastodon: {host}: {exc.args[-1]}") from None
     except MastodonAPIError as exc:
         status, reason = _refusal(exc)

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from sounding.connectors.retry import RetryPolicy, with_retries
+from sounding.connectors.transport import no_answer_reason
 from sounding.errors import InputError, NetworkFailure, RateLimited
 
 __all__ = ["HttpClient", "WordPressDump", "api_root", "fetch_wordpress"]
@@ -48,7 +49,8 @@ def _get(client: httpx.Client, url: str, params: dict[str, Any]) -> httpx.Respon
     try:
         response = client.get(url, params=params)
     except httpx.TransportError as exc:
-        raise NetworkFailure(f"{url}: {type(exc).__name__}: {exc}") from exc
+        raise NetworkFailure(f"{url} did not answer "
+                             f"({no_answer_reason(str(exc) or type(exc).__name__)})") from exc
     if response.status_code == 429:
         after = response.headers.get("Retry-After", "")
         raise RateLimited(f"{url}: too many requests",

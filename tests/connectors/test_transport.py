@@ -1,0 +1,49 @@
+"""A service that does not answer is named with the one reason a person can act on."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+import requests
+
+from sounding.connectors import mastodon
+from sounding.connectors.transport import no_answer_reason
+from sounding.errors import NetworkFailure
+
+# What requests/urllib3 and httpx say, as they say it
+RESOLVER = ("Could not complete request: HTTPSConnectionPool(host='mastodon.invalid', "
+            "port=443): Max retries exceeded with url: /api/v2/instance/ (Caused by "
+            "NameResolutionError(\"HTTPSConnection(host='mastodon.invalid', port=443): Failed "
+            "to resolve 'mastodon.invalid' ([Errno -2] Name or service not known)\"))")
+
+
+@pytest.mark.parametrize(("message", "reason"), [
+    (RESOLVER, "its name does not resolve"),
+    ("[Errno -3] Temporary failure in name resolution", "its name does not resolve"),
+    ("HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded (Caused by "
+     "NewConnectionError('<urllib3.connection.HTTPConnection>: Failed to establish a new "
+     "connection: [Errno 111] Connection refused'))", "connection refused"),
+    ("HTTPSConnectionPool(host='x.example', port=443): Read timed out. (read timeout=5)",
+     "timed out"),
+    ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate",
+     "its TLS certificate was not accepted"),
+    ("('Connection aborted.', RemoteDisconnected('Remote end closed connection'))",
+     "the connection was dropped"),
+])
+def test_a_transport_error_reads_as_its_reason(message: str, reason: str) -> None:
+    assert no_answer_reason(message) == reason
+
+
+def test_an_unknown_error_is_kept_on_one_short_line() -> None:
+    said = no_answer_reason("something\n   odd " + "x" * 400)
+    assert said.startswith("something odd x") and "\n" not in said and len(said) == 160
+
+
+def test_a_mastodon_instance_that_refuses_the_connection_says_so_in_a_line() -> None:
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(NetworkFailure) as caught:
+        mastodon.read_text_limit(f"http://127.0.0.1:{port}", session=requests.Session())
+    assert str(caught.value) == f"mastodon: 127.0.0.1:{port} did not answer (connection refused)"
