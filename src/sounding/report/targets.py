@@ -37,9 +37,9 @@ __all__ = ["KPI_METRICS", "LIFT_CHECK", "LIFT_EXPONENT", "MIN_RECENT_POSTS", "MI
 QUARTER_DAYS = 91
 PROBABILITY = 0.8
 DRAWS = 2000
-# The share of the joint fit's log-lift a planned variant is credited with. Main effects
-# fitted one post mix at a time add up on the log scale; a variant repeating every
-# factor's best level gains less than their sum (the audience's segments like different
+# The share of the joint fit's log-lift a planned variant is credited with. The fit adds
+# the factors' effects up on the log scale; a variant repeating every factor's best level
+# gains less than that sum (the audience's segments like different
 # levels, and a share cannot pass 100%). How often the 80% target was reached in
 # simulated programmes, with the full lift and with this share of it (benchmarks/learn.py,
 # check (e), programmes of 100 and 180 posts): the method's text quotes it.
