@@ -60,6 +60,10 @@ class _Text(HTMLParser):
         self.parts.append(data)
 
 
+# The largest text limit taken from an instance (Mastodon's own default is 500; forks
+# raise it to tens of thousands): beyond, the answer is not believed.
+MAX_TEXT_LIMIT = 1_000_000
+
 def html_to_text(content: str) -> str:
     """The plain text of a status' HTML content (paragraphs and line breaks kept)."""
     parser = _Text()
@@ -78,16 +82,17 @@ def parse_time_any(value: Any) -> datetime:
 def max_characters(instance: Any) -> int | None:
     """The most characters a status may have, as an Instance says it (v2, and v1 since
     Mastodon 3.4.2: ``configuration.statuses.max_characters``); None when the answer does
-    not say it as a positive whole number."""
+    not say it as a whole number from 1 to :data:`MAX_TEXT_LIMIT` (the answer is the
+    server's to write: a "²" or a 13-digit limit is not a limit to store)."""
     try:
         value = instance["configuration"]["statuses"]["max_characters"]
     except (KeyError, TypeError, IndexError):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int):
         return None
-    return value
+    return value if 0 < value <= MAX_TEXT_LIMIT else None
 
 
 def handle(account: Entity, host: str) -> str:
