@@ -31,6 +31,7 @@ from sounding.plan import FactorArms, default_cap, propose, rotation_baseline
 from sounding.report.targets import (
     LIFT_EXPONENT,
     PROBABILITY,
+    decided_factors,
     engagement_lifts,
     fit_leaders,
     proven_levels,
@@ -231,13 +232,29 @@ def false_winners(log: Log, seed: int) -> dict[str, int]:
     return out
 
 
-def target_check(world: World, rng: np.random.Generator, posts: int) -> tuple[int, int, int]:
+EXPLORE = 0.25  # check (e)'s mixed quarter: the share of posts drawn at random
+
+
+def _predicted(joint: dict[str, Any], quarter: list[dict[str, str]], seen: np.ndarray,
+               seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Draws of the quarter's rate over today's, as the report reckons them: (every
+    effect in full, gains credited at :data:`LIFT_EXPONENT`), on the same draws."""
+    w = seen / seen.sum()
+    full, credited = (engagement_lifts(joint, quarter, np.random.default_rng(seed), e) @ w
+                      for e in (1.0, LIFT_EXPONENT))
+    return full, credited
+
+
+def target_check(world: World, rng: np.random.Generator, posts: int) -> dict[str, int]:
     """(e) One rotated programme of ``posts`` posts, then the report's engagement target
-    for a quarter repeating each factor's leading level: (whether it has a target, whether
-    the true lift reaches the target's lift with every effect counted in full, whether it
-    reaches it at the share the report credits). The true lift is the variant's expected
-    rate over the programme's own, followers-weighted, with the factors that lend no lift
-    left as they were posted, as the report assumes."""
+    for two quarters of as many posts: one repeating each factor's leading level
+    (``leader``), one where each post does so with probability 1 - :data:`EXPLORE` and is
+    drawn at random otherwise (``mixed``, a planner that still explores). For each:
+    whether it has a target, whether the true lift reaches the target's lift with every
+    effect counted in full, and whether it reaches it at the share the report credits.
+    The true lift is the quarter's expected rate over the programme's own,
+    followers-weighted, with the factors the report leaves out kept as they were posted,
+    as the report assumes."""
     design = rotation(rng, posts)
     t = np.arange(posts, dtype=float)
     seen = np.round(40 + 760 * (t / (posts - 1)) ** 2)
@@ -250,19 +267,28 @@ def target_check(world: World, rng: np.random.Generator, posts: int) -> tuple[in
                     "posts": np.bincount(design[:, k], minlength=SIZES[k]).tolist(),
                     "mean": fit.means[k].tolist(), "cov": covs[k].tolist()}
              for k, name in enumerate(NAMES)}
-    plan = {name: level for name, (level, _) in fit_leaders(joint).items()}
+    leaders = {name: level for name, (level, _) in fit_leaders(joint).items()}
+    explore = rng.random(posts) < EXPLORE
+    quarters = {"leader": [leaders] * posts,
+                "mixed": [{name: str(rng.integers(SIZES[k])) for k, name in enumerate(NAMES)}
+                          if x else leaders for x in explore]}
     proven = proven_levels(joint)
-    moved = [k for k, name in enumerate(NAMES) if plan[name] in proven[name]]
-    if not moved:
-        return 0, 0, 0
-    credited = engagement_lifts(joint, [plan], rng)[:, 0]
-    full = credited ** (1.0 / LIFT_EXPONENT)
-    planned = [tuple(int(plan[NAMES[k]]) if k in moved else int(v[k]) for k in range(len(NAMES)))
-               for v in design]
     posted = np.array([world.true_eng[tuple(int(x) for x in v)] for v in design])
-    truth = (seen @ np.array([world.true_eng[v] for v in planned])) / (seen @ posted)
-    q = 1.0 - PROBABILITY
-    return 1, int(truth >= np.quantile(full, q)), int(truth >= np.quantile(credited, q))
+    out: dict[str, int] = {}
+    for kind, quarter in quarters.items():
+        has = any(v[name] in proven[name] for v in quarter for name in NAMES)
+        out |= {f"{kind}_target": int(has), f"{kind}_full": 0, f"{kind}_credited": 0}
+        if not has:
+            continue
+        moved = [NAMES.index(name) for name in decided_factors(joint, quarter)]
+        planned = [tuple(int(q[NAMES[k]]) if k in moved else int(v[k])
+                         for k in range(len(NAMES))) for v, q in zip(design, quarter, strict=True)]
+        truth = (seen @ np.array([world.true_eng[v] for v in planned])) / (seen @ posted)
+        full, credited = _predicted(joint, quarter, seen, int(rng.integers(2**31)))
+        q = 1.0 - PROBABILITY
+        out[f"{kind}_full"] = int(truth >= np.quantile(full, q))
+        out[f"{kind}_credited"] = int(truth >= np.quantile(credited, q))
+    return out
 
 
 def null_config(config: LaunchConfig) -> LaunchConfig:
@@ -302,21 +328,27 @@ def targets_programme(seed: int, rng: np.random.Generator | None = None) -> dict
     rng = rng or np.random.default_rng(np.random.SeedSequence(seed).spawn(6)[5])
     out: dict[str, float] = {}
     for posts in TARGET_POSTS:
-        has, full, credited = target_check(_WORLDS["real"], rng, posts)
-        out |= {f"target_{posts}": has, f"full_{posts}": full, f"credited_{posts}": credited}
+        out |= {f"{key}_{posts}": v
+                for key, v in target_check(_WORLDS["real"], rng, posts).items()}
     return out
 
 
 def target_row(s: dict[str, float], n: int) -> str:
-    def reached(kind: str) -> str:
-        return ", ".join(f"{100 * s[f'{kind}_{p}'] / max(s[f'target_{p}'], 1):.0f}%"
+    def reached(kind: str, way: str) -> str:
+        return ", ".join(f"{100 * s[f'{kind}_{way}_{p}'] / max(s[f'{kind}_target_{p}'], 1):.0f}%"
                          f" ({p} posts)" for p in TARGET_POSTS)
 
-    with_target = ", ".join(f"{int(s[f'target_{p}'])} of {n} ({p} posts)" for p in TARGET_POSTS)
-    return (f"| (e) engagement target reached | {reached('credited')} | >= "
-            f"{100 * PROBABILITY:.0f}% | the report's target for a quarter of each factor's "
-            f"leader, its log-lift credited at {LIFT_EXPONENT:g}; credited in full: "
-            f"{reached('full')}; programmes with a target: {with_target} |")
+    def with_target(kind: str) -> str:
+        return ", ".join(f"{int(s[f'{kind}_target_{p}'])} of {n} ({p} posts)"
+                         for p in TARGET_POSTS)
+
+    return (f"| (e) engagement target reached | {reached('leader', 'credited')}; mixed: "
+            f"{reached('mixed', 'credited')} | >= {100 * PROBABILITY:.0f}% | the report's "
+            f"target for a quarter of each factor's leader, gains' log-lift credited at "
+            f"{LIFT_EXPONENT:g}, losses in full; credited in full: "
+            f"{reached('leader', 'full')}; mixed, {100 * EXPLORE:.0f}% of the posts drawn at "
+            f"random: credited in full {reached('mixed', 'full')}; programmes with a target: "
+            f"{with_target('leader')}; mixed {with_target('mixed')} |")
 
 
 def table(rows: list[dict[str, float]], seconds: float, workers: int) -> str:

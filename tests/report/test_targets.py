@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
 from sounding.report.evidence import build_evidence
-from sounding.report.targets import LIFT_EXPONENT, targets
+from sounding.report.targets import LIFT_CHECK, LIFT_EXPONENT, targets
 from sounding.store import Store
 from sounding.workflows.kpis import kpis
 from sounding.workflows.reporting import report_data
@@ -176,7 +178,7 @@ def test_a_planned_level_moves_the_target_when_it_beats_its_factors_average(
         data: dict[str, Any]) -> None:
     """The target is about the plan, not the best level: the drafts plan humour. With
     informative ahead of it, humour still proven above the tone's posts-weighted average
-    lends its own lift, credited at the stated share; below that average it lends none,
+    lends its own lift, credited at the stated share; below that average it sets none,
     and the proven informative, which no draft plans, lends nothing either."""
     w = np.asarray(data["plan"]["joint_engagement"]["tone"]["posts"], dtype=np.float64)
     w /= w.sum()
@@ -191,6 +193,28 @@ def test_a_planned_level_moves_the_target_when_it_beats_its_factors_average(
     assert high / low == pytest.approx(lift_high / lift_low, rel=0.02)
     below = targets(joint_effects(undecided(data), "tone", [-0.1, 0.4, -0.2]))
     assert below["engagement_rate_per_follower"].reason == "no_joint_verdict"
+
+
+def test_a_planned_level_proven_below_average_lowers_the_target_in_full(
+        data: dict[str, Any]) -> None:
+    """Half the drafts plan humour, proven above the tone's average, half promotional,
+    proven below it: the promotional posts pull the target down by their whole loss
+    (a gain is credited at the stated share, a shortfall is not discounted)."""
+    tone = _tone_decides(data, 0.1)
+    w = np.asarray(tone["plan"]["joint_engagement"]["tone"]["posts"], dtype=np.float64)
+    m = np.array([0.1, 0.0, -0.1]) @ (w / w.sum())
+    mixed = copy.deepcopy(tone)
+    for i, draft in enumerate(mixed["plan"]["drafts"]):
+        draft["variant"]["tone"] = "humour" if i % 2 == 0 else "promotional"
+    n = len(mixed["plan"]["drafts"])
+    assert n >= 2 and n % 2 == 0
+    gain, loss = float(np.exp(LIFT_EXPONENT * (0.1 - m))), float(np.exp(-0.1 - m))
+    alone = targets(tone)["engagement_rate_per_follower"].reached
+    both = targets(mixed)["engagement_rate_per_follower"].reached
+    assert alone is not None and both is not None
+    assert both / alone == pytest.approx((gain + loss) / 2 / gain, rel=0.02)
+    # counted at the gain's share it would have been (gain + loss ** 0.75) / 2: higher
+    assert both / alone < (gain + loss**LIFT_EXPONENT) / 2 / gain
 
 
 def test_a_joint_fit_that_decides_nothing_sets_no_engagement_target(
@@ -273,3 +297,21 @@ def test_in_a_one_week_report_the_last_four_weeks_are_the_period(
     for lang, words in (("en", "the whole period (its data span 4 weeks or less)"),
                         ("fr", "toute la période (ses données couvrent 4 semaines ou moins)")):
         assert {k["recent"] for k in build_evidence(week, lang)["kpis"]} == {words}
+
+
+def test_the_figures_the_method_quotes_are_the_benchmarks_at_this_share() -> None:
+    """``LIFT_CHECK`` quotes check (e) of benchmarks/learn.py (row (e) of its results file)
+    run at ``LIFT_EXPONENT``: a share changed without rerunning the check, or a rerun
+    without carrying its figures over, fails here."""
+    results = Path(__file__).parents[2] / "benchmarks" / "RESULTS_learn.md"
+    row = next(line for line in results.read_text(encoding="utf-8").splitlines()
+               if line.startswith("| (e) "))
+    cells = row.split("|")
+    credited = [int(p) for p in re.findall(r"(\d+)% \(", cells[2])]
+    full = [int(p) for group in re.findall(r"credited in full:? ((?:\d+% \(\d+ posts\),? ?)+)",
+                                           cells[4])
+            for p in re.findall(r"(\d+)% \(", group)]
+    assert len(credited) == len(full) == 4
+    assert f"credited at {LIFT_EXPONENT:g}" in cells[4]
+    assert LIFT_CHECK["credited"] == (min(credited) / 100, max(credited) / 100)
+    assert LIFT_CHECK["full"] == (min(full) / 100, max(full) / 100)
