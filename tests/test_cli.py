@@ -82,3 +82,22 @@ def test_python_api_gives_pandas_and_polars(cli, db: Path, tmp_path: Path) -> No
         assert list(frame["item_id"]) == ["bluesky:1"]
         assert ws.polars("metric_snapshots")["likes"].to_list() == [2]
         assert ws.sql("SELECT count(*) AS n FROM actors").column("n")[0].as_py() == 1
+
+
+def test_a_server_that_cannot_list_its_secret_names_does_not_stop_the_command(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The secrets note is a courtesy: a server that cannot answer it (an older one, or
+    one stopping) leaves the command to run and to say what went wrong itself."""
+    import sounding.cli as cli_module
+    from sounding.errors import ServerUnavailable
+
+    asked: list[str] = []
+
+    def refusing(_db: object, name: str, _args: object, **_kw: object) -> object:
+        asked.append(name)
+        raise ServerUnavailable("the server stopped")
+
+    monkeypatch.setattr(cli_module, "execute", refusing)
+    cli_module._via_server("http://127.0.0.1:8765", "collect", {})
+    assert asked == ["secret_names"]
+    assert "via the server at http://127.0.0.1:8765" in capsys.readouterr().err

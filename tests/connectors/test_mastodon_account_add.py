@@ -102,6 +102,15 @@ def test_a_failing_instance_is_asked_once_without_retries(store: Store,
     _refused_at_500(store)
 
 
+def test_a_server_error_without_a_reason_says_its_status(store: Store,
+                                                          mastodon_instance: Any) -> None:
+    """A proxy's 502 page has no JSON error: the note names the status, not 'None'."""
+    mastodon_instance.fail = [{"status": 502, "raw": "<html>Bad gateway</html>"}]
+    added = _add(store)
+    unread = added["text_limit_unread"]
+    assert "server error (502: no reason given)" in unread and "None" not in unread
+
+
 GARBLED = [
     pytest.param({"raw": "<html><body>Under maintenance</body></html>"}, id="html-page"),
     pytest.param({"body": []}, id="a-list"),

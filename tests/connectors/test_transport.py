@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 
 import pytest
 import requests
@@ -30,6 +31,9 @@ RESOLVER = ("Could not complete request: HTTPSConnectionPool(host='mastodon.inva
      "its TLS certificate was not accepted"),
     ("('Connection aborted.', RemoteDisconnected('Remote end closed connection'))",
      "the connection was dropped"),
+    ("HTTPSConnectionPool(host='x.example', port=443): Max retries exceeded (Caused by "
+     "SSLError(SSLEOFError(8, '[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation "
+     "of protocol (_ssl.c:1000)')))", "the TLS handshake failed"),
 ])
 def test_a_transport_error_reads_as_its_reason(message: str, reason: str) -> None:
     assert no_answer_reason(message) == reason
@@ -47,3 +51,28 @@ def test_a_mastodon_instance_that_refuses_the_connection_says_so_in_a_line() -> 
     with pytest.raises(NetworkFailure) as caught:
         mastodon.read_text_limit(f"http://127.0.0.1:{port}", session=requests.Session())
     assert str(caught.value) == f"mastodon: 127.0.0.1:{port} did not answer (connection refused)"
+
+
+def test_a_server_that_does_not_speak_tls_is_a_failed_handshake_not_a_certificate() -> None:
+    """A plain HTTP answer where TLS was expected: the handshake fails before any
+    certificate is read, and the reason does not send the user after one."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        port = listener.getsockname()[1]
+
+        def answer_in_plain_text() -> None:
+            for _ in range(4):  # the client may retry
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    return
+                with conn:
+                    conn.recv(1024)
+                    conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+        threading.Thread(target=answer_in_plain_text, daemon=True).start()
+        with pytest.raises(NetworkFailure) as caught:
+            mastodon.read_text_limit(f"https://127.0.0.1:{port}", session=requests.Session())
+    assert str(caught.value) == (f"mastodon: 127.0.0.1:{port} did not answer "
+                                 "(the TLS handshake failed)")

@@ -70,8 +70,12 @@ def run(name: str, **args: Any) -> Any:
 def _via_server(url: str, name: str, args: dict[str, Any]) -> None:
     """Say that a server runs the command, and which secrets set here it will not see."""
     err.print(render.literal((f"via the server at {url}", "dim")))
-    named = (execute(workspace(), "secret_names", {}, wait=float(resolve("lock_wait")))
-             if reads_secrets(name) else [])
+    named: list[str] = []
+    if reads_secrets(name):
+        try:
+            named = execute(workspace(), "secret_names", {}, wait=float(resolve("lock_wait")))
+        except SoundingError:  # a note: the command itself says what went wrong, if anything
+            named = []
     unseen = secrets_left_here(name, args, named)
     if unseen:
         names = ", ".join(f"${n}" for n in unseen)

@@ -63,8 +63,9 @@ def _answer(host: str, call: Callable[[], T]) -> T:
     except MastodonNetworkError as exc:
         raise NetworkFailure(f"mastodon: {host} did not answer "
                              f"({no_answer_reason(str(exc.args[-1]))})") from None
-    except MastodonServerError as exc:
-        raise NetworkFailure(f"mastodon: {host}: {exc.args[-1]}") from None
+    except MastodonServerError as exc:  # its error text may be missing (a proxy's page)
+        status, reason = _refusal(exc)
+        raise NetworkFailure(f"mastodon: {host}: server error ({status}: {reason})") from None
     except MastodonAPIError as exc:
         status, reason = _refusal(exc)
         raise NetworkRefused(f"mastodon: {host} refused the request ({status}: {reason})",

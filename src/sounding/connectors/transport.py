@@ -12,8 +12,9 @@ _REASONS = (
      "its name does not resolve"),
     (("Connection refused", "ConnectionRefusedError", "ECONNREFUSED"), "connection refused"),
     (("timed out", "Timeout", "TimeoutError"), "timed out"),
-    (("CERTIFICATE_VERIFY_FAILED", "SSLError", "certificate verify failed"),
+    (("CERTIFICATE_VERIFY_FAILED", "certificate verify failed"),
      "its TLS certificate was not accepted"),
+    (("SSLError", "SSLEOFError", "SSL:", "TLS/SSL"), "the TLS handshake failed"),
     (("Connection reset", "RemoteDisconnected", "Connection aborted"),
      "the connection was dropped"),
 )
