@@ -46,6 +46,35 @@ def test_rule_options_are_checked_before_anything_is_stored(store: Store) -> Non
     assert store.scalar("SELECT count(*) FROM alert_rules") == 4
 
 
+def test_the_same_rule_added_twice_at_once_is_stored_once(said_store: Store) -> None:
+    """Eight threads (a server's requests) add one rule at the same moment: one adds it,
+    the others are told it exists already, naming it."""
+    import threading
+
+    start = threading.Barrier(8)
+    added: list[int] = []
+    refused: list[str] = []
+
+    def add() -> None:
+        start.wait()
+        try:
+            rule = add_rule_op(said_store, "animosity", "day", "mastodon")["rule"]
+            added.append(rule["rule_id"])
+        except InputError as exc:
+            refused.append(str(exc))
+
+    threads = [threading.Thread(target=add) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(added) == 1 and len(refused) == 7
+    assert all(r == f"an animosity/day rule on mastodon exists already (rule {added[0]})"
+               for r in refused)
+    assert said_store.scalar("SELECT count(*) FROM alert_rules WHERE metric = 'animosity' AND "
+                             "span = 'day' AND network = 'mastodon'") == 1
+
+
 def test_a_removed_rules_alerts_stay_listed(cli, db: Path, launch: Launch) -> None:  # type: ignore[no-untyped-def]
     with Store.open(db) as store:
         store.write(launch.batch, kind="simulate", source="test")

@@ -140,14 +140,22 @@ def rules(store: Store, enabled_only: bool = False) -> list[dict[str, Any]]:
 
 
 def add_rule(store: Store, metric: str, span: str, network: str | None, alpha: float,
-             min_count: int, enabled: bool = True) -> dict[str, Any]:
-    """Record a spike rule (``network`` None: every network); the rule as stored."""
+             min_count: int, enabled: bool = True) -> tuple[dict[str, Any], bool]:
+    """Record a spike rule (``network`` None: every network) unless one on the same
+    metric, span and network exists: (the rule as stored, True), or (that rule, False).
+    The look and the insert are one transaction, so two at once cannot both add it."""
     with store.transaction() as con:
+        same = con.execute(
+            f"SELECT {', '.join(_RULE)} FROM alert_rules WHERE metric = ? AND span = ? "
+            "AND network IS NOT DISTINCT FROM ? ORDER BY rule_id LIMIT 1",
+            [metric, span, network]).fetchall()
+        if same:
+            return dict(zip(_RULE, same[0], strict=True)), False
         rows = con.execute(
             "INSERT INTO alert_rules (metric, span, network, alpha, min_count, enabled) "
             f"VALUES (?, ?, ?, ?, ?, ?) {_RETURNING}",
             [metric, span, network, alpha, min_count, enabled]).fetchall()
-    return dict(zip(_RULE, rows[0], strict=True))
+    return dict(zip(_RULE, rows[0], strict=True)), True
 
 
 def update_rule(store: Store, rule_id: int, alpha: float | None = None,

@@ -139,14 +139,15 @@ def add_rule_op(store: Store, metric: str, span: str, network: str | None = None
     span = _choice("span", span, WINDOWS)
     network = check_network(store, network)
     _check_thresholds(alpha, min_count)
-    same = [r["rule_id"] for r in rules(store)
-            if (r["metric"], r["span"], r["network"]) == (metric, span, network)]
-    if same:
+    rule, added = add_rule(store, metric, span, network, _ALPHA if alpha is None else alpha,
+                           _MIN_COUNT[metric] if min_count is None else min_count, enabled)
+    if not added:
         where = f"on {network}" if network else "on every network"
-        raise InputError(f"a {metric}/{span} rule {where} exists already (rule {same[0]})",
-                         hint=f"change it with: sounding alerts edit-rule {same[0]}")
-    return {"rule": add_rule(store, metric, span, network, _ALPHA if alpha is None else alpha,
-                             _MIN_COUNT[metric] if min_count is None else min_count, enabled)}
+        same = rule["rule_id"]
+        article = "an" if metric[0] in "aeiou" else "a"
+        raise InputError(f"{article} {metric}/{span} rule {where} exists already (rule {same})",
+                         hint=f"change it with: sounding alerts edit-rule {same}")
+    return {"rule": rule}
 
 
 def remove_rule_op(store: Store, rule_id: int) -> dict[str, Any]:
