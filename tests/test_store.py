@@ -218,7 +218,8 @@ def test_closing_stops_a_read_running_in_another_thread(db: Path) -> None:
     store.close()
     reader.join(timeout=30)
     assert not reader.is_alive() and time.monotonic() - started < 20
-    assert [type(exc) for exc in failures] == [duckdb.InterruptException]
+    assert [type(exc) for exc in failures] == [StoreError]  # the reader is told why
+    assert "is closed: the read was stopped" in str(failures[0])
     with pytest.raises(StoreError, match="is closed"):
         store.query("SELECT 1")
     with pytest.raises(StoreError, match="is closed"), store.transaction():
@@ -238,6 +239,27 @@ def test_a_close_that_cannot_wait_says_so_and_can_be_done_again(db: Path) -> Non
     store.close()
     reader.join(timeout=30)
     assert not reader.is_alive()
-    assert [type(exc) for exc in failures] == [duckdb.InterruptException]
+    assert [type(exc) for exc in failures] == [StoreError]
     with Store.open(db) as again:
         assert again.scalar("SELECT 1") == 1
+
+
+def test_closing_waits_for_a_transaction_to_commit_whole(db: Path) -> None:
+    """A write under way when the server stops is not cut: close waits for its commit."""
+    store = Store.open(db)
+    inside = threading.Event()
+
+    def write() -> None:
+        with store.transaction() as con:
+            con.execute("CREATE TABLE t (x INTEGER)")
+            inside.set()
+            time.sleep(0.5)
+            con.execute("INSERT INTO t VALUES (1), (2)")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert inside.wait(timeout=30)
+    store.close()
+    writer.join(timeout=30)
+    with Store.open(db) as again:
+        assert again.scalar("SELECT count(*) FROM t") == 2

@@ -84,7 +84,9 @@ class Store:
 
         DuckDB refuses to close a connection while one of its cursors is mid-call (a page
         being warmed as the server stops), so those reads are interrupted and given up to
-        ``wait`` s to let go; reads asked for after this are refused with a StoreError."""
+        ``wait`` s to let go; reads asked for after this are refused with a StoreError.
+        A transaction is not interrupted: it holds the store's lock, which closing waits
+        for, so it commits (or rolls back) whole first."""
         with self._lock:
             self._closed = True  # no read or transaction starts from now on
             if self._released:
@@ -140,6 +142,11 @@ class Store:
             self._reading.add(cursor)
         try:
             table: pa.Table = cursor.sql(sql, params=params or None).to_arrow_table()
+        except duckdb.InterruptException:
+            if not self._closed:
+                raise
+            raise StoreError(f"{self.path} is closed: the read was stopped",
+                             hint="the command or server that held it has stopped") from None
         finally:
             with self._lock:
                 self._reading.discard(cursor)

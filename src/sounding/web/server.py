@@ -112,12 +112,14 @@ def serve(db: Path, *, host: str = "127.0.0.1", port: int = 8000, wait: float = 
     except _Terminated:
         pass  # stopped on purpose, as by Ctrl-C: a normal end
     finally:
-        sock.close()
-        stop.set()
-        announced.unlink(missing_ok=True)
+        try:
+            sock.close()
+            stop.set()
+            announced.unlink(missing_ok=True)
+        finally:  # a second SIGTERM while the store closes ends the process, as it asks
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
         store.close()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
 
 
 def _refresh(app: Any) -> None:
