@@ -26,7 +26,8 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 # The tests read no config file of the person running them (their secrets, their
 # defaults): an empty folder stands for ~/.config, here and in the processes they start.
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="sounding-test-config-")
+_CONFIG_HOME = tempfile.TemporaryDirectory(prefix="sounding-test-config-")  # gone at exit
+os.environ["XDG_CONFIG_HOME"] = _CONFIG_HOME.name
 os.environ.pop("SOUNDING_CONFIG", None)
 # Servers started by the tests do not publish, collect or alert on their own.
 for _job in ("PUBLISH", "COLLECT", "ALERTS"):

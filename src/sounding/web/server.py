@@ -35,7 +35,9 @@ def _announce(db: Path, host: str, port: int, token: str) -> Path:
     it is half written would find no server and wait for the file's lock instead."""
     path = server_file(db)
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    partial.unlink(missing_ok=True)  # a leftover (or a link put there) is not written through
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump({"pid": os.getpid(), "url": f"http://{host}:{port}", "token": token}, fh)
     os.replace(partial, path)
