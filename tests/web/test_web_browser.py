@@ -400,3 +400,25 @@ def test_language_chosen_at_sign_in_and_the_report_download(browser: Any,
     assert download.suggested_filename.endswith(".html")
     assert '<html lang="fr"' in Path(download.path()).read_text(encoding="utf-8")
     page.context.close()
+
+
+def test_the_period_is_picked_with_two_dates(browser: Any, live: tuple[str, Store]) -> None:
+    """Two date fields, as the browser draws them: the page comes back on that period,
+    its address saying period=A..B, the fields keeping the dates; on the learn page the
+    metric chosen beside them is kept too."""
+    page = _page(browser, live[0], "vi")
+    page.fill("#period-filters input[name=from]", "2026-10-01")
+    page.fill("#period-filters input[name=to]", "2026-10-28")
+    _go(page, "#period-filters button")
+    assert page.url.endswith("/overview?period=2026-10-01..2026-10-28")
+    assert page.input_value("input[name=from]") == "2026-10-01"
+    assert page.input_value("input[name=to]") == "2026-10-28"
+    assert "2026-10-01..2026-10-28" in page.locator("main").inner_text()
+    _go(page, "nav a[href='/learn']")
+    page.fill("#learn-filters input[name=from]", "2026-09-15")
+    page.select_option("select[name=metric]", "engagement")
+    _go(page, "#learn-filters button")
+    assert page.url.endswith("/learn?metric=engagement&period=2026-09-15..")
+    assert page.locator("section.factor").count() == 4
+    _shot(page, "period-dates")
+    page.context.close()

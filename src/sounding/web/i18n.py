@@ -88,7 +88,7 @@ _FR: dict[str, str] = {
     "map_needs_js": "La carte a besoin de JavaScript ; les tableaux ci-dessous disent "
     "l'essentiel.", "top_actors": "Acteurs principaux", "languages": "Langues",
     "topics": "Sujets", "bio_words": "Mots des bios", "influential": "Acteurs influents",
-    "period_placeholder": "toutes les dates (ex. 2026-09-01..2026-09-30)",
+    "period_from": "Du", "period_to": "Au",
     "page_not_found": "Cette page n'existe pas.",
     "download_report": "Télécharger le rapport de la période",
     "discard_title": "Écarter l'entrée {id} de la file ?",
@@ -182,7 +182,7 @@ _EN: dict[str, str] = {
     **{f"refused.{k}": v for k, v in REFUSALS.items()},
     "nav.overview": "Overview", "nav.reactions": "Reactions", "nav.items": "Items",
     "bio_words": "Words of their bios", "communities_note": "The {shown} largest of {total}.",
-    "period_placeholder": "all dates (e.g. 2026-09-01..2026-09-30)",
+    "period_from": "From", "period_to": "To",
     "page_not_found": "There is no such page.",
     "segments_by_index": "Segments by representation index", "standing": "Standing",
     "standing.best_represented": "better represented (interval above 100)",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -92,11 +92,31 @@ def _html(request: Request, store: Store, page: View, lang: str, session: Sessio
     return page_html
 
 
+def period_from_dates(request: Request) -> Response | None:
+    """A period form's two date fields (``from``, ``to``) turned into the one ``period``
+    every page, link and download reads: a 303 to the same page with ``period=from..to``
+    in their place (both empty: all dates) and the other parameters kept. A side that is
+    not a date goes through as typed, for the page to refuse it as any odd period. None
+    when the address has neither field."""
+    params = request.query_params
+    if "from" not in params and "to" not in params:
+        return None
+    start, end = ((params.get(side) or "").strip()[:40] for side in ("from", "to"))
+    kept = [(k, v) for k, v in params.multi_items() if k not in ("from", "to", "period")]
+    if start or end:
+        kept.append(("period", f"{start}..{end}"))
+    query = urlencode(kept)
+    return RedirectResponse(request.url.path + (f"?{query}" if query else ""), status_code=303)
+
+
 def _html_route(store: Store, page: View) -> Callable[[Request], Response]:
     def handler(request: Request) -> Response:
         session = current(request)
         if session is None:
             return sign_in_first(request)
+        dated = period_from_dates(request)
+        if dated is not None:
+            return dated
         try:
             html = _html(request, store, page, request_lang(request, session), session)
         except SoundingError as exc:
