@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, timedelta
 from html import unescape
 
 import pytest
@@ -14,7 +15,7 @@ from sounding.report import VIEWS
 from sounding.store import Store
 from sounding.workflows import labels, users
 
-from .conftest import PASSWORD, PWN, TOKEN, XSS_HANDLE, csrf_of, sign_in
+from .conftest import PASSWORD, PWN, TOKEN, XSS_HANDLE, csrf_of, sign_in, signed_in
 
 PAGES = ["/overview", "/reactions", "/items", "/queue", "/thread?id=bluesky:post-0002"]
 
@@ -100,6 +101,29 @@ def test_overview_compares_with_the_previous_period(client: TestClient) -> None:
     assert data["previous_period"] == "2026-09-03..2026-09-30"
     posts = next(m for m in data["metrics"] if m["key"] == "posts")
     assert posts["value"] > 0 and posts["delta"] == posts["value"] - posts["previous"]
+
+
+def test_a_period_from_the_first_data_day_has_nothing_to_compare_with(
+        client: TestClient) -> None:
+    """The previous period lies before any data: no change is shown against its zeros,
+    and the page says why (where it said "+60 posts")."""
+    signed_in(client, "fr")
+    whole = client.get("/overview.json?period=..9999-12-31").json()
+    first = whole["dates"].split("..")[0]
+    day = date.fromisoformat(first)
+    period = f"{day}..{day + timedelta(days=27)}"
+    data = client.get(f"/overview.json?period={period}").json()
+    assert data["previous_before_data"] == first
+    posts = next(m for m in data["metrics"] if m["key"] == "posts")
+    assert posts["value"] > 0
+    assert all(m["previous"] is None and m["delta"] is None for m in data["metrics"])
+    html = client.get(f"/overview?period={period}").text
+    assert f"Rien à comparer : les données commencent le {first}" in html
+    assert "card-change up" not in html and "card-change down" not in html
+    later = client.get(f"/overview.json?period={day + timedelta(days=1)}.."
+                       f"{day + timedelta(days=28)}").json()
+    assert later["previous_before_data"] is None  # one day of data before it: compared
+    assert "Rien à comparer" not in client.get("/overview?period=2026-10-01..2026-10-28").text
 
 
 def test_overview_colours_a_change_by_whether_it_is_good_news(client: TestClient) -> None:

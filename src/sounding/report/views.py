@@ -131,11 +131,18 @@ def overview(store: Store, params: Params) -> dict[str, Any]:
     start, end = _overview_days(store, period)
     previous = _previous(start, end, period)
     now, before = kpis(store, f"{start}..{end}").as_dict(), kpis(store, previous).as_dict()
-    flat_now, flat_before = _flat(now), _flat(before)
+    first, _ = labels.data_bounds(store)
+    # a period before the first data is no baseline: "+60 posts" against it says nothing
+    before_data = first is None or start <= first.date()
+    flat_now = _flat(now)
+    flat_before = dict.fromkeys(flat_now) if before_data else _flat(before)
     metrics = [{"key": k, "value": flat_now[k], "previous": flat_before[k],
                 **_change(flat_now[k], flat_before[k])} for k in flat_now]
+    if before_data:
+        before["reaction_shares"] = dict.fromkeys(before["reaction_shares"])
     return {"period": period, "dates": f"{start}..{end}", "previous_period": previous,
-            "metrics": metrics,
+            "previous_before_data": first.date().isoformat() if before_data and first
+            else None, "metrics": metrics,
             "posts_by_network": now["posts_by_network"], "followers": now["followers"],
             "reaction_shares": {"current": now["reaction_shares"],
                                 "previous": before["reaction_shares"]},

@@ -89,6 +89,8 @@ _FR: dict[str, str] = {
     "l'essentiel.", "top_actors": "Acteurs principaux", "languages": "Langues",
     "topics": "Sujets", "bio_words": "Mots des bios", "influential": "Acteurs influents",
     "period_from": "Du", "period_to": "Au",
+    "no_comparison": "Rien à comparer : les données commencent le {first}, après la "
+    "période précédente.",
     "page_not_found": "Cette page n'existe pas.",
     "download_report": "Télécharger le rapport de la période",
     "discard_title": "Écarter l'entrée {id} de la file ?",
@@ -183,6 +185,8 @@ _EN: dict[str, str] = {
     "nav.overview": "Overview", "nav.reactions": "Reactions", "nav.items": "Items",
     "bio_words": "Words of their bios", "communities_note": "The {shown} largest of {total}.",
     "period_from": "From", "period_to": "To",
+    "no_comparison": "Nothing to compare with: the data start on {first}, after the "
+    "previous period.",
     "page_not_found": "There is no such page.",
     "segments_by_index": "Segments by representation index", "standing": "Standing",
     "standing.best_represented": "better represented (interval above 100)",
