@@ -237,8 +237,11 @@ EXPLORE = 0.25  # check (e)'s mixed quarter: the share of posts drawn at random
 
 def _predicted(joint: dict[str, Any], quarter: list[dict[str, str]], seen: np.ndarray,
                seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Draws of the quarter's rate over today's, as the report reckons them: (every
-    effect in full, gains credited at :data:`LIFT_EXPONENT`), on the same draws."""
+    """Draws of the quarter's rate over today's with the report's lifts (every effect in
+    full, and gains credited at :data:`LIFT_EXPONENT`, on the same draws), averaged over
+    the posts weighted by ``seen`` as the truth is; the report weighs its planned posts
+    equally, which for a quarter drawn independently of the slots changes nothing on
+    average."""
     w = seen / seen.sum()
     full, credited = (engagement_lifts(joint, quarter, np.random.default_rng(seed), e) @ w
                       for e in (1.0, LIFT_EXPONENT))

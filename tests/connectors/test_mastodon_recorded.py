@@ -285,11 +285,11 @@ def test_the_recorded_limit_follows_the_instance(
     assert text_limit(brand, ACCOUNT) == 2000
 
 
-@pytest.mark.parametrize("said", ["\u00b2", "5000x", 10**12, -3, "0"])
+@pytest.mark.parametrize("said", ["\u00b2", "5000x", 10**12, -3, "0", "9" * 5000])
 def test_a_limit_that_is_not_a_sensible_whole_number_is_not_recorded(
         said: Any, brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
-    """A superscript digit, a word, a number no store column holds, a negative or
-    zero: the collect goes on and the instance is taken to have said nothing."""
+    """A superscript digit, a word, a number no store column holds (or no int() reads),
+    a negative or zero: the collect goes on and the instance is taken to have said nothing."""
     mastodon_http.route("GET", "/api/v2/instance/", {**_instance(500), "configuration": {
         "statuses": {"max_characters": said}}})
     mastodon_http.route("GET", "/api/v1/instance/", {"error": "Not found"}, status=404)

@@ -22,7 +22,7 @@ def test_the_two_dates_become_the_period_other_parameters_kept(client: TestClien
         "/learn?metric=engagement&period=2026-10-01.."
     assert _location(client, "/said?from=&to=2026-11-30&period=2026-01-01..") == \
         "/said?period=..2026-11-30"  # the fields win over an older period
-    assert _location(client, "/reactions?from=&to=") == "/reactions"  # all dates
+    assert _location(client, "/reactions?from=&to=") == "/reactions?period=.."  # all dates
     page = client.get("/overview?from=2026-10-01&to=2026-10-28")
     assert page.status_code == 200 and str(page.url).endswith(
         "/overview?period=2026-10-01..2026-10-28")
@@ -58,3 +58,25 @@ def test_the_json_twin_and_the_download_keep_reading_period(client: TestClient) 
     assert data["dates"] == "2026-10-01..2026-10-28"
     html = client.get("/overview?period=2026-10-01..2026-10-28").text
     assert 'href="/report.html?period=2026-10-01..2026-10-28"' in html
+
+
+def test_the_fields_show_the_period_as_the_page_read_it(client: TestClient) -> None:
+    """A period written without dashes is read as dates: the fields show those dates (an
+    empty field would widen the period at the next Apply)."""
+    sign_in(client, "vi")
+    html = client.get("/reactions?period=20261001..20261028").text
+    assert 'name="from" value="2026-10-01"' in html and 'name="to" value="2026-10-28"' in html
+
+
+def test_applying_a_period_keeps_the_pages_other_filters(client: TestClient) -> None:
+    """The said page's network, and the learn page's metric from its refusal page, travel
+    with the dates as hidden fields."""
+    sign_in(client, "vi")
+    said = client.get("/said?network=mastodon&period=2026-10-01..").text
+    assert '<input type="hidden" name="network" value="mastodon">' in said
+    assert 'type="hidden" name="period"' not in said
+    refused = client.get("/learn?metric=engagement&period=bogus")
+    assert refused.status_code == 400
+    assert '<input type="hidden" name="metric" value="engagement">' in refused.text
+    hostile = client.get('/said?network=mastodon&x="><script>alert(1)</script>').text
+    assert "<script>alert(1)</script>" not in hostile

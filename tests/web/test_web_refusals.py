@@ -55,14 +55,21 @@ def test_open_periods_are_closed_by_the_data_on_the_overview(client: TestClient)
     assert first < last and last < "2100"
     since = client.get("/overview.json", params={"period": "2026-10-01.."}).json()
     assert since["dates"] == f"2026-10-01..{last}"
-    refused = client.get("/overview.json", params={"period": "1970-01-01..2026-01-01"})
-    assert refused.status_code == 400 and refused.json()["key"] == "period_too_early"
+    # from 1970 on: a previous period before the dates the pages read, and before the
+    # data, is not compared with (it was refused as "too early")
+    early = client.get("/overview.json", params={"period": "1970-01-01..2026-01-01"})
+    assert early.status_code == 200 and early.json()["previous_before_data"] == first
+    assert all(m["delta"] is None for m in early.json()["metrics"])
+    everything = client.get("/overview.json", params={"period": ".."}).json()
+    assert everything["dates"] == whole["dates"]  # both fields empty: all the data
 
 
-def test_a_period_too_early_to_compare_is_refused_in_french(client: TestClient) -> None:
+def test_a_start_before_the_data_is_shown_without_comparison_in_french(
+        client: TestClient) -> None:
     signed_in(client, "fr")
-    text = alert_text(client.get("/overview?period=1970-01-01..2026-01-01").text)
-    assert "commence trop tôt" in text
+    page = client.get("/overview?period=1990-01-01..2026-10-28")
+    assert page.status_code == 200
+    assert "Rien à comparer : les données commencent le" in page.text
 
 
 @pytest.mark.parametrize(("path", "name"), [

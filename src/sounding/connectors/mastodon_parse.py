@@ -88,8 +88,11 @@ def max_characters(instance: Any) -> int | None:
         value = instance["configuration"]["statuses"]["max_characters"]
     except (KeyError, TypeError, IndexError):
         return None
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value)
+    if isinstance(value, str):  # ASCII digits, and few: int() refuses 4,300 and more
+        digits = value.strip()
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= 7):
+            return None
+        value = int(digits)
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value if 0 < value <= MAX_TEXT_LIMIT else None

@@ -12,9 +12,10 @@ _REASONS = (
      "its name does not resolve"),
     (("Connection refused", "ConnectionRefusedError", "ECONNREFUSED"), "connection refused"),
     (("timed out", "Timeout", "TimeoutError"), "timed out"),
-    (("CERTIFICATE_VERIFY_FAILED", "certificate verify failed"),
+    (("CERTIFICATE_VERIFY_FAILED", "certificate verify failed", "SSLCertVerificationError",
+      "CertificateError", "doesn't match", "hostname mismatch"),
      "its TLS certificate was not accepted"),
-    (("SSLError", "SSLEOFError", "SSL:", "TLS/SSL"), "the TLS handshake failed"),
+    (("SSLError", "SSLEOFError", "SSL:", "TLS/SSL"), "the TLS connection failed"),
     (("Connection reset", "RemoteDisconnected", "Connection aborted"),
      "the connection was dropped"),
 )

@@ -17,7 +17,6 @@ from sounding.errors import NotFound
 from sounding.models import ITEM_KINDS, REACTIONS
 from sounding.report.views_refusals import (
     FIRST_DAY,
-    Refused,
     RefusedMissing,
     choice,
     page_number,
@@ -100,14 +99,6 @@ def _overview_days(store: Store, period: str) -> tuple[date, date]:
     return start, end
 
 
-def _previous(start: date, end: date, period: str) -> str:
-    """The period of the same length just before ``start``..``end``."""
-    length = end - start + timedelta(days=1)
-    if start - length < FIRST_DAY:
-        raise Refused("period_too_early", value=period)
-    return f"{start - length}..{start - timedelta(days=1)}"
-
-
 def _flat(figures: dict[str, Any]) -> dict[str, float | None]:
     flat: dict[str, float | None] = {k: figures[k] for k in _HEADLINES}
     for label in REACTIONS:
@@ -129,23 +120,25 @@ def overview(store: Store, params: Params) -> dict[str, Any]:
     """Headline KPIs of a period and their change against the period just before."""
     period = (params.get("period") or "").strip() or _default_period(store, 28)
     start, end = _overview_days(store, period)
-    previous = _previous(start, end, period)
-    now, before = kpis(store, f"{start}..{end}").as_dict(), kpis(store, previous).as_dict()
     first, _ = labels.data_bounds(store)
     # a period before the first data is no baseline: "+60 posts" against it says nothing
     before_data = first is None or start <= first.date()
+    previous_start = start - (end - start + timedelta(days=1))
+    previous = f"{previous_start}..{start - timedelta(days=1)}"
+    now = kpis(store, f"{start}..{end}").as_dict()
+    before = (None if before_data or previous_start < FIRST_DAY
+              else kpis(store, previous).as_dict())
     flat_now = _flat(now)
-    flat_before = dict.fromkeys(flat_now) if before_data else _flat(before)
+    flat_before = dict.fromkeys(flat_now) if before is None else _flat(before)
     metrics = [{"key": k, "value": flat_now[k], "previous": flat_before[k],
                 **_change(flat_now[k], flat_before[k])} for k in flat_now]
-    if before_data:
-        before["reaction_shares"] = dict.fromkeys(before["reaction_shares"])
     return {"period": period, "dates": f"{start}..{end}", "previous_period": previous,
             "previous_before_data": first.date().isoformat() if before_data and first
             else None, "metrics": metrics,
             "posts_by_network": now["posts_by_network"], "followers": now["followers"],
             "reaction_shares": {"current": now["reaction_shares"],
-                                "previous": before["reaction_shares"]},
+                                "previous": dict.fromkeys(now["reaction_shares"])
+                                if before is None else before["reaction_shares"]},
             "definitions": now["definitions"]}
 
 

@@ -28,8 +28,6 @@ REFUSALS: dict[str, str] = {
     "period_reversed": "In '{value}' the end comes before the start.",
     "period_outside": "'{value}' lies outside the dates the dashboard reads "
     "(1970-01-01 to 2999-12-31).",
-    "period_too_early": "'{value}' starts too early to compare it with the period of the "
-    "same length before it: choose a later start.",
     "no_posts": "No brand post in this period: choose another period.",
     "no_variants": "The brand's posts carry no variants (factor=level pairs) to compare.",
     "no_rate": "No follower count or impressions are known for these posts, so the "

@@ -131,8 +131,6 @@ _FR_REFUSALS: dict[str, str] = {
     "period_reversed": "Dans « {value} », la fin précède le début.",
     "period_outside": "« {value} » sort des dates que lit le tableau de bord "
     "(du 1970-01-01 au 2999-12-31).",
-    "period_too_early": "« {value} » commence trop tôt pour être comparée à la période de "
-    "même durée qui la précède : choisissez un début plus tardif.",
     "no_posts": "Aucune publication de la marque sur cette période : choisissez-en une autre.",
     "no_variants": "Les publications de la marque ne portent aucune variante "
     "(paires facteur=niveau) à comparer.",

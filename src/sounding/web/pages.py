@@ -95,18 +95,17 @@ def _html(request: Request, store: Store, page: View, lang: str, session: Sessio
 def period_from_dates(request: Request) -> Response | None:
     """A period form's two date fields (``from``, ``to``) turned into the one ``period``
     every page, link and download reads: a 303 to the same page with ``period=from..to``
-    in their place (both empty: all dates) and the other parameters kept. A side that is
-    not a date goes through as typed, for the page to refuse it as any odd period. None
-    when the address has neither field."""
+    in their place and the other parameters kept. Both empty give ``period=..``, all
+    dates (no period at all is the overview's last 28 days). A side that is not a date
+    goes through as typed, for the page to refuse it as any odd period. None when the
+    address has neither field."""
     params = request.query_params
     if "from" not in params and "to" not in params:
         return None
     start, end = ((params.get(side) or "").strip()[:40] for side in ("from", "to"))
     kept = [(k, v) for k, v in params.multi_items() if k not in ("from", "to", "period")]
-    if start or end:
-        kept.append(("period", f"{start}..{end}"))
-    query = urlencode(kept)
-    return RedirectResponse(request.url.path + (f"?{query}" if query else ""), status_code=303)
+    query = urlencode([*kept, ("period", f"{start}..{end}")])
+    return RedirectResponse(f"{request.url.path}?{query}", status_code=303)
 
 
 def _html_route(store: Store, page: View) -> Callable[[Request], Response]:

@@ -18,6 +18,7 @@ from sounding.analyse.variants import note_text, verdict_text
 from sounding.models import interval_text
 from sounding.plan import caution_text
 from sounding.report import VIEWS, charts
+from sounding.report.views_refusals import Refused, period_days
 from sounding.web.i18n import LANGS, interval, number, refusal_text, translator
 from sounding.workflows.users import Session
 
@@ -100,6 +101,22 @@ def _segment_description(segment: dict[str, Any], lang: str) -> str:
     return cluster_description(segment["about"], lang) if segment.get("about") else ""
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _period_sides(text: str | None) -> tuple[str, str]:
+    """A period's two days as a date field takes them (YYYY-MM-DD, '' for no limit): as
+    the pages read it (``20261001`` is 2026-10-01); a refused period's sides as typed
+    where they look like dates (the form gives them back to be corrected)."""
+    try:
+        start, end = period_days(text)
+    except Refused:
+        first, _, last = (side.strip() for side in (text or "").partition(".."))
+        return (first if _DAY.fullmatch(first) else "", last if _DAY.fullmatch(last) else "")
+    return (start.isoformat() if start else "", end.isoformat() if end else "")
+
+
+_env.filters["period_sides"] = _period_sides
 _env.filters["variant_text"] = _variant_text
 _env.filters["learn_note"] = note_text
 _env.filters["design_issue"] = issue_text
@@ -128,6 +145,7 @@ def render_html(request: Request, template: str, context: dict[str, Any], *,
     return page.render(
         **context, t=translator(lang), lang=lang, langs=LANGS, session=session,
         csrf=session.csrf_token if session else "", path=path,
+        query=request.query_params.multi_items(),
         nav=[v.slug for v in VIEWS.values() if v.nav], num=partial(number, lang=lang),
         interval=partial(interval, lang=lang),
         chart=partial(_chart, lang=lang), refusal=partial(refusal_text, lang=lang),

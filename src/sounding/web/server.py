@@ -35,12 +35,18 @@ def _announce(db: Path, host: str, port: int, token: str) -> Path:
     it is half written would find no server and wait for the file's lock instead."""
     path = server_file(db)
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    partial.unlink(missing_ok=True)  # a leftover (or a link put there) is not written through
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump({"pid": os.getpid(), "url": f"http://{host}:{port}", "token": token}, fh)
-    os.replace(partial, path)
+    try:
+        partial.unlink(missing_ok=True)  # a leftover (or a link put there) is not written to
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                     | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump({"pid": os.getpid(), "url": f"http://{host}:{port}", "token": token}, fh)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ConfigError(f"cannot write the server file {path}: {exc.strerror or exc}",
+                          hint="the server file is written beside the workspace: check that "
+                          "folder's permissions") from None
     return path
 
 
@@ -101,26 +107,31 @@ def serve(db: Path, *, host: str = "127.0.0.1", port: int = 8000, wait: float = 
     server = uvicorn.Server(config)
     stop = threading.Event()
     previous = _catch_sigterm()
-    announced = _announce(db, host, port, token)
+    announced: Path | None = None
     try:
-        if on_listening is not None:
-            on_listening(f"http://{host}:{port}")
-        if open_browser:
-            threading.Thread(target=_open_when_started,
-                             args=(server, f"http://{host}:{port}/"), daemon=True).start()
-        start_jobs(store, stop, on_error=lambda job, exc: _log.warning("%s failed: %s", job, exc),
-                   on_change=lambda job: _refresh(app))
-        server.run(sockets=[sock])
-    except _Terminated:
-        pass  # stopped on purpose, as by Ctrl-C: a normal end
-    finally:
         try:
-            sock.close()
-            stop.set()
-            announced.unlink(missing_ok=True)
-        finally:  # a second SIGTERM while the store closes ends the process, as it asks
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
+            announced = _announce(db, host, port, token)
+            if on_listening is not None:
+                on_listening(f"http://{host}:{port}")
+            if open_browser:
+                threading.Thread(target=_open_when_started,
+                                 args=(server, f"http://{host}:{port}/"), daemon=True).start()
+            start_jobs(store, stop,
+                       on_error=lambda job, exc: _log.warning("%s failed: %s", job, exc),
+                       on_change=lambda job: _refresh(app))
+            server.run(sockets=[sock])
+        except _Terminated:
+            pass  # stopped on purpose, as by Ctrl-C: a normal end
+        finally:
+            try:
+                sock.close()
+                stop.set()
+                if announced is not None:
+                    announced.unlink(missing_ok=True)
+            finally:  # a second SIGTERM while the store closes ends the process, as it asks
+                if previous is not None:
+                    signal.signal(signal.SIGTERM, previous)
+    finally:
         store.close()
 
 
