@@ -124,6 +124,36 @@ def test_both_handles_already_stored_merge_into_one_actor(store: Store) -> None:
                         "FROM interaction_rows") == 0
 
 
+def test_a_handle_taken_by_someone_else_keeps_two_people_apart(store: Store) -> None:
+    """Alice gives up her handle and Carol (another DID) takes it: Carol's like does not
+    join Alice's history; Alice waits under her DID, then takes her new handle's key."""
+    store.write(_collected(OLD, liked=2), kind="collect", source="t")
+    carol = {"did": "did:plc:z", "handle": OLD, "displayName": "Carol"}
+    store.write(bp.parse_likes(_likes(POSTS[2], carol)).batch(), kind="collect", source="t")
+    people = _rows(store, "SELECT actor_id, handle, native_id FROM actors "
+                          "WHERE native_id IN ('did:plc:x', 'did:plc:z') ORDER BY native_id")
+    assert people == [
+        {"actor_id": "bluesky:did:plc:x", "handle": "did:plc:x", "native_id": "did:plc:x"},
+        {"actor_id": f"bluesky:{OLD}", "handle": OLD, "native_id": "did:plc:z"}]
+    edges = _rows(store, "SELECT actor_id, count(*) AS n FROM interactions WHERE actor_id IN "
+                         "('bluesky:did:plc:x', ?) GROUP BY ALL ORDER BY ALL", f"bluesky:{OLD}")
+    assert edges == [{"actor_id": f"bluesky:{OLD}", "n": 1},       # Carol's like
+                     {"actor_id": "bluesky:did:plc:x", "n": 5}]    # Alice's, all kept
+    reply = _rows(store, "SELECT author_id FROM items WHERE item_id = ?", bp.item_id(REPLY))
+    assert reply == [{"author_id": "bluesky:did:plc:x"}]
+
+    store.write(_collected(NEW, liked=3, reply=False), kind="collect", source="t")
+    assert not _rows(store, "SELECT 1 FROM actors WHERE actor_id = 'bluesky:did:plc:x'")
+    alice = _rows(store, "SELECT kind, count(*) AS n FROM interactions WHERE actor_id = ? "
+                         "GROUP BY ALL ORDER BY ALL", f"bluesky:{NEW}")
+    assert {r["kind"]: r["n"] for r in alice} == {"follow": 1, "like": 3, "repost": 1,
+                                                   "reply": 1}
+    assert store.scalar("SELECT count(*) FROM interactions WHERE actor_id = ?",
+                        [f"bluesky:{OLD}"]) == 1
+    assert store.scalar("SELECT count(*) - count(DISTINCT interaction_id) "
+                        "FROM interaction_rows") == 0
+
+
 def test_the_brand_s_new_handle_moves_its_account_and_its_followers_edges(store: Store) -> None:
     store.write(Batch.from_records(accounts=[Account(BRAND.account_id, "bluesky", "brand.test",
                                                      BRAND.actor_id)]), kind="t", source="t")

@@ -6,6 +6,11 @@ A handle can change while the network's own id (a DID, ``actors.native_id``) sta
 an incoming actor carries a native id that a stored actor of another key holds, that
 actor, its items and its edges are renamed to the incoming key, so the batch then meets
 them as already stored instead of storing the same person and reactions twice.
+
+A handle given up can be taken by someone else: an incoming actor whose key a stored actor
+of another native id holds would merge two people. The stored one is first parked under
+``network:native_id`` (its handle the id itself), and takes its new handle's key when that
+arrives, as any renamed actor does.
 """
 
 from __future__ import annotations
@@ -24,6 +29,15 @@ SELECT DISTINCT ON (a.actor_id) a.network, a.actor_id AS old_id, a.handle AS old
 FROM actors a JOIN _arrivals s ON a.network = s.network AND a.native_id = s.native_id
 WHERE a.actor_id <> s.actor_id
 ORDER BY a.actor_id, s.actor_id
+"""
+# Stored actors whose key an incoming actor of another native id takes: parked under
+# their own native id.
+_DISPLACED = """
+SELECT DISTINCT ON (a.actor_id) a.network, a.actor_id AS old_id, a.handle AS old_handle,
+       a.network || ':' || a.native_id AS new_id, a.native_id AS new_handle
+FROM actors a JOIN _arrivals s ON a.actor_id = s.actor_id
+WHERE a.native_id IS NOT NULL AND a.native_id <> s.native_id
+ORDER BY a.actor_id
 """
 # The renamed actor's stored edges, with the key each takes: ``network:kind:handle:…``
 # with the new handle; an edge keyed otherwise keeps its key.
@@ -71,16 +85,22 @@ def _fetch(con: Any, sql: str) -> pa.Table:
 
 def rename_actors(con: Any, actors: pa.Table) -> None:
     """Give the stored actors whose handle changed their incoming key, everywhere it is
-    used. Free when no incoming actor carries a native id (imports);
-    otherwise one join finds them. The caller owns the transaction."""
+    used, after parking those whose handle someone else now holds. Free when no incoming
+    actor carries a native id (imports); otherwise two joins find them. The caller owns
+    the transaction."""
     native = actors["native_id"]
     if native.null_count == len(native):
         return
     con.register("_arrivals", actors.filter(pc.is_valid(native)))
-    renames = _fetch(con, _FIND)
+    for find in (_DISPLACED, _FIND):  # a parked actor may take its new handle at once
+        renames = _fetch(con, find)
+        if renames.num_rows:
+            _move(con, renames)
     con.unregister("_arrivals")
-    if renames.num_rows == 0:
-        return
+
+
+def _move(con: Any, renames: pa.Table) -> None:
+    """Rename each ``old_id`` to its ``new_id`` in actors, edges, items and accounts."""
     con.register("_renames", renames)
     con.register("_edges", _fetch(con, _EDGES))
     for statement in _MOVE:
