@@ -336,9 +336,16 @@ def test_signing_in_and_choosing_a_language_keep_the_cache(client: TestClient) -
     assert ("queue", ()) in cache and ("json", ("queue", ())) in cache
     client.post("/lang", data={"lang": "fr", "csrf_token": token, "next": "/queue"})
     assert ("queue", ()) in cache and ("json", ("queue", ())) in cache
-    client.post("/items/label", data={"csrf_token": token, "label": "neutral",
-                                      "item_id": "bluesky:reply-000001"})
-    assert len(cache) == 0  # refused (a viewer), but any other POST may write: forget
+    refused = client.post("/items/label", data={"csrf_token": token, "label": "neutral",
+                                                "item_id": "bluesky:reply-000001"})
+    assert refused.status_code == 403  # a viewer: nothing written, nothing forgotten
+    assert ("queue", ()) in cache
+    editor = TestClient(client.app, base_url="http://127.0.0.1")
+    written = editor.post("/items/label", data={"csrf_token": sign_in(editor, "ed"),
+                                                "label": "neutral",
+                                                "item_id": "bluesky:reply-000001"},
+                          follow_redirects=False)
+    assert written.status_code == 303 and len(cache) == 0  # a write: every page forgotten
 
 
 def test_warm_up_builds_in_the_background() -> None:

@@ -42,17 +42,25 @@ class View:
     build: ViewFn
     nav: bool = True
     warm: tuple[dict[str, str], ...] = ({},)  # parameters a server builds ahead of requests
+    reads: tuple[str, ...] = ()  # the only parameters the view is given
+
+    def params(self, query: Params) -> dict[str, str]:
+        """What the view reads of an address's parameters: its own names only, the last
+        value of a repeated one (as ``get`` reads it). The server caches a view by these,
+        so ``?junk=1`` or a repeated ``period`` cannot make one page two cache entries."""
+        return {name: str(query.get(name)) for name in self.reads if query.get(name) is not None}
 
 
 VIEWS: dict[str, View] = {}
 
 
-def view(slug: str, *, nav: bool = True, warm: tuple[dict[str, str], ...] = ({},)
-         ) -> Callable[[ViewFn], ViewFn]:
-    """Register a view function under ``slug`` (menu order is registration order); a
-    server may build ``warm``'s parameter sets ahead of requests."""
+def view(slug: str, *, nav: bool = True, warm: tuple[dict[str, str], ...] = ({},),
+         reads: tuple[str, ...] = ()) -> Callable[[ViewFn], ViewFn]:
+    """Register a view function under ``slug`` (menu order is registration order), given
+    only the parameters named in ``reads``; a server may build ``warm``'s parameter sets
+    ahead of requests."""
     def register(fn: ViewFn) -> ViewFn:
-        VIEWS[slug] = View(slug, fn, nav, warm)
+        VIEWS[slug] = View(slug, fn, nav, warm, reads)
         return fn
     return register
 
@@ -115,7 +123,7 @@ def _change(now: float | None, before: float | None) -> dict[str, float | None]:
             "pct": round(100 * (now - before) / before, 1) if before else None}
 
 
-@view("overview")
+@view("overview", reads=("period",))
 def overview(store: Store, params: Params) -> dict[str, Any]:
     """Headline KPIs of a period and their change against the period just before."""
     period = (params.get("period") or "").strip() or _default_period(store, 28)
@@ -154,7 +162,7 @@ def _period_bounds(store: Store, period: str | None) -> tuple[datetime, datetime
     return start, end
 
 
-@view("reactions")
+@view("reactions", reads=("period",))
 def reactions(store: Store, params: Params) -> dict[str, Any]:
     """Interest, animosity, neutral and ignored posts per week, network by network (posts
     whose reaction window is not over are counted as too recent, not as ignored)."""
@@ -198,7 +206,7 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
             and row["account_id"] is None, **({"depth": row["depth"]} if "depth" in row else {})}
 
 
-@view("items")
+@view("items", reads=("q", "kind", "network", "label", "page"))
 def items(store: Store, params: Params) -> dict[str, Any]:
     """Search and filter items, newest first, fifty at a time."""
     facets = labels.item_facets(store)
@@ -216,7 +224,7 @@ def items(store: Store, params: Params) -> dict[str, Any]:
             "items": [_item(r) for r in rows[:PAGE_SIZE]]}
 
 
-@view("thread", nav=False)
+@view("thread", nav=False, reads=("id",))
 def thread(store: Store, params: Params) -> dict[str, Any]:
     """One conversation: the root post and every reply under it."""
     item_id = params.get("id") or ""

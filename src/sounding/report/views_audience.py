@@ -34,7 +34,7 @@ def _segment(row: dict[str, Any], rank: dict[str, int], active: dict[str, int],
             "unranked": "customer_base" if row.get("source") == CUSTOMER_BASE else None}
 
 
-@view("audience")
+@view("audience", reads=("cluster",))
 def audience_view(store: Store, params: Params) -> dict[str, Any]:
     """Segments: size, activity, reaction mix, representation index, rankings."""
     cluster = flag(params, "cluster", True)

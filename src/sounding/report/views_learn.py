@@ -81,7 +81,8 @@ def _queued(store: Store) -> list[dict[str, Any]]:
              "variant": r["variant"]} for r in rows]
 
 
-@view("learn", warm=tuple({"metric": m} if m != "interest" else {} for m in METRICS))
+@view("learn", warm=tuple({"metric": m} if m != "interest" else {} for m in METRICS),
+      reads=("period", "metric"))
 def learn_view(store: Store, params: Params) -> dict[str, Any]:
     """What each factor's levels did on one metric, what the data say, what to post next."""
     period = page_period(params.get("period"))

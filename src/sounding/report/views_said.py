@@ -14,7 +14,7 @@ from sounding.workflows.said import said_view
 __all__ = ["said_page"]
 
 
-@view("said")
+@view("said", reads=("period", "network"))
 def said_page(store: Store, params: Params) -> dict[str, Any]:
     """Topics of the period against the previous one, daily mentions (animosity apart),
     recent alerts."""

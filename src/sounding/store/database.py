@@ -63,6 +63,7 @@ class Store:
         self._reads_ended = threading.Condition(self._lock)
         self._reading: set[duckdb.DuckDBPyConnection] = set()
         self._closed = self._released = False
+        self._commits = 0
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False, wait: float = 60.0,
@@ -129,6 +130,13 @@ class Store:
                 con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
+            self._commits += 1
+
+    @property
+    def commits(self) -> int:
+        """How many transactions this store has committed: a server compares it before and
+        after a request to know whether the request wrote anything."""
+        return self._commits
 
     def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
         """Run a read query with bound parameters and return its rows as Arrow.

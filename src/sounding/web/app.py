@@ -134,8 +134,11 @@ def create_app(store: Store, token: str, *, warm: bool = False) -> FastAPI:
 
     @app.middleware("http")
     async def _forget_after_writes(request: Request, call_next: Any) -> Response:
+        # only a request that wrote: a refused POST (no session, a bad token, no such
+        # route) from anyone must not empty the cache and restart the warm-up
+        before = store.commits
         response: Response = await call_next(request)
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") and store.commits != before:
             if request.url.path not in KEEPS_CACHE:
                 app.state.cache.clear()
                 if warm:

@@ -50,17 +50,20 @@ class ViewCache:
         with self._lock:
             gate = self._building.setdefault(key, threading.Lock())
         with gate:
-            found = self._hit(key)
-            if found is not None:
-                return found
-            generation = self._generation
-            data = build()
-            with self._lock:
-                if generation == self._generation:
-                    self._data[key] = data
-                    while len(self._data) > self._size:
-                        self._data.popitem(last=False)
-                self._building.pop(key, None)
+            try:
+                found = self._hit(key)
+                if found is not None:
+                    return found
+                generation = self._generation
+                data = build()
+                with self._lock:
+                    if generation == self._generation:
+                        self._data[key] = data
+                        while len(self._data) > self._size:
+                            self._data.popitem(last=False)
+            finally:  # a refused build leaves no gate behind (one per odd address)
+                with self._lock:
+                    self._building.pop(key, None)
         return data
 
 

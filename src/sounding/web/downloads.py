@@ -15,7 +15,7 @@ from sounding.report.views_refusals import RefusedMissing, page_period
 from sounding.store import Store
 from sounding.web.auth import current, request_lang
 from sounding.web.cache import ViewCache
-from sounding.web.pages import error_page, sign_in_first, status_of
+from sounding.web.pages import error_page, period_from_dates, sign_in_first, status_of
 from sounding.web.render import SECURITY_HEADERS
 from sounding.workflows.reporting import report_data
 
@@ -54,6 +54,9 @@ def _route(store: Store, kind: str) -> Callable[[Request], Response]:
         session = current(request)
         if session is None:
             return sign_in_first(request)
+        dated = period_from_dates(request)
+        if dated is not None:
+            return dated
         try:
             period = page_period(request.query_params.get("period"))
             data = _data(request, store, period)

@@ -20,7 +20,8 @@ from sounding.web.i18n import refusal_text
 from sounding.web.render import SECURITY_HEADERS, html_page, json_body, json_page, render_html
 from sounding.workflows.users import Session
 
-__all__ = ["error_page", "form_refused", "install_pages", "sign_in_first", "status_of"]
+__all__ = ["error_page", "form_refused", "install_pages", "period_from_dates", "sign_in_first",
+           "status_of"]
 
 
 def error_page(request: Request, exc: SoundingError | str, status_code: int, *,
@@ -70,12 +71,13 @@ def sign_in_first(request: Request) -> Response:
 
 
 def _key(request: Request, page: View) -> tuple[str, tuple[tuple[str, str], ...]]:
-    return page.slug, tuple(sorted(request.query_params.multi_items()))
+    return page.slug, tuple(sorted(page.params(request.query_params).items()))
 
 
 def _data(request: Request, store: Store, page: View) -> dict[str, Any]:
     cache: ViewCache = request.app.state.cache
-    return cache.get(_key(request, page), lambda: page.build(store, request.query_params))
+    return cache.get(_key(request, page),
+                     lambda: page.build(store, page.params(request.query_params)))
 
 
 def _html(request: Request, store: Store, page: View, lang: str, session: Session) -> str:
@@ -128,6 +130,9 @@ def _json_route(store: Store, page: View) -> Callable[[Request], Response]:
     def handler(request: Request) -> Response:
         if current(request) is None:
             return json_page({"error": "sign in first"}, status_code=401)
+        dated = period_from_dates(request)
+        if dated is not None:
+            return dated
         cache: ViewCache = request.app.state.cache
         try:
             body = cache.get(("json", _key(request, page)),

@@ -6,6 +6,7 @@ import json
 import re
 from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -137,15 +138,25 @@ def local_path(target: str | None, default: str = "/") -> str:
     return target
 
 
+def _page_query(request: Request) -> list[tuple[str, str]]:
+    """The address's parameters a page shows again (its forms' hidden fields, the way
+    back after a form): on a view's page only those the view reads, so the page is the
+    same whatever else the address carries (the server caches it by those)."""
+    page = VIEWS.get(request.url.path.strip("/"))
+    if page is None:
+        return list(request.query_params.multi_items())
+    return list(page.params(request.query_params).items())
+
+
 def render_html(request: Request, template: str, context: dict[str, Any], *,
                 lang: str, session: Session | None) -> str:
     """A template rendered with the common context: words, menu, user, CSRF token."""
     page = _env.get_template(template)
-    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    query = _page_query(request)
+    path = request.url.path + (f"?{urlencode(query)}" if query else "")
     return page.render(
         **context, t=translator(lang), lang=lang, langs=LANGS, session=session,
-        csrf=session.csrf_token if session else "", path=path,
-        query=request.query_params.multi_items(),
+        csrf=session.csrf_token if session else "", path=path, query=query,
         nav=[v.slug for v in VIEWS.values() if v.nav], num=partial(number, lang=lang),
         interval=partial(interval, lang=lang),
         chart=partial(_chart, lang=lang), refusal=partial(refusal_text, lang=lang),

@@ -50,11 +50,12 @@ def said_periods(store: Store, period: str | None) -> tuple[datetime, datetime, 
     Without ``period``: the last :data:`DEFAULT_DAYS` days up to the newest mention; an
     open end is the newest mention, or the start's day when that comes after it."""
     start, end = parse_period(period)
-    if end.year == 9999:
+    first, _, last = (period or "").partition("..")  # a side left empty, not a 1970 date
+    if not last.strip():
         newest = newest_mention(store)
         end = max((newest or datetime.now(start.tzinfo)) + timedelta(microseconds=1),
                   start + timedelta(days=1))
-    if start.year == 1970:
+    if not first.strip():
         start = end - timedelta(days=DEFAULT_DAYS)
     return start - (end - start), start, end
 
