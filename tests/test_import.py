@@ -135,6 +135,40 @@ def test_changed_counters_add_a_snapshot(seeded: Store, tmp_path: Path) -> None:
     assert history == [3, 10]
 
 
+def test_a_counters_only_file_keeps_what_items_are(seeded: Store, tmp_path: Path) -> None:
+    """A file without kind or parent columns says nothing of kinds: a reply and a quote
+    stay what they are (they became posts), a new item is a post."""
+    quote = {"id": "q1", "network": "bluesky", "author": "bob", "text": "Vu !",
+             "created_at": "2026-09-07T12:00:00Z", "kind": "quote"}
+    import_items(seeded, write_csv(tmp_path / "quote.csv", [quote]))
+    counters = [{k: row[k] for k in ("id", "network", "author", "text", "created_at")}
+                | {"likes": "9"} for row in (*ROWS, quote)]
+    counters.append({"id": "n1", "network": "bluesky", "author": "cy", "text": "Nouveau",
+                     "created_at": "2026-09-08T09:00:00Z", "likes": "1"})
+    report = import_items(seeded, write_csv(tmp_path / "counters.csv", counters))
+    assert report.new == 1 and report.snapshots_added == 4
+    kinds = seeded.query("SELECT item_id, kind, parent_id FROM items ORDER BY item_id"
+                         ).to_pylist()
+    assert kinds == [
+        {"item_id": "bluesky:n1", "kind": "post", "parent_id": None},
+        {"item_id": "bluesky:p1", "kind": "post", "parent_id": None},
+        {"item_id": "bluesky:q1", "kind": "quote", "parent_id": None},
+        {"item_id": "bluesky:r1", "kind": "reply", "parent_id": "bluesky:p1"}]
+
+
+def test_jsonl_strings_that_look_like_dates_stay_strings(store: Store, tmp_path: Path) -> None:
+    """Arrow's JSON reader took "2026-03-01" for a time: the id became
+    ``2026-03-01 00:00:00`` and the text too."""
+    path = tmp_path / "d.jsonl"
+    row = {"id": "2026-03-01", "network": "bluesky", "author": "ann", "text": "2026-03-01",
+           "created_at": "2026-03-01T10:00:00Z"}
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    import_items(store, path)
+    assert store.query("SELECT item_id, text, created_at FROM items").to_pylist() == [
+        {"item_id": "bluesky:2026-03-01", "text": "2026-03-01",
+         "created_at": store.scalar("SELECT TIMESTAMPTZ '2026-03-01 10:00:00+00'")}]
+
+
 def test_export_counters_reach_saves_clicks_are_kept(store: Store, tmp_path: Path) -> None:
     rows = [dict(ROWS[0], reach="120", saves="4", link_clicks="7")]
     import_items(store, write_csv(tmp_path / "r.csv", rows))

@@ -120,10 +120,11 @@ def _item_table(cols: dict[str, pa.Array], brand: Mapping[str, str]) -> pa.Table
     def key_or_null(name: str) -> pa.Array:
         return keyed(cols[name]) if name in cols else nulls
 
-    default_kind = pc.if_else(pc.is_valid(cols.get("parent_id", nulls)), "reply", "post")
-    kind = default_kind
-    if "kind" in cols:
-        kind = pc.coalesce(pc.utf8_lower(cols["kind"]), default_kind)
+    kind = nulls  # a file saying nothing of kinds (counters only): stored items keep theirs
+    if "kind" in cols or "parent_id" in cols:
+        kind = pc.if_else(pc.is_valid(cols.get("parent_id", nulls)), "reply", "post")
+        if "kind" in cols:
+            kind = pc.coalesce(pc.utf8_lower(cols["kind"]), kind)
     author_id = keyed(cols["author"])
     account = nulls
     if brand:

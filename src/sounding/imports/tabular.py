@@ -214,10 +214,19 @@ def _csv_lines(path: Path, encoding: str, limit: int, delimiter: str) -> Callabl
 
 
 def _read_jsonl_fast(path: Path, limit: int) -> pa.Table | None:
+    """The file as Arrow; a string Arrow took for a time (``"id": "2026-03-01"``) read
+    again as the string it is (JSON has no time type: the conversion types it later)."""
+    options = pa_json.ReadOptions(block_size=limit)
     try:
-        return pa_json.read_json(path, read_options=pa_json.ReadOptions(block_size=limit))
+        table = pa_json.read_json(path, read_options=options)
+        if any(pa.types.is_temporal(f.type) for f in table.schema):
+            schema = pa.schema([pa.field(f.name, pa.string()) if pa.types.is_temporal(f.type)
+                                else f for f in table.schema])
+            table = pa_json.read_json(path, read_options=options,
+                                      parse_options=pa_json.ParseOptions(explicit_schema=schema))
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
+    return table
 
 
 def _jsonl_lines(path: Path) -> Callable[[int], int]:

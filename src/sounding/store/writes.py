@@ -63,6 +63,8 @@ _ENTITIES: dict[str, tuple[pa.Schema, tuple[str, ...], tuple[str, ...]]] = {
     "interactions": (INTERACTION_SCHEMA, ("interaction_id",), ()),
     "variants": (VARIANT_SCHEMA, ("item_id", "factor"), ("level",)),
 }
+# What a new row takes where the batch leaves a column null (an update keeps the stored).
+_INSERT_DEFAULTS = {"items": {"kind": "'post'"}}
 _RUN_TABLES = frozenset({"items", "interactions"})
 # Batch table → stored table, where they differ (``interactions`` is a view; see 007).
 _STORED_AS = {"interactions": "interaction_rows"}
@@ -150,9 +152,11 @@ def _upsert_entity(con: Any, distinct: _Distinct, name: str, table: pa.Table,
         ).fetchall()[0][0]
     columns = ", ".join(schema.names)
     join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+    defaults = _INSERT_DEFAULTS.get(name, {})
+    values = ", ".join(f"coalesce(s.{c}, {defaults[c]})" if c in defaults else f"s.{c}"
+                       for c in schema.names)
     new = con.execute(
-        f"INSERT INTO {name} ({columns}{run_col}) SELECT "
-        f"{', '.join('s.' + c for c in schema.names)}{run_val} "
+        f"INSERT INTO {name} ({columns}{run_col}) SELECT {values}{run_val} "
         f"FROM _incoming s ANTI JOIN {name} t ON {join}{implied}",
         [run_id] if run_col else [],
     ).fetchall()[0][0]
