@@ -88,6 +88,27 @@ def test_import_matches_the_linked_customers(filled: Store, crm_file: Path,
     assert fewer.matched == 0
 
 
+def test_a_customer_is_one_whatever_the_order_of_the_ids(store: Store, tmp_path: Path) -> None:
+    """Customers were keyed by the first --id: the same file with its ids swapped stored
+    every customer twice, and so did a customer whose e-mail changed."""
+    crm = write_csv(tmp_path / "crm.csv", [
+        {"email": "ann@example.com", "customer_id": "C1", "plan": "weekly"},
+        {"email": "bob@example.com", "customer_id": "C2", "plan": "weekly"}])
+    first = import_customers(store, str(crm), ["email", "customer_id"], ["plan"])
+    swapped = import_customers(store, str(crm), ["customer_id", "email"], ["plan"])
+    assert (first.new, swapped.new, swapped.unchanged) == (2, 0, 2)
+    moved = write_csv(tmp_path / "moved.csv", [
+        {"email": "ann@new.example", "customer_id": "C1", "plan": "loyalty-card"},
+        {"email": "bob@example.com", "customer_id": "C2", "plan": "weekly"}])
+    changed = import_customers(store, str(moved), ["email", "customer_id"], ["plan"])
+    assert (changed.new, changed.updated, changed.unchanged) == (0, 1, 1)
+    assert store.counts()["customers"] == 2
+    salt = workspace_salt(store)
+    for address, stored in (("ann@example.com", 0), ("ann@new.example", 1)):
+        assert store.scalar("SELECT count(*) FROM customer_ids WHERE id_hash = ?",
+                            [hash_id(salt, "email", address)]) == stored
+
+
 def test_salt_is_made_once(store: Store) -> None:
     assert workspace_salt(store) == workspace_salt(store)
     assert len(workspace_salt(store)) == 64
@@ -108,6 +129,20 @@ def test_bad_rows_name_file_line_and_column(store: Store, tmp_path: Path) -> Non
     assert "line 4" in text[1] and "no identifier" in text[1]
     assert "line 5" in text[2] and "same customer as line 2" in text[2]
     assert "line 6" in text[3] and "column 'plan'" in text[3]
+    assert store.counts()["customers"] == 0
+
+
+def test_a_quote_never_closed_is_refused_not_swallowed(store: Store, tmp_path: Path) -> None:
+    """The rest of the file became one field: "1 customers", and no word of the others."""
+    crm = tmp_path / "crm.csv"
+    crm.write_text('email,country\nann@example.com,fr\nbob@example.com,"de\n'
+                   "cy@example.com,it\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"crm\.csv, line 3: a quoted field opened here is "
+                                         "never closed"):
+        import_customers(store, str(crm), ["email"], ["country"])
+    crm.write_text('email,country\nann@example.com,"fr"x\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 2: ',' expected after"):
+        import_customers(store, str(crm), ["email"], ["country"])
     assert store.counts()["customers"] == 0
 
 

@@ -8,6 +8,7 @@ hashes only.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 import pyarrow as pa
 
@@ -44,12 +45,19 @@ def workspace_salt(store: Store) -> str:
 
 def replace_customers(store: Store, keys: list[str], attributes: list[str],
                       ids: list[tuple[str, str, str]]) -> tuple[int, int]:
-    """Upsert customers and their hashed ids in one transaction; returns (new, updated)."""
-    people = pa.table({"customer_key": pa.array(keys, pa.string()),
-                       "attributes": pa.array(attributes, pa.string())})
-    hashes = pa.table({name: pa.array([row[i] for row in ids], pa.string())
-                       for i, name in enumerate(("customer_key", "id_kind", "id_hash"))})
+    """Upsert customers and their hashed ids in one transaction; returns (new, updated).
+    A row that shares an identifier with a stored customer of another key is that customer
+    (its key came from whichever --id was named first, or from an e-mail since changed):
+    it takes the stored key, so a file imported with its --id in another order, or a
+    customer whose e-mail changed, is not stored twice."""
     with store.transaction() as con:
+        remap = _stored_keys(con, keys, ids)
+        keys = [remap.get(k, k) for k in keys]
+        ids = [(remap.get(k, k), kind, h) for k, kind, h in ids]
+        people = pa.table({"customer_key": pa.array(keys, pa.string()),
+                           "attributes": pa.array(attributes, pa.string())})
+        hashes = pa.table({name: pa.array([row[i] for row in ids], pa.string())
+                           for i, name in enumerate(("customer_key", "id_kind", "id_hash"))})
         con.register("_people", people)
         con.register("_hashes", hashes)
         new = con.execute("SELECT count(*) FROM _people ANTI JOIN customers USING "
@@ -80,6 +88,39 @@ def replace_customers(store: Store, keys: list[str], attributes: list[str],
         con.unregister("_people")
         con.unregister("_hashes")
     return int(new), int(updated)
+
+
+# Which identifier names a customer first when several match stored ones.
+_ID_PRIORITY = {"id": 0, "email": 1, "handle": 2}
+
+
+def _stored_keys(con: Any, keys: list[str], ids: list[tuple[str, str, str]]
+                 ) -> dict[str, str]:
+    """Incoming key → the stored customer's key it shares an identifier with, for rows
+    whose own key is not stored; a stored key is taken by one incoming row at most."""
+    if not ids:
+        return {}
+    given = pa.table({name: pa.array([row[i] for row in ids], pa.string())
+                      for i, name in enumerate(("customer_key", "id_kind", "id_hash"))})
+    con.register("_given", given)
+    try:
+        own = {r[0] for r in con.execute(
+            "SELECT DISTINCT customer_key FROM customers WHERE customer_key IN "
+            "(SELECT customer_key FROM _given)").fetchall()}
+        found = con.execute(
+            "SELECT DISTINCT g.customer_key, c.customer_key, g.id_kind FROM _given g "
+            "JOIN customer_ids c USING (id_kind, id_hash) "
+            "WHERE c.customer_key <> g.customer_key").fetchall()
+    finally:
+        con.unregister("_given")
+    taken, remap = set(keys), {}
+    for incoming, stored, _ in sorted(found, key=lambda r: (r[0], _ID_PRIORITY.get(r[2], 9),
+                                                            r[1])):
+        if incoming in own or incoming in remap or stored in taken:
+            continue
+        remap[incoming] = stored
+        taken.add(stored)
+    return remap
 
 
 def customer_hashes(store: Store) -> pa.Table:

@@ -57,7 +57,18 @@ class CustomerImport:
 
 def _rows(reader: csv.DictReader[str], file: str, width: int, problems: list[Problem]
           ) -> Iterator[tuple[int, Mapping[str, str | None]]]:
-    for row in reader:
+    while True:
+        start = reader.line_num + 1  # where the record begins: an error names that line
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a CSV this broken cannot be read on past this record
+            why = ("a quoted field opened here is never closed" if "end of data" in str(exc)
+                   else str(exc))
+            raise InputError(f"{file}, line {start}: {why}",
+                             hint="fix the file there and import it again: nothing was "
+                                  "stored") from None
         line = reader.line_num
         if None in row or any(v is None for v in row.values()):
             problems.append(Problem(file, line, None, f"expected {width} fields"))
@@ -131,7 +142,7 @@ def import_customers(store: Store, path: str, ids: Sequence[str], keep: Sequence
         with file.open(encoding=encoding, newline="") as handle:
             delimiter = sniff_delimiter(handle.readline())  # French Excel writes ';'
             handle.seek(0)
-            reader = csv.DictReader(handle, delimiter=delimiter)
+            reader = csv.DictReader(handle, delimiter=delimiter, strict=True)
             header = list(reader.fieldnames or [])
             _check_header(str(file), header, columns, keep)
             parsed = parse_customer_rows(_rows(reader, str(file), len(header), problems),
