@@ -195,6 +195,18 @@ def _as_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _encodable(row: dict[str, str]) -> bool:
+    """Whether every key and value is text UTF-8 can hold (JSON's ``\\ud800`` escape
+    decodes to a lone surrogate, which it cannot)."""
+    try:
+        for key, value in row.items():
+            key.encode("utf-8")
+            value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def scan_jsonl(path: Path, *, encoding: str = "utf-8", limit: int,
                name: str | None = None) -> ScanResult:
     """Read a JSON Lines file: one object per line, blank lines ignored; ``name`` as in
@@ -215,10 +227,15 @@ def scan_jsonl(path: Path, *, encoding: str = "utf-8", limit: int,
             result.refuse(name, number, f"expected a JSON object, found {type(obj).__name__}",
                           text.rstrip("\r\n"))
             continue
+        row = {str(k): _as_text(v) for k, v in obj.items()}
+        if not _encodable(row):
+            result.refuse(name, number, "a \\ud800-\\udfff escape stands alone: it is half "
+                          "of a character, not text", text.rstrip("\r\n"))
+            continue
         for key, value in obj.items():
             if isinstance(value, dict | list):
                 result.nested.setdefault(str(key), []).append(len(rows))
-        rows.append({str(k): _as_text(v) for k, v in obj.items()})
+        rows.append(row)
         result.lines.append(number)
     header: dict[str, None] = {}
     for row in rows:

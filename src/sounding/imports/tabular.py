@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 
-from sounding.errors import InputError, Problem, missing_file
+from sounding.errors import ImportRejected, InputError, Problem, missing_file
 from sounding.imports.scan import (
     ScanResult,
     mark_codec,
@@ -155,6 +155,26 @@ def _first_line(path: Path, encoding: str, limit: int) -> tuple[str | None, str]
     return text, lenient
 
 
+def _check_header_line(name: str, line: str) -> None:
+    """Refuse a file whose lines end with a carriage return alone (classic Mac OS: the
+    header runs into the rows), and a header naming one column twice."""
+    if "\r" in line.rstrip("\r\n"):
+        raise InputError(f"{name}: its lines end with a carriage return alone (classic "
+                         "Mac OS)", hint="save it with ordinary line ends (LF or CRLF)")
+    try:
+        header = [h.strip() for h in next(csv.reader([line.rstrip("\r\n")],
+                                                     delimiter=sniff_delimiter(line)))]
+    except (csv.Error, StopIteration):
+        return  # the readers say what is wrong with it
+    seen: dict[str, int] = {}
+    for number, column in enumerate(header, 1):
+        if column and column in seen:
+            raise InputError(f"{name}, line 1: column '{column}' appears twice (columns "
+                             f"{seen[column]} and {number})",
+                             hint="rename or remove one of them")
+        seen.setdefault(column, number)
+
+
 def _csv_header(line: str | None, delimiter: str) -> list[str] | None:
     if line is None:
         return None
@@ -200,14 +220,26 @@ def _read_csv_fast(path: Path, encoding: str, limit: int, types_for: TypesFor | 
         return None
 
 
-def _csv_lines(path: Path, encoding: str, limit: int, delimiter: str) -> Callable[[int], int]:
-    """Row index to line number, scanning the file only if a line number is asked for."""
+def _csv_lines(path: Path, encoding: str, limit: int, delimiter: str, rows: int,
+               name: str | None) -> Callable[[int], int]:
+    """Row index to line number, scanning the file only if a line number is asked for.
+    Where the careful scan refuses lines Arrow's reader took (``"hi"x``), rows and lines
+    no longer pair up: the scan's problems are the file's, and nothing is imported."""
     cache: list[int] = []
 
     def line_of(row: int) -> int:
         if not cache:
-            cache.extend(scan_csv(path, encoding=encoding, limit=limit,
-                                  delimiter=delimiter).lines)
+            scan = scan_csv(path, encoding=encoding, limit=limit, delimiter=delimiter,
+                            name=name)
+            if scan.problems or len(scan.lines) != rows:
+                rejected = ImportRejected(scan.problems or [Problem(
+                    name or str(path), None, None,
+                    f"read as {rows} rows by one reader and {len(scan.lines)} by another: "
+                    "check its quotes")])
+                rejected.hint = ("fix the lines above: with quotes this broken the rows "
+                                 "cannot be told apart, so --keep-good cannot set them aside")
+                raise rejected
+            cache.extend(scan.lines)
         return cache[row]
 
     return line_of
@@ -224,8 +256,9 @@ def _read_jsonl_fast(path: Path, limit: int) -> pa.Table | None:
                                 else f for f in table.schema])
             table = pa_json.read_json(path, read_options=options,
                                       parse_options=pa_json.ParseOptions(explicit_schema=schema))
+        table.validate(full=True)  # the reader lets bytes that are not UTF-8 through
     except (pa.ArrowInvalid, UnicodeDecodeError):
-        return None
+        return None  # the careful reader says which line
     return table
 
 
@@ -234,8 +267,8 @@ def _jsonl_lines(path: Path) -> Callable[[int], int]:
     cache: list[int] = []
 
     def line_of(row: int) -> int:
-        if not cache:
-            with path.open("rb") as fh:
+        if not cache:  # lines as Arrow's reader splits them: at \n, \r\n or \r alone
+            with path.open(encoding="utf-8", errors="replace", newline=None) as fh:
                 cache.extend(n for n, raw in enumerate(fh, 1) if raw.strip())
         return cache[row]
 
@@ -269,10 +302,12 @@ def _read_rows(path: Path, fmt: str, encoding: str, limit: int, types_for: Types
     """``read_rows`` on a byte-wide file; ``name``: the file to name in problems."""
     if fmt == "csv":
         line, lenient = _first_line(path, encoding, limit)
+        _check_header_line(name or str(path), lenient)
         delimiter = sniff_delimiter(lenient)
         table = _read_csv_fast(path, encoding, limit, types_for, line, delimiter)
         if table is not None:
-            return RawRows(table, _csv_lines(path, encoding, limit, delimiter))
+            return RawRows(table, _csv_lines(path, encoding, limit, delimiter,
+                                             table.num_rows, name))
         return _from_scan(scan_csv(path, encoding=encoding, limit=limit, delimiter=delimiter,
                                    name=name))
     if fmt == "jsonl":

@@ -112,6 +112,10 @@ def _convert(f: Field, raw: object, lang: str) -> tuple[Any, str | None]:
         blank = raw is None or not str(raw).strip()
         return moment, None if moment or blank else TIME_EXPECTED
     text = "" if raw is None else str(raw).strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # JSON's "\ud800" escape alone: half a character
+        return None, "text, not a lone \\ud800-\\udfff escape"
     return text or None, None
 
 

@@ -117,7 +117,12 @@ def parse_meta_posts(path: Path, *, as_of: datetime | None = None,
             problems += bad
             rejected += 1
             continue
-        handle = account or v.get("handle") or v["page_id"]
+        handle = account or v.get("handle") or v.get("page_id")
+        if not handle:  # the column is there, this row's cell is blank
+            problems.append(Problem(name, line, "Page name", "no page or account named on "
+                                    "this row: fill it in, or pass --account"))
+            rejected += 1
+            continue
         _add_post(c, v, network, c.account(network, handle), observed)
     return Parsed("meta-posts", (name,), c.batch(), len(rows.rows) + len(rows.problems),
                   rejected, problems, observed)

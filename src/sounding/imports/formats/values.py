@@ -6,9 +6,10 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-__all__ = ["TIME_EXPECTED", "parse_count", "parse_time"]
+__all__ = ["MAX_COUNT", "TIME_EXPECTED", "parse_count", "parse_time"]
 
 TIME_EXPECTED = "a date and time such as 2026-03-01 18:00 (ISO 8601)"
+MAX_COUNT = 2**63 - 1
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _SLASHED = re.compile(
     r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
@@ -35,8 +36,12 @@ def parse_count(value: object, lang: str = "en") -> int | None:
         thousands = "." if lang == "fr" else ","
         if re.fullmatch(r"\d{1,3}(" + re.escape(thousands) + r"\d{3})+", text):
             text = text.replace(thousands, "")
-        number = int(float(text)) if re.fullmatch(r"\d+\.0+", text) else int(text)
-    if number < 0:
+        if re.fullmatch(r"\d+\.0+", text):
+            text = text.partition(".")[0]
+        if not (text.isascii() and text.isdigit() and len(text) <= 19):  # not "+7", "1_000"
+            raise ValueError(value)
+        number = int(text)
+    if not 0 <= number <= MAX_COUNT:  # a count the store's BIGINT holds
         raise ValueError(value)
     return number
 

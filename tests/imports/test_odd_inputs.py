@@ -1,0 +1,129 @@
+"""Odd files get a clear error naming the file and the line, never a traceback; and the
+counts an export gives are whole numbers the store can hold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sounding.errors import ImportRejected, InputError
+from sounding.imports.formats.values import MAX_COUNT, parse_count
+from sounding.store import Store
+from sounding.workflows.import_auto import import_export
+from sounding.workflows.ingest import import_items
+
+HEADER = "id,network,author,text,created_at"
+
+
+def _problems(caught: pytest.ExceptionInfo[ImportRejected]) -> list[str]:
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_csv_whose_lines_end_with_a_carriage_return_alone(store: Store,
+                                                            tmp_path: Path) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes(f"{HEADER}\r1,bluesky,a,hi,2026-03-01\r".encode())
+    with pytest.raises(InputError, match="carriage return alone") as caught:
+        import_items(store, path)
+    assert str(path) in str(caught.value) and "LF or CRLF" in caught.value.hint
+
+
+def test_a_column_named_twice(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "twice.csv"
+    path.write_text("id,network,author,text,text,created_at\n1,bluesky,a,x,y,2026-03-01\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"twice\.csv, line 1: column 'text' appears twice "
+                                         r"\(columns 4 and 5\)"):
+        import_items(store, path)
+
+
+def test_quotes_one_reader_takes_and_the_other_refuses(store: Store, tmp_path: Path) -> None:
+    """``"hi"x``: rows and lines stopped pairing up, and a bad date further down was an
+    IndexError (or reported a line too late)."""
+    path = tmp_path / "quotes.csv"
+    path.write_text(f'{HEADER}\n1,bluesky,a,"hi"x,2026-03-01\n2,bluesky,a,ok,2026-03-02\n'
+                    "3,bluesky,a,ok,nope\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_items(store, path, keep_good=True)
+    assert _problems(caught) == [f"{path}, line 2: malformed CSV: ',' expected after '\"'"]
+    assert "--keep-good cannot set them aside" in caught.value.hint
+    assert store.counts()["items"] == 0
+
+
+def test_jsonl_bytes_that_are_not_utf8_are_named_by_line(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "latin.jsonl"
+    good = json.dumps({"id": "1", "network": "bluesky", "author": "a", "text": "ok",
+                       "created_at": "2026-03-01"}).encode()
+    bad = good.replace(b'"ok"', b'"caf\xe9"').replace(b'"1"', b'"2"')
+    path.write_bytes(good + b"\n" + bad + b"\n")
+    with pytest.raises(ImportRejected) as caught:
+        import_items(store, path)
+    assert _problems(caught)[0].startswith(f"{path}, line 2: byte 0xe9")
+
+
+def test_jsonl_lines_split_by_carriage_returns_keep_their_numbers(store: Store,
+                                                                  tmp_path: Path) -> None:
+    rows = [{"id": str(n), "network": "bluesky", "author": "a", "text": "ok",
+             "created_at": "nope" if n == 2 else "2026-03-01"} for n in (1, 2)]
+    path = tmp_path / "cr.jsonl"
+    path.write_text("\r".join(json.dumps(r) for r in rows) + "\r", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_items(store, path)
+    assert _problems(caught)[0].startswith(f"{path}, line 2, column 'created_at'")
+
+
+def test_a_lone_surrogate_escape_is_a_problem_of_its_line(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "half.jsonl"
+    ok = {"id": "1", "network": "bluesky", "author": "a", "text": "ok",
+          "created_at": "2026-03-01"}
+    path.write_text(json.dumps(ok) + "\n" + json.dumps(ok | {"id": "2"}).replace(
+        '"ok"', '"bad \\ud800"') + "\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_items(store, path)
+    assert _problems(caught) == [f"{path}, line 2: a \\ud800-\\udfff escape stands alone: "
+                                 "it is half of a character, not text"]
+    kept = import_items(store, path, keep_good=True)
+    assert (kept.new, kept.rejected) == (1, 1)
+
+
+@pytest.mark.parametrize("cell", ["99999999999999999999999", "9223372036854775808", "+7",
+                                  "1_000", "\u0661\u0662", "1e+23", 1e23, -1])
+def test_counts_the_store_cannot_hold_are_refused(cell: object) -> None:
+    with pytest.raises(ValueError):
+        parse_count(cell)
+
+
+def test_counts_as_exports_write_them() -> None:
+    assert [parse_count(c) for c in ("1,234", "12.0", str(MAX_COUNT), "", "n/a")] == [
+        1234, 12, MAX_COUNT, None, None]
+    assert parse_count("1.234", "fr") == 1234
+
+
+def test_a_meta_row_without_a_page_is_a_problem_of_its_line(store: Store,
+                                                            tmp_path: Path) -> None:
+    path = tmp_path / "Mar-01-2026_Mar-31-2026_1.csv"
+    path.write_text("Post ID,Page name,Description,Publish time,Reactions,Shares\n"
+                    "111,Kettle,hello,03/05/2026 18:00,5,1\n"
+                    "112,,again,03/06/2026 18:00,5,1\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_export(store, path)
+    assert _problems(caught) == [f"{path}, line 3, column 'Page name': no page or account "
+                                 "named on this row: fill it in, or pass --account"]
+
+
+def test_an_x_archive_with_half_a_character(store: Store, tmp_path: Path) -> None:
+    data = tmp_path / "archive" / "data"
+    data.mkdir(parents=True)
+    (data / "account.js").write_text(
+        'window.YTD.account.part0 = [{"account": {"username": "Brand"}}]', encoding="utf-8")
+    tweet = {"id_str": "1", "id": "1", "created_at": "Thu Mar 05 18:00:00 +0000 2026",
+             "full_text": "bad \\ud800", "favorite_count": "3", "retweet_count": "1"}
+    (data / "tweets.js").write_text("window.YTD.tweets.part0 = [\n" + json.dumps(
+        {"tweet": tweet}, indent=1).replace("\\\\ud800", "\\ud800") + "\n]",
+        encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_export(store, tmp_path / "archive")
+    assert "column 'full_text': expected text, not a lone \\ud800-\\udfff escape" in \
+        _problems(caught)[0]
