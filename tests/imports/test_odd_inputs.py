@@ -127,3 +127,20 @@ def test_an_x_archive_with_half_a_character(store: Store, tmp_path: Path) -> Non
         import_export(store, tmp_path / "archive")
     assert "column 'full_text': expected text, not a lone \\ud800-\\udfff escape" in \
         _problems(caught)[0]
+
+
+def test_large_counts_are_stored_exactly_when_a_file_is_read_as_text(
+        store: Store, tmp_path: Path) -> None:
+    """One bad cell makes the whole file text; its counts went through a float, and
+    9007199254740993 was stored as ...992 (BIGINT's largest was refused)."""
+    path = tmp_path / "big.csv"
+    path.write_text(f"{HEADER},likes\n1,bluesky,a,x,2026-03-01,9007199254740993\n"
+                    f"2,bluesky,a,y,2026-03-01,9223372036854775807\n"
+                    f"3,bluesky,a,z,2026-03-01,12.0\n4,bluesky,a,w,nope,1\n", encoding="utf-8")
+    report = import_items(store, path, keep_good=True)
+    assert (report.new, report.rejected) == (3, 1)
+    likes = store.query("SELECT item_id, likes FROM metric_snapshots ORDER BY item_id"
+                        ).to_pylist()
+    assert likes == [{"item_id": "bluesky:1", "likes": 9007199254740993},
+                     {"item_id": "bluesky:2", "likes": 9223372036854775807},
+                     {"item_id": "bluesky:3", "likes": 12}]

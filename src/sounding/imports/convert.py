@@ -108,8 +108,14 @@ def _to_count(array: pa.Array) -> pa.Array:
     if pa.types.is_integer(array.type):
         values = array.cast(pa.int64())
     else:
-        floats = _blank_to_null(_as_text(array)).cast(pa.float64())
-        values = floats.cast(pa.int64())  # raises on 3.5: not a whole number
+        text = _blank_to_null(_as_text(array))
+        digits = pc.match_substring_regex(text, r"^\d+$")
+        exact = pc.if_else(digits, text, pa.scalar(None, pa.string())).cast(pa.int64())
+        # "12.0" and the like through a float, where a float is exact
+        floats = pc.if_else(digits, pa.scalar(None, pa.string()), text).cast(pa.float64())
+        if pc.any(pc.greater(pc.abs(floats), float(2**53))).as_py():
+            raise pa.ArrowInvalid("a count a float cannot hold exactly")
+        values = pc.coalesce(exact, floats.cast(pa.int64()))  # raises on 3.5
     if pc.any(pc.less(values, 0)).as_py():
         raise pa.ArrowInvalid("negative count")
     return values
