@@ -214,3 +214,43 @@ def test_wordpress_without_rest_api_is_a_clear_error(store: Store, wordpress: st
     assert "REST API" in info.value.hint
     with pytest.raises(InputError, match="not a web address"):
         import_wordpress(store, "journal.example")
+
+
+def test_comments_whose_addresses_are_not_wordpress_anchors_stay_apart(
+        store: Store, tmp_path: Path) -> None:
+    """A comments feed anchoring its comments as ``#c1`` (or giving each its post's own
+    address): every comment took the post's key, the post became the last comment and
+    the other comments were lost."""
+    post = tmp_path / "post.atom"
+    post.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        '<link rel="alternate" href="https://b.example/"/><updated>2026-04-02T09:00:00Z'
+        '</updated><entry><link rel="alternate" href="https://b.example/post"/><title>Bread'
+        '</title><published>2026-03-30T10:00:00Z</published><content>Our bread</content>'
+        "</entry></feed>", encoding="utf-8")
+    comments = tmp_path / "comments.atom"
+    entries = "".join(
+        f'<entry><id>tag:b.example,2026:comment-{n}</id><link rel="alternate" href="{link}"/>'
+        f"<author><name>{who}</name></author><published>2026-04-01T1{n}:00:00Z</published>"
+        f'<content>comment {n}</content><thr:in-reply-to href="https://b.example/post"/>'
+        "</entry>"
+        for n, link, who in ((1, "https://b.example/post#c1", "Ann"),
+                             (2, "https://b.example/post#c2", "Bob"),
+                             (3, "https://b.example/post", "Cy")))
+    comments.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
+        'xmlns:thr="http://purl.org/syndication/thread/1.0"><link rel="alternate" '
+        f'href="https://b.example/"/><updated>2026-04-02T09:00:00Z</updated>{entries}</feed>',
+        encoding="utf-8")
+    import_export(store, post)
+    import_export(store, comments)
+    import_export(store, comments)  # again: nothing new
+    rows = store.query("SELECT item_id, kind, parent_id FROM items ORDER BY item_id").to_pylist()
+    assert rows == [
+        {"item_id": "blog:b.example/post", "kind": "post", "parent_id": None},
+        {"item_id": "blog:b.example/post#c1", "kind": "comment",
+         "parent_id": "blog:b.example/post"},
+        {"item_id": "blog:b.example/post#c2", "kind": "comment",
+         "parent_id": "blog:b.example/post"},
+        {"item_id": "blog:b.example/post#tag:b.example,2026:comment-3", "kind": "comment",
+         "parent_id": "blog:b.example/post"}]

@@ -45,6 +45,7 @@ ENTRY_TAGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "author": (("dc:creator", "author"), ("atom:author/atom:name",)),
     "date": (("pubDate", "dc:date"), ("atom:published", "atom:updated")),
     "replies": (("slash:comments", "thr:total"), ("thr:total",)),
+    "ident": (("guid",), ("atom:id",)),
 }
 
 
@@ -56,6 +57,7 @@ class _Entry:
     author: str
     date: str
     replies: str
+    ident: str
     reply_to: str
 
 
@@ -99,11 +101,23 @@ def _add(c: Collector, e: _Entry, brand: str, created: datetime, observed: datet
             c.counters(key, observed, replies=parse_count(e.replies))
         return
     root = post_key(e.link)  # the anchor dropped: the post the comment is under
-    parent = anchor_key(e.reply_to) if e.reply_to.startswith("http") else None
+    parent = _address_key(e.reply_to) if e.reply_to.startswith("http") else None
     author = commenter(c, site_url, e.author or "anonymous")
-    c.item(Item(anchor_key(e.link), BLOG, author,
+    own = _address_key(e.link)
+    if own == root:  # its address is its post's: told apart by its feed id
+        own = f"{root}#{e.ident or f'{e.author}@{e.date}'}"
+    c.item(Item(own, BLOG, author,
                 html_text(e.body), created, "comment", parent_id=parent or root,
                 root_id=root, url=e.link))
+
+
+def _address_key(url: str) -> str:
+    """The key of an address: ``#comment-ID`` as WordPress writes it, another anchor kept
+    as it is (``#c1``), the post's without one."""
+    base, sep, fragment = url.partition("#")
+    if not (sep and fragment.strip()) or fragment.startswith("comment-"):
+        return anchor_key(url)
+    return f"{post_key(base)}#{fragment.strip()}"
 
 
 def parse_feed(path: Path, *, as_of: datetime | None = None,
