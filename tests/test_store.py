@@ -71,6 +71,25 @@ def test_changed_counters_append_a_snapshot_and_keep_history(store: Store) -> No
     assert history.column(0).to_pylist() == [1, 4]
 
 
+def test_a_snapshot_imported_late_is_compared_with_the_one_before_it(store: Store) -> None:
+    """An export of 2 March imported after those of 1 and 3 March: its 9 likes differ
+    from the 5 before it, so it is history; it was compared with the newest (9) and lost.
+    The same, three days in one batch after the newest."""
+    day = [datetime(2026, 3, d, tzinfo=UTC) for d in range(1, 8)]
+
+    def likes(*pairs: tuple[int, int]) -> Batch:
+        return Batch.from_records(metric_snapshots=[
+            MetricSnapshot("bluesky:p1", day[d], likes=n) for d, n in pairs])
+
+    for pairs in (((0, 5),), ((2, 9),), ((1, 9),)):
+        store.write(likes(*pairs), kind="t", source="t")
+    store.write(likes((3, 9), (5, 2), (4, 2)), kind="t", source="t")  # 4 same as 3, 6 as 5
+    history = store.query("SELECT observed_at, likes FROM metric_snapshots "
+                          "ORDER BY observed_at").to_pylist()
+    assert [(h["observed_at"].day, h["likes"]) for h in history] == [
+        (1, 5), (2, 9), (3, 9), (5, 2)]
+
+
 def test_changed_text_updates_the_item_in_place(store: Store) -> None:
     store.write(_batch("v1"), kind="test", source="t")
     _, stats = store.write(_batch("v2"), kind="test", source="t")

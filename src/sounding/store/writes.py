@@ -165,24 +165,36 @@ def _upsert_entity(con: Any, distinct: _Distinct, name: str, table: pa.Table,
 
 
 def _history_sql(name: str, owner: str, cols: str, sig: str, single: bool) -> str:
-    """SQL appending the snapshots of ``_incoming`` that differ from the one before them.
+    """SQL appending the snapshots of ``_incoming`` that differ from the one just before
+    them in time, stored or incoming: an export of an earlier day imported late is
+    compared with the day before it, not with the newest snapshot.
 
-    With one snapshot per owner in the batch, each is compared with the owner's latest
-    stored snapshot; otherwise a window compares consecutive snapshots of the batch too.
+    With one snapshot per owner in the batch, each meets the stored one before it (an
+    as-of join); otherwise stored and incoming snapshots are ordered together.
     """
-    latest = (f"latest AS (SELECT {owner}, max_by({sig}, observed_at) AS sig FROM {name}"
-              f" WHERE {owner} IN (SELECT {owner} FROM _incoming) GROUP BY {owner})")
-    previous = "l.sig" if single else "coalesce(s.prev, l.sig)"
-    window = "" if single else (f", lag({sig}) OVER (PARTITION BY {owner} "
-                                "ORDER BY observed_at) AS prev")
+    picked = ", ".join("s." + c for c in cols.split(", "))
+    stored = (f"stored AS (SELECT {owner}, observed_at, {sig} AS sig FROM {name}"
+              f" WHERE {owner} IN (SELECT {owner} FROM _incoming))")
+    new_moment = (f" AND NOT EXISTS (SELECT 1 FROM {name} h WHERE h.{owner} = s.{owner}"
+                  " AND h.observed_at = s.observed_at)")
+    if single:
+        return (
+            f"INSERT INTO {name} ({cols}, run_id) WITH {stored},"
+            f" seq AS (SELECT *, {sig} AS sig FROM _incoming)"
+            f" SELECT {picked}, ? FROM seq s ASOF LEFT JOIN stored p"
+            f" ON s.{owner} = p.{owner} AND s.observed_at > p.observed_at"
+            f" WHERE p.sig IS DISTINCT FROM s.sig{new_moment}"
+        )
     return (
-        f"INSERT INTO {name} ({cols}, run_id) WITH {latest},"
-        f" seq AS (SELECT *, {sig} AS sig{window} FROM _incoming)"
-        f" SELECT {', '.join('s.' + c for c in cols.split(', '))}, ? FROM seq s"
-        f" LEFT JOIN latest l ON l.{owner} = s.{owner}"
-        f" WHERE {previous} IS DISTINCT FROM s.sig"
-        f" AND NOT EXISTS (SELECT 1 FROM {name} h WHERE h.{owner} = s.{owner}"
-        " AND h.observed_at = s.observed_at)"
+        f"INSERT INTO {name} ({cols}, run_id) WITH {stored},"
+        f" seq AS (SELECT *, {sig} AS sig FROM _incoming),"
+        f" timeline AS (SELECT {owner}, observed_at, sig, lag(sig) OVER (PARTITION BY {owner}"
+        " ORDER BY observed_at, incoming) AS prev, incoming FROM ("
+        f"SELECT {owner}, observed_at, sig, false AS incoming FROM stored UNION ALL"
+        f" SELECT {owner}, observed_at, sig, true AS incoming FROM seq))"
+        f" SELECT {picked}, ? FROM seq s JOIN timeline t ON t.incoming"
+        f" AND t.{owner} = s.{owner} AND t.observed_at = s.observed_at"
+        f" WHERE t.prev IS DISTINCT FROM s.sig{new_moment}"
     )
 
 
