@@ -16,6 +16,7 @@ _FR: dict[str, str] = {
     "nav.queue": "Plan et file", "nav.thread": "Fil",
     "sign_in": "Se connecter", "sign_out": "Se déconnecter", "username": "Utilisateur",
     "password": "Mot de passe", "bad_login": "Nom ou mot de passe incorrect.",
+    "login_throttled": "Trop d'essais manqués : patientez un peu avant de réessayer.",
     "login_expired": "Ce formulaire a expiré : saisissez à nouveau votre nom et votre mot de "
     "passe.",
     "session_ended": "Votre session a pris fin : reconnectez-vous pour continuer.",
@@ -202,6 +203,7 @@ _EN: dict[str, str] = {
     "kind.comment": "comment", "kind.mention": "mention", "kind.repost": "repost",
     "nav.queue": "Plan and queue", "nav.thread": "Thread", "sign_in": "Sign in",
     "sign_out": "Sign out", "bad_login": "Wrong name or password.",
+    "login_throttled": "Too many failed attempts: wait a little before trying again.",
     "login_expired": "This form has expired: enter your name and password again.",
     "session_ended": "Your session has ended: sign in again to go on.",
     "previous_period": "Previous period", "engagement_rate_per_follower":
