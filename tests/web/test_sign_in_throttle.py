@@ -13,7 +13,7 @@ from .conftest import PASSWORD, csrf_of
 def test_the_wait_doubles_after_the_free_failures_and_a_success_clears_it() -> None:
     now = [100.0]
     throttle = SignInThrottle(free=3, base=2.0, longest=10.0, clock=lambda: now[0])
-    name, client = ("user", "ed"), ("client", "10.0.0.1")
+    name, client = "ed", "10.0.0.1"
     for _ in range(3):
         assert throttle.wait(name, client) == 0
         throttle.failed(name, client)
@@ -41,6 +41,7 @@ def test_the_sixth_wrong_password_is_refused_without_checking_it(client: TestCli
                                           "csrf_token": token})
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
     assert "Too many failed attempts" in refused.text
-    client.app.state.sign_in_throttle.succeeded(("user", "ed"))  # as if the wait had passed
-    client.app.state.sign_in_throttle.succeeded(("client", "testclient"))
+    names, clients = client.app.state.sign_in_throttles
+    assert clients.wait("testclient") == 0  # 5 failures: still free for the address
+    names.succeeded("ed")  # as if the wait had passed
     assert attempt(PASSWORD) == 303

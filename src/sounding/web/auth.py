@@ -116,9 +116,11 @@ def sign_in_again(request: Request, next_path: str, lang: str | None = None) -> 
 
 
 def install_auth(app: FastAPI, store: Store) -> None:
-    """The sign-in, sign-out and language routes; repeated failed sign-ins are slowed
-    (``app.state.sign_in_throttle``)."""
-    throttle = app.state.sign_in_throttle = SignInThrottle(free=5, base=2.0, longest=300.0)
+    """The sign-in, sign-out and language routes; repeated failed sign-ins are slowed,
+    per name and (more loosely: a proxy puts many people behind one address) per client
+    (``app.state.sign_in_throttles``)."""
+    names, clients = app.state.sign_in_throttles = (SignInThrottle(free=5),
+                                                    SignInThrottle(free=20))
 
     @app.get("/login")
     def login_page(request: Request) -> Response:
@@ -132,16 +134,17 @@ def install_auth(app: FastAPI, store: Store) -> None:
         expected = request.cookies.get(_LOGIN_CSRF, "")
         if not expected or not hmac.compare_digest(csrf_token.encode(), expected.encode()):
             return _login_form(request, error="login_expired", status_code=403)
-        keys = (("user", username.strip().lower()),
-                ("client", request.client.host if request.client else ""))
-        if wait := throttle.wait(*keys):  # refused before any password is hashed
+        name = username.strip().lower()
+        client = request.client.host if request.client else ""
+        if wait := max(names.wait(name), clients.wait(client)):  # before any hashing
             response = _login_form(request, error="login_throttled", status_code=429)
             response.headers["Retry-After"] = str(wait)
             return response
         if not users.authenticate(store, username, password):
-            throttle.failed(*keys)
+            names.failed(name)
+            clients.failed(client)
             return _login_form(request, error="bad_login", status_code=401)
-        throttle.succeeded(keys[0])
+        names.succeeded(name)
         if lang in LANGS:  # the language the sign-in page was read in, by choice
             users.set_language(store, username, lang)
         response = RedirectResponse(local_path(next, "/overview"), status_code=303)
