@@ -144,3 +144,26 @@ def test_large_counts_are_stored_exactly_when_a_file_is_read_as_text(
     assert likes == [{"item_id": "bluesky:1", "likes": 9007199254740993},
                      {"item_id": "bluesky:2", "likes": 9223372036854775807},
                      {"item_id": "bluesky:3", "likes": 12}]
+
+
+def test_columns_that_differ_only_in_case_are_refused(store: Store, tmp_path: Path) -> None:
+    """``text`` and ``TEXT``: the names are read ignoring case, and the last one won."""
+    path = tmp_path / "case.csv"
+    path.write_text("id,network,author,text,TEXT,created_at\n1,bluesky,a,x,y,2026-03-01\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"case\.csv: columns 'text' and 'TEXT' differ only "
+                                         "in case"):
+        import_items(store, path)
+    jsonl = tmp_path / "case.jsonl"
+    jsonl.write_text(json.dumps({"id": "1", "ID": "2", "network": "bluesky", "author": "a",
+                                 "text": "x", "created_at": "2026-03-01"}) + "\n",
+                     encoding="utf-8")
+    with pytest.raises(InputError, match="columns 'id' and 'ID' differ only in case"):
+        import_items(store, jsonl)
+
+
+def test_a_kind_in_capitals_is_that_kind(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "kinds.csv"
+    path.write_text(f"{HEADER},kind\n1,bluesky,a,x,2026-03-01,Quote\n", encoding="utf-8")
+    import_items(store, path)
+    assert store.scalar("SELECT kind FROM items") == "quote"

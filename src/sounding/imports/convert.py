@@ -210,7 +210,8 @@ def convert_columns(raw: pa.Table, found: Mapping[str, str],
             _check_required(out, column.name, out.columns[column.name])
     _check_networks(out)
     kinds = out.columns.get("kind")
-    if kinds is not None:
+    if kinds is not None:  # "Reply" is a reply: kinds are read in lowercase
+        kinds = out.columns["kind"] = pc.utf8_lower(kinds)
         bad = pc.and_(pc.is_valid(kinds), pc.invert(pc.is_in(kinds, pa.array(ITEM_KINDS))))
         for row in pc.indices_nonzero(bad).to_pylist():
             out.add(row, "kind", f"expected one of {', '.join(ITEM_KINDS)}, "

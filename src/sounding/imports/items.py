@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sounding.errors import ImportRejected, Problem
+from sounding.errors import ImportRejected, InputError, Problem
 from sounding.imports.convert import Converted, convert_columns, parse_variant
 from sounding.imports.spec import ITEM_COLUMNS, missing_required, resolve_columns
 from sounding.imports.tabular import DEFAULT_MAX_LINE_BYTES, RawRows, detect_format, read_rows
@@ -209,7 +209,10 @@ _READ_AS = {"count": pa.int64(), "timestamp": TS}
 def typed_columns(mapping: Mapping[str, str]) -> Callable[[list[str]], dict[str, pa.DataType]]:
     """The file's count and time columns, for the reader to parse on every core."""
     def types_for(header: list[str]) -> dict[str, pa.DataType]:
-        found = resolve_columns(header, mapping)
+        try:
+            found = resolve_columns(header, mapping)
+        except InputError:  # said with the file's name once it is read
+            return {}
         return {found[c.name]: _READ_AS[c.kind] for c in ITEM_COLUMNS
                 if c.name in found and c.kind in _READ_AS}
     return types_for
@@ -226,7 +229,10 @@ def parse_items_file(path: Path, *, observed_at: datetime, fmt: str | None = Non
     fmt = fmt or detect_format(path)
     raw = read_rows(path, fmt, encoding=encoding, limit=max_line_bytes,
                     types_for=typed_columns(mapping or {}))
-    found = resolve_columns(raw.table.column_names, mapping or {})
+    try:
+        found = resolve_columns(raw.table.column_names, mapping or {})
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}", hint=exc.hint) from None
     if missing_required(found):
         raise _missing_columns(path, raw, found, fmt)
     table, nested = _without_nested(raw, found)

@@ -75,7 +75,13 @@ def resolve_columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[s
 
     Raises InputError naming every required column that is missing.
     """
-    present = {h.strip().lower(): h for h in header}
+    present: dict[str, str] = {}
+    for h in header:
+        if h.strip().lower() in present:  # the names are read ignoring case: which one?
+            raise InputError(f"columns '{present[h.strip().lower()]}' and '{h}' differ only "
+                             "in case, and sounding reads column names ignoring it",
+                             hint="rename or remove one of them")
+        present[h.strip().lower()] = h
     found: dict[str, str] = {}
     for column in ITEM_COLUMNS:
         if column.name in mapping:
