@@ -32,7 +32,8 @@ POSTS_FR = ["Titre du post", "Lien du post", "Type de post", "Nom de la campagne
 URN = "https://www.linkedin.com/feed/update/urn:li:activity:71700000000000000{}"
 
 
-def _workbook(path: Path, header: list[str], dates: list[object], likes: object = 41) -> Path:
+def _workbook(path: Path, header: list[str], dates: list[object], likes: object = 41,
+              link: str = URN) -> Path:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -41,7 +42,7 @@ def _workbook(path: Path, header: list[str], dates: list[object], likes: object 
     sheet.append(header)
     for n, created in enumerate(dates, 1):
         row: list[object] = ["" for _ in header]
-        values = {1: f"Spring collection {n}", 2: URN.format(n), 3: "Organic", 6: created,
+        values = {1: f"Spring collection {n}", 2: link.format(n), 3: "Organic", 6: created,
                   10: 1200 * n, 13: 30, 15: likes, 16: 4, 17: 2, 20: "Image"}
         for column, value in values.items():
             row[column - 1] = value
@@ -70,6 +71,20 @@ def test_linkedin_posts_counters_and_follower_history(store: Store, tmp_path: Pa
                          "ORDER BY observed_at").to_pylist()
     assert [(t["observed_at"].day, t["followers"]) for t in totals] == [(1, 493), (2, 498),
                                                                        (3, 500)]
+
+
+def test_a_post_link_with_tracking_parameters_is_the_same_post(store: Store,
+                                                               tmp_path: Path) -> None:
+    """A later export whose links carry ``?utm_…`` created a second post."""
+    first = _workbook(tmp_path / "a_content_1774915200000.xlsx", POSTS_EN, ["03/05/2026"])
+    import_export(store, first, account="atelierlumen")
+    later = _workbook(tmp_path / "b_content_1775001600000.xlsx", POSTS_EN, ["03/05/2026"],
+                      likes=50, link=URN + "?utm_source=share&utm_medium=member_desktop")
+    report = import_export(store, later, account="atelierlumen")
+    assert report.new == 0
+    assert store.query("SELECT item_id FROM items").to_pylist() == [
+        {"item_id": "linkedin:urn:li:activity:717000000000000001"}]
+    assert store.scalar("SELECT count(*) FROM metric_snapshots") == 2
 
 
 def test_linkedin_in_french_and_its_errors(store: Store, tmp_path: Path) -> None:

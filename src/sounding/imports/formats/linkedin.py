@@ -116,7 +116,8 @@ def _posts(c: Collector, found: tuple[int, Header], rows: list[tuple[Any, ...]],
         if bad:
             problems += bad
             continue
-        native = v["url"].rstrip("/").rsplit("/", 1)[-1]
+        # the post's own address: a link copied with "?utm_…" or "#…" is the same post
+        native = v["url"].split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
         item_id = f"linkedin:{native}"
         c.item(Item(item_id, "linkedin", account, v.get("text") or "", v["created_at"],
                     "post", url=v["url"], account_id=account))
