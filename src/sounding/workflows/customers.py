@@ -156,8 +156,8 @@ def import_customers(store: Store, path: str, ids: Sequence[str], keep: Sequence
                       key=lambda p: p.line or 0)
     if problems:
         rejected = ImportRejected(problems)
-        if parsed.identifying:
-            rejected.hint = KEEP_HINT
+        rejected.hint = (KEEP_HINT if parsed.identifying else  # no --keep-good here
+                         "fix the lines above and import the file again: nothing was stored")
         raise rejected
     new, updated = replace_customers(store, parsed.keys, parsed.attributes, parsed.ids)
     match = current_match(store, salt)
