@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from conftest import write_csv
@@ -13,8 +14,9 @@ from sounding.analyse.audience import normalise_handle
 from sounding.connectors.mastodon_parse import add_status
 from sounding.connectors.records import Brand, Records
 from sounding.errors import ImportRejected, InputError, NotFound
+from sounding.imports.convert import _handles
 from sounding.imports.items import parse_items_file
-from sounding.models import actor_key
+from sounding.models import actor_handle, actor_key
 from sounding.store import Store
 from sounding.store.connector_store import account_settings
 from sounding.workflows.accounts import add_account, list_accounts
@@ -145,3 +147,12 @@ def test_another_account_is_still_not_found(store: Store) -> None:
     assert account_settings(store, "mastodon:brand.bsky.social") == []
     with pytest.raises(NotFound):
         _targets(store, "bluesky:other.bsky.social")
+
+
+def test_a_handle_beyond_ascii_is_lowered_as_accounts_lower_it() -> None:
+    """Arrow lowers letter by letter (a final Σ became σ), Python as Greek writes it (ς):
+    an imported author and the account added for the brand were two actors."""
+    written = ["@ΟΔΥΣΣΕΑΣ", "Brand", None, "İstanbul", "ΟΔΥΣΣΕΑΣ", "Ünal"]
+    lowered = _handles(pa.array(["instagram"] * len(written)), pa.array(written)).to_pylist()
+    assert lowered == [None if w is None else actor_handle("instagram", w) for w in written]
+    assert lowered[0] == "οδυσσεας"
