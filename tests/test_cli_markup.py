@@ -149,3 +149,27 @@ def test_a_progress_stage_is_shown_literally() -> None:
     with stage_progress(Console(file=shown, width=200)) as update:
         update(f"{NETWORK} {LINK}", 1, 2)
     assert f"{NETWORK} {LINK}" in shown.getvalue()
+
+
+ESCAPES = "\x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\ \x1b[2J\x1b[31m \u202edesrever"
+
+
+def test_escape_sequences_in_the_data_are_shown_not_sent(hostile, tmp_path: Path) -> None:
+    """Rich keeps ESC, NUL and bidi overrides: a post could clear the operator's screen,
+    plant a hyperlink or turn a line around; a line break in it forged lines of output."""
+    rows = [dict(row, id=f"e{row['id']}", author=f"esc{row['id']}\x1b[2J",
+                 text=f"{ESCAPES} line one\nmodel: forged {row['id']}")
+            for row in _rows()[1:]]
+    result = hostile("import", "items", str(write_csv(tmp_path / "esc.csv", rows)))
+    assert result.code == 0, result.err
+    assert hostile("enrich").code == 0  # model probabilities, for review
+    for command in (("review", "--n", "50"), ("actors",),
+                    ("topics", "--period", "2026-09-01..2026-09-30")):
+        shown = hostile(*command)
+        assert shown.code == 0, shown.err
+        for raw in ("\x1b", "\u202e", "\x00"):
+            assert raw not in shown.out, (command, raw)
+        assert "\\x1b" in shown.out, command
+    review = hostile("review", "--n", "50").out
+    assert "\\x1b]8;;http://evil.example" in review and "\\u202edesrever" in review
+    assert not [line for line in review.splitlines() if line.startswith("model: forged")]

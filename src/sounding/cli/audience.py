@@ -161,15 +161,17 @@ def actors_cmd(
               f"the {len(shown)} largest:")
     for c in shown:
         out.print(render.literal(f"  #{c['community']} {c['size']:,} actors "
-                                 f"({_shares(c['languages'])}): {', '.join(c['top_actors'])}"))
+                                 f"({_shares(c['languages'])}): "
+                                 f"{', '.join(map(render.one_line, c['top_actors']))}"))
         mix = {k: v for k, v in c["reaction_mix"].items() if v is not None}
         about = [f"topics {_shares(c['topics'], 3)}" if c["topics"] else "",
                  f"reactions {_shares(mix)}" if mix else "",
                  f"bios: {' '.join(c['bio_words'])}" if c["bio_words"] else ""]
         if any(about):
             out.print(render.literal("      " + "; ".join(a for a in about if a)))
-    influential = ", ".join(a["actor"] for a in result["influential"][:top])
+    influential = ", ".join(render.one_line(a["actor"]) for a in result["influential"][:top])
     out.print(render.literal(f"most influential: {influential}"))
-    out.print(render.literal(f"bridges: {', '.join(result['bridges']) or 'none'}"))
+    bridges = ", ".join(map(render.one_line, result["bridges"]))
+    out.print(render.literal(f"bridges: {bridges or 'none'}"))
     if result.get("export"):
         out.print(render.literal(f"map written to {result['export']}"))

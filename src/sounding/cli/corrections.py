@@ -51,7 +51,7 @@ def _review_lines(items: list[dict[str, Any]]) -> list[Text]:
                                     f"  model: {row['model_label']} ({p})  seen: "
                                     f"{row['engagements']:,} engagements, "
                                     f"{row['followers']:,} followers"))
-        lines.append(render.literal(f"    {row['text']}"))
+        lines.append(render.literal(f"    {render.one_line(row['text'])}"))
     return lines
 
 

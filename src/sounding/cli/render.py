@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,8 +22,8 @@ from rich.text import Text
 
 from sounding.workflows.kpis import last_day
 
-__all__ = ["demo_summary", "import_report", "kpi_table", "literal", "stage_progress",
-           "status_table"]
+__all__ = ["demo_summary", "import_report", "kpi_table", "literal", "one_line",
+           "stage_progress", "status_table"]
 
 
 def literal(*parts: str | tuple[str, str]) -> Text:
@@ -31,9 +32,26 @@ def literal(*parts: str | tuple[str, str]) -> Text:
     Text from a network, a file or an error message is hostile: '[link=...]' would plant a
     hyperlink, 'evil[/x]' would crash. Rich never parses a ``Text``, so data goes in as
     plain strings and only sounding's own labels are styled, as ``(label, style)`` pairs.
-    (``rich.markup.escape`` is not enough: it changes text with backslashes.)
+    (``rich.markup.escape`` is not enough: it changes text with backslashes.) Control
+    characters are shown, not sent: an escape sequence in a post would repaint the screen
+    or plant a hyperlink, and a bidi override would turn the line around.
     """
-    return Text.assemble(*parts)
+    return Text.assemble(*(_visible(p) if isinstance(p, str) else (_visible(p[0]), p[1])
+                           for p in parts))
+
+
+# C0 controls but tab and line feed, DEL, C1 controls, bidi embeddings and isolates
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    """``text`` with its control characters written out (``\\x1b``, ``\\u202e``)."""
+    return _CONTROLS.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def one_line(text: str) -> str:
+    """Text from a network on one line: its line breaks would forge lines of output."""
+    return " ".join(text.split())
 
 
 def _pct(value: float | None, digits: int = 1) -> str:

@@ -35,7 +35,7 @@ def _topics_table(result: dict[str, Any]) -> Table:
         example = t["examples"][0]["text"] if t["examples"] else ""
         table.add_row(render.literal(t["label"]), f"{t['size']:,}",
                       f"{100 * t['share']:.1f}%", render.literal(move),
-                      render.literal(example[:90]))
+                      render.literal(render.one_line(example)[:90]))
     return table
 
 
