@@ -35,6 +35,10 @@ def test_html_is_self_contained_and_escaped(data: dict[str, Any],
     handle = labelled[1]
     assert handle and handle not in html
     assert "@victim.example" not in html and "@user-" in html
+    # a quote is isolated: a right-to-left override in it cannot turn what follows around
+    quoted = re.findall(r'<td class="quote">(.*?)</td>', html, re.S)
+    assert quoted and all(q.startswith("<bdi>") and q.endswith("</bdi>") for q in quoted)
+    assert re.search(r"<i>« <bdi>.*?</bdi> »</i> — <bdi>", html)
 
 
 def test_summary_first_then_sections(data: dict[str, Any]) -> None:

@@ -109,6 +109,8 @@ def test_the_draft_sets_the_engagement_target_its_verdict_supports(
 def test_network_text_is_escaped(data: dict[str, Any], tmp_path: Path) -> None:
     assert md_escape("<b>*x*</b> [a](javascript:1) | #h") == (
         r"\<b\>\*x\*\</b\> \[a\](javascript:1) \| \#h")
+    # every line break Markdown may break on: one ended a table row or made a heading
+    assert md_escape("zz\r\rFORGED\r===\u2028x\r\ny\u2029z") == "zz  FORGED === x y z"
     html = strategy_text(data, "fr", "html")
     assert "<script" not in html
     assert not re.search(r'href="(?!#)', html)

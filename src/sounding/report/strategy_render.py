@@ -18,9 +18,14 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 _ANCHOR = re.compile(r"^#[a-z-]+$")
 
 
+# every line break Markdown (CommonMark) or a viewer may break on: one would end a table
+# row or start a heading
+_BREAKS = re.compile("\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
+
+
 def md_escape(text: str) -> str:
     """Text that Markdown shows as is (no emphasis, link, HTML or table cell break)."""
-    return _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+    return _MD_SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", text))
 
 
 def _safe_href(href: str | None) -> str | None:
