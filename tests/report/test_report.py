@@ -76,6 +76,20 @@ def test_pseudonyms_are_stable_salted_and_keep_the_brand() -> None:
         f"hi {names.handle('bob')} and @brand.example")
 
 
+@pytest.mark.parametrize("written", [
+    "https://bsky.app/profile/alice.bsky.social", "alice.bsky.social", "@alice.bsky.social"])
+def test_a_person_named_without_an_at_is_pseudonymised_too(written: str) -> None:
+    """Only @mentions were replaced: a profile address, a bare Bluesky handle or an
+    address showed the person in a pseudonymised report. Each way gives one pseudonym."""
+    names = Pseudonyms("salt", {"brand.example"})
+    said = names.text(f"ask {written}, or dave@pouet.example (https://pouet.example/@dave, "
+                      "https://pouet.example/users/dave) or ann+x@mail.example; "
+                      "see https://brand.example/shop")
+    alice, dave = names.handle("alice.bsky.social"), names.handle("dave@pouet.example")
+    assert said == (f"ask {alice}, or {dave} ({dave}, {dave}) or "
+                    f"{names.handle('ann+x@mail.example')}; see https://brand.example/shop")
+
+
 def _spaces(text: str) -> str:
     return text.replace("\u202f", " ").replace("\xa0", " ")
 

@@ -30,7 +30,24 @@ __all__ = ["RECENT_WEEKS", "Pseudonyms", "report_data", "report_data_op"]
 
 RECENT_WEEKS = 4  # "today's level" of a KPI: its value over the period's last weeks
 
-_MENTION = re.compile(r"@[\w.\-]+(?:@[\w.\-]+)?")
+# Every way a text names a person, in one pattern so that nothing is replaced twice: a
+# profile address (Bluesky; Mastodon, local or remote), an address or user@instance
+# without its @, an @mention, a bare Bluesky handle.
+_NAMED = re.compile(
+    r"https?://(?:www\.)?bsky\.app/profile/(?P<bsky>[\w.\-]+)/?"
+    r"|https?://(?P<host>[\w.\-]+)/(?:@|users/)(?P<user>[\w.\-]+)(?:@(?P<remote>[\w.\-]+))?/?"
+    r"|(?<![\w@.+\-])(?P<address>[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)"
+    r"|(?P<mention>@[\w.\-]+(?:@[\w.\-]+)?)"
+    r"|(?<![\w@./-])(?P<bare>[\w\-]+(?:\.[\w\-]+)*\.bsky\.social)\b",
+    re.IGNORECASE)
+
+
+def _named(match: re.Match[str]) -> str:
+    """The handle a match of :data:`_NAMED` names, as an @mention would write it."""
+    if match["user"]:
+        return f"{match['user']}@{match['remote'] or match['host']}"
+    return next(g for g in (match["bsky"], match["address"], match["mention"], match["bare"])
+                if g)
 
 
 class Pseudonyms:
@@ -50,8 +67,11 @@ class Pseudonyms:
         return f"@user-{digest.hexdigest()[:6]}"
 
     def text(self, text: str) -> str:
-        """Every @mention in a text replaced by its pseudonym."""
-        return _MENTION.sub(lambda m: self.handle(m.group(0)), text) if self.enabled else text
+        """Every person a text names replaced by a pseudonym: @mentions, profile
+        addresses, bare Bluesky handles, e-mail and user@instance addresses."""
+        if not self.enabled:
+            return text
+        return _NAMED.sub(lambda m: self.handle(_named(m)), text)
 
 
 def _attempt(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
