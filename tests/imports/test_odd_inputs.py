@@ -167,3 +167,16 @@ def test_a_kind_in_capitals_is_that_kind(store: Store, tmp_path: Path) -> None:
     path.write_text(f"{HEADER},kind\n1,bluesky,a,x,2026-03-01,Quote\n", encoding="utf-8")
     import_items(store, path)
     assert store.scalar("SELECT kind FROM items") == "quote"
+
+
+def test_an_x_tweet_whose_id_str_is_null_is_read_by_its_id(store: Store, tmp_path: Path) -> None:
+    data = tmp_path / "archive" / "data"
+    data.mkdir(parents=True)
+    (data / "account.js").write_text(
+        'window.YTD.account.part0 = [{"account": {"username": "Brand"}}]', encoding="utf-8")
+    tweet = {"id_str": None, "id": "42", "created_at": "Thu Mar 05 18:00:00 +0000 2026",
+             "full_text": "hello", "favorite_count": "3"}
+    (data / "tweets.js").write_text("window.YTD.tweets.part0 = " + json.dumps(
+        [{"tweet": tweet}]), encoding="utf-8")
+    assert import_export(store, tmp_path / "archive").new == 1
+    assert store.scalar("SELECT item_id FROM items") == "x:42"

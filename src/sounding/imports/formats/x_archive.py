@@ -165,7 +165,9 @@ def _read_tweets(c: Collector, path: Path, encoding: str, account_id: str,
                                     f"entry {index + 1}: expected an object with a tweet"))
             rejected += 1
             continue
-        flat = {k: val for k, val in tweet.items() if not isinstance(val, dict | list)}
+        # a null says nothing: "id_str": null must not hide the "id" beside it
+        flat = {k: val for k, val in tweet.items()
+                if val is not None and not isinstance(val, dict | list)}
         header = resolve(list(flat), TWEET_FIELDS)
         line = lines.get(str(flat.get("id_str") or flat.get("id") or ""), 1)
         v, bad = convert_row(flat, header, TWEET_FIELDS, name, line)
