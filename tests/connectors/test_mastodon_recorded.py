@@ -454,3 +454,62 @@ def test_an_account_that_cannot_be_collected_does_not_stop_the_others(
     assert result["accounts"][ACCOUNT]["new"]["items"] > 0
     failure = result["failed"]["bluesky:dead.test"]
     assert "SOUNDING_TEST_DEAD_PW" in failure["error"] + failure["hint"]
+
+
+def test_the_first_collect_starts_from_the_brand_s_first_status(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    """Without a cursor Mastodon answers the newest 40: the brand's older statuses were
+    never read. min_id=0 walks from the first one; a search asks for full pages."""
+    add_query(brand, "kettle whistle")
+    mastodon_http.route("GET", "/api/v2/search", {"accounts": [], "hashtags": [],
+                                                  "statuses": []})
+    collect(brand, connect_fn=mastodon_connect, now=NOW)
+    urls = [str(r.url) for r in mastodon_http.requests]
+    assert next(u for u in urls if "/accounts/109/statuses" in u).endswith(
+        "statuses?min_id=0&limit=40")
+    assert next(u for u in urls if "/notifications" in u).endswith("min_id=0&limit=40")
+    assert "limit=40" in next(u for u in urls if "/api/v2/search" in u)
+
+
+def test_a_deleted_post_or_a_server_without_quotes_does_not_stop_the_collect(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    """One brand status gone (404), and no quotes endpoint (before Mastodon 4.5): the
+    account failed every collect, listening included."""
+    gone = "/api/v1/statuses/113000000000000021"
+    for path in (gone, f"{gone}/context"):
+        mastodon_http.route("GET", path, {"error": "Record not found"}, status=404)
+    mastodon_http.route("GET", "/api/v1/statuses/113000000000000001/quotes",
+                        {"error": "Not found"}, status=404)
+    result = collect(brand, connect_fn=mastodon_connect, now=NOW)
+    assert not result["failed"]
+    done = result["accounts"][ACCOUNT]
+    assert list(done["skipped"]) == ["mastodon:social.example/statuses/113000000000000021"]
+    assert "404" in done["skipped"]["mastodon:social.example/statuses/113000000000000021"]
+    assert done["listening_hits"] == 1
+    assert _by_kind(brand) == {"like": 1, "repost": 1, "reply": 1, "mention": 1, "follow": 1}
+
+
+def test_a_send_cut_short_hours_ago_is_found_as_mastodon_shows_it(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    """Past the instance's hour of idempotency the recent statuses are searched for the
+    text: a remote mention shows as ``@ana`` and a typed ``&amp;`` was decoded twice, so
+    the status was not recognised and the post went out a second time."""
+    text = "Hello @ana@other.example, Tom &amp; Jerry say hi"
+    queue_id = queue_add(brand, ACCOUNT, text, variant={}, scheduled_at=NOW, images=[],
+                         status="scheduled")
+    tried = datetime.now(UTC) - timedelta(hours=2)
+    with brand.transaction() as con:
+        con.execute("UPDATE queue SET status = 'sending', idempotency_key = 'k-9', "
+                    "attempted_at = ? WHERE queue_id = ?", [tried, queue_id])
+    status = json.loads((FIXTURES / "entities.json").read_text())["brand_post"]
+    status |= {"id": "113000000000000077", "created_at": (tried + timedelta(seconds=2)
+                                                           ).isoformat(),
+               "content": '<p>Hello <span class="h-card"><a href="https://other.example/@ana" '
+                          'class="u-url mention">@<span>ana</span></a></span>, Tom '
+                          "&amp;amp; Jerry say hi</p>"}
+    mastodon_http.route("GET", "/api/v1/accounts/109/statuses", [status],
+                        query={"limit": "40"})
+    assert publish_due(brand, connect_fn=mastodon_connect)["published"] == 1
+    assert not [r for r in mastodon_http.requests if r.method == "POST"]
+    assert brand.scalar("SELECT item_id FROM queue") == \
+        "mastodon:social.example/statuses/113000000000000077"

@@ -185,6 +185,26 @@ def test_thread_replies_at_every_depth() -> None:
         f"bluesky:reply:fan.test:{reply['uri']}", f"bluesky:reply:brand.test:{answer['uri']}"}
 
 
+def test_a_reply_chain_deeper_than_python_s_stack_is_read_whole() -> None:
+    """A chain of 1,500 replies, each answering the one before: the recursive walk ended
+    in a RecursionError."""
+    top = {"$type": "app.bsky.feed.defs#threadViewPost",
+           "post": _view(URI, {"did": "did:plc:b", "handle": "brand.test"}, "Hi"),
+           "replies": []}
+    node, parent = top, URI
+    for n in range(1500):
+        uri = f"at://did:plc:f/app.bsky.feed.post/c{n}"
+        child = {"$type": "app.bsky.feed.defs#threadViewPost", "replies": [],
+                 "post": _view(uri, FAN, f"reply {n}", reply={
+                     "root": {"uri": URI, "cid": "x"}, "parent": {"uri": parent, "cid": "y"}})}
+        node["replies"].append(child)  # type: ignore[attr-defined]
+        node, parent = child, uri
+    out = bp.parse_thread({"thread": top}, BRAND)
+    assert len(out.items) == 1500
+    last = out.items[bp.item_id("at://did:plc:f/app.bsky.feed.post/c1499")]
+    assert last.parent_id == bp.item_id("at://did:plc:f/app.bsky.feed.post/c1498")
+
+
 def test_notifications_become_edges_with_stable_ids() -> None:
     like = {"uri": "at://did:plc:f/app.bsky.feed.like/l1", "cid": "c", "author": FAN,
             "reason": "like", "reasonSubject": URI, "indexedAt": "2026-11-20T18:01:00Z",

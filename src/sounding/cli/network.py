@@ -52,6 +52,8 @@ def collect_cmd(
     else:
         for account_id, summary in result["accounts"].items():
             out.print(render.literal(f"{account_id}: new {_new_counts(summary)}"))
+            for item_id, why in (summary.get("skipped") or {}).items():  # deleted since
+                out.print(render.literal((f"  skipped {item_id}: {why}", "yellow")))
         for account_id, failure in failed.items():
             say_error(f"{account_id} not collected: {failure['error']}", failure["hint"])
     if failed:

@@ -76,6 +76,9 @@ def _retry_after(exc: RateLimitExceededError) -> float | None:
     return None
 
 
+_THREAD_DEPTH = 200  # replies below a post read in one thread request
+
+
 class BlueskyConnector:
     """A brand account on a Bluesky PDS (bsky.social or any other, e.g. a local one)."""
 
@@ -203,7 +206,9 @@ class BlueskyConnector:
         feed, out = self._client.app.bsky.feed, Records()
         posts = self._query(lambda: feed.get_posts({"uris": [native_id]}))
         out.extend(parse.parse_posts(posts, self.brand, observed_at))
-        thread = self._query(lambda: feed.get_post_thread({"uri": native_id, "depth": 1000}))
+        # deep enough for any conversation; the SDK fails to read chains of about 250
+        thread = self._query(lambda: feed.get_post_thread({"uri": native_id,
+                                                           "depth": _THREAD_DEPTH}))
         out.extend(parse.parse_thread(thread, self.brand))
         for payload in self._pages(feed.get_likes, native_id, "likes"):
             out.extend(parse.parse_likes(payload))

@@ -128,11 +128,15 @@ def parse_own_records(payload: Payload, brand: Brand) -> Records:
 
 
 def _walk_replies(out: Records, node: Payload, brand: Brand) -> None:
-    for child in node.get("replies") or []:
+    """Every reply below ``node``, depth first, without recursion (a chain of a thousand
+    replies would exhaust Python's stack)."""
+    stack = list(reversed(node.get("replies") or []))
+    while stack:
+        child = stack.pop()
         if not child.get("$type", "").endswith("#threadViewPost"):
             continue  # blocked or deleted replies carry no post
         _add_post_view(out, child["post"], brand, "reply")
-        _walk_replies(out, child, brand)
+        stack.extend(reversed(child.get("replies") or []))
 
 
 def parse_thread(payload: Payload, brand: Brand) -> Records:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -101,6 +102,17 @@ def _max_id(entries: list[Any], state: str | None) -> str | None:
     return str(max(ids)) if ids else state
 
 
+_CLOCK_SKEW = timedelta(minutes=5)
+_REMOTE_MENTION = re.compile(r"(@\w[\w.\-]*)@[\w\-]+(?:\.[\w\-]+)+")
+
+
+def _as_shown(text: str) -> str:
+    """A status text as Mastodon shows it, to recognise a draft among published statuses:
+    a remote mention by its user name alone (``@ana@other.example`` shows as ``@ana``),
+    white space as single spaces."""
+    return " ".join(_REMOTE_MENTION.sub(r"\1", text).split())
+
+
 class MastodonConnector:
     """A brand account on a Mastodon instance, through its access token."""
 
@@ -158,16 +170,19 @@ class MastodonConnector:
                     fetched=len(entries))
 
     def posts(self, state: str | None) -> Page:
-        """The brand's statuses after the saved id, oldest pages first (``min_id``)."""
+        """The brand's statuses after the saved id, oldest pages first (``min_id``; from
+        the very first on the first collect: without one, the newest 40 came alone)."""
         me = self._account()
         now = datetime.now(UTC)
         return self._forward(
-            lambda: self._api.account_statuses(me["id"], min_id=state, limit=_PAGE), state,
+            lambda: self._api.account_statuses(me["id"], min_id=state or "0", limit=_PAGE),
+            state,
             lambda s: parse.parse_statuses(s, self.brand, self.host, now))
 
     def notifications(self, state: str | None) -> Page:
         self._account()
-        return self._forward(lambda: self._api.notifications(min_id=state, limit=_PAGE), state,
+        return self._forward(lambda: self._api.notifications(min_id=state or "0", limit=_PAGE),
+                             state,
                              lambda n: parse.parse_notifications(n, self.brand, self.host))
 
     def search(self, query: str, state: str | None) -> Page:
@@ -179,7 +194,7 @@ class MastodonConnector:
         else:
             def fetch() -> list[Any]:
                 found = self._api.search_v2(query, resolve=False, result_type="statuses",
-                                            min_id=state)
+                                            min_id=state, limit=_PAGE)
                 return list(found["statuses"])
         return self._forward(fetch, state, lambda s: parse.parse_statuses(
             s, self.brand, self.host, kind="mention"))
@@ -197,7 +212,12 @@ class MastodonConnector:
             accounts = list(self._call(lambda f=fetch: f(status_id)))  # type: ignore[misc]
             out.extend(parse.parse_accounts(accounts, kind, self.brand, self.host, status_id,
                                             observed_at))
-        page: Any = self._call(lambda: self._api.status_quotes(status_id))
+        try:
+            page: Any = self._call(lambda: self._api.status_quotes(status_id))
+        except NetworkRefused as exc:
+            if exc.status != 404:
+                raise
+            page = None  # a server without quote posts (before Mastodon 4.5, or a fork)
         while page:
             out.extend(parse.parse_statuses(list(page), self.brand, self.host, kind="quote"))
             page = self._call(lambda p=page: self._api.fetch_next(p))  # type: ignore[misc]
@@ -270,8 +290,10 @@ class MastodonConnector:
             return None
         me = self._account()
         recent = self._call(lambda: self._api.account_statuses(me["id"], limit=_PAGE))
+        wanted = _as_shown(draft.text)
         for status in recent:
-            same = parse.html_to_text(str(status.get("content") or "")) == draft.text.strip()
-            if same and parse.parse_time_any(status["created_at"]) >= since:
+            same = _as_shown(parse.html_to_text(str(status.get("content") or ""))) == wanted
+            # the instance's clock may run behind ours
+            if same and parse.parse_time_any(status["created_at"]) >= since - _CLOCK_SKEW:
                 return self._published(status)
         return None

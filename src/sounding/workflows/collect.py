@@ -16,7 +16,7 @@ from typing import Any
 from sounding.connectors.base import Connector, Page
 from sounding.connectors.connect import connect
 from sounding.connectors.records import Records
-from sounding.errors import NotFound, SoundingError
+from sounding.errors import NetworkRefused, NotFound, SoundingError
 from sounding.store import Store, WriteStats
 from sounding.store.connector_store import (
     account_settings,
@@ -52,6 +52,7 @@ class _Summary:
     new: dict[str, int] = field(default_factory=dict)
     pages: int = 0
     hits: int = 0
+    skipped: dict[str, str] = field(default_factory=dict)  # item → why it was not read
 
     def add(self, stats: WriteStats) -> None:
         for table, counts in stats.tables.items():
@@ -60,8 +61,9 @@ class _Summary:
             self.new[name] = self.new.get(name, 0) + counts.new
 
     def as_dict(self) -> dict[str, Any]:
-        return {"new": {k: v for k, v in self.new.items() if v}, "pages": self.pages,
-                "listening_hits": self.hits}
+        out = {"new": {k: v for k, v in self.new.items() if v}, "pages": self.pages,
+               "listening_hits": self.hits}
+        return out | ({"skipped": dict(self.skipped)} if self.skipped else {})
 
 
 @dataclass
@@ -104,7 +106,10 @@ def _engagement(run: _Run, since: datetime, now: datetime) -> None:
     while todo := [i for i in recent_brand_items(run.store, run.account, since) if i not in done]:
         for item_id in todo:
             native = item_id.split(":", 1)[1]
-            run.write(run.connector.engagement(native, now), "engagement")
+            try:
+                run.write(run.connector.engagement(native, now), "engagement")
+            except NetworkRefused as exc:  # a post deleted since: the others still count
+                run.summary.skipped[item_id] = str(exc)
             done.add(item_id)
             run.progress(Progress(run.account, "engagement", len(done), len(done) + len(todo)
                                   - todo.index(item_id) - 1))
