@@ -6,9 +6,12 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from atproto_client.exceptions import RateLimitExceededError
+from atproto_client.request import Response
 
 from sounding.connectors import bluesky_parse as bp
 from sounding.connectors.base import Draft, newest_first_state, walk_cursor
+from sounding.connectors.bluesky import BlueskyConnector, _retry_after
 from sounding.connectors.bluesky_post import check_draft, facets
 from sounding.connectors.mastodon_parse import html_to_text, parse_verify_credentials
 from sounding.connectors.records import Brand, Records
@@ -132,8 +135,6 @@ def test_bluesky_4xx_is_final_whatever_class_the_sdk_raises() -> None:
     )
     from atproto_client.models.common import XrpcError  # type: ignore[import-untyped]
     from atproto_client.request import Response  # type: ignore[import-untyped]
-
-    from sounding.connectors.bluesky import BlueskyConnector
 
     connector = BlueskyConnector(BRAND, "app-password", credential_env="SOUNDING_TEST_BSKY",
                                  service_url="http://127.0.0.1:9")
@@ -287,3 +288,33 @@ def test_the_brand_s_own_status_found_by_a_search_stays_a_post() -> None:
     kinds = {i.author_id: (i.kind, i.account_id) for i in items.values()}
     assert kinds == {"mastodon:me@social.example": ("post", "mastodon:me@social.example"),
                      "mastodon:fan@social.example": ("mention", None)}
+
+
+def test_a_text_of_300_flags_is_refused_by_its_weight() -> None:
+    """300 graphemes, but 4,200 bytes: Bluesky's record holds 3,000."""
+    with pytest.raises(PostRejected, match="weighs 4,200 bytes; Bluesky allows 3,000"):
+        check_draft(Draft("\U0001f3f3\ufe0f\u200d\U0001f308" * 300))
+    check_draft(Draft("é" * 300))  # 600 bytes: fine
+
+
+def test_a_rate_limit_reset_that_is_no_time_falls_back_to_the_backoff() -> None:
+    def limited(reset: str) -> RateLimitExceededError:
+        return RateLimitExceededError(Response(success=False, status_code=429, content=None,
+                                               headers={"ratelimit-reset": reset}))
+
+    assert _retry_after(limited("1735689600000")) is None  # milliseconds: year 56971
+    assert _retry_after(limited("1")) == 0.0
+
+
+def test_a_cursor_given_twice_ends_the_pages() -> None:
+    """A server repeating its cursor kept the walk asking for ever."""
+    connector = object.__new__(BlueskyConnector)
+    asked: list[object] = []
+
+    def likes(params: dict[str, object]) -> dict[str, object]:
+        asked.append(params["cursor"])
+        return {"likes": [{"x": 1}], "cursor": "same"}
+
+    connector._query = lambda call: call()  # type: ignore[method-assign]
+    pages = list(connector._pages(likes, URI, "likes"))
+    assert len(pages) == 2 and asked == [None, "same"]

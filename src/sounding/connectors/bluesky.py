@@ -69,10 +69,15 @@ def _origin(url: str) -> str:
 
 
 def _retry_after(exc: RateLimitExceededError) -> float | None:
-    if exc.retry_after is not None:
-        return float(exc.retry_after)
-    if exc.reset_at is not None:
-        return max(float((exc.reset_at - datetime.now(UTC)).total_seconds()), 0.0)
+    """Seconds to wait as the server says, or None (the retry's own backoff) when it says
+    nothing or no time (a reset in milliseconds lies in the year 56971)."""
+    try:
+        if exc.retry_after is not None:
+            return float(exc.retry_after)
+        if exc.reset_at is not None:
+            return max(float((exc.reset_at - datetime.now(UTC)).total_seconds()), 0.0)
+    except (ValueError, OverflowError, TypeError):
+        pass
     return None
 
 
@@ -193,13 +198,15 @@ class BlueskyConnector:
     def _pages(self, method: Callable[[dict[str, Any]], Any], uri: str, items: str
                ) -> Iterator[dict[str, Any]]:
         cursor: str | None = None
+        seen: set[str] = set()
         while True:
             params = {"uri": uri, "limit": _PAGE, "cursor": cursor}
             payload = self._query(lambda p=params: method(p))  # type: ignore[misc]
             yield payload
             cursor = payload.get("cursor")
-            if not cursor or not payload.get(items):
-                return
+            if not cursor or not payload.get(items) or cursor in seen:
+                return  # the last page, or a cursor given twice: it would loop for ever
+            seen.add(cursor)
 
     def engagement(self, native_id: str, observed_at: datetime) -> Records:
         """Counters, the whole reply thread, likes, reposts and quotes of one brand post."""

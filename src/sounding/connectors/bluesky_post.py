@@ -7,7 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from sounding.connectors.base import Draft
-from sounding.connectors.text import BLUESKY_MAX_GRAPHEMES, Span, find_spans, graphemes
+from sounding.connectors.text import (
+    BLUESKY_MAX_BYTES,
+    BLUESKY_MAX_GRAPHEMES,
+    Span,
+    find_spans,
+    graphemes,
+)
 from sounding.errors import PostRejected
 
 __all__ = ["MAX_IMAGES", "MAX_IMAGE_BYTES", "check_draft", "facets", "post_record"]
@@ -23,6 +29,11 @@ def check_draft(draft: Draft) -> None:
     if count > BLUESKY_MAX_GRAPHEMES:
         raise PostRejected(f"the text has {count} graphemes; Bluesky allows "
                            f"{BLUESKY_MAX_GRAPHEMES}", hint="shorten the text")
+    size = len(draft.text.encode("utf-8"))
+    if size > BLUESKY_MAX_BYTES:  # 300 flags or family emoji can weigh 4,000 bytes
+        raise PostRejected(f"the text weighs {size:,} bytes; Bluesky allows "
+                           f"{BLUESKY_MAX_BYTES:,}", hint="shorten the text, or use fewer "
+                           "composed emoji")
     if len(draft.images) > MAX_IMAGES:
         raise PostRejected(f"{len(draft.images)} images; Bluesky allows {MAX_IMAGES}")
     for image in draft.images:

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
+    "BLUESKY_MAX_BYTES",
     "BLUESKY_MAX_GRAPHEMES",
     "MASTODON_DEFAULT_MAX_CHARS",
     "Span",
@@ -18,6 +19,7 @@ __all__ = [
 ]
 
 BLUESKY_MAX_GRAPHEMES = 300
+BLUESKY_MAX_BYTES = 3000  # the post record's text, in UTF-8 (app.bsky.feed.post lexicon)
 MASTODON_DEFAULT_MAX_CHARS = 500
 _MASTODON_URL_LENGTH = 23  # Mastodon counts every link as 23 characters
 _ZWJ = "\u200d"
