@@ -10,7 +10,10 @@ import requests
 
 from sounding.connectors import mastodon
 from sounding.connectors.transport import no_answer_reason
-from sounding.errors import NetworkFailure
+from sounding.connectors.wordpress import api_root
+from sounding.errors import InputError, NetworkFailure
+from sounding.store import Store
+from sounding.workflows.accounts import add_account
 
 # What requests/urllib3 and httpx say, as they say it
 RESOLVER = ("Could not complete request: HTTPSConnectionPool(host='mastodon.invalid', "
@@ -83,3 +86,14 @@ def test_a_server_that_does_not_speak_tls_is_a_failed_connection_not_a_certifica
         answering.join(timeout=10)
     assert str(caught.value) == (f"mastodon: 127.0.0.1:{port} did not answer "
                                  "(the TLS connection failed)")
+
+
+def test_an_address_with_a_password_is_refused_before_it_is_stored_or_printed(
+        store: Store) -> None:
+    with pytest.raises(InputError, match="holds a user name or password") as wp:
+        api_root("https://admin:s3cret@blog.example")
+    assert "s3cret" not in str(wp.value) + wp.value.hint
+    with pytest.raises(InputError, match="holds a user name or password") as masto:
+        add_account(store, "mastodon", "bot", service_url="https://bot:s3cret@social.example")
+    assert "s3cret" not in str(masto.value) + masto.value.hint
+    assert store.scalar("SELECT count(*) FROM accounts") == 0

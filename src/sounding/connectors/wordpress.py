@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -42,6 +43,11 @@ def api_root(url: str) -> str:
     url = url.strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
         raise InputError(f"'{url}' is not a web address", hint="use https://your-blog.example")
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:  # it would be printed
+        raise InputError("the site's address holds a user name or password",
+                         hint="give the address alone: the REST API's public posts and "
+                              "comments need no sign-in")
     return url if url.endswith("/wp-json") else f"{url}/wp-json"
 
 

@@ -35,8 +35,13 @@ def _instance(url: str | None) -> str:
     url = url.strip().rstrip("/")
     if "://" not in url:
         url = "https://" + url
-    if not urlparse(url).netloc:
+    parts = urlparse(url)
+    if not parts.netloc:
         raise InputError(f"'{url}' is not an instance URL", hint="e.g. https://mastodon.social")
+    if parts.username is not None or parts.password is not None:  # never store or print it
+        raise InputError("the instance URL holds a user name or password",
+                         hint="give the instance alone (https://mastodon.social); the token "
+                              "goes in the environment variable sounding names")
     return url
 
 
