@@ -318,3 +318,14 @@ def test_a_cursor_given_twice_ends_the_pages() -> None:
     connector._query = lambda call: call()  # type: ignore[method-assign]
     pages = list(connector._pages(likes, URI, "likes"))
     assert len(pages) == 2 and asked == [None, "same"]
+
+
+def test_accounts_whose_handle_no_longer_resolves_stay_apart() -> None:
+    """Bluesky shows every such account as handle.invalid: two people became one actor
+    with one like between them."""
+    gone = [{"did": f"did:plc:{n}", "handle": "handle.invalid"} for n in ("g1", "g2")]
+    out = bp.parse_likes({"uri": URI, "likes": [
+        {"actor": a, "createdAt": "2026-11-20T18:01:00Z", "indexedAt": "2026-11-20T18:01:00Z"}
+        for a in gone]})
+    assert sorted(out.actors) == ["bluesky:did:plc:g1", "bluesky:did:plc:g2"]
+    assert len(out.interactions) == 2

@@ -45,6 +45,17 @@ def _actor_id(handle: str) -> str:
     return actor_key(NETWORK, handle)
 
 
+_INVALID = "handle.invalid"  # what Bluesky shows for every handle that no longer resolves
+
+
+def _name(author: Payload) -> str:
+    """The handle an author is known by, or its DID when Bluesky shows the handle as
+    ``handle.invalid`` (every such account would otherwise be one actor)."""
+    handle = str(author.get("handle") or "")
+    did = author.get("did")
+    return str(did) if did and handle in ("", _INVALID) else handle
+
+
 def post_url(handle: str, uri: str) -> str:
     """The bsky.app address of a post."""
     return f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"
@@ -52,7 +63,7 @@ def post_url(handle: str, uri: str) -> str:
 
 def _actor(profile: Payload) -> Actor:
     followers = profile.get("followersCount")
-    return Actor(_actor_id(profile["handle"]), NETWORK, profile["handle"],
+    return Actor(_actor_id(_name(profile)), NETWORK, _name(profile),
                  profile.get("displayName") or None, None,
                  int(followers) if followers is not None else None,
                  str(profile.get("description") or "").strip() or None,
@@ -78,16 +89,16 @@ def _item(uri: str, author: Payload, record: Payload, brand: Brand, kind: str | 
     if kind is None:
         kind = "reply" if parent else "quote" if _quoted_uri(record) else "post"
     return Item(
-        item_id=item_id(uri), network=NETWORK, author_id=_actor_id(author["handle"]),
+        item_id=item_id(uri), network=NETWORK, author_id=_actor_id(_name(author)),
         text=record.get("text", ""), created_at=parse_time(record["createdAt"]), kind=kind,
         parent_id=item_id(parent) if parent else None, root_id=item_id(root) if root else None,
-        url=post_url(author["handle"], uri), account_id=brand.account_id if is_brand else None,
+        url=post_url(_name(author), uri), account_id=brand.account_id if is_brand else None,
     )
 
 
 def _edge(kind: str, author: Payload, native: str, created: str, *, item: str | None = None,
           actor: str | None = None) -> Interaction:
-    handle = author["handle"]
+    handle = _name(author)
     return Interaction(key(NETWORK, f"{kind}:{handle}:{native}"), NETWORK, kind,
                        _actor_id(handle), parse_time(created), item, actor)
 
