@@ -49,6 +49,7 @@ __all__ = [
     "StoreError",
     "TextTooLong",
     "WorkspaceBusy",
+    "cannot_write",
     "missing_file",
 ]
 
@@ -219,3 +220,10 @@ def missing_file(path: object, what: str = "file") -> InputError:
     """The error for a path that names nothing, with where a relative path starts."""
     return InputError(f"{path}: no such {what}",
                       hint="check the path; a relative one starts from the current folder")
+
+
+def cannot_write(path: object, exc: OSError) -> InputError:
+    """The error for an output path that cannot be written (a folder, no permission)."""
+    why = "it is a folder" if isinstance(exc, IsADirectoryError) else (exc.strerror or str(exc))
+    return InputError(f"cannot write {path}: {why}",
+                      hint="choose a file in a folder you can write to")

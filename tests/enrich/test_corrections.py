@@ -190,6 +190,19 @@ def test_retrain_refuses_too_few_labels(launch_store: tuple[Store, dict[str, str
     assert "sounding review" in refused.err
 
 
+def test_retrain_refuses_labels_of_one_kind(launch_store: tuple[Store, dict[str, str]]
+                                            ) -> None:
+    """Every label 'interest': the adapted model said interest to everything and, scored
+    on the classes present, looked perfect; it was saved."""
+    store, truth = launch_store
+    for item in list(truth)[:45]:
+        corrections.label_op(store, item, "interest", "ana")
+    with pytest.raises(InputError, match="labels of at least two kinds; all 45 are "
+                                         "'interest'"):
+        corrections.retrain_op(store)
+    store.close()
+
+
 def test_retrain_improves_held_out_accuracy(launch_store: tuple[Store, dict[str, str]],
                                             db: Path, cli: Any) -> None:
     store, truth = launch_store

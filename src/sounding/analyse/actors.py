@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from sounding.analyse.bios import BioWords
-from sounding.errors import ConfigError, InputError
+from sounding.errors import ConfigError, InputError, cannot_write
 
 if TYPE_CHECKING:  # pandas is imported where used: every CLI command would pay it at start-up
     import pandas as pd
@@ -101,7 +101,8 @@ class ActorMap:
         order = others[:top]
         return {
             "actors": len(self.actors), "edges": len(self.sources),
-            "modularity": self.modularity,
+            # no community at all: no modularity (NaN is no JSON)
+            "modularity": None if np.isnan(self.modularity) else self.modularity,
             "clustered_actors": int((self.community >= 0).sum()),
             "community_count": int(self.community.max()) + 1 if len(self.community) else 0,
             "communities": [c.as_dict() for c in self.communities],
@@ -303,6 +304,15 @@ def export_map(amap: ActorMap, path: str | Path, attributes: pd.DataFrame | None
     if suffix not in (".gexf", ".graphml", ".json"):
         raise InputError(f"{path}: export to .gexf or .graphml (Gephi) or .json (dashboard)",
                          hint="the file's extension chooses the format, e.g. --export map.gexf")
+    try:
+        _write_map(amap, path, suffix, attributes)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+    return path
+
+
+def _write_map(amap: ActorMap, path: Path, suffix: str, attributes: pd.DataFrame | None
+               ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".json":
         nodes = [{"id": i, "label": amap.labels[i],
@@ -314,7 +324,7 @@ def export_map(amap: ActorMap, path: str | Path, attributes: pd.DataFrame | None
         summary = amap.as_dict()
         path.write_text(json.dumps({"nodes": nodes, "edges": links, "summary": summary}),
                         encoding="utf-8")
-        return path
+        return
     import networkx as nx
 
     graph = _networkx(amap, attributes)
@@ -325,4 +335,3 @@ def export_map(amap: ActorMap, path: str | Path, attributes: pd.DataFrame | None
             viz = data.pop("viz")
             data["x"], data["y"] = viz["position"]["x"], viz["position"]["y"]
         nx.write_graphml(graph, path)
-    return path

@@ -134,7 +134,8 @@ def compute_kpis(posts: pa.Table, labels: pa.Table, bounds: pa.Table, *,
     engagements, from_stored = _engagements(posts)
     known = pc.any(posts["engagements_known"]).as_py() or not posts.num_rows
     replies_each, replies_stored = posts["replies_resolved"], posts["replies_from_stored"]
-    with_impr = pc.is_valid(posts["impressions"])
+    # a post seen by nobody has no rate to give (learn reads it so too): 0 is unknown
+    with_impr = pc.fill_null(pc.greater(posts["impressions"], 0), False)
     followers = pc.coalesce(posts["followers_at_post"], 0)
     with_followers = pc.greater(followers, 0)
     answered = pc.add(pc.coalesce(posts["replies"], 0), pc.coalesce(posts["quotes"], 0))

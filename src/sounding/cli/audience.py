@@ -138,6 +138,11 @@ def segments_cmd(
                   f"{result['stability']:.2f}")
 
 
+def _modularity(result: dict[str, Any]) -> str:
+    value = result["modularity"]
+    return "n/a" if value is None else f"{value:.2f}"  # None: no community formed
+
+
 def _shares(shares: dict[str, float], top: int = 5) -> str:
     return ", ".join(f"{k} {100 * v:.0f}%" for k, v in list(shares.items())[:top])
 
@@ -157,7 +162,7 @@ def actors_cmd(
     shown = result["communities"][:10]
     out.print(f"{result['actors']:,} actors, {result['edges']:,} ties, "
               f"{result['community_count']:,} communities of 3 or more "
-              f"({result['clustered_actors']:,} actors; modularity {result['modularity']:.2f}); "
+              f"({result['clustered_actors']:,} actors; modularity {_modularity(result)}); "
               f"the {len(shown)} largest:")
     for c in shown:
         out.print(render.literal(f"  #{c['community']} {c['size']:,} actors "

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sounding.errors import InputError
+from sounding.errors import InputError, cannot_write
 from sounding.report.evidence import build_evidence
 from sounding.report.executive import render_report_html
 from sounding.report.i18n_report import Fmt, check_lang
@@ -68,7 +68,12 @@ def write_report(data: dict[str, Any], path: str | Path, *, lang: str = "en",
     by suffix)."""
     path = Path(path)
     kind = output_format(path, fmt, REPORT_FORMATS)
-    path.write_bytes(report_document(data, lang, kind))
+    document = report_document(data, lang, kind)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(document)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
     return path
 
 
@@ -86,9 +91,14 @@ def write_strategy(data: dict[str, Any], path: str | Path, *, lang: str = "en",
     """The strategy draft of ``data`` as Markdown, HTML or PDF (``fmt``, else by suffix)."""
     path = Path(path)
     kind = output_format(path, fmt, STRATEGY_FORMATS)
-    if kind == "pdf":
-        return html_to_pdf(strategy_text(data, lang, "html"), path)
-    path.write_text(strategy_text(data, lang, kind), encoding="utf-8")
+    text = strategy_text(data, lang, "html" if kind == "pdf" else kind)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "pdf":
+            return html_to_pdf(text, path)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
     return path
 
 

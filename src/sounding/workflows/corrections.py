@@ -109,6 +109,13 @@ def retrain_op(store: Store, *, holdout: float = 0.25, seed: int = 0) -> dict[st
             f"{len(rows)} ({MIN_CORRECTIONS - len(rows)} more needed)",
             hint="label items with 'sounding label ITEM_ID LABEL'; 'sounding review' lists "
                  "the ones most worth a look")
+    kinds = sorted({r["label"] for r in rows})
+    if len(kinds) < 2:  # nothing to tell apart: the model would learn to say one thing
+        raise InputError(
+            f"retrain needs labels of at least two kinds; all {len(rows)} are "
+            f"'{kinds[0]}'",
+            hint="label some replies of the other kinds too (interest, animosity, neutral); "
+                 "'sounding review' lists the ones most worth a look")
     adaptation = adapt_with_holdout(
         ReactionModel.load(context="brand"), [r["text"] for r in rows],
         [REACTIONS.index(r["label"]) for r in rows], share=holdout, minimum=MIN_HELDOUT,

@@ -44,7 +44,9 @@ def parse_period(text: str | None) -> tuple[datetime, datetime]:
         raise InputError(f"--period '{text}': expected A..B, such as 2026-09-01..2026-09-30",
                          hint=_PERIOD_HINT)
     start = datetime.combine(_day(first, "start"), time(), UTC) if first else _EPOCH
-    end = datetime.combine(_day(last, "end"), time(), UTC) + timedelta(days=1) if last else _FAR
+    end = _FAR
+    if last and (last_date := _day(last, "end")) < _FAR.date():  # 9999-12-31 has no morrow
+        end = datetime.combine(last_date, time(), UTC) + timedelta(days=1)
     if end <= start:
         raise InputError(f"--period '{text}': the end comes before the start",
                          hint=_PERIOD_HINT)
@@ -56,12 +58,14 @@ def measured_bounds(store: Store, period: str | None) -> tuple[datetime, datetim
     (items and follower counts): the days a document states are the days it counts, so the
     period it prints, given again, counts the same."""
     start, end = parse_period(period)
-    if start != _EPOCH and end != _FAR:
+    first, _, last = (period or "").partition("..")  # a side left empty, not a 1970 date
+    open_start, open_end = not first.strip(), not last.strip() or end == _FAR
+    if not (open_start or open_end):
         return start, end
     span = brand_span(store)
-    if start == _EPOCH and span["data_first"] is not None:
+    if open_start and span["data_first"] is not None:
         start = datetime.combine(span["data_first"].astimezone(UTC).date(), time(), UTC)
-    if end == _FAR:
+    if open_end:
         newest = span["data_last"] or datetime.now(UTC)
         end = datetime.combine(newest.astimezone(UTC).date(), time(), UTC) + timedelta(days=1)
     return start, end
