@@ -3,11 +3,13 @@ workspace that gains a few actors keeps its k and its clusters."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score  # type: ignore[import-untyped]
 
-from sounding.analyse.clusters import discover, hashed_samples
+from sounding.analyse.clusters import _kmeans, discover, hashed_samples
 
 
 def _blobs(centres: int, per: int, spread: float, seed: int = 5
@@ -69,3 +71,12 @@ def test_clusters_are_numbered_largest_first() -> None:
     found = discover(x, [f"a{i}" for i in range(len(x))], ks=(2,), bootstraps=1)
     assert np.bincount(found.labels).tolist() == [240, 60]
     assert set(found.labels[60:]) == {0}
+
+
+def test_fewer_distinct_actors_than_clusters_prints_nothing() -> None:
+    """sklearn warned on stderr (with its file paths) when a small workspace had fewer
+    distinct actors than the k being tried."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fitted = _kmeans(np.zeros((6, 2)), 3, 0)
+    assert len(set(fitted.labels_.tolist())) == 1

@@ -10,6 +10,7 @@ within one standard error of the best: a workspace that gains two actors keeps i
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,10 +34,13 @@ class Clustering:
 
 def _kmeans(x: np.ndarray, k: int, seed: int) -> Any:
     from sklearn.cluster import KMeans  # type: ignore[import-untyped]
+    from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped]
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-    # one thread: on small data, threads oversubscribe and are 5x slower
-    with threadpool_limits(1):
+    # one thread: on small data, threads oversubscribe and are 5x slower; fewer distinct
+    # actors than k is a case the choice of k weighs, not one to print on stderr
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
         return KMeans(n_clusters=k, n_init=3, random_state=seed).fit(x)
 
 
