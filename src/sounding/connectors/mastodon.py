@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -26,7 +25,11 @@ from sounding.connectors import mastodon_parse as parse
 from sounding.connectors.base import Draft, Image, Page, Published, before_sending
 from sounding.connectors.records import Brand, Records
 from sounding.connectors.retry import RetryPolicy, with_retries
-from sounding.connectors.text import MASTODON_DEFAULT_MAX_CHARS, mastodon_length
+from sounding.connectors.text import (
+    MASTODON_DEFAULT_MAX_CHARS,
+    local_mentions,
+    mastodon_length,
+)
 from sounding.connectors.transport import no_answer_reason
 from sounding.errors import (
     CredentialRejected,
@@ -103,14 +106,13 @@ def _max_id(entries: list[Any], state: str | None) -> str | None:
 
 
 _CLOCK_SKEW = timedelta(minutes=5)
-_REMOTE_MENTION = re.compile(r"(@\w[\w.\-]*)@[\w\-]+(?:\.[\w\-]+)+")
 
 
 def _as_shown(text: str) -> str:
     """A status text as Mastodon shows it, to recognise a draft among published statuses:
     a remote mention by its user name alone (``@ana@other.example`` shows as ``@ana``),
     white space as single spaces."""
-    return " ".join(_REMOTE_MENTION.sub(r"\1", text).split())
+    return " ".join(local_mentions(text).split())
 
 
 class MastodonConnector:

@@ -13,6 +13,7 @@ __all__ = [
     "Span",
     "find_spans",
     "graphemes",
+    "local_mentions",
     "mastodon_length",
     "network_length",
     "tid",
@@ -70,12 +71,15 @@ def _mastodon_link(match: re.Match[str]) -> str:
     return "x" * _MASTODON_URL_LENGTH + url[len(link):]
 
 
+def local_mentions(text: str) -> str:
+    """Every mention ``@user@domain`` as Mastodon shows and counts it: ``@user``."""
+    return _MASTODON_MENTION.sub(lambda m: m.group(1), text)
+
+
 def mastodon_length(text: str) -> int:
     """Characters as a Mastodon server counts them (its StatusLengthValidator): graphemes,
     every link as 23, a mention ``@user@domain`` as ``@user``."""
-    text = _URL.sub(_mastodon_link, text)
-    text = _MASTODON_MENTION.sub(lambda m: m.group(1), text)
-    return graphemes(text)
+    return graphemes(local_mentions(_URL.sub(_mastodon_link, text)))
 
 
 def network_length(network: str, text: str) -> tuple[int, int] | None:

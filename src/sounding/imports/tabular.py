@@ -155,15 +155,14 @@ def _first_line(path: Path, encoding: str, limit: int) -> tuple[str | None, str]
     return text, lenient
 
 
-def _check_header_line(name: str, line: str) -> None:
+def _check_header_line(name: str, line: str, delimiter: str) -> None:
     """Refuse a file whose lines end with a carriage return alone (classic Mac OS: the
     header runs into the rows), and a header naming one column twice."""
     if "\r" in line.rstrip("\r\n"):
         raise InputError(f"{name}: its lines end with a carriage return alone (classic "
                          "Mac OS)", hint="save it with ordinary line ends (LF or CRLF)")
     try:
-        header = [h.strip() for h in next(csv.reader([line.rstrip("\r\n")],
-                                                     delimiter=sniff_delimiter(line)))]
+        header = _csv_header(line.rstrip("\r\n"), delimiter) or []
     except (csv.Error, StopIteration):
         return  # the readers say what is wrong with it
     seen: dict[str, int] = {}
@@ -302,8 +301,8 @@ def _read_rows(path: Path, fmt: str, encoding: str, limit: int, types_for: Types
     """``read_rows`` on a byte-wide file; ``name``: the file to name in problems."""
     if fmt == "csv":
         line, lenient = _first_line(path, encoding, limit)
-        _check_header_line(name or str(path), lenient)
         delimiter = sniff_delimiter(lenient)
+        _check_header_line(name or str(path), lenient, delimiter)
         table = _read_csv_fast(path, encoding, limit, types_for, line, delimiter)
         if table is not None:
             return RawRows(table, _csv_lines(path, encoding, limit, delimiter,

@@ -86,19 +86,21 @@ _HEADLINES = ("posts", "engagements", "engagement_rate_per_follower",
               "engagement_rate_per_impression", "reply_rate", "reactions", "ignored_share")
 
 
-def _default_period(store: Store, days: int) -> str:
-    _, last = labels.data_bounds(store)
-    end = (last or datetime.now(UTC)).date()
+Bounds = tuple[datetime | None, datetime | None]  # the data's first and last item dates
+
+
+def _default_period(bounds: Bounds, days: int) -> str:
+    end = (bounds[1] or datetime.now(UTC)).date()
     return f"{end - timedelta(days=days - 1)}..{end}"
 
 
-def _overview_days(store: Store, period: str) -> tuple[date, date]:
+def _overview_days(bounds: Bounds, period: str) -> tuple[date, date]:
     """The period's first and last days, an open side closed by the data's first or last
     day (the overview compares with the days just before, so it needs both)."""
     start, end = period_days(period)
     if start is not None and end is not None:
         return start, end
-    first, last = labels.data_bounds(store)
+    first, last = bounds
     newest = (last or datetime.now(UTC)).date()
     if start is None:
         start = min(first.date() if first else newest, end or newest)
@@ -126,9 +128,10 @@ def _change(now: float | None, before: float | None) -> dict[str, float | None]:
 @view("overview", reads=("period",))
 def overview(store: Store, params: Params) -> dict[str, Any]:
     """Headline KPIs of a period and their change against the period just before."""
-    period = (params.get("period") or "").strip() or _default_period(store, 28)
-    start, end = _overview_days(store, period)
-    first, _ = labels.data_bounds(store)
+    bounds = labels.data_bounds(store)  # read once: the default, open sides, the baseline
+    period = (params.get("period") or "").strip() or _default_period(bounds, 28)
+    start, end = _overview_days(bounds, period)
+    first = bounds[0]
     # a period before the first data is no baseline: "+60 posts" against it says nothing
     before_data = first is None or start <= first.date()
     previous_start = start - (end - start + timedelta(days=1))

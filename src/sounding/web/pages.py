@@ -76,8 +76,9 @@ def _key(request: Request, page: View) -> tuple[str, tuple[tuple[str, str], ...]
 
 def _data(request: Request, store: Store, page: View) -> dict[str, Any]:
     cache: ViewCache = request.app.state.cache
-    return cache.get(_key(request, page),
-                     lambda: page.build(store, page.params(request.query_params)))
+    params = page.params(request.query_params)
+    return cache.get((page.slug, tuple(sorted(params.items()))),
+                     lambda: page.build(store, params))
 
 
 def _html(request: Request, store: Store, page: View, lang: str, session: Session) -> str:

@@ -10,7 +10,7 @@ from sounding.errors import InputError
 from sounding.store import Store
 from sounding.store.reads import brand_posts, brand_span, follower_bounds, reaction_labels
 
-__all__ = ["REACTION_WINDOW", "kpis", "last_day", "measured_bounds", "no_posts_hint",
+__all__ = ["REACTION_WINDOW", "kpis", "last_day", "measured_bounds", "no_posts_hint", "open_sides",
            "parse_period"]
 
 REACTION_WINDOW = timedelta(hours=72)
@@ -53,13 +53,20 @@ def parse_period(text: str | None) -> tuple[datetime, datetime]:
     return start, end
 
 
+def open_sides(period: str | None) -> tuple[bool, bool]:
+    """Whether a period leaves its start and its end open: a side left empty, not a date
+    that happens to be the epoch (an explicit 1970-01-01 is a start)."""
+    first, _, last = (period or "").partition("..")
+    return not first.strip(), not last.strip()
+
+
 def measured_bounds(store: Store, period: str | None) -> tuple[datetime, datetime]:
     """``period`` as [start, end), an open side closed at the first or last day of the data
     (items and follower counts): the days a document states are the days it counts, so the
     period it prints, given again, counts the same."""
     start, end = parse_period(period)
-    first, _, last = (period or "").partition("..")  # a side left empty, not a 1970 date
-    open_start, open_end = not first.strip(), not last.strip() or end == _FAR
+    open_start, open_end = open_sides(period)
+    open_end = open_end or end == _FAR  # a far end (9999-12-31) reads as none
     if not (open_start or open_end):
         return start, end
     span = brand_span(store)

@@ -13,7 +13,7 @@ from sounding.analyse.topics import TopicResult, Trend, find_topics, topic_trend
 from sounding.errors import InputError
 from sounding.store import Store
 from sounding.store.said_store import alert_history, daily_series, newest_mention, said_texts
-from sounding.workflows.kpis import parse_period
+from sounding.workflows.kpis import open_sides, parse_period
 from sounding.workflows.labels import item_facets, known_networks
 
 __all__ = ["DEFAULT_DAYS", "check_network", "parse_segment", "said_periods", "said_report",
@@ -50,12 +50,12 @@ def said_periods(store: Store, period: str | None) -> tuple[datetime, datetime, 
     Without ``period``: the last :data:`DEFAULT_DAYS` days up to the newest mention; an
     open end is the newest mention, or the start's day when that comes after it."""
     start, end = parse_period(period)
-    first, _, last = (period or "").partition("..")  # a side left empty, not a 1970 date
-    if not last.strip():
+    open_start, open_end = open_sides(period)
+    if open_end:
         newest = newest_mention(store)
         end = max((newest or datetime.now(start.tzinfo)) + timedelta(microseconds=1),
                   start + timedelta(days=1))
-    if not first.strip():
+    if open_start:
         start = end - timedelta(days=DEFAULT_DAYS)
     return start - (end - start), start, end
 
