@@ -513,3 +513,40 @@ def test_a_send_cut_short_hours_ago_is_found_as_mastodon_shows_it(
     assert not [r for r in mastodon_http.requests if r.method == "POST"]
     assert brand.scalar("SELECT item_id FROM queue") == \
         "mastodon:social.example/statuses/113000000000000077"
+
+
+def test_favourites_beyond_the_first_page_are_all_collected(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    """Mastodon answers ``favourited_by`` 40 accounts at a time with a ``Link`` header;
+    only the first 40 likers were kept, however popular the post."""
+    fan = json.loads((FIXTURES / "entities.json").read_text())["fan"]
+    likers = [{**fan, "id": str(300 + n), "username": f"fan{n}",
+               "acct": f"fan{n}@other.example", "url": f"https://other.example/@fan{n}",
+               "uri": f"https://other.example/users/fan{n}"} for n in range(41)]
+    path = "/api/v1/statuses/113000000000000001/favourited_by"
+    mastodon_http.route("GET", path, likers[40:], query={"max_id": "77"})
+    mastodon_http.route("GET", path, likers[:40], headers={
+        "Link": f"<https://social.example{path}?max_id=77>; rel=\"next\""})
+    collect(brand, connect_fn=mastodon_connect, now=NOW)
+    liked_by = brand.query("SELECT DISTINCT actor_id FROM interactions WHERE kind = 'like'"
+                           " AND target_item_id LIKE '%113000000000000001'").column(0)
+    assert {a for a in liked_by.to_pylist() if ":fan" in a} == {
+        f"mastodon:fan{n}@other.example" for n in range(41)}
+    asked = [r.path_url for r in mastodon_http.requests if path in r.path_url]
+    assert asked == [path, f"{path}?max_id=77"]
+
+
+def test_an_answer_whose_rate_limit_reset_is_no_time_is_read(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    """A proxy that rewrites ``X-RateLimit-Reset`` (or ``Date``) made Mastodon.py fail a
+    200 as "Rate limit time calculations failed", retried then reported as a 429."""
+    bad = {"X-RateLimit-Reset": "in a while", "Date": "yesterday-ish"}
+    mastodon_http.route("GET", "/api/v1/statuses/113000000000000001/favourited_by",
+                        [json.loads((FIXTURES / "entities.json").read_text())["fan"]],
+                        headers=bad)
+    mastodon_http.fail = [{"status": 429, "body": {"error": "Too many requests"},
+                           "headers": {"X-RateLimit-Remaining": "0", **bad}}]
+    result = collect(brand, connect_fn=mastodon_connect, now=NOW)
+    assert not result["failed"], result["failed"]
+    assert _by_kind(brand)["like"] == 1
+    assert len(mastodon_connect.sleeps) == 1  # the 429 waited the policy's own delay

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import email.utils
 import functools
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlparse
@@ -46,6 +47,44 @@ _PAGE = 40
 _MAX_MEDIA = 4
 _KEY_LIFETIME = timedelta(minutes=55)
 _PUBLIC_TIMEOUT = 5  # seconds: `account add` waits no longer for an instance
+
+
+def _readable_time(value: str, *, epoch_allowed: bool) -> bool:
+    """Whether Mastodon.py can read a rate-limit header's time (ISO 8601, an HTTP date,
+    or for the reset, seconds since the epoch)."""
+    if epoch_allowed and value.strip().isdigit():
+        return True
+    try:
+        datetime.fromisoformat(value.strip())
+        return True
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(value) is not None
+    except (TypeError, ValueError, IndexError):
+        return False
+
+
+def _drop_unreadable_times(response: requests.Response, *args: Any, **kwargs: Any
+                           ) -> requests.Response:
+    """A response hook: Mastodon.py fails a request it was answered (a 200 included) with
+    "Rate limit time calculations failed" when ``X-RateLimit-Reset`` or ``Date`` is not a
+    time (a proxy rewrote it): such a header is dropped, and a 429 without it waits the
+    retry policy's own delay."""
+    for name in ("X-RateLimit-Reset", "Date"):
+        value = response.headers.get(name)
+        if value is not None and not _readable_time(
+                value, epoch_allowed=name == "X-RateLimit-Reset"):
+            del response.headers[name]
+    return response
+
+
+def _checked_session(session: requests.Session | None) -> requests.Session:
+    """The session requests go through, with the header check above."""
+    session = session or requests.Session()
+    if _drop_unreadable_times not in session.hooks["response"]:
+        session.hooks["response"].append(_drop_unreadable_times)
+    return session
 
 
 def _refusal(exc: MastodonAPIError) -> tuple[int | None, str]:
@@ -95,7 +134,8 @@ def read_text_limit(instance_url: str, *, session: requests.Session | None = Non
     without a token (none is sent), once, waiting at most ``_PUBLIC_TIMEOUT`` seconds.
     None when the instance does not say it; NetworkFailure when it does not answer."""
     api = Mastodon(api_base_url=instance_url, ratelimit_method="throw",
-                   version_check_mode="none", session=session, request_timeout=_PUBLIC_TIMEOUT)
+                   version_check_mode="none", session=_checked_session(session),
+                   request_timeout=_PUBLIC_TIMEOUT)
     host = urlparse(instance_url).netloc or instance_url
     return _read_limit(api, functools.partial(_answer, host))
 
@@ -126,7 +166,7 @@ class MastodonConnector:
         self._credential_env = credential_env
         self._api = Mastodon(access_token=token, api_base_url=instance_url,
                              ratelimit_method="throw", version_check_mode="none",
-                             session=session, request_timeout=30)
+                             session=_checked_session(session), request_timeout=30)
         self._policy = policy or RetryPolicy()
         self._on_wait = on_wait
         self._me: dict[str, Any] | None = None
@@ -211,19 +251,32 @@ class MastodonConnector:
         out.extend(parse.parse_context(context, status, self.brand, self.host))
         for kind, fetch in (("like", self._api.status_favourited_by),
                             ("repost", self._api.status_reblogged_by)):
-            accounts = list(self._call(lambda f=fetch: f(status_id)))  # type: ignore[misc]
-            out.extend(parse.parse_accounts(accounts, kind, self.brand, self.host, status_id,
-                                            observed_at))
+            for accounts in self._pages(lambda f=fetch: f(status_id)):  # type: ignore[misc]
+                out.extend(parse.parse_accounts(accounts, kind, self.brand, self.host,
+                                                status_id, observed_at))
         try:
-            page: Any = self._call(lambda: self._api.status_quotes(status_id))
+            for statuses in self._pages(lambda: self._api.status_quotes(status_id)):
+                out.extend(parse.parse_statuses(statuses, self.brand, self.host,
+                                                kind="quote"))
         except NetworkRefused as exc:
             if exc.status != 404:
                 raise
-            page = None  # a server without quote posts (before Mastodon 4.5, or a fork)
-        while page:
-            out.extend(parse.parse_statuses(list(page), self.brand, self.host, kind="quote"))
-            page = self._call(lambda p=page: self._api.fetch_next(p))  # type: ignore[misc]
+            # a server without quote posts (before Mastodon 4.5, or a fork)
         return out
+
+    def _pages(self, first: Callable[[], Any]) -> Iterator[list[Any]]:
+        """Every page of a list the instance splits with ``Link`` headers (favourites and
+        reblogs come 40 at a time), until a page is empty, names no next page or names one
+        already read."""
+        page = self._call(first)
+        seen: list[Any] = []
+        while page:
+            yield list(page)
+            cursor = getattr(page, "_pagination_next", None)
+            if not cursor or cursor in seen:
+                return
+            seen.append(cursor)
+            page = self._call(lambda p=page: self._api.fetch_next(p))  # type: ignore[misc]
 
     # -- publish ---------------------------------------------------------------------
     def text_limit(self) -> int | None:
