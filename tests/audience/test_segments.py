@@ -181,3 +181,27 @@ def test_an_undetermined_language_is_no_language_segment(filled: Store) -> None:
     assert data.profiles.set_index("actor_id")["lang"].isna()[writer]
     names = [r.name for r in default_rules(data)]
     assert "lang_und" not in names and any(n.startswith("lang_") for n in names)
+
+
+@pytest.mark.parametrize(("rule", "said"), [
+    ('followers = "1000"', "it holds a number, found a text '1000'"),
+    ('customer = "yes"', "it holds true or false, found a text 'yes'"),
+    ("lang = 1", "it holds a text, found a number 1"),
+    ("lang = { min = 1 }", "a range needs numbers; it holds a text"),
+    ('followers = { words = ["chef"] }', "words are looked for in text; it holds a number"),
+    ("age_band = 25", "it holds a text, found a number 25"),
+])
+def test_a_condition_its_field_can_never_meet_is_refused(
+        filled: Store, crm_file: Path, tmp_path: Path, rule: str, said: str) -> None:
+    """A rule of the wrong kind of value matched nobody, silently: an empty segment."""
+    import_customers(filled, str(crm_file), IDS, KEEP)
+    rules = tmp_path / "segments.toml"
+    rules.write_text(f'[segment.fr]\nlang = "fr"\n\n[segment.odd]\n{rule}\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        segments(filled, str(rules), cluster=False)
+    field = rule.split(" ", 1)[0]
+    assert str(caught.value).startswith(
+        f"{rules}, line 5: segment 'odd', field '{field}': this condition matches nobody: {said}")
+    rules.write_text('[segment.fr]\nlang = ["fr", 1]\nfollowers = { min = 10 }\n'
+                     'customer = false\n', encoding="utf-8")
+    assert [s.name for s in segments(filled, str(rules), cluster=False).segments] == ["fr"]

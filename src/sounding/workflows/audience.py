@@ -52,6 +52,8 @@ __all__ = ["DEMO_IDS", "DEMO_KEEP", "AudienceData", "SegmentReport", "actors", "
            "segments_op"]
 
 _WEEK = 7 * 86_400.0
+_EXAMPLE_RULES = ('numbers and ranges for counts (followers = { min = 1000 }), true or false '
+                  'for customer, quoted text for text (lang = "fr", plan = "3")')
 
 
 @dataclass(frozen=True)
@@ -123,20 +125,61 @@ def _where(path: Path, text: str, key: tuple[str, ...]) -> str:
     return f"{path}, line {line}" if line else str(path)
 
 
+def _kind(value: Any) -> str:
+    if isinstance(value, bool | np.bool_):
+        return "true or false"
+    return "a number" if isinstance(value, int | float | np.number) else "a text"
+
+
+def _field_kinds(field: str, frames_: tuple[pd.DataFrame, ...]) -> tuple[set[str], bool]:
+    """The kinds of value a field holds (text, number, true or false) and whether any of
+    them reads as a number."""
+    import pandas as pd
+
+    held = [f[field].dropna() for f in frames_ if field in f]
+    values = pd.concat(held, ignore_index=True) if held else pd.Series([], dtype=object)
+    if not len(values):
+        return set(), False
+    kinds = {_kind(v) for v in values.drop_duplicates()}
+    return kinds, bool(pd.to_numeric(values, errors="coerce").notna().any())
+
+
+def _mismatch(cond: Condition, kinds: set[str], numeric: bool) -> str | None:
+    """Why a condition can match nobody, given what its field holds; None if it can."""
+    held = " and ".join(sorted(kinds))
+    if cond.words:
+        return None if "a text" in kinds else f"words are looked for in text; it holds {held}"
+    if cond.values:
+        wrong = [v for v in cond.values if _kind(v) not in kinds]
+        if len(wrong) == len(cond.values):
+            return f"it holds {held}, found {_kind(wrong[0])} {wrong[0]!r}"
+        return None
+    return None if numeric else f"a range needs numbers; it holds {held}"
+
+
 def _check_fields(rules: list[SegmentRule], path: Path, *frames_: pd.DataFrame) -> None:
-    """A field no actor or customer has is a typo, not a segment of nobody."""
+    """A field no actor or customer has is a typo, not a segment of nobody; so is a
+    condition whose kind of value the field never holds (``followers = "1000"``)."""
     known = sorted({str(c) for frame in frames_ for c in frame.columns} | set(ACTOR_FIELDS))
+    text: str | None = None
     for rule in rules:
         for cond in rule.conditions:
             if cond.field not in known:
+                problem, hint = "no actor or customer has this field", "fields: " + ", ".join(known)
+            else:
+                kinds, numeric = _field_kinds(cond.field, frames_)
+                why = _mismatch(cond, kinds, numeric) if kinds else None
+                if why is None:
+                    continue
+                problem, hint = f"this condition matches nobody: {why}", _EXAMPLE_RULES
+            if text is None:
                 try:  # read again only to name the line
                     text = path.read_text("utf-8")
                 except (OSError, UnicodeDecodeError):
                     text = ""
-                where = _where(path, text, ("segment", rule.name, cond.field))
-                raise InputError(f"{where}: segment '{rule.name}', field '{cond.field}': no "
-                                 "actor or customer has this field",
-                                 hint="fields: " + ", ".join(known))
+            where = _where(path, text, ("segment", rule.name, cond.field))
+            raise InputError(f"{where}: segment '{rule.name}', field '{cond.field}': {problem}",
+                             hint=hint)
 
 
 def default_rules(data: AudienceData) -> list[SegmentRule]:
