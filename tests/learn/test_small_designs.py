@@ -3,6 +3,7 @@ never a direction reversed by a time trend that the data cannot tell from the le
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -202,3 +203,33 @@ def test_posts_whose_window_is_not_over_are_left_out_of_the_ignored_share() -> N
     assert (by_level["video"].posts, by_level["video"].n) == (6, 3)  # rests on 3 of 6
     assert (by_level["photo"].posts, by_level["photo"].n) == (4, 4)
     assert by_level["video"].mean < by_level["photo"].mean  # none of its 3 was ignored
+
+
+def test_a_factor_of_one_level_is_said_to_have_nothing_to_compare() -> None:
+    """Every post was a photo: the verdict said "no level stands out", as if photo had
+    been compared with something and found even."""
+    data = _outcomes(["photo"] * 6, [40, 52, 38, 61, 45, 50], [1000] * 6, [0, 3, 7, 10, 14, 17])
+    for lang, said in (("en", "format: only photo was tried, so nothing to compare it with "
+                              "on engagement: try another level"),
+                       ("fr", "format : seul le niveau photo a été essayé, rien à quoi le "
+                              "comparer sur le taux d'interaction ; essayez un autre niveau")):
+        verdict = analyse_variants(data, LearnSettings(metric="engagement"),
+                                   "impressions").factor("format").verdict
+        assert not verdict.decided and verdict.reason == "one_level"
+        assert verdict.more_posts == 0
+        assert verdict_text(dataclasses.asdict(verdict), lang) == said
+
+
+def test_posts_without_labelled_reactions_are_said_to_lack_them() -> None:
+    """Ten posts of each format, none with a labelled reply: "fewer than 2 posts for photo
+    and video" read as if the brand had posted twice."""
+    levels = ["photo", "video"] * 10
+    data = _outcomes(levels, [50.0] * 20, [1000.0] * 20, [float(d) for d in range(20)])
+    factor = analyse_variants(data, LearnSettings(metric="interest"),
+                              "impressions").factor("format")
+    assert factor.verdicts["interest"].reason == "unreplicated"
+    assert "fewer than 2 posts with labelled reactions for " in (
+        factor.verdicts["interest"].text)
+    assert "moins de 2 publications avec des réactions étiquetées pour" in verdict_text(
+        dataclasses.asdict(factor.verdicts["animosity"]), "fr")
+    assert "fewer than" not in factor.verdicts["engagement"].text  # 10 posts each have data

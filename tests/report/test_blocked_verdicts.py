@@ -34,3 +34,22 @@ def test_a_confounded_leader_is_no_pillar_to_post_more_of(tmp_path: Path) -> Non
         "factor", "level", "metric", "value", "ci", "animosity", "about", "min")},
         p=pillar["p_best"], more=pillar["more_posts"])
     assert "not proven: its levels went out with the period" in text
+
+
+def test_a_factor_of_one_level_reads_as_nothing_to_compare(tmp_path: Path) -> None:
+    rows = [(f"p{i}", "photo", 100 + 7 * i, 3000) for i in range(6)]
+    with _workspace(tmp_path, rows) as store:
+        learnt = {"ok": True, **learn(store, metric="engagement").as_dict()}
+    for lang, said in (("en", "format: only photo was tried, so there is nothing to compare "
+                              "it with on"),
+                       ("fr", "format : seul le niveau photo a été essayé, rien à quoi le "
+                              "comparer sur")):
+        fmt = Fmt(lang)
+        assert factors(fmt, learnt)[0]["verdict"].startswith(said)
+        pillar = pillars(fmt, learnt, None)[0]
+        assert pillar["status"] == "one_level"
+        text = fmt.t(f"pillar_{pillar['status']}", **{k: pillar[k] for k in (
+            "factor", "level", "metric", "value", "ci", "animosity", "about", "min")},
+            p=pillar["p_best"], more=pillar["more_posts"])
+        assert text.startswith("format = photo: " if lang == "en" else "format = photo : ")
+        assert ("the only level tried" if lang == "en" else "le seul niveau essayé") in text

@@ -49,6 +49,7 @@ __all__ = [
     "more_posts_text",
     "note_text",
     "verdict_text",
+    "with_data",
 ]
 
 CONFIDENCE = 0.95  # P(best) a level needs to be named the winner
@@ -66,6 +67,9 @@ NO_DENOMINATOR = ("no follower count or impressions are known for these posts, s
 _NO_DENOMINATOR_FR = ("aucun nombre d'abonnés ni d'impressions n'est connu pour ces "
                       "publications : le taux d'engagement n'a pas de dénominateur")
 
+# the reason of a factor whose tagged posts all tried the same level: no comparison
+ONE_LEVEL = "one_level"
+
 # A verdict's wording; {figures} is "P = …, +d unit [low, high]" in the language's numbers.
 _VERDICT_WORDS = {
     "en": {"decided": "{factor}: {leader} {beats} {runner} on {metric}: {figures}",
@@ -77,9 +81,12 @@ _VERDICT_WORDS = {
                          "confounded with {about}, so their effects can't be told apart "
                          "(leader {leader}, {figures})",
            "unreplicated": "{factor}: not enough evidence yet on {metric}: fewer than {min} "
-                           "posts for {about}, too few to measure how posts vary (leader "
-                           "{leader}, {figures})",
+                           "posts{with_data} for {about}, too few to measure how posts vary "
+                           "(leader {leader}, {figures})",
+           ONE_LEVEL: "{factor}: only {leader} was tried, so nothing to compare it with on "
+                      "{metric}: try another level",
            "beats": "beats", "beats_lower": "beats (lower)", "and": " and ",
+           "with_reactions": " with labelled reactions",
            "engagement": "engagement", "interest": "interest", "animosity": "animosity",
            "ignored": "ignored", "per_thousand": "per 1,000",
            "(period)": "the period", "(account)": "the account"},
@@ -92,9 +99,12 @@ _VERDICT_WORDS = {
                          "confondus avec {about}, leurs effets ne se distinguent pas (en "
                          "tête : {leader}, {figures})",
            "unreplicated": "{factor} : pas encore assez d'éléments sur {metric} ; moins de "
-                           "{min} publications pour {about}, trop peu pour mesurer la "
+                           "{min} publications{with_data} pour {about}, trop peu pour mesurer la "
                            "variation entre publications (en tête : {leader}, {figures})",
+           ONE_LEVEL: "{factor} : seul le niveau {leader} a été essayé, rien à quoi le "
+                      "comparer sur {metric} ; essayez un autre niveau",
            "beats": "devance", "beats_lower": "devance (plus bas)",
+           "with_reactions": " avec des réactions étiquetées",
            "and": " et ",
            # with their article: "sur l'intérêt", never "sur intérêt"
            "engagement": "le taux d'interaction", "interest": "l'intérêt",
@@ -111,6 +121,14 @@ def more_posts_text(more: int, lang: str = "en") -> str:
     10,000" at the cap (``MORE_POSTS_CAP``), which is no estimate."""
     about, over = _MORE_POSTS.get(lang, _MORE_POSTS["en"])
     return (over if more >= MORE_POSTS_CAP else about).format(n=count_text(more, lang))
+
+
+def with_data(metric: str, lang: str = "en") -> str:
+    """What the posts a reaction metric counts must have (" with labelled reactions"):
+    a level of ten posts none of whose replies is labelled has no data on interest."""
+    if metric not in ("interest", "animosity"):
+        return ""
+    return _VERDICT_WORDS.get(lang, _VERDICT_WORDS["en"])["with_reactions"]
 
 
 def confounders(verdict: Mapping[str, Any], lang: str = "en") -> str:
@@ -140,7 +158,7 @@ def verdict_text(verdict: Mapping[str, Any], lang: str = "en") -> str:
                              more=more_posts_text(verdict["more_posts"], lang),
                              figures=figures,
                              about=confounders(verdict, lang),
-                             min=MIN_REPLICATES)
+                             with_data=with_data(metric, lang), min=MIN_REPLICATES)
 
 
 # the engagement rate rests on some posts only: (English, French), {known} of {posts}
@@ -368,7 +386,7 @@ def _verdict(factor: str, metric: str, names: list[str], comp: Any, pooled_mean:
     if not METRICS[metric][0]:  # shown as leader minus runner-up: less animosity reads < 0
         diff, lo, hi = -diff, -hi, -lo
     more = more_posts_needed(comp, posts, settings.smallest_effect * pooled_mean)
-    reason = evidence_gap(support, comp, confounded) if len(names) > 1 else ""
+    reason = evidence_gap(support, comp, confounded) if len(names) > 1 else ONE_LEVEL
     about: tuple[str, ...] = tuple(confounded)
     if reason == "unreplicated":
         thin = [i for i in (comp.leader, comp.runner_up) if support[i] < MIN_REPLICATES]
@@ -379,7 +397,8 @@ def _verdict(factor: str, metric: str, names: list[str], comp: Any, pooled_mean:
     fields = {"factor": factor, "metric": metric, "decided": decided, "leader": leader,
               "runner_up": runner, "p_best": p_best, "p_beats": float(comp.p_beats),
               "diff": diff, "low": lo, "high": hi,
-              "more_posts": 0 if decided else max(more, 1) if reason else more,
+              "more_posts": 0 if decided or reason == ONE_LEVEL else max(more, 1) if reason
+              else more,
               "reason": reason, "about": about}
     return Verdict(**fields, text=verdict_text(fields))
 

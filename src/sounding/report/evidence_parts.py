@@ -13,7 +13,7 @@ from sounding.analyse.decide import MIN_REPLICATES
 from sounding.analyse.representation import MIN_COUNT
 from sounding.analyse.segment_words import cluster_description, segment_label
 from sounding.analyse.segments import STANDINGS, by_standing
-from sounding.analyse.variants import METRICS, confounders, more_posts_text
+from sounding.analyse.variants import METRICS, confounders, more_posts_text, with_data
 from sounding.report.i18n_report import Fmt
 from sounding.report.targets import dispersion
 
@@ -70,7 +70,8 @@ def _verdict(fmt: Fmt, v: dict[str, Any], silent: bool = False) -> str:
               "diff": fmt.num(v["diff"], 1, signed=True), "unit": unit,
               "ci": fmt.interval(fmt.num(v["low"], 1), fmt.num(v["high"], 1)),
               "more": more_posts_text(v["more_posts"], fmt.lang), "level": fmt.pct(0.95, 0),
-              "about": confounders(v, fmt.lang), "min": MIN_REPLICATES}
+              "about": confounders(v, fmt.lang), "min": MIN_REPLICATES,
+              "with_data": with_data(v["metric"], fmt.lang)}
     key = v.get("reason") or ("decided" if v["decided"] else
                               "open" if v["more_posts"] else "even")
     return fmt.t(f"verdict_{key}", **values)
@@ -123,7 +124,8 @@ def pillars(fmt: Fmt, learn: dict[str, Any], cap: float | None) -> list[dict[str
                         "proven" if v["decided"] else v.get("reason")
                         or ("lead" if v["more_posts"] else "even")),
                     "more_posts": more_posts_text(v["more_posts"], fmt.lang),
-                    "about": confounders(v, fmt.lang), "min": MIN_REPLICATES})
+                    "about": confounders(v, fmt.lang), "min": MIN_REPLICATES,
+                    "with_data": with_data(v["metric"], fmt.lang)})
     return out
 
 

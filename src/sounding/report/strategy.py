@@ -138,7 +138,8 @@ def _pillars(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     items = tuple((Span(fmt.t(f"pillar_{x['status']}", factor=x["factor"], level=x["level"],
                               metric=x["metric"], value=x["value"], ci=x["ci"], p=x["p_best"],
                               animosity=x["animosity"], more=x["more_posts"],
-                              about=x["about"], min=x["min"]) + " "),
+                              about=x["about"], min=x["min"],
+                              with_data=x["with_data"]) + " "),
                    see(fmt, f"#{x['anchor']}")) for x in ev["pillars"])
     return [*out, Block("ul", items=items)]
 
