@@ -275,3 +275,16 @@ def test_add_and_remove_rule_through_the_server(store: Store) -> None:
     assert removed.status_code == 200
     assert removed.json()["result"] == {"rule": rule, "alerts_kept": 0}
     assert op("alerts_remove_rule", rule_id=5).status_code == 404
+
+
+def test_topics_of_the_first_week_name_no_trend(cli, db: Path, launch: Launch) -> None:  # type: ignore[no-untyped-def]
+    with Store.open(db) as s:
+        s.write(launch.batch, kind="simulate", source="test")
+    first = "2026-09-07..2026-09-13"  # the launch's first week: nothing before it
+    data = json.loads(cli("topics", "--period", first, "--json").out)
+    assert data["texts"] > 0 and data["texts_before"] == 0
+    assert data["rising"] == [] and data["falling"] == []
+    assert {t["trend"]["direction"] for t in data["topics"]} == {"unmeasured"}
+    text = cli("topics", "--period", first)
+    assert text.code == 0 and "unmeasured" in text.out
+    assert "rising" not in text.out and "falling" not in text.out

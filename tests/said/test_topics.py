@@ -153,3 +153,13 @@ def test_focus_picks_the_texts_that_phrases_sizes_and_examples_describe() -> Non
     assert all(focus[i] for t in result.topics for i in t.examples)
     delivery = next(t for t in result.topics if "delivery" in t.label)
     assert delivery.size == 0 and delivery.examples == ()
+
+
+def test_no_trend_against_a_period_without_texts() -> None:
+    """The first week of a workspace has nothing before it: the flat prior alone made the
+    largest topic "rising" and the smallest "falling"."""
+    trends = topic_trends([190, 6, 4], [0, 0, 0], 200, 0)
+    assert {t.direction for t in trends} == {"unmeasured"}
+    assert all(t.ratio is None and t.p_rising is None for t in trends)
+    assert [t.share_now for t in trends] == [0.95, 0.03, 0.02]
+    assert {t.direction for t in topic_trends([0, 0], [30, 10], 0, 40)} == {"unmeasured"}

@@ -53,3 +53,16 @@ def test_a_period_with_reactions_shows_no_notice(client: TestClient) -> None:
     sign_in(client, "vi")
     page = client.get("/said").text
     assert "empty-period" not in page and client.get("/said.json").json()["texts"] > 0
+
+
+def test_the_first_week_shows_its_topics_without_a_trend(client: TestClient,
+                                                         web_store: Store) -> None:
+    """Nothing before the data's first week: no topic may be rising or falling."""
+    first, _ = _data_days(web_store)
+    sign_in(client, "vi")
+    period = f"{first}..{first}"
+    data = client.get(f"/said.json?period={period}").json()
+    assert data["texts"] > 0 and data["texts_before"] == 0 and data["topics"]
+    html = client.get(f"/said?period={period}").text
+    assert "no texts the period before" in html
+    assert ">rising" not in html and ">falling" not in html

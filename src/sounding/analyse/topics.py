@@ -24,8 +24,8 @@ if TYPE_CHECKING:  # scipy and scikit-learn are imported where used: they cost m
     import scipy.sparse as sp  # type: ignore[import-untyped]
     from sklearn.feature_extraction.text import CountVectorizer  # type: ignore[import-untyped]
 
-__all__ = ["STOP_WORDS", "Topic", "TopicModel", "TopicResult", "Trend", "find_topics",
-           "key_phrases", "tokenize", "topic_trends"]
+__all__ = ["STOP_WORDS", "UNMEASURED", "Topic", "TopicModel", "TopicResult", "Trend",
+           "find_topics", "key_phrases", "tokenize", "topic_trends"]
 
 # Function words of both languages, plus the chat words that say nothing about a topic.
 _WORDS = """
@@ -337,11 +337,14 @@ class Trend:
     previous: int
     share_now: float
     share_before: float
-    ratio: float
-    ratio_low: float
-    ratio_high: float
-    p_rising: float
-    direction: str
+    ratio: float | None  # None with nothing to compare: a period without texts
+    ratio_low: float | None
+    ratio_high: float | None
+    p_rising: float | None
+    direction: str  # rising, falling, steady, or unmeasured
+
+
+UNMEASURED = "unmeasured"  # a topic trend with no period to compare with
 
 
 def topic_trends(current: Sequence[int], previous: Sequence[int], n_current: int,
@@ -352,10 +355,16 @@ def topic_trends(current: Sequence[int], previous: Sequence[int], n_current: int
     The word follows the probability shown with it, P↑ = P(share now > share before):
     ``rising`` when P↑ ≥ ``certainty``, ``falling`` when P↑ ≤ 1 − ``certainty``, else
     ``steady`` (no gate on the ratio, which would call a sure fall "steady"). The ratio's
-    median and 95% credible interval come from the same draws.
+    median and 95% credible interval come from the same draws. When either period has no
+    text, every topic is ``unmeasured``: against an empty period the flat prior alone
+    would make a large topic "rise" and a small one "fall".
     """
     rng = np.random.default_rng(seed)
     trends = []
+    if n_current <= 0 or n_previous <= 0:
+        return tuple(Trend(t, int(x), int(y), x / max(n_current, 1), y / max(n_previous, 1),
+                           None, None, None, None, UNMEASURED)
+                     for t, (x, y) in enumerate(zip(current, previous, strict=True)))
     for t, (x, y) in enumerate(zip(current, previous, strict=True)):
         now = rng.beta(1 + x, 1 + max(n_current - x, 0), draws)
         before = rng.beta(1 + y, 1 + max(n_previous - y, 0), draws)

@@ -31,7 +31,8 @@ def _topics_table(result: dict[str, Any]) -> Table:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for t in result["topics"]:
         trend = t["trend"]
-        move = f"{trend['direction']} ×{trend['ratio']:.2f} (P↑ {trend['p_rising']:.2f})"
+        move = (trend["direction"] if trend["ratio"] is None else
+                f"{trend['direction']} ×{trend['ratio']:.2f} (P↑ {trend['p_rising']:.2f})")
         example = t["examples"][0]["text"] if t["examples"] else ""
         table.add_row(render.literal(t["label"]), f"{t['size']:,}",
                       f"{100 * t['share']:.1f}%", render.literal(move),

@@ -59,6 +59,7 @@ _FR: dict[str, str] = {
     "said_no_alerts": "Aucune alerte.", "topic": "Sujet", "texts": "Textes", "share": "Part",
     "trend": "Tendance", "examples": "Exemples", "alert": "Alerte",
     "trend_rising": "en hausse", "trend_falling": "en baisse", "trend_steady": "stable",
+    "trend_unmeasured": "aucun texte la période d'avant",
     "trend_new": "nouveau",
     "engaged_actors": "Acteurs engagés", "customers": "Clients",
     "match_rate": "Taux de rapprochement",
@@ -229,7 +230,7 @@ _EN: dict[str, str] = {
     "said_topics": "Topics",
     "said_phrases": "Key phrases", "said_other": "other", "said_alerts": "Recent alerts",
     "said_no_alerts": "No alerts.", "trend_rising": "rising", "trend_falling": "falling",
-    "trend_steady": "steady",
+    "trend_steady": "steady", "trend_unmeasured": "no texts the period before",
     "match_rate": "Match rate", "stability": "Stability (ARI)",
     "no_customers": "No customers imported: the representation index cannot be measured "
     "(sounding customers import).",
