@@ -58,6 +58,22 @@ def test_the_first_import_or_account_still_makes_the_workspace(cli, tmp_path: Pa
     assert result.code == 0 and second.exists()
 
 
+def test_a_refused_first_import_leaves_no_empty_workspace(cli, tmp_path: Path) -> None:
+    """The store untouched: a mistyped file into a new --db left a 1 MB workspace holding
+    nothing, which the next command then took for the real one."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,network,author,text,created_at\n1,bluesky,a,hi,notadate\n")
+    new = tmp_path / "new.duckdb"
+    result = cli("--db", str(new), "import", "items", str(bad))
+    assert result.code == 1 and "line 2, column 'created_at'" in result.err
+    assert not new.exists() and not new.with_name("new.duckdb.wal").exists()
+    assert cli("--db", str(new), "account", "add", "bluesky", "--handle", "brand").code == 0
+    again = cli("--db", str(new), "import", "items", str(bad))  # the workspace holds an account
+    assert again.code == 1 and new.exists()
+    listed = cli("--db", str(new), "account", "list")
+    assert listed.code == 0 and "brand" in listed.out
+
+
 @pytest.fixture
 def brand(cli):
     """A workspace with one Bluesky account to queue posts for."""
@@ -105,7 +121,8 @@ BAD_URLS = ["ftp://hooks.example.com/h", "hooks.example.com/h", "http://", "http
 
 
 @pytest.mark.parametrize("url", BAD_URLS)
-def test_a_bad_webhook_url_is_refused_and_not_stored(cli, url: str) -> None:
+def test_a_bad_webhook_url_is_refused_and_not_stored(cli, db: Path, url: str) -> None:
+    assert cli("account", "add", "bluesky", "--handle", "brand").code == 0
     result = cli("alerts", "add-channel", "webhook", "--url", url)
     assert result.code == 1 and "error: webhook URL " in result.err, result.err
     assert "hint: e.g. --url https://" in result.err and "unexpected" not in result.err

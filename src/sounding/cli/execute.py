@@ -197,5 +197,24 @@ def execute(db: Path, name: str, args: dict[str, Any], *, wait: float,
         return _remote(info, name, args)
     if name not in CREATING and not db.exists():
         raise missing_workspace(db)
-    with Store.open(db, wait=wait, on_wait=on_wait) as store:
-        return run_operation(store, name, args)
+    created, blank = not db.exists(), False
+    try:
+        with Store.open(db, wait=wait, on_wait=on_wait) as store:
+            try:
+                return run_operation(store, name, args)
+            except BaseException:
+                blank = created and _blank(store)
+                raise
+    finally:
+        if blank:  # a refused import into a new --db leaves no empty workspace behind
+            for path in (db, db.with_name(db.name + ".wal")):
+                path.unlink(missing_ok=True)
+
+
+def _blank(store: Store) -> bool:
+    """Whether a workspace this command created holds nothing (another command may have
+    written to it meanwhile: then it stays)."""
+    try:
+        return store.is_blank()
+    except Exception:  # unsure: keep the file
+        return False
