@@ -180,3 +180,39 @@ def test_an_x_tweet_whose_id_str_is_null_is_read_by_its_id(store: Store, tmp_pat
         [{"tweet": tweet}]), encoding="utf-8")
     assert import_export(store, tmp_path / "archive").new == 1
     assert store.scalar("SELECT item_id FROM items") == "x:42"
+
+
+def _archive(tmp_path: Path, entries: list[dict[str, object]]) -> Path:
+    data = tmp_path / "archive" / "data"
+    data.mkdir(parents=True)
+    (data / "account.js").write_text(
+        'window.YTD.account.part0 = [{"account": {"username": "Brand"}}]', encoding="utf-8")
+    (data / "tweets.js").write_text("window.YTD.tweets.part0 = " + json.dumps(
+        entries, indent=2), encoding="utf-8")
+    return tmp_path / "archive"
+
+
+def test_an_x_tweet_without_an_id_is_named_by_its_line(store: Store, tmp_path: Path) -> None:
+    """A tweet with no id was reported at "line 1", whichever it was."""
+    good = {"id_str": "7", "created_at": "Thu Mar 05 18:00:00 +0000 2026", "full_text": "hi"}
+    nameless = {"created_at": "Thu Mar 05 19:00:00 +0000 2026", "full_text": "who am I"}
+    archive = _archive(tmp_path, [{"tweet": good}, {"tweet": nameless}])
+    text = (archive / "data" / "tweets.js").read_text("utf-8")
+    line = text.splitlines().index('  {', 6) + 1  # the second entry opens there
+    with pytest.raises(ImportRejected) as caught:
+        import_export(store, archive)
+    problems = _problems(caught)
+    assert len(problems) == 1 and problems[0].startswith(
+        f"{archive / 'data' / 'tweets.js'}, line {line}, column 'id_str': ")
+    assert store.counts()["items"] == 0
+
+
+def test_an_unwrapped_x_tweet_without_an_id_is_named_by_its_entry(
+        store: Store, tmp_path: Path) -> None:
+    nameless = {"created_at": "Thu Mar 05 19:00:00 +0000 2026", "full_text": "who am I"}
+    good = {"id_str": "7", "created_at": "Thu Mar 05 18:00:00 +0000 2026", "full_text": "hi"}
+    archive = _archive(tmp_path, [good, nameless])
+    with pytest.raises(ImportRejected) as caught:
+        import_export(store, archive)
+    assert _problems(caught) == [f"{archive / 'data' / 'tweets.js'}, column 'id_str': entry 2: "
+                                 "required field is missing"]

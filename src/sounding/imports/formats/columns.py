@@ -120,7 +120,7 @@ def _convert(f: Field, raw: object, lang: str) -> tuple[Any, str | None]:
 
 
 def convert_row(row: Mapping[str, object], header: Header, fields: Sequence[Field],
-                name: str, line: int) -> tuple[dict[str, Any], list[Problem]]:
+                name: str, line: int | None) -> tuple[dict[str, Any], list[Problem]]:
     """The typed values of one row, and a problem for each cell that is wrong or missing."""
     values: dict[str, Any] = {}
     problems: list[Problem] = []

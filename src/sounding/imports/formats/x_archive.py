@@ -115,6 +115,17 @@ def _id_lines(text: str) -> dict[str, int]:
     return lines
 
 
+def _entry_lines(text: str) -> list[int]:
+    """The line where each ``{"tweet": ...}`` entry opens, in order: where a tweet with no
+    id (or an id the id lines miss) is."""
+    lines, line, done = [], 1, 0
+    for found in re.finditer(r'\{\s*"tweet"\s*:', text):
+        line += text.count("\n", done, found.start())
+        done = found.start()
+        lines.append(line)
+    return lines
+
+
 def _quoted(tweet: dict[str, Any], v: dict[str, Any]) -> str | None:
     if v.get("quoted_id"):
         return str(v["quoted_id"])
@@ -155,7 +166,10 @@ def _read_tweets(c: Collector, path: Path, encoding: str, account_id: str,
     data = read_js(path, encoding)
     if not isinstance(data, list):
         raise ImportRejected([Problem(name, 1, None, "expected a JSON array of tweets")])
-    lines = _id_lines(path.read_text("utf-8", "replace"))
+    text = path.read_text("utf-8", "replace")
+    lines, entries = _id_lines(text), _entry_lines(text)
+    if len(entries) != len(data):  # entries without the "tweet" wrapper: no line to give
+        entries = []
     problems: list[Problem] = []
     rejected = 0
     for index, entry in enumerate(data):
@@ -169,10 +183,15 @@ def _read_tweets(c: Collector, path: Path, encoding: str, account_id: str,
         flat = {k: val for k, val in tweet.items()
                 if val is not None and not isinstance(val, dict | list)}
         header = resolve(list(flat), TWEET_FIELDS)
-        line = lines.get(str(flat.get("id_str") or flat.get("id") or ""), 1)
+        line = lines.get(str(flat.get("id_str") or flat.get("id") or ""))
+        if line is None:
+            line = entries[index] if entries else None
         v, bad = convert_row(flat, header, TWEET_FIELDS, name, line)
         bad += [Problem(name, line, f.en[0], "required field is missing")
                 for f in header.missing]
+        if line is None:  # say which entry instead of a line
+            bad = [Problem(p.file, None, p.column, f"entry {index + 1}: {p.message}")
+                   for p in bad]
         if bad:
             problems += bad
             rejected += 1
