@@ -101,3 +101,15 @@ def test_a_server_that_cannot_list_its_secret_names_does_not_stop_the_command(
     cli_module._via_server("http://127.0.0.1:8765", "collect", {})
     assert asked == ["secret_names"]
     assert "via the server at http://127.0.0.1:8765" in capsys.readouterr().err
+
+
+def test_import_says_when_corrected_counters_meet_a_stored_moment(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    moment = {**ROW, "likes": "3", "observed_at": "2026-10-31T00:00Z"}
+    assert cli("import", "items", str(write_csv(tmp_path / "a.csv", [moment]))).code == 0
+    result = cli("import", "items", str(write_csv(tmp_path / "b.csv", [{**moment, "likes": "4"}])))
+    assert result.code == 0
+    said = " ".join(result.out.split())
+    assert ("1 counter reading(s) differ from those already stored for the same moment: the "
+            "stored ones were kept") in said
+    data = json.loads(cli("import", "items", str(tmp_path / "b.csv"), "--json").out)
+    assert data["snapshots_kept_stored"] == 1 and data["snapshots_added"] == 0

@@ -135,6 +135,22 @@ def test_changed_counters_add_a_snapshot(seeded: Store, tmp_path: Path) -> None:
     assert history == [3, 10]
 
 
+def test_corrected_counters_of_a_moment_already_stored_are_named_not_kept(
+        store: Store, tmp_path: Path) -> None:
+    """Counters read at 2026-10-31 are history: a corrected file of the same moment cannot
+    overwrite them, and was ignored without a word."""
+    first = [dict(ROWS[0], observed_at="2026-10-31T00:00Z"), dict(ROWS[1],
+                                                                  observed_at="2026-10-31T00:00Z")]
+    import_items(store, write_csv(tmp_path / "first.csv", first))
+    corrected = [dict(first[0], likes="12"), first[1]]
+    report = import_items(store, write_csv(tmp_path / "corrected.csv", corrected))
+    assert (report.snapshots_added, report.snapshots_kept_stored) == (0, 1)
+    assert store.scalar("SELECT likes FROM metric_snapshots WHERE item_id = 'bluesky:p1'") == 3
+    later = [dict(corrected[0], observed_at="2026-11-01T00:00Z")]
+    again = import_items(store, write_csv(tmp_path / "later.csv", later))
+    assert (again.snapshots_added, again.snapshots_kept_stored) == (1, 0)
+
+
 def test_a_counters_only_file_keeps_what_items_are(seeded: Store, tmp_path: Path) -> None:
     """A file without kind or parent columns says nothing of kinds: a reply and a quote
     stay what they are (they became posts), a new item is a post."""

@@ -35,6 +35,8 @@ class TableStats:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    # snapshots that differ from the one stored at the same moment: the stored one stays
+    kept_stored: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ class WriteStats:
 
     def as_dict(self) -> dict[str, dict[str, int]]:
         return {
-            name: {"new": s.new, "updated": s.updated, "unchanged": s.unchanged}
+            name: {"new": s.new, "updated": s.updated, "unchanged": s.unchanged,
+                   **({"kept_stored": s.kept_stored} if s.kept_stored else {})}
             for name, s in self.tables.items()
         }
 
@@ -219,8 +222,25 @@ def _append_history(con: Any, distinct: _Distinct, name: str, table: pa.Table,
     else:
         sql = _history_sql(name, owner, cols, sig, single)
     added = con.execute(sql, [run_id]).fetchall()[0][0]
+    kept = _kept_stored(con, name, owner, values) if has_history else 0
     con.unregister("_incoming")
-    return TableStats(new=added, unchanged=table.num_rows - added)
+    return TableStats(new=added, unchanged=table.num_rows - added, kept_stored=kept)
+
+
+def _kept_stored(con: Any, name: str, owner: str, values: tuple[str, ...]) -> int:
+    """How many incoming snapshots differ from the one stored at their very moment (a
+    corrected export of the same date): history is not overwritten, so the import says so.
+    The moments are compared first, which costs nothing when they are all new."""
+    same_moment = con.execute(
+        f"SELECT 1 FROM {name} WHERE observed_at IN (SELECT DISTINCT observed_at FROM"
+        f" _incoming) AND {owner} IN (SELECT {owner} FROM _incoming) LIMIT 1").fetchall()
+    if not same_moment:
+        return 0
+    stored, incoming = ("row(" + ", ".join(f"{t}.{v}" for v in values) + ")" for t in "hs")
+    return int(con.execute(
+        f"SELECT count(*) FROM _incoming s JOIN {name} h ON h.{owner} = s.{owner}"
+        f" AND h.observed_at = s.observed_at WHERE {stored} IS DISTINCT FROM {incoming}"
+    ).fetchall()[0][0])
 
 
 def write_batch(con: Any, batch: Batch, run_id: int | None, *, count_implied: bool = False

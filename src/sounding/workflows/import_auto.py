@@ -95,6 +95,7 @@ def _write(store: Store, parsed: Parsed, source: str, keep_good: bool,
         rows=parsed.rows, new=items.new, updated=items.updated, unchanged=items.unchanged,
         rejected=parsed.rejected, snapshots_added=snapshots.new if snapshots else 0,
         rejects_file=rejects_file, duplicates=batch.items.num_rows - kept,
+        snapshots_kept_stored=snapshots.kept_stored if snapshots else 0,
         as_of=parsed.as_of.isoformat() if parsed.as_of else None, dates=dict(dates or {}),
         skipped=[str(p) for p in skipped], problems=[str(p) for p in parsed.problems[:50]])
 

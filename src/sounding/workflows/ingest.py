@@ -31,6 +31,8 @@ class ImportReport:
     snapshots_added: int
     rejects_file: str | None
     duplicates: int = 0
+    # counter readings that differ from those stored for the same moment (kept as stored)
+    snapshots_kept_stored: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -80,4 +82,5 @@ def import_items(store: Store, path: str | Path, *, fmt: str | None = None,
         updated=items.updated, unchanged=items.unchanged, rejected=parsed.rejected_rows,
         snapshots_added=snapshots.new if snapshots else 0, rejects_file=rejects_file,
         duplicates=parsed.batch.items.num_rows - kept,
+        snapshots_kept_stored=snapshots.kept_stored if snapshots else 0,
     )
