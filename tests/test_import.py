@@ -285,6 +285,27 @@ def test_truncated_lines_in_csv_and_jsonl(seeded: Store, tmp_path: Path) -> None
     assert f"{jsonl}, line 3: invalid JSON" in _refused(seeded, jsonl)[0]
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_line_a_little_over_the_limit_is_refused(store: Store, tmp_path: Path,
+                                                   suffix: str) -> None:
+    """Arrow's reader, given blocks of the limit's size, took lines up to twice as long."""
+    rows = [{"id": "1", "network": "bluesky", "author": "a", "text": "hi",
+             "created_at": "2026-03-01"},
+            {"id": "2", "network": "bluesky", "author": "a", "text": "x" * 1400,
+             "created_at": "2026-03-01"}]
+    path = tmp_path / f"long{suffix}"
+    if suffix == ".csv":
+        write_csv(path, rows)
+    else:
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_items(store, path, max_line_bytes=1000)
+    line = 3 if suffix == ".csv" else 2
+    assert str(caught.value.problems[0]).startswith(f"{path}, line {line}: line is 1,4")
+    assert store.counts()["items"] == 0
+    assert import_items(store, path, max_line_bytes=1500).new == 2
+
+
 def test_a_100_mb_line_is_refused_without_loading_it(seeded: Store, tmp_path: Path) -> None:
     path = tmp_path / "huge.csv"
     with path.open("wb") as fh:

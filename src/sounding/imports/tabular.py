@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 
@@ -180,6 +181,21 @@ def _csv_header(line: str | None, delimiter: str) -> list[str] | None:
     return [h.strip() for h in next(csv.reader([line], delimiter=delimiter))]
 
 
+def _within(table: pa.Table, limit: int) -> bool:
+    """Whether no row can have come from a line longer than ``limit`` bytes: Arrow's
+    reader, given blocks of ``limit`` bytes, takes lines up to about twice as long. A row's
+    text cells and one separator per column are a lower bound of its line's length."""
+    texts = [c for c in table.columns if pa.types.is_string(c.type)
+             or pa.types.is_large_string(c.type)]
+    if not texts or table.num_rows == 0:
+        return True
+    total = pc.fill_null(pc.binary_length(texts[0]), 0)
+    for column in texts[1:]:
+        total = pc.add(total, pc.fill_null(pc.binary_length(column), 0))
+    longest = pc.max(total).as_py() or 0
+    return bool(longest + table.num_columns - 1 <= limit)
+
+
 def _read_csv_as(path: Path, encoding: str, limit: int, header: list[str],
                  types: Mapping[str, pa.DataType], delimiter: str) -> pa.Table | None:
     invalid: list[object] = []
@@ -199,7 +215,7 @@ def _read_csv_as(path: Path, encoding: str, limit: int, header: list[str],
         convert_options=pa_csv.ConvertOptions(column_types=column_types, null_values=[""],
                                               strings_can_be_null=False),
     )
-    return None if invalid else table
+    return None if invalid or not _within(table, limit) else table
 
 
 def _read_csv_fast(path: Path, encoding: str, limit: int, types_for: TypesFor | None,
@@ -258,7 +274,7 @@ def _read_jsonl_fast(path: Path, limit: int) -> pa.Table | None:
         table.validate(full=True)  # the reader lets bytes that are not UTF-8 through
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None  # the careful reader says which line
-    return table
+    return table if _within(table, limit) else None
 
 
 def _jsonl_lines(path: Path) -> Callable[[int], int]:
