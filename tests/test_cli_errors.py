@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -63,15 +64,62 @@ def test_a_refused_first_import_leaves_no_empty_workspace(cli, tmp_path: Path) -
     nothing, which the next command then took for the real one."""
     bad = tmp_path / "bad.csv"
     bad.write_text("id,network,author,text,created_at\n1,bluesky,a,hi,notadate\n")
+    crm = tmp_path / "crm.csv"
+    crm.write_text("email,plan\nana@example.com,weekly\n")
     new = tmp_path / "new.duckdb"
     result = cli("--db", str(new), "import", "items", str(bad))
     assert result.code == 1 and "line 2, column 'created_at'" in result.err
-    assert not new.exists() and not new.with_name("new.duckdb.wal").exists()
+    # customers import stores the workspace's salt before it reads the file
+    refused = cli("--db", str(new), "customers", "import", str(crm), "--id", "nocol")
+    assert refused.code == 1 and "nocol" in refused.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "crm.csv"]
     assert cli("--db", str(new), "account", "add", "bluesky", "--handle", "brand").code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "crm.csv", "new.duckdb"]
     again = cli("--db", str(new), "import", "items", str(bad))  # the workspace holds an account
     assert again.code == 1 and new.exists()
     listed = cli("--db", str(new), "account", "list")
     assert listed.code == 0 and "brand" in listed.out
+
+
+def test_a_workspace_made_meanwhile_takes_the_command_once(cli, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """Two first commands at once: the one that finishes second runs again in the
+    workspace the other made, so neither is lost nor stored twice."""
+    import importlib
+
+    from sounding.store import Store
+    from sounding.workflows.accounts import add_account
+
+    execute = importlib.import_module("sounding.cli.execute")
+    new = tmp_path / "w.duckdb"
+    real = execute.run_operation
+    calls: list[str] = []
+
+    def other_command_first(store: Store, name: str, args: dict[str, object]) -> object:
+        if not calls:  # meanwhile, another process makes the workspace
+            with Store.open(new) as other:
+                add_account(other, "bluesky", "other.bsky.social")
+        calls.append(str(store.path))
+        return real(store, name, args)
+
+    monkeypatch.setattr(execute, "run_operation", other_command_first)
+    good = write_csv(tmp_path / "a.csv", [ROW])
+    result = cli("--db", str(new), "import", "items", str(good))
+    assert result.code == 0, result.err
+    assert [Path(c).name for c in calls] == [f".w.duckdb.{os.getpid()}.new", "w.duckdb"]
+    with Store.open(new, read_only=True) as store:
+        assert store.counts()["items"] == 1 and store.counts()["accounts"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "w.duckdb"]
+
+
+def test_a_killed_first_commands_file_is_cleared_by_the_next(cli, tmp_path: Path) -> None:
+    new = tmp_path / "w.duckdb"
+    left = tmp_path / ".w.duckdb.999999999.new"  # above any pid: its command has ended
+    left.write_bytes(b"half a workspace")
+    assert cli("--db", str(new), "import", "items",
+               str(write_csv(tmp_path / "a.csv", [ROW]))).code == 0
+    assert not left.exists() and new.exists()
 
 
 @pytest.fixture

@@ -146,6 +146,9 @@ def test_corrected_counters_of_a_moment_already_stored_are_named_not_kept(
     report = import_items(store, write_csv(tmp_path / "corrected.csv", corrected))
     assert (report.snapshots_added, report.snapshots_kept_stored) == (0, 1)
     assert store.scalar("SELECT likes FROM metric_snapshots WHERE item_id = 'bluesky:p1'") == 3
+    partial = [{k: v for k, v in first[0].items() if k != "likes"}]  # says nothing of likes
+    assert import_items(store, write_csv(tmp_path / "partial.csv", partial)
+                        ).snapshots_kept_stored == 0
     later = [dict(corrected[0], observed_at="2026-11-01T00:00Z")]
     again = import_items(store, write_csv(tmp_path / "later.csv", later))
     assert (again.snapshots_added, again.snapshots_kept_stored) == (1, 0)
@@ -304,6 +307,17 @@ def test_a_line_a_little_over_the_limit_is_refused(store: Store, tmp_path: Path,
     assert str(caught.value.problems[0]).startswith(f"{path}, line {line}: line is 1,4")
     assert store.counts()["items"] == 0
     assert import_items(store, path, max_line_bytes=1500).new == 2
+
+
+def test_a_json_line_over_the_limit_by_its_keys_is_refused(store: Store, tmp_path: Path) -> None:
+    row = {"id": "2", "network": "bluesky", "author": "a", "text": "x" * 960,
+           "created_at": "2026-03-01", "likes": 3, "reposts": 1}
+    path = tmp_path / "keys.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert 1000 < path.stat().st_size < 1100  # the text cells alone are under 1,000 bytes
+    with pytest.raises(ImportRejected) as caught:
+        import_items(store, path, max_line_bytes=1000)
+    assert f"{path}, line 1: line is 1,0" in str(caught.value.problems[0])
 
 
 def test_a_100_mb_line_is_refused_without_loading_it(seeded: Store, tmp_path: Path) -> None:

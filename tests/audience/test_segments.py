@@ -205,3 +205,15 @@ def test_a_condition_its_field_can_never_meet_is_refused(
     rules.write_text('[segment.fr]\nlang = ["fr", 1]\nfollowers = { min = 10 }\n'
                      'customer = false\n', encoding="utf-8")
     assert [s.name for s in segments(filled, str(rules), cluster=False).segments] == ["fr"]
+
+
+def test_one_and_zero_still_read_as_true_and_false(filled: Store, crm_file: Path,
+                                                   tmp_path: Path) -> None:
+    """``customer = 1`` always matched the customers (1 equals true): it is no mismatch."""
+    import_customers(filled, str(crm_file), IDS, KEEP)
+    rules = tmp_path / "segments.toml"
+    sizes = []
+    for value in ("1", "true"):
+        rules.write_text(f"[segment.c]\ncustomer = {value}\n", encoding="utf-8")
+        sizes.append(segments(filled, str(rules), cluster=False).segments[0].size)
+    assert sizes[0] == sizes[1] > 0

@@ -536,11 +536,13 @@ def test_favourites_beyond_the_first_page_are_all_collected(
     assert asked == [path, f"{path}?max_id=77"]
 
 
+@pytest.mark.parametrize(("reset", "date"), [("in a while", "yesterday-ish"),
+                                             ("01700000000", "2026-W01-1x")])
 def test_an_answer_whose_rate_limit_reset_is_no_time_is_read(
-        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+        brand: Store, mastodon_connect: Any, mastodon_http: Any, reset: str, date: str) -> None:
     """A proxy that rewrites ``X-RateLimit-Reset`` (or ``Date``) made Mastodon.py fail a
     200 as "Rate limit time calculations failed", retried then reported as a 429."""
-    bad = {"X-RateLimit-Reset": "in a while", "Date": "yesterday-ish"}
+    bad = {"X-RateLimit-Reset": reset, "Date": date}
     mastodon_http.route("GET", "/api/v1/statuses/113000000000000001/favourited_by",
                         [json.loads((FIXTURES / "entities.json").read_text())["fan"]],
                         headers=bad)
@@ -550,3 +552,23 @@ def test_an_answer_whose_rate_limit_reset_is_no_time_is_read(
     assert not result["failed"], result["failed"]
     assert _by_kind(brand)["like"] == 1
     assert len(mastodon_connect.sleeps) == 1  # the 429 waited the policy's own delay
+
+
+def test_likers_are_read_up_to_a_thousand_per_collect(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    """Every page of a post with 10,000 favourites is 250 requests a collect, most of
+    the rate limit: the newest 25 pages are read (the counter stays exact)."""
+    fan = json.loads((FIXTURES / "entities.json").read_text())["fan"]
+    path = "/api/v1/statuses/113000000000000001/favourited_by"
+    for n in range(30):
+        liker = {**fan, "id": str(500 + n), "username": f"p{n}", "acct": f"p{n}@other.example",
+                 "url": f"https://other.example/@p{n}", "uri": f"https://other.example/users/p{n}"}
+        link = {"Link": f"<https://social.example{path}?max_id={1000 - n - 1}>; rel=\"next\""}
+        mastodon_http.route("GET", path, [liker], headers=link,
+                            **({"query": {"max_id": str(1000 - n)}} if n else {}))
+    collect(brand, connect_fn=mastodon_connect, now=NOW)
+    asked = [r for r in mastodon_http.requests if path in r.path_url]
+    assert len(asked) == 25
+    liked = brand.scalar("SELECT count(DISTINCT actor_id) FROM interactions WHERE kind = 'like'"
+                         " AND actor_id LIKE 'mastodon:p%'")
+    assert liked == 25

@@ -197,24 +197,55 @@ def execute(db: Path, name: str, args: dict[str, Any], *, wait: float,
         return _remote(info, name, args)
     if name not in CREATING and not db.exists():
         raise missing_workspace(db)
-    created, blank = not db.exists(), False
+    if not db.exists():
+        return _create(db, name, args, wait=wait, on_wait=on_wait)
+    with Store.open(db, wait=wait, on_wait=on_wait) as store:
+        return run_operation(store, name, args)
+
+
+def _new_name(db: Path, pid: int) -> Path:
+    return db.with_name(f".{db.name}.{pid}.new")
+
+
+def _create(db: Path, name: str, args: dict[str, Any], *, wait: float,
+            on_wait: Callable[[str], None] | None) -> Any:
+    """Run a command that starts the workspace in a file of its own, which becomes the
+    workspace only once the command succeeded: a refused first import leaves no empty
+    workspace behind, and no other process ever sees a half-made one. If another command
+    made the workspace meanwhile, this one runs again there (what it did in its own file
+    is dropped, so nothing is stored twice)."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(db)
+    new = _new_name(db, os.getpid())
     try:
-        with Store.open(db, wait=wait, on_wait=on_wait) as store:
-            try:
-                return run_operation(store, name, args)
-            except BaseException:
-                blank = created and _blank(store)
-                raise
+        with Store.open(new, wait=wait, on_wait=on_wait) as store:
+            result = run_operation(store, name, args)
+        if _claim(new, db):
+            return result
     finally:
-        if blank:  # a refused import into a new --db leaves no empty workspace behind
-            for path in (db, db.with_name(db.name + ".wal")):
-                path.unlink(missing_ok=True)
+        for path in (new, new.with_name(new.name + ".wal")):
+            path.unlink(missing_ok=True)
+    with Store.open(db, wait=wait, on_wait=on_wait) as store:
+        return run_operation(store, name, args)
 
 
-def _blank(store: Store) -> bool:
-    """Whether a workspace this command created holds nothing (another command may have
-    written to it meanwhile: then it stays)."""
+def _claim(new: Path, db: Path) -> bool:
+    """Give the new file the workspace's name unless a workspace is there already."""
     try:
-        return store.is_blank()
-    except Exception:  # unsure: keep the file
+        os.link(new, db)  # atomic, and refused when the name is taken
+    except FileExistsError:
         return False
+    except OSError:  # a file system without hard links
+        if db.exists():
+            return False
+        os.replace(new, db)
+    return True
+
+
+def _remove_abandoned(db: Path) -> None:
+    """New workspace files left by commands that were killed before they finished."""
+    for path in db.parent.glob(f".{db.name}.*.new"):
+        pid = path.name.removeprefix(f".{db.name}.").removesuffix(".new")
+        if pid.isdigit() and not _alive(int(pid)):
+            for leftover in (path, path.with_name(path.name + ".wal")):
+                leftover.unlink(missing_ok=True)

@@ -75,7 +75,7 @@ def import_report(report: dict[str, Any]) -> str:
         text += (f"\n{report['snapshots_kept_stored']:,} counter reading(s) differ from those "
                  "already stored for the same moment: the stored ones were kept (history is "
                  "never overwritten); give the corrected file a later date to add them "
-                 "(--as-of, or an observed_at column)")
+                 + ("(--as-of)" if "formats" in report else "(an observed_at column)"))
     if report.get("rejects_file"):
         text += f"\nrejected rows written to {report['rejects_file']}"
     return text

@@ -181,17 +181,23 @@ def _csv_header(line: str | None, delimiter: str) -> list[str] | None:
     return [h.strip() for h in next(csv.reader([line], delimiter=delimiter))]
 
 
-def _within(table: pa.Table, limit: int) -> bool:
+def _within(table: pa.Table, limit: int, *, keyed: bool = False) -> bool:
     """Whether no row can have come from a line longer than ``limit`` bytes: Arrow's
-    reader, given blocks of ``limit`` bytes, takes lines up to about twice as long. A row's
-    text cells and one separator per column are a lower bound of its line's length."""
-    texts = [c for c in table.columns if pa.types.is_string(c.type)
-             or pa.types.is_large_string(c.type)]
-    if not texts or table.num_rows == 0:
+    reader, given blocks of ``limit`` bytes, takes lines up to about twice as long. A
+    lower bound of each line's length: its text cells, a byte for any other value, the
+    separators, and for JSON (``keyed``) each value's ``"key":``."""
+    if table.num_rows == 0 or table.num_columns == 0:
         return True
-    total = pc.fill_null(pc.binary_length(texts[0]), 0)
-    for column in texts[1:]:
-        total = pc.add(total, pc.fill_null(pc.binary_length(column), 0))
+    total = None
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        present = pc.cast(pc.is_valid(column), pa.int64())
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            length = pc.coalesce(pc.cast(pc.binary_length(column), pa.int64()), 0)
+        else:
+            length = present
+        if keyed:
+            length = pc.add(length, pc.multiply(present, len(name.encode()) + 3))
+        total = length if total is None else pc.add(total, length)
     longest = pc.max(total).as_py() or 0
     return bool(longest + table.num_columns - 1 <= limit)
 
@@ -274,7 +280,7 @@ def _read_jsonl_fast(path: Path, limit: int) -> pa.Table | None:
         table.validate(full=True)  # the reader lets bytes that are not UTF-8 through
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None  # the careful reader says which line
-    return table if _within(table, limit) else None
+    return table if _within(table, limit, keyed=True) else None
 
 
 def _jsonl_lines(path: Path) -> Callable[[int], int]:

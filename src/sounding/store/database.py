@@ -53,25 +53,6 @@ def _connect(path: Path, read_only: bool, wait: float, on_wait: Callable[[str], 
             delay = min(delay * 2, 1.0)
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The workspace's tables but the migrations' own record (names from the catalogue)."""
-    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
-                       "AND table_name <> 'schema_migrations' ORDER BY table_name").fetchall()
-    return [str(r[0]) for r in rows]
-
-
-def _row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {t: int(con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])  # type: ignore[index]
-            for t in _tables(con)}
-
-
-def _seeded_rows(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
-    """The rows of the tables a migration fills (the default alert rules), times aside."""
-    seeded = [t for t, n in _row_counts(con).items() if n]
-    return {t: con.execute(f"SELECT COLUMNS(lambda c: c NOT LIKE '%_at') FROM \"{t}\" "
-                           "ORDER BY ALL").fetchall() for t in seeded}
-
-
 class Store:
     """One workspace file: the only owner of a DuckDB connection in sounding."""
 
@@ -226,20 +207,6 @@ class Store:
                 [json.dumps(payload), run_id],
             )
         return run_id, stats
-
-    def is_blank(self) -> bool:
-        """Whether every table is as the migrations leave a new workspace (its default alert
-        rules, no data): a file a refused command created holds nothing worth keeping."""
-        fresh = duckdb.connect()
-        try:
-            apply_migrations(fresh)
-            with self._lock:
-                con = self._open_connection()
-                if _row_counts(con) != _row_counts(fresh):
-                    return False
-                return _seeded_rows(con) == _seeded_rows(fresh)
-        finally:
-            fresh.close()
 
     def counts(self) -> dict[str, int]:
         """Row count of every table."""

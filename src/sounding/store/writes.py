@@ -236,11 +236,11 @@ def _kept_stored(con: Any, name: str, owner: str, values: tuple[str, ...]) -> in
         f" _incoming) AND {owner} IN (SELECT {owner} FROM _incoming) LIMIT 1").fetchall()
     if not same_moment:
         return 0
-    stored, incoming = ("row(" + ", ".join(f"{t}.{v}" for v in values) + ")" for t in "hs")
+    differs = " OR ".join(f"(s.{v} IS NOT NULL AND s.{v} IS DISTINCT FROM h.{v})"
+                          for v in values)  # a counter the file lacks is no correction
     return int(con.execute(
         f"SELECT count(*) FROM _incoming s JOIN {name} h ON h.{owner} = s.{owner}"
-        f" AND h.observed_at = s.observed_at WHERE {stored} IS DISTINCT FROM {incoming}"
-    ).fetchall()[0][0])
+        f" AND h.observed_at = s.observed_at WHERE {differs}").fetchall()[0][0])
 
 
 def write_batch(con: Any, batch: Batch, run_id: int | None, *, count_implied: bool = False

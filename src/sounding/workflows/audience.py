@@ -131,6 +131,16 @@ def _kind(value: Any) -> str:
     return "a number" if isinstance(value, int | float | np.number) else "a text"
 
 
+def _fits(value: Any, kinds: set[str]) -> bool:
+    """Whether a rule's value can equal one the field holds: 1 and 0 are true and false
+    (``customer = 1`` matches customers), as the equality test reads them."""
+    if _kind(value) in kinds:
+        return True
+    if isinstance(value, bool):
+        return "a number" in kinds
+    return "true or false" in kinds and isinstance(value, int | float) and value in (0, 1)
+
+
 def _field_kinds(field: str, frames_: tuple[pd.DataFrame, ...]) -> tuple[set[str], bool]:
     """The kinds of value a field holds (text, number, true or false) and whether any of
     them reads as a number."""
@@ -150,7 +160,7 @@ def _mismatch(cond: Condition, kinds: set[str], numeric: bool) -> str | None:
     if cond.words:
         return None if "a text" in kinds else f"words are looked for in text; it holds {held}"
     if cond.values:
-        wrong = [v for v in cond.values if _kind(v) not in kinds]
+        wrong = [v for v in cond.values if not _fits(v, kinds)]
         if len(wrong) == len(cond.values):
             return f"it holds {held}, found {_kind(wrong[0])} {wrong[0]!r}"
         return None
