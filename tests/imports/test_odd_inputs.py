@@ -216,3 +216,36 @@ def test_an_unwrapped_x_tweet_without_an_id_is_named_by_its_entry(
         import_export(store, archive)
     assert _problems(caught) == [f"{archive / 'data' / 'tweets.js'}, column 'id_str': entry 2: "
                                  "required field is missing"]
+
+
+def test_blank_and_repeated_columns_sounding_ignores_are_ignored(
+        store: Store, tmp_path: Path) -> None:
+    """Excel's empty trailing columns (two blank names) ended in an internal ArrowInvalid,
+    and a repeated column sounding does not read refused the whole file."""
+    blank = tmp_path / "blank.csv"
+    blank.write_text(f"{HEADER},,\n1,bluesky,a,x,2026-03-01,,\n", encoding="utf-8")
+    assert import_items(store, blank).new == 1
+    repeated = tmp_path / "repeated.csv"
+    repeated.write_text(f"{HEADER},notes,notes,NOTES\n2,bluesky,a,y,2026-03-01,p,q,r\n",
+                        encoding="utf-8")
+    assert import_items(store, repeated).new == 1
+    slow = tmp_path / "slow.csv"  # a bad cell sends the file to the careful reader
+    slow.write_text(f"{HEADER},,\n3,bluesky,a,z,2026-03-01,,\n4,bluesky,a,w,nope,,\n",
+                    encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_items(store, slow)
+    assert _problems(caught) == [f"{slow}, line 3, column 'created_at': expected an ISO 8601 "
+                                 "date and time such as 2026-03-01 18:00, found 'nope'"]
+    read_twice = tmp_path / "twice.csv"
+    read_twice.write_text(f"{HEADER},Text\n5,bluesky,a,x,2026-03-01,y\n", encoding="utf-8")
+    with pytest.raises(InputError, match="columns 'text' and 'Text' differ only in case"):
+        import_items(store, read_twice)
+    assert store.counts()["items"] == 2
+
+
+def test_a_column_mapped_twice_is_refused() -> None:
+    from sounding.imports.spec import parse_mapping
+
+    with pytest.raises(InputError, match="--map 'id=plat': id is already mapped to 'post'"):
+        parse_mapping(["id=post", "id=plat"])
+    assert parse_mapping(["id=post", "id=post"]) == {"id": "post"}

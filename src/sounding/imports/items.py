@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from sounding.errors import ImportRejected, InputError, Problem
 from sounding.imports.convert import Converted, convert_columns, parse_variant
-from sounding.imports.spec import ITEM_COLUMNS, missing_required, resolve_columns
+from sounding.imports.spec import ITEM_COLUMNS, missing_required, read_names, resolve_columns
 from sounding.imports.tabular import DEFAULT_MAX_LINE_BYTES, RawRows, detect_format, read_rows
 from sounding.models import (
     ACTOR_SCHEMA,
@@ -227,8 +227,10 @@ def parse_items_file(path: Path, *, observed_at: datetime, fmt: str | None = Non
     Raises ImportRejected when required columns are missing; row problems are returned.
     """
     fmt = fmt or detect_format(path)
+    reads = read_names(mapping or {})
     raw = read_rows(path, fmt, encoding=encoding, limit=max_line_bytes,
-                    types_for=typed_columns(mapping or {}))
+                    types_for=typed_columns(mapping or {}),
+                    reads=lambda name: name.strip().lower() in reads)
     try:
         found = resolve_columns(raw.table.column_names, mapping or {})
     except InputError as exc:

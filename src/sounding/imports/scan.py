@@ -18,8 +18,8 @@ from typing import BinaryIO
 
 from sounding.errors import Problem
 
-__all__ = ["ScanResult", "bad_byte", "mark_codec", "reading_codec", "scan_csv", "scan_jsonl",
-           "sniff_delimiter"]
+__all__ = ["ScanResult", "bad_byte", "distinct_names", "mark_codec", "reading_codec", "scan_csv",
+           "scan_jsonl", "sniff_delimiter"]
 
 _CHUNK = 1 << 20
 DELIMITERS = (",", ";", "\t")
@@ -131,6 +131,21 @@ def _decoded_lines(path: Path, encoding: str, limit: int, result: ScanResult,
             yield number, text
 
 
+def distinct_names(header: list[str]) -> list[str]:
+    """The header with a blank or repeated name made distinct ("(column 6)", "notes
+    (column 7)"): columns sounding does not read may be blank or repeat (an Excel sheet's
+    empty columns); a repeat of one it reads was refused before reading."""
+    seen: set[str] = set()
+    out = []
+    for number, name in enumerate(header, 1):
+        unique = name
+        while not unique or unique in seen:
+            unique = f"{name} (column {number})".strip() if unique == name else unique + "'"
+        seen.add(unique)
+        out.append(unique)
+    return out
+
+
 def scan_csv(path: Path, *, encoding: str = "utf-8", limit: int, delimiter: str = ",",
              name: str | None = None) -> ScanResult:
     """Read a CSV file whose first line is the header, one row per record; ``name``: the
@@ -148,7 +163,7 @@ def scan_csv(path: Path, *, encoding: str = "utf-8", limit: int, delimiter: str 
     csv.field_size_limit(max(limit, 131072))
     reader = csv.reader(feed(), delimiter=delimiter, strict=True)
     try:
-        result.header = [h.strip() for h in next(reader)]
+        result.header = distinct_names([h.strip() for h in next(reader)])
     except StopIteration:
         result.problems.append(Problem(name, None, None, "the file is empty"))
         return result

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sounding.errors import InputError
 
-__all__ = ["ITEM_COLUMNS", "Column", "parse_mapping", "resolve_columns"]
+__all__ = ["ITEM_COLUMNS", "Column", "parse_mapping", "read_names", "resolve_columns"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +66,18 @@ def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
         if ours not in known:
             raise InputError(f"--map '{pair}': '{ours}' is not a column sounding knows",
                              hint=f"known columns: {', '.join(sorted(known))}")
+        if ours in mapping and mapping[ours] != theirs:
+            raise InputError(f"--map '{pair}': {ours} is already mapped to "
+                             f"'{mapping[ours]}'", hint="map each column once")
         mapping[ours] = theirs
     return mapping
+
+
+def read_names(mapping: Mapping[str, str]) -> frozenset[str]:
+    """The header names (lower case) sounding reads: its columns, their aliases and the
+    mapped ones; any other column is ignored, so it may be blank or repeat."""
+    return frozenset({n.lower() for c in ITEM_COLUMNS for n in (c.name, *c.aliases)}
+                     | {theirs.lower() for theirs in mapping.values()})
 
 
 def resolve_columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[str, str]:
@@ -76,8 +86,11 @@ def resolve_columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[s
     Raises InputError naming every required column that is missing.
     """
     present: dict[str, str] = {}
+    reads = read_names(mapping)
     for h in header:
         if h.strip().lower() in present:  # the names are read ignoring case: which one?
+            if h.strip().lower() not in reads:
+                continue  # a column sounding ignores
             raise InputError(f"columns '{present[h.strip().lower()]}' and '{h}' differ only "
                              "in case, and sounding reads column names ignoring it",
                              hint="rename or remove one of them")

@@ -25,6 +25,7 @@ import pyarrow.json as pa_json
 from sounding.errors import ImportRejected, InputError, Problem, missing_file
 from sounding.imports.scan import (
     ScanResult,
+    distinct_names,
     mark_codec,
     scan_csv,
     scan_jsonl,
@@ -156,9 +157,11 @@ def _first_line(path: Path, encoding: str, limit: int) -> tuple[str | None, str]
     return text, lenient
 
 
-def _check_header_line(name: str, line: str, delimiter: str) -> None:
+def _check_header_line(name: str, line: str, delimiter: str,
+                       reads: Callable[[str], bool] | None) -> None:
     """Refuse a file whose lines end with a carriage return alone (classic Mac OS: the
-    header runs into the rows), and a header naming one column twice."""
+    header runs into the rows), and a header naming twice a column that ``reads`` says is
+    read (any column without ``reads``)."""
     if "\r" in line.rstrip("\r\n"):
         raise InputError(f"{name}: its lines end with a carriage return alone (classic "
                          "Mac OS)", hint="save it with ordinary line ends (LF or CRLF)")
@@ -168,7 +171,7 @@ def _check_header_line(name: str, line: str, delimiter: str) -> None:
         return  # the readers say what is wrong with it
     seen: dict[str, int] = {}
     for number, column in enumerate(header, 1):
-        if column and column in seen:
+        if column and column in seen and (reads is None or reads(column)):
             raise InputError(f"{name}, line 1: column '{column}' appears twice (columns "
                              f"{seen[column]} and {number})",
                              hint="rename or remove one of them")
@@ -227,8 +230,9 @@ def _read_csv_as(path: Path, encoding: str, limit: int, header: list[str],
 def _read_csv_fast(path: Path, encoding: str, limit: int, types_for: TypesFor | None,
                    line: str | None, delimiter: str) -> pa.Table | None:
     header = _csv_header(line, delimiter)
-    if header is None or len(set(header)) != len(header):
+    if header is None:
         return None
+    header = distinct_names(header)
     types = {h: t for h, t in (types_for(header) if types_for else {}).items() if h in header}
     if types:
         try:
@@ -297,12 +301,13 @@ def _jsonl_lines(path: Path) -> Callable[[int], int]:
 
 
 def read_rows(path: Path, fmt: str, *, encoding: str = "utf-8",
-              limit: int = DEFAULT_MAX_LINE_BYTES, types_for: TypesFor | None = None
-              ) -> RawRows:
+              limit: int = DEFAULT_MAX_LINE_BYTES, types_for: TypesFor | None = None,
+              reads: Callable[[str], bool] | None = None) -> RawRows:
     """Read every row of a CSV (header on line 1) or JSONL file.
 
     ``types_for`` names the CSV columns to parse as counts or times while reading; if
-    any of their cells does not parse, every column comes back as text instead. The CSV
+    any of their cells does not parse, every column comes back as text instead. ``reads``
+    says which header names are read: one of them twice is refused, others may repeat. The CSV
     separator (, ; or tab) is the header's. A UTF-16 or UTF-32 file (said by
     ``encoding`` or by its byte-order mark) is read through a UTF-8 copy.
     """
@@ -311,20 +316,20 @@ def read_rows(path: Path, fmt: str, *, encoding: str = "utf-8",
         raise missing_file(path)
     wide = _wide_encoding(path, name)
     if wide is None:
-        return _read_rows(path, fmt, encoding, limit, types_for)
+        return _read_rows(path, fmt, encoding, limit, types_for, reads)
     scratch = _transcode(path, wide)
-    raw = _read_rows(Path(scratch.name), fmt, "utf-8", limit, types_for, str(path))
+    raw = _read_rows(Path(scratch.name), fmt, "utf-8", limit, types_for, reads, str(path))
     raw.copy = scratch  # line numbers are read from the copy, when asked
     return raw
 
 
 def _read_rows(path: Path, fmt: str, encoding: str, limit: int, types_for: TypesFor | None,
-               name: str | None = None) -> RawRows:
+               reads: Callable[[str], bool] | None, name: str | None = None) -> RawRows:
     """``read_rows`` on a byte-wide file; ``name``: the file to name in problems."""
     if fmt == "csv":
         line, lenient = _first_line(path, encoding, limit)
         delimiter = sniff_delimiter(lenient)
-        _check_header_line(name or str(path), lenient, delimiter)
+        _check_header_line(name or str(path), lenient, delimiter, reads)
         table = _read_csv_fast(path, encoding, limit, types_for, line, delimiter)
         if table is not None:
             return RawRows(table, _csv_lines(path, encoding, limit, delimiter,
