@@ -168,3 +168,19 @@ def test_the_demo_strategy_sets_an_engagement_target_from_the_joint_fit(
     text = build_evidence(data, "en")["joint_differs"]
     assert all(f"{f} ({table[f]} in the table, {leaders[f][0]} in the joint fit" in text
                for f in differ)
+
+
+def test_demo_json_writes_the_documents_too(demo: DemoResult, cli,  # type: ignore[no-untyped-def]
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """`demo --json` stopped before the report and the strategy draft."""
+    import sounding.workflows.demo as demo_module
+
+    for name in ("report.html", "report.pdf", "strategy.md"):
+        (demo.directory / name).unlink(missing_ok=True)
+    monkeypatch.setattr(demo_module, "run_demo", lambda *a, **k: demo)  # already simulated
+    result = cli("demo", "--json")
+    assert result.code == 0, result.err
+    documents = json.loads(result.out)["documents"]
+    assert sorted(Path(p).name for p in documents.values()) == [
+        "report.html", "report.pdf", "strategy.md"]
+    assert all(Path(p).is_file() for p in documents.values())

@@ -101,23 +101,23 @@ def demo_cmd(
     port: Annotated[int, typer.Option(help="Port of the dashboard with --serve.")] = 8000,
 ) -> None:
     """Simulate a brand's first 12 weeks on Bluesky and Mastodon and run every stage on it."""
+    from sounding.report.documents import write_demo_reports
+    from sounding.store import Store
     from sounding.workflows.demo import run_demo
 
     with render.stage_progress(err) as progress:
         result = run_demo(out_dir, seed=seed, progress=progress)
-    if as_json:
-        out.print_json(json.dumps(result.as_dict()))
-        return
-    out.print(render.kpi_table(result.kpis))
-    out.print(render.literal(render.demo_summary(result.as_dict())))
-    from sounding.report.documents import write_demo_reports
-    from sounding.store import Store
-
     with err.status("writing the report and the strategy draft"), \
             Store.open(result.workspace) as store:
         written = write_demo_reports(store, result.directory)
-    for name, path in written.items():
-        out.print(render.literal(f"{name.replace('_', ' ')}: {path}"))
+    if as_json:
+        out.print_json(json.dumps({**result.as_dict(),
+                                   "documents": {k: str(v) for k, v in written.items()}}))
+    else:
+        out.print(render.kpi_table(result.kpis))
+        out.print(render.literal(render.demo_summary(result.as_dict())))
+        for name, path in written.items():
+            out.print(render.literal(f"{name.replace('_', ' ')}: {path}"))
     if serve:
         from sounding.web.server import demo_login
         from sounding.web.server import serve as serve_dashboard
