@@ -96,17 +96,24 @@ def test_empty_workspace_gives_empty_kpis(store: Store) -> None:
 
 
 def test_follower_growth_shows_a_percentage_only_from_a_meaningful_base() -> None:
+    """The CLI said "too few for a %" while the JSON (and so the dashboard's data) said
+    +21,414%: the analysis leaves the % out below 100 followers, for every reader."""
+    import pyarrow as pa
+
+    from sounding.analyse.kpis import _follower_growth
     from sounding.cli.render import _growth_note
 
-    small = {"start": 7, "end": 1506, "growth": 1499, "growth_pct": 21414.29}
-    below = {"start": 98, "end": 151, "growth": 53, "growth_pct": 54.08}
-    large = {"start": 1200, "end": 1500, "growth": 300, "growth_pct": 25.0}
-    none = {"start": 0, "end": 12, "growth": 12, "growth_pct": None}
+    bounds = pa.table({"account_id": ["small", "below", "large", "none"],
+                       "network": ["bluesky"] * 4, "followers_start": [7, 98, 1200, 0],
+                       "followers_end": [1506, 151, 1500, 12]})
+    growth = _follower_growth(bounds)
+    assert {a: f["growth_pct"] for a, f in growth.items()} == {
+        "small": None, "below": None, "large": 25.0, "none": None}
     # a % left out is said to be, not silently missing
-    assert _growth_note(small) == "+1,499 over the period, from 7, too few for a %"
-    assert _growth_note(below) == "+53 over the period, from 98, too few for a %"
-    assert _growth_note(none) == "+12 over the period, from 0, too few for a %"
-    assert _growth_note(large) == "+300 over the period, from 1,200 (25.0%)"
+    assert _growth_note(growth["small"]) == "+1,499 over the period, from 7, too few for a %"
+    assert _growth_note(growth["below"]) == "+53 over the period, from 98, too few for a %"
+    assert _growth_note(growth["none"]) == "+12 over the period, from 0, too few for a %"
+    assert _growth_note(growth["large"]) == "+300 over the period, from 1,200 (25.0%)"
 
 
 def _thread_workspace(store: Store, counters: list[MetricSnapshot]) -> None:

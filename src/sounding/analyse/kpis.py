@@ -108,13 +108,19 @@ def _engagements(posts: pa.Table) -> tuple[pa.Array, pa.Array]:
     return total, stored
 
 
+# followers at the start below which growth has no percentage: +1,499 from 7 is not
+# "+21,414%" (the CLI, the report and the JSON say "too few for a %")
+PCT_BASE = 100
+
+
 def _follower_growth(bounds: pa.Table) -> dict[str, dict[str, Any]]:
     growth = {}
     for row in bounds.to_pylist():
         start, end = row["followers_start"], row["followers_end"]
         growth[row["account_id"]] = {
             "network": row["network"], "start": start, "end": end, "growth": end - start,
-            "growth_pct": round(100 * (end - start) / start, 2) if start else None,
+            "growth_pct": round(100 * (end - start) / start, 2) if start >= PCT_BASE
+            else None,
         }
     return growth
 

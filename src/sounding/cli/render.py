@@ -214,14 +214,11 @@ def _demo_learn(stages: dict[str, Any]) -> list[str]:
     return lines
 
 
-_PCT_BASE = 100  # followers at the start below which growth is shown without its %
-
-
 def _growth_note(f: dict[str, Any]) -> str:
     """Growth over the period; a percentage only from a base where it means something
-    (+1,499 from 7 followers is not "+21,414%"), else the note says why there is none."""
+    (kpis.PCT_BASE), else the note says why there is none."""
     note = f"{f['growth']:+,} over the period, from {f['start']:,}"
-    if f["growth_pct"] is None or f["start"] < _PCT_BASE:
+    if f["growth_pct"] is None:
         return f"{note}, too few for a %"
     return f"{note} ({_num(f['growth_pct'], 1)}%)"
 
