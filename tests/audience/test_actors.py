@@ -113,6 +113,9 @@ def test_cli_commands(cli, db: Path, launch: Launch, crm_file: Path, tmp_path: P
     communities = {c for _, c in nx.read_gexf(gexf).nodes(data="community")}
     assert f"{max(communities):,} communities of 3 or more" in result.out  # not just 10
     assert "reactions interest" in result.out and "topics " in result.out
+    for top in ("0", "-2"):  # -2 listed each community's members but the last two
+        bad = cli("actors", "--top", top)
+        assert bad.code == 1 and f"--top must be at least 1, not {top}" in bad.err
     result = cli("customers", "import", str(crm_file), "--id", "nope")
     assert result.code == 1 and "no column 'nope'" in result.err
 

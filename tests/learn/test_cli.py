@@ -29,6 +29,9 @@ def test_learn_and_plan_commands(registered: None, cli) -> None:  # type: ignore
     assert text.code == 0 and "1 drafts queued" in text.out
     bad = cli("plan", "--posts", "1", "--account", "x:nobody")
     assert bad.code != 0 and "no account" in bad.err
+    for posts in ("0", "100000"):  # 100,000 ran for minutes and queued drafts into 2029
+        bad = cli("plan", "--posts", posts)
+        assert bad.code == 1 and f"--posts must be from 1 to 200, not {posts}" in bad.err
     bad = cli("learn", "--metric", "bogus")
     assert bad.code == 1 and "unknown metric 'bogus'" in bad.err
     assert "hint: --metric is one of animosity, engagement, ignored, interest" in bad.err

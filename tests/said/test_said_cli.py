@@ -29,6 +29,9 @@ def test_topics_command(cli, db: Path, launch: Launch) -> None:  # type: ignore[
     assert "2026-10-15" not in text.out.splitlines()[0]
     bad = cli("topics", "--segment", "country")
     assert bad.code == 1 and "lang=CODE" in bad.err
+    for topics in ("0", "-3", "51"):  # 0 and -3 gave one topic
+        bad = cli("topics", "--topics", topics)
+        assert bad.code == 1 and f"--topics must be from 1 to 50, not {topics}" in bad.err
 
 
 def test_alert_commands_never_print_secrets(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -301,6 +301,9 @@ def _node_attributes(data: AudienceData) -> pd.DataFrame:
 def actors(store: Store, export: str | None = None, seed: int = 0, top: int = 5
            ) -> tuple[ActorMap, Path | None]:
     """The actor map of the workspace, and where it was exported (by file extension)."""
+    if top < 1:
+        raise InputError(f"--top must be at least 1, not {top}",
+                         hint="the number of top actors shown for each community")
     edges = graph_edges(store)
     data = audience_data(store)
     brand = store.query("SELECT actor_id FROM accounts").column(0).to_pylist()

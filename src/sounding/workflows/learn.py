@@ -266,10 +266,15 @@ def _account_drafts(store: Store, account: str, proposals: tuple[Proposal, ...],
             for p, when in zip(proposals, times, strict=True)]
 
 
+MAX_PLAN_POSTS = 200  # per account: a plan is redrawn as results come in
+
+
 def _check_plan(posts: int, objective: str, cap: float | None) -> None:
     """Refuse what the planner cannot mean: the cap is a share, the objective a reward."""
-    if posts < 1:
-        raise InputError("--posts must be at least 1")
+    if not 1 <= posts <= MAX_PLAN_POSTS:
+        raise InputError(f"--posts must be from 1 to {MAX_PLAN_POSTS}, not {posts}",
+                         hint="plan a few weeks at a time: each plan learns from the "
+                              "results of the last")
     if objective not in OBJECTIVES:
         raise InputError(f"unknown objective '{objective[:40]}'",
                          hint=f"--objective is one of {', '.join(OBJECTIVES)}")

@@ -21,6 +21,7 @@ __all__ = ["DEFAULT_DAYS", "check_network", "parse_segment", "said_periods", "sa
 
 DEFAULT_DAYS = 7
 _EXAMPLES = 3
+MAX_TOPICS = 50  # topic clusters asked for at most
 
 
 def parse_segment(segment: str | None) -> str | None:
@@ -94,6 +95,8 @@ def said_report(store: Store, period: str | None = None, network: str | None = N
     Phrases, sizes and examples count the period's texts only; the period before is read
     for the trends alone. A topic with no text in the period is not listed (it may still
     be named among the falling ones)."""
+    if not 1 <= n_topics <= MAX_TOPICS:
+        raise InputError(f"--topics must be from 1 to {MAX_TOPICS}, not {n_topics}")
     lang = parse_segment(segment)
     before, start, end = said_periods(store, period)
     rows = said_texts(store, before, end, network, lang)
