@@ -160,6 +160,10 @@ def test_queue_add_spells_variant_levels_as_imports_do(brand) -> None:
                                                           "topic": "product launch"}
     bad = brand("queue", "add", "--account", "bluesky:brand", "--text", "hi", "--variant", "x")
     assert bad.code == 1 and "'x' is not factor=level" in bad.err
+    twice = brand("queue", "add", "--account", "bluesky:brand", "--text", "hi",
+                  "--variant", "format=a,Format=b")  # the last one was kept
+    assert twice.code == 1 and "'format' is given twice (a and b)" in twice.err
+    assert parse_variant("format=a;format=A") == {"format": "a"}  # the same level is no clash
 
 
 BAD_URLS = ["ftp://hooks.example.com/h", "hooks.example.com/h", "http://", "https://:80/h",

@@ -249,3 +249,37 @@ def test_a_column_mapped_twice_is_refused() -> None:
     with pytest.raises(InputError, match="--map 'id=plat': id is already mapped to 'post'"):
         parse_mapping(["id=post", "id=plat"])
     assert parse_mapping(["id=post", "id=post"]) == {"id": "post"}
+
+
+def test_dates_to_come_and_counters_before_their_item_are_refused(
+        store: Store, tmp_path: Path) -> None:
+    """A post of 2099, and likes read before the post existed, were stored."""
+    path = tmp_path / "dates.csv"
+    path.write_text(f"{HEADER},likes,observed_at\n"
+                    "1,bluesky,a,x,2099-01-01,,\n"
+                    "2,bluesky,a,y,2026-05-01,3,2026-01-01\n"
+                    "3,bluesky,a,z,2026-05-01,,2026-01-01\n"  # no counter: nothing was read
+                    "4,bluesky,a,w,2026-05-01,3,2026-05-02\n", encoding="utf-8")
+    report = import_items(store, path, keep_good=True)
+    assert (report.new, report.rejected) == (2, 2)
+    problems = [json.loads(line)["problems"] for line in
+                (tmp_path / "dates.csv.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert problems[0][0].startswith("created_at: 2099-01-01 00:00 is after this import (")
+    assert problems[1] == ["observed_at: the counters are read at 2026-01-01 00:00, before the "
+                           "item was created (2026-05-01 00:00): they cannot be its"]
+
+
+def test_an_export_dated_before_its_posts_is_refused_by_line(store: Store,
+                                                             tmp_path: Path) -> None:
+    path = tmp_path / "Mar-01-2026_Mar-31-2026_1.csv"
+    path.write_text("Post ID,Page name,Description,Publish time,Reactions,Shares\n"
+                    "111,Kettle,hello,03/05/2026 18:00,5,1\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_export(store, path, as_of="2026-02-01")
+    assert _problems(caught) == [
+        f"{path}, line 2, column 'Publish time': the counters are dated 2026-02-01 (--as-of), "
+        "before the post was created on 2026-03-05: pass --as-of with the date the export "
+        "was taken"]
+    with pytest.raises(InputError, match="--as-of 2099-01-01 00:00: a date to come"):
+        import_export(store, path, as_of="2099-01-01")
+    assert import_export(store, path).new == 1  # dated by its name: 31 March

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,7 +17,7 @@ import pyarrow.compute as pc
 from sounding.imports.spec import ITEM_COLUMNS, Column
 from sounding.models import CASELESS_NETWORKS, ITEM_KINDS, NETWORKS, TS, network_name
 
-__all__ = ["Converted", "convert_columns", "parse_variant"]
+__all__ = ["Converted", "check_times", "convert_columns", "parse_variant"]
 
 _ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError)
 _ZONE = r"(Z|z|[+-]\d\d:?\d\d)$"
@@ -188,6 +189,45 @@ def _check_networks(out: Converted) -> None:
         _check_required(out, "author", out.columns["author"])
 
 
+# how far a date may run ahead of the import (clocks and zones written wrong)
+_AHEAD = timedelta(days=1)
+_COUNTERS = tuple(c.name for c in ITEM_COLUMNS if c.kind == "count")
+
+
+def _rows_where(mask: pa.Array) -> list[int]:
+    return list(pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist())
+
+
+def check_times(out: Converted, imported_at: datetime) -> None:
+    """Refuse a creation date after the import (a post from 2099), and counters read
+    before their item existed (``observed_at`` before ``created_at``): they cannot be that
+    item's."""
+    created = out.columns.get("created_at")
+    if created is None:
+        return
+    future = pc.greater(created, pa.scalar(imported_at + _AHEAD, created.type))
+    for row in _rows_where(future):
+        out.add(row, "created_at", f"{created[row].as_py():%Y-%m-%d %H:%M} is after this "
+                                   f"import ({imported_at:%Y-%m-%d %H:%M} UTC)")
+    counted = [pc.is_valid(out.columns[c]) for c in _COUNTERS if c in out.columns]
+    if not counted:
+        return
+    has_counter = counted[0]
+    for valid in counted[1:]:
+        has_counter = pc.or_(has_counter, valid)
+    given = out.columns.get("observed_at")
+    read_at = (pc.coalesce(given, pa.scalar(imported_at, created.type)) if given is not None
+               else pa.scalar(imported_at, created.type))
+    early = pc.and_(pc.and_(has_counter, pc.invert(future)), pc.less(read_at, created))
+    for row in _rows_where(early):
+        stamp = read_at if isinstance(read_at, pa.Scalar) else read_at[row]
+        column = "observed_at" if given is not None and given[row].is_valid else "created_at"
+        made = created[row].as_py()
+        out.add(row, column, f"the counters are read at {stamp.as_py():%Y-%m-%d %H:%M}, "
+                             f"before the item was created ({made:%Y-%m-%d %H:%M}): they "
+                             "cannot be its")
+
+
 def parse_variant(text: str) -> dict[str, str]:
     """``format=video;tone=humour`` → {"format": "video", "tone": "humour"}."""
     pairs: dict[str, str] = {}
@@ -197,7 +237,10 @@ def parse_variant(text: str) -> dict[str, str]:
         factor, sep, level = part.partition("=")
         if not sep or not factor.strip() or not level.strip():
             raise ValueError(f"'{part.strip()}' is not factor=level")
-        pairs[factor.strip().lower()] = level.strip().lower()
+        factor, level = factor.strip().lower(), level.strip().lower()
+        if pairs.get(factor, level) != level:
+            raise ValueError(f"'{factor}' is given twice ({pairs[factor]} and {level})")
+        pairs[factor] = level
     return pairs
 
 

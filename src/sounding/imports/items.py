@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sounding.errors import ImportRejected, InputError, Problem
-from sounding.imports.convert import Converted, convert_columns, parse_variant
+from sounding.imports.convert import Converted, check_times, convert_columns, parse_variant
 from sounding.imports.spec import ITEM_COLUMNS, missing_required, read_names, resolve_columns
 from sounding.imports.tabular import DEFAULT_MAX_LINE_BYTES, RawRows, detect_format, read_rows
 from sounding.models import (
@@ -239,6 +239,7 @@ def parse_items_file(path: Path, *, observed_at: datetime, fmt: str | None = Non
         raise _missing_columns(path, raw, found, fmt)
     table, nested = _without_nested(raw, found)
     conv = convert_columns(table, found, nested)
+    check_times(conv, observed_at)
     problems = _problems(path, raw, conv)
     cols = conv.columns
     if conv.problems:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +43,16 @@ class ExportReport(ImportReport):
 
 
 def _as_of(value: str | datetime | None) -> datetime | None:
+    """The date the counters were read, which cannot be to come (a day of zones aside)."""
     if value is None or isinstance(value, datetime):
-        return parse_time(value) if value else None
-    moment = parse_time(value)
-    if moment is None:
-        raise InputError(f"--as-of '{value}': expected {TIME_EXPECTED}")
+        moment = parse_time(value) if value else None
+    else:
+        moment = parse_time(value)
+        if moment is None:
+            raise InputError(f"--as-of '{value}': expected {TIME_EXPECTED}")
+    if moment is not None and moment > datetime.now(UTC) + timedelta(days=1):
+        raise InputError(f"--as-of {moment:%Y-%m-%d %H:%M}: a date to come",
+                         hint="the date the export was taken, today or before")
     return moment
 
 

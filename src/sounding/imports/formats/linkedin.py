@@ -28,7 +28,7 @@ from sounding.imports.formats.columns import (
     resolve,
 )
 from sounding.imports.formats.records import Collector, Parsed
-from sounding.imports.formats.source import date_in_name, export_date
+from sounding.imports.formats.source import dated_by, export_date, too_early
 from sounding.models import AccountSnapshot, Item
 
 __all__ = ["FOLLOWER_FIELDS", "POST_FIELDS", "parse_linkedin"]
@@ -87,23 +87,6 @@ def _rows(rows: list[tuple[Any, ...]], at: int) -> list[tuple[int, dict[str, Any
             for i, row in enumerate(rows[at + 1:]) if any(c not in (None, "") for c in row)]
 
 
-def _dated_by(path: Path, as_of: datetime | None) -> str:
-    """Where the counters' date came from, for a problem that names it."""
-    if as_of is not None:
-        return "--as-of"
-    return "the file name" if date_in_name(path.name) else "the file's modification time"
-
-
-def _too_early(v: dict[str, Any], observed: datetime, dated_by: str, sheet: str,
-               line: int, header: Header) -> list[Problem]:
-    if observed >= v["created_at"]:
-        return []
-    return [Problem(sheet, line, header.found["created_at"],
-                    f"the counters are dated {observed:%Y-%m-%d} ({dated_by}), before the "
-                    f"post was created on {v['created_at']:%Y-%m-%d}: pass --as-of with "
-                    "the date the export was taken")]
-
-
 def _posts(c: Collector, found: tuple[int, Header], rows: list[tuple[Any, ...]], sheet: str,
            account: str, observed: tuple[datetime, str]) -> tuple[int, list[Problem]]:
     """The posts sheet; ``observed``: the counters' date and where it came from."""
@@ -112,7 +95,8 @@ def _posts(c: Collector, found: tuple[int, Header], rows: list[tuple[Any, ...]],
     data = _rows(rows, at)
     for line, row in data:
         v, bad = convert_row(row, header, POST_FIELDS, sheet, line)
-        bad = bad or _too_early(v, *observed, sheet, line, header)
+        bad = bad or too_early(v["created_at"], *observed, sheet, line,
+                               header.found["created_at"])
         if bad:
             problems += bad
             continue
@@ -164,7 +148,7 @@ def parse_linkedin(path: Path, *, as_of: datetime | None = None, account: str | 
         sheet = f"{name} [{title}]"
         posts, gains = _table(values, POST_FIELDS), _table(values, FOLLOWER_FIELDS)
         if posts is not None:
-            n, bad = _posts(c, posts, values, sheet, brand, (observed, _dated_by(path, as_of)))
+            n, bad = _posts(c, posts, values, sheet, brand, (observed, dated_by(path, as_of)))
         elif gains is not None:
             n, bad = _followers(c, gains, values, sheet, brand, followers)
         else:

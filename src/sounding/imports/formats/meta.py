@@ -22,7 +22,14 @@ from sounding.imports.formats.columns import (
     resolve,
 )
 from sounding.imports.formats.records import Collector, Parsed
-from sounding.imports.formats.source import CsvRows, decode, export_date, read_csv
+from sounding.imports.formats.source import (
+    CsvRows,
+    dated_by,
+    decode,
+    export_date,
+    read_csv,
+    too_early,
+)
 from sounding.models import Item
 
 __all__ = ["COMMENT_FIELDS", "POST_FIELDS", "parse_meta_comments", "parse_meta_posts"]
@@ -111,8 +118,11 @@ def parse_meta_posts(path: Path, *, as_of: datetime | None = None,
         return Parsed("meta-posts", (name,), c.batch(), len(rows.rows) + rejected,
                       len(rows.rows) + rejected, problems, observed)
     network = _network(header, rows)
+    said_by = dated_by(path, as_of)
     for line, row in rows.rows:
         v, bad = convert_row(row, header, POST_FIELDS, name, line)
+        bad = bad or too_early(v["created_at"], observed, said_by, name, line,
+                               header.found["created_at"])
         if bad:
             problems += bad
             rejected += 1
@@ -151,8 +161,11 @@ def parse_meta_comments(path: Path, *, as_of: datetime | None = None,
     if header.missing:
         return Parsed("meta-comments", (name,), c.batch(), len(rows.rows) + rejected,
                       len(rows.rows) + rejected, problems, observed)
+    said_by = dated_by(path, as_of)
     for line, row in rows.rows:
         v, bad = convert_row(row, header, COMMENT_FIELDS, name, line)
+        bad = bad or too_early(v["created_at"], observed, said_by, name, line,
+                               header.found["created_at"], "comment")
         if bad:
             problems += bad
             rejected += 1

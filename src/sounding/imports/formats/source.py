@@ -14,7 +14,8 @@ from pathlib import Path
 from sounding.errors import ImportRejected, Problem
 from sounding.imports.scan import bad_byte, reading_codec, sniff_delimiter
 
-__all__ = ["CsvRows", "date_in_name", "decode", "export_date", "read_csv"]
+__all__ = ["CsvRows", "date_in_name", "dated_by", "decode", "export_date", "read_csv",
+           "too_early"]
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
@@ -99,6 +100,28 @@ def date_in_name(name: str) -> datetime | None:
         found.append(datetime.fromtimestamp(int(millis) / 1000, UTC))
     valid = [f for f in found if f.year >= 2004]
     return max(valid) if valid else None
+
+
+def dated_by(path: Path, as_of: datetime | None, own: str | None = None) -> str:
+    """Where an export's date came from, for a problem that names it: ``--as-of``, the
+    export's own (``own`` says what holds it), its file name, or its modification time."""
+    if as_of is not None:
+        return "--as-of"
+    if own is not None:
+        return own
+    return "the file name" if date_in_name(path.name) else "the file's modification time"
+
+
+def too_early(created_at: datetime, observed: datetime, said_by: str, file: str,
+              line: int | None, column: str | None, what: str = "post") -> list[Problem]:
+    """Counters dated before their item (``what``) was created cannot be its: the
+    export's date (said by ``said_by``) is wrong, or the item's."""
+    if observed >= created_at:
+        return []
+    return [Problem(file, line, column,
+                    f"the counters are dated {observed:%Y-%m-%d} ({said_by}), before the "
+                    f"{what} was created on {created_at:%Y-%m-%d}: pass --as-of with the date "
+                    "the export was taken")]
 
 
 def export_date(path: Path, own: datetime | None = None) -> datetime:

@@ -19,7 +19,7 @@ from typing import Any
 from sounding.errors import ImportRejected, InputError, Problem
 from sounding.imports.formats.columns import Field, convert_row, resolve
 from sounding.imports.formats.records import Collector, Parsed
-from sounding.imports.formats.source import decode, export_date
+from sounding.imports.formats.source import dated_by, decode, export_date, too_early
 from sounding.imports.formats.values import parse_time
 from sounding.models import Item
 
@@ -160,7 +160,7 @@ def _add_tweet(c: Collector, tweet: dict[str, Any], v: dict[str, Any], account: 
 
 
 def _read_tweets(c: Collector, path: Path, encoding: str, account_id: str,
-                 observed: datetime) -> tuple[int, int, list[Problem]]:
+                 observed: tuple[datetime, str]) -> tuple[int, int, list[Problem]]:
     """Add one tweets file's tweets; returns its entries, those rejected and why."""
     name = str(path)
     data = read_js(path, encoding)
@@ -189,6 +189,8 @@ def _read_tweets(c: Collector, path: Path, encoding: str, account_id: str,
         v, bad = convert_row(flat, header, TWEET_FIELDS, name, line)
         bad += [Problem(name, line, f.en[0], "required field is missing")
                 for f in header.missing]
+        bad = bad or too_early(v["created_at"], *observed, name, line,
+                               header.found["created_at"], "tweet")
         if line is None:  # say which entry instead of a line
             bad = [Problem(p.file, None, p.column, f"entry {index + 1}: {p.message}")
                    for p in bad]
@@ -196,7 +198,7 @@ def _read_tweets(c: Collector, path: Path, encoding: str, account_id: str,
             problems += bad
             rejected += 1
             continue
-        _add_tweet(c, tweet, v, account_id, observed)
+        _add_tweet(c, tweet, v, account_id, observed[0])
     return len(data), rejected, problems
 
 
@@ -209,13 +211,15 @@ def parse_x_archive(path: Path, *, as_of: datetime | None = None,
         raise InputError(f"{path}: no data/tweets.js in this folder",
                          hint="point at the unzipped archive folder or its tweets.js")
     folder = files[0].parent
-    observed = export_date(files[0], as_of or _generated(folder))
+    generated = _generated(folder)
+    observed = export_date(files[0], as_of or generated)
+    said_by = dated_by(files[0], as_of, "the archive's manifest" if generated else None)
     c = Collector()
     account_id = c.account("x", _handle(folder, account))
     rows, rejected = 0, 0
     problems: list[Problem] = []
     for file in files:
-        n, bad_rows, bad = _read_tweets(c, file, encoding, account_id, observed)
+        n, bad_rows, bad = _read_tweets(c, file, encoding, account_id, (observed, said_by))
         rows, rejected, problems = rows + n, rejected + bad_rows, problems + bad
     return Parsed("x-archive", tuple(str(f) for f in files), c.batch(), rows, rejected,
                   problems, observed)
