@@ -217,3 +217,33 @@ def test_one_and_zero_still_read_as_true_and_false(filled: Store, crm_file: Path
         rules.write_text(f"[segment.c]\ncustomer = {value}\n", encoding="utf-8")
         sizes.append(segments(filled, str(rules), cluster=False).segments[0].size)
     assert sizes[0] == sizes[1] > 0
+
+
+def test_a_rule_on_customer_is_not_ranked_against_the_customer_base(
+        filled: Store, crm_file: Path, tmp_path: Path) -> None:
+    """``customer = true`` was ranked "under-represented" (its index a match rate) and
+    ``customer = false`` got an interval of [54,690, 312,894,754]."""
+    import_customers(filled, str(crm_file), IDS, KEEP)
+    rules = tmp_path / "segments.toml"
+    rules.write_text('[segment.known]\ncustomer = true\n[segment.strangers]\ncustomer = false\n'
+                     '[segment.fr]\nlang = "fr"\n[segment.fr_known]\nlang = "fr"\ncustomer = 1\n',
+                     encoding="utf-8")
+    report = segments(filled, str(rules), cluster=False)
+    ranked = {n for key in ("best_represented", "on_par", "under_represented")
+              for n in report.rankings[key]}
+    assert ranked == {"fr"}
+    compared = {s.name: s.compared for s in report.segments}
+    assert compared == {"known": False, "strangers": False, "fr": True, "fr_known": False}
+    from sounding.cli.audience import segment_table
+    from sounding.report.evidence_parts import segments as report_segments
+    from sounding.report.i18n_report import Fmt
+
+    notes = {r["name"]: r["note"] for r in report_segments(Fmt("en"), {"ok": True,
+                                                                        **report.as_dict()})}
+    assert notes["strangers"].startswith("not ranked: the rule picks customers or non-")
+    assert notes["fr"] == ""
+    from rich.console import Console
+
+    console = Console(width=250, record=True)
+    console.print(segment_table(report.as_dict()))
+    assert console.export_text().count("the rule picks customers or not") == 3

@@ -26,7 +26,7 @@ from sounding.analyse.representation import (
     activity_rate,
     representation,
 )
-from sounding.analyse.segment_words import CUSTOMER_BASE, cluster_description
+from sounding.analyse.segment_words import cluster_description
 from sounding.errors import BadValue
 from sounding.models import REACTIONS
 
@@ -223,6 +223,9 @@ class SegmentFigures:
     reaction_mix: dict[str, float | None]
     representation: Representation
     about: dict[str, Any] = field(default_factory=dict)  # a cluster's traits
+    # whether its index compares it with the customer base: not for a rule on `customer`
+    # itself (the known customers, or the engaged who are not customers)
+    compared: bool = True
 
     @property
     def description(self) -> str:
@@ -234,7 +237,8 @@ class SegmentFigures:
                 "size": self.size, "share": self.share, "activity": self.activity.as_dict(),
                 "reaction_mix": self.reaction_mix,
                 "representation": self.representation.as_dict(),
-                "description": self.description, "about": self.about}
+                "description": self.description, "about": self.about,
+                "compared": self.compared}
 
 
 def _reaction_mix(actors: pd.DataFrame) -> dict[str, float | None]:
@@ -264,6 +268,7 @@ def measure_segments(rules: Sequence[SegmentRule], actors: pd.DataFrame,
             len(members) / len(actors) if len(actors) else 0.0,
             activity_rate(int(members["engagements"].sum()), len(members), weeks),
             _reaction_mix(members), rep, dict((about or {}).get(rule.name, {})),
+            not any(c.field == "customer" for c in rule.conditions),
         ))
     return out
 
@@ -287,9 +292,9 @@ def rankings(figures: Sequence[SegmentFigures], *, min_count: int = MIN_COUNT
     """Segments by representation index, highest first, split by where its interval lies
     (above 100: best represented; holding 100: on par; below: under-represented), and by
     activity; those too small are listed apart. The customer base itself is never ranked
-    as represented: every customer is in it, so its index is a match rate."""
-    index_ok = sorted((f for f in figures if f.representation.rankable
-                       and f.source != CUSTOMER_BASE),
+    as represented: every customer is in it, so its index is a match rate; nor is any
+    rule on `customer` (``compared`` false)."""
+    index_ok = sorted((f for f in figures if f.representation.rankable and f.compared),
                       key=lambda f: -(f.representation.index or 0.0))
     active_ok = [f for f in figures if f.size >= min_count and f.activity.rate is not None]
     return {

@@ -70,6 +70,8 @@ def _unranked(size: int, rep: dict[str, Any]) -> str:
 
 
 _CUSTOMER_BASE = "index not ranked: every customer is in it, so it is the match rate"
+_READS_CUSTOMER = ("index not ranked: the rule picks customers or not, so the customer base "
+                   "is no yardstick for it")
 _NONE_RANKED = {
     "best_represented": f"none can be ranked yet (each has fewer than {MIN_COUNT} engaged "
                         f"actors or {MIN_COUNT} customers)",
@@ -102,10 +104,11 @@ def segment_table(report: dict[str, Any]) -> Table:
     for s in report["segments"]:
         mix, act, rep = s["reaction_mix"], s["activity"], s["representation"]
         note = s["description"] if s["source"] == "cluster" else s["label"]
-        if not rep["rankable"]:
+        if not s["compared"]:  # before its size: never ranked by index
+            why = _CUSTOMER_BASE if s["source"] == CUSTOMER_BASE else _READS_CUSTOMER
+            note = f"{why}; {note}"
+        elif not rep["rankable"]:
             note = f"{_unranked(s['size'], rep)}; {note}"
-        elif s["source"] == CUSTOMER_BASE:
-            note = f"{_CUSTOMER_BASE}; {note}"
         table.add_row(render.literal(s["name"]), f"{s['size']:,}",
                       "n/a" if act["rate"] is None else f"{act['rate']:.2f}",
                       "n/a" if mix["interest"] is None else f"{100 * mix['interest']:.0f}%",

@@ -11,7 +11,7 @@ from typing import Any
 
 from sounding.analyse.decide import MIN_REPLICATES
 from sounding.analyse.representation import MIN_COUNT
-from sounding.analyse.segment_words import cluster_description, segment_label
+from sounding.analyse.segment_words import CUSTOMER_BASE, cluster_description, segment_label
 from sounding.analyse.segments import STANDINGS, by_standing
 from sounding.analyse.variants import METRICS, confounders, more_posts_text, with_data
 from sounding.report.i18n_report import Fmt
@@ -172,9 +172,9 @@ def _standing(s: dict[str, Any], standing: dict[str, str]) -> str:
     """Where a segment stands, as the rankings put it (``standing``, from
     :func:`by_standing`); else too small, or the customer base (its index a match rate)."""
     found = standing.get(s["name"], "")
-    if found or not s["representation"]["rankable"]:
-        return found or "too_small"
-    return "customer_base"
+    if not found and not s.get("compared", True):  # before its size: never ranked
+        return "customer_base" if s["source"] == CUSTOMER_BASE else "reads_customer"
+    return found or "too_small"
 
 
 def segments(fmt: Fmt, report: dict[str, Any]) -> list[dict[str, str]]:

@@ -31,7 +31,8 @@ def _segment(row: dict[str, Any], rank: dict[str, int], active: dict[str, int],
     ``standing``: where a ranked index's interval lies against 100 (``STANDINGS``)."""
     return {**row, "small": row["name"] in small, "rank_index": rank.get(row["name"]),
             "rank_activity": active.get(row["name"]), "standing": standing.get(row["name"]),
-            "unranked": "customer_base" if row.get("source") == CUSTOMER_BASE else None}
+            "unranked": None if row.get("compared", True) else (
+                "customer_base" if row.get("source") == CUSTOMER_BASE else "reads_customer")}
 
 
 @view("audience", reads=("cluster",))

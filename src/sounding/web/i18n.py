@@ -124,6 +124,8 @@ _FR: dict[str, str] = {
     "unranked_customer_base": "Non classé : tous les clients sont dans ce segment par "
     "définition ; son indice dit quelle part des acteurs engagés sont des clients connus, "
     "pas s'ils sont sur- ou sous-représentés.",
+    "unranked_reads_customer": "Non classé : la règle choisit des clients ou des non-clients, "
+    "la base de clients ne peut donc pas lui servir d'étalon.",
 }
 # What pages refuse, in French (the English words are the refusals' own, in REFUSALS).
 _FR_REFUSALS: dict[str, str] = {
@@ -258,6 +260,8 @@ _EN: dict[str, str] = {
     "unranked_customer_base": "Not ranked: every customer is in this segment by definition; "
     "its index says how many of the engaged actors are known customers, not whether they are "
     "over- or under-represented.",
+    "unranked_reads_customer": "Not ranked: the rule picks customers or non-customers, so the "
+    "customer base cannot be its yardstick.",
     **{f"metric_{m}": m for m in ("interest", "engagement", "animosity", "ignored")},
     **{f"exposure_{m}": m for m in ("followers", "impressions")},
     **{w: w for w in ("interest", "animosity", "neutral", "ignored", "human", "model", "draft",
