@@ -122,6 +122,21 @@ def test_a_killed_first_commands_file_is_cleared_by_the_next(cli, tmp_path: Path
     assert not left.exists() and new.exists()
 
 
+@pytest.mark.parametrize(("network", "handle", "said"), [
+    ("bluesky", "bad handle!!", "'bad handle!!' is no bluesky handle"),
+    ("bluesky", "brand.", "'brand.' is no bluesky handle"),
+    ("mastodon", "shop!@social.example", "'shop!@social.example' is no mastodon handle"),
+])
+def test_a_handle_that_cannot_be_one_is_refused(cli, network: str, handle: str,
+                                                said: str) -> None:
+    """"bad handle!!" was accepted, with a secret variable named after it."""
+    extra = ["--instance", "https://social.example"] if network == "mastodon" else []
+    result = cli("account", "add", network, "--handle", handle, *extra)
+    assert result.code == 1 and said in result.err
+    good = "Brand.bsky.social" if network == "bluesky" else "@shop_1@social.example"
+    assert cli("account", "add", network, "--handle", good, *extra).code == 0
+
+
 @pytest.fixture
 def brand(cli):
     """A workspace with one Bluesky account to queue posts for."""
@@ -279,3 +294,23 @@ def test_serve_on_a_port_in_use_says_so_before_announcing(cli, db: Path) -> None
     assert f"error: cannot listen on 127.0.0.1:{port}" in result.err
     assert "hint: stop what uses that port, or choose another with --port" in result.err
     assert "serving" not in result.err and not server_file(db).exists()
+
+
+def test_an_empty_workspace_and_empty_files_are_said_plainly(cli, tmp_path: Path) -> None:
+    """An empty items file gave six problems (five "required column is missing"), an empty
+    CRM file "the header has: " and nothing, the actor map "the 0 largest:" and the
+    report "no brand post from 1970-01-01"."""
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    items = cli("import", "items", str(empty))
+    assert items.code == 1 and items.err.count(f"{empty}: the file is empty") == 1
+    assert "required column" not in items.err and "1 problem(s)" in items.err
+    crm = cli("customers", "import", str(empty), "--id", "email")
+    assert crm.code == 1 and f"{empty}: the file is empty" in crm.err
+    assert cli("account", "add", "bluesky", "--handle", "brand.bsky.social").code == 0
+    actors = cli("actors")
+    assert actors.code == 0 and "largest" not in actors.out
+    assert "most influential: none" in actors.out
+    report = cli("report", "--output", str(tmp_path / "r.html"))
+    assert report.code != 0 and "no brand post in this workspace" in report.err
+    assert "1970" not in report.err

@@ -283,3 +283,13 @@ def test_an_export_dated_before_its_posts_is_refused_by_line(store: Store,
     with pytest.raises(InputError, match="--as-of 2099-01-01 00:00: a date to come"):
         import_export(store, path, as_of="2099-01-01")
     assert import_export(store, path).new == 1  # dated by its name: 31 March
+
+
+def test_an_item_that_answers_itself_is_refused(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "self.csv"
+    path.write_text(f"{HEADER},parent_id\n1,bluesky,a,x,2026-03-01,1\n2,bluesky,a,y,2026-03-01,1\n",
+                    encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_items(store, path)
+    assert _problems(caught) == [f"{path}, line 2, column 'parent_id': the item's own id: an "
+                                 "item cannot answer itself"]

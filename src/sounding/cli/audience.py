@@ -165,8 +165,8 @@ def actors_cmd(
     shown = result["communities"][:10]
     out.print(f"{result['actors']:,} actors, {result['edges']:,} ties, "
               f"{result['community_count']:,} communities of 3 or more "
-              f"({result['clustered_actors']:,} actors; modularity {_modularity(result)}); "
-              f"the {len(shown)} largest:")
+              f"({result['clustered_actors']:,} actors; modularity {_modularity(result)})"
+              + (f"; the {len(shown)} largest:" if shown else ""))
     for c in shown:
         out.print(render.literal(f"  #{c['community']} {c['size']:,} actors "
                                  f"({_shares(c['languages'])}): "
@@ -178,7 +178,7 @@ def actors_cmd(
         if any(about):
             out.print(render.literal("      " + "; ".join(a for a in about if a)))
     influential = ", ".join(render.one_line(a["actor"]) for a in result["influential"][:top])
-    out.print(render.literal(f"most influential: {influential}"))
+    out.print(render.literal(f"most influential: {influential or 'none'}"))
     bridges = ", ".join(map(render.one_line, result["bridges"]))
     out.print(render.literal(f"bridges: {bridges or 'none'}"))
     if result.get("export"):

@@ -264,6 +264,10 @@ def convert_columns(raw: pa.Table, found: Mapping[str, str],
         for row in pc.indices_nonzero(bad).to_pylist():
             out.add(row, "kind", f"expected one of {', '.join(ITEM_KINDS)}, "
                                  f"found {kinds[row].as_py()!r}")
+    parents, ids = out.columns.get("parent_id"), out.columns.get("id")
+    if parents is not None and ids is not None:
+        for row in _rows_where(pc.equal(parents, ids)):
+            out.add(row, "parent_id", "the item's own id: an item cannot answer itself")
     variants = out.columns.get("variant")
     if variants is not None:
         for row in pc.indices_nonzero(pc.is_valid(variants)).to_pylist():

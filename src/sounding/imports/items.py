@@ -57,7 +57,10 @@ def _keyer(network: pa.Array) -> Callable[[pa.Array], pa.Array]:
 
 def _missing_columns(path: Path, raw: RawRows, found: Mapping[str, str], fmt: str
                      ) -> ImportRejected:
-    problems = []
+    problems: list[Problem] = []
+    if not raw.table.column_names:  # an empty file: that is the one problem to say
+        return ImportRejected(raw.problems or [Problem(str(path), None, None,
+                                                       "the file is empty")])
     for name in missing_required(found):
         aliases = next(c.aliases for c in ITEM_COLUMNS if c.name == name)
         problems.append(Problem(

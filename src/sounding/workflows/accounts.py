@@ -45,11 +45,28 @@ def _instance(url: str | None) -> str:
     return url
 
 
+# what a handle may be made of where sounding signs in: a Bluesky handle is a domain
+# name (letters, digits, hyphens, dots), a Mastodon one a user name (letters, digits,
+# underscores) with its instance's domain
+_HANDLE_SHAPES = {
+    "bluesky": (re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?", re.ASCII),
+                "letters, digits, hyphens and dots, such as brand.bsky.social"),
+    "mastodon": (re.compile(r"[A-Za-z0-9_]+(?:@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)?",
+                            re.ASCII),
+                 "a user name of letters, digits and underscores, such as brand or "
+                 "brand@mastodon.social"),
+}
+
+
 def _handle(network: str, handle: str, service_url: str | None) -> str:
-    """The handle as imports and connectors key it (see models.actor_handle)."""
+    """The handle as imports and connectors key it (see models.actor_handle), refused
+    when it cannot be one on a network sounding signs in to."""
     handle = actor_handle(network, handle)
     if not handle:
         raise InputError("the handle is empty")
+    shape = _HANDLE_SHAPES.get(network)
+    if shape is not None and not shape[0].fullmatch(handle):
+        raise InputError(f"'{handle[:60]}' is no {network} handle", hint=f"expected {shape[1]}")
     if network == "mastodon" and "@" not in handle and service_url:
         handle = actor_handle(network, f"{handle}@{urlparse(service_url).netloc}")
     return handle

@@ -78,6 +78,9 @@ def _rows(reader: csv.DictReader[str], file: str, width: int, problems: list[Pro
 
 def _check_header(file: str, header: Sequence[str], ids: Sequence[IdColumn],
                   keep: Sequence[str]) -> None:
+    if not header:
+        raise InputError(f"{file}: the file is empty",
+                         hint="a CSV whose first line names the columns")
     missing = [c.column for c in ids if c.column not in header]
     missing += [c for c in keep if c not in header]
     if missing:

@@ -188,8 +188,9 @@ def report_data(store: Store, period: str | None = None, *, pseudonymise: bool =
     measured = kpis(store, period).as_dict()
     if not measured["posts"]:
         last = (end - timedelta(microseconds=1)).date().isoformat()
-        raise NotFound(f"no brand post from {start.date().isoformat()} to {last}: "
-                       "nothing to report", hint=measured["hint"])
+        when = (f"from {start.date().isoformat()} to {last}" if period is not None
+                else "in this workspace")
+        raise NotFound(f"no brand post {when}: nothing to report", hint=measured["hint"])
     accounts = store.table("accounts").to_pylist()
     keep = {str(a["actor_id"]).partition(":")[2] for a in accounts}
     names = Pseudonyms(workspace_salt(store), keep, pseudonymise)
