@@ -187,3 +187,21 @@ def test_the_keep_hint_survives_the_workspace_server(store: Store, tmp_path: Pat
         _raise_remote(error_payload(refused.value))
     assert remote.value.hint == refused.value.hint == KEEP_HINT
     assert remote.value.problems == refused.value.problems
+
+
+def test_a_file_without_an_attribute_keeps_the_stored_one(store: Store, tmp_path: Path) -> None:
+    """Importing the CRM again without --keep wiped every customer's plan, reported as
+    "3 updated"."""
+    people = _people(3)
+    first = _crm(tmp_path, "mail,plan,country", [f"{m},weekly,FR" for m in people])
+    import_customers(store, str(first), ["mail:email"], ["plan,country"])
+    again = import_customers(store, str(first), ["mail:email"], [])
+    assert (again.new, again.updated) == (0, 0)
+    moved = _crm(tmp_path, "mail,country", [f"{people[0]},BE", f"{people[1]},"] +
+                 [f"{m},FR" for m in people[2:]])
+    report = import_customers(store, str(moved), ["mail:email"], ["country"])
+    assert (report.new, report.updated) == (0, 2)
+    stored = sorted((json.loads(a) for a in customer_attributes(store).column(
+        "attributes").to_pylist()), key=lambda a: str(a["country"]))
+    assert stored == [{"country": "BE", "plan": "weekly"}, {"country": "FR", "plan": "weekly"},
+                      {"country": None, "plan": "weekly"}]

@@ -7,6 +7,7 @@ hashes only.
 
 from __future__ import annotations
 
+import json
 import secrets
 from typing import Any
 
@@ -43,6 +44,25 @@ def workspace_salt(store: Store) -> str:
     return str(row[0][0])
 
 
+def _merged_attributes(con: Any, keys: list[str], attributes: list[str]
+                       ) -> tuple[list[str], list[bool]]:
+    """Each customer's attributes after this file: those it keeps replace the stored ones
+    (a blank cell makes one unknown), the others stay (a file imported without ``--keep
+    plan`` does not wipe the plans); and whether they changed."""
+    con.register("_keys", pa.table({"customer_key": pa.array(keys, pa.string())}))
+    stored = {k: json.loads(v) for k, v in con.execute(
+        "SELECT customer_key, attributes::VARCHAR FROM customers "
+        "WHERE customer_key IN (SELECT customer_key FROM _keys)").fetchall()}
+    con.unregister("_keys")
+    merged, changed = [], []
+    for key, given in zip(keys, attributes, strict=True):
+        before = stored.get(key)
+        after = {**(before or {}), **json.loads(given)}
+        merged.append(json.dumps(after, sort_keys=True))
+        changed.append(before is not None and after != before)
+    return merged, changed
+
+
 def replace_customers(store: Store, keys: list[str], attributes: list[str],
                       ids: list[tuple[str, str, str]]) -> tuple[int, int]:
     """Upsert customers and their hashed ids in one transaction; returns (new, updated).
@@ -54,8 +74,10 @@ def replace_customers(store: Store, keys: list[str], attributes: list[str],
         remap = _stored_keys(con, keys, ids)
         keys = [remap.get(k, k) for k in keys]
         ids = [(remap.get(k, k), kind, h) for k, kind, h in ids]
+        attributes, changed = _merged_attributes(con, keys, attributes)
         people = pa.table({"customer_key": pa.array(keys, pa.string()),
-                           "attributes": pa.array(attributes, pa.string())})
+                           "attributes": pa.array(attributes, pa.string()),
+                           "changed": pa.array(changed, pa.bool_())})
         hashes = pa.table({name: pa.array([row[i] for row in ids], pa.string())
                            for i, name in enumerate(("customer_key", "id_kind", "id_hash"))})
         con.register("_people", people)
@@ -76,8 +98,7 @@ def replace_customers(store: Store, keys: list[str], attributes: list[str],
             )
             SELECT count(*) FROM _people p JOIN customers c USING (customer_key)
             LEFT JOIN stored s USING (customer_key) LEFT JOIN given g USING (customer_key)
-            WHERE c.attributes IS DISTINCT FROM p.attributes::JSON
-               OR s.ids IS DISTINCT FROM g.ids""").fetchall()[0][0]
+            WHERE p.changed OR s.ids IS DISTINCT FROM g.ids""").fetchall()[0][0]
         con.execute("INSERT INTO customers (customer_key, attributes) "
                     "SELECT customer_key, attributes::JSON FROM _people "
                     "ON CONFLICT (customer_key) DO UPDATE SET attributes = excluded.attributes")
