@@ -21,6 +21,14 @@ def _problems(caught: pytest.ExceptionInfo[ImportRejected]) -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
+def _refusals(store: Store, path: Path, text: str) -> list[str]:
+    """The problems an items file of ``text`` is refused with."""
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_items(store, path)
+    return _problems(caught)
+
+
 def test_a_csv_whose_lines_end_with_a_carriage_return_alone(store: Store,
                                                             tmp_path: Path) -> None:
     path = tmp_path / "mac.csv"
@@ -230,12 +238,10 @@ def test_blank_and_repeated_columns_sounding_ignores_are_ignored(
                         encoding="utf-8")
     assert import_items(store, repeated).new == 1
     slow = tmp_path / "slow.csv"  # a bad cell sends the file to the careful reader
-    slow.write_text(f"{HEADER},,\n3,bluesky,a,z,2026-03-01,,\n4,bluesky,a,w,nope,,\n",
-                    encoding="utf-8")
-    with pytest.raises(ImportRejected) as caught:
-        import_items(store, slow)
-    assert _problems(caught) == [f"{slow}, line 3, column 'created_at': expected an ISO 8601 "
-                                 "date and time such as 2026-03-01 18:00, found 'nope'"]
+    assert _refusals(store, slow, f"{HEADER},,\n3,bluesky,a,z,2026-03-01,,\n"
+                                  "4,bluesky,a,w,nope,,\n") == [
+        f"{slow}, line 3, column 'created_at': expected an ISO 8601 date and time such as "
+        "2026-03-01 18:00, found 'nope'"]
     read_twice = tmp_path / "twice.csv"
     read_twice.write_text(f"{HEADER},Text\n5,bluesky,a,x,2026-03-01,y\n", encoding="utf-8")
     with pytest.raises(InputError, match="columns 'text' and 'Text' differ only in case"):
@@ -287,9 +293,6 @@ def test_an_export_dated_before_its_posts_is_refused_by_line(store: Store,
 
 def test_an_item_that_answers_itself_is_refused(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "self.csv"
-    path.write_text(f"{HEADER},parent_id\n1,bluesky,a,x,2026-03-01,1\n2,bluesky,a,y,2026-03-01,1\n",
-                    encoding="utf-8")
-    with pytest.raises(ImportRejected) as caught:
-        import_items(store, path)
-    assert _problems(caught) == [f"{path}, line 2, column 'parent_id': the item's own id: an "
-                                 "item cannot answer itself"]
+    assert _refusals(store, path, f"{HEADER},parent_id\n1,bluesky,a,x,2026-03-01,1\n"
+                                  "2,bluesky,a,y,2026-03-01,1\n") == [
+        f"{path}, line 2, column 'parent_id': the item's own id: an item cannot answer itself"]
