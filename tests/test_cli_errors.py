@@ -149,6 +149,7 @@ def brand(cli):
     ("99999-01-01 10:00", "a year from 1 to 9999"),
     ("0001-01-01T00:00+01:00", "outside the calendar"),
     ("9999-12-31T23:59-05:00", "outside the calendar"),
+    ("3000-01-01T00:00", "is after 2999-12-31, where sounding's calendar ends"),
     ("2020-01-01 10:00", "is in the past"),
 ])
 def test_queue_add_refuses_a_time_off_the_calendar_or_past(brand, at: str, said: str) -> None:

@@ -35,3 +35,21 @@ def test_learn_and_plan_commands(registered: None, cli) -> None:  # type: ignore
     bad = cli("learn", "--metric", "bogus")
     assert bad.code == 1 and "unknown metric 'bogus'" in bad.err
     assert "hint: --metric is one of animosity, engagement, ignored, interest" in bad.err
+
+
+def test_a_post_queued_at_the_calendars_end_does_not_stop_the_plan(
+        db: Path, store_launch: Callable[[Path, int], Store]) -> None:
+    """A post scheduled for 9999-12-31 (before such times were refused) made the plan's
+    next day overflow: the test-and-learn page, the report and `plan` failed."""
+    from datetime import UTC, datetime
+
+    from sounding.store.connector_store import queue_add
+    from sounding.workflows.learn import plan
+
+    with store_launch(db, 4) as store:
+        account = "bluesky:briochebramble.bsky.social"
+        queue_add(store, account, "far", variant={}, images=[], status="scheduled",
+                  scheduled_at=datetime(9999, 12, 31, 23, 59, tzinfo=UTC))
+        now = datetime(2026, 12, 7, tzinfo=UTC)
+        drafts = plan(store, posts=2, account=account, write=False, now=now).drafts
+    assert [d["scheduled_at"][:10] for d in drafts] == ["2026-12-08", "2026-12-09"]

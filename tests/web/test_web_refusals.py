@@ -126,6 +126,9 @@ def test_form_refusals_are_in_french_without_flags(client: TestClient) -> None:
              ("/queue/1/edit", {"text": "  "}, "Le texte doit compter"),
              ("/queue/3/schedule", {"when": "2001-01-01T09:30"}, "est passée"),
              ("/queue/3/schedule", {"when": "soon"}, "n'est pas une date et une heure"),
+             # 9999-12-31 was taken, then the planner's next day overflowed: 500s
+             ("/queue/3/schedule", {"when": "9999-12-31T23:59"}, "est après le 2999-12-31"),
+             ("/queue/3/schedule", {"when": "0001-01-01T00:00"}, "0001-01-01 00:00 (UTC)"),
              ("/items/label", {"item_id": "bluesky:xss-0", "label": "love"},
               "n'est pas une valeur connue pour « Étiquette »")]
     for path, form, words in cases:
@@ -175,3 +178,13 @@ def test_chart_numbers_follow_the_page_language(client: TestClient) -> None:
     sign_in(client, "admin")  # whose language is still the browser's: English
     english = client.get("/overview?period=2026-10-01..2026-10-28").text
     assert re.search(r": \d+(\.\d)?%</title>", english)
+
+
+def test_a_queue_id_that_is_no_number_is_a_page_not_found(client: TestClient) -> None:
+    """FastAPI's raw 422 JSON, in English, before any session check."""
+    token = signed_in(client, "fr")
+    for path in ("/queue/abc/approve", "/queue/1.5/edit", "/queue/%20/schedule",
+                 "/queue/x/cancel", "/queue/-/draft"):
+        response = client.post(path, data={"csrf_token": token, "when": "2999-01-01T09:30"})
+        assert response.status_code == 404, path
+        assert "Cette page n&#39;existe pas." in response.text and "int_parsing" not in response.text

@@ -50,6 +50,8 @@ REFUSALS: dict[str, str] = {
     "shorten it.",
     "time_format": "'{value}' is not a date and time such as 2026-10-01T18:30 (UTC).",
     "time_past": "The publication time {value} (UTC) has passed: choose a time to come.",
+    "time_far": "The publication time {value} (UTC) is after 2999-12-31, where the calendar "
+    "ends: choose an earlier time.",
     "no_item": "There is no item '{id}'.",
     "stale_form": "This page was opened before your last sign-in, so nothing was changed: "
     "reload it and try again.",

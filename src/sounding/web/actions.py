@@ -22,7 +22,7 @@ from sounding.web.auth import check_form, current, request_lang
 from sounding.web.pages import error_page, form_refused, status_of
 from sounding.web.render import html_page, local_path
 from sounding.workflows import labels, queue_view
-from sounding.workflows.queue import CANCELLABLE
+from sounding.workflows.queue import CANCELLABLE, LATEST
 from sounding.workflows.users import Session
 
 __all__ = ["install_actions"]
@@ -64,8 +64,14 @@ def _when(text: str) -> datetime:
     except ValueError:
         raise Refused("time_format", value=text) from None
     when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    try:
+        shown = when.astimezone(UTC).isoformat(" ", "minutes")[:16]  # year 1 as 0001
+    except OverflowError:  # 0001-01-01T00:00+01:00: before the calendar's start
+        raise Refused("time_format", value=text) from None
     if when <= datetime.now(UTC):
-        raise Refused("time_past", value=when.astimezone(UTC).strftime("%Y-%m-%d %H:%M"))
+        raise Refused("time_past", value=shown)
+    if when > LATEST:
+        raise Refused("time_far", value=shown)
     return when
 
 
@@ -149,26 +155,26 @@ def install_actions(app: FastAPI, store: Store) -> None:
         return _act(request, csrf_token, next,
                     lambda user: _correct(store, item_id, label, user))
 
-    @app.post("/queue/{queue_id}/edit")
+    @app.post("/queue/{queue_id:int}/edit")
     def edit(request: Request, queue_id: int, text: Token = "", csrf_token: Token = "",
              next: Token = "/queue") -> Response:
         return _act(request, csrf_token, next, _on_queue(
             store, queue_id, "edit", lambda: queue_view.edit_text(store, queue_id, _text(text))),
             typed=text)
 
-    @app.post("/queue/{queue_id}/approve")
+    @app.post("/queue/{queue_id:int}/approve")
     def approve(request: Request, queue_id: int, csrf_token: Token = "",
                 next: Token = "/queue") -> Response:
         return _act(request, csrf_token, next, _on_queue(
             store, queue_id, "approve", lambda: queue_view.approve(store, queue_id)))
 
-    @app.post("/queue/{queue_id}/schedule")
+    @app.post("/queue/{queue_id:int}/schedule")
     def schedule(request: Request, queue_id: int, when: Token = "", csrf_token: Token = "",
                  next: Token = "/queue") -> Response:
         return _act(request, csrf_token, next, _on_queue(
             store, queue_id, "schedule", lambda: queue_view.schedule(store, queue_id, _when(when))))
 
-    @app.post("/queue/{queue_id}/cancel")
+    @app.post("/queue/{queue_id:int}/cancel")
     def cancel(request: Request, queue_id: int, csrf_token: Token = "", confirm: Token = "",
                next: Token = "/queue") -> Response:
         if confirm != "yes":
@@ -178,7 +184,7 @@ def install_actions(app: FastAPI, store: Store) -> None:
         return _act(request, csrf_token, next, _on_queue(
             store, queue_id, "cancel", lambda: queue_view.discard(store, queue_id)))
 
-    @app.post("/queue/{queue_id}/draft")
+    @app.post("/queue/{queue_id:int}/draft")
     def draft(request: Request, queue_id: int, csrf_token: Token = "",
               next: Token = "/queue") -> Response:
         return _act(request, csrf_token, next, _on_queue(

@@ -161,6 +161,8 @@ _FR_REFUSALS: dict[str, str] = {
     "time_format": "« {value} » n'est pas une date et une heure comme 2026-10-01T18:30 (UTC).",
     "time_past": "L'heure de publication {value} (UTC) est passée : choisissez une heure à "
     "venir.",
+    "time_far": "L'heure de publication {value} (UTC) est après le 2999-12-31, où le "
+    "calendrier s'arrête : choisissez une heure plus proche.",
     "no_item": "Il n'existe aucun contenu « {id} ».",
     "stale_form": "Cette page a été ouverte avant votre dernière connexion, rien n'a donc "
     "été modifié : rechargez-la et recommencez.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -257,7 +257,9 @@ def _account_drafts(store: Store, account: str, proposals: tuple[Proposal, ...],
     hours = [t.hour for t in mine["created_at"].to_pylist()]
     last = [now, *(t for t in mine["created_at"].to_pylist())]
     waiting = queued_drafts(store, account)["scheduled_at"].to_pylist()
-    last += [t for t in waiting if t is not None]
+    # after the posts already waiting, but not after one queued years ahead (up to
+    # 2999-12-31: the next day would be off the calendar)
+    last += [t for t in waiting if t is not None and t <= now + _WAITING_HORIZON]
     times = slot_times(max(last), [p.variant.get("slot") for p in proposals],
                        default_hour=int(np.median(hours)) if hours else 12)
     return [{"account_id": account, "text": _draft_text(p.variant), "variant": p.variant,
@@ -266,6 +268,7 @@ def _account_drafts(store: Store, account: str, proposals: tuple[Proposal, ...],
             for p, when in zip(proposals, times, strict=True)]
 
 
+_WAITING_HORIZON = timedelta(days=366)  # queued posts the plan's times come after
 MAX_PLAN_POSTS = 200  # per account: a plan is redrawn as results come in
 
 

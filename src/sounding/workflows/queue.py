@@ -19,7 +19,7 @@ from sounding.store.connector_store import (
 )
 from sounding.workflows.queue_text import check_ready
 
-__all__ = ["CANCELLABLE", "STATUSES", "add_to_queue", "cancel_queued", "list_queue",
+__all__ = ["CANCELLABLE", "LATEST", "STATUSES", "add_to_queue", "cancel_queued", "list_queue",
            "parse_images", "parse_variant", "parse_when"]
 
 STATUSES = ("draft", "approved", "scheduled", "sending", "published", "failed", "cancelled")
@@ -41,6 +41,9 @@ def parse_variant(text: str | dict[str, str] | None) -> dict[str, str]:
 
 _WHEN_HINT = "e.g. 2026-12-01T18:00 (UTC) or 2026-12-01T18:00+01:00"
 _PAST_GRACE = timedelta(minutes=1)  # "now" typed by hand is already a little in the past
+# the latest publication time: the calendar sounding keeps ends there, as periods do (a
+# post queued for 9999-12-31 made the planner's next day overflow)
+LATEST = datetime(2999, 12, 31, 23, 59, tzinfo=UTC)
 
 
 def parse_when(text: str | None) -> datetime | None:
@@ -70,6 +73,9 @@ def _future(text: str, now: datetime) -> datetime:
     if when < now - _PAST_GRACE:
         raise InputError(f"'{text}' is in the past (now is {now:%Y-%m-%d %H:%M} UTC)",
                          hint="give a time to come, or leave the time out to publish now")
+    if when > LATEST:
+        raise InputError(f"'{text}' is after {LATEST:%Y-%m-%d}, where sounding's calendar "
+                         "ends", hint=_WHEN_HINT)
     return when
 
 

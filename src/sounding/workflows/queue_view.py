@@ -9,7 +9,7 @@ from typing import Any
 from sounding.errors import InputError, NotFound
 from sounding.store import Store
 from sounding.store import web_store as ws
-from sounding.workflows.queue import CANCELLABLE, cancel_queued
+from sounding.workflows.queue import CANCELLABLE, LATEST, cancel_queued
 from sounding.workflows.queue_text import check_ready, check_text
 
 __all__ = ["approve", "counts", "discard", "edit_text", "list_queue", "schedule", "to_draft"]
@@ -65,6 +65,8 @@ def schedule(store: Store, queue_id: int, when: datetime) -> None:
     when = when if when.tzinfo else when.replace(tzinfo=UTC)
     if when <= datetime.now(UTC):
         raise InputError("the publication time must be in the future")
+    if when > LATEST:
+        raise InputError(f"the publication time must be by {LATEST:%Y-%m-%d %H:%M} UTC")
     if not ws.update_queue(store, queue_id, expected=("approved", "scheduled"),
                            status="scheduled", scheduled_at=when):
         raise _refuse(store, queue_id, "scheduled")
