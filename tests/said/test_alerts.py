@@ -196,3 +196,58 @@ def test_two_checks_at_once_store_one_alert(said_store: Store,
     hourly = [a for a in alerts_list_op(said_store)["alerts"]
               if (a["metric"], a["span"]) == ("volume", "hour")]
     assert len(hourly) == 1 and sorted(found)[0] == 0, (hourly, found)
+
+
+@pytest.mark.parametrize(("options", "said"), [
+    ({"to": ["a@b.com\r\nBcc: evil@x.com"]}, "--to 'a@b.com\\r\\nBcc: evil@x.com': not an e-mail"),
+    ({"to": ["noatsign"]}, "--to 'noatsign': not an e-mail address"),
+    ({"to": ["a@@b.com"]}, "not an e-mail address"),
+    ({"to": ["a b@c.com"]}, "not an e-mail address"),
+    ({"to": [""]}, "not an e-mail address"),
+    ({"smtp_port": 70000}, "--smtp-port 70000: a port from 1 to 65535"),
+    ({"smtp_port": -5}, "a port from 1 to 65535"),
+    ({"smtp_host": "smtp example"}, "--smtp-host 'smtp example': not a host name"),
+    ({"sender": "bad from"}, "--from 'bad from': not an e-mail address"),
+])
+def test_an_email_channel_that_cannot_send_is_refused(store: Store, options: dict[str, object],
+                                                     said: str) -> None:
+    """All were accepted; one with a line break in --to then crashed every check."""
+    given = {"to": ["team@example.com"], "smtp_host": "smtp.example.com", **options}
+    with pytest.raises(InputError) as refused:
+        add_channel_op(store, "email", **given)  # type: ignore[arg-type]
+    assert said in str(refused.value)
+    assert alerts_list_op(store)["channels"] == []
+
+
+def test_the_same_address_in_capitals_is_the_same_channel(store: Store) -> None:
+    add_channel_op(store, "email", to=["team@example.com"], smtp_host="h")
+    with pytest.raises(InputError, match="exists already"):
+        add_channel_op(store, "email", to=["TEAM@Example.COM"], smtp_host="h")
+
+
+def test_a_channel_that_failed_gets_the_ongoing_spike_at_the_next_check(
+        said_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spike whose only channel failed was never sent: the next check said "ongoing"."""
+    from sounding.store.said_store import add_channel
+
+    inject(said_store, 60, NOW - timedelta(minutes=40))
+    monkeypatch.delenv("SAID_LATE_PW", raising=False)
+    with smtp_server(password=PASSWORD) as (inbox, port), webhook_server() as (hook, url):
+        add_channel_op(said_store, "email", to=["team@example.com"], smtp_host="127.0.0.1",
+                       smtp_port=port, user="alerts", password_env="SAID_LATE_PW")
+        # one stored before addresses were checked: a header of it raised ValueError
+        add_channel(said_store, "email", "x", {"to": ["a@b.com\r\nBcc: evil@x.com"],
+                                                "host": "127.0.0.1", "port": port})
+        add_channel_op(said_store, "webhook", url=url)
+        first = check_alerts(said_store, NOW)
+        new = [r for r in first["rules"] if r["status"] == "new"]
+        assert new and first["failed_deliveries"] == 2 * len(new)
+        assert len(hook.requests) == len(new) and not inbox.messages
+        monkeypatch.setenv("SAID_LATE_PW", PASSWORD)
+        later = check_alerts(said_store, NOW + timedelta(minutes=10))
+    ongoing = [r for r in later["rules"] if r["status"] == "ongoing"]
+    assert len(ongoing) == len(new) and later["new_alerts"] == 0
+    assert len(inbox.messages) == len(new) and len(hook.requests) == len(new)  # no resend
+    assert later["failed_deliveries"] == len(new)  # the broken channel, tried again
+    stored = alerts_list_op(said_store)["alerts"][0]["deliveries"]
+    assert sorted(d["ok"] for d in stored) == [False, True, True]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sounding.cli import app, out, render, run
+from sounding.cli import app, err, out, render, run
 from sounding.workflows.kpis import last_day
 
 __all__ = ["alerts_app", "topics_cmd"]
@@ -64,22 +64,30 @@ def topics_cmd(
 
 @alerts_app.command("check")
 def alerts_check_cmd(as_json: Json = False) -> None:
-    """Evaluate the alert rules now and send new spikes once (run it from cron)."""
+    """Evaluate the alert rules now and send new spikes once (run it from cron); exit 1
+    when a channel failed (the next check sends it the alert again)."""
     result = run("alerts_check")
     if as_json:
         out.print_json(json.dumps(result))
+        if result["failed_deliveries"]:
+            raise typer.Exit(1)
         return
     for r in result["rules"]:
         where = f" on {r['network']}" if r["network"] else ""
         line = f"rule {r['rule_id']} {r['metric']}/{r['span']}{where}: {r['status']}"
         failed: list[str | tuple[str, str]] = []
-        if r["status"] == "new":
+        if r.get("deliveries"):  # a new alert, or an ongoing one sent again where it failed
             sent = sum(1 for d in r["deliveries"] if d["ok"])
-            line += f" ({sent}/{len(r['deliveries'])} channels) {r['message']}"
+            again = "" if r["status"] == "new" else " sent again to"
+            line += f" ({sent}/{len(r['deliveries'])} channels{again}) {r['message']}"
             failed = [(f"\n  channel {d['channel_id']}: {d['error']}", "red")
                       for d in r["deliveries"] if not d["ok"]]
         out.print(render.literal(line, *failed))
     out.print(f"{result['new_alerts']} new alert(s)")
+    if result["failed_deliveries"]:  # for cron: the next check sends them again
+        err.print(render.literal((f"{result['failed_deliveries']} delivery(ies) failed: the "
+                                  "next check tries those channels again", "yellow")))
+        raise typer.Exit(1)
 
 
 @alerts_app.command("list")

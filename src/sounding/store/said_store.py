@@ -184,10 +184,16 @@ def remove_rule(store: Store, rule_id: int) -> dict[str, Any] | None:
 
 
 def last_alert(store: Store, rule_id: int) -> dict[str, Any] | None:
-    """The rule's most recent alert, if any."""
-    rows = store.query("SELECT alert_id, dedup_key, last_seen FROM alerts WHERE rule_id = ? "
-                       "ORDER BY last_seen DESC LIMIT 1", [rule_id]).to_pylist()
-    return rows[0] if rows else None
+    """The rule's most recent alert, if any, with how each channel took it."""
+    rows = store.query("SELECT alert_id, dedup_key, window_start, window_end, last_seen, "
+                       "observed, expected, p_value, message, deliveries FROM alerts "
+                       "WHERE rule_id = ? ORDER BY last_seen DESC LIMIT 1", [rule_id]
+                       ).to_pylist()
+    if not rows:
+        return None
+    row: dict[str, Any] = rows[0]
+    row["deliveries"] = json.loads(row["deliveries"]) if row["deliveries"] else []
+    return row
 
 
 def insert_alert(store: Store, alert: dict[str, Any]) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -58,10 +58,11 @@ def add_channel_op(store: Store, kind: str, to: list[str] | None = None,
             raise InputError("an e-mail channel needs --to and --smtp-host")
         if tls not in ("none", "starttls", "ssl"):
             raise InputError(f"--tls '{tls}': one of none, starttls, ssl")
+        to = _addresses(to)
         config: dict[str, Any] = {
-            "to": list(to), "host": smtp_host, "port": int(smtp_port), "user": user,
+            "to": to, "host": _smtp_host(smtp_host), "port": _port(smtp_port), "user": user,
             "password_env": check_env_name(password_env, "--password-env")
-            if password_env else None, "sender": sender, "tls": tls}
+            if password_env else None, "sender": _sender(sender), "tls": tls}
         target = ", ".join(to)
     elif kind == "webhook":
         url = check_webhook_url(url)
@@ -77,6 +78,44 @@ def add_channel_op(store: Store, kind: str, to: list[str] | None = None,
                          f"(#{same[0]})", hint="sounding alerts list shows the channels")
     channel_id = add_channel(store, kind, target, config)
     return {"channel_id": channel_id, "kind": kind, "target": _shown(kind, target)}
+
+
+# an address an alert can go to: a local part and a domain with a dot, nothing that would
+# make a header of it (spaces, line breaks, commas, angle brackets)
+_ADDRESS = re.compile(r"[^@\s<>,;:\"()\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.:-]*[A-Za-z0-9])?")
+
+
+def _address(text: str, option: str) -> str:
+    """One e-mail address in lower case (``TEAM@Example.com`` and ``team@example.com``
+    are one channel, not two: mail services read them alike)."""
+    if not _ADDRESS.fullmatch(text.strip()):
+        raise InputError(f"{option} {text.strip()[:80]!r}: not an e-mail address",
+                         hint="e.g. team@example.com")
+    return text.strip().lower()
+
+
+def _addresses(to: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(_address(a, "--to") for a in to))
+
+
+def _sender(sender: str | None) -> str | None:
+    return _address(sender, "--from") if sender else None
+
+
+def _smtp_host(host: str) -> str:
+    if not _HOST.fullmatch(host.strip()):
+        raise InputError(f"--smtp-host {host.strip()[:80]!r}: not a host name",
+                         hint="e.g. smtp.example.com or 127.0.0.1")
+    return host.strip()
+
+
+def _port(port: int) -> int:
+    if not 1 <= int(port) <= 65535:
+        raise InputError(f"--smtp-port {port}: a port from 1 to 65535",
+                         hint="25, 465 (--tls ssl) or 587 (--tls starttls)")
+    return int(port)
 
 
 def remove_channel_op(store: Store, channel_id: int) -> dict[str, Any]:
@@ -268,7 +307,33 @@ def _deliver(channel: Mapping[str, Any], alert: dict[str, Any],
                          secret_env=channel["config"].get("secret_env"), env=env)
     except SoundingError as exc:  # a channel that fails is reported, the others still go
         return {**done, "ok": False, "error": str(exc)}
+    except Exception as exc:  # a channel stored before its checks (a header, a port)
+        return {**done, "ok": False, "error": f"{type(exc).__name__}: {exc}"}
     return {**done, "ok": True}
+
+
+def _payload(rule: Mapping[str, Any], alert: Mapping[str, Any], alert_id: int
+             ) -> dict[str, Any]:
+    """What a channel is sent about an alert."""
+    keys = ("rule_id", "dedup_key", "observed", "expected", "p_value", "message")
+    return {**{k: alert[k] for k in keys if k in alert}, "rule_id": rule["rule_id"],
+            "alert_id": alert_id, "metric": rule["metric"], "span": rule["span"],
+            "network": rule["network"],
+            **{k: alert[k].isoformat() for k in ("window_start", "window_end", "last_seen")}}
+
+
+def _send(store: Store, alert_id: int, payload: dict[str, Any],
+          before: list[dict[str, Any]], env: Mapping[str, str] | None) -> list[dict[str, Any]]:
+    """Send to every enabled channel that has not taken the alert yet (all of them the
+    first time; after that, those that failed or came since), and record the outcome."""
+    taken = {d["channel_id"] for d in before if d.get("ok")}
+    tried = [_deliver(c, payload, env) for c in channels(store, enabled_only=True)
+             if c["channel_id"] not in taken]
+    if tried:
+        again = {d["channel_id"] for d in tried}
+        set_deliveries(store, alert_id,
+                       [d for d in before if d["channel_id"] not in again] + tried)
+    return tried
 
 
 def _body(alert: Mapping[str, Any]) -> str:
@@ -290,15 +355,16 @@ def _fire(store: Store, rule: Mapping[str, Any], test: SpikeTest, now: datetime,
         previous = last_alert(store, rule["rule_id"])
         if previous is not None and previous["last_seen"] >= start:
             extend_alert(store, previous["alert_id"], now)
-            return {"status": "ongoing", "alert_id": previous["alert_id"]}
+            # a channel that failed (or came since) gets the ongoing spike now
+            retried = _send(store, previous["alert_id"],
+                            _payload(rule, previous, previous["alert_id"]),
+                            previous["deliveries"], env)
+            return {"status": "ongoing", "alert_id": previous["alert_id"],
+                    "message": previous["message"], "deliveries": retried}
         alert_id = insert_alert(store, alert)
     if alert_id is None:
         return {"status": "duplicate"}
-    payload = {**alert, "alert_id": alert_id, "metric": rule["metric"], "span": rule["span"],
-               "network": rule["network"], "window_start": start.isoformat(),
-               "window_end": now.isoformat(), "last_seen": now.isoformat()}
-    deliveries = [_deliver(c, payload, env) for c in channels(store, enabled_only=True)]
-    set_deliveries(store, alert_id, deliveries)
+    deliveries = _send(store, alert_id, _payload(rule, alert, alert_id), [], env)
     return {"status": "new", "alert_id": alert_id, "message": alert["message"],
             "deliveries": deliveries}
 
@@ -316,7 +382,9 @@ def check_alerts(store: Store, now: datetime | None = None,
                         "span": rule["span"], "network": rule["network"],
                         "test": test.as_dict() if test else None, **outcome})
     sent = [r for r in results if r["status"] == "new"]
-    return {"checked_at": now.isoformat(), "rules": results, "new_alerts": len(sent)}
+    failed = sum(1 for r in results for d in r.get("deliveries", ()) if not d["ok"])
+    return {"checked_at": now.isoformat(), "rules": results, "new_alerts": len(sent),
+            "failed_deliveries": failed}
 
 
 def alerts_check_op(store: Store, now: str | None = None) -> dict[str, Any]:
