@@ -68,7 +68,24 @@ def test_missing_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delenv("SOUNDING_DATA", raising=False)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError, match="no labelled corpora"):
+        find_data_dir()
+    with pytest.raises(ConfigError, match="nowhere: no tweeteval/ or umsab/ folder in it"):
         find_data_dir(tmp_path / "nowhere")
+
+
+def test_a_data_folder_named_is_never_swapped_for_another(
+        data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--data /tmp ran on $SOUNDING_DATA's corpora instead, saying nothing."""
+    monkeypatch.setenv("SOUNDING_DATA", str(data))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    with pytest.raises(ConfigError, match="no tweeteval/ or umsab/ folder in it"):
+        find_data_dir(elsewhere)
+    (elsewhere / "tweeteval").mkdir()  # a corpus folder without its splits
+    from sounding.enrich.datasets import read_sentiment
+
+    with pytest.raises(ConfigError, match="test_text.txt: missing from the corpus folder"):
+        read_sentiment(find_data_dir(elsewhere), "tweeteval/sentiment", "test")
 
 
 def test_shipped_brand_replies_are_balanced_and_apart_from_training() -> None:

@@ -58,16 +58,24 @@ def test_enrich_labels_answers_and_languages_once(store: Store) -> None:
 def test_a_model_folder_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="neither a sounding model"):
         load_model(tmp_path)
+    (tmp_path / "config.json").write_text('{"model_type": "bert"}')  # a config alone
+    with pytest.raises(ConfigError, match="not a Hugging Face model that can be loaded"):
+        load_model(tmp_path)
+    with pytest.raises(ConfigError, match="config.json: a file, not a model folder"):
+        load_model(tmp_path / "config.json")
 
 
 def test_classify_command_writes_one_json_object_per_line(tmp_path: Path) -> None:
     source = tmp_path / "texts.txt"
-    source.write_bytes(b"J'adore vos croissants\nhttps://example.com\n" + b"caf\xe9\n")
+    # a line separator, a form feed and NEL inside a text split it in three before
+    source.write_bytes(b"J'adore vos croissants\nhttps://example.com\n" + b"caf\xe9\r\n"
+                       + "one\u2028still one\x0cand\x85on\n".encode())
     result = subprocess.run([sys.executable, "-m", "sounding", "classify", str(source)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(rows) == 3
+    assert len(rows) == 4
+    assert rows[2]["flags"] == ["invalid_utf8"]  # the bytes reach the model, which says so
     assert set(rows[0]) == {"lang", "reaction", "p_interest", "p_animosity", "p_neutral",
                             "uncertain", "flags"}
     assert rows[1]["reaction"] == "neutral" and "only_urls" in rows[1]["flags"]

@@ -19,8 +19,10 @@ eval_app = typer.Typer(help="Evaluate sounding's models on labelled corpora.",
 app.add_typer(eval_app, name="eval")
 
 
-def _lines(source: str) -> list[str]:
-    """Input texts, one per line; undecodable bytes are replaced, never fatal."""
+def _lines(source: str) -> list[bytes]:
+    """Input texts, one per line (a line ends at LF or CR LF only: a line separator or a
+    form feed inside a text keeps it one text, so results pair with input lines), as bytes:
+    the model decodes them and flags one that is not UTF-8, never fatal."""
     if source == "-":
         data = sys.stdin.buffer.read()
     else:
@@ -28,7 +30,10 @@ def _lines(source: str) -> list[str]:
         if not path.is_file():
             raise missing_file(path)
         data = path.read_bytes()
-    return data.decode("utf-8", "replace").splitlines()
+    lines = data.split(b"\n")
+    if lines and not lines[-1]:  # the file's last line end ends no text
+        lines.pop()
+    return [line.removesuffix(b"\r") for line in lines]
 
 
 LANGUAGES_HELP = ("Languages to detect, ISO 639-1 codes such as fr,en (default: setting "

@@ -55,7 +55,14 @@ class Split:
 def find_data_dir(path: str | os.PathLike[str] | None = None) -> Path:
     """The corpora folder: the argument, else ``$SOUNDING_DATA``, else ``../shared/data``."""
     tried: list[str] = []
-    for candidate in (path, os.environ.get("SOUNDING_DATA"), "../shared/data"):
+    if path is not None and str(path) != "":  # a folder named is the one meant
+        folder = Path(path).expanduser()
+        if (folder / "tweeteval").is_dir() or (folder / "umsab").is_dir():
+            return folder
+        raise ConfigError(f"{folder}: no tweeteval/ or umsab/ folder in it",
+                          hint="the folder that holds the labelled corpora (tweeteval/, "
+                               "umsab/)")
+    for candidate in (os.environ.get("SOUNDING_DATA"), "../shared/data"):
         if candidate is None or candidate == "":
             continue
         folder = Path(candidate).expanduser()
@@ -69,7 +76,13 @@ def find_data_dir(path: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _read_lines(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").split("\n")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: missing from the corpus folder",
+                          hint="each split is a pair of files, SPLIT_text.txt and "
+                               "SPLIT_labels.txt") from None
+    lines = text.split("\n")
     if lines and lines[-1].strip() == "":
         lines = lines[:-1]
     return [line.strip() for line in lines]

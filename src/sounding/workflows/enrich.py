@@ -30,7 +30,7 @@ Progress = Callable[[int, int], None]
 class Classifier(Protocol):
     """What the workflows need of a reaction model."""
 
-    def predict_batch(self, texts: list[str]) -> ReactionBatch: ...
+    def predict_batch(self, texts: Sequence[object]) -> ReactionBatch: ...
 
 
 def load_model(path: str | Path | None = None, *, workspace: Path | None = None,
@@ -58,12 +58,20 @@ def _load_model(path: str | Path | None, workspace: Path | None, options: dict[s
         return model, "default:" + _model_digest(DEFAULT_MODEL_DIR) + _read_as(model)
     folder = Path(path)
     if not folder.is_dir():
-        raise ConfigError(f"--model {folder}: no such folder")
+        raise ConfigError(f"--model {folder}: " + ("a file, not a model folder"
+                                                   if folder.exists() else "no such folder"))
     if (folder / "config.json").exists():
         from sounding.enrich.hf import HuggingFaceReactionModel
 
-        return (HuggingFaceReactionModel(str(folder), **options),
-                "hf:" + _digest(folder / "config.json"))
+        try:
+            hf = HuggingFaceReactionModel(str(folder), **options)
+        except (OSError, ValueError, KeyError) as exc:  # a folder with a config alone
+            first = " ".join(str(exc).split())[:200]
+            raise ConfigError(f"--model {folder}: not a Hugging Face model that can be "
+                              f"loaded ({type(exc).__name__}: {first})",
+                              hint="a folder saved with save_pretrained: config.json, the "
+                                   "weights and the tokenizer's files") from None
+        return hf, "hf:" + _digest(folder / "config.json")
     if not (folder / "model.json").exists():
         raise ConfigError(f"--model {folder}: neither a sounding model (model.json) nor a "
                           "Hugging Face model (config.json)")
@@ -90,10 +98,11 @@ def _model_digest(folder: Path) -> str:
     return _digest(folder / "model.json", *([head] if head.is_file() else []))
 
 
-def classify_texts(model: Classifier, texts: Iterable[str], batch: int = 4096
+def classify_texts(model: Classifier, texts: Iterable[str | bytes], batch: int = 4096
                    ) -> Iterator[dict[str, Any]]:
-    """One JSON-ready result per text, streamed in batches (for ``sounding classify``)."""
-    chunk: list[str] = []
+    """One JSON-ready result per text (bytes are decoded by the model, which flags those
+    that are not UTF-8), streamed in batches (for ``sounding classify``)."""
+    chunk: list[str | bytes] = []
     for text in texts:
         chunk.append(text)
         if len(chunk) == batch:
