@@ -315,3 +315,25 @@ def test_an_empty_workspace_and_empty_files_are_said_plainly(cli, tmp_path: Path
     report = cli("report", "--output", str(tmp_path / "r.html"))
     assert report.code != 0 and "no brand post in this workspace" in report.err
     assert "1970" not in report.err
+
+
+@pytest.mark.parametrize(("query", "said"), [
+    ("#", "'#' is no hashtag"), ("##", "'##' is no hashtag"),
+    ("# brioche", "'#' is no hashtag"), ("x" * 301, "the query has 301 characters; at most 300"),
+    ("brioche\ncroissant", "a line break or a control character"),
+])
+def test_a_listening_query_no_network_can_search_is_refused(brand, query: str,  # type: ignore[no-untyped-def]
+                                                            said: str) -> None:
+    result = brand("listen", "add", query)
+    assert result.code == 1 and said in result.err
+    assert json.loads(brand("listen", "list", "--json").out) == []
+
+
+def test_a_hashtag_in_capitals_is_the_same_query_and_removing_twice_says_so(brand) -> None:  # type: ignore[no-untyped-def]
+    first = json.loads(brand("listen", "add", "#brioche", "--json").out)
+    again = json.loads(brand("listen", "add", "#Brioche", "--json").out)
+    assert again["query_id"] == first["query_id"]
+    assert brand("listen", "add", "#brioche croissant").code == 0  # a tag and a word: a search
+    assert brand("listen", "remove", str(first["query_id"])).code == 0
+    twice = brand("listen", "remove", str(first["query_id"]))
+    assert twice.code == 1 and f"no listening query {first['query_id']}" in twice.err

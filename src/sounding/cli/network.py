@@ -151,17 +151,29 @@ def listen_add_cmd(
     query: Annotated[str, typer.Argument(help="Words to search, or a #hashtag.")],
     account: Annotated[str | None, typer.Option(
         help="The account that listens (default: the only one).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Listen for a query: a Bluesky search, a Mastodon hashtag timeline or search."""
     result = run("listen_add", query=query, account=account)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
     out.print(render.literal(f"listening #{result['query_id']} on {result['account_id']}: "
                              f"{result['query']}"))
 
 
 @listen_app.command("list")
-def listen_list_cmd() -> None:
+def listen_list_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """The listening queries and how many items each found."""
-    for row in run("listen_list"):
+    rows = run("listen_list")
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    if not rows:
+        out.print("no listening queries (sounding listen add WORDS)")
+    for row in rows:
         out.print(render.literal(f"#{row['query_id']} {row['account_id']} {row['query']}: "
                                  f"{row['hits']:,} items"))
 

@@ -199,10 +199,12 @@ def mark_failed(store: Store, queue_id: int, error: str, now: datetime) -> None:
 
 
 def listening_add(store: Store, account_id: str, query: str) -> int:
-    """Add (or reactivate) a listening query; returns its id."""
+    """Add (or reactivate) a listening query; returns its id. The networks search
+    without regard to case, so ``#Brioche`` is the query ``#brioche`` already is."""
     with store.transaction() as con:
         found = con.execute("SELECT query_id FROM listening_queries WHERE account_id = ? "
-                            "AND query = ?", [account_id, query]).fetchall()
+                            "AND lower(query) = lower(?) ORDER BY query_id LIMIT 1",
+                            [account_id, query]).fetchall()
         if found:
             con.execute("UPDATE listening_queries SET active = true WHERE query_id = ?",
                         [found[0][0]])
@@ -230,7 +232,7 @@ def listening_remove(store: Store, query_id: int) -> bool:
     """Stop a listening query (its hits stay)."""
     with store.transaction() as con:
         rows = con.execute("UPDATE listening_queries SET active = false WHERE query_id = ? "
-                           "RETURNING query_id", [query_id]).fetchall()
+                           "AND active RETURNING query_id", [query_id]).fetchall()
     return bool(rows)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from sounding.errors import InputError, NotFound
@@ -27,11 +29,31 @@ def _one_account(store: Store, account: str | None) -> str:
     return str(accounts[0]["account_id"])
 
 
+MAX_QUERY = 300  # characters: a search, not a document
+_HASHTAG = re.compile(r"#\w+")
+
+
+def _check_query(query: str) -> None:
+    """Refuse what no network searches for: nothing, a line break, a text longer than a
+    search, a ``#`` without its word (``#``, ``##``, ``# brioche``)."""
+    if not query:
+        raise InputError("the query is empty")
+    if any(unicodedata.category(c) == "Cc" for c in query):
+        raise InputError("the query holds a line break or a control character",
+                         hint="one line of words, or a #hashtag")
+    if len(query) > MAX_QUERY:
+        raise InputError(f"the query has {len(query):,} characters; at most {MAX_QUERY}")
+    bad = [w for w in query.split() if w.startswith("#") and not _HASHTAG.fullmatch(w)]
+    if bad:
+        raise InputError(f"'{bad[0][:40]}' is no hashtag",
+                         hint="a hashtag is # and a word of letters, digits or _, such as "
+                              "#brioche")
+
+
 def add_query(store: Store, query: str, account: str | None = None) -> dict[str, Any]:
     """Listen for a query (a Bluesky search; a Mastodon #hashtag timeline or search)."""
     query = query.strip()
-    if not query:
-        raise InputError("the query is empty")
+    _check_query(query)
     account_id = _one_account(store, account)
     return {"query_id": listening_add(store, account_id, query), "account_id": account_id,
             "query": query}
