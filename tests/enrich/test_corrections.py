@@ -271,3 +271,21 @@ def test_a_strong_penalty_keeps_the_shipped_scores() -> None:
     assert np.allclose(adapter.model_.decision_function(texts),
                        SHIPPED.decision_function(texts), atol=1e-3)
     assert adapter.model_.metadata_["adapted"]["texts"] == len(texts)
+
+
+def test_retrain_warns_of_a_reaction_with_too_few_labels(
+        launch_store: tuple[Store, dict[str, str]]) -> None:
+    """45 'interest' and 1 'animosity': the adapted model said interest to nearly all, and
+    its dozen held-out labels, drawn from the same mix, could not show it."""
+    store, truth = launch_store
+    items = list(truth)
+    for item in items[:45]:
+        corrections.label_op(store, item, "interest", "ana")
+    corrections.label_op(store, items[45], "animosity", "ana")
+    warnings = corrections.retrain_op(store)["warnings"]
+    assert warnings == [
+        "only 1 'animosity' label of 46: the adapted model will seldom say animosity; label "
+        "more of them (sounding review) and retrain",
+        "only 0 'neutral' labels of 46: the adapted model will seldom say neutral; label "
+        "more of them (sounding review) and retrain"]
+    store.close()

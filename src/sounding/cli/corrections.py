@@ -102,3 +102,5 @@ def retrain_cmd(
     else:
         out.print(render.literal(("not saved:", "yellow"),
                                  " the adapted model did worse on the held-out labels"))
+    for warning in result.get("warnings", []):
+        err.print(render.literal((f"warning: {warning}", "yellow")))

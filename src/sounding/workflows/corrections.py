@@ -125,4 +125,18 @@ def retrain_op(store: Store, *, holdout: float = 0.25, seed: int = 0) -> dict[st
     if adaptation.not_worse:
         _save(adaptation.model, folder, card)
     return {**card, "saved": adaptation.not_worse,
-            "model_dir": str(folder) if adaptation.not_worse else None}
+            "model_dir": str(folder) if adaptation.not_worse else None,
+            "warnings": _lopsided([r["label"] for r in rows])}
+
+
+FEW_OF_A_KIND = 5  # labels of one reaction below which the adapted model leans away from it
+
+
+def _lopsided(labels: list[str]) -> list[str]:
+    """Reactions with too few labels, or none, for the adapted model to keep saying them:
+    45 'interest' and 1 'animosity' taught it to say interest to nearly everything, and
+    a dozen held-out labels drawn from the same mix cannot show it."""
+    counts = {r: labels.count(r) for r in REACTIONS}
+    return [f"only {n} '{r}' label{'s' * (n != 1)} of {len(labels)}: the adapted model will "
+            f"seldom say {r}; label more of them (sounding review) and retrain"
+            for r, n in counts.items() if n < FEW_OF_A_KIND]
