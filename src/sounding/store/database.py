@@ -208,6 +208,18 @@ class Store:
             )
         return run_id, stats
 
+    def table_counts(self) -> dict[str, int]:
+        """Rows of every table the workspace has (what ``status`` shows): the data model's
+        first, then the others (labels, listening, alerts, users…) by name."""
+        names = self.query("SELECT table_name FROM duckdb_tables() WHERE schema_name = "
+                           "'main' AND table_name NOT IN ('schema_migrations', "
+                           "'interaction_rows') ORDER BY table_name").column(0).to_pylist()
+        # interaction_rows is what the interactions view reads: counted through it
+        ordered = [t for t in TABLES if t in names] + [t for t in names if t not in TABLES]
+        sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in ordered)
+        rows = self.query(sql)
+        return dict(zip(rows.column(0).to_pylist(), rows.column(1).to_pylist(), strict=True))
+
     def counts(self) -> dict[str, int]:
         """Row count of every table."""
         sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in TABLES)

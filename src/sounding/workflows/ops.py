@@ -66,7 +66,7 @@ def _kpis(store: Store, period: str | None = None) -> dict[str, Any]:
 
 
 def _status(store: Store) -> dict[str, Any]:
-    return {"workspace": str(store.path), "tables": store.counts()}
+    return {"workspace": str(store.path), "tables": store.table_counts()}
 
 
 OPERATIONS: dict[str, Callable[..., Any]] = {
