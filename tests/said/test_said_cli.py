@@ -291,3 +291,18 @@ def test_topics_of_the_first_week_name_no_trend(cli, db: Path, launch: Launch) -
     text = cli("topics", "--period", first)
     assert text.code == 0 and "unmeasured" in text.out
     assert "rising" not in text.out and "falling" not in text.out
+
+
+def test_an_open_start_is_no_limit(cli, db: Path, launch: Launch) -> None:  # type: ignore[no-untyped-def]
+    """``..2026-10-10`` read the week before 10 October only, though a side left empty
+    means no limit."""
+    with Store.open(db) as s:
+        s.write(launch.batch, kind="simulate", source="test")
+    data = json.loads(cli("topics", "--period", "..2026-10-10", "--json").out)
+    assert data["period_start"].startswith("2026-09-07")  # the first mention's day
+    assert data["period_end"].startswith("2026-10-11") and data["texts_before"] == 0
+    default = json.loads(cli("topics", "--json").out)  # no period: the last 7 days
+    from datetime import datetime
+    span = (datetime.fromisoformat(default["period_end"])
+            - datetime.fromisoformat(default["period_start"]))
+    assert span.days == 7

@@ -13,7 +13,8 @@ from sounding.store.reads import REACTION_KINDS
 
 __all__ = [
     "add_channel", "add_rule", "alert_history", "bucket_counts", "channels", "daily_series",
-    "extend_alert", "insert_alert", "last_alert", "newest_mention", "remove_channel",
+    "extend_alert", "insert_alert", "last_alert", "newest_mention", "oldest_mention",
+    "remove_channel",
     "remove_rule", "rules", "said_texts", "set_deliveries", "update_rule",
 ]
 
@@ -50,6 +51,13 @@ def said_texts(store: Store, start: datetime, end: datetime, network: str | None
 def newest_mention(store: Store) -> datetime | None:
     """When the newest item written by someone else than the brand was made."""
     value = store.scalar(f"SELECT max(created_at) FROM items WHERE kind IN {REACTION_KINDS} "
+                         "AND account_id IS NULL")
+    return value if isinstance(value, datetime) else None
+
+
+def oldest_mention(store: Store) -> datetime | None:
+    """When the oldest item written by someone else than the brand was made."""
+    value = store.scalar(f"SELECT min(created_at) FROM items WHERE kind IN {REACTION_KINDS} "
                          "AND account_id IS NULL")
     return value if isinstance(value, datetime) else None
 

@@ -12,7 +12,13 @@ import pyarrow as pa
 from sounding.analyse.topics import TopicResult, Trend, find_topics, topic_trends
 from sounding.errors import InputError
 from sounding.store import Store
-from sounding.store.said_store import alert_history, daily_series, newest_mention, said_texts
+from sounding.store.said_store import (
+    alert_history,
+    daily_series,
+    newest_mention,
+    oldest_mention,
+    said_texts,
+)
 from sounding.workflows.kpis import open_sides, parse_period
 from sounding.workflows.labels import item_facets, known_networks
 
@@ -49,7 +55,8 @@ def said_periods(store: Store, period: str | None) -> tuple[datetime, datetime, 
     """(previous start, start, end): the period and the one of equal length before it.
 
     Without ``period``: the last :data:`DEFAULT_DAYS` days up to the newest mention; an
-    open end is the newest mention, or the start's day when that comes after it."""
+    open end is the newest mention, or the start's day when that comes after it; an open
+    start (``..B``) is no limit: the oldest mention's day."""
     start, end = parse_period(period)
     open_start, open_end = open_sides(period)
     if open_end:
@@ -57,7 +64,9 @@ def said_periods(store: Store, period: str | None) -> tuple[datetime, datetime, 
         end = max((newest or datetime.now(start.tzinfo)) + timedelta(microseconds=1),
                   start + timedelta(days=1))
     if open_start:
-        start = end - timedelta(days=DEFAULT_DAYS)
+        oldest = oldest_mention(store) if period else None
+        start = (end - timedelta(days=DEFAULT_DAYS) if oldest is None or oldest >= end
+                 else oldest.replace(hour=0, minute=0, second=0, microsecond=0))
     return start - (end - start), start, end
 
 
