@@ -88,11 +88,12 @@ def test_queue_list_keeps_the_variant_and_the_text(hostile) -> None:
 
 def test_alerts_list_shows_targets_rules_and_messages_literally(hostile, db: Path) -> None:
     result = hostile("alerts", "add-channel", "email", "--to", LINK, "--smtp-host", "h")
-    assert result.code == 0 and LINK in result.out
-    from sounding.store.said_store import insert_alert
+    assert result.code == 1 and LINK in result.err  # no address: refused, and said literally
+    from sounding.store.said_store import add_channel, insert_alert
 
     now = datetime(2026, 9, 7, 12, tzinfo=UTC)
-    with Store.open(db) as store:
+    with Store.open(db) as store:  # one stored before addresses were checked
+        add_channel(store, "email", LINK, {"to": [LINK], "host": "h", "port": 25})
         with store.transaction() as con:
             con.execute("INSERT INTO alert_rules (metric, span, network) "
                         "VALUES ('volume', 'day', ?)", [NETWORK])
