@@ -41,5 +41,5 @@ def test_eval_names_the_config_files_data_folder_when_it_has_no_corpora(
         cli, config: Path, tmp_path: Path) -> None:
     config.write_text(f'data = "{tmp_path / "nowhere"}"\n', encoding="utf-8")
     result = cli("eval", "reaction")
-    assert result.code == 1 and "no labelled corpora folder found" in result.err
+    assert result.code == 1 and "nowhere: no tweeteval/ or umsab/ folder in it" in result.err
     assert str(tmp_path / "nowhere") in result.err

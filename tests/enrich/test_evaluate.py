@@ -84,7 +84,7 @@ def test_a_data_folder_named_is_never_swapped_for_another(
     (elsewhere / "tweeteval").mkdir()  # a corpus folder without its splits
     from sounding.enrich.datasets import read_sentiment
 
-    with pytest.raises(ConfigError, match="test_text.txt: missing from the corpus folder"):
+    with pytest.raises(ConfigError, match=r"test_text\.txt: missing from the corpus folder"):
         read_sentiment(find_data_dir(elsewhere), "tweeteval/sentiment", "test")
 
 

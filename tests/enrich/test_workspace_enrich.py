@@ -61,7 +61,7 @@ def test_a_model_folder_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text('{"model_type": "bert"}')  # a config alone
     with pytest.raises(ConfigError, match="not a Hugging Face model that can be loaded"):
         load_model(tmp_path)
-    with pytest.raises(ConfigError, match="config.json: a file, not a model folder"):
+    with pytest.raises(ConfigError, match=r"config\.json: a file, not a model folder"):
         load_model(tmp_path / "config.json")
 
 

@@ -187,4 +187,5 @@ def test_a_queue_id_that_is_no_number_is_a_page_not_found(client: TestClient) ->
                  "/queue/x/cancel", "/queue/-/draft"):
         response = client.post(path, data={"csrf_token": token, "when": "2999-01-01T09:30"})
         assert response.status_code == 404, path
-        assert "Cette page n&#39;existe pas." in response.text and "int_parsing" not in response.text
+        assert "Cette page n&#39;existe pas." in response.text
+        assert "int_parsing" not in response.text

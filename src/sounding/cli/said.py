@@ -64,8 +64,9 @@ def topics_cmd(
 
 @alerts_app.command("check")
 def alerts_check_cmd(as_json: Json = False) -> None:
-    """Evaluate the alert rules now and send new spikes once (run it from cron); exit 1
-    when a channel failed (the next check sends it the alert again)."""
+    """Evaluate the alert rules now and send new spikes once (run it from cron).
+
+    Exits 1 when a channel failed: the next check sends it the alert again."""
     result = run("alerts_check")
     if as_json:
         out.print_json(json.dumps(result))
