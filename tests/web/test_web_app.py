@@ -201,8 +201,11 @@ def test_editor_corrects_a_label_and_it_wins_everywhere(client: TestClient) -> N
 def test_label_correction_needs_csrf_and_a_known_label(client: TestClient) -> None:
     token = sign_in(client, "ed")
     data = {"item_id": "bluesky:reply-000001", "label": "animosity"}
-    assert client.post("/items/label", data={**data, "csrf_token": "forged"}).status_code == 403
-    assert client.post("/items/label", data=data).status_code == 403
+    forged = client.post("/items/label", data={**data, "csrf_token": "forged"})
+    assert forged.status_code == 403 and "opened before your last sign-in" in forged.text
+    missing = client.post("/items/label", data=data)  # was told it came from an old page
+    assert missing.status_code == 403
+    assert "came without its security token" in unescape(missing.text)
     assert client.post("/items/label", data={**data, "csrf_token": token, "label": "joy"}
                        ).status_code == 400
     assert client.post("/items/label", data={**data, "csrf_token": token, "item_id": "nope"}

@@ -55,6 +55,8 @@ REFUSALS: dict[str, str] = {
     "no_item": "There is no item '{id}'.",
     "stale_form": "This page was opened before your last sign-in, so nothing was changed: "
     "reload it and try again.",
+    "no_token": "The form came without its security token, so nothing was changed: reload "
+    "the page and send it from there.",
     "not_reaction": "'{id}' is not a reaction (a reply, quote, comment or mention by "
     "someone else than the brand): it takes no reaction label.",
     "queue_missing": "There is no queue entry {id}.",

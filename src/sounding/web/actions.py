@@ -36,7 +36,8 @@ def _editor(request: Request, token: str, back: str) -> Session | Response:
     session = current(request)
     refused = check_form(session, token, edit=True)
     if refused or session is None:
-        return form_refused(request, session, refused or 401, back)
+        return form_refused(request, session, refused or 401, back,
+                            token_sent=bool(token))
     return session
 
 

@@ -166,6 +166,8 @@ _FR_REFUSALS: dict[str, str] = {
     "no_item": "Il n'existe aucun contenu « {id} ».",
     "stale_form": "Cette page a été ouverte avant votre dernière connexion, rien n'a donc "
     "été modifié : rechargez-la et recommencez.",
+    "no_token": "Le formulaire est arrivé sans son jeton de sécurité, rien n'a donc été "
+    "modifié : rechargez la page et envoyez-le depuis celle-ci.",
     "not_reaction": "« {id} » n'est pas une réaction (réponse, citation, commentaire ou "
     "mention d'un autre que la marque) : il ne prend pas d'étiquette de réaction.",
     "queue_missing": "Il n'existe aucune entrée {id} dans la file.",

@@ -47,14 +47,16 @@ def error_page(request: Request, exc: SoundingError | str, status_code: int, *,
 
 
 def form_refused(request: Request, session: Session | None, status_code: int,
-                 next_path: str) -> Response:
+                 next_path: str, *, token_sent: bool = True) -> Response:
     """Why a form that changes things was refused, in the reader's words: a session that
     has ended gets the sign-in form (back to ``next_path``); an editor's form from an earlier
-    session is to be reloaded; a role that may not edit is told so."""
+    session is to be reloaded, one sent without its token (``token_sent`` false) is said
+    to be; a role that may not edit is told so."""
     if session is None:
         return sign_in_again(request, next_path)
     if session.can_edit:  # then only the form's CSRF token can be wrong
-        return error_page(request, Refused("stale_form"), status_code, back=next_path)
+        why = "stale_form" if token_sent else "no_token"
+        return error_page(request, Refused(why), status_code, back=next_path)
     return error_page(request, "not_allowed", status_code, back=next_path)
 
 
