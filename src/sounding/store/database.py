@@ -215,14 +215,16 @@ class Store:
                            "'main' AND table_name NOT IN ('schema_migrations', "
                            "'interaction_rows') ORDER BY table_name").column(0).to_pylist()
         # interaction_rows is what the interactions view reads: counted through it
-        ordered = [t for t in TABLES if t in names] + [t for t in names if t not in TABLES]
-        sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in ordered)
-        rows = self.query(sql)
-        return dict(zip(rows.column(0).to_pylist(), rows.column(1).to_pylist(), strict=True))
+        return self._rows_of([t for t in TABLES if t in names]
+                             + [t for t in names if t not in TABLES])
 
     def counts(self) -> dict[str, int]:
-        """Row count of every table."""
-        sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in TABLES)
+        """Row count of every table of the data model."""
+        return self._rows_of(list(TABLES))
+
+    def _rows_of(self, tables: list[str]) -> dict[str, int]:
+        """Rows of each of ``tables`` (names from the code or the catalogue, never input)."""
+        sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in tables)
         rows = self.query(sql)
         return dict(zip(rows.column(0).to_pylist(), rows.column(1).to_pylist(), strict=True))
 
