@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pyarrow as pa
@@ -20,10 +20,12 @@ __all__ = [
     "ACCOUNT_SNAPSHOT_SCHEMA",
     "ACTOR_SCHEMA",
     "CASELESS_NETWORKS",
+    "FIRST_DAY",
     "INTERACTION_KINDS",
     "INTERACTION_SCHEMA",
     "ITEM_KINDS",
     "ITEM_SCHEMA",
+    "LAST_DAY",
     "METRIC_NAMES",
     "METRIC_SNAPSHOT_SCHEMA",
     "NETWORKS",
@@ -54,6 +56,8 @@ TS = pa.timestamp("us", tz="UTC")
 ITEM_KINDS = ("post", "reply", "quote", "comment", "mention", "repost")
 INTERACTION_KINDS = ("reply", "like", "repost", "quote", "mention", "follow")
 REACTIONS = ("interest", "animosity", "neutral")
+# the calendar sounding keeps: periods read, and posts are queued, from 1970 to 2999
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2999, 12, 31)
 METRIC_NAMES = ("likes", "reposts", "replies", "quotes", "impressions", "reach", "saves",
                 "clicks")
 

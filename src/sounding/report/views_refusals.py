@@ -11,14 +11,13 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from sounding.errors import InputError, NotFound
+from sounding.models import FIRST_DAY, LAST_DAY
 
 __all__ = ["FIRST_DAY", "LAST_DAY", "REFUSALS", "Refused", "RefusedMissing", "choice", "flag",
            "page_hint", "page_number", "page_period", "period_days"]
 
 # Dates a page reads: a side before FIRST_DAY or after LAST_DAY means "no limit" on that side
 # (nothing social is older than 1970, and ..9999-12-31 is how people write "until now").
-FIRST_DAY = date(1970, 1, 1)
-LAST_DAY = date(2999, 12, 31)
 
 # The English words of each refusal (the French ones are in web/i18n.py, key "refused.<key>").
 REFUSALS: dict[str, str] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ from sounding.connectors.base import Draft, Image
 from sounding.connectors.bluesky_post import check_draft
 from sounding.errors import InputError, NotFound
 from sounding.imports import convert
+from sounding.models import LAST_DAY
 from sounding.store import Store
 from sounding.store.connector_store import (
     account_settings,
@@ -43,7 +44,7 @@ _WHEN_HINT = "e.g. 2026-12-01T18:00 (UTC) or 2026-12-01T18:00+01:00"
 _PAST_GRACE = timedelta(minutes=1)  # "now" typed by hand is already a little in the past
 # the latest publication time: the calendar sounding keeps ends there, as periods do (a
 # post queued for 9999-12-31 made the planner's next day overflow)
-LATEST = datetime(2999, 12, 31, 23, 59, tzinfo=UTC)
+LATEST = datetime.combine(LAST_DAY, time(23, 59), UTC)
 
 
 def parse_when(text: str | None) -> datetime | None:
