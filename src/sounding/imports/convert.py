@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from sounding.imports.spec import ITEM_COLUMNS, Column
 from sounding.models import CASELESS_NETWORKS, ITEM_KINDS, NETWORKS, TS, network_name
 
-__all__ = ["Converted", "check_times", "convert_columns", "parse_variant"]
+__all__ = ["AHEAD", "Converted", "check_times", "convert_columns", "parse_variant"]
 
 _ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError)
 _ZONE = r"(Z|z|[+-]\d\d:?\d\d)$"
@@ -190,7 +190,7 @@ def _check_networks(out: Converted) -> None:
 
 
 # how far a date may run ahead of the import (clocks and zones written wrong)
-_AHEAD = timedelta(days=1)
+AHEAD = timedelta(days=1)
 _COUNTERS = tuple(c.name for c in ITEM_COLUMNS if c.kind == "count")
 
 
@@ -205,7 +205,7 @@ def check_times(out: Converted, imported_at: datetime) -> None:
     created = out.columns.get("created_at")
     if created is None:
         return
-    future = pc.greater(created, pa.scalar(imported_at + _AHEAD, created.type))
+    future = pc.greater(created, pa.scalar(imported_at + AHEAD, created.type))
     for row in _rows_where(future):
         out.add(row, "created_at", f"{created[row].as_py():%Y-%m-%d %H:%M} is after this "
                                    f"import ({imported_at:%Y-%m-%d %H:%M} UTC)")

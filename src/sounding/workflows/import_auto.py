@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from sounding.connectors.wordpress import HttpClient, fetch_wordpress
 from sounding.errors import ImportRejected, InputError, Problem
+from sounding.imports.convert import AHEAD
 from sounding.imports.formats import Parsed, detect_files, merge, parser_for
 from sounding.imports.formats.values import TIME_EXPECTED, parse_time
 from sounding.imports.formats.wp_rest import parse_wp_rest
@@ -50,7 +51,7 @@ def _as_of(value: str | datetime | None) -> datetime | None:
         moment = parse_time(value)
         if moment is None:
             raise InputError(f"--as-of '{value}': expected {TIME_EXPECTED}")
-    if moment is not None and moment > datetime.now(UTC) + timedelta(days=1):
+    if moment is not None and moment > datetime.now(UTC) + AHEAD:
         raise InputError(f"--as-of {moment:%Y-%m-%d %H:%M}: a date to come",
                          hint="the date the export was taken, today or before")
     return moment
