@@ -13,8 +13,7 @@ from sounding.store.reads import REACTION_KINDS
 
 __all__ = [
     "add_channel", "add_rule", "alert_history", "bucket_counts", "channels", "daily_series",
-    "extend_alert", "insert_alert", "last_alert", "newest_mention", "oldest_mention",
-    "remove_channel",
+    "extend_alert", "insert_alert", "last_alert", "mention_span", "remove_channel",
     "remove_rule", "rules", "said_texts", "set_deliveries", "update_rule",
 ]
 
@@ -48,18 +47,11 @@ def said_texts(store: Store, start: datetime, end: datetime, network: str | None
     )
 
 
-def newest_mention(store: Store) -> datetime | None:
-    """When the newest item written by someone else than the brand was made."""
-    value = store.scalar(f"SELECT max(created_at) FROM items WHERE kind IN {REACTION_KINDS} "
-                         "AND account_id IS NULL")
-    return value if isinstance(value, datetime) else None
-
-
-def oldest_mention(store: Store) -> datetime | None:
-    """When the oldest item written by someone else than the brand was made."""
-    value = store.scalar(f"SELECT min(created_at) FROM items WHERE kind IN {REACTION_KINDS} "
-                         "AND account_id IS NULL")
-    return value if isinstance(value, datetime) else None
+def mention_span(store: Store) -> tuple[datetime | None, datetime | None]:
+    """When the oldest and the newest items written by others than the brand were made."""
+    row = store.query(f"SELECT min(created_at) AS first, max(created_at) AS last FROM items "
+                      f"WHERE kind IN {REACTION_KINDS} AND account_id IS NULL").to_pylist()[0]
+    return row["first"], row["last"]
 
 
 def bucket_counts(store: Store, end: datetime, span: timedelta, buckets: int,

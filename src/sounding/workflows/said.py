@@ -15,8 +15,7 @@ from sounding.store import Store
 from sounding.store.said_store import (
     alert_history,
     daily_series,
-    newest_mention,
-    oldest_mention,
+    mention_span,
     said_texts,
 )
 from sounding.workflows.kpis import open_sides, parse_period
@@ -59,14 +58,14 @@ def said_periods(store: Store, period: str | None) -> tuple[datetime, datetime, 
     start (``..B``) is no limit: the oldest mention's day."""
     start, end = parse_period(period)
     open_start, open_end = open_sides(period)
+    oldest, newest = mention_span(store) if open_start or open_end else (None, None)
     if open_end:
-        newest = newest_mention(store)
         end = max((newest or datetime.now(start.tzinfo)) + timedelta(microseconds=1),
                   start + timedelta(days=1))
-    if open_start:
-        oldest = oldest_mention(store) if period else None
-        start = (end - timedelta(days=DEFAULT_DAYS) if oldest is None or oldest >= end
-                 else oldest.replace(hour=0, minute=0, second=0, microsecond=0))
+    if open_start:  # no period at all: the last days; a side left empty: no limit
+        start = (oldest.replace(hour=0, minute=0, second=0, microsecond=0)
+                 if period and oldest is not None and oldest < end
+                 else end - timedelta(days=DEFAULT_DAYS))
     return start - (end - start), start, end
 
 
