@@ -26,7 +26,7 @@ from sounding.analyse.representation import (
     activity_rate,
     representation,
 )
-from sounding.analyse.segment_words import cluster_description
+from sounding.analyse.segment_words import CUSTOMER_BASE, cluster_description
 from sounding.errors import BadValue
 from sounding.models import REACTIONS
 
@@ -46,6 +46,7 @@ __all__ = [
     "measure_segments",
     "parse_rules",
     "rankings",
+    "uncompared",
 ]
 
 LANG_WEIGHT = 2.0
@@ -239,6 +240,15 @@ class SegmentFigures:
                 "representation": self.representation.as_dict(),
                 "description": self.description, "about": self.about,
                 "compared": self.compared}
+
+
+def uncompared(segment: Mapping[str, Any]) -> str | None:
+    """Why a segment (as its dict) has no index against the customer base, as a message
+    key: ``customer_base`` (every customer is in it: its index is the match rate) or
+    ``reads_customer`` (a rule on `customer` picks customers or not); None when it has."""
+    if segment.get("compared", True):
+        return None
+    return "customer_base" if segment.get("source") == CUSTOMER_BASE else "reads_customer"
 
 
 def _reaction_mix(actors: pd.DataFrame) -> dict[str, float | None]:

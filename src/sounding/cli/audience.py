@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from sounding.analyse.representation import MIN_COUNT
-from sounding.analyse.segment_words import CUSTOMER_BASE
+from sounding.analyse.segments import uncompared
 from sounding.cli import app, err, out, render, run
 
 __all__ = ["customers_app"]
@@ -69,9 +69,10 @@ def _unranked(size: int, rep: dict[str, Any]) -> str:
     return f"index not ranked: fewer than {MIN_COUNT} customers in it"
 
 
-_CUSTOMER_BASE = "index not ranked: every customer is in it, so it is the match rate"
-_READS_CUSTOMER = ("index not ranked: the rule picks customers or not, so the customer base "
-                   "is no yardstick for it")
+_UNCOMPARED = {
+    "customer_base": "index not ranked: every customer is in it, so it is the match rate",
+    "reads_customer": "index not ranked: the rule picks customers or not, so the customer "
+                      "base is no yardstick for it"}
 _NONE_RANKED = {
     "best_represented": f"none can be ranked yet (each has fewer than {MIN_COUNT} engaged "
                         f"actors or {MIN_COUNT} customers)",
@@ -104,9 +105,9 @@ def segment_table(report: dict[str, Any]) -> Table:
     for s in report["segments"]:
         mix, act, rep = s["reaction_mix"], s["activity"], s["representation"]
         note = s["description"] if s["source"] == "cluster" else s["label"]
-        if not s["compared"]:  # before its size: never ranked by index
-            why = _CUSTOMER_BASE if s["source"] == CUSTOMER_BASE else _READS_CUSTOMER
-            note = f"{why}; {note}"
+        why = uncompared(s)
+        if why:  # before its size: never ranked by index
+            note = f"{_UNCOMPARED[why]}; {note}"
         elif not rep["rankable"]:
             note = f"{_unranked(s['size'], rep)}; {note}"
         table.add_row(render.literal(s["name"]), f"{s['size']:,}",

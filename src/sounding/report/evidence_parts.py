@@ -11,8 +11,8 @@ from typing import Any
 
 from sounding.analyse.decide import MIN_REPLICATES
 from sounding.analyse.representation import MIN_COUNT
-from sounding.analyse.segment_words import CUSTOMER_BASE, cluster_description, segment_label
-from sounding.analyse.segments import STANDINGS, by_standing
+from sounding.analyse.segment_words import cluster_description, segment_label
+from sounding.analyse.segments import STANDINGS, by_standing, uncompared
 from sounding.analyse.variants import METRICS, confounders, more_posts_text, with_data
 from sounding.report.i18n_report import Fmt
 from sounding.report.targets import dispersion
@@ -172,8 +172,9 @@ def _standing(s: dict[str, Any], standing: dict[str, str]) -> str:
     """Where a segment stands, as the rankings put it (``standing``, from
     :func:`by_standing`); else too small, or the customer base (its index a match rate)."""
     found = standing.get(s["name"], "")
-    if not found and not s.get("compared", True):  # before its size: never ranked
-        return "customer_base" if s["source"] == CUSTOMER_BASE else "reads_customer"
+    why = uncompared(s)
+    if not found and why:  # before its size: never ranked
+        return why
     return found or "too_small"
 
 

@@ -8,8 +8,7 @@ import numpy as np
 
 from sounding.analyse.actors import ActorMap, community_id
 from sounding.analyse.representation import MIN_COUNT
-from sounding.analyse.segment_words import CUSTOMER_BASE
-from sounding.analyse.segments import by_standing
+from sounding.analyse.segments import by_standing, uncompared
 from sounding.report.views import Params, view
 from sounding.report.views_refusals import flag
 from sounding.store import Store
@@ -31,8 +30,7 @@ def _segment(row: dict[str, Any], rank: dict[str, int], active: dict[str, int],
     ``standing``: where a ranked index's interval lies against 100 (``STANDINGS``)."""
     return {**row, "small": row["name"] in small, "rank_index": rank.get(row["name"]),
             "rank_activity": active.get(row["name"]), "standing": standing.get(row["name"]),
-            "unranked": None if row.get("compared", True) else (
-                "customer_base" if row.get("source") == CUSTOMER_BASE else "reads_customer")}
+            "unranked": uncompared(row)}
 
 
 @view("audience", reads=("cluster",))
