@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -103,14 +104,21 @@ def _generated(folder: Path) -> datetime | None:
     return parse_time(found.group(1)) if found else None
 
 
-def _id_lines(text: str) -> dict[str, int]:
-    """The line of each ``id_str`` (its first), in one pass: JSON parsers keep no positions,
-    and a search from the top for each tweet would take the square of the archive's size."""
-    lines: dict[str, int] = {}
+def _matches_by_line(pattern: str, text: str) -> Iterator[tuple[re.Match[str], int]]:
+    """Each match of ``pattern`` with its line, in one pass: JSON parsers keep no
+    positions, and a search from the top for each tweet would take the square of the
+    archive's size."""
     line, done = 1, 0
-    for found in re.finditer(r'"id_str"\s*:\s*"([^"]+)"', text):
+    for found in re.finditer(pattern, text):
         line += text.count("\n", done, found.start())
         done = found.start()
+        yield found, line
+
+
+def _id_lines(text: str) -> dict[str, int]:
+    """The line of each ``id_str`` (its first)."""
+    lines: dict[str, int] = {}
+    for found, line in _matches_by_line(r'"id_str"\s*:\s*"([^"]+)"', text):
         lines.setdefault(found.group(1), line)
     return lines
 
@@ -118,12 +126,7 @@ def _id_lines(text: str) -> dict[str, int]:
 def _entry_lines(text: str) -> list[int]:
     """The line where each ``{"tweet": ...}`` entry opens, in order: where a tweet with no
     id (or an id the id lines miss) is."""
-    lines, line, done = [], 1, 0
-    for found in re.finditer(r'\{\s*"tweet"\s*:', text):
-        line += text.count("\n", done, found.start())
-        done = found.start()
-        lines.append(line)
-    return lines
+    return [line for _, line in _matches_by_line(r'\{\s*"tweet"\s*:', text)]
 
 
 def _quoted(tweet: dict[str, Any], v: dict[str, Any]) -> str | None:
