@@ -15,7 +15,7 @@ from sounding.store import Store
 from sounding.workflows import publish, queue_view
 from sounding.workflows.accounts import add_account
 from sounding.workflows.queue import add_to_queue, list_queue
-from sounding.workflows.queue_text import PLACEHOLDER, placeholder
+from sounding.workflows.queue_text import PLACEHOLDER, is_placeholder, placeholder, placeholder_in
 
 BLUESKY = "bluesky:brand"
 MASTODON = "mastodon:brand@example.social"
@@ -146,3 +146,11 @@ def test_the_publisher_never_sends_a_placeholder(accounts: Store) -> None:
     assert outcomes[ids[1]][0] == "published"
     failed = _entry(accounts, ids[0])
     assert failed["status"] == "failed" and "write the post first" in failed["error"]
+
+
+def test_the_placeholder_reads_the_same_in_every_language() -> None:
+    french = placeholder("tone=humour", "fr")
+    assert is_placeholder(french) and is_placeholder(placeholder("tone=humour"))
+    assert placeholder_in(placeholder("tone=humour"), "fr") == french
+    assert placeholder_in(french, "en") == placeholder("tone=humour")
+    assert placeholder_in("[to write] my own words", "fr") == "[to write] my own words"

@@ -174,3 +174,19 @@ def test_the_queue_page_says_an_approved_entry_is_published_at_its_time(
     page = unescape(client.get("/queue").text)
     assert re.search(rf'class="note approve-note">{note}', page)
     assert re.search(rf'class="approve" title="{note}', page)
+
+
+@pytest.mark.parametrize(("lang", "shown"), [
+    ("fr", "[à écrire] une publication qui essaie format=video, topic=product"),
+    ("en", "[to write] a post trying format=video, topic=product")])
+def test_the_placeholder_is_worded_in_the_page_language_and_stays_one_when_saved(
+        client: TestClient, web_store: Store, lang: str, shown: str) -> None:
+    _set_text(web_store, 1, placeholder("format=video, topic=product"))
+    token = signed_in(client, lang)
+    page = unescape(client.get("/queue").text)
+    assert f'aria-label="{"Texte" if lang == "fr" else "Text"}">{shown}</textarea>' in page
+    client.post("/queue/1/edit", data={"csrf_token": token, "text": shown})
+    assert _row(web_store, 1) == ("draft", shown)
+    refused = client.post("/queue/1/approve", data={"csrf_token": token})
+    assert refused.status_code == 400
+    assert _row(web_store, 1) == ("draft", shown)

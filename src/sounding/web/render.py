@@ -21,6 +21,7 @@ from sounding.plan import caution_text
 from sounding.report import VIEWS, charts
 from sounding.report.views_refusals import Refused, period_days
 from sounding.web.i18n import LANGS, interval, number, refusal_text, translator
+from sounding.workflows.queue_text import placeholder_in
 from sounding.workflows.users import Session
 
 __all__ = ["SECURITY_HEADERS", "html_page", "json_body", "json_page", "local_path",
@@ -119,6 +120,7 @@ def _period_sides(text: str | None) -> tuple[str, str]:
 
 _env.filters["period_sides"] = _period_sides
 _env.filters["variant_text"] = _variant_text
+_env.filters["draft_text"] = placeholder_in
 _env.filters["learn_note"] = note_text
 _env.filters["design_issue"] = issue_text
 _env.filters["verdict_text"] = verdict_text

@@ -9,20 +9,33 @@ from sounding.store import Store
 from sounding.store.connector_store import text_limit
 
 __all__ = ["PLACEHOLDER", "check_ready", "check_text", "check_written", "is_placeholder",
-           "placeholder"]
+           "placeholder", "placeholder_in"]
 
 # How 'plan' opens the text of each draft it queues: the post is still to be written.
 PLACEHOLDER = "[to write]"
+# The placeholder as each dashboard language shows it (marker, then what it says); a
+# draft saved unchanged from a French page keeps the French one, still a placeholder.
+_WORDING = {"en": (PLACEHOLDER, "a post trying"),
+            "fr": ("[à écrire]", "une publication qui essaie")}
 
 
-def placeholder(what: str) -> str:
+def placeholder(what: str, lang: str = "en") -> str:
     """The text 'plan' queues for a post still to write, saying what it should try."""
-    return f"{PLACEHOLDER} a post trying {what}"
+    marker, lead = _WORDING[lang]
+    return f"{marker} {lead} {what}"
 
 
 def is_placeholder(text: str) -> bool:
-    """Whether ``text`` is still the planner's placeholder."""
-    return text.lstrip().startswith(PLACEHOLDER)
+    """Whether ``text`` is still the planner's placeholder, in any language."""
+    return text.lstrip().startswith(tuple(marker for marker, _ in _WORDING.values()))
+
+
+def placeholder_in(text: str, lang: str) -> str:
+    """``text`` with the planner's placeholder worded in ``lang``; any other text as it is."""
+    for marker, lead in _WORDING.values():
+        if text.startswith(f"{marker} {lead} "):
+            return placeholder(text[len(marker) + len(lead) + 2:], lang)
+    return text
 
 
 def check_written(text: str) -> None:
