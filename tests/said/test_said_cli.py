@@ -306,3 +306,14 @@ def test_an_open_start_is_no_limit(cli, db: Path, launch: Launch) -> None:  # ty
     span = (datetime.fromisoformat(default["period_end"])
             - datetime.fromisoformat(default["period_start"]))
     assert span.days == 7
+
+
+def test_texts_in_no_topic_are_counted(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    texts = ["Worst cheese ever, total rip-off."] * 2 + ["Horaires le dimanche ?", "😍 !!", "@x"]
+    rows = [_reply(i, t, "2026-03-18") for i, t in enumerate(texts)]
+    assert cli("import", "items", str(write_csv(tmp_path / "r.csv", rows))).code == 0
+    data = json.loads(cli("topics", "--period", "2026-03-15..2026-03-21", "--json").out)
+    assert data["texts"] == 5 and data["texts_without_topic"] == 2
+    assert sum(t["size"] for t in data["topics"]) == 3
+    text = cli("topics", "--period", "2026-03-15..2026-03-21")
+    assert "texts in no topic (no topic word: a bare mention, an emoji): 2" in text.out

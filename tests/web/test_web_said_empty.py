@@ -66,3 +66,18 @@ def test_the_first_week_shows_its_topics_without_a_trend(client: TestClient,
     html = client.get(f"/said?period={period}").text
     assert "no texts the period before" in html
     assert ">rising" not in html and ">falling" not in html
+
+
+def test_texts_in_no_topic_are_counted_on_the_page(client: TestClient, web_store: Store) -> None:
+    with web_store.transaction() as con:  # a reply holding no topic word, in the period
+        con.execute("INSERT INTO items (item_id, network, author_id, text, created_at, kind, "
+                    "parent_id) SELECT 'bluesky:bare', network, author_id, '😍 !!', created_at, "
+                    "'reply', item_id FROM items WHERE kind = 'post' ORDER BY created_at DESC "
+                    "LIMIT 1")
+    signed_in(client, "fr", "vi")
+    data = client.get("/said.json").json()
+    assert data["texts_without_topic"] >= 1
+    assert data["texts"] == data["texts_without_topic"] + sum(t["size"] for t in data["topics"])
+    page = unescape(client.get("/said").text)
+    assert ("Textes dans aucun sujet (sans mot de sujet : une simple mention, un emoji) : "
+            f"{data['texts_without_topic']}.") in page

@@ -55,6 +55,9 @@ def topics_cmd(
         out.print_json(json.dumps(result))
         return
     out.print(_topics_table(result))
+    if result["texts_without_topic"]:
+        out.print("texts in no topic (no topic word: a bare mention, an emoji): "
+                  f"{result['texts_without_topic']:,}")
     phrases = ", ".join(f"{p['phrase']} ({p['texts']})" for p in result["key_phrases"][:12])
     out.print(render.literal(f"key phrases: {phrases}"))
     for word in ("rising", "falling"):

@@ -55,6 +55,8 @@ _FR: dict[str, str] = {
     "said_basis": "{texts} réponses, citations et mentions du {start} au {last} ({before} "
     "sur les jours d'avant, depuis le {previous}).", "said_volume": "Réactions par jour",
     "said_topics": "Sujets",
+    "said_without_topic": "Textes dans aucun sujet (sans mot de sujet : une simple mention, "
+    "un emoji) : {n}.",
     "said_phrases": "Expressions clés", "said_other": "autres", "said_alerts": "Alertes récentes",
     "said_no_alerts": "Aucune alerte.", "topic": "Sujet", "texts": "Textes", "share": "Part",
     "trend": "Tendance", "examples": "Exemples", "alert": "Alerte",
@@ -234,6 +236,7 @@ _EN: dict[str, str] = {
     "said_basis": "{texts} replies, quotes and mentions from {start} to {last} ({before} in "
     "the days before, from {previous}).", "said_volume": "Reactions per day",
     "said_topics": "Topics",
+    "said_without_topic": "Texts in no topic (no topic word: a bare mention, an emoji): {n}.",
     "said_phrases": "Key phrases", "said_other": "other", "said_alerts": "Recent alerts",
     "said_no_alerts": "No alerts.", "trend_rising": "rising", "trend_falling": "falling",
     "trend_steady": "steady", "trend_unmeasured": "no texts the period before",

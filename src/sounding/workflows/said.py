@@ -122,6 +122,8 @@ def said_report(store: Store, period: str | None = None, network: str | None = N
         "period_start": start.isoformat(), "period_end": end.isoformat(),
         "previous_start": before.isoformat(), "network": network, "segment": segment,
         "texts": n_now, "texts_before": n_before,
+        # texts with no topic word (a bare mention, an emoji) belong to no topic
+        "texts_without_topic": n_now - sum(d["size"] for d in topics),
         "key_phrases": [{"phrase": p, "texts": n} for p, n in result.key_phrases],
         "topics": topics,
         "rising": [d["label"] for d in topics if d["trend"]["direction"] == "rising"],
