@@ -286,7 +286,7 @@ def test_an_export_dated_before_its_posts_is_refused_by_line(store: Store,
         f"{path}, line 2, column 'Publish time': the counters are dated 2026-02-01 (--as-of), "
         "before the post was created on 2026-03-05: pass --as-of with the date the export "
         "was taken"]
-    with pytest.raises(InputError, match="--as-of 2099-01-01 00:00: a date to come"):
+    with pytest.raises(InputError, match="--as-of 2099-01-01 23:59: a date to come"):
         import_export(store, path, as_of="2099-01-01")
     assert import_export(store, path).new == 1  # dated by its name: 31 March
 
@@ -296,3 +296,48 @@ def test_an_item_that_answers_itself_is_refused(store: Store, tmp_path: Path) ->
     assert _refusals(store, path, f"{HEADER},parent_id\n1,bluesky,a,x,2026-03-01,1\n"
                                   "2,bluesky,a,y,2026-03-01,1\n") == [
         f"{path}, line 2, column 'parent_id': the item's own id: an item cannot answer itself"]
+
+
+def test_iso_times_in_every_form_the_standard_allows(store: Store, tmp_path: Path) -> None:
+    """A +05 offset beside a date alone crashed the import; a small z and nanoseconds
+    (Go and JavaScript write them) were refused."""
+    path = tmp_path / "zones.csv"
+    path.write_text(f"{HEADER}\n1,bluesky,a,x,2026-03-01T10:00:00+05\n2,bluesky,a,y,2026-03-01\n"
+                    "3,bluesky,a,z,2026-03-01T10:00:00z\n"
+                    "4,bluesky,a,w,2026-03-01T10:00:00.123456789Z\n", encoding="utf-8")
+    assert import_items(store, path).new == 4
+    times = store.query("SELECT item_id, strftime(created_at, '%Y-%m-%d %H:%M:%S.%f') AS t "
+                        "FROM items ORDER BY item_id").to_pylist()
+    assert [r["t"] for r in times] == ["2026-03-01 05:00:00.000000", "2026-03-01 00:00:00.000000",
+                                       "2026-03-01 10:00:00.000000", "2026-03-01 10:00:00.123456"]
+
+
+def test_times_off_the_calendar_are_refused_on_their_line(store: Store, tmp_path: Path) -> None:
+    """9999-12-31 23:00 -05:00 is in the year 10000: it crashed with OverflowError."""
+    path = tmp_path / "far.csv"
+    assert _refusals(store, path, f"{HEADER}\n1,bluesky,a,x,9999-12-31T23:00:00-05:00\n"
+                                  "2,bluesky,a,y,1969-07-20T20:17:00Z\n") == [
+        f"{path}, line 2, column 'created_at': expected an ISO 8601 date and time such as "
+        "2026-03-01 18:00, found '10000-01-01 04:00:00.000000Z'; a date from 1970-01-01 to "
+        "2999-12-31",
+        f"{path}, line 3, column 'created_at': expected an ISO 8601 date and time such as "
+        "2026-03-01 18:00, found '1969-07-20 20:17:00.000000Z'; a date from 1970-01-01 to "
+        "2999-12-31"]
+    export = tmp_path / "far-2026-03-31.csv"
+    export.write_text("Post ID,Page name,Description,Publish time,Reactions\n"
+                      "1,Brand,hi,9999-12-31T23:00:00-05:00,3\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_export(store, export)
+    assert "line 2, column 'Publish time'" in _problems(caught)[0]
+    with pytest.raises(InputError, match="--as-of '0001-01-01T00:00:00\\+01:00': expected"):
+        import_export(store, export, as_of="0001-01-01T00:00:00+01:00")
+    assert store.table_counts()["items"] == 0
+
+
+def test_an_as_of_day_alone_means_its_end(store: Store, tmp_path: Path) -> None:
+    """A post of the export's own day was refused as created after its counters."""
+    path = tmp_path / "posts.csv"
+    path.write_text("Post ID,Page name,Description,Publish time,Reactions\n"
+                    "1,Brand,hi,03/31/2026 18:00,3\n", encoding="utf-8")
+    report = import_export(store, path, as_of="2026-03-31")
+    assert (report.new, report.as_of) == (1, "2026-03-31T23:59:59+00:00")

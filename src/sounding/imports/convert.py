@@ -9,19 +9,30 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from sounding.imports.spec import ITEM_COLUMNS, Column
-from sounding.models import CASELESS_NETWORKS, ITEM_KINDS, NETWORKS, TS, network_name
+from sounding.models import (
+    CASELESS_NETWORKS,
+    FIRST_DAY,
+    ITEM_KINDS,
+    LAST_DAY,
+    NETWORKS,
+    TS,
+    network_name,
+)
 
-__all__ = ["AHEAD", "Converted", "check_times", "convert_columns", "parse_variant"]
+__all__ = ["AHEAD", "Converted", "cell_value", "check_times", "convert_columns", "parse_variant"]
 
 _ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError)
-_ZONE = r"(Z|z|[+-]\d\d:?\d\d)$"
+_ZONE = r"(Z|[+-]\d\d(:?\d\d)?)$"  # as Arrow reads a zone: +05 is +05:00
 _DATE_ONLY = r"^\d{4}-\d\d-\d\d$"
+# the calendar a time may fall in; Python's datetime ends at 9999 (a zone can pass it)
+_EARLIEST = datetime.combine(FIRST_DAY, time(), UTC)
+_LATEST = datetime.combine(LAST_DAY, time.max, UTC)
 
 
 @dataclass
@@ -33,6 +44,13 @@ class Converted:
 
     def add(self, row: int, column: str, message: str) -> None:
         self.problems.setdefault(row, []).append((column, message))
+
+
+def cell_value(array: pa.Array, row: int) -> object:
+    """A raw cell as Python holds it; a time as text (the year 10000 has no datetime)."""
+    if pa.types.is_timestamp(array.type):
+        return array.slice(row, 1).cast(pa.string())[0].as_py()
+    return array[row].as_py()
 
 
 def _failing(array: pa.Array, fn: Callable[[pa.Array], pa.Array]) -> list[int]:
@@ -51,11 +69,15 @@ _SLASHED_DATE = re.compile(r"^\s*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")
 
 
 def _date_advice(found: str) -> str:
-    """Why a date written 01/10/2026 is refused: it reads as 1 October or January 10."""
-    if not _SLASHED_DATE.match(found):
-        return ""
-    return ("; a date with slashes could be day or month first: write it year first "
-            "(2026-10-01 for 1 October)")
+    """Why a date written 01/10/2026 is refused: it reads as 1 October or January 10;
+    why 9999-12-31 is: it is off the calendar."""
+    if _SLASHED_DATE.match(found):
+        return ("; a date with slashes could be day or month first: write it year first "
+                "(2026-10-01 for 1 October)")
+    year = re.match(r"\s*(\d{4,})-", found)
+    if year and not FIRST_DAY.year <= int(year[1]) <= LAST_DAY.year:
+        return f"; a date from {FIRST_DAY} to {LAST_DAY}"
+    return ""
 
 
 def _convert(array: pa.Array, fn: Callable[[pa.Array], pa.Array], out: Converted,
@@ -66,7 +88,7 @@ def _convert(array: pa.Array, fn: Callable[[pa.Array], pa.Array], out: Converted
     except _ARROW_ERRORS:
         bad = _failing(array, fn)
     for row in bad:
-        found = str(array[row].as_py())
+        found = str(cell_value(array, row))
         advice = advise(found) if advise else ""
         out.add(row, column, f"expected {expected}, found {found[:60]!r}{advice}")
     bad_rows = set(bad)
@@ -88,21 +110,34 @@ def _known_text(array: pa.Array) -> pa.Array:
     return _blank_to_null(_as_text(array))
 
 
+def _on_calendar(times: pa.Array) -> pa.Array:
+    """Raise (naming the cells by bisection) on a time off the calendar: 9999-12-31 with
+    a zone west of UTC is in the year 10000, which no reader of the store could take."""
+    early = pc.less(times, pa.scalar(_EARLIEST, TS))
+    late = pc.greater(times, pa.scalar(_LATEST, TS))
+    if pc.any(pc.or_(early, late)).as_py():
+        raise pa.ArrowInvalid("a time off the calendar")
+    return times
+
+
 def _to_timestamp(array: pa.Array) -> pa.Array:
     if pa.types.is_timestamp(array.type):
         if array.type.tz is None:
-            return pc.assume_timezone(array.cast(pa.timestamp("us")), "UTC").cast(TS)
-        return array.cast(TS)
+            return _on_calendar(
+                pc.assume_timezone(array.cast(pa.timestamp("us")), "UTC").cast(TS))
+        return _on_calendar(array.cast(TS))
     text = _blank_to_null(_as_text(array))
     try:
-        return text.cast(TS)
+        return _on_calendar(text.cast(TS))
     except _ARROW_ERRORS:
         pass  # some values lack a zone, or are dates alone: normalise them below
     text = pc.if_else(pc.match_substring_regex(text, _DATE_ONLY),
                       pc.binary_join_element_wise(text, "T00:00:00", ""), text)
+    text = pc.replace_substring_regex(text, r"z$", "Z")  # ISO 8601 allows a small z
+    text = pc.replace_substring_regex(text, r"(\.\d{6})\d+", r"\1")  # to the microsecond
     zoned = pc.match_substring_regex(text, _ZONE)
     text = pc.if_else(zoned, text, pc.binary_join_element_wise(text, "Z", ""))
-    return text.cast(TS)
+    return _on_calendar(text.cast(TS))
 
 
 def _to_count(array: pa.Array) -> pa.Array:

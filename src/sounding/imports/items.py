@@ -15,7 +15,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sounding.errors import ImportRejected, InputError, Problem
-from sounding.imports.convert import Converted, check_times, convert_columns, parse_variant
+from sounding.imports.convert import (
+    Converted,
+    cell_value,
+    check_times,
+    convert_columns,
+    parse_variant,
+)
 from sounding.imports.spec import ITEM_COLUMNS, missing_required, read_names, resolve_columns
 from sounding.imports.tabular import DEFAULT_MAX_LINE_BYTES, RawRows, detect_format, read_rows
 from sounding.models import (
@@ -82,7 +88,7 @@ def _rejects(raw: RawRows, conv: Converted, problems: list[Problem]) -> list[dic
         rejects.append({
             "line": raw.line_of(row),
             "problems": [f"{col}: {msg}" for col, msg in cells],
-            "raw": {k: raw.table.column(k)[row].as_py() for k in raw.table.column_names},
+            "raw": {k: cell_value(raw.table.column(k), row) for k in raw.table.column_names},
         })
     return sorted(rejects, key=lambda r: int(str(r["line"] or 0)))
 

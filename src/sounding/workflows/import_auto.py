@@ -7,9 +7,10 @@ folder of monthly exports lands together or not at all and builds a counter hist
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ from sounding.store import Store, TableStats
 from sounding.workflows.ingest import ImportReport, write_rejects
 
 __all__ = ["ExportReport", "import_export", "import_wordpress"]
+
+_DAY_ALONE = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ def _as_of(value: str | datetime | None) -> datetime | None:
         moment = parse_time(value)
         if moment is None:
             raise InputError(f"--as-of '{value}': expected {TIME_EXPECTED}")
+        if _DAY_ALONE.fullmatch(value.strip()):  # a day alone: read by its end, as in a name
+            moment += timedelta(days=1, seconds=-1)
     if moment is not None and moment > datetime.now(UTC) + AHEAD:
         raise InputError(f"--as-of {moment:%Y-%m-%d %H:%M}: a date to come",
                          hint="the date the export was taken, today or before")

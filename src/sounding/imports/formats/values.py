@@ -6,6 +6,8 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from sounding.models import FIRST_DAY, LAST_DAY
+
 __all__ = ["MAX_COUNT", "TIME_EXPECTED", "parse_count", "parse_time"]
 
 TIME_EXPECTED = "a date and time such as 2026-03-01 18:00 (ISO 8601)"
@@ -65,8 +67,19 @@ def _slashed(match: re.Match[str], day_first: bool) -> datetime:
 def parse_time(value: object, *, day_first: bool = False) -> datetime | None:
     """A moment from ISO 8601, ``dd/mm/yyyy hh:mm`` (or mm/dd), X's or RFC 822 form.
 
-    No zone means UTC. Returns None when the value is blank or not a date.
+    No zone means UTC. Returns None when the value is blank, not a date, or off the
+    calendar (before 1970, after 2999).
     """
+    try:
+        moment = _parse_time(value, day_first)
+    except OverflowError:  # 9999-12-31 23:00 -05:00 is in the year 10000
+        return None
+    if moment is None or not FIRST_DAY <= moment.date() <= LAST_DAY:
+        return None
+    return moment
+
+
+def _parse_time(value: object, day_first: bool) -> datetime | None:
     if isinstance(value, datetime):
         return _utc(value)
     text = "" if value is None else str(value).strip()
