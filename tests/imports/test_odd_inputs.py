@@ -257,6 +257,24 @@ def test_a_column_mapped_twice_is_refused() -> None:
     assert parse_mapping(["id=post", "id=post"]) == {"id": "post"}
 
 
+def test_a_mapped_column_is_not_read_again_through_an_alias(store: Store,
+                                                            tmp_path: Path) -> None:
+    """'description' is also an alias of author_bio: every author's bio became the text."""
+    path = tmp_path / "map.csv"
+    path.write_text("id,network,author,description,date,name\n"
+                    "1,bluesky,a,I love this product,2026-03-01,Ann\n", encoding="utf-8")
+    import_items(store, path, mapping={"text": "description", "created_at": "date"})
+    rows = store.query("SELECT a.bio, a.display_name, i.text FROM items i "
+                       "JOIN actors a ON a.actor_id = i.author_id").to_pylist()
+    assert rows == [{"bio": None, "display_name": "Ann", "text": "I love this product"}]
+    ids = tmp_path / "ids.csv"
+    ids.write_text("name,network,author,text,created_at\n"
+                   "p1,mastodon,b@x.social,hi,2026-03-01\n", encoding="utf-8")
+    import_items(store, ids, mapping={"id": "name"})
+    assert store.query("SELECT display_name FROM actors WHERE network = 'mastodon'"
+                       ).to_pylist() == [{"display_name": None}]  # not the item's id, p1
+
+
 def test_dates_to_come_and_counters_before_their_item_are_refused(
         store: Store, tmp_path: Path) -> None:
     """A post of 2099, and likes read before the post existed, were stored."""

@@ -81,7 +81,8 @@ def read_names(mapping: Mapping[str, str]) -> frozenset[str]:
 
 
 def resolve_columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[str, str]:
-    """Map each known column to the file's column holding it (mapping, exact name, alias).
+    """Map each known column to the file's column holding it (mapping, exact name, alias);
+    a column named in the mapping holds only the column it is mapped to.
 
     Raises InputError naming every required column that is missing.
     """
@@ -96,6 +97,7 @@ def resolve_columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[s
                              hint="rename or remove one of them")
         present[h.strip().lower()] = h
     found: dict[str, str] = {}
+    mapped = {theirs.lower() for theirs in mapping.values()}  # each is its column's alone
     for column in ITEM_COLUMNS:
         if column.name in mapping:
             theirs = mapping[column.name]
@@ -105,7 +107,7 @@ def resolve_columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[s
             found[column.name] = present[theirs.lower()]
             continue
         for name in (column.name, *column.aliases):
-            if name in present:
+            if name in present and name not in mapped:
                 found[column.name] = present[name]
                 break
     return found
