@@ -254,3 +254,32 @@ def test_comments_whose_addresses_are_not_wordpress_anchors_stay_apart(
          "parent_id": "blog:b.example/post"},
         {"item_id": "blog:b.example/post#tag:b.example,2026:comment-3", "kind": "comment",
          "parent_id": "blog:b.example/post"}]
+
+
+def test_a_feed_without_its_site_needs_the_account(store: Store, tmp_path: Path) -> None:
+    """The file's path became the blog: the same feed in two folders made two blogs."""
+    text = RSS.read_text("utf-8").replace(
+        "\t<link>https://journal.atelier-lumen.example</link>\n", "", 1)
+    path = tmp_path / "feed.rss"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ImportRejected) as info:
+        import_export(store, path)
+    assert str(info.value.problems[0]) == (
+        f"{path}, column 'link': the feed names no site (its <link>): pass --account with "
+        "the blog's address")
+    report = import_export(store, path, account="https://journal.atelier-lumen.example")
+    assert report.new == 2
+    assert store.query("SELECT account_id FROM accounts").to_pylist() == [
+        {"account_id": SITE}]
+
+
+def test_a_feed_comment_count_dated_before_its_post_is_left_out(store: Store,
+                                                                tmp_path: Path) -> None:
+    """A stale lastBuildDate stored a count read before the post existed."""
+    path = tmp_path / "early.rss"
+    path.write_text(RSS.read_text("utf-8").replace("Thu, 02 Apr 2026 09:00:00 +0000",
+                                                   "Sun, 01 Mar 2026 09:00:00 +0000"), "utf-8")
+    assert import_export(store, path).new == 2
+    early = store.scalar("SELECT count(*) FROM metric_snapshots s JOIN items i "
+                         "USING (item_id) WHERE s.observed_at < i.created_at")
+    assert early == 0

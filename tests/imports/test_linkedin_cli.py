@@ -182,3 +182,30 @@ def test_counters_dated_before_the_post_was_created_are_refused(store: Store,
     assert "dated 2026-03-01 (--as-of), before" in str(info.value.problems[0])
     report = import_export(store, path, as_of="2026-03-31")
     assert (report.new, report.snapshots_added) == (1, 1)
+
+
+@pytest.mark.parametrize("name", ["atelierlumen_content_1774915200000.xls",
+                                  "atelierlumen_content_1774915200000"])
+def test_a_workbook_named_xls_or_without_extension_is_read(store: Store, tmp_path: Path,
+                                                           name: str) -> None:
+    """LinkedIn names its XLSX downloads .xls: openpyxl refused them, an 'unexpected' crash."""
+    made = _workbook(tmp_path / "made.xlsx", POSTS_EN, ["03/05/2026"])
+    path = made.rename(tmp_path / name)
+    assert detect(path) == "linkedin"
+    assert import_export(store, path).new == 1
+    assert store.query("SELECT account_id FROM items").to_pylist() == [
+        {"account_id": "linkedin:atelierlumen"}]
+
+
+def test_a_page_is_never_named_after_a_renamed_file(store: Store, tmp_path: Path) -> None:
+    """A copy renamed linkedin-2026-04-01.xlsx became a second brand account."""
+    path = _workbook(tmp_path / "linkedin-2026-04-01.xlsx", POSTS_EN, ["03/05/2026"])
+    with pytest.raises(ImportRejected) as info:
+        import_export(store, path)
+    assert str(info.value.problems[0]) == (
+        f"{path}: the workbook does not name its LinkedIn page, and the file's name is not "
+        "LinkedIn's (PAGE_content_NUMBER.xls): pass --account PAGE")
+    assert store.counts()["items"] == 0
+    assert import_export(store, path, account="atelierlumen").new == 1
+    assert store.query("SELECT account_id FROM accounts").to_pylist() == [
+        {"account_id": "linkedin:atelierlumen"}]

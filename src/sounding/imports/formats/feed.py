@@ -97,8 +97,11 @@ def _add(c: Collector, e: _Entry, brand: str, created: datetime, observed: datet
         key = post_key(e.link)
         c.item(Item(key, BLOG, brand, f"{e.title}\n\n{html_text(e.body)}".strip(), created,
                     "post", url=e.link, account_id=brand))
-        with suppress(ValueError):  # a feed's comment count is a hint, not a reason to refuse
-            c.counters(key, observed, replies=parse_count(e.replies))
+        # a feed's comment count is a hint, not a reason to refuse; one dated before its
+        # post (a stale lastBuildDate) cannot be that post's
+        with suppress(ValueError):
+            if observed >= created:
+                c.counters(key, observed, replies=parse_count(e.replies))
         return
     root = post_key(e.link)  # the anchor dropped: the post the comment is under
     parent = _address_key(e.reply_to) if e.reply_to.startswith("http") else None
@@ -131,9 +134,13 @@ def parse_feed(path: Path, *, as_of: datetime | None = None,
         return Parsed("feed", (name,), Collector().batch(), 0, 0,
                       [Problem(name, None, "channel", "expected an RSS <channel> or Atom <feed>")])
     site_url = account or (_atom_link(channel) if atom else _first(channel, ("link",)))
+    if not site_url:  # never the file's path: the same feed elsewhere would be another blog
+        return Parsed("feed", (name,), Collector().batch(), 0, 0, [Problem(
+            name, None, "link", "the feed names no site (its <link>): pass --account with "
+            "the blog's address")])
     c = Collector()
     problems: list[Problem] = []
-    brand = site(c, site_url or name)  # a comments feed's title is not the blog's name
+    brand = site(c, site_url)  # a comments feed's title is not the blog's name
     updated = parse_time(_first(channel, ("atom:updated",) if atom else ("lastBuildDate",)))
     observed = export_date(path, as_of or updated)
     entries = channel.findall("atom:entry" if atom else "item", _NS)
@@ -147,5 +154,5 @@ def parse_feed(path: Path, *, as_of: datetime | None = None,
             problems.append(Problem(name, None, "pubDate" if not atom else "published",
                                     f"{where}: expected {TIME_EXPECTED}, found {e.date!r}"))
         else:
-            _add(c, e, brand, created, observed, site_url or name)
+            _add(c, e, brand, created, observed, site_url)
     return Parsed("feed", (name,), c.batch(), len(entries), len(problems), problems, observed)

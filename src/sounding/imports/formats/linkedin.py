@@ -12,6 +12,7 @@ before a post was created are refused, since they cannot be that post's.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -54,6 +55,7 @@ FOLLOWER_FIELDS: tuple[Field, ...] = (
           ("Total des abonnés", "Nouveaux abonnés", "Total abonnés")),
 )
 _SCAN_ROWS = 6
+_LINKEDIN_NAME = re.compile(r"(.+?)_[A-Za-z]+_\d{10,}(\.xlsx?)?", re.IGNORECASE)
 
 
 def _table(rows: list[tuple[Any, ...]], fields: Sequence[Field]
@@ -67,18 +69,34 @@ def _table(rows: list[tuple[Any, ...]], fields: Sequence[Field]
 
 
 def _sheets(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every sheet's rows. Read from the open file: LinkedIn names its XLSX downloads
+    ``.xls``, and openpyxl refuses a file name that does not end in ``.xlsx``."""
     from openpyxl import load_workbook  # imported here: only LinkedIn files need it
 
     name = str(path)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ImportRejected([Problem(name, None, None, f"not a readable XLSX workbook "
-                                      f"({type(exc).__name__}: {str(exc)[:80]})")]) from exc
-    try:
-        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
-    finally:
-        book.close()
+    with path.open("rb") as fh:
+        try:
+            book = load_workbook(fh, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+            raise ImportRejected([Problem(name, None, None, f"not a readable XLSX workbook "
+                                          f"({type(exc).__name__}: {str(exc)[:80]})")]) from exc
+        try:
+            return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+        finally:
+            book.close()
+
+
+def _page(path: Path, account: str | None) -> str:
+    """The page the export is of: ``--account``, else the name LinkedIn gives the file
+    (``atelier-lumen_content_1774915200000.xls``); the workbook itself never says it."""
+    if account:
+        return account
+    named = _LINKEDIN_NAME.fullmatch(path.name)
+    if named is None:
+        raise ImportRejected([Problem(str(path), None, None, (
+            "the workbook does not name its LinkedIn page, and the file's name is not "
+            "LinkedIn's (PAGE_content_NUMBER.xls): pass --account PAGE"))])
+    return named[1]
 
 
 def _rows(rows: list[tuple[Any, ...]], at: int) -> list[tuple[int, dict[str, Any]]]:
@@ -141,7 +159,7 @@ def parse_linkedin(path: Path, *, as_of: datetime | None = None, account: str | 
     sheets = _sheets(path)
     observed = export_date(path, as_of)
     c = Collector()
-    brand = c.account("linkedin", account or path.name.split("_", 1)[0])
+    brand = c.account("linkedin", _page(path, account))
     rows, known = 0, False
     problems: list[Problem] = []
     for title, values in sheets.items():
