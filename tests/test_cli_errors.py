@@ -337,3 +337,35 @@ def test_a_hashtag_in_capitals_is_the_same_query_and_removing_twice_says_so(bran
     assert brand("listen", "remove", str(first["query_id"])).code == 0
     twice = brand("listen", "remove", str(first["query_id"]))
     assert twice.code == 1 and f"no listening query {first['query_id']}" in twice.err
+
+
+def test_a_path_that_cannot_be_used_is_named_not_a_crash(cli, tmp_path: Path) -> None:
+    """A folder given as the CRM file or as the rejects file, and a rejects folder that
+    does not exist, ended as 'unexpected' IsADirectoryError / FileNotFoundError."""
+    db = tmp_path / "ws.duckdb"
+    folder = tmp_path / "crm.csv"
+    folder.mkdir()
+    crm = cli("--db", str(db), "customers", "import", str(folder), "--id", "email")
+    assert crm.code == 1 and f"error: {folder}: a folder, where a file was expected" in crm.err
+    assert "unexpected" not in crm.err and not db.exists()
+    bad = write_csv(tmp_path / "bad.csv", [ROW, {**ROW, "id": "2", "created_at": "yesterday"}])
+    for rejects, said in ((tmp_path, "a folder, where a file was expected"),
+                          (tmp_path / "none" / "r.jsonl", "no such file or folder")):
+        result = cli("--db", str(db), "import", "items", str(bad), "--keep-good",
+                     "--rejects", str(rejects))
+        assert result.code == 1 and f"error: {rejects}: {said}" in result.err
+        assert "unexpected" not in result.err and not db.exists()  # nothing was stored
+
+
+def test_a_file_the_system_refuses_is_named_with_its_reason(
+        store, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """As root no file is unreadable, so the refusal is raised as the system would."""
+    from sounding.errors import InputError
+    from sounding.workflows import ops
+
+    def refused(_store, **_kw):  # type: ignore[no-untyped-def]
+        raise PermissionError(13, "Permission denied", "/exports/noperm.csv")
+
+    monkeypatch.setitem(ops.OPERATIONS, "refused_for_test", refused)
+    with pytest.raises(InputError, match=r"^/exports/noperm\.csv: permission denied$"):
+        ops.run_operation(store, "refused_for_test", {})

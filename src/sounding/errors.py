@@ -51,6 +51,7 @@ __all__ = [
     "WorkspaceBusy",
     "cannot_write",
     "missing_file",
+    "unusable_path",
 ]
 
 
@@ -220,6 +221,19 @@ def missing_file(path: object, what: str = "file") -> InputError:
     """The error for a path that names nothing, with where a relative path starts."""
     return InputError(f"{path}: no such {what}",
                       hint="check the path; a relative one starts from the current folder")
+
+
+def unusable_path(exc: OSError) -> InputError:
+    """The error for a file an operation could not open (no permission, a folder where a
+    file was expected): named with the system's reason, rather than as a crash."""
+    if isinstance(exc, IsADirectoryError):
+        why = "a folder, where a file was expected"
+    elif isinstance(exc, FileNotFoundError):
+        why = "no such file or folder"
+    else:
+        why = (exc.strerror or type(exc).__name__).lower()
+    return InputError(f"{exc.filename}: {why}",
+                      hint="check the path, and that you may read it (or write there)")
 
 
 def cannot_write(path: object, exc: OSError) -> InputError:

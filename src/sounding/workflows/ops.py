@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from sounding.errors import InputError, NotFound
+from sounding.errors import InputError, NotFound, unusable_path
 from sounding.store import Store
 from sounding.workflows.accounts import add_account, list_accounts, named_secrets
 from sounding.workflows.alerts import (
@@ -181,7 +181,12 @@ def check_arguments(name: str, args: object) -> None:
 
 def run_operation(store: Store, name: str, args: dict[str, Any]) -> Any:
     """Run one named operation; its result is JSON-serialisable."""
-    result = _operation(name)(store, **args)
+    try:
+        result = _operation(name)(store, **args)
+    except OSError as exc:
+        if exc.filename is None:  # not a file: a network error is a bug's or a connector's
+            raise
+        raise unusable_path(exc) from exc
     json.dumps(result, default=str)  # fail here, not in a client, if a result is not JSON
     return result
 
