@@ -262,6 +262,7 @@ def test_customers_from_excel_semicolons_and_encodings(cli, tmp_path: Path,
     result = cli("customers", "import", str(path), "--id", "email", "--keep", "country")
     if encoding == "cp1252":  # said, with the way out, not an unexpected error
         assert result.code == 1 and "--encoding cp1252" in result.err
+        assert f"error: {path}, line 2: invalid continuation byte (byte 0xe9)" in result.err
         assert "unexpected" not in result.err
         result = cli("customers", "import", str(path), "--id", "email", "--keep", "country",
                      "--encoding", "cp1252")
@@ -369,3 +370,18 @@ def test_a_file_the_system_refuses_is_named_with_its_reason(
     monkeypatch.setitem(ops.OPERATIONS, "refused_for_test", refused)
     with pytest.raises(InputError, match=r"^/exports/noperm\.csv: permission denied$"):
         ops.run_operation(store, "refused_for_test", {})
+
+
+def test_customers_refuse_an_identifier_column_named_twice(cli, tmp_path: Path) -> None:
+    """The last of two 'email' columns was read, and the first one silently left out."""
+    path = tmp_path / "crm.csv"
+    path.write_text("email,email,country\na@x.com,b@y.com,FR\n", encoding="utf-8")
+    result = cli("customers", "import", str(path), "--id", "email", "--keep", "country")
+    assert result.code == 1
+    assert (f"error: {path}: the header names 'email' more than once: sounding cannot tell "
+            "which column to read") in result.err
+    path.write_text("email,country,country\na@x.com,FR,\n", encoding="utf-8")
+    result = cli("customers", "import", str(path), "--id", "email", "--keep", "country")
+    assert result.code == 1 and "names 'country' more than once" in result.err
+    path.write_text("email,note,note\na@x.com,,\n", encoding="utf-8")  # a column not read
+    assert cli("customers", "import", str(path), "--id", "email").code == 0

@@ -86,6 +86,12 @@ def _check_header(file: str, header: Sequence[str], ids: Sequence[IdColumn],
     if missing:
         raise InputError(f"{file}: no column {', '.join(repr(m) for m in missing)}",
                          hint=f"the header has: {', '.join(header)}")
+    named = [c.column for c in ids] + list(keep)
+    twice = sorted({c for c in named if header.count(c) > 1})
+    if twice:
+        raise InputError(f"{file}: the header names {', '.join(repr(t) for t in twice)} "
+                         "more than once: sounding cannot tell which column to read",
+                         hint="rename or remove the other column")
     overlap = {c.column for c in ids} & set(keep)
     if overlap:
         raise InputError(f"{file}: {', '.join(sorted(overlap))} cannot be both an --id "
@@ -127,6 +133,17 @@ def _text_encoding(file: Path, encoding: str) -> str:
         return reading_codec(fh.read(4), encoding)
 
 
+def _line_of_bad_byte(file: Path, encoding: str) -> int:
+    """The line (1 is the header) of the first byte ``encoding`` cannot read; the text
+    reader's own error counts from the chunk it was reading."""
+    data = file.read_bytes()
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        return data.count(b"\n", 0, exc.start) + 1
+    return 1
+
+
 def import_customers(store: Store, path: str, ids: Sequence[str], keep: Sequence[str] = (),
                      encoding: str = "utf-8") -> CustomerImport:
     """Import a CRM CSV: ``ids`` name identifier columns (``col`` or ``col:kind``)."""
@@ -151,8 +168,8 @@ def import_customers(store: Store, path: str, ids: Sequence[str], keep: Sequence
             parsed = parse_customer_rows(_rows(reader, str(file), len(header), problems),
                                          file=str(file), ids=columns, keep=keep, salt=salt)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{file}: {exc.reason} (byte 0x{exc.object[exc.start]:02x}): "
-                         f"not {asked} text",
+        raise InputError(f"{file}, line {_line_of_bad_byte(file, encoding)}: {exc.reason} "
+                         f"(byte 0x{exc.object[exc.start]:02x}): not {asked} text",
                          hint="save it as UTF-8 ('CSV UTF-8'), or pass --encoding cp1252 "
                               "for a CSV that Excel saved on Windows") from None
     problems = sorted(problems + parsed.problems + parsed.identifying,
