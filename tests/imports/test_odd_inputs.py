@@ -359,3 +359,36 @@ def test_an_as_of_day_alone_means_its_end(store: Store, tmp_path: Path) -> None:
                     "1,Brand,hi,03/31/2026 18:00,3\n", encoding="utf-8")
     report = import_export(store, path, as_of="2026-03-31")
     assert (report.new, report.as_of) == (1, "2026-03-31T23:59:59+00:00")
+
+
+def test_ids_that_excel_rounded_are_refused(store: Store, tmp_path: Path) -> None:
+    """Two Instagram posts whose ids Excel showed as 1.80235E+16 became one."""
+    path = tmp_path / "excel-ig-2026-03-31.csv"
+    path.write_text(
+        "Post ID,Account ID,Account username,Description,Publish time,Permalink,Post type,"
+        "Likes\n1.80235E+16,17841400000000001,atelierlumen,a,2026-03-06T17:00:00+0000,"
+        "https://www.instagram.com/p/A/,IG image,1\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_export(store, path)
+    assert _problems(caught) == [
+        f"{path}, line 2, column 'Post ID': expected an id as the network wrote it, found "
+        "'1.80235E+16'; a long id that Excel rounded to a number: take the export again and "
+        "open it with the column as text"]
+    items = tmp_path / "items.csv"
+    assert _refusals(store, items, f"{HEADER},parent_id\n7,bluesky,a,x,2026-03-01,"
+                                   "1.80235E+16\n") == [
+        f"{items}, line 2, column 'parent_id': expected an id, found '1.80235E+16'; a long "
+        "id that Excel rounded to a number: take the export again and open it with the "
+        "column as text"]
+    assert store.table_counts()["items"] == 0
+
+
+def test_jsonl_ids_too_long_for_a_float_keep_every_digit(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    rows = [{"id": 5, "network": "x", "author": "bob", "text": "a", "created_at": "2026-03-01"},
+            {"id": 12345678901234567891, "network": "x", "author": "bob", "text": "b",
+             "created_at": "2026-03-01"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert import_items(store, path).new == 2
+    assert store.query("SELECT item_id FROM items ORDER BY 1").to_pylist() == [
+        {"item_id": "x:12345678901234567891"}, {"item_id": "x:5"}]

@@ -25,7 +25,8 @@ from sounding.models import (
     network_name,
 )
 
-__all__ = ["AHEAD", "Converted", "cell_value", "check_times", "convert_columns", "parse_variant"]
+__all__ = ["AHEAD", "EXCEL_ADVICE", "EXCEL_ROUNDED", "Converted", "cell_value", "check_times",
+           "convert_columns", "parse_variant"]
 
 _ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError)
 _ZONE = r"(Z|[+-]\d\d(:?\d\d)?)$"  # as Arrow reads a zone: +05 is +05:00
@@ -157,6 +158,26 @@ def _to_count(array: pa.Array) -> pa.Array:
     return values
 
 
+# how Excel shows a long number it rounded to 15 digits: 18023456789012345 → 1.80235E+16
+EXCEL_ROUNDED = r"^\d\.\d+E\+\d+$"
+EXCEL_ADVICE = ("; a long id that Excel rounded to a number: take the export again and "
+                "open it with the column as text")
+
+
+def _id_advice(found: str) -> str:
+    return EXCEL_ADVICE if re.match(EXCEL_ROUNDED, found) else ""
+
+
+def _to_id(array: pa.Array) -> pa.Array:
+    """An id as text; one that Excel rounded (``1.80235E+16``) is no id: two posts would
+    become one."""
+    text = _known_text(array)
+    if pc.any(pc.match_substring(text, "E+")).as_py() and \
+            pc.any(pc.match_substring_regex(text, EXCEL_ROUNDED)).as_py():
+        raise pa.ArrowInvalid("an id Excel rounded")
+    return text
+
+
 def _convert_column(column: Column, raw: pa.Array, out: Converted) -> pa.Array:
     if column.kind == "timestamp":
         return _convert(raw, _to_timestamp, out, column.name,
@@ -167,7 +188,7 @@ def _convert_column(column: Column, raw: pa.Array, out: Converted) -> pa.Array:
         return _convert(raw, _as_text, out, column.name, "text")
     if column.kind == "trimmed":
         return _convert(raw, _known_text, out, column.name, "text")
-    return _convert(raw, _known_text, out, column.name, "an id")
+    return _convert(raw, _to_id, out, column.name, "an id", _id_advice)
 
 
 def _check_required(converted: Converted, name: str, array: pa.Array) -> None:

@@ -284,7 +284,20 @@ def _read_jsonl_fast(path: Path, limit: int) -> pa.Table | None:
         table.validate(full=True)  # the reader lets bytes that are not UTF-8 through
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None  # the careful reader says which line
+    if _rounded(table):
+        return None  # the careful reader keeps every digit
     return table if _within(table, limit, keyed=True) else None
+
+
+def _rounded(table: pa.Table) -> bool:
+    """Whether Arrow read a whole number too long for a float (an id of 20 digits) as a
+    float, which would store ``x:1.2345678901234567e+19`` for it."""
+    for column in table.columns:
+        if pa.types.is_floating(column.type):
+            biggest = pc.max(pc.abs(column)).as_py()
+            if biggest is not None and biggest > 2**53:
+                return True
+    return False
 
 
 def _jsonl_lines(path: Path) -> Callable[[int], int]:

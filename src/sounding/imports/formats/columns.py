@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sounding.errors import Problem
+from sounding.imports.convert import EXCEL_ADVICE, EXCEL_ROUNDED
 from sounding.imports.formats.values import TIME_EXPECTED, parse_count, parse_time
 
 __all__ = ["Field", "Header", "convert_row", "format_level", "missing_problems", "normalise",
@@ -116,6 +118,8 @@ def _convert(f: Field, raw: object, lang: str) -> tuple[Any, str | None]:
         text.encode("utf-8")
     except UnicodeEncodeError:  # JSON's "\ud800" escape alone: half a character
         return None, "text, not a lone \\ud800-\\udfff escape"
+    if f.kind == "id" and re.match(EXCEL_ROUNDED, text):  # two posts would become one
+        return None, "an id as the network wrote it"
     return text or None, None
 
 
@@ -131,8 +135,9 @@ def convert_row(row: Mapping[str, object], header: Header, fields: Sequence[Fiel
         raw = row.get(column)
         value, expected = _convert(f, raw, header.lang)
         if expected:
+            advice = EXCEL_ADVICE if f.kind == "id" else ""
             problems.append(Problem(name, line, column,
-                                    f"expected {expected}, found {str(raw)[:60]!r}"))
+                                    f"expected {expected}, found {str(raw)[:60]!r}{advice}"))
         elif value is None and f.required:
             problems.append(Problem(name, line, column, "a value is required here"))
         values[f.name] = value
