@@ -90,6 +90,22 @@ def test_a_person_named_without_an_at_is_pseudonymised_too(written: str) -> None
                     f"{names.handle('ann+x@mail.example')}; see https://brand.example/shop")
 
 
+def test_dids_and_profile_links_of_every_network_are_pseudonymised() -> None:
+    """A DID stayed after '@user-…:' and X, Instagram, Facebook and LinkedIn profile
+    links stayed whole: each named a person in a pseudonymised report."""
+    names = Pseudonyms("salt", {"brand.example"})
+    did = "did:plc:z72i7hdynmk6r22z27h6tvur"
+    said = names.text(f"see https://bsky.app/profile/{did}/post/3k, {did}, "
+                      "https://x.com/mary_doe/status/1, https://twitter.com/Mary_Doe, "
+                      "https://www.instagram.com/jane.doe/ https://www.facebook.com/"
+                      "profile.php?id=100012345 https://www.linkedin.com/in/jane-doe")
+    mary = names.handle("mary_doe")
+    assert said == (f"see {names.handle(did)}/post/3k, {names.handle(did)}, {mary}/status/1, "
+                    f"{mary}, {names.handle('jane.doe')} {names.handle('100012345')} "
+                    f"{names.handle('jane-doe')}")
+    assert not re.search(r"did:|x\.com|instagram|facebook|linkedin|jane|mary", said)
+
+
 def _spaces(text: str) -> str:
     return text.replace("\u202f", " ").replace("\xa0", " ")
 

@@ -31,11 +31,17 @@ __all__ = ["RECENT_WEEKS", "Pseudonyms", "report_data", "report_data_op"]
 RECENT_WEEKS = 4  # "today's level" of a KPI: its value over the period's last weeks
 
 # Every way a text names a person, in one pattern so that nothing is replaced twice: a
-# profile address (Bluesky; Mastodon, local or remote), an address or user@instance
-# without its @, an @mention, a bare Bluesky handle.
+# profile address (Bluesky, by handle or DID; X, Instagram, Facebook, LinkedIn; Mastodon,
+# local or remote), a DID alone, an address or user@instance without its @, an @mention,
+# a bare Bluesky handle.
+_END = r"(?:/(?![\w%]))?"  # a closing slash, not the one before a post's path
 _NAMED = re.compile(
-    r"https?://(?:www\.)?bsky\.app/profile/(?P<bsky>[\w.\-]+)/?"
-    r"|https?://(?P<host>[\w.\-]+)/(?:@|users/)(?P<user>[\w.\-]+)(?:@(?P<remote>[\w.\-]+))?/?"
+    r"https?://(?:www\.)?bsky\.app/profile/(?P<bsky>[\w.\-:%]+)" + _END
+    + r"|https?://(?:www\.|mobile\.|m\.)?(?:x|twitter|instagram|facebook|linkedin)\.com/"
+    r"(?:in/|profile\.php\?id=)?(?P<profile>[\w.\-]+)" + _END
+    + r"|https?://(?P<host>[\w.\-]+)/(?:@|users/)(?P<user>[\w.\-]+)(?:@(?P<remote>[\w.\-]+))?"
+    + _END
+    + r"|(?<![\w:])(?P<did>did:(?:plc|web):[\w.\-:%]+)"
     r"|(?<![\w@.+\-])(?P<address>[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)"
     r"|(?P<mention>@[\w.\-]+(?:@[\w.\-]+)?)"
     r"|(?<![\w@./-])(?P<bare>[\w\-]+(?:\.[\w\-]+)*\.bsky\.social)\b",
@@ -46,8 +52,8 @@ def _named(match: re.Match[str]) -> str:
     """The handle a match of :data:`_NAMED` names, as an @mention would write it."""
     if match["user"]:
         return f"{match['user']}@{match['remote'] or match['host']}"
-    return next(g for g in (match["bsky"], match["address"], match["mention"], match["bare"])
-                if g)
+    return next(g for g in (match["bsky"], match["profile"], match["did"], match["address"],
+                            match["mention"], match["bare"]) if g)
 
 
 class Pseudonyms:
@@ -68,7 +74,7 @@ class Pseudonyms:
 
     def text(self, text: str) -> str:
         """Every person a text names replaced by a pseudonym: @mentions, profile
-        addresses, bare Bluesky handles, e-mail and user@instance addresses."""
+        addresses, DIDs, bare Bluesky handles, e-mail and user@instance addresses."""
         if not self.enabled:
             return text
         return _NAMED.sub(lambda m: self.handle(_named(m)), text)
