@@ -8,6 +8,7 @@ batch twice changes nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
@@ -49,6 +50,7 @@ __all__ = [
     "network_name",
     "number_text",
     "percent_text",
+    "without_controls",
 ]
 
 TS = pa.timestamp("us", tz="UTC")
@@ -238,6 +240,16 @@ _RECORD_SCHEMAS: dict[str, tuple[type[Any], pa.Schema]] = {
     "account_snapshots": (AccountSnapshot, ACCOUNT_SNAPSHOT_SCHEMA),
     "variants": (VariantTag, VARIANT_SCHEMA),
 }
+
+
+# what no page, document or XML file should hold: control characters (tab and line ends
+# aside; a terminal runs ESC sequences, XML refuses them), half characters, non-characters
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def without_controls(text: str) -> str:
+    """Network text fit to be shown in a page or a document: its control characters out."""
+    return _CONTROLS.sub("", text)
 
 
 def count_text(value: int, lang: str) -> str:

@@ -238,3 +238,15 @@ def test_a_missing_pango_library_is_named_with_its_install(monkeypatch: pytest.M
         html_to_pdf("<p>x</p>", tmp_path / "r.pdf")
     assert "apt-get install libpango" in caught.value.hint
     assert "pip install" not in caught.value.hint
+
+
+def test_control_characters_never_reach_a_document() -> None:
+    """A quoted reaction's NUL or ESC, a variant level's BEL, went raw into report.html and
+    strategy.md (a terminal showing the file ran the escape sequence)."""
+    from sounding.report.executive import environment
+    from sounding.report.strategy_render import md_escape
+
+    hostile = "red\x1b[31m\x07\x00 text\x0b\x0c<b>\ufffe"
+    page = environment().from_string("<p>{{ text }}</p>").render(text=hostile)
+    assert page == "<p>red[31m text&lt;b&gt;</p>"
+    assert md_escape(hostile) == "red\\[31m text\\<b\\>"

@@ -390,3 +390,14 @@ def test_signed_in_pages_and_json_are_never_stored(client: TestClient) -> None:
         assert response.headers.get("cache-control") == "no-store", path
     static = client.get("/static/style.css")
     assert static.status_code == 200 and "no-store" not in static.headers.get("cache-control", "")
+
+
+def test_control_characters_never_reach_a_page(client: TestClient, web_store: Store) -> None:
+    with web_store.transaction() as con:
+        con.execute("UPDATE items SET text = 'ctl\x1b[31m\x07\x00 reply' "
+                    "WHERE item_id = 'bluesky:xss-0'")
+    sign_in(client, "vi")
+    for path in ("/items?q=ctl", "/thread?id=bluesky%3Axss-0"):
+        page = client.get(path).text
+        assert "ctl[31m reply" in page, path
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", page), path

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ import pyarrow as pa
 
 from sounding.analyse.bios import BioWords
 from sounding.errors import ConfigError, InputError, cannot_write
+from sounding.models import without_controls
 
 if TYPE_CHECKING:  # pandas is imported where used: every CLI command would pay it at start-up
     import pandas as pd
@@ -261,14 +261,6 @@ def actor_map(edges: pa.Table, *, brand: Sequence[str] = (), handles: dict[str, 
                     bridges, frozenset(brand))
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_safe(text: str) -> str:
-    """Text without the characters XML 1.0 cannot hold (Gephi refuses such a file)."""
-    return _NOT_XML.sub("", text)
-
-
 def _networkx(amap: ActorMap, attributes: pd.DataFrame | None) -> Any:
     import networkx as nx  # type: ignore[import-untyped]
     import pandas as pd
@@ -282,12 +274,13 @@ def _networkx(amap: ActorMap, attributes: pd.DataFrame | None) -> Any:
     lang, bio = column("lang"), column("bio")
     for i, label in enumerate(amap.labels):
         x, y = (float(v) for v in amap.position[i])
-        graph.add_node(i, label=_xml_safe(label),
+        graph.add_node(i, label=without_controls(label),
                        community=community_id(int(amap.community[i])),
                        pagerank=float(amap.pagerank[i]),
                        participation=float(amap.participation[i]),
                        lang=str(lang.iloc[i]) if pd.notna(lang.iloc[i]) else "",
-                       bio=_xml_safe(str(bio.iloc[i])) if pd.notna(bio.iloc[i]) else "",
+                       bio=(without_controls(str(bio.iloc[i])) if pd.notna(bio.iloc[i])
+                            else ""),
                        viz={"position": {"x": x, "y": y, "z": 0.0},
                             "size": float(2.0 + 200.0 * amap.pagerank[i])})
     for a, b, wt in zip(amap.sources.tolist(), amap.targets.tolist(), amap.weights.tolist(),

@@ -13,20 +13,30 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from sounding.models import REACTIONS
+from sounding.models import REACTIONS, without_controls
 from sounding.report.charts import stacked_bars
 from sounding.report.i18n_report import Fmt
 from sounding.report.report_charts import Estimate, interval_chart
 
-__all__ = ["environment", "render_report_html"]
+__all__ = ["environment", "render_report_html", "shown"]
+
+
+def shown(value: Any) -> Any:
+    """What a template writes: text without control characters (a quoted reaction's ESC
+    or NUL, a variant level's BEL), escaped afterwards as usual."""
+    if isinstance(value, Markup):
+        return Markup(without_controls(str(value)))
+    return without_controls(value) if isinstance(value, str) else value
 
 
 @cache
 def environment() -> Environment:
-    """The report's Jinja environment: autoescape on, undefined names are errors."""
+    """The report's Jinja environment: autoescape on, undefined names are errors, every
+    value written without control characters."""
     return Environment(loader=PackageLoader("sounding.report", "templates"),
                        autoescape=select_autoescape(default=True, default_for_string=True),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                       finalize=shown)
 
 
 # WeasyPrint draws inline SVG with the SVG's own style sheet only, so each chart carries one

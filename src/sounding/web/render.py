@@ -19,6 +19,7 @@ from sounding.analyse.variants import note_text, verdict_text
 from sounding.models import interval_text
 from sounding.plan import caution_text
 from sounding.report import VIEWS, charts
+from sounding.report.executive import shown
 from sounding.report.views_refusals import Refused, period_days
 from sounding.web.i18n import LANGS, interval, number, refusal_text, translator
 from sounding.workflows.queue_text import placeholder_in
@@ -41,7 +42,7 @@ SECURITY_HEADERS = {
 
 _env = Environment(loader=PackageLoader("sounding.web", "templates"),
                    autoescape=select_autoescape(default=True, default_for_string=True),
-                   trim_blocks=True, lstrip_blocks=True)
+                   trim_blocks=True, lstrip_blocks=True, finalize=shown)
 
 
 _NUM = r"-?\d[\d.]*[kM]?"
