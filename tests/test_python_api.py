@@ -65,3 +65,27 @@ def test_sql_reads_with_parameters_and_reports_a_bad_query(workspace: Path) -> N
         assert rows.column("n")[0].as_py() == 1
         with pytest.raises(InputError, match="the query cannot be read"):
             ws.sql("SELEC nothing")
+
+
+@pytest.mark.parametrize("statement", [
+    "WITH x AS (DELETE FROM items RETURNING *) SELECT * FROM x",
+    "WITH x AS (UPDATE items SET text = 'pwned' RETURNING *) SELECT * FROM x",
+    "WITH x AS (INSERT INTO items SELECT * FROM items RETURNING *) SELECT * FROM x",
+])
+def test_a_select_that_writes_changes_nothing(workspace: Path, statement: str) -> None:
+    """A DELETE inside a SELECT's WITH emptied the items table."""
+    with sounding.open(workspace) as ws:
+        ws.sql(statement)
+        assert ws.sql("SELECT text FROM items").to_pylist() == [{"text": "hi"}]
+        with pytest.raises(InputError, match=r'the query failed: .*"nosuch"'):
+            ws.sql("SELECT nosuch FROM items")  # a runtime error, said as one
+
+
+def test_a_path_from_home_is_the_home_folder_s(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """'~/x.duckdb' made a folder named '~' here, then could not be opened again."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    sounding.open("~/x.duckdb", create=True).close()
+    assert (tmp_path / "x.duckdb").exists() and not (tmp_path / "~").exists()
+    sounding.open("~/x.duckdb").close()

@@ -12,7 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -138,17 +138,21 @@ class Store:
         after a request to know whether the request wrote anything."""
         return self._commits
 
-    def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
+    def query(self, sql: str, params: list[Any] | None = None, *,
+              undone: bool = False) -> pa.Table:
         """Run a read query with bound parameters and return its rows as Arrow.
 
         Each read runs on its own cursor, outside the store's lock: DuckDB gives it a
         consistent snapshot, and a page's 50 ms read does not queue behind a 10 s
-        audience analysis in another thread.
+        audience analysis in another thread. ``undone`` runs it in a transaction that is
+        always rolled back, so that whatever it might change is not kept.
         """
         with self._lock:
             cursor = self._open_connection().cursor()
             self._reading.add(cursor)
         try:
+            if undone:
+                cursor.execute("BEGIN TRANSACTION")
             table: pa.Table = cursor.sql(sql, params=params or None).to_arrow_table()
         except duckdb.InterruptException:
             if not self._closed:
@@ -156,6 +160,9 @@ class Store:
             raise StoreError(f"{self.path} is closed: the read was stopped",
                              hint="the command or server that held it has stopped") from None
         finally:
+            if undone:
+                with suppress(duckdb.Error):  # a failed query has ended its transaction
+                    cursor.execute("ROLLBACK")
             with self._lock:
                 self._reading.discard(cursor)
                 cursor.close()
@@ -176,7 +183,10 @@ class Store:
             raise InputError(
                 f"only one SELECT query may run here, not {', '.join(kinds) or 'nothing'}",
                 hint="the workspace is changed through the sounding commands")
-        return self.query(sql, params)
+        try:  # a SELECT may still write (WITH x AS (DELETE … RETURNING *)): never kept
+            return self.query(sql, params, undone=True)
+        except duckdb.Error as exc:
+            raise InputError(f"the query failed: {exc}") from exc
 
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         """The first column of the first row of a read query."""

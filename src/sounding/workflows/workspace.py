@@ -28,7 +28,7 @@ class Workspace:
              wait: float = 60.0) -> Workspace:
         """Open the workspace at ``path``; a missing file is refused unless ``create`` is
         set, as the CLI refuses a mistyped --db rather than start an empty workspace."""
-        path = Path(path)
+        path = Path(path).expanduser()
         if not path.exists():
             if not create:
                 raise NotFound(
