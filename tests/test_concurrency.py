@@ -88,6 +88,25 @@ def test_commands_go_through_a_running_server(db: Path, tmp_path: Path, server) 
     assert "line 2, column 'created_at'" in refused.stderr
 
 
+def test_commands_reach_the_server_without_any_proxy(db: Path, server) -> None:
+    """HTTP_PROXY carried the server's token, and a password `user add` sent, to a proxy."""
+    proxy = socket.socket()
+    proxy.bind(("127.0.0.1", 0))
+    proxy.listen(5)
+    proxy.settimeout(0.5)
+    address = f"http://127.0.0.1:{proxy.getsockname()[1]}"
+    env = {**os.environ, "HTTP_PROXY": address, "http_proxy": address, "ALL_PROXY": address,
+           "NO_PROXY": ""}
+    try:
+        status = run_process("--db", str(db), "status", "--json", env=env, timeout=60)
+        assert status.returncode == 0, status.stderr
+        assert "via the server" in status.stderr
+        with pytest.raises(TimeoutError):
+            proxy.accept()  # nothing came through it
+    finally:
+        proxy.close()
+
+
 def test_an_alert_rule_is_edited_through_a_running_server(db: Path, server) -> None:
     edited = run_process("--db", str(db), "alerts", "edit-rule", "1", "--min-count", "9",
                          "--disable")

@@ -35,3 +35,14 @@ def test_a_server_file_that_cannot_be_written_releases_everything(db: Path) -> N
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", port))
     assert not list(server_file(db).parent.glob(f"{server_file(db).name}.*.tmp"))
+
+
+def test_an_ipv6_server_is_announced_with_brackets() -> None:
+    """'http://::1:18781' made every other command fail with 'Invalid port'."""
+    import httpx
+
+    from sounding.web.server import address
+
+    assert address("127.0.0.1", 8000) == "http://127.0.0.1:8000"
+    url = httpx.URL(address("::1", 18781))
+    assert (str(url), url.host, url.port) == ("http://[::1]:18781", "::1", 18781)

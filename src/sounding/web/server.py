@@ -24,10 +24,15 @@ from sounding.workflows.ops import server_file
 from sounding.workflows.schedule import start_jobs
 from sounding.workflows.users import add_user
 
-__all__ = ["demo_login", "serve"]
+__all__ = ["address", "demo_login", "serve"]
 
 DEMO_USER = "demo"
 _log = logging.getLogger("sounding.server")
+
+
+def address(host: str, port: int) -> str:
+    """The server's address; an IPv6 host in brackets (``http://[::1]:8000``)."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _announce(db: Path, host: str, port: int, token: str) -> Path:
@@ -40,7 +45,7 @@ def _announce(db: Path, host: str, port: int, token: str) -> Path:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL
                      | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "w") as fh:
-            json.dump({"pid": os.getpid(), "url": f"http://{host}:{port}", "token": token}, fh)
+            json.dump({"pid": os.getpid(), "url": address(host, port), "token": token}, fh)
         os.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
@@ -112,10 +117,10 @@ def serve(db: Path, *, host: str = "127.0.0.1", port: int = 8000, wait: float = 
         try:
             announced = _announce(db, host, port, token)
             if on_listening is not None:
-                on_listening(f"http://{host}:{port}")
+                on_listening(address(host, port))
             if open_browser:
                 threading.Thread(target=_open_when_started,
-                                 args=(server, f"http://{host}:{port}/"), daemon=True).start()
+                                 args=(server, f"{address(host, port)}/"), daemon=True).start()
             start_jobs(store, stop,
                        on_error=lambda job, exc: _log.warning("%s failed: %s", job, exc),
                        on_change=lambda job: _refresh(app))
