@@ -93,6 +93,31 @@ def test_demo_refuses_to_wipe_a_folder_it_did_not_write(tmp_path: Path) -> None:
     assert (tmp_path / "precious.txt").exists()
 
 
+def test_demo_refuses_to_replace_a_workspace_another_process_holds(tmp_path: Path) -> None:
+    """A running server went on with the deleted file, and lost what it was sent since."""
+    import subprocess
+    import sys
+
+    from sounding.store import Store
+    from sounding.workflows.demo import _MARKER
+
+    (tmp_path / _MARKER).write_text("written by sounding demo")
+    workspace = tmp_path / "sounding.duckdb"
+    Store.open(workspace).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+         "print('open', flush=True); time.sleep(120)", str(workspace)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(InputError, match="is open in another process"):
+            run_demo(tmp_path)
+        assert workspace.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def _readme_demo_block() -> list[str]:
     """The README's first text block: what `sounding demo` prints, progress bars aside."""
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import socket
@@ -22,7 +21,7 @@ from sounding.errors import (
     ServerError,
     ServerUnavailable,
 )
-from sounding.store import Store
+from sounding.store import Store, held_elsewhere
 from sounding.workflows.ops import CREATING, run_operation, server_file
 
 __all__ = ["LISTEN_WAIT", "execute", "find_server", "missing_workspace", "reads_secrets",
@@ -87,19 +86,7 @@ def _holds(db: Path, pid: int) -> bool:
     while it is open: a free lock means the announced server is gone and its pid (alive)
     was reused, as after a reboot or in a container. This process's locks cannot be seen
     from here (a test's server runs in it)."""
-    if pid == os.getpid():
-        return True
-    try:
-        fd = os.open(db, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # refused while a writer holds it
-    except OSError:
-        return True
-    finally:
-        os.close(fd)  # and with it the probe's lock
-    return False
+    return pid == os.getpid() or held_elsewhere(db)
 
 
 def find_server(db: Path) -> dict[str, Any] | None:

@@ -8,7 +8,9 @@ file open for its whole life and serialises operations with a lock.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,7 +26,7 @@ from sounding.models import Batch
 from sounding.store.migrations import apply_migrations
 from sounding.store.writes import WriteStats, write_batch
 
-__all__ = ["TABLES", "Store"]
+__all__ = ["TABLES", "Store", "held_elsewhere"]
 
 TABLES = (
     "accounts", "actors", "items", "interactions", "metric_snapshots", "account_snapshots",
@@ -51,6 +53,22 @@ def _connect(path: Path, read_only: bool, wait: float, on_wait: Callable[[str], 
                 told = True
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
+
+
+def held_elsewhere(path: str | Path) -> bool:
+    """Whether another process holds the workspace file open to write (DuckDB keeps a
+    lock on it while it is open); this process's own locks cannot be seen."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # refused while a writer holds it
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # and with it the probe's lock
+    return False
 
 
 class Store:

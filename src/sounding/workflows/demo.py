@@ -23,7 +23,7 @@ import pyarrow.csv as pa_csv
 from sounding.errors import InputError
 from sounding.models import REACTIONS
 from sounding.simulate import Launch, simulate_launch, truth_to_json
-from sounding.store import Store
+from sounding.store import Store, held_elsewhere
 from sounding.workflows.audience import audience_demo
 from sounding.workflows.enrich import enrich_workspace
 from sounding.workflows.kpis import kpis
@@ -59,11 +59,19 @@ class DemoResult:
 
 
 def _prepare(directory: Path) -> None:
-    """Start from an empty folder, refusing to wipe one the demo did not write."""
+    """Start from an empty folder, refusing to wipe one the demo did not write, or one
+    whose workspace another process holds (a server would go on with the deleted file,
+    and what it was sent since would be lost)."""
     if directory.exists() and any(directory.iterdir()):
         if not (directory / _MARKER).exists():
             raise InputError(f"{directory} exists and was not written by 'sounding demo'",
                              hint="choose another folder with --out, or empty this one")
+        workspace = directory / WORKSPACE
+        if held_elsewhere(workspace):
+            raise InputError(f"{workspace} is open in another process (a 'sounding serve', "
+                             "a command or a notebook)",
+                             hint="stop it, then run the demo again, or choose another "
+                                  "folder with --out")
         shutil.rmtree(directory)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / _MARKER).write_text("written by sounding demo; safe to delete\n")
