@@ -282,3 +282,27 @@ def test_closing_waits_for_a_transaction_to_commit_whole(db: Path) -> None:
     writer.join(timeout=30)
     with Store.open(db) as again:
         assert again.scalar("SELECT count(*) FROM t") == 2
+
+
+def test_a_duckdb_file_sounding_did_not_make_is_never_changed(tmp_path: Path) -> None:
+    """Twenty-one tables were added to someone's database; one holding 'items' was left
+    with a schema_migrations table after a failed migration."""
+    from sounding.store.migrations import NotAWorkspace
+
+    for tables in (["sales"], ["items", "sales"]):
+        path = tmp_path / f"{len(tables)}.duckdb"
+        con = duckdb.connect(str(path))
+        for table in tables:
+            con.execute(f"CREATE TABLE {table} (a INTEGER)")
+        con.close()
+        for read_only in (False, True):
+            with pytest.raises(NotAWorkspace, match=f"^{path}: a DuckDB database, but not a "
+                                                    "sounding workspace: it holds "):
+                Store.open(path, read_only=read_only)
+        con = duckdb.connect(str(path), read_only=True)
+        assert [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
+                                          "ORDER BY 1").fetchall()] == tables
+        con.close()
+    Store.open(tmp_path / "new.duckdb").close()  # a new file still becomes a workspace
+    with Store.open(tmp_path / "new.duckdb", read_only=True) as store:
+        assert store.counts()["items"] == 0

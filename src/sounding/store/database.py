@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from sounding.errors import InputError, NotFound, StoreError, WorkspaceBusy
 from sounding.models import Batch
-from sounding.store.migrations import apply_migrations
+from sounding.store.migrations import apply_migrations, check_workspace
 from sounding.store.writes import WriteStats, write_batch
 
 __all__ = ["TABLES", "Store", "held_elsewhere"]
@@ -94,8 +94,14 @@ class Store:
         con = _connect(path, read_only, wait, on_wait)
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")
-        if not read_only:
-            apply_migrations(con)
+        try:
+            if read_only:
+                check_workspace(con)
+            else:
+                apply_migrations(con)
+        except StoreError as exc:
+            con.close()  # the lock too: nothing here holds the file any longer
+            raise type(exc)(f"{path}: {exc}", hint=exc.hint) from exc.__cause__
         return cls(con, path)
 
     def close(self, *, wait: float = 30.0) -> None:
