@@ -154,3 +154,24 @@ def test_the_placeholder_reads_the_same_in_every_language() -> None:
     assert placeholder_in(placeholder("tone=humour"), "fr") == french
     assert placeholder_in(french, "en") == placeholder("tone=humour")
     assert placeholder_in("[to write] my own words", "fr") == "[to write] my own words"
+
+
+def test_a_secret_a_service_quotes_back_is_never_stored_or_shown(
+        accounts: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server whose 400 quoted the login request had the password stored in queue.error."""
+    from sounding.connectors.credentials import read_secret
+    from sounding.errors import NetworkFailure, PostRejected
+
+    monkeypatch.setenv("ECHO_PW", "app-pass-SECRET-9876")
+    secret = read_secret("ECHO_PW", BLUESKY)
+    echoed = f'400 {{"identifier": "brand", "password": "{secret}"}}'
+    for error in (PostRejected(echoed), NetworkFailure(echoed)):
+        queue_id = add_to_queue(accounts, BLUESKY, "words")["queue_id"]
+
+        def refused(account, exc=error, **kw):  # type: ignore[no-untyped-def]
+            raise exc
+
+        result = publish.publish_due(accounts, now=datetime.now(UTC) + timedelta(minutes=5),
+                                     connect_fn=refused)
+        said = json.dumps(result) + str(_entry(accounts, queue_id)["error"])
+        assert secret not in said and '"password": "***"' in said

@@ -17,6 +17,7 @@ from rich.console import Console
 from sounding.cli import render
 from sounding.cli.execute import execute, missing_workspace, reads_secrets, secrets_left_here
 from sounding.config import resolve
+from sounding.connectors.credentials import redact
 from sounding.errors import ImportRejected, SoundingError
 
 __all__ = ["app", "main"]
@@ -87,7 +88,9 @@ def _via_server(url: str, name: str, args: dict[str, Any]) -> None:
 
 
 def say_error(message: str, hint: str | None) -> None:
-    """One error line and its hint; both may quote a cell value, so both are literal."""
+    """One error line and its hint; both may quote a cell value, so both are literal,
+    and a service's answer, so neither shows a secret this process read."""
+    message, hint = redact(message), redact(hint) if hint else hint
     err.print(render.literal(("error:", "bold red"), " ", message))
     if hint:
         err.print(render.literal((f"hint: {hint}", "dim")))

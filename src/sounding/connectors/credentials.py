@@ -13,11 +13,24 @@ import tomllib
 from sounding.config import config_path, resolve_secret
 from sounding.errors import ConfigError
 
-__all__ = ["SECRET_NAME", "default_env", "read_secret"]
+__all__ = ["SECRET_NAME", "default_env", "read_secret", "redact"]
 
 _KIND = {"bluesky": "PASSWORD", "mastodon": "TOKEN"}
 # What default_env names look like: the variables of accounts' secrets.
 SECRET_NAME = re.compile(rf"SOUNDING_\w+_(?:{'|'.join(sorted({*_KIND.values(), 'SECRET'}))})")
+
+
+# the secrets this process has read: a service that quotes a request back in its error
+# (a proxy, a misconfigured server) must not get one printed or stored
+_READ: set[str] = set()
+_SHORTEST = 6  # a shorter "secret" would blank out ordinary words
+
+
+def redact(text: str) -> str:
+    """``text`` with every secret this process has read replaced by ``***``."""
+    for secret in sorted(_READ, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
 
 
 def default_env(network: str, handle: str) -> str:
@@ -51,4 +64,6 @@ def read_secret(name: str, account: str) -> str:
             f"no credential for {account}: ${name} is not set",
             hint=f"looked at ${name} and [credentials] {name} in {config_path()}; "
                  f"export {name}=... (an app password or access token; sounding never stores it)")
+    if len(value) >= _SHORTEST:
+        _READ.add(value)
     return value

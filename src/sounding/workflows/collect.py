@@ -15,6 +15,7 @@ from typing import Any
 
 from sounding.connectors.base import Connector, Page
 from sounding.connectors.connect import connect
+from sounding.connectors.credentials import redact
 from sounding.connectors.records import Records
 from sounding.errors import NetworkRefused, NotFound, SoundingError
 from sounding.store import Store, WriteStats
@@ -142,8 +143,8 @@ def _collect_one(run: _Run, window: timedelta, now: datetime) -> None:
 def _failure(exc: Exception) -> dict[str, str]:
     """What went wrong with one account, and what to do about it."""
     if isinstance(exc, SoundingError):
-        return {"error": str(exc), "hint": exc.hint}
-    return {"error": f"{type(exc).__name__}: {exc}", "hint": ""}
+        return {"error": redact(str(exc)), "hint": exc.hint}
+    return {"error": redact(f"{type(exc).__name__}: {exc}"), "hint": ""}
 
 
 def collect(store: Store, account: str | None = None, *, window_days: int = 30,

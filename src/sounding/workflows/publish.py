@@ -23,6 +23,7 @@ from typing import Any
 
 from sounding.connectors.base import Connector, Draft, Image, NotSent, Published
 from sounding.connectors.connect import connect
+from sounding.connectors.credentials import redact
 from sounding.errors import ConfigError, NetworkFailure, NotFound, PostRejected, SoundingError
 from sounding.models import Batch, Item, VariantTag, key
 from sounding.store import Store
@@ -106,9 +107,10 @@ def _settle(store: Store, entry: dict[str, Any], exc: Exception, now: datetime
     """
     cause = exc.cause if isinstance(exc, NotSent) else exc
     if isinstance(cause, (PostRejected, NotFound)):
-        mark_failed(store, entry["queue_id"], str(cause), now)
-        return "failed", str(cause)
-    what = _describe(cause)
+        said = redact(str(cause))
+        mark_failed(store, entry["queue_id"], said, now)
+        return "failed", said
+    what = redact(_describe(cause))
     claimed = entry.get("claimed_key")
     if entry["status"] == "sending" or (claimed and not isinstance(exc, NotSent)):
         return "pending", f"{what} (it stays in the queue and is checked on the next run)"
