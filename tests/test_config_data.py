@@ -43,3 +43,25 @@ def test_eval_names_the_config_files_data_folder_when_it_has_no_corpora(
     result = cli("eval", "reaction")
     assert result.code == 1 and "nowhere: no tweeteval/ or umsab/ folder in it" in result.err
     assert str(tmp_path / "nowhere") in result.err
+
+
+@pytest.mark.parametrize("value", ["abc", "nan", "inf", "-1"])
+def test_a_number_of_seconds_that_is_none_is_refused_by_its_name(
+        config: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """'abc' crashed as an unexpected ValueError; 'nan' collected in a busy loop."""
+    from sounding.config import resolve_seconds
+    from sounding.errors import ConfigError
+
+    monkeypatch.setenv("SOUNDING_COLLECT_EVERY", value)
+    with pytest.raises(ConfigError, match=f"^setting 'collect_every' is '{value}': expected "
+                                          "a number of seconds ≥ 0$"):
+        resolve_seconds("collect_every")
+    monkeypatch.setenv("SOUNDING_COLLECT_EVERY", "0")
+    assert resolve_seconds("collect_every") == 0.0
+
+
+def test_a_list_in_the_config_file_is_a_comma_separated_setting(config: Path) -> None:
+    from sounding.config import resolve
+
+    config.write_text('languages = ["fr", "en"]\n', encoding="utf-8")
+    assert resolve("languages") == "fr,en"

@@ -8,6 +8,7 @@ a reference, ``{"$env": "VARIABLE"}``, and read from the environment when needed
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass
@@ -16,7 +17,15 @@ from typing import Any
 
 from sounding.errors import ConfigError
 
-__all__ = ["SETTINGS", "Setting", "config_path", "resolve", "resolve_optional", "resolve_secret"]
+__all__ = [
+    "SETTINGS",
+    "Setting",
+    "config_path",
+    "resolve",
+    "resolve_optional",
+    "resolve_seconds",
+    "resolve_secret",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +83,8 @@ def _given(key: str, flag: str | None) -> str | None:
     if env in os.environ:
         return os.environ[env]
     value = _file_values().get(key)
+    if isinstance(value, list):  # languages = ["fr", "en"] reads as "fr,en"
+        return ",".join(str(v) for v in value)
     return None if value is None else str(resolve_secret(value, key))
 
 
@@ -89,6 +100,21 @@ def resolve(key: str, flag: str | None = None) -> str:
             hint=f"looked at the flag --{key}, ${setting.env} and {config_path()}",
         )
     return setting.default
+
+
+def resolve_seconds(key: str, flag: str | None = None) -> float:
+    """A setting that is a number of seconds (≥ 0, finite): a wait, or a job's interval
+    (NaN would run a job without pause, or wait for ever)."""
+    value = resolve(key, flag)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise ConfigError(f"setting '{key}' is {value!r}: expected a number of seconds ≥ 0",
+                          hint=f"set ${SETTINGS[key].env} or '{key}' in {config_path()} to "
+                               f"a number such as {SETTINGS[key].default}")
+    return seconds
 
 
 def resolve_optional(key: str, flag: str | None = None) -> str | None:

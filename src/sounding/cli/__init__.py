@@ -16,7 +16,7 @@ from rich.console import Console
 
 from sounding.cli import render
 from sounding.cli.execute import execute, missing_workspace, reads_secrets, secrets_left_here
-from sounding.config import resolve
+from sounding.config import resolve, resolve_seconds
 from sounding.connectors.credentials import redact
 from sounding.errors import ImportRejected, SoundingError
 
@@ -62,7 +62,7 @@ def require_workspace(db: Path) -> Path:
 def run(name: str, **args: Any) -> Any:
     """Run a workspace operation, telling the person when it waits or goes through a server."""
     return execute(
-        workspace(), name, args, wait=float(resolve("lock_wait")),
+        workspace(), name, args, wait=resolve_seconds("lock_wait"),
         on_wait=lambda msg: err.print(render.literal((msg, "yellow"))),
         on_remote=lambda url: _via_server(url, name, args),
     )
@@ -74,7 +74,7 @@ def _via_server(url: str, name: str, args: dict[str, Any]) -> None:
     named: list[str] = []
     if reads_secrets(name):
         try:
-            named = execute(workspace(), "secret_names", {}, wait=float(resolve("lock_wait")))
+            named = execute(workspace(), "secret_names", {}, wait=resolve_seconds("lock_wait"))
         except SoundingError:  # a note: the command itself says what went wrong, if anything
             named = []
     unseen = secrets_left_here(name, args, named)

@@ -82,11 +82,14 @@ def serve_cmd(
     port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8000,
 ) -> None:
     """Hold the workspace and serve it; other commands on it go through this server."""
-    from sounding.config import resolve
+    from sounding.config import resolve_seconds
     from sounding.web.server import serve
+    from sounding.workflows.schedule import JOBS
 
     db = require_workspace(workspace())  # a mistyped --db would serve an empty workspace
-    serve(db, host=host, port=port, wait=float(resolve("lock_wait")), on_listening=lambda url:
+    for job in JOBS:  # refused now, not once the server says it serves
+        resolve_seconds(job.setting)
+    serve(db, host=host, port=port, wait=resolve_seconds("lock_wait"), on_listening=lambda url:
           err.print(render.literal(f"serving {db} on {url} (Ctrl-C to stop)")))
 
 

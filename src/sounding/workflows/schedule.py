@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sounding.config import resolve
+from sounding.config import resolve_seconds
 from sounding.errors import SoundingError
 from sounding.store import Store
 from sounding.workflows.alerts import run_every
@@ -58,7 +58,7 @@ def start_jobs(store: Store, stop: threading.Event,
     ``on_change(operation)`` is called after a run that stored something new."""
     threads = []
     for job in JOBS:
-        every = float(resolve(job.setting))
+        every = resolve_seconds(job.setting)
         if every <= 0:
             continue
 
