@@ -175,3 +175,19 @@ def test_a_secret_a_service_quotes_back_is_never_stored_or_shown(
                                      connect_fn=refused)
         said = json.dumps(result) + str(_entry(accounts, queue_id)["error"])
         assert secret not in said and '"password": "***"' in said
+
+
+def test_approving_a_draft_whose_time_passed_keeps_its_time_of_day(accounts: Store) -> None:
+    """The planner's 18:00 draft, approved the next morning, was due at once: it would
+    have gone out at 9:00, outside the evening slot it tries."""
+    queue_id = add_to_queue(accounts, BLUESKY, "words", status="draft")["queue_id"]
+    with accounts.transaction() as con:
+        con.execute("UPDATE queue SET scheduled_at = ? WHERE queue_id = ?",
+                    [datetime(2026, 12, 5, 18, 0, tzinfo=UTC), queue_id])
+    morning = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+    queue_view.approve(accounts, queue_id, now=morning)
+    entry = _entry(accounts, queue_id)
+    assert entry["status"] == "approved"
+    assert entry["scheduled_at"] == "2026-12-07T18:00:00+00:00"
+    assert queue_view.next_same_time(datetime(2026, 12, 5, 8, 0, tzinfo=UTC), morning) == \
+        datetime(2026, 12, 8, 8, 0, tzinfo=UTC)

@@ -42,8 +42,9 @@ _FR: dict[str, str] = {
     "actions": "Actions", "approve": "Approuver", "schedule": "Programmer",
     "to_draft": "Repasser en brouillon", "edit": "Modifier", "published_item": "Publié",
     "queue_empty": "La file est vide : le planificateur n'a encore rien proposé.",
-    "approve_note": "Une entrée approuvée est publiée à son heure prévue, ou tout de suite si "
-    "elle n'en a pas : rédigez la publication avant de l'approuver.",
+    "approve_note": "Une entrée approuvée est publiée à son heure prévue (passée, elle est "
+    "reportée au lendemain à la même heure), ou tout de suite si elle n'en a pas : rédigez "
+    "la publication avant de l'approuver.",
     "draft": "brouillon", "approved": "approuvé", "scheduled": "programmé",
     "sending": "en cours d'envoi", "published": "publié", "failed": "échec",
     "cancelled": "écarté", "discard": "Écarter",
@@ -227,8 +228,9 @@ _EN: dict[str, str] = {
     "no_items": "No item matches.", "scheduled_at": "Scheduled at", "to_draft": "Back to draft",
     "published_item": "Published", "discard": "Discard",
     "queue_empty": "The queue is empty: the planner has proposed nothing yet.",
-    "approve_note": "An approved entry is published at its planned time, or at once when it "
-    "has none: write the post before approving it.",
+    "approve_note": "An approved entry is published at its planned time (one already past "
+    "moves to the next day at that hour), or at once when it has none: write the post "
+    "before approving it.",
     "sending": "sending", "read_only": "Read only",
     "not_allowed": "Your role does not allow this.", "no_data": "No data for this period.",
     "nav.audience": "Audience", "nav.actors": "Actors", "nav.learn": "Test and learn",

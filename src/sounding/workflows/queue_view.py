@@ -3,7 +3,7 @@ discard."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sounding.errors import InputError, NotFound
@@ -49,14 +49,28 @@ def edit_text(store: Store, queue_id: int, text: str) -> None:
         raise _refuse(store, queue_id, "edited")
 
 
-def approve(store: Store, queue_id: int) -> None:
+def next_same_time(planned: datetime, now: datetime) -> datetime:
+    """The first moment after ``now`` at ``planned``'s time of day: a planned slot that
+    passed while the draft waited is kept (an evening post stays an evening post)."""
+    planned = planned if planned.tzinfo else planned.replace(tzinfo=UTC)
+    moved = now.replace(hour=planned.hour, minute=planned.minute, second=planned.second,
+                        microsecond=planned.microsecond)
+    return moved if moved > now else moved + timedelta(days=1)
+
+
+def approve(store: Store, queue_id: int, now: datetime | None = None) -> None:
     """A draft becomes approved, and so is published at its planned time (at once when it
     has none): one still holding the planner's placeholder, or too long for its network,
-    is refused."""
+    is refused. A planned time that passed meanwhile moves to the next day at that time
+    of day, rather than send the post at once, out of the slot it tries."""
     row = ws.queue_row(store, queue_id)
+    moved: dict[str, Any] = {}
     if row is not None and row["status"] == "draft":
         check_ready(store, row["account_id"], row["text"])
-    if not ws.update_queue(store, queue_id, expected=("draft",), status="approved"):
+        now = now or datetime.now(UTC)
+        if row["scheduled_at"] is not None and row["scheduled_at"] <= now:
+            moved = {"scheduled_at": next_same_time(row["scheduled_at"], now)}
+    if not ws.update_queue(store, queue_id, expected=("draft",), status="approved", **moved):
         raise _refuse(store, queue_id, "approved")
 
 
