@@ -53,3 +53,22 @@ def test_a_post_queued_at_the_calendars_end_does_not_stop_the_plan(
         now = datetime(2026, 12, 7, tzinfo=UTC)
         drafts = plan(store, posts=2, account=account, write=False, now=now).drafts
     assert [d["scheduled_at"][:10] for d in drafts] == ["2026-12-08", "2026-12-09"]
+
+
+def test_a_post_queued_months_ahead_takes_its_own_day_only(
+        db: Path, store_launch: Callable[[Path, int], Store]) -> None:
+    """A post for next year's Black Friday put the whole plan after it."""
+    from datetime import UTC, datetime
+
+    from sounding.store.connector_store import queue_add
+    from sounding.workflows.learn import plan
+
+    with store_launch(db, 4) as store:
+        account = "bluesky:briochebramble.bsky.social"
+        for when in (datetime(2027, 11, 26, 9, tzinfo=UTC), datetime(2026, 12, 9, 9, tzinfo=UTC)):
+            queue_add(store, account, "Black Friday", variant={}, images=[],
+                      status="scheduled", scheduled_at=when)
+        now = datetime(2026, 12, 7, tzinfo=UTC)
+        drafts = plan(store, posts=3, account=account, write=False, now=now).drafts
+    assert [d["scheduled_at"][:10] for d in drafts] == ["2026-12-08", "2026-12-10",
+                                                        "2026-12-11"]

@@ -59,7 +59,8 @@ def test_plan_writes_safe_drafts_to_the_queue(workspace: Store) -> None:
         variant = json.loads(q["variant"])
         assert q["scheduled_at"].hour == hours[variant["slot"]]
         assert q["scheduled_at"] > now and "[to write]" in q["text"]
-    again = plan(workspace, posts=2, account=queue[0]["account_id"], seed=2, write=False)
+    again = plan(workspace, posts=2, account=queue[0]["account_id"], seed=2, write=False,
+                 now=now)
     first_new = min(datetime.fromisoformat(d["scheduled_at"]) for d in again.drafts)
     assert first_new > max(q["scheduled_at"] for q in queue if
                            q["account_id"] == queue[0]["account_id"])

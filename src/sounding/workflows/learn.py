@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -256,19 +256,18 @@ def _account_drafts(store: Store, account: str, proposals: tuple[Proposal, ...],
     mine = posts.filter(pc.equal(posts["account_id"], account))
     hours = [t.hour for t in mine["created_at"].to_pylist()]
     last = [now, *(t for t in mine["created_at"].to_pylist())]
-    waiting = queued_drafts(store, account)["scheduled_at"].to_pylist()
-    # after the posts already waiting, but not after one queued years ahead (up to
-    # 2999-12-31: the next day would be off the calendar)
-    last += [t for t in waiting if t is not None and t <= now + _WAITING_HORIZON]
+    # on the coming days that no waiting post holds: a post queued for next year's
+    # Black Friday takes its own day, not the months before it
+    waiting = {t.date() for t in queued_drafts(store, account)["scheduled_at"].to_pylist()
+               if t is not None}
     times = slot_times(max(last), [p.variant.get("slot") for p in proposals],
-                       default_hour=int(np.median(hours)) if hours else 12)
+                       default_hour=int(np.median(hours)) if hours else 12, busy=waiting)
     return [{"account_id": account, "text": _draft_text(p.variant), "variant": p.variant,
              "scheduled_at": when, "risk": p.risk, "safe": p.safe, "notes": list(p.notes),
              "cautions": list(p.cautions)}
             for p, when in zip(proposals, times, strict=True)]
 
 
-_WAITING_HORIZON = timedelta(days=366)  # queued posts the plan's times come after
 MAX_PLAN_POSTS = 200  # per account: a plan is redrawn as results come in
 
 
