@@ -385,3 +385,28 @@ def test_customers_refuse_an_identifier_column_named_twice(cli, tmp_path: Path) 
     assert result.code == 1 and "names 'country' more than once" in result.err
     path.write_text("email,note,note\na@x.com,,\n", encoding="utf-8")  # a column not read
     assert cli("customers", "import", str(path), "--id", "email").code == 0
+
+
+def test_collect_says_an_account_failed_and_what_it_kept(
+        cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A failed account printed 'new 0 items, …' as if it had been collected."""
+    from sounding.errors import NetworkFailure
+    from sounding.workflows import collect
+
+    assert cli("account", "add", "bluesky", "--handle", "brand.bsky.social").code == 0
+    assert cli("account", "add", "bluesky", "--handle", "kept.bsky.social").code == 0
+
+    def fails(run, window, now):  # type: ignore[no-untyped-def]
+        if run.account.startswith("bluesky:kept"):
+            run.summary.new["items"] = 2  # written before the failure
+        raise NetworkFailure("bluesky: https://bsky.social did not answer")
+
+    monkeypatch.setitem(collect.collect.__kwdefaults__, "connect_fn",
+                        lambda settings, **kw: object())  # no network: _collect_one fails
+    monkeypatch.setattr(collect, "_collect_one", fails)
+    result = cli("collect")
+    assert result.code == 1
+    assert "bluesky:brand.bsky.social:" not in result.out
+    assert "bluesky:kept.bsky.social: failed, after storing: new 2 items" in result.out
+    assert "bluesky:brand.bsky.social not collected: bluesky: https://bsky.social did not " \
+           "answer" in result.err

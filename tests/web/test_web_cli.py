@@ -42,3 +42,23 @@ def test_user_add_refuses_a_bad_role(cli, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("DASH_PW", "s3cret-pass-word")
     result = cli("user", "add", "carol", "--role", "root", "--password-env", "DASH_PW")
     assert result.code == 1 and "role 'root'" in result.err
+
+
+def test_user_add_replace_says_so_and_ends_the_old_sessions(
+        cli, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """--replace printed 'added', and the old password's sessions went on."""
+    monkeypatch.setenv("DASH_PW", "first-pass-word")
+    assert cli("user", "add", "alice", "--password-env", "DASH_PW").out.strip() == \
+        "user alice added as viewer"
+    with Store.open(db) as store:
+        cookie = users.open_session(store, "alice")
+        assert users.session_for(store, cookie) is not None
+    monkeypatch.setenv("DASH_PW", "second-pass-word")
+    replaced = cli("user", "add", "alice", "--role", "admin", "--password-env", "DASH_PW",
+                   "--replace")
+    assert replaced.out.strip() == "user alice replaced, now admin"
+    with Store.open(db) as store:
+        assert users.session_for(store, cookie) is None
+        assert users.authenticate(store, "alice", "second-pass-word")
+    fresh = cli("user", "add", "bob", "--password-env", "DASH_PW", "--replace")
+    assert fresh.out.strip() == "user bob added as viewer"

@@ -51,8 +51,8 @@ def plan_cmd(
                                                 "(default: a plan for each).")] = None,
     objective: Annotated[str, typer.Option(help="engagement or interest.")] = "engagement",
     cap: Annotated[float | None, typer.Option(help="Animosity share cap, above 0 and at most 1 "
-                                              "(0.2 = 20%; default: 1.5 x the brand's "
-                                              "baseline).")] = None,
+                                              "(0.2 = 20%; default: 1.5 x the share "
+                                              "expected when the levels are rotated).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Propose the next posts' variants and slots, queued as drafts for Bluesky and Mastodon."""

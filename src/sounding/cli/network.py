@@ -51,6 +51,11 @@ def collect_cmd(
         out.print_json(json.dumps(result))
     else:
         for account_id, summary in result["accounts"].items():
+            if account_id in failed:  # said as failed below; only what it kept is said here
+                if summary["new"] or summary["listening_hits"]:
+                    out.print(render.literal(f"{account_id}: failed, after storing: new "
+                                             f"{_new_counts(summary)}"))
+                continue
             out.print(render.literal(f"{account_id}: new {_new_counts(summary)}"))
             for item_id, why in (summary.get("skipped") or {}).items():  # deleted since
                 out.print(render.literal((f"  skipped {item_id}: {why}", "yellow")))

@@ -40,4 +40,5 @@ def user_add_cmd(
     """Add a dashboard user; the password is asked for (never echoed) and stored hashed."""
     result = run("user_add", username=name, password=_password(password_env), role=role,
                  replace=replace)
-    out.print(render.literal(f"user {result['username']} added as {result['role']}"))
+    done = "replaced, now" if result.get("replaced") else "added as"
+    out.print(render.literal(f"user {result['username']} {done} {result['role']}"))

@@ -49,10 +49,12 @@ def _one(table: pa.Table) -> dict[str, Any] | None:
 
 def insert_user(store: Store, username: str, password_hash: str, role: str,
                 replace: bool = False) -> None:
-    """Add a user (or, with ``replace``, change an existing one's password and role)."""
+    """Add a user (or, with ``replace``, change an existing one's password and role: their
+    sessions end, so the old password's sign-ins are over too)."""
     with store.transaction() as con:
         if replace:
             con.execute("DELETE FROM users WHERE username = ?", [username])
+            con.execute("DELETE FROM sessions WHERE username = ?", [username])
         con.execute("INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?)",
                     [username, password_hash, role])
 

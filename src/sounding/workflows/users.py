@@ -62,7 +62,7 @@ def _hash_session(session_id: str) -> str:
 
 
 def add_user(store: Store, username: str, password: str, role: str = "viewer", *,
-             replace: bool = False) -> dict[str, str]:
+             replace: bool = False) -> dict[str, Any]:
     """Add a user with an argon2-hashed password; the password itself is never stored."""
     if not _NAME.match(username):
         raise InputError(f"user name '{username}' is not allowed",
@@ -71,15 +71,16 @@ def add_user(store: Store, username: str, password: str, role: str = "viewer", *
         raise InputError(f"role '{role}' is unknown", hint=f"roles: {', '.join(ROLES)}")
     if len(password) < 8:
         raise InputError("the password is too short", hint="use at least 8 characters")
-    if not replace and ws.find_user(store, username) is not None:
+    existed = ws.find_user(store, username) is not None
+    if existed and not replace:
         raise InputError(f"user '{username}' already exists",
                          hint="pass --replace to change their password and role")
     ws.insert_user(store, username, _hasher.hash(password), role, replace=replace)
-    return {"username": username, "role": role}
+    return {"username": username, "role": role, "replaced": existed}
 
 
 def user_add_op(store: Store, username: str, password: str, role: str = "viewer",
-                replace: bool = False) -> dict[str, str]:
+                replace: bool = False) -> dict[str, Any]:
     """The ``user_add`` operation (JSON arguments in, JSON out)."""
     return add_user(store, username, password, role, replace=replace)
 
