@@ -243,8 +243,11 @@ _RECORD_SCHEMAS: dict[str, tuple[type[Any], pa.Schema]] = {
 
 
 # what no page, document or XML file should hold: control characters (tab and line ends
-# aside; a terminal runs ESC sequences, XML refuses them), half characters, non-characters
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# aside; a terminal runs ESC sequences, XML refuses them), half characters, non-characters,
+# and the bidi overrides and isolates that would turn the rest of a line around (a handle
+# holding U+202E shows a post's date backwards)
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff"
+                       "\u202a-\u202e\u2066-\u2069]")
 
 
 def without_controls(text: str) -> str:

@@ -392,3 +392,24 @@ def test_jsonl_ids_too_long_for_a_float_keep_every_digit(store: Store, tmp_path:
     assert import_items(store, path).new == 2
     assert store.query("SELECT item_id FROM items ORDER BY 1").to_pylist() == [
         {"item_id": "x:12345678901234567891"}, {"item_id": "x:5"}]
+
+
+def test_ids_and_variants_with_control_characters_are_refused(store: Store,
+                                                             tmp_path: Path) -> None:
+    """An id holding a line break or a NUL was stored, and no form could label it (a
+    browser sends a line break back as CRLF, a NUL as U+FFFD)."""
+    path = tmp_path / "ctl.jsonl"
+    rows = [{"id": "nl\nline", "network": "bluesky", "author": "a", "text": "x",
+             "created_at": "2026-03-01"},
+            {"id": "ok", "network": "bluesky", "author": "a\x00b", "text": "x",
+             "created_at": "2026-03-01"},
+            {"id": "ok2", "network": "bluesky", "author": "a", "text": "x\x07 stays text",
+             "created_at": "2026-03-01", "variant": "tone=r\x1b[31md"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert _refusals(store, path, path.read_text("utf-8")) == [
+        f"{path}, line 1, column 'id': expected an id, found 'nl\\nline'; an id holds no "
+        "control character (a line break, a tab, a NUL)",
+        f"{path}, line 2, column 'author': expected an id, found 'a\\x00b'; an id holds no "
+        "control character (a line break, a tab, a NUL)",
+        f"{path}, line 3, column 'variant': expected factor=level pairs: 'tone=r\\x1b[31md' "
+        "holds a control character (a line break, a NUL)"]

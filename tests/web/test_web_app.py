@@ -396,8 +396,11 @@ def test_control_characters_never_reach_a_page(client: TestClient, web_store: St
     with web_store.transaction() as con:
         con.execute("UPDATE items SET text = 'ctl\x1b[31m\x07\x00 reply' "
                     "WHERE item_id = 'bluesky:xss-0'")
+        con.execute("UPDATE actors SET handle = 'rtl\u202ex.example' "
+                    "WHERE actor_id = 'bluesky:evil'")  # turned the date line around
     sign_in(client, "vi")
     for path in ("/items?q=ctl", "/thread?id=bluesky%3Axss-0"):
         page = client.get(path).text
         assert "ctl[31m reply" in page, path
-        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", page), path
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e]", page), path
+    assert "rtlx.example" in client.get("/thread?id=bluesky%3Axss-0").text

@@ -25,8 +25,8 @@ from sounding.models import (
     network_name,
 )
 
-__all__ = ["AHEAD", "EXCEL_ADVICE", "EXCEL_ROUNDED", "Converted", "cell_value", "check_times",
-           "convert_columns", "parse_variant"]
+__all__ = ["AHEAD", "CONTROL", "CONTROL_ADVICE", "EXCEL_ADVICE", "EXCEL_ROUNDED", "Converted",
+           "cell_value", "check_times", "convert_columns", "parse_variant"]
 
 _ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError)
 _ZONE = r"(Z|[+-]\d\d(:?\d\d)?)$"  # as Arrow reads a zone: +05 is +05:00
@@ -164,17 +164,27 @@ EXCEL_ADVICE = ("; a long id that Excel rounded to a number: take the export aga
                 "open it with the column as text")
 
 
+# no id, handle or variant holds one: a form would send it back changed (a browser sends a
+# line break as CRLF and a NUL as U+FFFD), so such an item could not be labelled
+CONTROL = "[\x00-\x1f\x7f]"
+CONTROL_ADVICE = "; an id holds no control character (a line break, a tab, a NUL)"
+
+
 def _id_advice(found: str) -> str:
-    return EXCEL_ADVICE if re.match(EXCEL_ROUNDED, found) else ""
+    if re.match(EXCEL_ROUNDED, found):
+        return EXCEL_ADVICE
+    return CONTROL_ADVICE if re.search(CONTROL, found) else ""
 
 
 def _to_id(array: pa.Array) -> pa.Array:
     """An id as text; one that Excel rounded (``1.80235E+16``) is no id: two posts would
-    become one."""
+    become one. Nor is one holding a control character."""
     text = _known_text(array)
     if pc.any(pc.match_substring(text, "E+")).as_py() and \
             pc.any(pc.match_substring_regex(text, EXCEL_ROUNDED)).as_py():
         raise pa.ArrowInvalid("an id Excel rounded")
+    if pc.any(pc.match_substring_regex(text, CONTROL)).as_py():
+        raise pa.ArrowInvalid("an id with a control character")
     return text
 
 
@@ -186,7 +196,7 @@ def _convert_column(column: Column, raw: pa.Array, out: Converted) -> pa.Array:
         return _convert(raw, _to_count, out, column.name, "a whole number ≥ 0")
     if column.kind == "text":
         return _convert(raw, _as_text, out, column.name, "text")
-    if column.kind == "trimmed":
+    if column.kind in ("trimmed", "variant"):  # a variant is checked pair by pair below
         return _convert(raw, _known_text, out, column.name, "text")
     return _convert(raw, _to_id, out, column.name, "an id", _id_advice)
 
@@ -294,6 +304,9 @@ def parse_variant(text: str) -> dict[str, str]:
         if not sep or not factor.strip() or not level.strip():
             raise ValueError(f"'{part.strip()}' is not factor=level")
         factor, level = factor.strip().lower(), level.strip().lower()
+        if re.search(CONTROL, factor + level):
+            raise ValueError(f"{part.strip()[:40]!r} holds a control character (a line "
+                             "break, a NUL)")
         if pairs.get(factor, level) != level:
             raise ValueError(f"'{factor}' is given twice ({pairs[factor]} and {level})")
         pairs[factor] = level

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sounding.errors import Problem
-from sounding.imports.convert import EXCEL_ADVICE, EXCEL_ROUNDED
+from sounding.imports.convert import CONTROL, CONTROL_ADVICE, EXCEL_ADVICE, EXCEL_ROUNDED
 from sounding.imports.formats.values import TIME_EXPECTED, parse_count, parse_time
 
 __all__ = ["Field", "Header", "convert_row", "format_level", "missing_problems", "normalise",
@@ -118,9 +118,9 @@ def _convert(f: Field, raw: object, lang: str) -> tuple[Any, str | None]:
         text.encode("utf-8")
     except UnicodeEncodeError:  # JSON's "\ud800" escape alone: half a character
         return None, "text, not a lone \\ud800-\\udfff escape"
-    if f.kind == "id" and re.match(EXCEL_ROUNDED, text):  # two posts would become one
-        return None, "an id as the network wrote it"
-    return text or None, None
+    if f.kind == "id" and (re.match(EXCEL_ROUNDED, text) or re.search(CONTROL, text)):
+        return None, "an id as the network wrote it"  # two posts would become one, or a
+    return text or None, None  # form could not send it back
 
 
 def convert_row(row: Mapping[str, object], header: Header, fields: Sequence[Field],
@@ -135,7 +135,8 @@ def convert_row(row: Mapping[str, object], header: Header, fields: Sequence[Fiel
         raw = row.get(column)
         value, expected = _convert(f, raw, header.lang)
         if expected:
-            advice = EXCEL_ADVICE if f.kind == "id" else ""
+            advice = ("" if f.kind != "id" else CONTROL_ADVICE
+                      if re.search(CONTROL, str(raw)) else EXCEL_ADVICE)
             problems.append(Problem(name, line, column,
                                     f"expected {expected}, found {str(raw)[:60]!r}{advice}"))
         elif value is None and f.required:
