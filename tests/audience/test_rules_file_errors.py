@@ -21,15 +21,24 @@ def _file(tmp_path: Path, text: str | bytes) -> Path:
 
 @pytest.mark.parametrize(("text", "said"), [
     ('[segment.big]\nfollowers = { min = "1000" }\n',
-     "segment 'big', field 'followers': min takes a number, found '1000'"),
+     "segment 'big', field 'followers': min takes a number, found \"1000\""),
     ("[segment.big]\nfollowers = { min = 5000, max = 1000 }\n",
      "segment 'big', field 'followers': min 5000 is above max 1000: the range is empty"),
-    ("[segment.big]\nfollowers = { min = true }\n", "min takes a number, found True"),
+    ("[segment.big]\nfollowers = { min = true }\n", "min takes a number, found true"),
+    ("[segment.big]\nfollowers = { max = nan }\n", "max takes a number, found nan, which"),
+    ("[segment.big]\nfollowers = nan\n", "found nan, which nothing equals"),
+    ("[segment.fr]\nlang = [{ a = 1 }]\n", "found a table inside a list"),
+    ("[segment.fr]\nlang = 10:00:00\n", "found the time 10:00:00"),
+    ("[segment.\"\"]\nlang = \"fr\"\n", "a segment's name cannot be empty"),
+    ("[segment.\"  \"]\nlang = \"fr\"\n", "a segment's name cannot be empty"),
+    ("[segment.cluster_1]\nlang = \"fr\"\n", "segment 'cluster_1': the name is sounding's own"),
+    ("[segment.customers]\nlang = \"fr\"\n", "segment 'customers': the name is sounding's own"),
     ("[segment.big]\nfollowers = { mini = 3 }\n", "a range takes min and/or max"),
     ("[segment.fr]\nlang = [[\"fr\"]]\n",
-     "segment 'fr', field 'lang': expected a text, a number, true or false"),
+     "segment 'fr', field 'lang': expected a text, a number, true or false (or a list of "
+     "them), found a list inside a list"),
     ("[segment.fr]\nlang = { words = [] }\n", "words takes a list of words"),
-    ("[segment.fr]\nsince = 2026-01-01\n", "found date"),
+    ("[segment.fr]\nsince = 2026-01-01\n", "found the date 2026-01-01"),
     ("[segment.fr]\nlabel = 3\nlang = \"fr\"\n", "segment 'fr', field 'label': expected a text"),
     ("[segments.fr]\nlang = \"fr\"\n", "expected [segment.NAME] tables"),
     ("title = \"mine\"\n[segment.fr]\nlang = \"fr\"\n", "unknown table or key 'title'"),
@@ -118,3 +127,9 @@ def test_a_field_no_actor_or_customer_has_is_refused(tmp_path: Path) -> None:
         _file(tmp_path, '[segment.fr]\nlang = "fr"\n[segment.c]\ncluster = 1\n')
         assert [s.name for s in segments(store, rules=str(path), cluster=False).segments
                 ] == ["fr", "c"]
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path: Path) -> None:
+    """Notepad's UTF-8 mark made the file 'not valid TOML' with the hint that it is UTF-8."""
+    rules = load_rules(_file(tmp_path, b'\xef\xbb\xbf[segment.fr]\nlang = "fr"\n'))
+    assert [r.name for r in rules] == ["fr"]

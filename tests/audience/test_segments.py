@@ -184,8 +184,9 @@ def test_an_undetermined_language_is_no_language_segment(filled: Store) -> None:
 
 
 @pytest.mark.parametrize(("rule", "said"), [
-    ('followers = "1000"', "it holds a number, found a text '1000'"),
-    ('customer = "yes"', "it holds true or false, found a text 'yes'"),
+    ('followers = "1000"', 'it holds a number, found a text "1000"'),
+    ('customer = "yes"', 'it holds true or false, found a text "yes"'),
+    ("lang = true", "it holds a text, found true"),
     ("lang = 1", "it holds a text, found a number 1"),
     ("lang = { min = 1 }", "a range needs numbers; it holds a text"),
     ('followers = { words = ["chef"] }', "words are looked for in text; it holds a number"),

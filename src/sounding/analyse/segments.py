@@ -11,10 +11,13 @@ side's denominator, so a rule on a CRM field is measured among matched actors on
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -46,6 +49,7 @@ __all__ = [
     "measure_segments",
     "parse_rules",
     "rankings",
+    "toml_value",
     "uncompared",
 ]
 
@@ -119,8 +123,27 @@ class SegmentRule:
 
 
 _SCALAR = (str, int, float, bool)
+_RESERVED = re.compile(r"cluster_\d+|customers", re.IGNORECASE)  # the segments sounding names
 _EXAMPLE = ('e.g. lang = "fr", plan = ["loyalty-card", "weekly"], customer = true, '
             'followers = { min = 1000 }, bio = { words = ["chef"] }')
+
+
+def toml_value(value: Any) -> str:
+    """A value as the TOML file wrote it, for a message: ``true``, ``"fr"``, ``nan``, the
+    date 2026-01-01, a list inside a list, never Python's own spelling."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int | float):
+        return "nan" if value != value else f"{value:g}"
+    if isinstance(value, datetime):
+        return f"the date and time {value.isoformat()}"
+    if isinstance(value, date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, time):
+        return f"the time {value.isoformat()}"
+    return "a list" if isinstance(value, list) else "a table"
 
 
 def _bad(name: str, fld: str, what: str, hint: str = _EXAMPLE) -> BadValue:
@@ -130,8 +153,12 @@ def _bad(name: str, fld: str, what: str, hint: str = _EXAMPLE) -> BadValue:
 
 def _bound(name: str, fld: str, spec: Mapping[str, Any], key: str) -> float | None:
     value = spec.get(key)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-        raise _bad(name, fld, f"{key} takes a number, found {value!r}",
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
+                              or (not math.isfinite(value) and value == value)):
+        raise _bad(name, fld, f"{key} takes a number, found {toml_value(value)}",
+                   'e.g. followers = { min = 1000, max = 50000 }')
+    if value is not None and value != value:  # nan: no count is above or below it
+        raise _bad(name, fld, f"{key} takes a number, found nan, which nothing equals",
                    'e.g. followers = { min = 1000, max = 50000 }')
     return value
 
@@ -164,8 +191,12 @@ def _condition(name: str, fld: str, spec: Any) -> Condition:
         raise _bad(name, fld, "an empty list matches nobody")
     for value in values:
         if not isinstance(value, _SCALAR):
+            inside = " inside a list" if isinstance(spec, list) and isinstance(
+                value, list | dict) else ""
             raise _bad(name, fld, f"expected a text, a number, true or false (or a list of "
-                       f"them), found {type(value).__name__} {value!r}")
+                       f"them), found {toml_value(value)}{inside}")
+        if isinstance(value, float) and value != value:
+            raise _bad(name, fld, "found nan, which nothing equals: the segment would be empty")
     return Condition(fld, values=tuple(values))
 
 
@@ -182,6 +213,14 @@ def parse_rules(doc: Mapping[str, Any]) -> list[SegmentRule]:
                        hint='e.g. [segment.francophones]\nlang = "fr"')
     rules = []
     for name, body in tables.items():
+        if not name.strip():
+            raise BadValue("a segment's name cannot be empty", key=("segment", name),
+                           hint='e.g. [segment.francophones]\nlang = "fr"')
+        if _RESERVED.fullmatch(name):
+            raise BadValue(f"segment '{name}': the name is sounding's own (behavioural "
+                           "clusters are cluster_1, cluster_2…, the customer base "
+                           "customers): choose another", key=("segment", name),
+                           hint=f'e.g. [segment.my_{name}]')
         if not isinstance(body, Mapping):
             raise BadValue(f"segment '{name}': expected a table of conditions",
                            key=("segment", name), hint=f'e.g. [segment.{name}]\nlang = "fr"')

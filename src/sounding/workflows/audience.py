@@ -29,6 +29,7 @@ from sounding.analyse.segments import (
     measure_segments,
     parse_rules,
     rankings,
+    toml_value,
 )
 from sounding.enrich.language import UNDETERMINED
 from sounding.errors import BadValue, InputError, missing_file
@@ -105,7 +106,7 @@ def load_rules(path: str | Path) -> list[SegmentRule]:
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})", hint=hint) from exc
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # Notepad's byte-order mark
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         raise InputError(f"{path}, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})",
@@ -162,7 +163,8 @@ def _mismatch(cond: Condition, kinds: set[str], numeric: bool) -> str | None:
     if cond.values:
         wrong = [v for v in cond.values if not _fits(v, kinds)]
         if len(wrong) == len(cond.values):
-            return f"it holds {held}, found {_kind(wrong[0])} {wrong[0]!r}"
+            kind = "" if isinstance(wrong[0], bool) else f"{_kind(wrong[0])} "
+            return f"it holds {held}, found {kind}{toml_value(wrong[0])}"
         return None
     return None if numeric else f"a range needs numbers; it holds {held}"
 
