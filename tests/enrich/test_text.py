@@ -39,3 +39,12 @@ def test_valid_bytes_are_decoded() -> None:
     cleaned = clean_texts([b"caf\xc3\xa9 great"])
     assert cleaned.texts == ["café great"]
     assert cleaned.flags == [()]
+
+
+@pytest.mark.parametrize("raw", ["\x00\x00\x00", "\x01\x02\x1b", b"\xff\xfe", "\x85\u200b"])
+def test_control_characters_alone_are_empty_not_emoji(raw: object) -> None:
+    """Text holding only control characters, or only bytes that were not UTF-8, was
+    flagged only_emoji: there is nothing to read, so it is empty."""
+    flags = clean_one(raw)[1]
+    assert "empty" in flags and "only_emoji" not in flags
+    assert clean_one("ok 😍\x00")[1] == ()
