@@ -120,7 +120,7 @@ def test_status_counts_every_table(cli, tmp_path: Path) -> None:  # type: ignore
     not be seen."""
     assert cli("import", "items", str(write_csv(tmp_path / "a.csv", [ROW]))).code == 0
     tables = json.loads(cli("status", "--json").out)["tables"]
-    assert list(tables)[:3] == ["accounts", "actors", "items"]
+    assert list(tables)[:4] == ["accounts", "actors", "items", "interactions"]  # a view
     assert {"labels", "listening_queries", "alert_rules", "alert_channels", "alerts",
             "users", "customer_ids"} <= set(tables)
     assert tables["items"] == 1 and tables["alert_rules"] == 4

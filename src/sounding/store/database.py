@@ -248,9 +248,9 @@ class Store:
         names = self.query("SELECT table_name FROM duckdb_tables() WHERE schema_name = "
                            "'main' AND table_name NOT IN ('schema_migrations', "
                            "'interaction_rows') ORDER BY table_name").column(0).to_pylist()
-        # interaction_rows is what the interactions view reads: counted through it
-        return self._rows_of([t for t in TABLES if t in names]
-                             + [t for t in names if t not in TABLES])
+        # interaction_rows is what the interactions view (one of TABLES) reads: counted
+        # through it
+        return self._rows_of(list(TABLES) + [t for t in names if t not in TABLES])
 
     def counts(self) -> dict[str, int]:
         """Row count of every table of the data model."""
