@@ -306,3 +306,15 @@ def test_a_duckdb_file_sounding_did_not_make_is_never_changed(tmp_path: Path) ->
     Store.open(tmp_path / "new.duckdb").close()  # a new file still becomes a workspace
     with Store.open(tmp_path / "new.duckdb", read_only=True) as store:
         assert store.counts()["items"] == 0
+
+
+@pytest.mark.parametrize("kind", ["folder", "text", "empty"])
+def test_a_path_that_is_no_database_is_said_with_a_hint(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "x.duckdb"
+    if kind == "folder":
+        path.mkdir()
+    else:
+        path.write_text("hello\n" if kind == "text" else "")
+    with pytest.raises(StoreError, match=f"^{path}: IO Error") as caught:
+        Store.open(path, wait=0)
+    assert "names a workspace file" in (caught.value.hint or "")

@@ -45,7 +45,9 @@ def _connect(path: Path, read_only: bool, wait: float, on_wait: Callable[[str], 
         except duckdb.IOException as exc:
             message = str(exc)
             if not any(marker in message for marker in _LOCK_MARKERS):
-                raise StoreError(f"{path}: {message}") from exc
+                raise StoreError(f"{path}: {message}", hint=(
+                    "--db (or sounding.open) names a workspace file, which sounding makes: "
+                    "check the path")) from exc
             if time.monotonic() + delay > deadline:
                 raise WorkspaceBusy(f"{path} is in use by another process ({message})") from exc
             if on_wait and not told:
