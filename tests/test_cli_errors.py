@@ -146,8 +146,8 @@ def brand(cli):
 
 @pytest.mark.parametrize(("at", "said"), [
     ("2026-02-30 10:00", "day is out of range for month"),
-    ("99999-01-01 10:00", "a year from 1 to 9999"),
-    ("0001-01-01T00:00+01:00", "outside the calendar"),
+    ("99999-01-01 10:00", "expected YYYY-MM-DD HH:MM, by 2999-12-31"),
+    ("0001-01-01T00:00+01:00", "outside the calendar (sounding's ends on 2999-12-31)"),
     ("9999-12-31T23:59-05:00", "outside the calendar"),
     ("3000-01-01T00:00", "is after 2999-12-31, where sounding's calendar ends"),
     ("2020-01-01 10:00", "is in the past"),
@@ -157,6 +157,15 @@ def test_queue_add_refuses_a_time_off_the_calendar_or_past(brand, at: str, said:
     assert result.code == 1 and f"error: '{at}'" in result.err and said in result.err
     assert "hint: " in result.err and "unexpected" not in result.err
     assert brand("queue", "list", "--json").out.strip() == "[]"
+
+
+@pytest.mark.parametrize("text", ["   ", "\u200b", "\x00\u200d ", "\ufeff\n"])
+def test_queue_add_refuses_a_text_that_shows_nothing(brand, text: str) -> None:
+    """A zero-width space alone was queued, to be published as an empty-looking post."""
+    result = brand("queue", "add", "--account", "bluesky:brand", "--text", text)
+    assert result.code == 1
+    assert "the text is empty (or holds only invisible characters)" in result.err
+    assert "hint: write the post with --text" in result.err
 
 
 def test_queue_add_takes_a_time_to_come(brand) -> None:

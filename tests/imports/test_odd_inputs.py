@@ -413,3 +413,13 @@ def test_ids_and_variants_with_control_characters_are_refused(store: Store,
         "control character (a line break, a tab, a NUL)",
         f"{path}, line 3, column 'variant': expected factor=level pairs: 'tone=r\\x1b[31md' "
         "holds a control character (a line break, a NUL)"]
+
+
+@pytest.mark.parametrize("limit", [0, -5])
+def test_a_line_limit_below_one_byte_is_refused(store: Store, tmp_path: Path,
+                                                limit: int) -> None:
+    """0 was read as the default, and -5 failed as 'field larger than field limit'."""
+    path = tmp_path / "ok.csv"
+    path.write_text(f"{HEADER}\n1,bluesky,a,x,2026-03-01\n", encoding="utf-8")
+    with pytest.raises(InputError, match=f"--max-line-bytes must be at least 1, not {limit}"):
+        import_items(store, path, max_line_bytes=limit)

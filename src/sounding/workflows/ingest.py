@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sounding.errors import ImportRejected
+from sounding.errors import ImportRejected, InputError
 from sounding.imports import parse_items_file
 from sounding.store import Store, TableStats
 
@@ -59,7 +59,10 @@ def import_items(store: Store, path: str | Path, *, fmt: str | None = None,
     unless ``keep_good``, which stores the good rows and writes the bad ones aside."""
     path = Path(path)
     options: dict[str, Any] = {"fmt": fmt, "mapping": mapping, "encoding": encoding}
-    if max_line_bytes:
+    if max_line_bytes is not None:
+        if max_line_bytes < 1:  # 0 read as the default, -5 as an odd csv error
+            raise InputError(f"--max-line-bytes must be at least 1, not {max_line_bytes}",
+                             hint="the longest line accepted, in bytes (default: 8 MiB)")
         options["max_line_bytes"] = max_line_bytes
     parsed = parse_items_file(path, observed_at=datetime.now(UTC),
                               brand=brand_actors(store), **options)

@@ -10,7 +10,7 @@ from sounding.connectors.base import Draft, Image
 from sounding.connectors.bluesky_post import check_draft
 from sounding.errors import InputError, NotFound
 from sounding.imports import convert
-from sounding.models import LAST_DAY
+from sounding.models import LAST_DAY, without_controls
 from sounding.store import Store
 from sounding.store.connector_store import (
     account_settings,
@@ -45,6 +45,7 @@ _PAST_GRACE = timedelta(minutes=1)  # "now" typed by hand is already a little in
 # the latest publication time: the calendar sounding keeps ends there, as periods do (a
 # post queued for 9999-12-31 made the planner's next day overflow)
 LATEST = datetime.combine(LAST_DAY, time(23, 59), UTC)
+_INVISIBLE = " \t\r\n\u00a0\u200b\u200c\u200d\u2060\ufeff"  # a text of these shows nothing
 
 
 def parse_when(text: str | None) -> datetime | None:
@@ -56,14 +57,14 @@ def parse_when(text: str | None) -> datetime | None:
     except ValueError as exc:
         reason = str(exc)
         if reason.startswith("Invalid isoformat"):
-            reason = "expected YYYY-MM-DD HH:MM, a year from 1 to 9999"
+            reason = f"expected YYYY-MM-DD HH:MM, by {LAST_DAY}"
         raise InputError(f"'{text}' is not a time: {reason}", hint=_WHEN_HINT) from exc
     if when.tzinfo is None:
         return when.replace(tzinfo=UTC)
     try:
         return when.astimezone(UTC)
     except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before the calendar's start
-        raise InputError(f"'{text}' is outside the calendar (years 1 to 9999 in UTC)",
+        raise InputError(f"'{text}' is outside the calendar (sounding's ends on {LAST_DAY})",
                          hint=_WHEN_HINT) from exc
 
 
@@ -105,8 +106,9 @@ def add_to_queue(store: Store, account: str, text: str, variant: str | dict[str,
                        hint="see 'sounding account list'")
     if status not in ("draft", "approved", "scheduled"):
         raise InputError(f"a new entry cannot be '{status}'", hint="draft, approved or scheduled")
-    if not text.strip():
-        raise InputError("the text is empty")
+    if not without_controls(text).strip(_INVISIBLE):
+        raise InputError("the text is empty (or holds only invisible characters)",
+                         hint="write the post with --text")
     check_ready(store, found[0]["account_id"], text)
     image_list = parse_images(images)
     if found[0]["network"] == "bluesky":  # its images too
