@@ -107,6 +107,20 @@ def test_commands_reach_the_server_without_any_proxy(db: Path, server) -> None:
         proxy.close()
 
 
+def test_a_served_workspace_is_said_so_at_once(db: Path, server) -> None:
+    """A notebook waited 60 s, then was told to start 'sounding serve'; a second serve
+    waited its whole lock_wait for a file the first holds until it stops."""
+    import sounding
+    from sounding.errors import WorkspaceBusy
+
+    start = time.monotonic()
+    with pytest.raises(WorkspaceBusy, match="is served by 'sounding serve' at http://"):
+        sounding.open(db, read_only=True)
+    assert time.monotonic() - start < 5
+    again = run_process("--db", str(db), "serve", "--port", str(_free_port()), timeout=60)
+    assert again.returncode == 1 and "is already served at http://" in again.stderr
+
+
 def test_an_alert_rule_is_edited_through_a_running_server(db: Path, server) -> None:
     edited = run_process("--db", str(db), "alerts", "edit-rule", "1", "--min-count", "9",
                          "--disable")

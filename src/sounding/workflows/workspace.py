@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from sounding.errors import ConfigError, InputError, NotFound
+from sounding.errors import ConfigError, InputError, NotFound, WorkspaceBusy
 from sounding.store import TABLES, Store
+from sounding.workflows.ops import serving
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,6 +40,13 @@ class Workspace:
             if read_only:
                 raise InputError("a workspace cannot be created read-only",
                                  hint="open it with create=True alone")
+        served = serving(path)
+        if served is not None:  # its lock stays until it stops: waiting would not help
+            raise WorkspaceBusy(
+                f"{path} is served by 'sounding serve' at {served.get('url')} "
+                f"(pid {served.get('pid')}), which holds the file",
+                hint="stop the server to open the workspace here (the sounding commands "
+                     "go through it meanwhile)")
         return cls(Store.open(path, read_only=read_only, wait=wait))
 
     def __enter__(self) -> Workspace:
