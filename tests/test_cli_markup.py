@@ -155,14 +155,18 @@ def test_a_progress_stage_is_shown_literally() -> None:
 ESCAPES = "\x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\ \x1b[2J\x1b[31m \u202edesrever"
 
 
-def test_escape_sequences_in_the_data_are_shown_not_sent(hostile, tmp_path: Path) -> None:
+def test_escape_sequences_in_the_data_are_shown_not_sent(hostile, db: Path,
+                                                         tmp_path: Path) -> None:
     """Rich keeps ESC, NUL and bidi overrides: a post could clear the operator's screen,
     plant a hyperlink or turn a line around; a line break in it forged lines of output."""
-    rows = [dict(row, id=f"e{row['id']}", author=f"esc{row['id']}\x1b[2J",
+    rows = [dict(row, id=f"e{row['id']}", author=f"esc{row['id']}",
                  text=f"{ESCAPES} line one\nmodel: forged {row['id']}")
             for row in _rows()[1:]]
     result = hostile("import", "items", str(write_csv(tmp_path / "esc.csv", rows)))
     assert result.code == 0, result.err
+    # an import refuses a handle holding ESC; a workspace imported before it did holds one
+    with Store.open(db) as store, store.transaction() as con:
+        con.execute("UPDATE actors SET handle = handle || '\x1b[2J' WHERE handle LIKE 'esc%'")
     assert hostile("enrich").code == 0  # model probabilities, for review
     for command in (("review", "--n", "50"), ("actors",),
                     ("topics", "--period", "2026-09-01..2026-09-30")):
