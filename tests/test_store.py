@@ -318,3 +318,27 @@ def test_a_path_that_is_no_database_is_said_with_a_hint(tmp_path: Path, kind: st
     with pytest.raises(StoreError, match=f"^{path}: IO Error") as caught:
         Store.open(path, wait=0)
     assert "names a workspace file" in (caught.value.hint or "")
+
+
+def test_probing_a_workspace_this_process_holds_keeps_its_lock(tmp_path: Path) -> None:
+    """The probe opened and closed the file, which dropped this process's DuckDB lock:
+    another process could then write the workspace as well."""
+    import subprocess
+    import sys
+
+    import sounding
+    from sounding.store import held_elsewhere
+    from sounding.workflows.ops import server_file
+
+    path = tmp_path / "ws.duckdb"
+    held = Store.open(path)
+    server_file(path).write_text('{"pid": 1, "url": "http://127.0.0.1:9", "token": "t"}')
+    try:
+        assert not held_elsewhere(path)
+        sounding.open(path).close()  # reads the stale server file, probes nothing
+        other = subprocess.run([sys.executable, "-c", "import duckdb, sys; "
+                                "duckdb.connect(sys.argv[1])", str(path)],
+                               capture_output=True, text=True, timeout=60)
+        assert other.returncode != 0 and "lock" in other.stderr.lower()
+    finally:
+        held.close()

@@ -13,6 +13,7 @@ import json
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -57,9 +58,18 @@ def _connect(path: Path, read_only: bool, wait: float, on_wait: Callable[[str], 
             delay = min(delay * 2, 1.0)
 
 
+# The workspaces this process has open (their real paths): a lock probe must never touch
+# one, since closing any descriptor of a file drops every POSIX lock the process holds on
+# it, DuckDB's included, and another process could then write the file too.
+_OPEN_HERE: Counter[str] = Counter()
+
+
 def held_elsewhere(path: str | Path) -> bool:
     """Whether another process holds the workspace file open to write (DuckDB keeps a
-    lock on it while it is open); this process's own locks cannot be seen."""
+    lock on it while it is open). One this process holds is not probed (see
+    ``_OPEN_HERE``): no other process can hold it meanwhile."""
+    if _OPEN_HERE[os.path.realpath(path)]:
+        return False
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -104,6 +114,7 @@ class Store:
         except StoreError as exc:
             con.close()  # the lock too: nothing here holds the file any longer
             raise type(exc)(f"{path}: {exc}", hint=exc.hint) from exc.__cause__
+        _OPEN_HERE[os.path.realpath(path)] += 1
         return cls(con, path)
 
     def close(self, *, wait: float = 30.0) -> None:
@@ -130,6 +141,7 @@ class Store:
                 self._reads_ended.wait(timeout=0.05)
             self._con.close()
             self._released = True
+            _OPEN_HERE[os.path.realpath(self.path)] -= 1
 
     def _open_connection(self) -> duckdb.DuckDBPyConnection:
         """The connection, under the store's lock; a closed store says so, as a read does."""
