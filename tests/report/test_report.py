@@ -106,6 +106,23 @@ def test_dids_and_profile_links_of_every_network_are_pseudonymised() -> None:
     assert not re.search(r"did:|x\.com|instagram|facebook|linkedin|jane|mary", said)
 
 
+@pytest.mark.parametrize(("link", "kept"), [
+    ("https://www.linkedin.com/company/atelier-lumen/", True),
+    ("https://x.com/hashtag/BlackFriday", True),
+    ("https://www.instagram.com/p/Cxyz123/", True),
+    ("https://www.facebook.com/groups/bakers/", True),
+    ("https://www.linkedin.com/posts/jane-doe_launch-activity-7123456/", False),
+    ("https://www.facebook.com/people/Jane-Doe/100012345678/", False),
+    ("https://www.instagram.com/stories/jane.doe/123/", False),
+])
+def test_a_site_s_own_pages_are_no_person(link: str, kept: bool) -> None:
+    """A company page, a hashtag or a post's address was taken for a profile, and the
+    person a post's address names (LinkedIn /posts/NAME_…, Facebook /people/NAME/) kept."""
+    said = Pseudonyms("salt", set()).text(link)
+    assert (said == link) is kept
+    assert "jane" not in said.lower()
+
+
 def _spaces(text: str) -> str:
     return text.replace("\u202f", " ").replace("\xa0", " ")
 

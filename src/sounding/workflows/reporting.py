@@ -31,14 +31,22 @@ __all__ = ["RECENT_WEEKS", "Pseudonyms", "report_data", "report_data_op"]
 RECENT_WEEKS = 4  # "today's level" of a KPI: its value over the period's last weeks
 
 # Every way a text names a person, in one pattern so that nothing is replaced twice: a
-# profile address (Bluesky, by handle or DID; X, Instagram, Facebook, LinkedIn; Mastodon,
-# local or remote), a DID alone, an address or user@instance without its @, an @mention,
-# a bare Bluesky handle.
+# profile address (Bluesky, by handle or DID; X, Instagram, Facebook, LinkedIn, not their
+# own pages such as /hashtag/, /p/ or a company's; Mastodon, local or remote), a DID
+# alone, an address or user@instance without its @, an @mention, a bare Bluesky handle.
 _END = r"(?:/(?![\w%]))?"  # a closing slash, not the one before a post's path
 _NAMED = re.compile(
     r"https?://(?:www\.)?bsky\.app/profile/(?P<bsky>[\w.\-:%]+)" + _END
-    + r"|https?://(?:www\.|mobile\.|m\.)?(?:x|twitter|instagram|facebook|linkedin)\.com/"
-    r"(?:in/|profile\.php\?id=)?(?P<profile>[\w.\-]+)" + _END
+    + r"|https?://(?:www\.|mobile\.|m\.)?(?:x|twitter)\.com/"
+    r"(?!(?:i|intent|search|hashtag|home|explore|share|settings|messages|notifications)\b)"
+    r"(?P<x>\w{1,15})\b" + _END
+    + r"|https?://(?:www\.)?instagram\.com/(?:stories/)?"
+    r"(?!(?:p|reel|reels|explore|tv|accounts|stories)\b)(?P<instagram>[\w.]+)" + _END
+    + r"|https?://(?:www\.|m\.|web\.)?facebook\.com/(?:people/(?P<fb_name>[\w.\-%]+)/\d+"
+    r"|profile\.php\?id=(?P<fb_id>\d+)|(?!(?:pages|groups|events|watch|photo|story|sharer|"
+    r"share|hashtag|marketplace|people|profile|permalink|login)\b)(?P<fb>[\w.\-]+))" + _END
+    + r"|https?://(?:[a-z]{2,3}\.|www\.)?linkedin\.com/(?:in/(?P<linkedin>[\w.\-%]+)" + _END
+    + r"|posts/(?P<li_post>[\w\-%]+?)(?=_))"
     + r"|https?://(?P<host>[\w.\-]+)/(?:@|users/)(?P<user>[\w.\-]+)(?:@(?P<remote>[\w.\-]+))?"
     + _END
     + r"|(?<![\w:])(?P<did>did:(?:plc|web):[\w.\-:%]+)"
@@ -52,8 +60,10 @@ def _named(match: re.Match[str]) -> str:
     """The handle a match of :data:`_NAMED` names, as an @mention would write it."""
     if match["user"]:
         return f"{match['user']}@{match['remote'] or match['host']}"
-    return next(g for g in (match["bsky"], match["profile"], match["did"], match["address"],
-                            match["mention"], match["bare"]) if g)
+    return next(g for g in (match["bsky"], match["x"], match["instagram"], match["fb_name"],
+                            match["fb_id"], match["fb"], match["linkedin"], match["li_post"],
+                            match["did"], match["address"], match["mention"], match["bare"])
+                if g)
 
 
 class Pseudonyms:
