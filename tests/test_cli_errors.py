@@ -159,7 +159,8 @@ def test_queue_add_refuses_a_time_off_the_calendar_or_past(brand, at: str, said:
     assert brand("queue", "list", "--json").out.strip() == "[]"
 
 
-@pytest.mark.parametrize("text", ["   ", "\u200b", "\x00\u200d ", "\ufeff\n"])
+@pytest.mark.parametrize("text", ["   ", "\u200b", "\x00\u200d ", "\ufeff\n", "\u3000",
+                                  "\u2003\u2028"])
 def test_queue_add_refuses_a_text_that_shows_nothing(brand, text: str) -> None:
     """A zero-width space alone was queued, to be published as an empty-looking post."""
     result = brand("queue", "add", "--account", "bluesky:brand", "--text", text)

@@ -188,6 +188,7 @@ def test_an_undetermined_language_is_no_language_segment(filled: Store) -> None:
     ('customer = "yes"', 'it holds true or false, found a text "yes"'),
     ("lang = true", "it holds a text, found true"),
     ("lang = 1", "it holds a text, found a number 1"),
+    ("lang = 1234567", "it holds a text, found a number 1234567"),
     ("lang = { min = 1 }", "a range needs numbers; it holds a text"),
     ('followers = { words = ["chef"] }', "words are looked for in text; it holds a number"),
     ("age_band = 25", "it holds a text, found a number 25"),

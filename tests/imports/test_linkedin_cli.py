@@ -185,7 +185,8 @@ def test_counters_dated_before_the_post_was_created_are_refused(store: Store,
 
 
 @pytest.mark.parametrize("name", ["atelierlumen_content_1774915200000.xls",
-                                  "atelierlumen_content_1774915200000"])
+                                  "atelierlumen_content_1774915200000",
+                                  "atelierlumen_content_1774915200000 (1).xls"])
 def test_a_workbook_named_xls_or_without_extension_is_read(store: Store, tmp_path: Path,
                                                            name: str) -> None:
     """LinkedIn names its XLSX downloads .xls: openpyxl refused them, an 'unexpected' crash."""

@@ -423,3 +423,14 @@ def test_a_line_limit_below_one_byte_is_refused(store: Store, tmp_path: Path,
     path.write_text(f"{HEADER}\n1,bluesky,a,x,2026-03-01\n", encoding="utf-8")
     with pytest.raises(InputError, match=f"--max-line-bytes must be at least 1, not {limit}"):
         import_items(store, path, max_line_bytes=limit)
+
+
+def test_ids_that_french_excel_rounded_are_refused_and_advice_fits_the_fault() -> None:
+    from sounding.imports.formats.columns import Field, convert_row, resolve
+
+    fields = (Field("id", "id", True, ("Post ID",), ("ID de la publication",)),)
+    header = resolve(["ID de la publication"], fields)
+    _, problems = convert_row({"ID de la publication": "1,80235E+16"}, header, fields, "f", 2)
+    assert problems and "Excel rounded" in str(problems[0])
+    _, problems = convert_row({"ID de la publication": "abc\ud800"}, header, fields, "f", 2)
+    assert problems and "Excel" not in str(problems[0])  # half a character, not Excel

@@ -266,4 +266,5 @@ def test_control_characters_never_reach_a_document() -> None:
     hostile = "red\x1b[31m\x07\x00 text\x0b\x0c<b>\ufffe"
     page = environment().from_string("<p>{{ text }}</p>").render(text=hostile)
     assert page == "<p>red[31m text&lt;b&gt;</p>"
-    assert md_escape(hostile) == "red\\[31m text\\<b\\>"
+    assert md_escape(hostile) == "red\\[31m text  \\<b\\>"  # VT and FF break lines
+    assert md_escape("line one\x0bline two") == "line one line two"  # Word's line break

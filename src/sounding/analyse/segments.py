@@ -135,8 +135,10 @@ def toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, int | float):
-        return "nan" if value != value else f"{value:g}"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)  # 1.0, nan, inf
     if isinstance(value, datetime):
         return f"the date and time {value.isoformat()}"
     if isinstance(value, date):

@@ -159,7 +159,7 @@ def _to_count(array: pa.Array) -> pa.Array:
 
 
 # how Excel shows a long number it rounded to 15 digits: 18023456789012345 → 1.80235E+16
-EXCEL_ROUNDED = r"^\d\.\d+E\+\d+$"
+EXCEL_ROUNDED = r"^\d[.,]\d+E\+\d+$"  # French Excel: 1,80235E+16
 EXCEL_ADVICE = ("; a long id that Excel rounded to a number: take the export again and "
                 "open it with the column as text")
 

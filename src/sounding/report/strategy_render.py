@@ -26,7 +26,7 @@ _BREAKS = re.compile("\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 
 def md_escape(text: str) -> str:
     """Text that Markdown shows as is (no emphasis, link, HTML or table cell break)."""
-    return _MD_SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", without_controls(text)))
+    return _MD_SPECIAL.sub(r"\\\1", without_controls(_BREAKS.sub(" ", text)))
 
 
 def _safe_href(href: str | None) -> str | None:

@@ -135,8 +135,8 @@ def convert_row(row: Mapping[str, object], header: Header, fields: Sequence[Fiel
         raw = row.get(column)
         value, expected = _convert(f, raw, header.lang)
         if expected:
-            advice = ("" if f.kind != "id" else CONTROL_ADVICE
-                      if re.search(CONTROL, str(raw)) else EXCEL_ADVICE)
+            advice = ("" if f.kind != "id" else CONTROL_ADVICE if re.search(CONTROL, str(raw))
+                      else EXCEL_ADVICE if re.match(EXCEL_ROUNDED, str(raw)) else "")
             problems.append(Problem(name, line, column,
                                     f"expected {expected}, found {str(raw)[:60]!r}{advice}"))
         elif value is None and f.required:

@@ -55,7 +55,8 @@ FOLLOWER_FIELDS: tuple[Field, ...] = (
           ("Total des abonnés", "Nouveaux abonnés", "Total abonnés")),
 )
 _SCAN_ROWS = 6
-_LINKEDIN_NAME = re.compile(r"(.+?)_[A-Za-z]+_\d{10,}(\.xlsx?)?", re.IGNORECASE)
+# a browser's second download of it adds " (1)"
+_LINKEDIN_NAME = re.compile(r"(.+?)_[A-Za-z]+_\d{10,}(\s*\(\d+\))?(\.xlsx?)?", re.IGNORECASE)
 
 
 def _table(rows: list[tuple[Any, ...]], fields: Sequence[Field]
