@@ -85,8 +85,8 @@ def serve_cmd(
     from sounding.config import resolve_seconds
     from sounding.errors import WorkspaceBusy
     from sounding.web.server import serve
-    from sounding.workflows.ops import serving
     from sounding.workflows.schedule import JOBS
+    from sounding.workflows.served import serving
 
     db = require_workspace(workspace())  # a mistyped --db would serve an empty workspace
     for job in JOBS:  # refused now, not once the server says it serves

@@ -134,11 +134,14 @@ def _to_timestamp(array: pa.Array) -> pa.Array:
         pass  # some values lack a zone, or are dates alone: normalise them below
     text = pc.if_else(pc.match_substring_regex(text, _DATE_ONLY),
                       pc.binary_join_element_wise(text, "T00:00:00", ""), text)
-    text = pc.replace_substring_regex(text, r"z$", "Z")  # ISO 8601 allows a small z
-    text = pc.replace_substring_regex(text, r"(\.\d{6})\d+", r"\1")  # to the microsecond
+    if pc.any(pc.ends_with(text, "z")).as_py():  # ISO 8601 allows a small z
+        text = pc.replace_substring_regex(text, r"z$", "Z")
     zoned = pc.match_substring_regex(text, _ZONE)
     text = pc.if_else(zoned, text, pc.binary_join_element_wise(text, "Z", ""))
-    return _on_calendar(text.cast(TS))
+    try:
+        return _on_calendar(text.cast(TS))
+    except _ARROW_ERRORS:  # nanoseconds (Go, JavaScript) are read to the microsecond
+        return _on_calendar(pc.replace_substring_regex(text, r"(\.\d{6})\d+", r"\1").cast(TS))
 
 
 def _to_count(array: pa.Array) -> pa.Array:

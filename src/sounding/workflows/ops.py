@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from sounding.errors import InputError, NotFound, unusable_path
-from sounding.store import Store, held_elsewhere
+from sounding.store import Store
 from sounding.workflows.accounts import add_account, list_accounts, named_secrets
 from sounding.workflows.alerts import (
     add_channel_op,
@@ -41,6 +41,7 @@ from sounding.workflows.publish import publish_due
 from sounding.workflows.queue import add_to_queue, cancel_queued, list_queue
 from sounding.workflows.reporting import report_data_op
 from sounding.workflows.said import topics_op
+from sounding.workflows.served import server_file, serving
 from sounding.workflows.users import user_add_op
 
 __all__ = ["CREATING", "OPERATIONS", "check_arguments", "run_operation", "server_file",
@@ -190,18 +191,3 @@ def run_operation(store: Store, name: str, args: dict[str, Any]) -> Any:
         raise unusable_path(exc) from exc
     json.dumps(result, default=str)  # fail here, not in a client, if a result is not JSON
     return result
-
-
-def serving(db: Path) -> dict[str, Any] | None:
-    """The server a live ``sounding serve`` announced for this workspace: its file names
-    it and another process holds the workspace (a killed server's file holds nothing)."""
-    try:
-        info: dict[str, Any] = json.loads(server_file(db).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return info if isinstance(info, dict) and held_elsewhere(db) else None
-
-
-def server_file(db: Path) -> Path:
-    """Where a running server announces itself for a workspace file."""
-    return db.with_name(db.name + ".server.json")

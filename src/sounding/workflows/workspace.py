@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from sounding.errors import ConfigError, InputError, NotFound, WorkspaceBusy
 from sounding.store import TABLES, Store
-from sounding.workflows.ops import serving
+from sounding.workflows.served import serving
 
 if TYPE_CHECKING:
     import pandas as pd
