@@ -121,6 +121,21 @@ def test_a_served_workspace_is_said_so_at_once(db: Path, server) -> None:
     assert again.returncode == 1 and "is already served at http://" in again.stderr
 
 
+def test_a_stopped_server_is_said_so_not_waited_for(db: Path, server) -> None:
+    """A server stopped with SIGSTOP made every command wait, silently, up to an hour."""
+    assert run_process("--db", str(db), "status", timeout=120).returncode == 0  # listening
+    server.send_signal(signal.SIGSTOP)
+    try:
+        start = time.monotonic()
+        status = run_process("--db", str(db), "status", timeout=120)
+        assert status.returncode == 1
+        assert f"(pid {server.pid}) does not answer (ReadTimeout)" in status.stderr
+        assert time.monotonic() - start < 60
+    finally:
+        server.send_signal(signal.SIGCONT)
+    assert run_process("--db", str(db), "status", timeout=120).returncode == 0
+
+
 def test_an_alert_rule_is_edited_through_a_running_server(db: Path, server) -> None:
     edited = run_process("--db", str(db), "alerts", "edit-rule", "1", "--min-count", "9",
                          "--disable")

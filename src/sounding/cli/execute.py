@@ -113,7 +113,27 @@ def _raise_remote(payload: dict[str, Any]) -> None:
     raise kind(message, hint=payload.get("hint") or None)
 
 
+# a server that does not say it is up within this many seconds is stopped or stuck: an
+# operation sent to it would wait for its answer as long as the longest import may take
+_ANSWER_WITHIN = 10.0
+
+
+def _answering(info: dict[str, Any]) -> None:
+    """Refuse a server that holds the workspace but does not answer (stopped with SIGSTOP,
+    or hung), rather than wait an hour for it."""
+    try:
+        httpx.get(f"{info['url']}/api/health", timeout=_ANSWER_WITHIN,
+                  trust_env=False).raise_for_status()
+    except httpx.HTTPError as exc:
+        raise ServerUnavailable(
+            f"the server at {info['url']} (pid {info.get('pid')}) does not answer "
+            f"({type(exc).__name__})",
+            hint=f"it may be stopped or stuck: resume it, or stop it (kill {info.get('pid')}) "
+                 "to work on the workspace directly") from exc
+
+
 def _remote(info: dict[str, Any], name: str, args: dict[str, Any]) -> Any:
+    _answering(info)
     try:
         # never through a proxy: the token and any password in args stay on this machine
         response = httpx.post(f"{info['url']}/api/ops/{name}", json=args, timeout=3600,
