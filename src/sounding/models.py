@@ -24,6 +24,7 @@ __all__ = [
     "FIRST_DAY",
     "INTERACTION_KINDS",
     "INTERACTION_SCHEMA",
+    "INVISIBLE",
     "ITEM_KINDS",
     "ITEM_SCHEMA",
     "LAST_DAY",
@@ -50,6 +51,7 @@ __all__ = [
     "network_name",
     "number_text",
     "percent_text",
+    "shows_nothing",
     "without_controls",
 ]
 
@@ -253,6 +255,17 @@ _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff
 def without_controls(text: str) -> str:
     """Network text fit to be shown in a page or a document: its control characters out."""
     return _CONTROLS.sub("", text)
+
+
+# what shows nothing, spaces aside: controls, zero-width and direction marks, and U+FFFD
+# (what bytes that were not text became)
+INVISIBLE = r"\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufffd"
+_VISIBLE = re.compile(rf"[^\s{INVISIBLE}]")
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether ``text`` would look empty: spaces and invisible characters alone."""
+    return _VISIBLE.search(text) is None
 
 
 def count_text(value: int, lang: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import time
@@ -23,6 +22,7 @@ from sounding.errors import (
 )
 from sounding.store import Store, held_elsewhere
 from sounding.workflows.ops import CREATING, run_operation, server_file
+from sounding.workflows.served import announced
 
 __all__ = ["LISTEN_WAIT", "execute", "find_server", "missing_workspace", "reads_secrets",
            "secrets_left_here"]
@@ -92,10 +92,8 @@ def _holds(db: Path, pid: int) -> bool:
 def find_server(db: Path) -> dict[str, Any] | None:
     """The server holding this workspace, if one is running (a file left by one that was
     killed is not)."""
-    path = server_file(db)
-    try:
-        info: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+    info = announced(db)
+    if info is None:
         return None
     pid = int(info.get("pid", 0))
     return info if _alive(pid) and _holds(db, pid) else None

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sounding.models import INVISIBLE, shows_nothing
+
 __all__ = ["FORCED_NEUTRAL", "MAX_CHARS", "Cleaned", "clean_texts"]
 
 MAX_CHARS = 2000
@@ -15,10 +17,7 @@ FORCED_NEUTRAL = frozenset({"empty", "only_urls", "only_mentions"})
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _MENTION = re.compile(r"@\w+")
 _WORD = re.compile(r"[^\W_]")  # any letter or digit, in any script
-# what shows nothing: controls, zero-width and direction marks, U+FFFD (bad bytes)
-_INVISIBLE = r"\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufffd"
-_VISIBLE = re.compile(rf"[^\s{_INVISIBLE}]")
-_SYMBOL = re.compile(rf"[^\w\s{_INVISIBLE}]")  # an emoji or a sign
+_SYMBOL = re.compile(rf"[^\w\s{INVISIBLE}]")  # an emoji or a sign
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def _decode(raw: object) -> tuple[str, list[str]]:
 
 def _content_flag(text: str) -> str | None:
     """Why a text has nothing the model can read, or None when it has words."""
-    if not text.strip() or _VISIBLE.search(text) is None:
+    if shows_nothing(text):
         return "empty"
     if "@" not in text and "http" not in text and "www." not in text:
         # Fast path (most texts): no URL or mention to strip before looking for words.

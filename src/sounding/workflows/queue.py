@@ -10,7 +10,7 @@ from sounding.connectors.base import Draft, Image
 from sounding.connectors.bluesky_post import check_draft
 from sounding.errors import InputError, NotFound
 from sounding.imports import convert
-from sounding.models import LAST_DAY, without_controls
+from sounding.models import LAST_DAY, shows_nothing
 from sounding.store import Store
 from sounding.store.connector_store import (
     account_settings,
@@ -45,7 +45,6 @@ _PAST_GRACE = timedelta(minutes=1)  # "now" typed by hand is already a little in
 # the latest publication time: the calendar sounding keeps ends there, as periods do (a
 # post queued for 9999-12-31 made the planner's next day overflow)
 LATEST = datetime.combine(LAST_DAY, time(23, 59), UTC)
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # with spaces, a text of these shows nothing
 
 
 def parse_when(text: str | None) -> datetime | None:
@@ -106,7 +105,7 @@ def add_to_queue(store: Store, account: str, text: str, variant: str | dict[str,
                        hint="see 'sounding account list'")
     if status not in ("draft", "approved", "scheduled"):
         raise InputError(f"a new entry cannot be '{status}'", hint="draft, approved or scheduled")
-    if all(ch.isspace() or ch in _INVISIBLE for ch in without_controls(text)):
+    if shows_nothing(text):
         raise InputError("the text is empty (or holds only invisible characters)",
                          hint="write the post with --text")
     check_ready(store, found[0]["account_id"], text)

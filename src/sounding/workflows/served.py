@@ -12,7 +12,7 @@ from typing import Any
 
 from sounding.store import held_elsewhere
 
-__all__ = ["server_file", "serving"]
+__all__ = ["announced", "server_file", "serving"]
 
 
 def server_file(db: Path) -> Path:
@@ -20,11 +20,18 @@ def server_file(db: Path) -> Path:
     return db.with_name(db.name + ".server.json")
 
 
+def announced(db: Path) -> dict[str, Any] | None:
+    """What the server file says of the server (pid, url, token), if there is one: a
+    server killed without a word leaves its file behind, so this alone proves nothing."""
+    try:
+        info = json.loads(server_file(db).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
+
+
 def serving(db: Path) -> dict[str, Any] | None:
     """The server a live ``sounding serve`` announced for this workspace: its file names
     it and another process holds the workspace (a killed server's file holds nothing)."""
-    try:
-        info: dict[str, Any] = json.loads(server_file(db).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return info if isinstance(info, dict) and held_elsewhere(db) else None
+    info = announced(db)
+    return info if info is not None and held_elsewhere(db) else None
