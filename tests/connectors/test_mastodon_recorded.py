@@ -489,6 +489,21 @@ def test_a_deleted_post_or_a_server_without_quotes_does_not_stop_the_collect(
     assert _by_kind(brand) == {"like": 1, "repost": 1, "reply": 1, "mention": 1, "follow": 1}
 
 
+def test_a_later_page_of_quotes_refused_is_said_not_taken_for_a_server_without_quotes(
+        brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
+    """Only a first page refused means the server has no quote posts; a 404 on the next
+    page ended the quotes silently, as if the first page were all of them."""
+    mastodon_http.route("GET", "/api/v1/statuses/113000000000000001/quotes",
+                        {"error": "Record not found"}, status=404,
+                        query={"max_id": "113000000000000030"})
+    result = collect(brand, connect_fn=mastodon_connect, now=NOW)
+    assert not result["failed"]
+    skipped = result["accounts"][ACCOUNT]["skipped"]
+    assert list(skipped) == ["mastodon:social.example/statuses/113000000000000001"]
+    assert "404" in skipped["mastodon:social.example/statuses/113000000000000001"]
+    assert _by_kind(brand)["mention"] == 1  # the rest of the collect went on
+
+
 def test_a_send_cut_short_hours_ago_is_found_as_mastodon_shows_it(
         brand: Store, mastodon_connect: Any, mastodon_http: Any) -> None:
     """Past the instance's hour of idempotency the recent statuses are searched for the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import secrets
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -259,14 +260,16 @@ class MastodonConnector:
             for accounts in self._pages(lambda f=fetch: f(status_id)):  # type: ignore[misc]
                 out.extend(parse.parse_accounts(accounts, kind, self.brand, self.host,
                                                 status_id, observed_at))
+        quotes = self._pages(lambda: self._api.status_quotes(status_id))
         try:
-            for statuses in self._pages(lambda: self._api.status_quotes(status_id)):
-                out.extend(parse.parse_statuses(statuses, self.brand, self.host,
-                                                kind="quote"))
+            first = next(quotes, [])
         except NetworkRefused as exc:
             if exc.status != 404:
                 raise
-            # a server without quote posts (before Mastodon 4.5, or a fork)
+            return out  # a server without quote posts (before Mastodon 4.5, or a fork)
+        # a later page refused is no missing feature: it fails the post, which is said
+        for statuses in itertools.chain([first], quotes):
+            out.extend(parse.parse_statuses(statuses, self.brand, self.host, kind="quote"))
         return out
 
     def _pages(self, first: Callable[[], Any]) -> Iterator[list[Any]]:
