@@ -46,6 +46,11 @@ def _options(
     _state["db"], _state["debug"] = db, debug
 
 
+def db_named() -> bool:
+    """Whether ``--db`` was given on this command line."""
+    return _state["db"] is not None
+
+
 def workspace() -> Path:
     """The workspace file chosen by flag, environment, config file or default."""
     return Path(resolve("db", _state["db"])).expanduser().resolve()

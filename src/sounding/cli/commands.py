@@ -8,7 +8,18 @@ from typing import Annotated
 
 import typer
 
-from sounding.cli import app, err, import_app, out, render, require_workspace, run, workspace
+from sounding.cli import (
+    app,
+    db_named,
+    err,
+    import_app,
+    out,
+    render,
+    require_workspace,
+    run,
+    workspace,
+)
+from sounding.errors import InputError
 from sounding.imports import parse_mapping
 from sounding.workflows.kpis import parse_period
 
@@ -115,6 +126,11 @@ def demo_cmd(
     from sounding.store import Store
     from sounding.workflows.demo import run_demo
 
+    if db_named():  # a workspace named and silently not used would mislead
+        raise InputError(f"the demo does not use --db: it makes its own workspace, "
+                         f"{out_dir / 'sounding.duckdb'}",
+                         hint="run `sounding demo --out FOLDER`, then `sounding --db "
+                              "FOLDER/sounding.duckdb …`")
     with render.stage_progress(err) as progress:
         result = run_demo(out_dir, seed=seed, progress=progress)
     with err.status("writing the report and the strategy draft"), \
