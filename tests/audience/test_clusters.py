@@ -80,3 +80,30 @@ def test_fewer_distinct_actors_than_clusters_prints_nothing() -> None:
         warnings.simplefilter("error")
         fitted = _kmeans(np.zeros((6, 2)), 3, 0)
     assert len(set(fitted.labels_.tolist())) == 1
+
+
+def test_the_same_input_is_clustered_once_and_any_change_clusters_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The audience page, the report and the strategy each asked for the same clustering
+    (seconds each on the demo); one change of a value, an id or a setting is new input."""
+    import sounding.analyse.clusters as clusters
+
+    x, ids, _ = _blobs(3, 100, 4.0, seed=11)
+    runs: list[int] = []
+    real = clusters._discover
+
+    def counted(*args: object) -> object:
+        runs.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(clusters, "_discover", counted)
+    first = discover(x, ids, bootstraps=1)
+    assert discover(x.copy(), list(ids), bootstraps=1) is first and len(runs) == 1
+    with pytest.raises(ValueError):
+        first.labels[0] = 5  # shared: nobody may change it
+    changed = x.copy()
+    changed[7, 2] += 1e-9
+    discover(changed, ids, bootstraps=1)
+    discover(x, [*ids[:-1], "someone-else"], bootstraps=1)
+    discover(x, ids, bootstraps=1, seed=1)
+    assert len(runs) == 4

@@ -5,12 +5,17 @@ hash of each actor's id rather than by position, so adding or reordering actors 
 them nearly unchanged (a new actor enters a sample only if its hash is among the
 smallest), and the silhouette is averaged over several samples, keeping the smallest k
 within one standard error of the best: a workspace that gains two actors keeps its k.
+
+The last few clusterings are kept by a fingerprint of their input: the dashboard's audience
+page, the report and the strategy each ask for the same one, which takes seconds.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +25,9 @@ import numpy as np
 __all__ = ["Clustering", "discover", "hashed_samples"]
 
 SAMPLES = 3
+_KEPT = 4  # clusterings kept by input fingerprint
+_kept: OrderedDict[bytes, Clustering] = OrderedDict()
+_kept_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -91,16 +99,42 @@ def _by_size(labels: np.ndarray) -> np.ndarray:
     return np.asarray(renumber[labels], dtype=np.int64)
 
 
+def _fingerprint(x: np.ndarray, ids: Sequence[str], *settings: Any) -> bytes:
+    """A digest of everything a clustering depends on: rows, ids and settings."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((x.shape, x.dtype.str, settings)).encode())
+    digest.update(np.ascontiguousarray(x).tobytes())
+    digest.update("\x00".join(ids).encode())
+    return digest.digest()
+
+
 def discover(x: np.ndarray, ids: Sequence[str], *,
              ks: Sequence[int] = (2, 3, 4, 5, 6, 7, 8), seed: int = 0, bootstraps: int = 8,
              sample: int = 2000) -> Clustering:
     """K-means on the rows of ``x`` (one per id in ``ids``), k by silhouette on hashed
-    samples; stability is the mean adjusted Rand index of bootstrap refits."""
+    samples; stability is the mean adjusted Rand index of bootstrap refits. The same
+    input twice gives the same clustering, computed once (its labels are read-only)."""
+    if len(ids) != len(x):
+        raise ValueError(f"{len(ids)} ids for {len(x)} rows")
+    key = _fingerprint(x, ids, tuple(ks), seed, bootstraps, sample)
+    with _kept_lock:
+        if key in _kept:
+            _kept.move_to_end(key)
+            return _kept[key]
+    found = _discover(x, ids, ks, seed, bootstraps, sample)
+    found.labels.setflags(write=False)
+    with _kept_lock:
+        _kept[key] = found
+        while len(_kept) > _KEPT:
+            _kept.popitem(last=False)
+    return found
+
+
+def _discover(x: np.ndarray, ids: Sequence[str], ks: Sequence[int], seed: int,
+              bootstraps: int, sample: int) -> Clustering:
     from sklearn.metrics import adjusted_rand_score
 
     n = len(x)
-    if len(ids) != n:
-        raise ValueError(f"{len(ids)} ids for {n} rows")
     if n < 2 * max(2, min(ks)):
         return Clustering(np.zeros(n, dtype=np.int64), 1, 1.0)
     orders = _hash_orders(ids, SAMPLES, seed)  # the first also orders the full fit
