@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -342,3 +343,24 @@ def test_probing_a_workspace_this_process_holds_keeps_its_lock(tmp_path: Path) -
         assert other.returncode != 0 and "lock" in other.stderr.lower()
     finally:
         held.close()
+
+
+def test_reads_are_in_utc_whatever_the_process_zone(tmp_path: Path) -> None:
+    """Each read runs on its own cursor, which took the zone from TZ: the planner read
+    the posting hour and the busy days in Tokyo time and queued a draft on a taken slot."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from sounding.store import Store\n"
+        "s = Store.open(sys.argv[1])\n"
+        "t = s.query(\"SELECT TIMESTAMPTZ '2026-01-01 23:30:00+00' AS t, hour(TIMESTAMPTZ "
+        "'2026-01-01 23:30:00+00') AS h, CAST(TIMESTAMPTZ '2026-01-01 23:30:00+00' AS DATE) "
+        "AS d\")\n"
+        "print(t.schema.field('t').type.tz, t.column('h')[0].as_py(), t.column('d')[0].as_py())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "w.duckdb")],
+                          capture_output=True, text=True, env={**os.environ, "TZ": "Asia/Tokyo"},
+                          check=True)
+    assert done.stdout.split() == ["UTC", "23", "2026-01-01"]

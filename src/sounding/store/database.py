@@ -104,7 +104,9 @@ class Store:
             raise NotFound(f"no workspace at {path}", hint="create it with an import or 'demo'")
         path.parent.mkdir(parents=True, exist_ok=True)
         con = _connect(path, read_only, wait, on_wait)
-        con.execute("SET TimeZone = 'UTC'")
+        # GLOBAL: every read runs on its own cursor, which would otherwise take the
+        # process's zone (TZ) for dates, hours and the time zone of the Arrow timestamps
+        con.execute("SET GLOBAL TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")
         try:
             if read_only:
