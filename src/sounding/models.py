@@ -277,6 +277,7 @@ def count_text(value: int, lang: str) -> str:
 def number_text(value: float, digits: int, lang: str, *, signed: bool = False) -> str:
     """A decimal number: "1,234.5", but "1\u202f234,5" in French; ``signed``: "+0.1",
     as a lead or a change reads (a difference without its sign could be either way)."""
+    value = round(value, digits) + 0.0  # no "-0.0": a lead that rounds to nothing has no sign
     text = f"{value:{'+' if signed else ''},.{digits}f}"
     return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
 

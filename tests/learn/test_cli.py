@@ -26,7 +26,7 @@ def test_learn_and_plan_commands(registered: None, cli) -> None:  # type: ignore
     assert planned.code == 0, planned.err
     assert len(json.loads(planned.out)["drafts"]) == 4
     text = cli("plan", "--posts", "1", "--account", "bluesky:briochebramble.bsky.social")
-    assert text.code == 0 and "1 drafts queued" in text.out
+    assert text.code == 0 and "1 draft queued" in text.out
     bad = cli("plan", "--posts", "1", "--account", "x:nobody")
     assert bad.code != 0 and "no account" in bad.err
     for posts in ("0", "100000"):  # 100,000 ran for minutes and queued drafts into 2029

@@ -124,9 +124,9 @@ def test_the_planner_never_proposes_a_level_beyond_the_guardrail(
             assert q.safe and p_exceed[arms.levels.index(q.variant["f"])] <= 0.05
         else:
             # nothing admissible: always flagged, with a note; 'least-risk' takes the least,
-            # and among equally risky levels the one of lowest mean animosity
+            # and among equally risky levels one of lowest mean animosity
             assert not p.safe and p.notes
             taken = arms.levels.index(q.variant["f"])
-            tied = np.flatnonzero(p_exceed == p_exceed.min())
+            tied = np.flatnonzero(p_exceed <= p_exceed.min() + 1e-9)
             mean = ra / (ra + rb)
-            assert not q.safe and taken in tied and mean[taken] == mean[tied].min()
+            assert not q.safe and taken in tied and mean[taken] <= mean[tied].min() + 1e-9

@@ -46,7 +46,8 @@ def test_one_photo_and_one_video_post_get_no_verdict_and_keep_their_order() -> N
     assert verdict.leader == "photo" and verdict.diff > 0  # the raw figures' order
     assert set(verdict.about) == {"photo", "video"}
     assert verdict.text.startswith("format: not enough evidence yet on engagement: fewer "
-                                   "than 2 posts for ")
+                                   "than 2 posts counted (with followers or impressions "
+                                   "known) for ")
     assert abs(analysis.trend_per_30_days) < 0.05  # the prior's centre: nothing to learn it
 
 

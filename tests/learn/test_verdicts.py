@@ -97,3 +97,43 @@ def test_a_confounded_factor_has_no_verdict_on_any_metric() -> None:
     for verdict in tone.verdicts.values():
         assert not verdict.decided and verdict.reason == "confounded"
         assert verdict.about == ("(period)",)
+
+
+def test_levels_without_animosity_are_even_not_short_of_ten_thousand_posts() -> None:
+    """With no hostile reply at all, the lead worth acting on was 10% of a share near 0:
+    an interval of +/-0.3 pts asked for "more than 10,000 more posts" forever."""
+    posts = 40
+    level = np.array(["photo", "video"])[np.arange(posts) % 2]
+    labelled = np.full(posts, 20.0)
+    outcomes = PostOutcomes({"format": level}, np.full(posts, 500.0), np.full(posts, 30.0),
+                            labelled / 2, np.zeros(posts), labelled / 2, labelled,
+                            np.arange(posts, dtype=float))
+    verdict = analyse_variants(outcomes, LearnSettings(metric="animosity", draws=2000)
+                               ).factor("format").verdict
+    assert not verdict.decided and verdict.more_posts == 0
+    assert "rules out a lead worth acting on" in verdict.text
+    assert verdict.low > -1.0 and verdict.high < 1.0
+
+
+def test_a_lead_that_rounds_to_nothing_has_no_minus_sign() -> None:
+    from sounding.models import number_text
+
+    assert number_text(-0.04, 1, "en", signed=True) == "+0.0"
+    assert number_text(-0.04, 1, "fr") == "0,0"
+    assert number_text(-0.06, 1, "en", signed=True) == "-0.1"
+    assert number_text(-1234.56, 1, "fr") == "-1\u202f234,6"
+
+
+def test_posts_without_an_exposure_are_said_to_lack_it_on_engagement() -> None:
+    """Four fun posts, none with followers or impressions known: the verdict said "fewer
+    than 2 posts", beside a design table that showed four."""
+    posts = 8
+    level = np.array(["dry", "fun"])[np.arange(posts) % 2]
+    exposure = np.where(level == "dry", 500.0, 0.0)
+    outcomes = PostOutcomes({"tone": level}, exposure, np.full(posts, 10.0),
+                            np.ones(posts), np.ones(posts), np.zeros(posts),
+                            np.full(posts, 2.0), np.arange(posts, dtype=float))
+    verdict = analyse_variants(outcomes, LearnSettings(metric="interest", draws=500)
+                               ).factor("tone").verdicts["engagement"]
+    assert verdict.reason == "unreplicated"
+    assert "posts counted (with followers or impressions known) for fun" in verdict.text

@@ -124,6 +124,13 @@ def test_design_issues_are_said_in_english_and_in_french() -> None:
     confounded = next(i for i in check.issues if i["kind"] == "confounded")
     assert issue_text(confounded, "fr").startswith("format et slot sont confondus (V de Cramér = ")
     assert "," in issue_text(confounded, "fr").split("= ")[1]  # decimal comma
+    # time and the account are checked as factors under internal names, said in words
+    by_time = {"kind": "confounded", "first": "format", "second": "(period)", "value": 0.82}
+    assert issue_text(by_time).startswith("format and the period are confounded")
+    assert issue_text(by_time, "fr").startswith("format et la période sont confondus")
+    one = {"kind": "few_posts", "first": "format", "level": "gif", "count": 1, "limit": 5}
+    assert issue_text(one) == "format=gif: only 1 post (fewer than 5)"
+    assert issue_text(one, "fr") == "format=gif : seulement 1 publication (moins de 5)"
 
 
 def test_a_verdict_reads_the_same_in_both_languages() -> None:
@@ -187,3 +194,23 @@ def test_cancelled_drafts_free_their_slots_for_the_next_plan(
     assert [(d["variant"], d["scheduled_at"]) for d in again] == \
         [(d["variant"], d["scheduled_at"]) for d in first]
     store.close()
+
+
+def test_a_period_without_tagged_posts_is_not_said_to_be_a_brand_without_variants(
+        tmp_path: Path) -> None:
+    """Tagged posts in January, one untagged post in February: learning on February said
+    "the brand's posts carry no variants", as if nothing had ever been tagged."""
+    from sounding.workflows.accounts import add_account
+    from sounding.workflows.ingest import import_items
+
+    csv = tmp_path / "posts.csv"
+    csv.write_text(
+        "id,network,author,text,created_at,likes,variant\n"
+        "p1,bluesky,brand.bsky.social,a,2026-01-02T12:00:00Z,3,format=video\n"
+        "p2,bluesky,brand.bsky.social,b,2026-01-03T12:00:00Z,3,format=photo\n"
+        "p3,bluesky,brand.bsky.social,c,2026-02-10T12:00:00Z,3,\n", encoding="utf-8")
+    with Store.open(tmp_path / "w.duckdb") as store:
+        import_items(store, csv)
+        add_account(store, "bluesky", "brand.bsky.social")
+        with pytest.raises(NotFound, match="no brand post of this period carries variants"):
+            learn(store, "2026-02-01..2026-02-28")

@@ -70,7 +70,7 @@ def test_the_guardrails_cautions_are_in_the_readers_language(tmp_path: Path) -> 
     drafts = client.get("/learn.json").json()["plan"]["drafts"]
     cautions = [c for d in drafts for c in d["cautions"]]
     assert cautions and all(not d["safe"] for d in drafts if d["cautions"])
-    assert {c["kind"] for c in cautions} <= {"trying", "least_risky"}
+    assert {c["kind"] for c in cautions} <= {"trying", "least_risky", "equally_risky"}
     html = client.get("/learn").text
     shown = [unescape(s) for s in re.findall(r'<small class="caution">(.*?)</small>', html)]
     assert len(shown) == len(cautions)

@@ -18,15 +18,20 @@ import numpy as np
 __all__ = ["DesignCheck", "PairCheck", "check_design", "cramers_v", "issue_text"]
 
 _ISSUES = {
-    "en": {"few_posts": "{first}={level}: only {count} posts (fewer than {limit})",
+    "en": {"few_posts": "{first}={level}: only {count} post{s} (fewer than {limit})",
            "confounded": "{first} and {second} are confounded (Cramér's V = {value}): their "
                          "effects can't be told apart",
            "untried": "{first} x {second}: {count} of {limit} combinations never tried"},
-    "fr": {"few_posts": "{first}={level} : seulement {count} publications (moins de {limit})",
+    "fr": {"few_posts": "{first}={level} : seulement {count} publication{s} (moins de {limit})",
            "confounded": "{first} et {second} sont confondus (V de Cramér = {value}) : leurs "
                          "effets ne se distinguent pas",
            "untried": "{first} x {second} : {count} combinaisons sur {limit} jamais essayées"},
 }
+
+
+# Time and the account are checked as factors under these names, said in words.
+_CHECKED_AS_FACTORS = {"en": {"(period)": "the period", "(account)": "the account"},
+                       "fr": {"(period)": "la période", "(account)": "le compte"}}
 
 
 def issue_text(issue: Mapping[str, Any], lang: str = "en") -> str:
@@ -34,8 +39,12 @@ def issue_text(issue: Mapping[str, Any], lang: str = "en") -> str:
     value = f"{float(issue.get('value', 0.0)):.2f}"
     if lang == "fr":
         value = value.replace(".", ",")
+    said = _CHECKED_AS_FACTORS.get(lang, _CHECKED_AS_FACTORS["en"])
+    named = {k: said.get(str(issue[k]), issue[k]) for k in ("first", "second") if k in issue}
+    plural = "" if issue.get("count") == 1 else "s"
     return _ISSUES.get(lang, _ISSUES["en"])[issue["kind"]].format(
-        **{"second": "", "level": "", "count": 0, "limit": 0, **issue, "value": value})
+        **{"second": "", "level": "", "count": 0, "limit": 0, **issue, **named,
+           "value": value, "s": plural})
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,7 @@ _VERDICT_WORDS = {
                       "{metric}: try another level",
            "beats": "beats", "beats_lower": "beats (lower)", "and": " and ",
            "with_reactions": " with labelled reactions",
+           "with_exposure": " counted (with followers or impressions known)",
            "engagement": "engagement", "interest": "interest", "animosity": "animosity",
            "ignored": "ignored", "per_thousand": "per 1,000",
            "(period)": "the period", "(account)": "the account"},
@@ -105,6 +106,7 @@ _VERDICT_WORDS = {
                       "comparer sur {metric} ; essayez un autre niveau",
            "beats": "devance", "beats_lower": "devance (plus bas)",
            "with_reactions": " avec des réactions étiquetées",
+           "with_exposure": " comptées (abonnés ou impressions connus)",
            "and": " et ",
            # with their article: "sur l'intérêt", never "sur intérêt"
            "engagement": "le taux d'interaction", "interest": "l'intérêt",
@@ -124,11 +126,13 @@ def more_posts_text(more: int, lang: str = "en") -> str:
 
 
 def with_data(metric: str, lang: str = "en") -> str:
-    """What the posts a reaction metric counts must have (" with labelled reactions"):
-    a level of ten posts none of whose replies is labelled has no data on interest."""
-    if metric not in ("interest", "animosity"):
-        return ""
-    return _VERDICT_WORDS.get(lang, _VERDICT_WORDS["en"])["with_reactions"]
+    """What the posts a metric counts must have (" with labelled reactions"): a level of
+    ten posts none of whose replies is labelled has no data on interest, nor on engagement
+    when neither its followers nor its impressions are known."""
+    words = _VERDICT_WORDS.get(lang, _VERDICT_WORDS["en"])
+    if metric == "engagement":
+        return words["with_exposure"]
+    return words["with_reactions"] if metric in ("interest", "animosity") else ""
 
 
 def confounders(verdict: Mapping[str, Any], lang: str = "en") -> str:
@@ -228,6 +232,7 @@ class LearnSettings:
     min_exposure: float = 10.0  # posts seen by fewer are left out of the engagement rate
     adjust_trend: bool = True
     smallest_effect: float = 0.10  # relative lead worth acting on, for 'more posts needed'
+    smallest_share_lead: float = 0.01  # and on a share, at least 1 point
 
 
 @dataclass(frozen=True)
@@ -385,7 +390,10 @@ def _verdict(factor: str, metric: str, names: list[str], comp: Any, pooled_mean:
     diff, lo, hi = (scale * v for v in (comp.diff_mean, comp.diff_low, comp.diff_high))
     if not METRICS[metric][0]:  # shown as leader minus runner-up: less animosity reads < 0
         diff, lo, hi = -diff, -hi, -lo
-    more = more_posts_needed(comp, posts, settings.smallest_effect * pooled_mean)
+    worth = settings.smallest_effect * pooled_mean
+    if metric != "engagement":  # a share near 0 (animosity, ignored) made any lead "worth it"
+        worth = max(worth, settings.smallest_share_lead)
+    more = more_posts_needed(comp, posts, worth)
     reason = evidence_gap(support, comp, confounded) if len(names) > 1 else ONE_LEVEL
     about: tuple[str, ...] = tuple(confounded)
     if reason == "unreplicated":

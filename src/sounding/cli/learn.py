@@ -63,7 +63,8 @@ def plan_cmd(
     queued = sum("queue_id" in d for d in result["drafts"])
     shown = len(result["drafts"]) - queued
     only = f", {shown} proposed but not queued" if shown else ""
-    out.print(f"{queued} drafts queued{only} (animosity cap {100 * result['cap']:.1f}% of "
+    drafts = "draft" if queued == 1 else "drafts"
+    out.print(f"{queued} {drafts} queued{only} (animosity cap {100 * result['cap']:.1f}% of "
               f"reactions, objective {result['objective']})")
     for note in result["notes"]:
         out.print(render.literal("  ", ("note:", "yellow"), f" {note}"))

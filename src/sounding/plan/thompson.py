@@ -53,12 +53,17 @@ _CAUTIONS = {
     "en": {"trying": "{factor}: no level is safe enough yet; trying {level} (P(animosity > "
                      "cap) = {risk}, a draw of its share was within the cap)",
            "least_risky": "{factor}: no level is safe enough; chose the least risky, {level} "
-                          "(P(animosity > cap) = {risk})"},
+                          "(P(animosity > cap) = {risk})",
+           "equally_risky": "{factor}: no level is safe enough; {level} drawn on the objective "
+                            "among levels equally risky (P(animosity > cap) = {risk})"},
     "fr": {"trying": "{factor} : aucun niveau n'est encore assez sûr ; essai de {level} "
                      "(P(animosité > plafond) = {risk}, un tirage de sa part est resté sous "
                      "le plafond)",
            "least_risky": "{factor} : aucun niveau n'est assez sûr ; choix du moins risqué, "
-                          "{level} (P(animosité > plafond) = {risk})"},
+                          "{level} (P(animosité > plafond) = {risk})",
+           "equally_risky": "{factor} : aucun niveau n'est assez sûr ; {level} tiré sur "
+                            "l'objectif parmi des niveaux aussi risqués (P(animosité > "
+                            "plafond) = {risk})"},
 }
 
 
@@ -86,9 +91,17 @@ class Proposal:
         return tuple(caution_text(c) for c in self.cautions)
 
 
-def default_cap(baseline_share: float, multiple: float = 1.5) -> float:
-    """The animosity cap from the brand's own baseline share of animosity."""
-    return float(min(1.0, max(baseline_share, 0.0) * multiple))
+CAP_MARGIN = 0.05  # the default cap sits at least this far above the baseline
+
+
+def default_cap(baseline_share: float, multiple: float = 1.5,
+                margin: float = CAP_MARGIN) -> float:
+    """The animosity cap from the brand's own baseline share of animosity: ``multiple``
+    times it, and at least ``margin`` above it. Without the margin, a brand that draws
+    almost no animosity got a cap near 0 that no level could ever be shown to keep under,
+    so every draft stayed unsafe however much was measured."""
+    baseline = max(baseline_share, 0.0)
+    return float(min(1.0, max(baseline * multiple, baseline + margin)))
 
 
 def exceed_risk(arms: FactorArms, cap: float) -> np.ndarray:
@@ -118,12 +131,18 @@ def sample_reward(arms: FactorArms, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(arms.reward_a + chol @ rng.standard_normal(len(cov)), dtype=np.float64)
 
 
-def _least_risky(arms: FactorArms, risk: np.ndarray) -> int:
+def _least_risky(arms: FactorArms, risk: np.ndarray, rng: np.random.Generator
+                 ) -> tuple[str, int]:
     """The level with the lowest risk; ties broken by the lowest posterior mean animosity
-    share, then by the order of the levels (far above the cap every level's risk is 1.0,
-    and the first-listed level would otherwise win whatever its animosity)."""
+    share (far above the cap every level's risk is 1.0, and the first-listed level would
+    otherwise win whatever its animosity), then by a draw of the objective: levels alike
+    in risk were chosen in the order of their names."""
     mean = arms.risk_a / (arms.risk_a + arms.risk_b)
-    return int(np.lexsort((np.arange(len(risk)), mean, risk))[0])
+    lowest = risk <= risk.min() + 1e-9
+    tied = lowest & (mean <= mean[lowest].min() + 1e-9)
+    if tied.sum() > 1:
+        return "equally_risky", _draw(arms, rng, tied)
+    return "least_risky", int(np.flatnonzero(tied)[0])
 
 
 def _pick(arms: FactorArms, risk: np.ndarray, cap: float, max_risk: float,
@@ -131,7 +150,7 @@ def _pick(arms: FactorArms, risk: np.ndarray, cap: float, max_risk: float,
     allowed = risk <= max_risk
     if allowed.any():
         return _draw(arms, rng, allowed), None
-    kind, i = "least_risky", _least_risky(arms, risk)
+    kind, i = _least_risky(arms, risk, rng)
     if fallback == "thompson":
         # constrained Thompson sampling: a level may be tried when a draw of its animosity
         # share is within the cap, so uncertain levels still get the data that can clear them

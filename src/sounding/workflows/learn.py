@@ -171,8 +171,12 @@ def learn(store: Store, period: str | None = None, metric: str = "interest",
                          hint=f"--metric is one of {', '.join(sorted(METRICS))}")
     posts, variants = _read(store, period)
     if variants.num_rows == 0:
-        raise NotFound("the brand's posts carry no variants",
-                       hint="tag posts with factor=level pairs (the variants table)")
+        hint = ("tag posts with factor=level pairs: the variant column of an import, or "
+                "`queue add --variant`")
+        if period is not None and post_variants(store, *parse_period(None)).num_rows:
+            raise NotFound("no brand post of this period carries variants (posts of other "
+                           "periods do)", hint=hint)
+        raise NotFound("the brand's posts carry no variants", hint=hint)
     data, kind = outcomes_from_tables(posts, variants)
     settings = LearnSettings(metric=metric, confidence=confidence, seed=seed)
     if metric == "engagement" and not engagement_measured(data, settings).any():
