@@ -39,12 +39,16 @@ def _free_port() -> int:
 def live(seeded_workspace: Path, tmp_path_factory: pytest.TempPathFactory
          ) -> Iterator[tuple[str, Store]]:
     """The real server (uvicorn, in a thread) on a copy of the seeded demo workspace."""
+    path = tmp_path_factory.mktemp("live") / "live.duckdb"
+    shutil.copy(seeded_workspace, path)
+    yield from _serving(path)
+
+
+def _serving(path: Path) -> Iterator[tuple[str, Store]]:
     import uvicorn
 
     from sounding.web.app import create_app
 
-    path = tmp_path_factory.mktemp("live") / "live.duckdb"
-    shutil.copy(seeded_workspace, path)
     store = Store.open(path)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(store, TOKEN), host="127.0.0.1",
@@ -422,3 +426,35 @@ def test_the_period_is_picked_with_two_dates(browser: Any, live: tuple[str, Stor
     assert page.locator("section.factor").count() == 4
     _shot(page, "period-dates")
     page.context.close()
+
+
+def test_a_long_unbroken_name_does_not_squeeze_the_texts(
+        browser: Any, seeded_workspace: Path, tmp_path: Path) -> None:
+    """One 300-letter handle made the author column 2,700 px wide and the texts beside it
+    52 px, on a desktop screen: names break anywhere now, texts keep their room."""
+    from datetime import timedelta
+
+    from sounding.models import Actor, Batch, Item
+
+    path = tmp_path / "long.duckdb"
+    shutil.copy(seeded_workspace, path)
+    with Store.open(path) as store:
+        root = "bluesky:post-0002"
+        at = store.query("SELECT created_at FROM items WHERE item_id = ?", [root])[0][0]
+        actor = Actor("bluesky:long", "bluesky", "x" * 300)
+        item = Item("bluesky:long-0", "bluesky", actor.actor_id, "an ordinary reply",
+                    at.as_py() + timedelta(days=400), kind="reply", parent_id=root,
+                    root_id=root)
+        store.write(Batch.from_records(actors=[actor], items=[item]), kind="test",
+                    source="long")
+    for base, _ in _serving(path):
+        page = _page(browser, base, "ed", viewport={"width": 1280, "height": 900})
+        page.goto("/items?q=ordinary")
+        widths = page.evaluate("""() => {
+            const row = document.querySelector('table.items tbody tr');
+            const cell = n => row.querySelector(`td:nth-child(${n})`).getBoundingClientRect().width;
+            return [cell(4), cell(5), document.documentElement.scrollWidth];
+        }""")
+        author, text, page_width = widths
+        assert author < 300 and text > 200 and page_width <= 1280, widths
+        page.context.close()

@@ -189,3 +189,40 @@ def test_a_queue_id_that_is_no_number_is_a_page_not_found(client: TestClient) ->
         assert response.status_code == 404, path
         assert "Cette page n&#39;existe pas." in response.text
         assert "int_parsing" not in response.text
+
+
+@pytest.mark.parametrize(("path", "back"), [
+    ("/items?kind=bogus&q=croissant", "/items"), ("/learn?metric=likes", "/learn"),
+    ("/said?network=myspace", "/said"), ("/reactions?period=abc", "/reactions"),
+    ("/thread?id=nope", "/items"),
+])
+def test_a_refusal_links_back_to_its_own_page(client: TestClient, path: str, back: str
+                                              ) -> None:
+    """Every refusal's back link went to /overview, whatever page refused."""
+    sign_in(client, "vi")
+    response = client.get(path)
+    assert response.status_code in (400, 404)
+    assert re.findall(r'<a href="([^"]*)" class="back">', response.text) == [back]
+
+
+def test_a_head_request_gets_the_get_s_headers_without_a_body(client: TestClient) -> None:
+    """Link checkers and monitors ask HEAD: every page answered 405."""
+    for path in ("/login", "/overview"):
+        got = client.get(path, follow_redirects=False)
+        head = client.head(path, follow_redirects=False)
+        assert head.status_code == got.status_code and head.content == b""
+        assert head.headers.get("content-type") == got.headers.get("content-type")
+        assert head.headers.get("location") == got.headers.get("location")
+    sign_in(client, "vi")
+    head = client.head("/overview")
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) > 1000
+
+
+def test_french_pages_set_a_space_before_a_colon(client: TestClient) -> None:
+    signed_in(client, "fr", "vi")
+    page = unescape(client.get("/overview").text)
+    assert "Période\u202f: " in page and "rapport de la période\u202f: " in page
+    assert "Période: " not in page
+    signed_in(client, "en", "vi")
+    assert "Period: " in unescape(client.get("/overview").text)

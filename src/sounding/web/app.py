@@ -119,6 +119,25 @@ def _builder(build: Any, store: Store, params: dict[str, str]) -> Any:
     return lambda: build(store, params)
 
 
+class HeadAsGet:
+    """A HEAD request answered as its GET, headers only: link checkers and monitors ask
+    HEAD, and the routes are declared for GET alone (405 otherwise)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 def create_app(store: Store, token: str, *, warm: bool = False) -> FastAPI:
     """An app serving one open workspace: the dashboard, and operations behind the token.
 
@@ -126,6 +145,7 @@ def create_app(store: Store, token: str, *, warm: bool = False) -> FastAPI:
     background, at start and again after each write.
     """
     app = FastAPI(title="sounding", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(HeadAsGet)
     app.state.store = store
     app.state.cache = ViewCache()
     app.state.warmer = warmer = Warmer(app.state.cache, [

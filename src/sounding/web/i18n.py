@@ -12,6 +12,7 @@ __all__ = ["LANGS", "choose_lang", "interval", "number", "refusal_text", "transl
 LANGS = ("en", "fr")
 
 _FR: dict[str, str] = {
+    "colon": "\u202f: ",  # French sets a (narrow no-break) space before a colon
     "nav.overview": "Vue d'ensemble", "nav.reactions": "Réactions", "nav.items": "Contenus",
     "nav.queue": "Plan et file", "nav.thread": "Fil",
     "sign_in": "Se connecter", "sign_out": "Se déconnecter", "username": "Utilisateur",
@@ -191,6 +192,7 @@ _FR.update({f"refused.{k}": v for k, v in _FR_REFUSALS.items()})
 _FR.update({"cluster": "Groupes", "page": "Page"})
 _EN: dict[str, str] = {
     **{f"refused.{k}": v for k, v in REFUSALS.items()},
+    "colon": ": ",
     "nav.overview": "Overview", "nav.reactions": "Reactions", "nav.items": "Items",
     "bio_words": "Words of their bios", "communities_note": "The {shown} largest of {total}.",
     "period_from": "From", "period_to": "To",

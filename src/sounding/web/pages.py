@@ -124,7 +124,10 @@ def _html_route(store: Store, page: View) -> Callable[[Request], Response]:
         try:
             html = _html(request, store, page, request_lang(request, session), session)
         except SoundingError as exc:
-            return error_page(request, exc, status_of(exc))
+            # back to the page's own form, without what it refused (the thread of an
+            # unknown item has no page of its own to go back to)
+            back = f"/{page.slug}" if page.nav else "/items"
+            return error_page(request, exc, status_of(exc), back=back)
         return HTMLResponse(html, headers=SECURITY_HEADERS)
     return handler
 
