@@ -133,3 +133,34 @@ def test_demo_communities_recover_the_planted_circles(tmp_path: Path) -> None:
     circles = {a: str(c) for a, c in launch.truth["actor_circle"].items()}
     assert len(found) > 1000
     assert nmi(found, circles) >= 0.8
+
+
+def test_participation_counts_ties_into_communities_only() -> None:
+    """An actor whose ties go only to the brand and to unclustered actors spreads over no
+    community: participation 0, never a bridge; the planted bridge still scores highest."""
+    edges, _ = planted()
+    lone = {"source": ["n:lone", "n:lone", "n:lone", "n:pair", "n:pair"],
+            "target": ["n:brand", "n:pair", "n:brand", "n:lone", "n:brand"],
+            "weight": [1] * 5}
+    amap = actor_map(pa.concat_tables([edges, pa.table(lone).cast(edges.schema)]),
+                     brand=["n:brand"], seed=1)
+    where = {a: i for i, a in enumerate(amap.actors)}
+    assert amap.community[where["n:lone"]] == -1
+    assert amap.participation[where["n:lone"]] == 0.0
+    assert "n:lone" not in amap.bridges
+    assert amap.bridges[0] == "n:bridge"
+    assert amap.participation[where["n:bridge"]] > 0.5
+
+
+def test_no_community_means_no_modularity_and_no_participation(tmp_path: Path) -> None:
+    """Pairs only: nothing reaches 3 actors, so no modularity and no one spreads anywhere,
+    in the summary and in the Gephi file."""
+    src = ["n:a", "n:b", "n:c", "n:d", "n:a", "n:c"]
+    dst = ["n:b", "n:a", "n:d", "n:c", "n:brand", "n:brand"]
+    amap = actor_map(pa.table({"source": src, "target": dst, "weight": [1] * 6}),
+                     brand=["n:brand"], seed=1)
+    assert (amap.community == -1).all()
+    assert amap.as_dict()["modularity"] is None
+    assert amap.bridges == []
+    graph = nx.read_gexf(export_map(amap, tmp_path / "m.gexf"))
+    assert {d["participation"] for _, d in graph.nodes(data=True)} == {0.0}

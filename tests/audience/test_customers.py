@@ -32,6 +32,11 @@ from .conftest import IDS, KEEP, fill
     ("https://bsky.app/profile/Camille.M.bsky.social", "camille.m"),
     ("@Jules@Pouet.example", "jules@pouet.example"),
     ("https://pouet.example/@jules", "jules@pouet.example"),
+    ("bsky.app/profile/Alice.bsky.social", "alice"),
+    ("www.bsky.app/profile/alice.example.com/", "alice.example.com"),
+    ("mastodon.social/@Zoe", "zoe@mastodon.social"),
+    ("https://mastodon.social/@zoe@pouet.example", "zoe@pouet.example"),
+    ("mastodon.social/@zoe@pouet.example/", "zoe@pouet.example"),
     ("  ", None),
 ])
 def test_handles_are_normalised(raw: str, canonical: str | None) -> None:
@@ -62,9 +67,9 @@ def test_match_by_handle_or_native_id() -> None:
     salt = "s"
     ids = [("k1", hash_id(salt, "handle", "camille.m")),
            ("k2", hash_id(salt, "id", "did:plc:abc"))]
-    actors = [("bluesky:camille.m.bsky.social", "camille.m.bsky.social"),
-              ("bluesky:did:plc:abc", "other.bsky.social"),
-              ("mastodon:camille.m@pouet.example", "camille.m@pouet.example")]
+    actors = [("bluesky:camille.m.bsky.social", "camille.m.bsky.social", None),
+              ("bluesky:did:plc:abc", "other.bsky.social", None),
+              ("mastodon:camille.m@pouet.example", "camille.m@pouet.example", None)]
     match = match_customers(salt, ids, actors, customers=4)
     assert match.actor_customer == {"bluesky:camille.m.bsky.social": "k1",
                                     "bluesky:did:plc:abc": "k2"}
@@ -193,3 +198,52 @@ def test_import_by_email_alone_suggests_the_handle_columns(
 def test_columns_that_could_find_customers_among_actors(column: str, kind: str | None
                                                         ) -> None:
     assert matchable_kind(column) == kind
+
+
+def test_an_actor_matches_by_its_stored_did() -> None:
+    """A Bluesky actor is keyed by handle; its DID is ``actors.native_id``, which a
+    ``--id bsky_did`` column must find."""
+    salt = "s"
+    ids = [("k1", hash_id(salt, "id", "did:plc:abc"))]
+    actors = [("bluesky:alice.bsky.social", "alice.bsky.social", "did:plc:abc"),
+              ("bluesky:bob.bsky.social", "bob.bsky.social", "did:plc:other")]
+    match = match_customers(salt, ids, actors, customers=1)
+    assert match.actor_customer == {"bluesky:alice.bsky.social": "k1"}
+    assert match.rate == 1.0
+
+
+def test_import_finds_bluesky_actors_by_did(store: Store, tmp_path: Path) -> None:
+    with store.transaction() as con:
+        con.execute("INSERT INTO actors (actor_id, network, handle, native_id) VALUES "
+                    "('bluesky:alice.bsky.social', 'bluesky', 'alice.bsky.social', "
+                    "'did:plc:abc'), ('bluesky:bob.bsky.social', 'bluesky', "
+                    "'bob.bsky.social', NULL)")
+    crm = write_csv(tmp_path / "crm.csv", [
+        {"email": "ann@example.com", "bsky_did": "did:plc:abc"},
+        {"email": "bob@example.com", "bsky_did": "did:plc:nobody"}])
+    report = import_customers(store, str(crm), ["email", "bsky_did"])
+    assert (report.matched, report.match_rate) == (1, 0.5)
+
+
+def test_every_customer_matched_counts_in_the_match_rate() -> None:
+    """Two stored customers holding one hash (imported from two files) are both found by
+    the actor holding it: the rate counted the first only."""
+    salt = "s"
+    handle = hash_id(salt, "handle", "alice")
+    ids = [("k1", handle), ("k2", handle), ("k3", hash_id(salt, "handle", "nobody"))]
+    match = match_customers(salt, ids, [("bluesky:alice.bsky.social", "alice", None)], 3)
+    assert match.matched_customers == 2
+    assert match.rate == pytest.approx(2 / 3)
+
+
+def test_a_customer_twice_is_caught_on_any_identifier(store: Store, tmp_path: Path) -> None:
+    """Rows sharing their second identifier (a handle) were stored as two customers."""
+    crm = write_csv(tmp_path / "crm.csv", [
+        {"email": "ann@example.com", "handle": "@ann"},
+        {"email": "ann.lee@work.example", "handle": "ann.bsky.social"},
+        {"email": "bob@example.com", "handle": ""}])
+    with pytest.raises(ImportRejected) as caught:
+        import_customers(store, str(crm), ["email", "handle"])
+    problems = [str(p) for p in caught.value.problems]
+    assert problems == [f"{crm}, line 3, column 'handle': same customer as line 2"]
+    assert store.counts()["customers"] == 0

@@ -124,9 +124,14 @@ def test_a_field_no_actor_or_customer_has_is_refused(tmp_path: Path) -> None:
                            ) as caught:
             segments(store, rules=str(path), cluster=False)
         assert "followers" in caught.value.hint  # the fields it could have meant
-        _file(tmp_path, '[segment.fr]\nlang = "fr"\n[segment.c]\ncluster = 1\n')
+        _file(tmp_path, '[segment.fr]\nlang = "fr"\n[segment.c]\nfollowers = 1\n')
         assert [s.name for s in segments(store, rules=str(path), cluster=False).segments
                 ] == ["fr", "c"]
+        # without clusters, a rule on one would be a segment of nobody
+        _file(tmp_path, '[segment.fr]\nlang = "fr"\n[segment.c]\ncluster = 1\n')
+        with pytest.raises(InputError, match=r"line 4: segment 'c', field 'cluster': there "
+                                             "are no behavioural clusters"):
+            segments(store, rules=str(path), cluster=False)
 
 
 def test_a_byte_order_mark_is_read_past(tmp_path: Path) -> None:

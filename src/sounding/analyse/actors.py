@@ -142,19 +142,23 @@ def _communities(ig: Any, n: int, s: np.ndarray, t: np.ndarray, w: np.ndarray,
     order = big[np.argsort(-sizes[big], kind="stable")]  # community 0 is the largest
     rename = np.full(len(sizes), -1, dtype=np.int64)
     rename[order] = np.arange(len(order))
-    return np.where(labels >= 0, rename[np.maximum(labels, 0)], -1), float(parts.modularity)
+    # no community kept: the partition Leiden scored is not the one reported, so no modularity
+    modularity = float(parts.modularity) if len(order) else float("nan")
+    return np.where(labels >= 0, rename[np.maximum(labels, 0)], -1), modularity
 
 
 def _participation(n: int, s: np.ndarray, t: np.ndarray, w: np.ndarray,
                    community: np.ndarray) -> np.ndarray:
-    """1 − Σ_c (weight to community c ÷ total weight)², over both edge directions."""
+    """1 − Σ_c (weight to community c ÷ weight to all communities)², over both edge
+    directions. Ties to the brand and to unclustered actors are in no community, so they
+    count in neither sum: an actor with no tie into a community scores 0, not 1."""
     import pandas as pd
 
     nodes = np.concatenate([s, t])
     other = community[np.concatenate([t, s])]
     weight = np.concatenate([w, w])
-    strength = np.bincount(nodes, weights=weight, minlength=n)
     ok = other >= 0
+    strength = np.bincount(nodes[ok], weights=weight[ok], minlength=n)
     pair = pd.DataFrame({"node": nodes[ok], "c": other[ok], "w": weight[ok]})
     per = pair.groupby(["node", "c"], sort=False)["w"].sum()
     squares = (per.to_numpy() / strength[per.index.get_level_values(0)]) ** 2

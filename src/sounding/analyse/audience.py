@@ -2,10 +2,12 @@
 
 A customer is known only by keyed hashes (HMAC-SHA256 with the workspace salt) of its
 normalised identifiers. Handles are normalised the way people write them: lowercase,
-without a leading ``@`` or a profile URL, and a Bluesky handle without its
-``.bsky.social`` suffix, so ``@Camille.M``, ``camille.m.bsky.social`` and
-``https://bsky.app/profile/camille.m.bsky.social`` are one handle. A Mastodon handle keeps
-its instance (``user@instance``): the same name on two instances is two people.
+without a leading ``@`` or a profile URL (with or without ``https://``), and a Bluesky
+handle without its ``.bsky.social`` suffix, so ``@Camille.M``, ``camille.m.bsky.social``
+and ``bsky.app/profile/camille.m.bsky.social`` are one handle. A Mastodon handle keeps
+its instance (``user@instance``): the same name on two instances is two people, and
+``https://instance/@user@home`` (a remote account seen from another instance) is
+``user@home``.
 """
 
 from __future__ import annotations
@@ -37,8 +39,12 @@ __all__ = [
 ID_KINDS = ("email", "handle", "id")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _BSKY_SUFFIX = ".bsky.social"
-_BSKY_URL = re.compile(r"^https?://(?:www\.)?bsky\.app/profile/([^/?#]+)")
-_MASTODON_URL = re.compile(r"^https?://([^/]+)/@([^/?#@]+)/?$")
+# A profile address, with or without its scheme (people paste what the address bar shows).
+_BSKY_URL = re.compile(r"^(?:https?://)?(?:www\.)?bsky\.app/profile/([^/?#]+)")
+# ``instance/@user``, or ``instance/@user@home`` (how an instance shows a remote account:
+# the person is ``user@home``).
+_MASTODON_URL = re.compile(
+    r"^(?:https?://)?([^/@\s]+\.[^/@\s]+)/@([^/?#@]+)(?:@([^/?#@]+))?/?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +81,7 @@ def normalise_handle(value: str) -> str | None:
     if found := _BSKY_URL.match(text):
         text = found[1]
     elif found := _MASTODON_URL.match(text):
-        text = f"{found[2]}@{found[1]}"
+        text = f"{found[2]}@{found[3] or found[1]}"
     text = bare_handle(text)
     if text.endswith(_BSKY_SUFFIX):
         text = text[: -len(_BSKY_SUFFIX)]
@@ -108,8 +114,9 @@ class CustomerRows:
 
 
 def _row_ids(salt: str, file: str, line: int, row: Mapping[str, str | None],
-             ids: Sequence[IdColumn]) -> tuple[list[tuple[str, str]], list[Problem]]:
-    found: list[tuple[str, str]] = []
+             ids: Sequence[IdColumn]) -> tuple[list[tuple[str, str, str]], list[Problem]]:
+    """The row's (kind, column, hash) identifiers, and its invalid ones."""
+    found: list[tuple[str, str, str]] = []
     problems: list[Problem] = []
     for col in ids:
         raw = (row.get(col.column) or "").strip()
@@ -119,7 +126,7 @@ def _row_ids(salt: str, file: str, line: int, row: Mapping[str, str | None],
         if value is None:
             problems.append(Problem(file, line, col.column, f"not a valid {col.kind}"))
             continue
-        found.append((col.kind, hash_id(salt, col.kind, value)))
+        found.append((col.kind, col.column, hash_id(salt, col.kind, value)))
     return found, problems
 
 
@@ -128,14 +135,28 @@ def _row_attributes(row: Mapping[str, str | None], keep: Sequence[str]
     return {column: (row.get(column) or "").strip() or None for column in keep}
 
 
+def _same_customer(file: str, line: int, hashed: Sequence[tuple[str, str, str]],
+                   seen: Mapping[tuple[str, str], tuple[int, str]]) -> list[Problem]:
+    """A row sharing any identifier with an earlier row is that customer again (as a later
+    import would take it): a bad row, named by the first identifier shared."""
+    for kind, column, h in hashed:
+        if (kind, h) in seen:
+            first, where = seen[(kind, h)]
+            same = "" if where == column else f" ('{where}')"
+            return [Problem(file, line, column, f"same customer as line {first}{same}")]
+    return []
+
+
 def parse_customer_rows(rows: Iterable[tuple[int, Mapping[str, str | None]]], *, file: str,
                         ids: Sequence[IdColumn], keep: Sequence[str], salt: str
                         ) -> CustomerRows:
-    """Hash each row's identifiers; the first non-empty one keys the customer.
+    """Hash each row's identifiers; the first non-empty one keys the customer. A row that
+    shares an identifier (of the same kind) with an earlier row is refused as the same
+    customer twice.
 
     Kept columns that would identify a person are reported in ``identifying``."""
     out = CustomerRows()
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], tuple[int, str]] = {}  # (kind, hash) -> (line, column)
     kept = KeptCheck(file, keep)
     for line, row in rows:
         hashed, problems = _row_ids(salt, file, line, row, ids)
@@ -143,18 +164,18 @@ def parse_customer_rows(rows: Iterable[tuple[int, Mapping[str, str | None]]], *,
         kept.see(line, attributes)
         if not hashed and not problems:
             problems.append(Problem(file, line, None, "no identifier: every --id column is empty"))
+        if not problems:
+            problems = _same_customer(file, line, hashed, seen)
         if problems:
             out.problems.extend(problems)
             continue
-        customer_key = hash_id(salt, "key", hashed[0][1])
-        if customer_key in seen:
-            out.problems.append(Problem(file, line, ids[0].column,
-                                        f"same customer as line {seen[customer_key]}"))
-            continue
-        seen[customer_key] = line
+        customer_key = hash_id(salt, "key", hashed[0][2])
+        for kind, column, h in hashed:
+            seen.setdefault((kind, h), (line, column))
         out.keys.append(customer_key)
         out.attributes.append(json.dumps(attributes, sort_keys=True))
-        out.ids.extend((customer_key, kind, h) for kind, h in dict.fromkeys(hashed))
+        out.ids.extend((customer_key, kind, h) for kind, h in
+                       dict.fromkeys((kind, h) for kind, _, h in hashed))
     out.identifying.extend(kept.problems())
     return out
 
@@ -173,26 +194,33 @@ class Match:
         return self.matched_customers / self.customers if self.customers else 0.0
 
 
-def _actor_hashes(salt: str, actor_id: str, handle: str | None) -> list[str]:
+def _actor_hashes(salt: str, actor_id: str, handle: str | None, native: str | None
+                  ) -> list[str]:
+    """The hashes an actor can be found by: its handle, its network's own id (a Bluesky
+    DID, ``actors.native_id``) and the id its key holds (``network:id``), as ``id``."""
     out = []
     if handle and (value := normalise_handle(handle)):
         out.append(hash_id(salt, "handle", value))
-    native = actor_id.partition(":")[2]
-    if native:
-        out.append(hash_id(salt, "id", native))
+    for value in dict.fromkeys(v for v in (native, actor_id.partition(":")[2]) if v):
+        out.append(hash_id(salt, "id", value))
     return out
 
 
 def match_customers(salt: str, customer_ids: Iterable[tuple[str, str]],
-                    actors: Iterable[tuple[str, str | None]], customers: int) -> Match:
-    """Match actors ``(actor_id, handle)`` to customers ``(customer_key, id_hash)``."""
-    by_hash: dict[str, str] = {}
+                    actors: Iterable[tuple[str, str | None, str | None]], customers: int
+                    ) -> Match:
+    """Match actors ``(actor_id, handle, native_id)`` to customers ``(customer_key,
+    id_hash)``. Every customer holding a hash an actor has counts as matched, though
+    each actor names one customer (by its handle first)."""
+    by_hash: dict[str, list[str]] = {}
     for customer_key, id_hash in customer_ids:
-        by_hash.setdefault(id_hash, customer_key)
+        by_hash.setdefault(id_hash, []).append(customer_key)
     actor_customer: dict[str, str] = {}
-    for actor_id, handle in actors:
-        for h in _actor_hashes(salt, actor_id, handle):
-            if h in by_hash:
-                actor_customer[actor_id] = by_hash[h]
-                break
-    return Match(actor_customer, customers, len(set(actor_customer.values())))
+    matched: set[str] = set()
+    for actor_id, handle, native in actors:
+        found = list(dict.fromkeys(k for h in _actor_hashes(salt, actor_id, handle, native)
+                                   for k in by_hash.get(h, ())))
+        if found:
+            actor_customer[actor_id] = found[0]
+            matched.update(found)
+    return Match(actor_customer, customers, len(matched))

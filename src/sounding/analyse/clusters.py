@@ -73,15 +73,21 @@ def hashed_samples(ids: Sequence[str], size: int, count: int = SAMPLES, seed: in
 
 def _choose_k(x: np.ndarray, samples: list[np.ndarray], ks: Sequence[int], seed: int
               ) -> tuple[int, dict[int, float]]:
-    """The smallest k whose mean silhouette is within one standard error of the best."""
+    """The smallest k whose mean silhouette is within one standard error of the best; 1
+    when no k is usable. A k that k-means cannot fill on a sample (fewer distinct rows
+    than k: actors who all behave alike) has no silhouette there and is not scored."""
     from sklearn.metrics import silhouette_score  # type: ignore[import-untyped]
 
     per_k: dict[int, list[float]] = {}
     for idx in samples:
         for k in (k for k in ks if k < len(idx)):
             labels = _kmeans(x[idx], k, seed).labels_
+            if len(np.unique(labels)) < max(k, 2):
+                continue
             per_k.setdefault(k, []).append(float(silhouette_score(x[idx], labels)))
     means = {k: float(np.mean(v)) for k, v in per_k.items()}
+    if not means:
+        return 1, means
     best = max(means, key=lambda k: means[k])
     spread = per_k[best]
     error = float(np.std(spread, ddof=1) / np.sqrt(len(spread))) if len(spread) > 1 else 0.0
@@ -140,7 +146,10 @@ def _discover(x: np.ndarray, ids: Sequence[str], ks: Sequence[int], seed: int,
     orders = _hash_orders(ids, SAMPLES, seed)  # the first also orders the full fit
     best, scores = _choose_k(x, [order[:sample] for order in orders], ks, seed)
     order = orders[0]
-    reference = _kmeans(x[order], best, seed)
+    reference = _kmeans(x[order], best, seed) if best > 1 else None
+    if reference is None or len(np.unique(reference.labels_)) < best:
+        # no k could be scored, or the full fit leaves a cluster empty: one cluster
+        return Clustering(np.zeros(n, dtype=np.int64), 1, 1.0, scores)
     labels = np.empty(n, dtype=np.int64)
     labels[order] = _by_size(np.asarray(reference.labels_, dtype=np.int64))
     rng = np.random.default_rng(seed)

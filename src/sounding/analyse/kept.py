@@ -38,7 +38,8 @@ _ABOUT_LAST = frozenset({"optin", "optout", "consent", "consented", "verified", 
                          "posts", "score", "since"})
 _CONTACT = frozenset({
     "email", "mail", "courriel", "phone", "telephone", "tel", "mobile", "cell", "cellphone",
-    "fax", "gsm", "whatsapp", "address", "addr", "adresse", "street", "handle", "username",
+    "portable", "cellulaire", "fax", "gsm", "whatsapp", "address", "addr", "adresse",
+    "street", "handle", "username",
     "login", "pseudo", "bluesky", "bsky", "mastodon", "twitter", "instagram", "facebook",
     "linkedin", "tiktok", "youtube", "snapchat", "telegram"})
 # The contact words that name a social handle, which can find a customer among actors.
@@ -64,12 +65,13 @@ _PERSON = frozenset({"first", "last", "full", "given", "family", "middle", "maid
 
 
 def _words(column: str) -> list[str]:
-    """The column's name as lowercase ASCII words, camelCase split, pairs joined."""
+    """The column's name as lowercase ASCII words, camelCase split, digits apart (``phone2``
+    is ``phone 2``), pairs joined."""
     text = unicodedata.normalize("NFKD", column)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text).lower()
     words: list[str] = []
-    for word in re.findall(r"[a-z0-9]+", text):
+    for word in re.findall(r"[a-z]+|[0-9]+", text):
         joined = _PAIRS.get((words[-1], word)) if words else None
         if joined:
             words[-1] = joined
@@ -117,15 +119,26 @@ def refuse_identifying_names(file: str, keep: Sequence[str]) -> None:
         raise InputError(f"{file}: --keep cannot store {said} in clear", hint=KEEP_HINT)
 
 
+# Each pattern finds its identifier anywhere in a value ("call me at +33 6 12 34 56 78"),
+# as an e-mail address is found in "Ann Lee <ann@example.com>"; the lookarounds keep a
+# match from starting or ending inside a word, an address or a number.
 _EMAIL = re.compile(r"[^@\s<>()\[\],;:\"']+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
-_HANDLE = re.compile(r"^@[\w.-]+(?:@[\w-]+(?:\.[\w-]+)+)?$")
-_BSKY_HANDLE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.bsky\.social$")
+_HANDLE = re.compile(r"(?<![\w@./-])@[a-z0-9_][\w.-]*(?:@[\w-]+(?:\.[\w-]+)+)?", re.I)
+_BSKY_HANDLE = re.compile(r"(?<![\w@./-])[\w-]+(?:\.[\w-]+)*\.bsky\.social\b", re.I)
 _PROFILE = re.compile(
-    r"^(?:https?://)?(?:www\.|m\.|mobile\.)?(?:bsky\.app/profile/|x\.com/|twitter\.com/"
-    r"|linkedin\.com/in/|instagram\.com/|facebook\.com/|tiktok\.com/@|threads\.net/@"
-    r"|youtube\.com/@)[^\s/?#]+")
-_FEDIVERSE_PROFILE = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+/@[\w.-]+/?$")
+    r"(?<![\w.@/-])(?:https?://)?(?:www\.|m\.|mobile\.)?(?:bsky\.app/profile/|x\.com/"
+    r"|twitter\.com/|linkedin\.com/in/|instagram\.com/|facebook\.com/|tiktok\.com/@"
+    r"|threads\.net/@|youtube\.com/@)[^\s/?#]+", re.I)
+_FEDIVERSE_PROFILE = re.compile(r"(?<![\w.@/-])(?:https?://)?[\w-]+(?:\.[\w-]+)+/@[\w.-]+",
+                                re.I)
 _PHONE = re.compile(r"^\+?[\d\s().-]+$")
+# In text, a number is a phone only in a phone's shape: an international number (+33 6…),
+# a national one from 0 (06 12 34 56 78), or a North American one ((555) 123-4567,
+# 555-123-4567); a year, a price, a postcode, an order number or a date is none of these.
+_PHONE_IN_TEXT = re.compile(
+    r"(?<![\w.,/+-])(?:\+\d[\d\s().-]{5,}\d"
+    r"|0\d{1,4}(?:[\s.-]?\d{2,4}){2,5}"
+    r"|\(\d{3}\)[\s.-]?\d{3}[\s.-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?![\w,/-]|[.:]\d)")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)?"
                      r"|\d{1,3}(?:[\s.,'\u2019]\d{3})+(?:[.,]\d{1,2})?)$")
 _DATE = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
@@ -141,23 +154,32 @@ def is_number_or_date(value: str) -> bool:
 
 
 def _is_phone(text: str) -> bool:
-    """7 to 15 digits with +, spaces, dots, dashes or brackets; not an amount nor a date."""
+    """A whole value of 7 to 15 digits with +, spaces, dots, dashes or brackets, not an
+    amount nor a date; or a phone-shaped number inside text."""
     digits = sum(c.isdigit() for c in text)
-    if not 7 <= digits <= 15 or not _PHONE.match(text) or _DATE.match(text):
-        return False
-    return text[0] in "+0(" or not _NUMBER.match(text)
+    if 7 <= digits <= 15 and _PHONE.match(text) and not _DATE.match(text):
+        return text[0] in "+0(" or not _NUMBER.match(text)
+    return any(_phone_digits(m[0]) for m in _PHONE_IN_TEXT.finditer(text))
+
+
+def _phone_digits(found: str) -> bool:
+    """Whether a phone-shaped number found in text has a phone's count of digits (a
+    national number from 0: 9 or more, so that 01.02.2024 is a date)."""
+    digits = sum(c.isdigit() for c in found)
+    return 7 <= digits <= 15 and (digits >= 9 or found[0] != "0")
 
 
 def identifying_value(value: str) -> str | None:
-    """What the value looks like when it identifies a person (an e-mail...), else None."""
+    """What the value looks like when it holds an identifier of a person anywhere (an
+    e-mail address, a handle, a profile address, a phone number), else None."""
     text = value.strip()
     if not text:
         return None
-    if _HANDLE.match(text) or _BSKY_HANDLE.match(text.lower()):
+    if _HANDLE.search(text) or _BSKY_HANDLE.search(text):
         return "a social handle"
     if _EMAIL.search(text):
         return "an e-mail address"
-    if _PROFILE.match(text.lower()) or _FEDIVERSE_PROFILE.match(text.lower()):
+    if _PROFILE.search(text) or _FEDIVERSE_PROFILE.search(text):
         return "a profile address"
     if _is_phone(text):
         return "a phone number"

@@ -5,7 +5,8 @@ A rule is a set of conditions on fields (``lang = "fr"``, ``followers = {min = 1
 ``bio = {words = ["chef", "pâtissier"]}``). Every field
 is looked up on both sides: among engaged actors (their own fields, plus the CRM fields
 of those matched to a customer) and among customers (their CRM fields, plus the fields
-of the actor they were matched to). A member whose field is unknown is left out of that
+of the actors they were matched to: one on each network counts in each network's
+segment). A member whose field is unknown is left out of that
 side's denominator, so a rule on a CRM field is measured among matched actors only.
 """
 
@@ -16,7 +17,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -72,7 +73,18 @@ class Condition:
     words: tuple[str, ...] = ()
 
     def test(self, column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        """(passes, known) for each row of a column; blank text is unknown."""
+        """(passes, known) for each row of a column; blank text is unknown. A cell holding
+        a tuple (a customer's values over its accounts on several networks) passes when
+        one of its values does, and is known when one is."""
+        if column.map(lambda v: isinstance(v, tuple)).any():
+            flat = column.reset_index(drop=True).explode()
+            passes, known = self._test(flat.reset_index(drop=True))
+            rows = flat.index.to_numpy(dtype=np.int64)
+            return (np.bincount(rows, weights=passes, minlength=len(column)) > 0,
+                    np.bincount(rows, weights=known, minlength=len(column)) > 0)
+        return self._test(column)
+
+    def _test(self, column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         import pandas as pd
 
         known = column.notna().to_numpy()
@@ -228,7 +240,7 @@ def parse_rules(doc: Mapping[str, Any]) -> list[SegmentRule]:
                            key=("segment", name), hint=f'e.g. [segment.{name}]\nlang = "fr"')
         label = body.get("label", name)
         if not isinstance(label, str) or not label.strip():
-            raise _bad(name, "label", f"expected a text, found {label!r}",
+            raise _bad(name, "label", f"expected a text, found {toml_value(label)}",
                        f'e.g. label = "{name}"')
         conditions = tuple(_condition(name, f, s) for f, s in body.items() if f != "label")
         if not conditions:
@@ -285,7 +297,8 @@ class SegmentFigures:
 
 def uncompared(segment: Mapping[str, Any]) -> str | None:
     """Why a segment (as its dict) has no index against the customer base, as a message
-    key: ``customer_base`` (every customer is in it: its index is the match rate) or
+    key: ``customer_base`` (every customer is in it, so its index is the share of engaged
+    actors who are known customers, not a representation) or
     ``reads_customer`` (a rule on `customer` picks customers or not); None when it has."""
     if segment.get("compared", True):
         return None
@@ -314,6 +327,8 @@ def measure_segments(rules: Sequence[SegmentRule], actors: pd.DataFrame,
         members = actors[a_member]
         rep = representation(int(a_member.sum()), int(a_known.sum()), int(c_member.sum()),
                              int(c_known.sum()), seed=seed + i)
+        if rep.index is None:  # no customer in it: an interval would bound no index
+            rep = replace(rep, low=None, high=None, p_over=None)
         out.append(SegmentFigures(
             rule.name, rule.label, rule.source, len(members),
             len(members) / len(actors) if len(actors) else 0.0,
@@ -343,7 +358,8 @@ def rankings(figures: Sequence[SegmentFigures], *, min_count: int = MIN_COUNT
     """Segments by representation index, highest first, split by where its interval lies
     (above 100: best represented; holding 100: on par; below: under-represented), and by
     activity; those too small are listed apart. The customer base itself is never ranked
-    as represented: every customer is in it, so its index is a match rate; nor is any
+    as represented: every customer is in it, so its index only says what share of the
+    engaged actors are known customers (× 100); nor is any
     rule on `customer` (``compared`` false)."""
     index_ok = sorted((f for f in figures if f.representation.rankable and f.compared),
                       key=lambda f: -(f.representation.index or 0.0))
@@ -439,10 +455,29 @@ def frames(profiles: pd.DataFrame, actors: pd.DataFrame, customers: pd.DataFrame
             everyone.loc[engaged.index, column] = engaged[column]
     if extra is not None:
         everyone = everyone.join(extra, how="left")
-    by_customer = {c: a for a, c in sorted(actor_customer.items())}
-    linked = everyone.reindex([by_customer.get(k) for k in crm.index])
     people = crm.copy()
     people["customer"] = True
-    for column in linked.columns.difference(people.columns):
-        people[column] = linked[column].to_numpy()
+    for column, values in _linked_fields(everyone, actor_customer, crm.index).items():
+        if column not in people.columns:
+            people[column] = values
     return engaged.reset_index(drop=True), people.reset_index(drop=True)
+
+
+def _linked_fields(everyone: pd.DataFrame, actor_customer: Mapping[str, str],
+                   keys: pd.Index) -> dict[str, np.ndarray]:
+    """Each actor field for each customer: its actor's value, or, for a customer matched
+    to several actors (on Bluesky and on Mastodon), the tuple of their distinct known
+    values, so that it counts in the segment of each (see :meth:`Condition.test`)."""
+    by_customer: dict[str, list[str]] = {}
+    for a, c in sorted(actor_customer.items()):
+        by_customer.setdefault(c, []).append(a)
+    linked = everyone.reindex([by_customer.get(k, [None])[0] for k in keys])
+    several = [(i, by_customer[k]) for i, k in enumerate(keys) if len(by_customer.get(k, ())) > 1]
+    out = {}
+    for column in linked.columns:
+        values = linked[column].to_numpy(dtype=object)
+        for i, accounts in several:
+            held = everyone.loc[accounts, column].dropna()
+            values[i] = tuple(dict.fromkeys(held.tolist())) if len(held) else None
+        out[str(column)] = values
+    return out

@@ -70,7 +70,8 @@ def _unranked(size: int, rep: dict[str, Any]) -> str:
 
 
 _UNCOMPARED = {
-    "customer_base": "index not ranked: every customer is in it, so it is the match rate",
+    "customer_base": "index not ranked: every customer is in it, so its index is the share "
+                     "of engaged actors who are known customers (× 100)",
     "reads_customer": "index not ranked: the rule picks customers or not, so the customer "
                       "base is no yardstick for it"}
 _NONE_RANKED = {

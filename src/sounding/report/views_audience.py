@@ -26,7 +26,8 @@ _SPAN = 1000.0  # node positions are scaled into a 0..1000 square (the SVG's vie
 def _segment(row: dict[str, Any], rank: dict[str, int], active: dict[str, int],
              small: set[str], standing: dict[str, str]) -> dict[str, Any]:
     """A segment's row; ``unranked`` names why a row with an index has no rank: every
-    customer is in the known customers, so its index is a match rate, not a representation.
+    customer is in the known customers, so its index is the share of engaged actors who are
+    known customers (× 100), not a representation.
     ``standing``: where a ranked index's interval lies against 100 (``STANDINGS``)."""
     return {**row, "small": row["name"] in small, "rank_index": rank.get(row["name"]),
             "rank_activity": active.get(row["name"]), "standing": standing.get(row["name"]),

@@ -157,8 +157,10 @@ def customer_attributes(store: Store) -> pa.Table:
 
 
 def actor_handles(store: Store) -> pa.Table:
-    """Every actor but the brand's own: actor_id, network, handle, lang, followers, bio."""
-    return store.query("SELECT actor_id, network, handle, lang, followers, bio FROM actors "
+    """Every actor but the brand's own: actor_id, network, handle, lang, followers, bio and
+    native_id (the network's own id, a Bluesky DID, where it said one)."""
+    return store.query("SELECT actor_id, network, handle, lang, followers, bio, native_id "
+                       "FROM actors "
                        f"WHERE actor_id NOT IN {_BRAND} ORDER BY actor_id")
 
 

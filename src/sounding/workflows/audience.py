@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
@@ -147,7 +148,8 @@ def _field_kinds(field: str, frames_: tuple[pd.DataFrame, ...]) -> tuple[set[str
     them reads as a number."""
     import pandas as pd
 
-    held = [f[field].dropna() for f in frames_ if field in f]
+    # a customer with accounts on several networks holds a tuple of their values
+    held = [f[field].explode().dropna() for f in frames_ if field in f]
     values = pd.concat(held, ignore_index=True) if held else pd.Series([], dtype=object)
     if not len(values):
         return set(), False
@@ -173,7 +175,6 @@ def _check_fields(rules: list[SegmentRule], path: Path, *frames_: pd.DataFrame) 
     """A field no actor or customer has is a typo, not a segment of nobody; so is a
     condition whose kind of value the field never holds (``followers = "1000"``)."""
     known = sorted({str(c) for frame in frames_ for c in frame.columns} | set(ACTOR_FIELDS))
-    text: str | None = None
     for rule in rules:
         for cond in rule.conditions:
             if cond.field not in known:
@@ -184,14 +185,44 @@ def _check_fields(rules: list[SegmentRule], path: Path, *frames_: pd.DataFrame) 
                 if why is None:
                     continue
                 problem, hint = f"this condition matches nobody: {why}", _EXAMPLE_RULES
-            if text is None:
-                try:  # read again only to name the line
-                    text = path.read_text("utf-8")
-                except (OSError, UnicodeDecodeError):
-                    text = ""
-            where = _where(path, text, ("segment", rule.name, cond.field))
-            raise InputError(f"{where}: segment '{rule.name}', field '{cond.field}': {problem}",
-                             hint=hint)
+            _refuse(path, rule.name, cond.field, problem, hint)
+
+
+def _refuse(path: Path, name: str, fld: str, problem: str, hint: str) -> NoReturn:
+    """Raise the error of one condition, naming the file and its line."""
+    try:  # read again only to name the line
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    where = _where(path, text, ("segment", name, fld))
+    raise InputError(f"{where}: segment '{name}', field '{fld}': {problem}", hint=hint)
+
+
+def _cluster_problem(cond: Condition, k: int, why_none: str) -> str | None:
+    """Why a condition on ``cluster`` names no cluster shown (cluster_1 to cluster_k)."""
+    if k == 0:
+        return f"there are no behavioural clusters: {why_none}"
+    shown = f"the clusters are cluster_1 to cluster_{k}" if k > 1 else "the only cluster is 1"
+    if cond.values:
+        wrong = [v for v in cond.values if isinstance(v, bool) or not isinstance(v, int | float)
+                 or v != int(v) or not 1 <= v <= k]
+        return f"there is no cluster {toml_value(wrong[0])}: {shown}" if wrong else None
+    if not cond.words:
+        low, high = max(cond.low or 1, 1), min(cond.high if cond.high is not None else k, k)
+        if math.ceil(low) > math.floor(high):
+            return f"the range holds no cluster: {shown}"
+    return None
+
+
+def _check_clusters(rules: list[SegmentRule], path: Path, k: int, why_none: str) -> None:
+    """``cluster = N`` names cluster_N as shown: a number no cluster has, or a rule on
+    clusters when none were made, would be a segment of nobody."""
+    for rule in rules:
+        for cond in rule.conditions:
+            if cond.field == "cluster" and (problem := _cluster_problem(cond, k, why_none)):
+                hint = ("cluster = 1 is cluster_1, as `sounding segments` shows it"
+                        if k else "run without --no-cluster, or leave the rule out")
+                _refuse(path, rule.name, cond.field, problem, hint)
 
 
 def default_rules(data: AudienceData) -> list[SegmentRule]:
@@ -226,14 +257,15 @@ def _clusters(data: AudienceData, seed: int
     x, _ = behaviour_features(data.profiles, data.levels, data.weeks)
     found = discover(x, data.profiles["actor_id"].astype(str).tolist(), seed=seed)
     bios = BioWords(data.profiles["bio"].tolist())
-    extra = pd.DataFrame({"cluster": found.labels},
+    # the field holds the number shown (cluster_1 is 1), so a rule's `cluster = 1` is it
+    extra = pd.DataFrame({"cluster": found.labels + 1},
                          index=data.profiles["actor_id"].to_numpy())
     rules: list[SegmentRule] = []
     traits: dict[str, dict[str, Any]] = {}
     for c in range(found.k):
         name = f"cluster_{c + 1}"
         rules.append(SegmentRule(name, segment_label(name, name, CLUSTER),
-                                 (Condition("cluster", (c,)),), source=CLUSTER))
+                                 (Condition("cluster", (c + 1,)),), source=CLUSTER))
         members = np.flatnonzero(found.labels == c)
         traits[name] = _cluster_traits(data.profiles.iloc[members], data.profiles,
                                        bios.of(members))
@@ -276,6 +308,9 @@ def segments(store: Store, rules: str | None = None, cluster: bool = True,
     engaged, people = frames(data.profiles, data.actors, data.customers, data.actor_customer,
                              data.weeks, extra)
     if rules:
+        why = ("clustering is off (--no-cluster)" if not cluster else
+               f"fewer than 20 engaged actors ({len(data.profiles)})")
+        _check_clusters(from_file, Path(rules), found.k if found else 0, why)
         _check_fields(from_file, Path(rules), engaged, people)
     figures = measure_segments(chosen, engaged, people, data.weeks, seed=seed, about=traits)
     labels = ({a: int(c) for a, c in zip(data.profiles["actor_id"], found.labels, strict=True)}

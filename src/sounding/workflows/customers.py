@@ -21,7 +21,12 @@ from sounding.analyse.audience import (
     match_customers,
     parse_customer_rows,
 )
-from sounding.analyse.kept import KEEP_HINT, matchable_kind, refuse_identifying_names
+from sounding.analyse.kept import (
+    KEEP_HINT,
+    identifying_value,
+    matchable_kind,
+    refuse_identifying_names,
+)
 from sounding.errors import ImportRejected, InputError, Problem, missing_file
 from sounding.imports.scan import reading_codec, sniff_delimiter
 from sounding.imports.tabular import check_encoding
@@ -85,7 +90,7 @@ def _check_header(file: str, header: Sequence[str], ids: Sequence[IdColumn],
     missing += [c for c in keep if c not in header]
     if missing:
         raise InputError(f"{file}: no column {', '.join(repr(m) for m in missing)}",
-                         hint=f"the header has: {', '.join(header)}")
+                         hint=_header_hint(header))
     named = [c.column for c in ids] + list(keep)
     twice = sorted({c for c in named if header.count(c) > 1})
     if twice:
@@ -97,6 +102,17 @@ def _check_header(file: str, header: Sequence[str], ids: Sequence[IdColumn],
         raise InputError(f"{file}: {', '.join(sorted(overlap))} cannot be both an --id "
                          "and a --keep column", hint="identifiers are stored only as hashes")
     refuse_identifying_names(file, keep)
+
+
+def _header_hint(header: Sequence[str]) -> str:
+    """The columns the header names; but a first line holding an e-mail, a handle or a
+    phone is a customer, not a header, and is not echoed back (it would print a person's
+    identifiers on the terminal and in logs)."""
+    looks = next((what for column in header if (what := identifying_value(column))), None)
+    if looks:
+        return (f"the first line looks like data ({looks}), not a header: add a first line "
+                "naming the columns, e.g. email,handle,plan")
+    return f"the header has: {', '.join(header)}"
 
 
 def _unused_ids(header: Sequence[str], ids: Sequence[IdColumn], keep: Sequence[str]
@@ -122,7 +138,7 @@ def current_match(store: Store, salt: str | None = None) -> Match:
     return match_customers(
         salt, zip(keys, hashes.column("id_hash").to_pylist(), strict=True),
         zip(actors.column("actor_id").to_pylist(), actors.column("handle").to_pylist(),
-            strict=True),
+            actors.column("native_id").to_pylist(), strict=True),
         int(store.scalar("SELECT count(*) FROM customers") or 0))
 
 
