@@ -67,7 +67,9 @@ def test_no_number_is_invented_without_labels(unlabelled_data: dict[str, Any],
 
 def test_messages_hold_no_figure_and_both_languages() -> None:
     assert [k for k, v in TEXT.items() if any(NUMBER.search(t) for t in v.values())] == []
-    assert [k for k, v in TEXT.items() if set(v) != {"en", "fr"}] == []
+    # a singular form, where a message has one, in both languages too
+    assert [k for k, v in TEXT.items()
+            if set(v) not in ({"en", "fr"}, {"en", "fr", "en_one", "fr_one"})] == []
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

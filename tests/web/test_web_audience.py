@@ -85,7 +85,7 @@ def test_audience_page_says_where_each_index_stands(reader: TestClient) -> None:
     names = {s["name"]: s for s in data["segments"]}
     assert names["lang_en"]["standing"] == "best_represented"
     assert names["lang_fr"]["standing"] == "under_represented"
-    assert names["customers"]["standing"] is None  # its index is a match rate
+    assert names["customers"]["standing"] is None  # every customer is in it
     page = reader.get("/audience").text
     assert "Segments by representation index" in page and "Best represented" not in page
     row = page.split('data-segment="lang_fr"', 1)[1].split("</tr>", 1)[0]

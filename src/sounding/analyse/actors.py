@@ -28,9 +28,10 @@ from sounding.models import without_controls
 if TYPE_CHECKING:  # pandas is imported where used: every CLI command would pay it at start-up
     import pandas as pd
 
-__all__ = ["ActorMap", "Community", "actor_map", "community_id", "export_map"]
+__all__ = ["NEEDS_IGRAPH", "ActorMap", "Community", "actor_map", "community_id", "export_map"]
 
 _INSTALL = "pip install 'igraph>=0.11' 'networkx>=3'"
+NEEDS_IGRAPH = "the actor map needs igraph"
 MIN_COMMUNITY = 3  # smaller groups are reported as unclustered (index -1, id 0)
 DESCRIBED = 30  # the largest communities are described; the others are only numbered
 LEIDEN_ITERATIONS = 4  # "until stable" (-1) costs 10x more at 1M ties for no gain measured
@@ -45,7 +46,7 @@ def _igraph() -> Any:
     try:
         import igraph  # type: ignore[import-untyped]
     except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise ConfigError("the actor map needs igraph", hint=_INSTALL) from exc
+        raise ConfigError(NEEDS_IGRAPH, hint=_INSTALL) from exc
     return igraph
 
 

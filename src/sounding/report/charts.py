@@ -56,10 +56,12 @@ def _legend(names: Sequence[str], y: float, slots: Sequence[int]) -> list[str]:
 
 
 def stacked_bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
-                 title: str, slots: Sequence[int] | None = None, width: int = _W) -> str:
+                 title: str, slots: Sequence[int] | None = None, width: int = _W,
+                 colon: str = ": ") -> str:
     """One bar per category, stacked by series (e.g. weeks × reaction labels). ``slots``
     gives each series its colour (0 interest, 1 animosity, 2 neutral, 3 ignored); by
-    default the series take them in order. ``width``: the chart's, e.g. :data:`NARROW`."""
+    default the series take them in order. ``width``: the chart's, e.g. :data:`NARROW`;
+    ``colon``: the language's, before a tooltip's value (French: a narrow space before)."""
     slots = list(slots) if slots is not None else list(range(len(series)))
     plot_h = _H - _PAD_B - _PAD_T
     totals = [sum(values[i] for _, values in series) for i in range(len(categories))]
@@ -74,8 +76,8 @@ def stacked_bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence
             y -= h
             body.append(f'<rect class="series-{slots[s]}" x="{x:.1f}" y="{y:.1f}" '
                         f'width="{max(step - 2, 1):.1f}" height="{h:.1f}">'
-                        f"<title>{_e(category)} · {_e(name)}: {_e(_short(values[i]))}</title>"
-                        "</rect>")
+                        f"<title>{_e(category)} · {_e(name)}{_e(colon)}"
+                        f"{_e(_short(values[i]))}</title></rect>")
         if i % every == 0:
             body.append(f'<text class="tick" x="{x:.1f}" y="{_PAD_T + plot_h + 12}">'
                         f"{_e(category[5:] if len(category) == 10 else category)}</text>")
@@ -85,7 +87,7 @@ def stacked_bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence
 
 def bar_pairs(labels: Sequence[str], current: Sequence[float | None],
               previous: Sequence[float | None], names: tuple[str, str], title: str,
-              width: int = _W) -> str:
+              width: int = _W, colon: str = ": ") -> str:
     """Two bars per label: this period and the one before (e.g. reaction shares), in the
     colours of neither reaction (amber, then grey) so a period is not read as a label."""
     slots = (3, 2)
@@ -101,8 +103,8 @@ def bar_pairs(labels: Sequence[str], current: Sequence[float | None],
             body.append(f'<rect class="series-{slots[s]}" x="{x:.1f}" '
                         f'y="{_PAD_T + plot_h - h:.1f}" '
                         f'width="{(step - 14) / 2:.1f}" height="{h:.1f}">'
-                        f"<title>{_e(label)} · {_e(names[s])}: {_e(_short(round(value, 3)))}"
-                        "</title></rect>")
+                        f"<title>{_e(label)} · {_e(names[s])}{_e(colon)}"
+                        f"{_e(_short(round(value, 3)))}</title></rect>")
         body.append(f'<text class="tick" x="{_PAD_L + i * step + 6:.1f}" '
                     f'y="{_PAD_T + plot_h + 12}">{_e(label)}</text>')
     body += _legend(list(names), _H - 6, slots)
@@ -134,7 +136,8 @@ def _x_of(value: float, scale: Scale) -> float:
 
 def intervals(rows: Sequence[tuple[str, float | None, float | None, float | None]],
               title: str, *, reference: float | None = None, log: bool = False,
-              flagged: Sequence[bool] = (), unit: str = "", width: int = _W) -> str:
+              flagged: Sequence[bool] = (), unit: str = "", width: int = _W,
+              colon: str = ": ") -> str:
     """A forest plot: one row per (label, estimate, low, high), with an optional reference.
 
     ``log`` draws a ratio axis (e.g. the representation index, 100 = as many as expected);
@@ -160,12 +163,13 @@ def intervals(rows: Sequence[tuple[str, float | None, float | None, float | None
                     f'text-anchor="middle">{_e(_short(float(f"{end:.3g}")))}{_e(unit)}</text>')
     for i, (label, est, lo, hi) in enumerate(rows):
         body.append(_interval_row(i, label, est, lo, hi, scale,
-                                  bool(flagged[i]) if i < len(flagged) else False, unit))
+                                  bool(flagged[i]) if i < len(flagged) else False, unit,
+                                  colon))
     return _frame(body, title, height, width)
 
 
 def _interval_row(i: int, label: str, est: float | None, lo: float | None, hi: float | None,
-                  scale: Scale, flagged: bool, unit: str) -> str:
+                  scale: Scale, flagged: bool, unit: str, colon: str = ": ") -> str:
     y = _PAD_T + _ROW * i + _ROW / 2
     cls = "interval flagged" if flagged else "interval"
     label_w = _label_w(scale[3])
@@ -175,7 +179,7 @@ def _interval_row(i: int, label: str, est: float | None, lo: float | None, hi: f
         parts.append(f'<line class="ci" x1="{_x_of(lo, scale):.1f}" y1="{y:.1f}" '
                      f'x2="{_x_of(hi, scale):.1f}" y2="{y:.1f}"/>')
     if est is not None:
-        tip = f"{label}: {_short(round(est, 3))}{unit}"
+        tip = f"{label}{colon}{_short(round(est, 3))}{unit}"
         if lo is not None and hi is not None:
             tip += f" [{_short(round(lo, 3))}, {_short(round(hi, 3))}]"
         parts.append(f'<circle class="estimate" cx="{_x_of(est, scale):.1f}" cy="{y:.1f}" '

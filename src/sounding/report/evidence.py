@@ -13,12 +13,14 @@ from typing import Any
 from sounding.analyse.rates import JACKKNIFE_GROUPS
 from sounding.analyse.representation import MIN_COUNT
 from sounding.analyse.variants import CONFIDENCE
+from sounding.report.evidence_joint import joint_rows
 from sounding.report.evidence_parts import (
     channels,
     communities,
     factors,
     pillars,
     plan_rows,
+    reason_text,
     risk_levels,
     segments,
 )
@@ -38,27 +40,44 @@ from sounding.report.targets import (
 )
 from sounding.workflows.reporting import RECENT_WEEKS
 
-__all__ = ["MIN_PRECISION", "THIN", "build_evidence"]
+__all__ = ["MIN_PRECISION", "THIN", "build_evidence", "thin_width"]
 
+SUMMARY_HOSTILE = 3  # hostile communities named on page one, the others counted
 THIN = 0.25  # an interval's half-width above this share of the value: too thin to steer by
 MIN_PRECISION = 0.10  # the precision we say how many posts would reach
 
 
-def _thin(fmt: Fmt, t: Target, posts: int) -> str:
+def _why(fmt: Fmt, t: Target) -> str:
+    """Why a KPI has no target, in full ('' when nothing stands in its way)."""
     if t.reason in ("behind_period", "behind_recent"):
         missed = t.value if t.reason == "behind_period" else t.recent
         return fmt.t(f"why_{t.reason}", value=_show(fmt, t.kpi, missed),
                      weeks=fmt.count(RECENT_WEEKS),
                      reached=_show(fmt, t.kpi, t.reached), p=fmt.pct(PROBABILITY, 0),
                      direction=fmt.t("at_least" if t.higher_is_better else "at_most"))
-    if t.reason:
-        return fmt.t(f"why_{t.reason}", p=fmt.pct(CONFIDENCE, 0))
-    if t.value and t.low is not None and t.high is not None:
-        rel = (t.high - t.low) / 2 / t.value
-        if rel > THIN:
-            more = max(1, round(posts * ((rel / MIN_PRECISION) ** 2 - 1)))
-            return fmt.t("thin_kpi", more=fmt.count(more), precision=fmt.pct(MIN_PRECISION, 0))
-    return ""
+    return fmt.t(f"why_{t.reason}", p=fmt.pct(CONFIDENCE, 0)) if t.reason else ""
+
+
+def thin_width(value: float | None, low: float | None, high: float | None) -> float | None:
+    """An interval's half-width relative to its value (None without an interval). A value
+    of 0 has no relative width: the interval's midpoint stands in for it, so an interval
+    reaching up from 0 reads as ±100%, too thin to tell the level from none."""
+    if value is None or low is None or high is None:
+        return None
+    ref = value or (low + high) / 2
+    return (high - low) / 2 / ref if ref > 0 else None
+
+
+def _thin_note(fmt: Fmt, t: Target, posts: int) -> str:
+    """'Too thin to steer by' and the posts that would bring the estimate to
+    ±``MIN_PRECISION``, when its interval is wider than ±``THIN`` of its value, target
+    or not ('' otherwise)."""
+    rel = thin_width(t.value, t.low, t.high)
+    if rel is None or rel <= THIN:
+        return ""
+    more = max(1, round(posts * ((rel / MIN_PRECISION) ** 2 - 1)))
+    return fmt.t("thin_kpi", more=fmt.count(more), precision=fmt.pct(MIN_PRECISION, 0),
+                 one=fmt.one(more))
 
 
 def _no_target(fmt: Fmt, t: Target) -> str:
@@ -94,11 +113,18 @@ def _modelled(fmt: Fmt, found: dict[str, Target], posts: int, period: str
             "recent": _recent(fmt, t), "recent_is_value": "yes" if t.recent is not None else "",
             "interval": (fmt.interval(_show(fmt, key, t.low), _show(fmt, key, t.high))
                          if t.low is not None and t.high is not None else ""),
-            "basis": fmt.t(f"basis_{key}", n=fmt.count(t.basis)),
+            "basis": fmt.t(f"basis_{key}", n=fmt.count(t.basis), one=fmt.one(t.basis)),
             "target": _show(fmt, key, t.target) if t.target is not None else "",
             "direction": fmt.t("at_least" if t.higher_is_better else "at_most"),
-            "no_target": _no_target(fmt, t), "thin": _thin(fmt, t, posts)})
+            "no_target": _no_target(fmt, t), **_thin_parts(fmt, t, posts)})
     return rows
+
+
+def _thin_parts(fmt: Fmt, t: Target, posts: int) -> dict[str, str]:
+    """``why`` (no target, in full), ``thin_note`` (too thin to steer by) and ``thin``,
+    the two together: what the body of a document says beside the KPI."""
+    why, note = _why(fmt, t), _thin_note(fmt, t, posts)
+    return {"why": why, "thin_note": note, "thin": " ".join(filter(None, (why, note)))}
 
 
 def _plain_kpis(fmt: Fmt, k: dict[str, Any], period: str) -> list[dict[str, str]]:
@@ -127,6 +153,7 @@ def _method(fmt: Fmt, data: dict[str, Any]) -> dict[str, str]:
             "interval": fmt.pct(0.95, 0), "probability": fmt.pct(PROBABILITY, 0),
             "quantile_low": fmt.pct(1 - PROBABILITY, 0), "quantile_high": fmt.pct(PROBABILITY, 0),
             "quarter_days": fmt.count(QUARTER_DAYS), "thin": fmt.pct(THIN, 0),
+            "groups": fmt.count(JACKKNIFE_GROUPS), "confidence": fmt.prob(CONFIDENCE),
             "precision": fmt.pct(MIN_PRECISION, 0), "min_count": fmt.count(MIN_COUNT),
             "recent_weeks": fmt.count(RECENT_WEEKS), "par_index": fmt.count(100),
             "recent_rule": fmt.t("recent_rule", weeks=fmt.count(RECENT_WEEKS),
@@ -155,7 +182,32 @@ def _joint_differs(fmt: Fmt, data: dict[str, Any]) -> str:
                    p=fmt.prob(p))
              for factor, (leader, p) in joint_leaders(data).items()
              if factor in table and table[factor] != leader]
-    return fmt.t("plan_joint_differs", items="; ".join(items)) if items else ""
+    return fmt.t("plan_joint_differs", items=fmt.t("list_sep").join(items)) if items else ""
+
+
+def _communities(fmt: Fmt, data: dict[str, Any]) -> dict[str, Any]:
+    """The communities tabled, the hostile ones beyond them, every hostile one (for the
+    summary), the cap they were judged against and their counts."""
+    # the communities cover all data: their cap is the one over all data, not the period's
+    cap = data["actors"]["cap"] if data["actors"].get("ok") else None
+    shown, elsewhere = communities(fmt, data["actors"], cap)
+    checked = len(data["actors"]["communities"]) if data["actors"].get("ok") else 0
+    hostile = [c for c in shown if c["hostile"] == "yes"] + elsewhere
+    more = max(len(hostile) - SUMMARY_HOSTILE, 0)
+    listed = ", ".join(fmt.t("community_animosity", community=c["community"], size=c["size"],
+                             animosity=c["animosity"], reactions=c["reactions"])
+                       for c in elsewhere)
+    return {"communities": shown, "hostile_elsewhere": elsewhere, "hostile_all": hostile,
+            "hostile_elsewhere_text": listed,
+            "community_cap": fmt.pct(cap) if cap is not None else "",
+            "community_counts": {"checked": fmt.count(checked),
+                                 "checked_one": "yes" if fmt.one(checked) else "",
+                                 "shown": fmt.count(len(shown)),
+                                 "elsewhere": fmt.count(len(elsewhere)),
+                                 "elsewhere_one": "yes" if fmt.one(len(elsewhere)) else "",
+                                 "hostile": fmt.count(len(hostile)),
+                                 "hostile_more": fmt.count(more),
+                                 "hostile_more_one": "yes" if fmt.one(more) else ""}}
 
 
 def _charts(data: dict[str, Any], found: dict[str, Target]) -> dict[str, Any]:
@@ -179,7 +231,8 @@ def build_evidence(data: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     k = data["kpis"]
     found = targets(data)
     modelled = _modelled(fmt, found, int(k["posts"]), period)
-    cap = data["plan"].get("cap") if data["plan"].get("ok") else None
+    # a plan drafted without the guardrail (no labelled reaction) has no cap
+    cap = data["plan"]["cap"] if data["plan"].get("ok") and data["plan"]["guardrail"] else None
     # no reply, quote or mention in the period: the reaction shares are not measured
     silent = not k["reactions"]
     ev: dict[str, Any] = {
@@ -197,17 +250,11 @@ def build_evidence(data: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     # a silent period's shares would be the prior's: no pillar or hotspot rests on them
     ev["pillars"] = [] if silent else pillars(fmt, data["learn"], cap)
     ev["risk_levels"] = [] if silent else risk_levels(fmt, data["learn"], cap)
-    # the communities cover all data: their cap is the one over all data, not the period's
-    whole_cap = data["actors"]["cap"] if data["actors"].get("ok") else None
-    ev["communities"], ev["hostile_elsewhere"] = communities(fmt, data["actors"], whole_cap)
-    ev["community_cap"] = fmt.pct(whole_cap)
-    checked = len(data["actors"]["communities"]) if data["actors"].get("ok") else 0
-    ev["community_counts"] = {"checked": fmt.count(checked),
-                              "shown": fmt.count(len(ev["communities"])),
-                              "elsewhere": fmt.count(len(ev["hostile_elsewhere"]))}
+    ev.update(_communities(fmt, data))
     ev["channels"] = channels(fmt, data, cap)
     ev["plan"] = plan_rows(fmt, data["plan"])
     ev["joint_differs"] = _joint_differs(fmt, data)
-    ev["learn_note"] = "" if data["learn"].get("ok") else data["learn"]["reason"]
-    ev["segments_note"] = "" if data["segments"].get("ok") else data["segments"]["reason"]
+    ev["joint"] = joint_rows(fmt, data)
+    ev["learn_note"] = reason_text(fmt, data["learn"])
+    ev["segments_note"] = reason_text(fmt, data["segments"])
     return ev

@@ -6,6 +6,7 @@ the rule it applied stated beside the figures it applied it to.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -17,8 +18,8 @@ from sounding.analyse.variants import METRICS, confounders, more_posts_text, wit
 from sounding.report.i18n_report import Fmt
 from sounding.report.targets import dispersion
 
-__all__ = ["SHOWN_COMMUNITIES", "anchor", "channels", "communities", "factors", "pillars",
-           "plan_rows", "risk_levels", "segments"]
+__all__ = ["MIN_JUDGED_REACTIONS", "SHOWN_COMMUNITIES", "anchor", "channels", "communities",
+           "factors", "pillars", "plan_rows", "reason_text", "risk_levels", "segments"]
 
 SHOWN_COMMUNITIES = 8  # the largest communities, tabled
 # a community's animosity share is judged against the cap only on this many labelled
@@ -30,10 +31,25 @@ _REACTION_METRICS = ("interest", "animosity")
 
 
 def anchor(*parts: str) -> str:
-    """A safe HTML id / markdown anchor from free text (letters and dashes only)."""
+    """A safe HTML id / markdown anchor from free text: its letters (any script) and
+    digits, dashes between; where that changed the text, a short hash of it follows, so
+    two names that differ only in what was dropped (``cta 1``, ``cta-1``) keep two ids."""
     text = "-".join(parts).lower()
-    slug = re.sub(r"[^a-z]+", "-", text).strip("-")
-    return f"ev-{slug}" if slug else "ev"
+    slug = re.sub(r"[\W_]+", "-", text).strip("-")
+    if slug != text:
+        slug += "-" + hashlib.sha256(text.encode()).hexdigest()[:6]
+    return f"ev-{slug}"
+
+
+def reason_text(fmt: Fmt, part: dict[str, Any]) -> str:
+    """Why an analysis of the report data did not run, in the document's language: a
+    known reason translated, another one after a translated sentence ('' when it ran)."""
+    if part.get("ok"):
+        return ""
+    code = part.get("code") or ""
+    if code:
+        return fmt.t(f"reason_{code}")
+    return fmt.t("reason_other", detail=part.get("reason", ""))
 
 
 def _metric(fmt: Fmt, metric: str, value: float) -> str:
@@ -111,7 +127,7 @@ def pillars(fmt: Fmt, learn: dict[str, Any], cap: float | None) -> list[dict[str
         v = f["verdict"]
         ani = {lv["level"]: lv for lv in f["metrics"]["animosity"]["levels"]}
         lead = next(lv for lv in f["metrics"][v["metric"]]["levels"] if lv["level"] == v["leader"])
-        hostile = cap is not None and ani[v["leader"]]["mean"] > cap
+        hostile = cap is not None and ani[v["leader"]]["mean"] > cap and _judged(ani[v["leader"]])
         out.append({"factor": f["factor"], "level": v["leader"], "anchor": anchor("factor",
                                                                                   f["factor"]),
                     "metric": fmt.t(f"on_{v['metric']}"),
@@ -129,26 +145,36 @@ def pillars(fmt: Fmt, learn: dict[str, Any], cap: float | None) -> list[dict[str
     return out
 
 
+def _judged(level: dict[str, Any]) -> bool:
+    """Whether a level's animosity rests on enough labelled reactions to be judged against
+    the cap (the communities' rule): without them its share is the prior's."""
+    return float(level.get("n", 0)) >= MIN_JUDGED_REACTIONS
+
+
 def risk_levels(fmt: Fmt, learn: dict[str, Any], cap: float | None) -> list[dict[str, str]]:
-    """Levels whose animosity is above the cap (or the three most hostile, each said to be
-    below the cap only when its whole interval is)."""
+    """Levels whose animosity is above the cap on at least ``MIN_JUDGED_REACTIONS``
+    labelled reactions (or the three most hostile of those, each said to be below the cap
+    only when its whole interval is); a level with fewer is never ranked."""
     if not learn.get("ok"):
         return []
-    ranked = _ranked(learn, "animosity")
+    ranked = [r for r in _ranked(learn, "animosity") if _judged(r[1])]
     over = [r for r in ranked if cap is not None and r[1]["mean"] > cap]
     return [{"factor": factor, "level": lv["level"], "anchor": anchor("factor", factor),
              "animosity": fmt.pct(lv["mean"]),
              "ci": fmt.interval(fmt.pct(lv["low"]), fmt.pct(lv["high"])),
-             "posts": fmt.count(lv["posts"]),
+             "posts": fmt.count(lv["posts"]), "posts_one": "yes" if fmt.one(lv["posts"]) else "",
              "over_cap": _against(lv, cap)} for factor, lv in (over or ranked[:3])]
 
 
 def _against(level: dict[str, Any], cap: float | None) -> str:
     """'yes' above the cap, 'no' below it (the whole interval), 'unsure' otherwise: a level
-    whose interval reaches above the cap is not shown to be below it."""
-    if cap is not None and level["mean"] > cap:
+    whose interval reaches above the cap is not shown to be below it; 'no_cap' without
+    a cap (no labelled reaction to set it)."""
+    if cap is None:
+        return "no_cap"
+    if level["mean"] > cap:
         return "yes"
-    return "no" if cap is not None and level["high"] < cap else "unsure"
+    return "no" if level["high"] < cap else "unsure"
 
 
 def _activity(fmt: Fmt, act: dict[str, Any]) -> tuple[str, str]:
@@ -170,7 +196,8 @@ def _segment_words(fmt: Fmt, s: dict[str, Any]) -> tuple[str, str]:
 
 def _standing(s: dict[str, Any], standing: dict[str, str]) -> str:
     """Where a segment stands, as the rankings put it (``standing``, from
-    :func:`by_standing`); else too small, or the customer base (its index a match rate)."""
+    :func:`by_standing`); else too small, or the customer base (its index, the share of
+    the engaged actors who are customers, compares nothing)."""
     found = standing.get(s["name"], "")
     why = uncompared(s)
     if not found and why:  # before its size: never ranked
@@ -300,17 +327,24 @@ def communities(fmt: Fmt, amap: dict[str, Any], cap: float | None
 
 def plan_rows(fmt: Fmt, plan: dict[str, Any]) -> dict[str, Any]:
     """Next quarter's first tests as proposed by the planner (nothing is queued), with the
-    drafts the guardrail flagged counted, so no reader takes every draft for a safe one."""
+    drafts the guardrail flagged counted, so no reader takes every draft for a safe one.
+    Without the guardrail (no labelled reaction) there is no cap, and none is shown."""
     if not plan.get("ok"):
-        return {"ok": False, "reason": plan.get("reason", ""), "rows": [], "cap": "",
-                "guardrail": False, "on_interest": False, "objective": "", "flagged": ""}
+        return {"ok": False, "reason": reason_text(fmt, plan), "rows": [], "cap": "",
+                "guardrail": False, "on_interest": False, "objective": "", "flagged": "",
+                "flagged_one": "", "explore": False}
     rows = [{"account": d["account_id"], "date": d["scheduled_at"][:10],
              "variant": ", ".join(f"{k}={v}" for k, v in sorted(d["variant"].items())),
              "safe": "yes" if d["safe"] else "no"} for d in plan["drafts"]]
     flagged = sum(r["safe"] == "no" for r in rows)
     # the report asks for engagement: interest means the rate had no denominator
     objective = plan.get("objective") or "engagement"
-    return {"ok": True, "reason": "", "rows": rows, "cap": fmt.pct(plan["cap"]),
-            "guardrail": bool(plan["guardrail"]), "on_interest": objective == "interest",
+    guardrail = bool(plan["guardrail"])
+    return {"ok": True, "reason": "", "rows": rows,
+            "cap": fmt.pct(plan["cap"]) if guardrail else "",
+            "guardrail": guardrail, "on_interest": objective == "interest",
             "objective": fmt.t(f"metric_{objective}"),
-            "flagged": fmt.count(flagged) if flagged else ""}
+            "flagged": fmt.count(flagged) if flagged else "",
+            "flagged_one": "yes" if fmt.one(flagged) else "",
+            # interest without any labelled reaction: every draw is the prior's
+            "explore": objective == "interest" and not guardrail}

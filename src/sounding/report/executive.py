@@ -58,26 +58,27 @@ def _kpi_chart(fmt: Fmt, ev: dict[str, Any]) -> Markup:
     rows = [Estimate(k["name"], raw[k["key"]]["value"], raw[k["key"]]["low"],
                      raw[k["key"]]["high"], k["value"], raw[k["key"]]["target"])
             for k in ev["kpis"] if raw[k["key"]]["low"] is not None]
-    return _styled(interval_chart(rows, fmt.t("chart_kpis")))
+    return _styled(interval_chart(rows, fmt.t("chart_kpis"), colon=fmt.t("colon")))
 
 
 def _weekly_chart(fmt: Fmt, weekly: list[dict[str, Any]]) -> Markup:
     weeks = [w["week"] for w in weekly]
     series = [(fmt.t(f"label_{r}"), [float(w[r]) for w in weekly]) for r in REACTIONS]
-    return _styled(stacked_bars(weeks, series, fmt.t("chart_weekly")))
+    return _styled(stacked_bars(weeks, series, fmt.t("chart_weekly"), colon=fmt.t("colon")))
 
 
 def _segment_chart(fmt: Fmt, segments: list[dict[str, Any]]) -> Markup:
     rows = [Estimate(s["name"], s["index_value"], s["low_value"], s["high_value"], s["index"])
             for s in segments if s["index_value"] is not None and s["low_value"] is not None]
     return _styled(interval_chart(rows, fmt.t("chart_segments"), 100.0,
-                                  fmt.t("chart_expected")))
+                                  fmt.t("chart_expected"), colon=fmt.t("colon")))
 
 
 def _factor_chart(fmt: Fmt, factor: dict[str, Any]) -> Markup:
     rows = [Estimate(c["level"], c["mean"], c["low"], c["high"], lv["interest"])
             for c, lv in zip(factor["chart"], factor["levels"], strict=True)]
-    return _styled(interval_chart(rows, fmt.t("chart_factor", factor=factor["factor"])))
+    return _styled(interval_chart(rows, fmt.t("chart_factor", factor=factor["factor"]),
+                                  colon=fmt.t("colon")))
 
 
 def charts(ev: dict[str, Any]) -> dict[str, Any]:

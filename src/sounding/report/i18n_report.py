@@ -6,6 +6,7 @@ everywhere in a document (and a test can check that no number was made up on the
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sounding.errors import InputError
@@ -24,17 +25,33 @@ def check_lang(lang: str) -> str:
     return lang
 
 
+def _tidy(text: str) -> str:
+    """A message whose empty field left two spaces, or a space before a comma, a period or
+    a closing bracket, without them."""
+    return re.sub(r" +(?=[,.)])", "", re.sub(r"  +", " ", text))
+
+
 class Fmt:
     """Translations and number formats of one language."""
 
     def __init__(self, lang: str) -> None:
         self.lang = check_lang(lang)
 
-    def t(self, key: str, **values: Any) -> str:
-        """The message ``key`` in this language, with ``{name}`` fields filled in."""
+    def t(self, key: str, *, one: bool = False, **values: Any) -> str:
+        """The message ``key`` in this language, with ``{name}`` fields filled in; its
+        singular form where ``one`` (a count that :meth:`one` calls singular) and it has
+        one. A field left empty (an interval there is none of) leaves no stray space."""
         entry = TEXT[key]
-        text = entry[self.lang] if self.lang in entry else entry["en"]
-        return text.format(**values) if values else text
+        lang = f"{self.lang}_one" if one and f"{self.lang}_one" in entry else self.lang
+        text = entry[lang] if lang in entry else entry["en"]
+        if not values:
+            return text
+        found = text.format(**values)
+        return _tidy(found) if "" in values.values() else found
+
+    def one(self, value: float | None) -> bool:
+        """Whether a count takes the singular: 1 in English, 0 or 1 in French."""
+        return value is not None and (value in (0, 1) if self.lang == "fr" else value == 1)
 
     def count(self, value: float | None) -> str:
         """A whole number with thousands separators."""

@@ -97,7 +97,7 @@ def _kpis(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
                          weeks=ev["method"]["recent_weeks"])
                    + " " + " ".join(filter(None, (ev["method"]["joint_rule"],
                                                   ev["method"]["recent_rule"]))) + " "),
-              see(fmt, "#ev-method"))]
+              see(fmt, "#ev-method"), *((Span(" "), see(fmt, "#ev-joint")) if ev["joint"] else ()))]
 
 
 def _segments(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
@@ -149,7 +149,8 @@ def _risks(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     cap = ev["plan"]["cap"] or fmt.t("na")
     levels: tuple[tuple[Span, ...], ...] = tuple(
         (Span(fmt.t("risk_level_" + r["over_cap"], factor=r["factor"], level=r["level"],
-                    animosity=r["animosity"], ci=r["ci"], posts=r["posts"], cap=cap) + " "),
+                    animosity=r["animosity"], ci=r["ci"], posts=r["posts"], cap=cap,
+                    one=r["posts_one"] == "yes") + " "),
          see(fmt, f"#{r['anchor']}")) for r in ev["risk_levels"])
     if ev["silent"]:
         levels = ((Span(fmt.t("risk_silent") + " "), see(fmt, "#ev-kpis")),)
@@ -159,19 +160,22 @@ def _risks(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
                               languages=c["languages"],
                               actors=c["top_actors"]) + " "),
                    see(fmt, "#ev-communities")) for c in hostile)
-    elsewhere, counts = ev["hostile_elsewhere"], ev["community_counts"]
-    if elsewhere:
-        listed = ", ".join(fmt.t("community_animosity", community=c["community"],
-                                 size=c["size"], animosity=c["animosity"],
-                                 reactions=c["reactions"]) for c in elsewhere)
+    counts = ev["community_counts"]
+    if ev["hostile_elsewhere"]:
         comms += ((Span(fmt.t("risk_smaller_communities", n=counts["elsewhere"],
-                              shown=counts["shown"], listed=listed) + " "),
+                              shown=counts["shown"], listed=ev["hostile_elsewhere_text"],
+                              one=counts["elsewhere_one"] == "yes") + " "),
                    see(fmt, "#ev-communities")),)
-    if not comms:
-        comms = ((Span(fmt.t("no_hostile_community", n=counts["checked"]) + " "),
+    if not ev["community_cap"]:  # no cap to judge them by: none is called safe either
+        comms = ()
+    elif not comms:
+        comms = ((Span(fmt.t("no_hostile_community", n=counts["checked"],
+                             one=counts["checked_one"] == "yes") + " "),
                   see(fmt, "#ev-communities")),)
-    basis = ((Span(fmt.t("communities_basis", period=ev["period_all"],
-                         cap=ev["community_cap"]) + " "), see(fmt, "#ev-communities")),)
+    basis = ((Span((fmt.t("communities_basis", period=ev["period_all"], cap=ev["community_cap"])
+                    if ev["community_cap"] else
+                    fmt.t("communities_no_cap", period=ev["period_all"])) + " "),
+              see(fmt, "#ev-communities")),)
     return [*out, Block("ul", items=levels + basis + comms)]
 
 
@@ -180,18 +184,20 @@ def _plan(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     plan = ev["plan"]
     if not plan["ok"]:
         return [*out, p(Span(plan["reason"]))]
-    out.append(p(Span(fmt.t("plan_intro", cap=plan["cap"], posts=ev["quarter_posts"]) + " "),
-                 see(fmt, "#ev-plan")))
+    intro = (fmt.t("plan_intro", cap=plan["cap"], posts=ev["quarter_posts"]) if plan["guardrail"]
+             else fmt.t("plan_intro_no_cap", posts=ev["quarter_posts"]))
+    out.append(p(Span(intro + " "), see(fmt, "#ev-plan")))
     if not plan["guardrail"]:
         out.append(p(Span(fmt.t("no_guardrail_silent" if ev["silent"] else "no_guardrail"))))
     if plan["on_interest"]:
         out.append(p(Span(fmt.t("plan_on_interest"))))
-    out.append(p(Span(fmt.t("plan_draws", objective=plan["objective"]) + " "),
-                 see(fmt, "#ev-plan")))
+    out.append(p(Span(fmt.t("plan_explore" if plan["explore"] else "plan_draws",
+                            objective=plan["objective"]) + " "), see(fmt, "#ev-plan")))
     if ev["joint_differs"]:
-        out.append(p(Span(ev["joint_differs"] + " "), see(fmt, "#ev-plan")))
+        out.append(p(Span(ev["joint_differs"] + " "), see(fmt, "#ev-joint")))
     if plan["flagged"]:
-        out.append(p(Span(fmt.t("plan_flagged", n=plan["flagged"]) + " "), see(fmt, "#ev-plan")))
+        out.append(p(Span(fmt.t("plan_flagged", n=plan["flagged"],
+                                one=plan["flagged_one"] == "yes") + " "), see(fmt, "#ev-plan")))
     return out
 
 

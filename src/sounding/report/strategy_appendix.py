@@ -85,12 +85,27 @@ def _plan(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     flag = f" ({fmt.t('flagged')})"
     rows = [(r["account"], r["date"], r["variant"] + (flag if r["safe"] == "no" else ""))
             for r in ev["plan"]["rows"]]
-    note = fmt.t("plan_note", cap=ev["plan"]["cap"])
+    note = (fmt.t("plan_note", cap=ev["plan"]["cap"]) if ev["plan"]["guardrail"]
+            else fmt.t("plan_note_no_cap"))
     if ev["plan"]["on_interest"]:
         note += " " + fmt.t("plan_on_interest")
     return _table("ev-plan", fmt.t("sec_plan"),
                   (fmt.t("col_account"), fmt.t("col_date"), fmt.t("col_variant")), rows,
                   ev["plan"]["reason"] or note)
+
+
+def _joint(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
+    """The joint fit the engagement target and the plan's leaders rest on (none without)."""
+    if not ev["joint"]:
+        return []
+    m = ev["method"]
+    rows = [(r["factor"], r["level"], r["posts"], f"{r['effect']} {r['effect_ci']}",
+             r["p_best"], r["p_above"]) for r in ev["joint"]]
+    header = (fmt.t("col_factor"), fmt.t("col_level"), fmt.t("col_posts"),
+              fmt.t("col_effect"), fmt.t("col_p_best_joint"), fmt.t("col_p_above"))
+    intro = fmt.t("joint_intro", ci=m["interval"], groups=m["groups"], p=m["confidence"],
+                  posts=ev["quarter_posts"], days=m["quarter_days"])
+    return _table("ev-joint", fmt.t("a_joint"), header, rows, intro)
 
 
 def _method(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
@@ -107,4 +122,5 @@ def appendix(fmt: Fmt, ev: dict[str, Any]) -> list[Block]:
     """Every table of the appendix, each under the anchor the draft links to."""
     return [h(2, fmt.t("s_appendix"), "evidence"), *_kpis(fmt, ev), *_channels(fmt, ev),
             *_segments(fmt, ev), *_communities(fmt, ev), *_factors(fmt, ev), *_plan(fmt, ev),
+            *_joint(fmt, ev),
             *_method(fmt, ev)]

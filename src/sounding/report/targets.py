@@ -31,8 +31,9 @@ import numpy as np
 from sounding.analyse.variants import CONFIDENCE
 
 __all__ = ["KPI_METRICS", "LIFT_CHECK", "LIFT_EXPONENT", "MIN_RECENT_POSTS", "MIN_RECENT_REACTIONS",
-           "Target", "decided_factors", "dispersion", "engagement_lifts", "fit_leaders",
-           "joint_fit", "joint_leaders", "proven_levels", "quarter_posts", "targets"]
+           "Target", "best_odds", "decided_factors", "dispersion", "engagement_lifts",
+           "fit_leaders", "gain_odds", "joint_fit", "joint_leaders", "proven_levels",
+           "quarter_posts", "targets"]
 
 QUARTER_DAYS = 91
 PROBABILITY = 0.8
@@ -197,15 +198,21 @@ def _effect_draws(fit: dict[str, list[Any]], rng: np.random.Generator, n: int = 
     return rng.multivariate_normal(np.asarray(fit["mean"]), np.asarray(fit["cov"]), n)
 
 
-def fit_leaders(joint: dict[str, dict[str, list[Any]]]) -> dict[str, tuple[str, float]]:
-    """Each factor's leader in a joint fit and its probability of being the best level,
-    by draws from the factor's normal (a fixed stream: the same data, the same verdict)."""
+def best_odds(joint: dict[str, dict[str, list[Any]]]) -> dict[str, list[float]]:
+    """Per factor of a joint fit, each level's probability of being its best, by draws from
+    the factor's normal (a fixed stream: the same data, the same odds)."""
     rng = np.random.default_rng(0)
     out = {}
     for factor, fit in joint.items():
         best = np.bincount(_effect_draws(fit, rng).argmax(axis=1), minlength=len(fit["levels"]))
-        out[factor] = (str(fit["levels"][int(best.argmax())]), float(best.max() / DRAWS))
+        out[factor] = [float(b / DRAWS) for b in best]
     return out
+
+
+def fit_leaders(joint: dict[str, dict[str, list[Any]]]) -> dict[str, tuple[str, float]]:
+    """Each factor's leader in a joint fit and its probability of being the best level."""
+    return {factor: (str(joint[factor]["levels"][int(np.argmax(odds))]), max(odds))
+            for factor, odds in best_odds(joint).items()}
 
 
 def joint_leaders(data: dict[str, Any]) -> dict[str, tuple[str, float]]:
@@ -220,7 +227,7 @@ def _gains(fit: dict[str, list[Any]], rng: np.random.Generator) -> np.ndarray:
     return np.asarray(effects - (effects @ (w / w.sum()))[:, None])
 
 
-def _gain_odds(joint: dict[str, dict[str, list[Any]]]) -> dict[str, dict[str, float]]:
+def gain_odds(joint: dict[str, dict[str, list[Any]]]) -> dict[str, dict[str, float]]:
     """Per factor and level, the probability that the level beats its factor's
     posts-weighted average in the joint fit (a fixed stream: the same data, the same odds)."""
     rng = np.random.default_rng(0)
@@ -233,7 +240,7 @@ def proven_levels(joint: dict[str, dict[str, list[Any]]]) -> dict[str, list[str]
     """Per factor, the levels that beat its posts-weighted average with learn's confidence
     in the joint fit."""
     return {factor: [level for level, p in odds.items() if p >= CONFIDENCE]
-            for factor, odds in _gain_odds(joint).items()}
+            for factor, odds in gain_odds(joint).items()}
 
 
 def decided_factors(joint: dict[str, dict[str, list[Any]]], programme: list[dict[str, str]]
@@ -241,7 +248,7 @@ def decided_factors(joint: dict[str, dict[str, list[Any]]], programme: list[dict
     """The factors with a planned level the joint fit proves above or below its factor's
     posts-weighted average (in the joint fit's order)."""
     planned = {factor: {v.get(factor) for v in programme} for factor in joint}
-    return [factor for factor, odds in _gain_odds(joint).items()
+    return [factor for factor, odds in gain_odds(joint).items()
             if any(level in planned[factor] and max(p, 1.0 - p) >= CONFIDENCE
                    for level, p in odds.items())]
 

@@ -45,6 +45,9 @@ from sounding.workflows.kpis import REACTION_WINDOW, no_posts_hint, parse_period
 from sounding.workflows.queue_text import placeholder
 
 __all__ = [
+    "NO_POSTS",
+    "NO_VARIANTS",
+    "NO_VARIANTS_HERE",
     "OBJECTIVES",
     "LearnResult",
     "PlanResult",
@@ -154,11 +157,17 @@ def _context(posts: pa.Table, time: np.ndarray) -> dict[str, np.ndarray]:
             "(account)": np.asarray(posts["account_id"].to_pylist(), dtype=str)}
 
 
+# Why there is nothing to learn from; documents translate them (workflows.reporting).
+NO_POSTS = "no brand posts in the workspace for this period"
+NO_VARIANTS = "the brand's posts carry no variants"
+NO_VARIANTS_HERE = "no brand post of this period carries variants (posts of other periods do)"
+
+
 def _read(store: Store, period: str | None) -> tuple[pa.Table, pa.Table]:
     start, end = parse_period(period)
     posts = learn_posts(store, start, end, REACTION_WINDOW)
     if posts.num_rows == 0:
-        raise NotFound("no brand posts in the workspace for this period",
+        raise NotFound(NO_POSTS,
                        hint=no_posts_hint(store))
     return posts, post_variants(store, start, end)
 
@@ -174,9 +183,8 @@ def learn(store: Store, period: str | None = None, metric: str = "interest",
         hint = ("tag posts with factor=level pairs: the variant column of an import, or "
                 "`queue add --variant`")
         if period is not None and post_variants(store, *parse_period(None)).num_rows:
-            raise NotFound("no brand post of this period carries variants (posts of other "
-                           "periods do)", hint=hint)
-        raise NotFound("the brand's posts carry no variants", hint=hint)
+            raise NotFound(NO_VARIANTS_HERE, hint=hint)
+        raise NotFound(NO_VARIANTS, hint=hint)
     data, kind = outcomes_from_tables(posts, variants)
     settings = LearnSettings(metric=metric, confidence=confidence, seed=seed)
     if metric == "engagement" and not engagement_measured(data, settings).any():

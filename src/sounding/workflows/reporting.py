@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from sounding.analyse.actors import NEEDS_IGRAPH
 from sounding.errors import NotFound, SoundingError
 from sounding.models import REACTIONS
 from sounding.store import Store
@@ -24,7 +25,14 @@ from sounding.store.reads import reaction_labels
 from sounding.workflows import labels
 from sounding.workflows.audience import actors, segments
 from sounding.workflows.kpis import kpis, measured_bounds
-from sounding.workflows.learn import guardrail_cap, learn, plan
+from sounding.workflows.learn import (
+    NO_POSTS,
+    NO_VARIANTS,
+    NO_VARIANTS_HERE,
+    guardrail_cap,
+    learn,
+    plan,
+)
 
 __all__ = ["RECENT_WEEKS", "Pseudonyms", "report_data", "report_data_op"]
 
@@ -35,23 +43,27 @@ RECENT_WEEKS = 4  # "today's level" of a KPI: its value over the period's last w
 # own pages such as /hashtag/, /p/ or a company's; Mastodon, local or remote), a DID
 # alone, an address or user@instance without its @, an @mention, a bare Bluesky handle.
 _END = r"(?:/(?![\w%]))?"  # a closing slash, not the one before a post's path
+# a name of dot-separated parts: a sentence's closing period is never part of it
+_DOTTED = r"[\w\-]+(?:\.[\w\-]+)*"
+_DOTTED_ID = r"[\w\-:%]+(?:\.[\w\-:%]+)*"  # the same, with a DID's or an address's : and %
 _NAMED = re.compile(
-    r"https?://(?:www\.)?bsky\.app/profile/(?P<bsky>[\w.\-:%]+)" + _END
+    r"https?://(?:www\.)?bsky\.app/profile/(?P<bsky>" + _DOTTED_ID + ")" + _END
     + r"|https?://(?:www\.|mobile\.|m\.)?(?:x|twitter)\.com/"
     r"(?!(?:i|intent|search|hashtag|home|explore|share|settings|messages|notifications)\b)"
     r"(?P<x>\w{1,15})\b" + _END
     + r"|https?://(?:www\.)?instagram\.com/(?:stories/)?"
-    r"(?!(?:p|reel|reels|explore|tv|accounts|stories)\b)(?P<instagram>[\w.]+)" + _END
+    r"(?!(?:p|reel|reels|explore|tv|accounts|stories)\b)(?P<instagram>\w+(?:\.\w+)*)" + _END
     + r"|https?://(?:www\.|m\.|web\.)?facebook\.com/(?:people/(?P<fb_name>[\w.\-%]+)/\d+"
     r"|profile\.php\?id=(?P<fb_id>\d+)|(?!(?:pages|groups|events|watch|photo|story|sharer|"
-    r"share|hashtag|marketplace|people|profile|permalink|login)\b)(?P<fb>[\w.\-]+))" + _END
-    + r"|https?://(?:[a-z]{2,3}\.|www\.)?linkedin\.com/(?:in/(?P<linkedin>[\w.\-%]+)" + _END
-    + r"|posts/(?P<li_post>[\w\-%]+?)(?=_))"
-    + r"|https?://(?P<host>[\w.\-]+)/(?:@|users/)(?P<user>[\w.\-]+)(?:@(?P<remote>[\w.\-]+))?"
+    r"share|hashtag|marketplace|people|profile|permalink|login)\b)(?P<fb>" + _DOTTED + "))"
     + _END
-    + r"|(?<![\w:])(?P<did>did:(?:plc|web):[\w.\-:%]+)"
+    + r"|https?://(?:[a-z]{2,3}\.|www\.)?linkedin\.com/(?:in/(?P<linkedin>" + _DOTTED_ID + ")"
+    + _END + r"|posts/(?P<li_post>[\w\-%]+?)(?=_))"
+    + r"|https?://(?P<host>[\w.\-]+)/(?:@|users/)(?P<user>" + _DOTTED + ")(?:@(?P<remote>"
+    + _DOTTED + "))?" + _END
+    + r"|(?<![\w:])(?P<did>did:(?:plc|web):" + _DOTTED_ID + ")"
     r"|(?<![\w@.+\-])(?P<address>[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)"
-    r"|(?P<mention>@[\w.\-]+(?:@[\w.\-]+)?)"
+    r"|(?P<mention>@" + _DOTTED + "(?:@" + _DOTTED + ")?)"
     r"|(?<![\w@./-])(?P<bare>[\w\-]+(?:\.[\w\-]+)*\.bsky\.social)\b",
     re.IGNORECASE)
 
@@ -90,12 +102,21 @@ class Pseudonyms:
         return _NAMED.sub(lambda m: self.handle(_named(m)), text)
 
 
+# the reasons an analysis gives for not running on the data, by a code a document
+# translates (any other reason is shown as it came, after a translated sentence)
+_REASONS = {NO_VARIANTS: "no_variants", NO_VARIANTS_HERE: "no_variants_here",
+            NO_POSTS: "no_posts", NEEDS_IGRAPH: "needs_igraph"}
+
+
 def _attempt(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run one analysis; when the data cannot support it, say why instead of failing."""
+    """Run one analysis; when the data cannot support it, say why instead of failing
+    (``code`` names a known reason, '' for another)."""
     try:
         return {"ok": True, **fn()}
     except SoundingError as exc:
-        return {"ok": False, "reason": str(exc), "hint": exc.hint or ""}
+        reason = str(exc)
+        return {"ok": False, "reason": reason, "code": _REASONS.get(reason, ""),
+                "hint": exc.hint or ""}
 
 
 def _weekly(found: dict[str, Any]) -> list[dict[str, Any]]:
@@ -182,6 +203,15 @@ def _plan(store: Store, period: str | None, posts: int, seed: int) -> dict[str, 
                                            write=False, fallback=True).as_dict()}
 
 
+def _whole_cap(store: Store) -> Callable[[], dict[str, Any]]:
+    """The animosity cap over all data, and whether there is one (1.0 is none: no
+    labelled reaction)."""
+    def found() -> dict[str, Any]:
+        cap = guardrail_cap(store)
+        return {"cap": cap, "guardrail": cap < 1.0}
+    return found
+
+
 def _last_weeks(store: Store, start: datetime, end: datetime, weeks: int = RECENT_WEEKS
                 ) -> dict[str, Any]:
     """The period's last ``weeks`` weeks (whole days), ending on its last data rather than
@@ -217,9 +247,10 @@ def report_data(store: Store, period: str | None = None, *, pseudonymise: bool =
     plan_part = _attempt(lambda: _plan(store, period, plan_posts, seed))
     actor_part = _attempt(lambda: _actor_map(store, names))
     if actor_part["ok"]:  # mapped over all data: judged against the cap over the same data
-        whole_cap = plan_part if period is None else _attempt(
-            lambda: {"cap": guardrail_cap(store)})
-        actor_part["cap"] = whole_cap["cap"] if whole_cap["ok"] else None
+        whole_cap = plan_part if period is None else _attempt(_whole_cap(store))
+        # a plan drafted without the guardrail (no labelled reaction) has no cap to reuse
+        actor_part["cap"] = (whole_cap["cap"] if whole_cap["ok"] and whole_cap["guardrail"]
+                             else None)
     return {
         "period": {"start": start.date().isoformat(),
                    "end": (end - timedelta(microseconds=1)).date().isoformat(),
