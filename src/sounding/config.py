@@ -68,11 +68,20 @@ def config_path() -> Path:
 def _file_values() -> dict[str, Any]:
     path = config_path()
     if not path.is_file():
+        if os.environ.get("SOUNDING_CONFIG"):  # named on purpose: ignoring it would mislead
+            what = "a folder, not a file" if path.is_dir() else "no such file"
+            raise ConfigError(f"$SOUNDING_CONFIG names {path}: {what}",
+                              hint="point SOUNDING_CONFIG at a TOML file, or unset it to "
+                                   "read the default one")
         return {}
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+        raise ConfigError(f"{path}: not valid TOML ({exc})",
+                          hint="fix the file; see 'sounding --help' for the settings") from exc
+    except OSError as exc:  # no permission to read it
+        raise ConfigError(f"{path}: cannot read the config file: {exc.strerror or exc}",
+                          hint="check the file's permissions") from exc
 
 
 def _given(key: str, flag: str | None) -> str | None:

@@ -27,6 +27,7 @@ message and the hint on one line each and exits non-zero; ``--debug`` shows the 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 __all__ = [
@@ -218,7 +219,11 @@ class ServerUnavailable(ServerError):
 
 
 def missing_file(path: object, what: str = "file") -> InputError:
-    """The error for a path that names nothing, with where a relative path starts."""
+    """The error for a path that names no ``what``, with where a relative path starts; a
+    folder where a file was expected is called a folder, not missing."""
+    if "folder" not in what and os.path.isdir(str(path)):
+        return InputError(f"{path}: a folder, where a {what} was expected",
+                          hint="give the file itself, with its path inside the folder")
     return InputError(f"{path}: no such {what}",
                       hint="check the path; a relative one starts from the current folder")
 

@@ -41,8 +41,14 @@ def account_add_cmd(
     """Register one of the brand's accounts (secrets stay in the environment)."""
     result = run("account_add", network=network, handle=handle,
                  service_url=instance or service, credential_env=password_env or token_env)
-    out.print(render.literal(f"account {result['account_id']} added; "
-                             f"{result['items_marked']} stored items marked as the brand's"))
+    if result.get("updated"):  # added again: its settings changed, nothing was added
+        out.print(render.literal(f"account {result['account_id']} updated; it holds "
+                                 f"{result['items']:,} items ({result['items_marked']} "
+                                 f"newly marked as the brand's)"))
+    else:
+        out.print(render.literal(f"account {result['account_id']} added; "
+                                 f"{result['items_marked']} stored items marked as the "
+                                 f"brand's"))
     if result.get("credential_env"):
         state = "is set" if result["credential_set"] else "is not set yet"
         out.print(render.literal(f"its secret is read from ${result['credential_env']} "

@@ -41,7 +41,7 @@ def import_items_cmd(
     rejects: Annotated[Path | None, typer.Option(
         help="Where to write rejected rows (default: FILE.rejects.jsonl).")] = None,
     max_line_bytes: Annotated[int | None, typer.Option(
-        help="Longest line accepted, in bytes (default: 8 MiB).")] = None,
+        help="Longest line accepted, in bytes (default: 8 MiB; at most 1 GiB).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Import items (posts, replies, comments, mentions) from a CSV or JSONL file."""
@@ -115,11 +115,12 @@ def serve_cmd(
 def demo_cmd(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo workspace, its "
                                           "ground truth and CRM file.")] = Path("sounding-demo"),
-    seed: Annotated[int, typer.Option(help="Seed of the simulated launch.")] = 7,
+    seed: Annotated[int, typer.Option(help="Seed of the simulated launch (0 or more).")] = 7,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     serve: Annotated[bool, typer.Option("--serve", help="Then open the dashboard on it.")
                      ] = False,
-    port: Annotated[int, typer.Option(help="Port of the dashboard with --serve.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port of the dashboard with --serve "
+                                      "(0 to 65535; 0: any free one).")] = 8000,
 ) -> None:
     """Simulate a brand's first 12 weeks on Bluesky and Mastodon and run every stage on it."""
     from sounding.report.documents import write_demo_reports
@@ -131,6 +132,10 @@ def demo_cmd(
                          f"{out_dir / 'sounding.duckdb'}",
                          hint="run `sounding demo --out FOLDER`, then `sounding --db "
                               "FOLDER/sounding.duckdb …`")
+    if serve:  # a port that cannot be served is said now, not after the whole demo
+        from sounding.web.server import check_address
+
+        check_address("127.0.0.1", port)
     with render.stage_progress(err) as progress:
         result = run_demo(out_dir, seed=seed, progress=progress)
     with err.status("writing the report and the strategy draft"), \
@@ -149,6 +154,6 @@ def demo_cmd(
         from sounding.web.server import serve as serve_dashboard
 
         name, password = demo_login(result.workspace)
-        err.print(render.literal(f"dashboard on http://127.0.0.1:{port}: sign in as {name} / "
-                                 f"{password}"))
-        serve_dashboard(result.workspace, port=port, open_browser=True)
+        serve_dashboard(result.workspace, port=port, open_browser=True,
+                        on_listening=lambda url: err.print(render.literal(
+                            f"dashboard on {url}: sign in as {name} / {password}")))

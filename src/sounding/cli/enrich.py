@@ -62,8 +62,9 @@ def classify_cmd(
     """Label texts outside any workspace: one JSON object per input line."""
     from sounding.workflows.enrich import classify_texts, load_model
 
+    lines = _lines(source)  # a wrong path is said before the model is loaded
     classifier, _ = load_model(model, languages=_languages(languages), context=context)
-    for result in classify_texts(classifier, _lines(source)):
+    for result in classify_texts(classifier, lines):
         out.out(json.dumps(result, ensure_ascii=False), highlight=False)
 
 

@@ -68,10 +68,10 @@ def import_auto_cmd(
 @import_app.command("wordpress")
 def import_wordpress_cmd(
     url: Annotated[str, typer.Argument(help="The blog's address, e.g. https://blog.example.")],
-    per_page: Annotated[int, typer.Option(help="Items per request (WordPress allows up to "
-                                               "100).")] = 100,
+    per_page: Annotated[int, typer.Option(help="Items per request (1 to 100, as WordPress "
+                                               "allows).")] = 100,
     max_pages: Annotated[int | None, typer.Option(help="Stop after this many pages per "
-                                                       "list.")] = None,
+                                                       "list (1 or more).")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date the counters "
                                               "(default: now).")] = None,
     keep_good: Annotated[bool, typer.Option(

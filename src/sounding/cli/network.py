@@ -34,7 +34,7 @@ def _new_counts(summary: dict[str, Any]) -> str:
 def collect_cmd(
     account: Annotated[str | None, typer.Argument(help="One account (default: all).")] = None,
     window_days: Annotated[int, typer.Option(
-        help="Refresh reactions to the brand's posts of the last N days.")] = 30,
+        help="Refresh reactions to the brand's posts of the last N days (1 to 3650).")] = 30,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Collect posts, threads, reactions, mentions, followers, listening; exit 1 if one fails."""

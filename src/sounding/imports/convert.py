@@ -25,8 +25,9 @@ from sounding.models import (
     network_name,
 )
 
-__all__ = ["AHEAD", "CONTROL", "CONTROL_ADVICE", "EXCEL_ADVICE", "EXCEL_ROUNDED", "Converted",
-           "cell_value", "check_times", "convert_columns", "parse_variant"]
+__all__ = ["AHEAD", "CONTROL", "CONTROL_ADVICE", "EXCEL_ADVICE", "EXCEL_ROUNDED", "MAX_COUNT",
+           "Converted", "cell_value", "check_times", "convert_columns", "count_advice",
+           "parse_variant"]
 
 _ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError)
 _ZONE = r"(Z|[+-]\d\d(:?\d\d)?)$"  # as Arrow reads a zone: +05 is +05:00
@@ -144,6 +145,19 @@ def _to_timestamp(array: pa.Array) -> pa.Array:
         return _on_calendar(pc.replace_substring_regex(text, r"(\.\d{6})\d+", r"\1").cast(TS))
 
 
+# A counter above a trillion is a mistake (an id in the wrong column, a sum of sums), and
+# sums of such counters would overflow the store's 64-bit integers in the analyses.
+MAX_COUNT = 10**12
+
+
+def count_advice(found: str) -> str:
+    """Why a cell of digits is no count: too large (empty for anything else)."""
+    digits = re.sub(r"[\s\u00a0\u202f',.]", "", found)
+    if digits.isascii() and digits.isdigit() and int(digits[:20]) > MAX_COUNT:
+        return f"; a counter is at most {MAX_COUNT:,}"
+    return ""
+
+
 def _to_count(array: pa.Array) -> pa.Array:
     if pa.types.is_integer(array.type):
         values = array.cast(pa.int64())
@@ -158,6 +172,8 @@ def _to_count(array: pa.Array) -> pa.Array:
         values = pc.coalesce(exact, floats.cast(pa.int64()))  # raises on 3.5
     if pc.any(pc.less(values, 0)).as_py():
         raise pa.ArrowInvalid("negative count")
+    if pc.any(pc.greater(values, MAX_COUNT)).as_py():
+        raise pa.ArrowInvalid("a count too large")
     return values
 
 
@@ -208,7 +224,7 @@ def _convert_column(column: Column, raw: pa.Array, out: Converted) -> pa.Array:
         return _convert(raw, _to_timestamp, out, column.name,
                         "an ISO 8601 date and time such as 2026-03-01 18:00", _date_advice)
     if column.kind == "count":
-        return _convert(raw, _to_count, out, column.name, "a whole number ≥ 0")
+        return _convert(raw, _to_count, out, column.name, "a whole number ≥ 0", count_advice)
     if column.kind == "text":
         return _convert(raw, _as_text, out, column.name, "text")
     if column.kind in ("trimmed", "variant"):  # a variant is checked pair by pair below

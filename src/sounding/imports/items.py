@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sounding.errors import ImportRejected, InputError, Problem
+from sounding.errors import ImportRejected, InputError, Problem, missing_file
 from sounding.imports.convert import (
     Converted,
     cell_value,
@@ -235,6 +235,8 @@ def parse_items_file(path: Path, *, observed_at: datetime, fmt: str | None = Non
 
     Raises ImportRejected when required columns are missing; row problems are returned.
     """
+    if not path.is_file():  # a folder is said as one, before its lack of an extension
+        raise missing_file(path)
     fmt = fmt or detect_format(path)
     reads = read_names(mapping or {})
     raw = read_rows(path, fmt, encoding=encoding, limit=max_line_bytes,

@@ -62,7 +62,8 @@ def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
         ours, sep, theirs = pair.partition("=")
         ours, theirs = ours.strip(), theirs.strip()
         if not sep or not ours or not theirs:
-            raise InputError(f"--map '{pair}': expected OURS=THEIRS, such as text=message")
+            raise InputError(f"--map '{pair}': expected OURS=THEIRS, such as text=message",
+                             hint="OURS is sounding's column, THEIRS the file's header name")
         if ours not in known:
             raise InputError(f"--map '{pair}': '{ours}' is not a column sounding knows",
                              hint=f"known columns: {', '.join(sorted(known))}")

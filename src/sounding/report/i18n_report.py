@@ -21,7 +21,8 @@ LANGS = ("en", "fr")
 def check_lang(lang: str) -> str:
     """The language, or an error naming the choices."""
     if lang not in LANGS:
-        raise InputError(f"--lang '{lang}': expected one of {', '.join(LANGS)}")
+        raise InputError(f"--lang '{lang}': expected one of {', '.join(LANGS)}",
+                         hint="the documents are written in English (en) or French (fr)")
     return lang
 
 

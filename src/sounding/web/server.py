@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -24,7 +25,7 @@ from sounding.workflows.ops import server_file
 from sounding.workflows.schedule import start_jobs
 from sounding.workflows.users import add_user
 
-__all__ = ["address", "demo_login", "serve"]
+__all__ = ["address", "check_address", "demo_login", "serve"]
 
 DEMO_USER = "demo"
 _log = logging.getLogger("sounding.server")
@@ -57,6 +58,9 @@ def _announce(db: Path, host: str, port: int, token: str) -> Path:
 
 def _bind(host: str, port: int) -> socket.socket:
     """The listening address, taken before anything says the server is there."""
+    if not 0 <= port <= 65535:  # socket would raise OverflowError, not OSError
+        raise ConfigError(f"--port {port}: a TCP port is a number from 0 to 65535",
+                          hint="choose a free port such as 8000, or 0 for any free one")
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -64,8 +68,27 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
-                          hint="stop what uses that port, or choose another with --port") from None
+                          hint=_bind_hint(exc)) from None
     return sock
+
+
+def _bind_hint(exc: OSError) -> str:
+    """What to do about an address that cannot be listened on, by the system's reason."""
+    if isinstance(exc, socket.gaierror):
+        return ("--host is not an address or a known host name: use 127.0.0.1 (this "
+                "machine only) or 0.0.0.0 (every interface)")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return ("--host is not one of this machine's addresses: use 127.0.0.1 (this "
+                "machine only), 0.0.0.0 (every interface) or one of its own")
+    if exc.errno == errno.EACCES:
+        return "ports below 1024 need privileges: choose another with --port, such as 8000"
+    return "stop what uses that port, or choose another with --port"
+
+
+def check_address(host: str, port: int) -> None:
+    """Refuse now an address that :func:`serve` could not listen on (a port out of range or
+    in use, a host not of this machine), before a long task that ends by serving."""
+    _bind(host, port).close()
 
 
 class _Terminated(Exception):
@@ -99,8 +122,10 @@ def serve(db: Path, *, host: str = "127.0.0.1", port: int = 8000, wait: float = 
           ) -> None:
     """Serve a workspace until interrupted; CLI commands on it go through this server.
 
-    ``on_listening(url)`` is called once the address is taken (a port in use is an error)."""
+    ``on_listening(url)`` is called once the address is taken (a port in use is an error),
+    with the port actually taken (the one the system chose for port 0)."""
     sock = _bind(host, port)
+    port = sock.getsockname()[1]
     try:
         store = Store.open(db, wait=wait)
     except BaseException:

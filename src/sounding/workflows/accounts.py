@@ -28,20 +28,38 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 LimitFn = Callable[[str], int | None]  # an instance URL -> the text limit it says
 
 
+# a host name (letters, digits, hyphens, dots) or an IPv6 address, as urlparse gives it
+_HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|[0-9a-f:.]*:[0-9a-f:.]*", re.ASCII)
+
+
 def _instance(url: str | None) -> str:
     if not url:
         raise InputError("a Mastodon account needs its instance",
                          hint="add --instance https://mastodon.social")
-    url = url.strip().rstrip("/")
+    return _server_url(url, "--instance", "https://mastodon.social")
+
+
+def _server_url(url: str, flag: str, example: str) -> str:
+    """An instance's or a PDS's address: http(s), a host name, no user name or password;
+    ``https://`` is assumed when no scheme is given (``mastodon.social``)."""
+    given = url.strip()
+    url = given.rstrip("/")
     if "://" not in url:
         url = "https://" + url
     parts = urlparse(url)
-    if not parts.netloc:
-        raise InputError(f"'{url}' is not an instance URL", hint="e.g. https://mastodon.social")
+    try:
+        parts.port  # noqa: B018  (raises on a port that is no number)
+        host = parts.hostname or ""
+    except ValueError:
+        host = ""
+    if parts.scheme.lower() not in ("http", "https") or not _HOST.fullmatch(host):
+        raise InputError(f"{flag} '{given[:80]}' is not a web address",
+                         hint=f"give an http or https address with a host name, such as "
+                              f"{example}")
     if parts.username is not None or parts.password is not None:  # never store or print it
-        raise InputError("the instance URL holds a user name or password",
-                         hint="give the instance alone (https://mastodon.social); the token "
-                              "goes in the environment variable sounding names")
+        raise InputError(f"the {flag} URL holds a user name or password",
+                         hint=f"give the address alone ({example}); the secret goes in the "
+                              "environment variable sounding names")
     return url
 
 
@@ -63,7 +81,8 @@ def _handle(network: str, handle: str, service_url: str | None) -> str:
     when it cannot be one on a network sounding signs in to."""
     handle = actor_handle(network, handle)
     if not handle:
-        raise InputError("the handle is empty")
+        raise InputError("the handle is empty",
+                         hint="give the account's handle, such as --handle brand.bsky.social")
     shape = _HANDLE_SHAPES.get(network)
     if shape is not None and not shape[0].fullmatch(handle):
         raise InputError(f"'{handle[:60]}' is no {network} handle", hint=f"expected {shape[1]}")
@@ -109,9 +128,11 @@ def add_account(store: Store, network: str, handle: str, service_url: str | None
     if network == "mastodon":
         service_url = _instance(service_url)
     elif service_url:
-        service_url = service_url.strip().rstrip("/")
+        service_url = _server_url(service_url, "--service", "https://bsky.social")
     handle = _handle(network, handle, service_url)
     actor_id = key(network, handle)
+    existed = bool(store.scalar("SELECT count(*) FROM accounts WHERE account_id = ?",
+                                [actor_id]))
     account = Account(account_id=actor_id, network=network, handle=handle, actor_id=actor_id)
     store.write(Batch.from_records(accounts=[account],
                                    actors=[Actor(actor_id, network, handle)]),
@@ -123,7 +144,9 @@ def add_account(store: Store, network: str, handle: str, service_url: str | None
     limit: dict[str, Any] = {"max_characters": None, "text_limit_unread": None}
     if network == "mastodon" and service_url:
         limit = _read_limit(store, actor_id, service_url, limit_fn)
+    items = store.scalar("SELECT count(*) FROM items WHERE account_id = ?", [actor_id])
     return {"account_id": actor_id, "network": network, "handle": handle,
+            "updated": existed, "items": int(items or 0),
             "items_marked": claimed, "service_url": service_url, "credential_env": env,
             "credential_set": bool(env and os.environ.get(env)), **limit}
 

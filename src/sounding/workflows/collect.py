@@ -17,7 +17,7 @@ from sounding.connectors.base import Connector, Page
 from sounding.connectors.connect import connect
 from sounding.connectors.credentials import redact
 from sounding.connectors.records import Records
-from sounding.errors import NetworkRefused, NotFound, SoundingError
+from sounding.errors import InputError, NetworkRefused, NotFound, SoundingError
 from sounding.store import Store, WriteStats
 from sounding.store.connector_store import (
     account_settings,
@@ -29,10 +29,11 @@ from sounding.store.connector_store import (
     set_cursor,
 )
 
-__all__ = ["Progress", "collect"]
+__all__ = ["MAX_WINDOW_DAYS", "Progress", "collect"]
 
 ConnectFn = Callable[..., Connector]
 _MAX_PAGES = 10_000
+MAX_WINDOW_DAYS = 3650  # ten years: far more than any network keeps reactions fresh for
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +154,13 @@ def collect(store: Store, account: str | None = None, *, window_days: int = 30,
     """Collect every Bluesky and Mastodon account (or one); returns what was new for each
     account (``accounts``) and why each account that failed did (``failed``).
 
-    Reactions are refreshed for the brand's posts of the last ``window_days`` days.
+    Reactions are refreshed for the brand's posts of the last ``window_days`` days
+    (1 to :data:`MAX_WINDOW_DAYS`), checked before any network is asked.
     """
+    if not 1 <= window_days <= MAX_WINDOW_DAYS:
+        raise InputError(f"--window-days {window_days}: expected a number of days from 1 "
+                         f"to {MAX_WINDOW_DAYS}",
+                         hint="the default, 30, refreshes the reactions to a month of posts")
     accounts = account_settings(store, account)
     if not accounts:
         raise NotFound(f"no Bluesky or Mastodon account {account or ''}".strip(),

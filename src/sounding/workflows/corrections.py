@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sounding.enrich import REACTIONS, ReactionModel
-from sounding.enrich.adapt import Adaptation, adapt_with_holdout
+from sounding.enrich.adapt import Adaptation, adapt_with_holdout, holdout_split
 from sounding.errors import InputError, NotFound
 from sounding.store import Store
 from sounding.store import corrections_store as cs
@@ -26,6 +26,7 @@ __all__ = ["MIN_CORRECTIONS", "MIN_HELDOUT", "label_op", "model_dir", "retrain_o
 
 MIN_CORRECTIONS = 40  # 10 held out, 30 to learn from (4 folds of 7-8 to pick the penalty)
 MIN_HELDOUT = 10
+MIN_TRAINING = MIN_CORRECTIONS - MIN_HELDOUT  # 4 folds of 7-8 to pick the penalty
 
 
 def model_dir(db: Path) -> Path:
@@ -48,7 +49,8 @@ def label_op(store: Store, item_id: str, label: str, username: str) -> dict[str,
 def review_op(store: Store, n: int = 50) -> dict[str, Any]:
     """The ``n`` unlabelled items most worth a person's look (doubtful and much seen)."""
     if n < 1:
-        raise InputError(f"--n must be at least 1, not {n}")
+        raise InputError(f"--n must be at least 1, not {n}",
+                         hint="the number of items to list, such as 50 (the default)")
     rows = cs.review_candidates(store, n).to_pylist()
     for row in rows:
         row["created_at"] = row["created_at"].isoformat()
@@ -98,10 +100,27 @@ def _save(model: ReactionModel, folder: Path, card: dict[str, Any]) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _check_training_share(labels: list[int], holdout: float, seed: int) -> None:
+    """Refuse a held-out share that leaves too little to learn from: the penalty is chosen
+    on 4 folds of the training share, which a handful of labels cannot give. (A lopsided
+    mix is warned of, not refused: the shipped model's weights are the starting point.)"""
+    train, _ = holdout_split(labels, share=holdout, minimum=MIN_HELDOUT, seed=seed)
+    if len(train) < MIN_TRAINING:
+        raise InputError(
+            f"--holdout {holdout} leaves {len(train)} of the {len(labels)} labels to learn "
+            f"from; retrain needs at least {MIN_TRAINING}",
+            hint="give --holdout a smaller share, such as 0.25 (the default), or label "
+                 "more items")
+
+
 def retrain_op(store: Store, *, holdout: float = 0.25, seed: int = 0) -> dict[str, Any]:
     """Adapt the shipped model to the human labels; save it if held-out scores hold up."""
     if not 0.0 < holdout < 1.0:
-        raise InputError(f"the held-out share must be between 0 and 1, not {holdout}")
+        raise InputError(f"the held-out share must be between 0 and 1, not {holdout}",
+                         hint="give --holdout a share such as 0.25 (the default)")
+    if seed < 0:  # numpy refuses it, once the labels are read
+        raise InputError(f"--seed {seed}: a seed is a whole number, 0 or more",
+                         hint="give --seed a number such as 0 (the default)")
     rows = [r for r in cs.corrected_items(store).to_pylist() if r["label"] in REACTIONS]
     if len(rows) < MIN_CORRECTIONS:
         raise InputError(
@@ -116,10 +135,11 @@ def retrain_op(store: Store, *, holdout: float = 0.25, seed: int = 0) -> dict[st
             f"'{kinds[0]}'",
             hint="label some replies of the other kinds too (interest, animosity, neutral); "
                  "'sounding review' lists the ones most worth a look")
+    labels = [REACTIONS.index(r["label"]) for r in rows]
+    _check_training_share(labels, holdout, seed)
     adaptation = adapt_with_holdout(
-        ReactionModel.load(context="brand"), [r["text"] for r in rows],
-        [REACTIONS.index(r["label"]) for r in rows], share=holdout, minimum=MIN_HELDOUT,
-        seed=seed)
+        ReactionModel.load(context="brand"), [r["text"] for r in rows], labels,
+        share=holdout, minimum=MIN_HELDOUT, seed=seed)
     card = _card(adaptation, len(rows), seed)
     folder = model_dir(store.path)
     if adaptation.not_worse:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pyarrow.csv as pa_csv
 
-from sounding.errors import InputError
+from sounding.errors import InputError, cannot_write
 from sounding.models import REACTIONS
 from sounding.simulate import Launch, simulate_launch, truth_to_json
 from sounding.store import Store, held_elsewhere
@@ -62,6 +62,9 @@ def _prepare(directory: Path) -> None:
     """Start from an empty folder, refusing to wipe one the demo did not write, or one
     whose workspace another process holds (a server would go on with the deleted file,
     and what it was sent since would be lost)."""
+    if directory.exists() and not directory.is_dir():
+        raise InputError(f"{directory} is a file, not a folder",
+                         hint="choose a folder with --out: a new one, or one the demo wrote")
     if directory.exists() and any(directory.iterdir()):
         if not (directory / _MARKER).exists():
             raise InputError(f"{directory} exists and was not written by 'sounding demo'",
@@ -73,7 +76,10 @@ def _prepare(directory: Path) -> None:
                              hint="stop it, then run the demo again, or choose another "
                                   "folder with --out")
         shutil.rmtree(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file on the way (--out a.txt/demo), no permission
+        raise cannot_write(directory, exc) from None
     (directory / _MARKER).write_text("written by sounding demo; safe to delete\n")
 
 
@@ -137,6 +143,9 @@ def _true_best(truth: dict[str, Any], objective: str) -> dict[str, str]:
 def run_demo(directory: str | Path = "sounding-demo", *, seed: int = 7,
              progress: Progress | None = None) -> DemoResult:
     """Build the demo workspace in ``directory`` and run every stage on it."""
+    if seed < 0:  # numpy refuses it, once the folder is emptied
+        raise InputError(f"--seed {seed}: a seed is a whole number, 0 or more",
+                         hint="give --seed a number such as 7 (the default)")
     directory = Path(directory).resolve()
     report = progress or _quiet
     _prepare(directory)

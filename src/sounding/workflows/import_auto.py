@@ -24,13 +24,14 @@ from sounding.imports.formats import Parsed, detect_files, merge, parser_for
 from sounding.imports.formats.values import TIME_EXPECTED, parse_time
 from sounding.imports.formats.wp_rest import parse_wp_rest
 from sounding.imports.tabular import check_encoding
-from sounding.models import Batch
+from sounding.models import FIRST_DAY, LAST_DAY, Batch
 from sounding.store import Store, TableStats
 from sounding.workflows.ingest import ImportReport, write_rejects
 
 __all__ = ["ExportReport", "import_export", "import_wordpress"]
 
 _DAY_ALONE = re.compile(r"\d{4}-\d\d-\d\d")
+WP_MAX_PER_PAGE = 100  # the REST API answers 400 to more
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,10 @@ def _as_of(value: str | datetime | None) -> datetime | None:
         moment = parse_time(value) if value else None
     else:
         moment = parse_time(value)
-        if moment is None:
-            raise InputError(f"--as-of '{value}': expected {TIME_EXPECTED}")
+        if moment is None:  # 1900-01-01 is ISO 8601 too: the range is what it is off
+            raise InputError(f"--as-of '{value}': expected {TIME_EXPECTED}, from "
+                             f"{FIRST_DAY} to {LAST_DAY}",
+                             hint="the date the export was taken, such as --as-of 2026-03-01")
         if _DAY_ALONE.fullmatch(value.strip()):  # a day alone: read by its end, as in a name
             moment += timedelta(days=1, seconds=-1)
     if moment is not None and moment > datetime.now(UTC) + AHEAD:
@@ -138,10 +141,15 @@ def import_export(store: Store, path: str | Path, *, fmt: str | None = None,
     """
     path = Path(path)
     encoding = check_encoding(encoding) if encoding else None
+    if followers is not None and followers < 0:  # the parser would store it as 0
+        raise InputError(f"--followers {followers}: a follower count is 0 or more",
+                         hint="the page's follower count on the export's date, as LinkedIn "
+                              "shows it")
+    moment = _as_of(as_of)
     found, skipped = ([(path, fmt)], []) if fmt else detect_files(path)
     parts = []
     for file, file_fmt in found:
-        options: dict[str, Any] = {"as_of": _as_of(as_of), "account": account}
+        options: dict[str, Any] = {"as_of": moment, "account": account}
         if file_fmt == "linkedin":
             options["followers"] = followers
         if encoding and file_fmt in _TEXT_FORMATS:
@@ -158,10 +166,21 @@ def import_wordpress(store: Store, url: str, *, as_of: str | datetime | None = N
                      keep_good: bool = False, per_page: int = 100,
                      max_pages: int | None = None, client: HttpClient | None = None,
                      progress: Callable[[str], None] | None = None) -> ExportReport:
-    """Fetch a WordPress site's posts and approved comments and store them in one run."""
+    """Fetch a WordPress site's posts and approved comments and store them in one run.
+
+    ``per_page`` (1 to 100, as WordPress allows), ``max_pages`` (1 or more) and ``as_of``
+    are checked before the site is asked."""
+    if not 1 <= per_page <= WP_MAX_PER_PAGE:
+        raise InputError(f"--per-page {per_page}: WordPress sends 1 to {WP_MAX_PER_PAGE} "
+                         "items per request",
+                         hint=f"leave it out to ask for {WP_MAX_PER_PAGE} at a time")
+    if max_pages is not None and max_pages < 1:
+        raise InputError(f"--max-pages {max_pages}: expected 1 or more pages",
+                         hint="leave it out to read every page")
+    given_as_of = _as_of(as_of)
     dump = fetch_wordpress(url, client=client, per_page=per_page, max_pages=max_pages,
                            progress=progress)
-    observed = _as_of(as_of) or datetime.now(UTC).replace(microsecond=0)
+    observed = given_as_of or datetime.now(UTC).replace(microsecond=0)
     parsed = parse_wp_rest(dump.site, dump.posts, dump.comments, observed_at=observed,
                            site_name=dump.name)
     return _write(store, parsed, url, keep_good)

@@ -13,7 +13,9 @@ from sounding.errors import ImportRejected, InputError
 from sounding.imports import parse_items_file
 from sounding.store import Store, TableStats
 
-__all__ = ["ImportReport", "import_items", "write_rejects"]
+__all__ = ["MAX_LINE_BYTES", "ImportReport", "import_items", "write_rejects"]
+
+MAX_LINE_BYTES = 1 << 30  # 1 GiB: Arrow reads blocks of twice that, within its 32-bit sizes
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,10 @@ def import_items(store: Store, path: str | Path, *, fmt: str | None = None,
     path = Path(path)
     options: dict[str, Any] = {"fmt": fmt, "mapping": mapping, "encoding": encoding}
     if max_line_bytes is not None:
-        if max_line_bytes < 1:  # 0 read as the default, -5 as an odd csv error
-            raise InputError(f"--max-line-bytes must be at least 1, not {max_line_bytes}",
+        # 0 read as the default, -5 as an odd csv error, 2**64 overflowed Arrow's reader
+        if not 1 <= max_line_bytes <= MAX_LINE_BYTES:
+            raise InputError(f"--max-line-bytes must be from 1 to {MAX_LINE_BYTES:,} "
+                             f"(1 GiB), not {max_line_bytes}",
                              hint="the longest line accepted, in bytes (default: 8 MiB)")
         options["max_line_bytes"] = max_line_bytes
     parsed = parse_items_file(path, observed_at=datetime.now(UTC),

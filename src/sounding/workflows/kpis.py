@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sounding.analyse.kpis import Kpis, compute_kpis
 from sounding.errors import InputError
+from sounding.models import FIRST_DAY, LAST_DAY
 from sounding.store import Store
 from sounding.store.reads import brand_posts, brand_span, follower_bounds, reaction_labels
 
@@ -36,7 +37,10 @@ def last_day(end: str) -> str:
 
 
 def parse_period(text: str | None) -> tuple[datetime, datetime]:
-    """``A..B`` (dates, both days included; either side may be empty) → [start, end)."""
+    """``A..B`` (dates, both days included; either side may be empty) → [start, end).
+
+    Days run from 1970-01-01 to 2999-12-31, as stored times do; an end after that (such as
+    9999-12-31) reads as no limit."""
     if not text:
         return _EPOCH, _FAR
     first, sep, last = text.partition("..")
@@ -44,8 +48,14 @@ def parse_period(text: str | None) -> tuple[datetime, datetime]:
         raise InputError(f"--period '{text}': expected A..B, such as 2026-09-01..2026-09-30",
                          hint=_PERIOD_HINT)
     start = datetime.combine(_day(first, "start"), time(), UTC) if first else _EPOCH
+    if start.date() > LAST_DAY:  # else "the end comes before the start" (the far end's)
+        raise InputError(f"--period '{text}': the start is after {LAST_DAY}, the last day "
+                         "sounding reads", hint=_PERIOD_HINT)
     end = _FAR
     if last and (last_date := _day(last, "end")) < _FAR.date():  # 9999-12-31 has no morrow
+        if last_date < FIRST_DAY:  # an open start is 1970-01-01
+            raise InputError(f"--period '{text}': the end is before {FIRST_DAY}, the first "
+                             "day sounding reads", hint=_PERIOD_HINT)
         end = datetime.combine(last_date, time(), UTC) + timedelta(days=1)
     if end <= start:
         raise InputError(f"--period '{text}': the end comes before the start",

@@ -37,12 +37,14 @@ def _check_query(query: str) -> None:
     """Refuse what no network searches for: nothing, a line break, a text longer than a
     search, a ``#`` without its word (``#``, ``##``, ``# brioche``)."""
     if not query:
-        raise InputError("the query is empty")
+        raise InputError("the query is empty",
+                         hint='words to search for, or a #hashtag, e.g. "brioche" or "#brioche"')
     if any(unicodedata.category(c) == "Cc" for c in query):
         raise InputError("the query holds a line break or a control character",
                          hint="one line of words, or a #hashtag")
     if len(query) > MAX_QUERY:
-        raise InputError(f"the query has {len(query):,} characters; at most {MAX_QUERY}")
+        raise InputError(f"the query has {len(query):,} characters; at most {MAX_QUERY}",
+                         hint="a few words or hashtags: the networks search for all of them")
     bad = [w for w in query.split() if w.startswith("#") and not _HASHTAG.fullmatch(w)]
     if bad:
         raise InputError(f"'{bad[0][:40]}' is no hashtag",

@@ -8,7 +8,7 @@ from typing import Any
 
 from sounding.connectors.base import Draft, Image
 from sounding.connectors.bluesky_post import check_draft
-from sounding.errors import InputError, NotFound
+from sounding.errors import InputError, NotFound, unusable_path
 from sounding.imports import convert
 from sounding.models import LAST_DAY, shows_nothing
 from sounding.store import Store
@@ -89,10 +89,40 @@ def parse_images(specs: list[str] | None) -> list[dict[str, str]]:
             raise InputError(f"image '{path}' has no alt text",
                              hint="write --image 'PATH|ALT TEXT'")
         resolved = Path(path).expanduser().resolve()
-        if not resolved.is_file():
-            raise InputError(f"{resolved}: no such image")
+        _check_image(resolved)
         images.append({"path": str(resolved), "alt": alt.strip()})
     return images
+
+
+# The formats both networks take, by the bytes they open with (a name's suffix can lie).
+_IMAGE_MAGIC = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"),
+                (b"GIF87a", "GIF"), (b"GIF89a", "GIF"))
+IMAGE_FORMATS = "JPEG, PNG, GIF or WebP"
+
+
+def _image_format(head: bytes) -> str | None:
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    return next((name for magic, name in _IMAGE_MAGIC if head.startswith(magic)), None)
+
+
+def _check_image(path: Path) -> None:
+    """Refuse now what no network would take: a missing file, a folder, a file that is no
+    JPEG, PNG, GIF or WebP image (a text file would be sent, and refused, when due)."""
+    if path.is_dir():
+        raise InputError(f"{path}: a folder, not an image",
+                         hint=f"give the image file itself ({IMAGE_FORMATS})")
+    if not path.is_file():
+        raise InputError(f"{path}: no such image",
+                         hint="check the path; a relative one starts from the current folder")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(12)
+    except OSError as exc:
+        raise unusable_path(exc) from None
+    if _image_format(head) is None:
+        raise InputError(f"{path}: not an image the networks take",
+                         hint=f"attach a {IMAGE_FORMATS} file")
 
 
 def add_to_queue(store: Store, account: str, text: str, variant: str | dict[str, str] | None = None,
@@ -156,6 +186,8 @@ def cancel_queued(store: Store, queue_ids: list[int]) -> dict[str, list[int]]:
     if sent:
         said = ", ".join(f"#{i} is {found[i]}" for i in sent)
         raise InputError(f"{said}: a post published or being sent cannot be cancelled; "
-                         "nothing was cancelled")
+                         "nothing was cancelled",
+                         hint="cancel the others alone; 'sounding queue list' shows each "
+                              "entry's status")
     return {"cancelled": sorted(i for i, s in found.items() if s != "cancelled"),
             "already_cancelled": sorted(i for i, s in found.items() if s == "cancelled")}

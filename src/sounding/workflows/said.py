@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from sounding.analyse.topics import TopicResult, Trend, find_topics, topic_trends
-from sounding.errors import InputError
+from sounding.enrich.language import UNDETERMINED, parse_languages
+from sounding.errors import ConfigError, InputError
 from sounding.store import Store
 from sounding.store.said_store import (
     alert_history,
@@ -35,8 +36,18 @@ def parse_segment(segment: str | None) -> str | None:
         return None
     name, sep, value = segment.partition("=")
     if not sep or name.strip() != "lang" or not value.strip():
-        raise InputError(f"--segment '{segment}': expected lang=CODE, such as lang=fr")
-    return value.strip().lower()
+        raise InputError(f"--segment '{segment}': expected lang=CODE, such as lang=fr",
+                         hint="the segments are the authors' languages, ISO 639-1 codes")
+    lang = value.strip().lower()
+    if lang != UNDETERMINED:  # a typo would read as "nothing was said"
+        try:
+            parse_languages(lang)
+        except ConfigError as exc:
+            raise InputError(f"--segment '{segment}': {exc}",
+                             hint=f"use an ISO 639-1 code such as fr or en, or "
+                                  f"{UNDETERMINED} for the texts whose language is unsure"
+                             ) from None
+    return lang
 
 
 def check_network(store: Store, network: str | None) -> str | None:
@@ -53,20 +64,27 @@ def check_network(store: Store, network: str | None) -> str | None:
 def said_periods(store: Store, period: str | None) -> tuple[datetime, datetime, datetime]:
     """(previous start, start, end): the period and the one of equal length before it.
 
-    Without ``period``: the last :data:`DEFAULT_DAYS` days up to the newest mention; an
-    open end is the newest mention, or the start's day when that comes after it; an open
-    start (``..B``) is no limit: the oldest mention's day."""
+    Periods are whole days (UTC), as they are printed, so a period printed and given back
+    counts the same texts. Without ``period``: the last :data:`DEFAULT_DAYS` days up to
+    the newest mention's, included; an open end is the newest mention's day (or the
+    start's, when that comes after it); an open start (``..B``) is no limit: the oldest
+    mention's day."""
     start, end = parse_period(period)
     open_start, open_end = open_sides(period)
     oldest, newest = mention_span(store) if open_start or open_end else (None, None)
     if open_end:
-        end = max((newest or datetime.now(start.tzinfo)) + timedelta(microseconds=1),
-                  start + timedelta(days=1))
+        end = max(_next_midnight(newest or datetime.now(UTC)), start + timedelta(days=1))
     if open_start:  # no period at all: the last days; a side left empty: no limit
-        start = (oldest.replace(hour=0, minute=0, second=0, microsecond=0)
+        start = (_next_midnight(oldest) - timedelta(days=1)
                  if period and oldest is not None and oldest < end
                  else end - timedelta(days=DEFAULT_DAYS))
     return start - (end - start), start, end
+
+
+def _next_midnight(moment: datetime) -> datetime:
+    """The start (UTC) of the day after ``moment``'s: the exclusive end of its day."""
+    day = moment.astimezone(UTC).date() if moment.tzinfo else moment.date()
+    return datetime.combine(day, time(), UTC) + timedelta(days=1)
 
 
 def _breakdown(values: list[Any], mask: np.ndarray) -> dict[str, int]:
@@ -104,7 +122,8 @@ def said_report(store: Store, period: str | None = None, network: str | None = N
     for the trends alone. A topic with no text in the period is not listed (it may still
     be named among the falling ones)."""
     if not 1 <= n_topics <= MAX_TOPICS:
-        raise InputError(f"--topics must be from 1 to {MAX_TOPICS}, not {n_topics}")
+        raise InputError(f"--topics must be from 1 to {MAX_TOPICS}, not {n_topics}",
+                         hint="the number of topics to find, such as 8 (the default)")
     lang = parse_segment(segment)
     before, start, end = said_periods(store, period)
     rows = said_texts(store, before, end, network, lang)

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sounding.errors import Problem
-from sounding.imports.convert import CONTROL, CONTROL_ADVICE, EXCEL_ADVICE, EXCEL_ROUNDED
+from sounding.imports.convert import (
+    CONTROL,
+    CONTROL_ADVICE,
+    EXCEL_ADVICE,
+    EXCEL_ROUNDED,
+    count_advice,
+)
 from sounding.imports.formats.values import TIME_EXPECTED, parse_count, parse_time
 
 __all__ = ["Field", "Header", "convert_row", "format_level", "missing_problems", "normalise",
@@ -100,7 +106,7 @@ def _count_expected(raw: object, lang: str) -> str:
     if lang == "fr" and "," in str(raw):
         return ("a whole number ≥ 0 (with French headers a comma is a decimal comma: "
                 "write thousands as 2 210 or 2.210)")
-    return "a whole number ≥ 0"
+    return "a whole number ≥ 0" + count_advice(str(raw))
 
 
 def _convert(f: Field, raw: object, lang: str) -> tuple[Any, str | None]:

@@ -6,12 +6,12 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from sounding.imports.convert import MAX_COUNT
 from sounding.models import FIRST_DAY, LAST_DAY
 
 __all__ = ["MAX_COUNT", "TIME_EXPECTED", "parse_count", "parse_time"]
 
 TIME_EXPECTED = "a date and time such as 2026-03-01 18:00 (ISO 8601)"
-MAX_COUNT = 2**63 - 1
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _SLASHED = re.compile(
     r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
@@ -43,7 +43,7 @@ def parse_count(value: object, lang: str = "en") -> int | None:
         if not (text.isascii() and text.isdigit() and len(text) <= 19):  # not "+7", "1_000"
             raise ValueError(value)
         number = int(text)
-    if not 0 <= number <= MAX_COUNT:  # a count the store's BIGINT holds
+    if not 0 <= number <= MAX_COUNT:  # a count whose sums the store's BIGINT holds
         raise ValueError(value)
     return number
 
