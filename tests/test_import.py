@@ -344,6 +344,7 @@ def test_keep_good_stores_good_rows_and_writes_rejects(store: Store, tmp_path: P
 
 
 def test_unknown_extension_and_missing_file(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "x.xlsx").write_bytes(b"PK")  # a file there, of a format not read
     with pytest.raises(InputError, match="cannot tell the format"):
         import_items(store, tmp_path / "x.xlsx")
     with pytest.raises(InputError, match="no such file"):
