@@ -33,6 +33,13 @@ def _crm(tmp_path: Path, header: str, rows: list[str]) -> Path:
     ("see pouet.example/@ann", "a profile address"),
     ("profile: https://bsky.app/profile/ann.example.com", "a profile address"),
     ("write to Ann <ann@example.com>", "an e-mail address"),
+    # a number ends at a comma, a slash or a full stop, not only at a space
+    ("Rappeler au 06 12 34 56 78, merci", "a phone number"),
+    ("call +33612345678, thanks", "a phone number"),
+    ("555-123-4567, John", "a phone number"),
+    ("06 12 34 56 78/07 12 34 56 78", "a phone number"),
+    ("tél.06 12 34 56 78", "a phone number"),
+    ("FR76 3000 6000 0112 3456 7890 189", "a bank account number"),
 ])
 def test_an_identifier_anywhere_in_the_text_is_found(value: str, what: str) -> None:
     assert identifying_value(value) == what
@@ -44,6 +51,10 @@ def test_an_identifier_anywhere_in_the_text_is_found(value: str, what: str) -> N
     "1 234,50 €", "customer since 2019, 2 orders", "paid 1234.56 EUR", "meet @ 5pm",
     "rated 4.5/5", "call back 10-12", "opening 12:30-14:00", "1,234,567 views",
     "ISBN 978-3-16-148410-0", "ref 2024-0012345", "weekly-subscription",
+    # an @ before a time, a price or a year is no handle; a reference is no phone
+    "Call @10:30", "12 units @3.50", "Sale @50%", "Tarif @2024", "2024.06.12",
+    "Commande n° 0123456789", "Order 0042-1234-5678", "Ticket #0123-456-789",
+    "Zip 02134-1234", "1,5 kg",
 ])
 def test_ordinary_text_is_not_an_identifier(value: str) -> None:
     assert identifying_value(value) is None
@@ -69,7 +80,8 @@ def test_keep_refuses_numbered_and_french_contact_columns(column: str) -> None:
     assert identifying_name(column) == "contact details"
 
 
-@pytest.mark.parametrize("column", ["plan2", "plan_3", "age_band", "country", "lang"])
+@pytest.mark.parametrize("column", ["plan2", "plan_3", "age_band", "country", "lang",
+                                    "ordinateur_portable", "forfait_cellulaire"])
 def test_keep_accepts_numbered_attribute_columns(column: str) -> None:
     assert identifying_name(column) is None
 

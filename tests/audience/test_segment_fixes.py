@@ -92,6 +92,14 @@ def test_a_customer_on_two_networks_counts_in_both() -> None:
         assert known.tolist() == [True, True, False]  # k-cy matches no actor
     big = SegmentRule("big", "big", (Condition("followers", low=1000),))
     assert evaluate(big, people)[0].tolist() == [True, False, False]
+    # one account must meet the whole rule: ann is big on Mastodon, not on Bluesky
+    for conditions, ann in (((Condition("network", ("bluesky",)), Condition("followers",
+                                                                            low=1000)), False),
+                            ((Condition("network", ("mastodon",)), Condition("followers",
+                                                                             low=1000)), True)):
+        member, _ = evaluate(SegmentRule("r", "r", conditions), people)
+        assert member.tolist() == [ann, False, False]
+    assert "accounts_matched" in people  # how many accounts each customer has, not a field
 
 
 def test_the_customer_base_index_is_the_share_of_engaged_who_are_customers(

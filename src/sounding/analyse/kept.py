@@ -38,10 +38,13 @@ _ABOUT_LAST = frozenset({"optin", "optout", "consent", "consented", "verified", 
                          "posts", "score", "since"})
 _CONTACT = frozenset({
     "email", "mail", "courriel", "phone", "telephone", "tel", "mobile", "cell", "cellphone",
-    "portable", "cellulaire", "fax", "gsm", "whatsapp", "address", "addr", "adresse",
+    "fax", "gsm", "whatsapp", "address", "addr", "adresse",
     "street", "handle", "username",
     "login", "pseudo", "bluesky", "bsky", "mastodon", "twitter", "instagram", "facebook",
     "linkedin", "tiktok", "youtube", "snapchat", "telegram"})
+# French words for a mobile phone that are also adjectives ("ordinateur portable"): a
+# phone only when the name starts with them ("portable", "portable_2", "cellulaire_pro").
+_CONTACT_FIRST = frozenset({"portable", "cellulaire"})
 # The contact words that name a social handle, which can find a customer among actors.
 _SOCIAL = frozenset({"handle", "username", "pseudo", "bluesky", "bsky", "mastodon", "twitter",
                      "instagram", "facebook", "linkedin", "tiktok", "youtube", "snapchat",
@@ -89,7 +92,7 @@ def identifying_name(column: str) -> str | None:
     words = _words(column)
     if not words or words[0] in _ABOUT_FIRST or words[-1] in _ABOUT_LAST:
         return None
-    if any(w in _CONTACT for w in words):
+    if any(w in _CONTACT for w in words) or (words[0] in _CONTACT_FIRST):
         return "contact details"
     if any(_is_identifier(w) for w in words) or (
             _ENTITY.intersection(words) and _ENTITY_KEY.intersection(words)):
@@ -123,7 +126,9 @@ def refuse_identifying_names(file: str, keep: Sequence[str]) -> None:
 # as an e-mail address is found in "Ann Lee <ann@example.com>"; the lookarounds keep a
 # match from starting or ending inside a word, an address or a number.
 _EMAIL = re.compile(r"[^@\s<>()\[\],;:\"']+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
-_HANDLE = re.compile(r"(?<![\w@./-])@[a-z0-9_][\w.-]*(?:@[\w-]+(?:\.[\w-]+)+)?", re.I)
+# a handle holds a letter: "@10:30", "12 units @3.50" and "@50%" are no handles
+_HANDLE = re.compile(r"(?<![\w@./-])@(?=[\w.-]*[a-z])[a-z0-9_][\w.-]*"
+                     r"(?:@[\w-]+(?:\.[\w-]+)+)?", re.I)
 _BSKY_HANDLE = re.compile(r"(?<![\w@./-])[\w-]+(?:\.[\w-]+)*\.bsky\.social\b", re.I)
 _PROFILE = re.compile(
     r"(?<![\w.@/-])(?:https?://)?(?:www\.|m\.|mobile\.)?(?:bsky\.app/profile/|x\.com/"
@@ -135,15 +140,22 @@ _PHONE = re.compile(r"^\+?[\d\s().-]+$")
 # In text, a number is a phone only in a phone's shape: an international number (+33 6…),
 # a national one from 0 (06 12 34 56 78), or a North American one ((555) 123-4567,
 # 555-123-4567); a year, a price, a postcode, an order number or a date is none of these.
+# A number in a sentence ends at a comma, a full stop or a slash ("au 06 12 34 56 78,
+# merci", "06…/07…"), but not at one followed by a digit (1,5 or 2024.06).
 _PHONE_IN_TEXT = re.compile(
-    r"(?<![\w.,/+-])(?:\+\d[\d\s().-]{5,}\d"
+    r"(?<![\w+-])(?<!\d[.,/])(?:\+\d[\d\s().-]{5,}\d"
     r"|0\d{1,4}(?:[\s.-]?\d{2,4}){2,5}"
-    r"|\(\d{3}\)[\s.-]?\d{3}[\s.-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?![\w,/-]|[.:]\d)")
+    r"|\(\d{3}\)[\s.-]?\d{3}[\s.-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?![\w-]|[.,:]\d)")
+# What a number after these words is: a reference, not a phone ("Commande n° 0123456789")
+_REFERENCE_BEFORE = re.compile(
+    r"(?:#|n°|nº|no\.?|num(?:éro|ero)?\.?|ref\.?|réf\.?|order|commande|ticket|invoice|"
+    r"facture|zip|code|postal|contrat|contract|dossier|case)\s*[:#]?\s*$", re.I)
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)?"
                      r"|\d{1,3}(?:[\s.,'\u2019]\d{3})+(?:[.,]\d{1,2})?)$")
 _DATE = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
                    r"(?:Z|[+-]\d{2}:?\d{2})?)?"
-                   r"|\d{4}/\d{1,2}/\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})$")
+                   r"|\d{4}[/.]\d{1,2}[/.]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})$")
 _CURRENCY = "€$£¥% \u00a0\u202f"
 
 
@@ -159,7 +171,8 @@ def _is_phone(text: str) -> bool:
     digits = sum(c.isdigit() for c in text)
     if 7 <= digits <= 15 and _PHONE.match(text) and not _DATE.match(text):
         return text[0] in "+0(" or not _NUMBER.match(text)
-    return any(_phone_digits(m[0]) for m in _PHONE_IN_TEXT.finditer(text))
+    return any(_phone_digits(m[0]) and not _REFERENCE_BEFORE.search(text[:m.start()])
+               for m in _PHONE_IN_TEXT.finditer(text))
 
 
 def _phone_digits(found: str) -> bool:
@@ -181,6 +194,8 @@ def identifying_value(value: str) -> str | None:
         return "an e-mail address"
     if _PROFILE.search(text) or _FEDIVERSE_PROFILE.search(text):
         return "a profile address"
+    if _IBAN.search(text):
+        return "a bank account number"
     if _is_phone(text):
         return "a phone number"
     return None

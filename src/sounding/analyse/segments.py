@@ -73,18 +73,7 @@ class Condition:
     words: tuple[str, ...] = ()
 
     def test(self, column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        """(passes, known) for each row of a column; blank text is unknown. A cell holding
-        a tuple (a customer's values over its accounts on several networks) passes when
-        one of its values does, and is known when one is."""
-        if column.map(lambda v: isinstance(v, tuple)).any():
-            flat = column.reset_index(drop=True).explode()
-            passes, known = self._test(flat.reset_index(drop=True))
-            rows = flat.index.to_numpy(dtype=np.int64)
-            return (np.bincount(rows, weights=passes, minlength=len(column)) > 0,
-                    np.bincount(rows, weights=known, minlength=len(column)) > 0)
-        return self._test(column)
-
-    def _test(self, column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """(passes, known) for each row of a column; blank text is unknown."""
         import pandas as pd
 
         known = column.notna().to_numpy()
@@ -250,8 +239,35 @@ def parse_rules(doc: Mapping[str, Any]) -> list[SegmentRule]:
     return rules
 
 
+ACCOUNTS = "accounts_matched"  # a customer's actors, when it has several (else 1)
+
+
 def evaluate(rule: SegmentRule, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(member, known) per row: known when every field the rule reads is known."""
+    """(member, known) per row: known when every field the rule reads is known. A customer
+    matched to several actors (``ACCOUNTS``, their fields as aligned tuples) is a member
+    when one of its accounts meets the whole rule, not each condition on another one."""
+    if ACCOUNTS in frame and (frame[ACCOUNTS] > 1).any():
+        return _per_account(rule, frame)
+    return _evaluate(rule, frame)
+
+
+def _per_account(rule: SegmentRule, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    counts = frame[ACCOUNTS].fillna(1).to_numpy(dtype=np.int64)
+    owner = np.repeat(np.arange(len(frame)), counts)
+    position = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+    rows = frame.iloc[owner].reset_index(drop=True)
+    several = counts > 1
+    for column in rows.columns:
+        if any(isinstance(v, tuple) for v in frame[column].to_numpy(dtype=object)[several]):
+            rows[column] = [v[p] if isinstance(v, tuple) else v
+                            for v, p in zip(rows[column].to_numpy(dtype=object), position,
+                                            strict=True)]
+    member, known = _evaluate(rule, rows)
+    return (np.bincount(owner, weights=member, minlength=len(frame)) > 0,
+            np.bincount(owner, weights=known, minlength=len(frame)) > 0)
+
+
+def _evaluate(rule: SegmentRule, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     import pandas as pd
 
     member = np.ones(len(frame), dtype=bool)
@@ -457,27 +473,34 @@ def frames(profiles: pd.DataFrame, actors: pd.DataFrame, customers: pd.DataFrame
         everyone = everyone.join(extra, how="left")
     people = crm.copy()
     people["customer"] = True
-    for column, values in _linked_fields(everyone, actor_customer, crm.index).items():
+    linked, accounts = _linked_fields(everyone, actor_customer, crm.index)
+    for column, values in linked.items():
         if column not in people.columns:
             people[column] = values
+    people[ACCOUNTS] = accounts
     return engaged.reset_index(drop=True), people.reset_index(drop=True)
 
 
 def _linked_fields(everyone: pd.DataFrame, actor_customer: Mapping[str, str],
-                   keys: pd.Index) -> dict[str, np.ndarray]:
+                   keys: pd.Index) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Each actor field for each customer: its actor's value, or, for a customer matched
-    to several actors (on Bluesky and on Mastodon), the tuple of their distinct known
-    values, so that it counts in the segment of each (see :meth:`Condition.test`)."""
+    to several actors (on Bluesky and on Mastodon), the tuple of their values in one order
+    for every field (see :func:`evaluate`); and how many actors each customer has."""
+    import pandas as pd
+
     by_customer: dict[str, list[str]] = {}
     for a, c in sorted(actor_customer.items()):
         by_customer.setdefault(c, []).append(a)
     linked = everyone.reindex([by_customer.get(k, [None])[0] for k in keys])
     several = [(i, by_customer[k]) for i, k in enumerate(keys) if len(by_customer.get(k, ())) > 1]
+    counts = np.ones(len(keys), dtype=np.int64)
+    for i, accounts in several:
+        counts[i] = len(accounts)
     out = {}
     for column in linked.columns:
         values = linked[column].to_numpy(dtype=object)
         for i, accounts in several:
-            held = everyone.loc[accounts, column].dropna()
-            values[i] = tuple(dict.fromkeys(held.tolist())) if len(held) else None
+            values[i] = tuple(None if pd.isna(v) else v
+                              for v in everyone.loc[accounts, column].tolist())
         out[str(column)] = values
-    return out
+    return out, counts

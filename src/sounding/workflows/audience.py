@@ -21,6 +21,7 @@ from sounding.analyse.segment_words import (
     segment_label,
 )
 from sounding.analyse.segments import (
+    ACCOUNTS,
     ACTOR_FIELDS,
     Condition,
     SegmentFigures,
@@ -174,7 +175,8 @@ def _mismatch(cond: Condition, kinds: set[str], numeric: bool) -> str | None:
 def _check_fields(rules: list[SegmentRule], path: Path, *frames_: pd.DataFrame) -> None:
     """A field no actor or customer has is a typo, not a segment of nobody; so is a
     condition whose kind of value the field never holds (``followers = "1000"``)."""
-    known = sorted({str(c) for frame in frames_ for c in frame.columns} | set(ACTOR_FIELDS))
+    known = sorted(({str(c) for frame in frames_ for c in frame.columns} | set(ACTOR_FIELDS))
+                   - {ACCOUNTS})
     for rule in rules:
         for cond in rule.conditions:
             if cond.field not in known:
