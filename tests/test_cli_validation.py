@@ -296,6 +296,15 @@ def test_topics_refuses_an_unknown_language(brand: Any, segment: str) -> None:
     assert "ISO 639-1" in hint
 
 
+@pytest.mark.parametrize("segment", ["lang=fr,en", "lang= fr , en"])
+def test_topics_refuses_several_languages(segment: str) -> None:
+    """ "fr,en" passed the languages' check, then matched no text: nothing said."""
+    from sounding.workflows.said import parse_segment
+
+    with pytest.raises(InputError, match="one language, such as lang=fr"):
+        parse_segment(segment)
+
+
 def test_topics_takes_a_known_language_and_und() -> None:
     from sounding.workflows.said import parse_segment
 
@@ -313,6 +322,12 @@ def test_account_add_refuses_a_service_that_is_no_web_address(cli: Any, db: Path
     assert error == f"error: --service '{service}' is not a web address"
     assert "https://bsky.social" in hint
     assert not db.exists()
+
+
+def test_an_internationalised_instance_name_is_a_web_address() -> None:
+    from sounding.workflows.accounts import _server_url
+
+    assert _server_url("https://toot.café/", "--instance", "x") == "https://toot.café"
 
 
 def test_account_add_refuses_an_instance_that_is_no_web_address(cli: Any) -> None:

@@ -156,6 +156,19 @@ def test_a_sentence_s_closing_period_is_no_part_of_a_handle() -> None:
     assert names.text("y https://mastodon.social/@alice.") == f"y {alice}."
 
 
+def test_a_profile_address_without_its_scheme_is_pseudonymised_too() -> None:
+    """The CRM checks and the customer matching read these forms as people; the report
+    left them whole."""
+    names = Pseudonyms("s", {"brand.bsky.social"})
+    for text, who in (("see bsky.app/profile/bob.bsky.social", "bob.bsky.social"),
+                      ("www.instagram.com/bob.smith", "bob.smith"),
+                      ("x.com/bobsmith", "bobsmith"),
+                      ("linkedin.com/in/bob-smith", "bob-smith"),
+                      ("pouet.example/@ann", "ann@pouet.example")):
+        assert names.text(text).endswith(names.handle(who)), text
+    assert names.text("visit example.com/about") == "visit example.com/about"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_joint_fit_the_target_rests_on_is_in_the_appendix(data: dict[str, Any],
                                                               lang: str) -> None:

@@ -52,7 +52,11 @@ def _server_url(url: str, flag: str, example: str) -> str:
         host = parts.hostname or ""
     except ValueError:
         host = ""
-    if parts.scheme.lower() not in ("http", "https") or not _HOST.fullmatch(host):
+    try:  # an internationalised name (toot.café) is checked in its ASCII form
+        ascii_host = host.encode("idna").decode("ascii") if host else ""
+    except UnicodeError:
+        ascii_host = ""
+    if parts.scheme.lower() not in ("http", "https") or not _HOST.fullmatch(ascii_host):
         raise InputError(f"{flag} '{given[:80]}' is not a web address",
                          hint=f"give an http or https address with a host name, such as "
                               f"{example}")

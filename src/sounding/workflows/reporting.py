@@ -46,20 +46,23 @@ _END = r"(?:/(?![\w%]))?"  # a closing slash, not the one before a post's path
 # a name of dot-separated parts: a sentence's closing period is never part of it
 _DOTTED = r"[\w\-]+(?:\.[\w\-]+)*"
 _DOTTED_ID = r"[\w\-:%]+(?:\.[\w\-:%]+)*"  # the same, with a DID's or an address's : and %
+# an address with or without its scheme ("bsky.app/profile/…", "www.instagram.com/…"),
+# not in the middle of a word or of another address
+_WEB = r"(?:https?://|(?<![\w.@/\-]))"
 _NAMED = re.compile(
-    r"https?://(?:www\.)?bsky\.app/profile/(?P<bsky>" + _DOTTED_ID + ")" + _END
-    + r"|https?://(?:www\.|mobile\.|m\.)?(?:x|twitter)\.com/"
+    _WEB + r"(?:www\.)?bsky\.app/profile/(?P<bsky>" + _DOTTED_ID + ")" + _END
+    + r"|" + _WEB + r"(?:www\.|mobile\.|m\.)?(?:x|twitter)\.com/"
     r"(?!(?:i|intent|search|hashtag|home|explore|share|settings|messages|notifications)\b)"
     r"(?P<x>\w{1,15})\b" + _END
-    + r"|https?://(?:www\.)?instagram\.com/(?:stories/)?"
+    + r"|" + _WEB + r"(?:www\.)?instagram\.com/(?:stories/)?"
     r"(?!(?:p|reel|reels|explore|tv|accounts|stories)\b)(?P<instagram>\w+(?:\.\w+)*)" + _END
-    + r"|https?://(?:www\.|m\.|web\.)?facebook\.com/(?:people/(?P<fb_name>[\w.\-%]+)/\d+"
+    + r"|" + _WEB + r"(?:www\.|m\.|web\.)?facebook\.com/(?:people/(?P<fb_name>[\w.\-%]+)/\d+"
     r"|profile\.php\?id=(?P<fb_id>\d+)|(?!(?:pages|groups|events|watch|photo|story|sharer|"
     r"share|hashtag|marketplace|people|profile|permalink|login)\b)(?P<fb>" + _DOTTED + "))"
     + _END
-    + r"|https?://(?:[a-z]{2,3}\.|www\.)?linkedin\.com/(?:in/(?P<linkedin>" + _DOTTED_ID + ")"
+    + r"|" + _WEB + r"(?:[a-z]{2,3}\.|www\.)?linkedin\.com/(?:in/(?P<linkedin>" + _DOTTED_ID + ")"
     + _END + r"|posts/(?P<li_post>[\w\-%]+?)(?=_))"
-    + r"|https?://(?P<host>[\w.\-]+)/(?:@|users/)(?P<user>" + _DOTTED + ")(?:@(?P<remote>"
+    + r"|" + _WEB + r"(?P<host>[\w\-]+(?:\.[\w\-]+)+)/(?:@|users/)(?P<user>" + _DOTTED + ")(?:@(?P<remote>"
     + _DOTTED + "))?" + _END
     + r"|(?<![\w:])(?P<did>did:(?:plc|web):" + _DOTTED_ID + ")"
     r"|(?<![\w@.+\-])(?P<address>[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)"

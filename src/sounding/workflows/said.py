@@ -39,6 +39,10 @@ def parse_segment(segment: str | None) -> str | None:
         raise InputError(f"--segment '{segment}': expected lang=CODE, such as lang=fr",
                          hint="the segments are the authors' languages, ISO 639-1 codes")
     lang = value.strip().lower()
+    if not lang.isalpha():  # "fr,en" would pass the list's check and match no text
+        raise InputError(f"--segment '{segment}': one language, such as lang=fr",
+                         hint="the segment is one language of the authors: run the command "
+                              "once per language")
     if lang != UNDETERMINED:  # a typo would read as "nothing was said"
         try:
             parse_languages(lang)
