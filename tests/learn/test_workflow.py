@@ -214,3 +214,23 @@ def test_a_period_without_tagged_posts_is_not_said_to_be_a_brand_without_variant
         add_account(store, "bluesky", "brand.bsky.social")
         with pytest.raises(NotFound, match="no brand post of this period carries variants"):
             learn(store, "2026-02-01..2026-02-28")
+
+
+def test_without_a_labelled_reaction_there_is_no_cap_rather_than_a_cap_of_one(
+        tmp_path: Path) -> None:
+    """1.0 stood for "no cap", so a hostile brand whose cap reached 100% read as one
+    without labels; no cap is None now."""
+    from sounding.workflows.accounts import add_account
+    from sounding.workflows.ingest import import_items
+    from sounding.workflows.learn import guardrail_cap
+
+    csv = tmp_path / "posts.csv"
+    csv.write_text(
+        "id,network,author,text,created_at,likes,variant\n"
+        "p1,bluesky,brand.bsky.social,a,2026-01-02T12:00:00Z,3,format=video\n"
+        "p2,bluesky,brand.bsky.social,b,2026-01-03T12:00:00Z,3,format=photo\n",
+        encoding="utf-8")
+    with Store.open(tmp_path / "w.duckdb") as store:
+        import_items(store, csv)
+        add_account(store, "bluesky", "brand.bsky.social")
+        assert guardrail_cap(store) is None

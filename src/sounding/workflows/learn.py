@@ -333,12 +333,13 @@ def _rotation_cap(arms: list[FactorArms], cap_multiple: float) -> float:
 
 
 def guardrail_cap(store: Store, period: str | None = None, cap_multiple: float = 1.5
-                  ) -> float:
+                  ) -> float | None:
     """The animosity cap :func:`plan` sets, without planning (it rests on the animosity
-    posteriors alone); 1.0, no cap, without any labelled reaction."""
+    posteriors alone); None without any labelled reaction (a cap of 1.0 is a cap: a
+    hostile enough baseline reaches it)."""
     result = learn(store, period)
     if result.baseline_animosity is None:
-        return 1.0
+        return None
     return _rotation_cap(_arms(result, None, "interest"), cap_multiple)
 
 

@@ -207,11 +207,11 @@ def _plan(store: Store, period: str | None, posts: int, seed: int) -> dict[str, 
 
 
 def _whole_cap(store: Store) -> Callable[[], dict[str, Any]]:
-    """The animosity cap over all data, and whether there is one (1.0 is none: no
+    """The animosity cap over all data, and whether there is one (none without a
     labelled reaction)."""
     def found() -> dict[str, Any]:
         cap = guardrail_cap(store)
-        return {"cap": cap, "guardrail": cap < 1.0}
+        return {"cap": cap, "guardrail": cap is not None}
     return found
 
 
