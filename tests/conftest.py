@@ -78,12 +78,13 @@ class Result:
 
 
 @pytest.fixture
-def cli(db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    """Run ``sounding --db DB ARGS`` in this process; returns exit code and output."""
+def bare_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run ``sounding ARGS`` in this process, no --db added (the demo refuses one);
+    returns exit code and output."""
     from sounding.cli import main
 
     def run(*args: str) -> Result:
-        monkeypatch.setattr(sys, "argv", ["sounding", "--db", str(db), *args])
+        monkeypatch.setattr(sys, "argv", ["sounding", *args])
         code = 0
         try:
             main()
@@ -91,6 +92,15 @@ def cli(db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Monkey
             code = int(exc.code or 0)
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def cli(db: Path, bare_cli):
+    """Run ``sounding --db DB ARGS`` in this process; returns exit code and output."""
+    def run(*args: str) -> Result:
+        return bare_cli("--db", str(db), *args)
 
     return run
 

@@ -38,27 +38,6 @@ def brand(cli: Any) -> Any:
     return cli
 
 
-@pytest.fixture
-def bare_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The CLI without --db (the demo refuses one)."""
-    import sys
-
-    from conftest import Result
-    from sounding.cli import main
-
-    def run(*args: str) -> Result:
-        monkeypatch.setattr(sys, "argv", ["sounding", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
-
-
 def _never(*args: Any, **kwargs: Any) -> Any:
     raise AssertionError("called though the input was refused")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -196,42 +196,27 @@ def test_the_demo_strategy_sets_an_engagement_target_from_the_joint_fit(
                for f in differ)
 
 
-def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-          *args: str) -> tuple[int, str, str]:
-    """``sounding ARGS`` in this process: exit code, stdout, stderr."""
-    from sounding.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["sounding", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 def test_demo_json_writes_the_documents_too(demo: DemoResult, monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+                                            bare_cli: Any) -> None:
     """`demo --json` stopped before the report and the strategy draft."""
     import sounding.workflows.demo as demo_module
 
     for name in ("report.html", "report.pdf", "strategy.md"):
         (demo.directory / name).unlink(missing_ok=True)
     monkeypatch.setattr(demo_module, "run_demo", lambda *a, **k: demo)  # already simulated
-    code, printed, said = _main(monkeypatch, capsys, "demo", "--json")
-    assert code == 0, said
-    documents = json.loads(printed)["documents"]
+    result = bare_cli("demo", "--json")
+    assert result.code == 0, result.err
+    documents = json.loads(result.out)["documents"]
     assert sorted(Path(p).name for p in documents.values()) == [
         "report.html", "report.pdf", "strategy.md"]
     assert all(Path(p).is_file() for p in documents.values())
 
 
 def test_demo_refuses_a_workspace_named_with_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+                                               bare_cli: Any) -> None:
     """``sounding --db X demo`` built ./sounding-demo and left X absent, without a word."""
     monkeypatch.chdir(tmp_path)
-    code, _, said = _main(monkeypatch, capsys, "--db", "mine.duckdb", "demo")
-    assert code != 0
-    assert "does not use --db" in said and "sounding-demo/sounding.duckdb" in said
+    result = bare_cli("--db", "mine.duckdb", "demo")
+    assert result.code != 0
+    assert "does not use --db" in result.err and "sounding-demo/sounding.duckdb" in result.err
     assert list(tmp_path.iterdir()) == []  # nothing simulated, nothing written

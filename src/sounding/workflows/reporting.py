@@ -60,10 +60,10 @@ _NAMED = re.compile(
     r"|profile\.php\?id=(?P<fb_id>\d+)|(?!(?:pages|groups|events|watch|photo|story|sharer|"
     r"share|hashtag|marketplace|people|profile|permalink|login)\b)(?P<fb>" + _DOTTED + "))"
     + _END
-    + r"|" + _WEB + r"(?:[a-z]{2,3}\.|www\.)?linkedin\.com/(?:in/(?P<linkedin>" + _DOTTED_ID + ")"
-    + _END + r"|posts/(?P<li_post>[\w\-%]+?)(?=_))"
-    + r"|" + _WEB + r"(?P<host>[\w\-]+(?:\.[\w\-]+)+)/(?:@|users/)(?P<user>" + _DOTTED + ")(?:@(?P<remote>"
-    + _DOTTED + "))?" + _END
+    + r"|" + _WEB + r"(?:[a-z]{2,3}\.|www\.)?linkedin\.com/(?:in/(?P<linkedin>"
+    + _DOTTED_ID + ")" + _END + r"|posts/(?P<li_post>[\w\-%]+?)(?=_))"
+    + r"|" + _WEB + r"(?P<host>[\w\-]+(?:\.[\w\-]+)+)/(?:@|users/)(?P<user>" + _DOTTED
+    + ")(?:@(?P<remote>" + _DOTTED + "))?" + _END
     + r"|(?<![\w:])(?P<did>did:(?:plc|web):" + _DOTTED_ID + ")"
     r"|(?<![\w@.+\-])(?P<address>[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)"
     r"|(?P<mention>@" + _DOTTED + "(?:@" + _DOTTED + ")?)"
