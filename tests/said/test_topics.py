@@ -163,3 +163,21 @@ def test_no_trend_against_a_period_without_texts() -> None:
     assert all(t.ratio is None and t.p_rising is None for t in trends)
     assert [t.share_now for t in trends] == [0.95, 0.03, 0.02]
     assert {t.direction for t in topic_trends([0, 0], [30, 10], 0, 40)} == {"unmeasured"}
+
+
+def test_a_flood_of_one_text_is_one_topic_not_a_crash() -> None:
+    """50 copies of one mention pruned every term ("After pruning, no terms remain"), and
+    texts of a single word failed the LSA ("1 feature(s)"): topics and the page crashed."""
+    flood = find_topics(["Croissant délicieux"] * 60)
+    assert [(t.label, t.size) for t in flood.topics] == [("croissant délicieux", 60)]
+    one_word = find_topics(["Croissant!", "croissant 🥐 https://x.co", "😀"])
+    assert [(t.label, t.size) for t in one_word.topics] == [("croissant", 2)]
+    alike = find_topics(["pain chaud", "tarte citron", "café noir"] * 20, n_topics=8)
+    assert sorted(t.size for t in alike.topics) == [20, 20, 20]  # no empty topic
+
+
+def test_contractions_and_unaccented_french_are_stop_words() -> None:
+    assert tokenize("ca c'est tres bon deja") == []
+    assert tokenize("I'm gonna say it's awesome, isn't it? doesnt matter") == [
+        "awesome", "matter"]
+    assert tokenize("didnt wasnt wont") == []

@@ -47,6 +47,9 @@ as avons avez ont avait avaient aura eu fait faire fais font si très plus moins
 tous toute toutes aussi alors donc car comme quand comment pourquoi quoi dont ni y ici là
 déjà encore jamais toujours rien peu trop chez sans sous entre vers depuis pendant avant
 après oui non ah bon voilà c'est j'ai n'est qu'il qu'on d'un d'une
+doesnt didnt isnt wasnt werent arent wont wouldnt couldnt shouldnt hasnt havent hadnt
+mustnt aint youve youll ill id hes shes weve theyre theyve whats gonna wanna gotta
+ca tres deja meme apres etre etait ete ou la cest jai nest quil quon
 """
 # Fillers: common verbs, adverbs and vague words that lead key phrases ("see", "faites",
 # "vraiment goûter") without saying what a text is about.
@@ -150,33 +153,46 @@ class TopicModel:
         from sklearn.cluster import MiniBatchKMeans  # type: ignore[import-untyped]
         from sklearn.decomposition import TruncatedSVD  # type: ignore[import-untyped]
         from sklearn.feature_extraction.text import TfidfTransformer
-        from sklearn.preprocessing import normalize  # type: ignore[import-untyped]
 
         rng = np.random.default_rng(self.seed)
         chosen = (np.sort(rng.choice(len(docs), self.fit_sample, replace=False))
                   if len(docs) > self.fit_sample else np.arange(len(docs)))
         sample = [_with_pairs(docs[i]) for i in chosen]
-        self.vectorizer_ = self._vectorizer(len(sample)).fit(sample)
+        try:
+            self.vectorizer_ = self._vectorizer(len(sample)).fit(sample)
+        except ValueError:  # every term pruned: 50 copies of one text, or no word shared
+            self.vectorizer_ = self._vectorizer(1).fit(sample)
         counts = self.vectorizer_.transform(sample)
         self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts)
         weights = self.tfidf_.transform(counts)
-        dims = max(1, min(self.components, weights.shape[1] - 1, weights.shape[0] - 1))
-        with np.errstate(divide="ignore", invalid="ignore"):  # texts all alike: no variance,
-            # so sklearn's explained-variance ratio (unused here) divides by zero
-            self.svd_ = TruncatedSVD(dims, random_state=self.seed).fit(weights)
-        space = normalize(self.svd_.transform(weights))
-        k = max(1, min(self.n_topics, len(sample)))
+        self.svd_ = None  # one term ("Bravo !" over and over) is its own one-dimensional space
+        if weights.shape[1] > 1:
+            dims = max(1, min(self.components, weights.shape[1] - 1, weights.shape[0] - 1))
+            with np.errstate(divide="ignore", invalid="ignore"):  # texts all alike: no
+                # variance, so sklearn's explained-variance ratio (unused) divides by zero
+                self.svd_ = TruncatedSVD(dims, random_state=self.seed).fit(weights)
+        space = self._reduce(weights)
+        # texts alike are one point, and a text with no known term is in no topic
+        termed = space[np.abs(space).sum(axis=1) > 0]
+        distinct = len(np.unique(np.round(termed, 9), axis=0))
+        k = max(1, min(self.n_topics, len(sample), distinct))
         self.kmeans_ = MiniBatchKMeans(k, random_state=self.seed, n_init=3,
                                        batch_size=4096).fit(space)
         return self
 
     def transform(self, docs: Sequence[list[str]]) -> tuple[sp.csr_matrix, np.ndarray]:
         """Term counts and normalised LSA coordinates of tokenized texts."""
-        from sklearn.preprocessing import normalize
 
         counts = self.vectorizer_.transform([_with_pairs(d) for d in docs])
-        space = normalize(self.svd_.transform(self.tfidf_.transform(counts)))
-        return counts.tocsr(), space
+        return counts.tocsr(), self._reduce(self.tfidf_.transform(counts))
+
+    def _reduce(self, weights: sp.csr_matrix) -> np.ndarray:
+        """Normalised LSA coordinates (the weights themselves with a single term)."""
+        from sklearn.preprocessing import normalize  # type: ignore[import-untyped]
+
+        if self.svd_ is None:
+            return np.asarray(normalize(weights).toarray())
+        return np.asarray(normalize(self.svd_.transform(weights)))
 
     def predict(self, docs: Sequence[list[str]]) -> np.ndarray:
         """The topic of each tokenized text, -1 for a text with no known term."""
