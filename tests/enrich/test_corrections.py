@@ -169,6 +169,25 @@ def test_review_ranks_doubtful_and_seen_items(launch_store: tuple[Store, dict[st
     assert len(json.loads(cli("review", "--n", "3", "--json").out)["items"]) == 3
 
 
+def test_review_leaves_out_what_cannot_take_a_label(
+        launch_store: tuple[Store, dict[str, str]]) -> None:
+    """An author added as a brand account: review still listed its replies, which
+    `label` then refused as the brand's own."""
+    from sounding.workflows.accounts import add_account
+
+    store, _ = launch_store
+    top = corrections.review_op(store, n=50)["items"][0]
+    author = store.query("SELECT a.network, a.handle FROM items i JOIN actors a "
+                         "ON a.actor_id = i.author_id WHERE i.item_id = ?",
+                         [top["item_id"]]).to_pylist()[0]
+    add_account(store, author["network"], author["handle"])
+    listed = {r["item_id"] for r in corrections.review_op(store, n=5000)["items"]}
+    assert top["item_id"] not in listed
+    with pytest.raises(InputError, match="not a reaction"):
+        corrections.label_op(store, top["item_id"], "interest", "ana")
+    store.close()
+
+
 def test_review_prints_text_literally(db: Path, cli: Any) -> None:
     with Store.open(db) as store:
         _odd_item(store)

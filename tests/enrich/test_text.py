@@ -15,6 +15,8 @@ from sounding.enrich.text import clean_one, clean_texts
         (None, "empty"),
         ("https://example.com/a http://t.co/x", "only_urls"),
         ("@brand @other", "only_mentions"),
+        ("@noah.kelly17.bsky.social @brioche.bsky.social", "only_mentions"),
+        ("@alice@mastodon.social", "only_mentions"),
         ("😡😡😡", "only_emoji"),
         (b"caf\xe9 \xff bad bytes", "invalid_utf8"),
         ("x" * 100_000, "truncated"),
@@ -48,3 +50,13 @@ def test_control_characters_alone_are_empty_not_emoji(raw: object) -> None:
     flags = clean_one(raw)[1]
     assert "empty" in flags and "only_emoji" not in flags
     assert clean_one("ok 😍\x00")[1] == ()
+
+
+def test_a_dotted_handle_is_one_mention_for_the_model() -> None:
+    """Cut at "@noah", ".kelly17.bsky.social" was read as words: a handle appended to a
+    text changed its language."""
+    from sounding.enrich.features import normalise_batch, unmarked
+
+    assert normalise_batch(["merci @noah.kelly17.bsky.social"], 100) == \
+        normalise_batch(["merci @bob"], 100)
+    assert unmarked("merci @ann@mastodon.social !").split() == ["merci", "!"]

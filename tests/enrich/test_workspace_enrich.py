@@ -55,6 +55,51 @@ def test_enrich_labels_answers_and_languages_once(store: Store) -> None:
     assert store.scalar("SELECT count(*) FROM enrichments") == 7
 
 
+def test_a_text_changed_by_a_later_import_is_read_again(store: Store) -> None:
+    """The old reading of a rewritten reply stayed (interest for a now hostile text):
+    enrich read only the items it had never read."""
+    _shop(store)
+    enrich_workspace(store)
+    rewritten = Item("bluesky:r1", "bluesky", "bluesky:ann",
+                     "Worst bakery ever, you are thieves and scammers", T0, kind="reply",
+                     parent_id="bluesky:p1")
+    same = Item("bluesky:r2", "bluesky", "bluesky:bob", "Worst bakery ever, you are scammers",
+                T0, kind="reply", parent_id="bluesky:p1")
+    store.write(Batch.from_records(items=[rewritten, same]), kind="test", source="t2")
+    again = enrich_workspace(store)
+    assert again["items"] == 1 and again["reactions"] == 1  # r1 only: r2 did not change
+    label = store.scalar("SELECT label FROM item_reactions WHERE item_id = 'bluesky:r1'")
+    assert label == "animosity"
+    assert store.scalar("SELECT count(*) FROM enrichments") == 7
+
+
+@pytest.mark.parametrize("damage", ["empty weights", "cut weights", "no bits", "cut head"])
+def test_a_damaged_model_folder_is_said_to_be_damaged(tmp_path: Path, damage: str) -> None:
+    """An empty weights.npz printed "Aborted." alone, a cut one "BadZipFile ... this is
+    unexpected", a model.json without a key "KeyError: 'bits'"."""
+    import shutil
+
+    from sounding.enrich.artifact import DEFAULT_MODEL_DIR
+
+    folder = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL_DIR, folder)
+    weights, head = folder / "weights.npz", folder / "language.npz"
+    if damage == "empty weights":
+        weights.write_bytes(b"")
+    elif damage == "cut weights":
+        weights.write_bytes(weights.read_bytes()[:5000])
+    elif damage == "cut head":
+        head.write_bytes(head.read_bytes()[:5000])
+    else:
+        description = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+        del description["bits"]
+        (folder / "model.json").write_text(json.dumps(description), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_model(folder)
+    assert "damaged" in str(caught.value) or "cannot read" in str(caught.value)
+    assert caught.value.hint
+
+
 def test_a_model_folder_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="neither a sounding model"):
         load_model(tmp_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -121,13 +122,25 @@ def load_scorer(
     try:
         description = json.loads((folder / "model.json").read_text(encoding="utf-8"))
         arrays = np.load(folder / "weights.npz", allow_pickle=False)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:  # empty, cut
         raise ConfigError(
             f"cannot read a reaction model in {folder}: {exc}",
             hint="pass a folder written by training/train_reaction.py, or none for the default",
         ) from exc
     if description.get("format") not in _READABLE or description.get("classes") != list(REACTIONS):
         raise ConfigError(f"{folder} does not hold a {FORMAT} model with classes {REACTIONS}")
+    try:  # the archive's members are read here, lazily: a damaged file fails only now
+        return _scorer(description, arrays, context)
+    except (OSError, ValueError, EOFError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+        raise ConfigError(
+            f"the reaction model in {folder} is damaged ({type(exc).__name__}: {exc})",
+            hint="delete the folder to go back to the shipped model (a workspace's own is "
+                 "WORKSPACE.model/; `sounding retrain` writes it again), or pass another",
+        ) from exc
+
+
+def _scorer(description: dict[str, Any], arrays: Any, context: str
+            ) -> tuple[HashedLinear, float, dict[str, Any], str]:
     scorer = HashedLinear(
         weights=arrays["weights"].astype(np.float32),
         idf2=arrays["idf2"].astype(np.float32),

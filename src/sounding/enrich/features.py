@@ -35,7 +35,9 @@ _SEP_CODE = ord(_SEP)
 _SPACE = ord(" ")
 # Patterns start with a literal where possible: Python's re then skips ahead quickly.
 _URL = re.compile(r"h(?:ttps?://\S+|ttps?\b)|www\.\S+")
-_MENTION = re.compile(r"@\w+")
+# a handle with its dots (@ann.bsky.social) and instance (@ann@mastodon.social): cut at
+# "@ann" the rest was read as words, and changed the label and the language
+_MENTION = re.compile(r"@\w+(?:[.\-]\w+)*(?:@\w+(?:[.\-]\w+)*)?")
 _SYMBOL = re.compile(r"[^\w\s@#'’\x1e]")
 _BLANK = re.compile(r"[\x00-\x1d\x1f\x7f\x85\xa0\u2000-\u200f\u2028\u2029\ufe0f]")
 

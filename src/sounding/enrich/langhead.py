@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,9 +174,9 @@ def load_head(folder: str | Path) -> LanguageHead | None:
             threshold=float(description["threshold"]),
             metadata=dict(description.get("metadata", {})),
         )
-    except (OSError, ValueError, KeyError) as exc:
-        raise ConfigError(
-            f"cannot read the language head in {path}: {exc}",
+    except (OSError, ValueError, KeyError, EOFError, TypeError, zipfile.BadZipFile) as exc:
+        raise ConfigError(  # EOFError: an empty archive; BadZipFile: a cut one
+            f"cannot read the language head in {path}: {type(exc).__name__}: {exc}",
             hint="delete language.json and language.npz there to detect language with lingua "
                  "alone, or write them again with training/train_language.py",
         ) from exc

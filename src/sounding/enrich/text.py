@@ -15,7 +15,9 @@ MAX_CHARS = 2000
 FORCED_NEUTRAL = frozenset({"empty", "only_urls", "only_mentions"})
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-_MENTION = re.compile(r"@\w+")
+# a handle with its dots (@ann.bsky.social) and instance (@ann@mastodon.social): cut at
+# "@ann" the rest was read as words, and changed the label and the language
+_MENTION = re.compile(r"@\w+(?:[.\-]\w+)*(?:@\w+(?:[.\-]\w+)*)?")
 _WORD = re.compile(r"[^\W_]")  # any letter or digit, in any script
 _SYMBOL = re.compile(rf"[^\w\s{INVISIBLE}]")  # an emoji or a sign
 

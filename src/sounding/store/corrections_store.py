@@ -9,6 +9,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from sounding.store.database import Store
+from sounding.store.enrich_store import WANTS_REACTION
 
 __all__ = ["corrected_items", "model_scores", "put_model_reactions", "review_candidates"]
 
@@ -67,6 +68,7 @@ def review_candidates(store: Store, n: int) -> pa.Table:
             LEFT JOIN (SELECT actor_id, max(followers) AS followers FROM actors
                        GROUP BY actor_id) a ON a.actor_id = i.author_id
             WHERE i.item_id NOT IN (SELECT item_id FROM labels)
+              AND {WANTS_REACTION}
         )
         SELECT *, (1 - greatest(p_interest, p_animosity, p_neutral))
                   * (1 + ln(1 + engagements) + ln(1 + followers) / 2) AS worth

@@ -145,6 +145,8 @@ def _upsert_entity(con: Any, distinct: _Distinct, name: str, table: pa.Table,
     incoming = _last_per_key(distinct, table, keys)[0]
     con.register("_incoming", incoming)
     updated = 0
+    if name == "items":
+        _forget_model_reads(con)
     if mutable:
         sets = ", ".join(f"{c} = coalesce(s.{c}, {name}.{c})" for c in mutable)
         where = " AND ".join(f"{name}.{k} = s.{k}" for k in keys)
@@ -165,6 +167,17 @@ def _upsert_entity(con: Any, distinct: _Distinct, name: str, table: pa.Table,
     ).fetchall()[0][0]
     con.unregister("_incoming")
     return TableStats(new=new, updated=updated, unchanged=incoming.num_rows - new - updated)
+
+
+def _forget_model_reads(con: Any) -> None:
+    """An item whose text changes loses what a model read in the old text (its language
+    and reaction), so that the next ``enrich`` reads the new one; a person's label stays.
+    Asked only of a workspace a model has read (a first import pays nothing)."""
+    if not con.execute("SELECT EXISTS (SELECT 1 FROM enrichments)").fetchall()[0][0]:
+        return
+    con.execute("DELETE FROM enrichments WHERE item_id IN (SELECT s.item_id FROM _incoming s "
+                "JOIN items t ON t.item_id = s.item_id WHERE s.text IS NOT NULL "
+                "AND s.text IS DISTINCT FROM t.text)")
 
 
 def _history_sql(name: str, owner: str, cols: str, sig: str, single: bool) -> str:
