@@ -121,6 +121,10 @@ def test_the_same_channel_twice_is_refused(store: Store) -> None:
     with pytest.raises(InputError, match=f"exists already \\(#{first['channel_id']}\\)") as twice:
         add_channel_op(store, "webhook", url=url)
     assert "SECRET-PATH" not in str(twice.value)
+    for same in ("HTTPS://Hooks.Example/abc/SECRET-PATH", "https://hooks.example:443/abc/"
+                 "SECRET-PATH"):  # one receiver, spelt another way
+        with pytest.raises(InputError, match="exists already"):
+            add_channel_op(store, "webhook", url=same)
     add_channel_op(store, "email", to=["a@example.com"], smtp_host="h")
     with pytest.raises(InputError, match=r"a@example\.com exists already"):
         add_channel_op(store, "email", to=["a@example.com"], smtp_host="other")

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from sounding.analyse.spikes import WINDOWS, SpikeTest, share_spike, volume_spike
 from sounding.connectors.notify import (
@@ -72,12 +72,25 @@ def add_channel_op(store: Store, kind: str, to: list[str] | None = None,
     else:
         raise InputError(f"no channel kind '{kind}'", hint="email or webhook")
     same = [c["channel_id"] for c in channels(store, enabled_only=True)
-            if c["kind"] == kind and c["target"] == target]
+            if c["kind"] == kind and _one_place(kind, c["target"]) == _one_place(kind, target)]
     if same:  # a second one would send every alert twice
         raise InputError(f"a {kind} channel to {_shown(kind, target)} exists already "
                          f"(#{same[0]})", hint="sounding alerts list shows the channels")
     channel_id = add_channel(store, kind, target, config)
     return {"channel_id": channel_id, "kind": kind, "target": _shown(kind, target)}
+
+
+def _one_place(kind: str, target: str) -> str:
+    """A webhook address as the network reads it: the scheme and host in any case, and
+    the scheme's own port said or not, are one receiver (``HTTP://Host:443/x``)."""
+    if kind != "webhook":
+        return target
+    parts = urlsplit(target)
+    host = (parts.hostname or "").lower()
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    port = "" if parts.port in (None, default) else f":{parts.port}"
+    host = f"[{host}]" if ":" in host else host
+    return urlunsplit((parts.scheme.lower(), host + port, parts.path or "/", parts.query, ""))
 
 
 # an address an alert can go to: a local part and a domain with a dot, nothing that would
