@@ -222,10 +222,19 @@ def missing_file(path: object, what: str = "file") -> InputError:
     """The error for a path that names no ``what``, with where a relative path starts; a
     folder where a file was expected is called a folder, not missing."""
     if "folder" not in what and os.path.isdir(str(path)):
-        return InputError(f"{path}: a folder, where a {what} was expected",
+        article = "an" if what[:1] in "aeiou" else "a"
+        return InputError(f"{path}: a folder, where {article} {what} was expected",
                           hint="give the file itself, with its path inside the folder")
     return InputError(f"{path}: no such {what}",
                       hint="check the path; a relative one starts from the current folder")
+
+
+def check_seed(seed: int, default: int) -> None:
+    """Refuse a negative seed before any work: numpy would refuse it only later, once
+    folders are emptied or labels read."""
+    if seed < 0:
+        raise InputError(f"--seed {seed}: a seed is a whole number, 0 or more",
+                         hint=f"give --seed a number such as {default} (the default)")
 
 
 def unusable_path(exc: OSError) -> InputError:

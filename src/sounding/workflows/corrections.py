@@ -17,7 +17,7 @@ from typing import Any
 
 from sounding.enrich import REACTIONS, ReactionModel
 from sounding.enrich.adapt import Adaptation, adapt_with_holdout, holdout_split
-from sounding.errors import InputError, NotFound
+from sounding.errors import InputError, NotFound, check_seed
 from sounding.store import Store
 from sounding.store import corrections_store as cs
 from sounding.workflows.labels import correct_label
@@ -118,9 +118,7 @@ def retrain_op(store: Store, *, holdout: float = 0.25, seed: int = 0) -> dict[st
     if not 0.0 < holdout < 1.0:
         raise InputError(f"the held-out share must be between 0 and 1, not {holdout}",
                          hint="give --holdout a share such as 0.25 (the default)")
-    if seed < 0:  # numpy refuses it, once the labels are read
-        raise InputError(f"--seed {seed}: a seed is a whole number, 0 or more",
-                         hint="give --seed a number such as 0 (the default)")
+    check_seed(seed, default=0)
     rows = [r for r in cs.corrected_items(store).to_pylist() if r["label"] in REACTIONS]
     if len(rows) < MIN_CORRECTIONS:
         raise InputError(

@@ -20,7 +20,7 @@ from typing import Any
 
 import pyarrow.csv as pa_csv
 
-from sounding.errors import InputError, cannot_write
+from sounding.errors import InputError, cannot_write, check_seed
 from sounding.models import REACTIONS
 from sounding.simulate import Launch, simulate_launch, truth_to_json
 from sounding.store import Store, held_elsewhere
@@ -143,9 +143,7 @@ def _true_best(truth: dict[str, Any], objective: str) -> dict[str, str]:
 def run_demo(directory: str | Path = "sounding-demo", *, seed: int = 7,
              progress: Progress | None = None) -> DemoResult:
     """Build the demo workspace in ``directory`` and run every stage on it."""
-    if seed < 0:  # numpy refuses it, once the folder is emptied
-        raise InputError(f"--seed {seed}: a seed is a whole number, 0 or more",
-                         hint="give --seed a number such as 7 (the default)")
+    check_seed(seed, default=7)
     directory = Path(directory).resolve()
     report = progress or _quiet
     _prepare(directory)

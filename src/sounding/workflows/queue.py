@@ -8,7 +8,7 @@ from typing import Any
 
 from sounding.connectors.base import Draft, Image
 from sounding.connectors.bluesky_post import check_draft
-from sounding.errors import InputError, NotFound, unusable_path
+from sounding.errors import InputError, NotFound, missing_file, unusable_path
 from sounding.imports import convert
 from sounding.models import LAST_DAY, shows_nothing
 from sounding.store import Store
@@ -109,12 +109,8 @@ def _image_format(head: bytes) -> str | None:
 def _check_image(path: Path) -> None:
     """Refuse now what no network would take: a missing file, a folder, a file that is no
     JPEG, PNG, GIF or WebP image (a text file would be sent, and refused, when due)."""
-    if path.is_dir():
-        raise InputError(f"{path}: a folder, not an image",
-                         hint=f"give the image file itself ({IMAGE_FORMATS})")
     if not path.is_file():
-        raise InputError(f"{path}: no such image",
-                         hint="check the path; a relative one starts from the current folder")
+        raise missing_file(path, "image")
     try:
         with path.open("rb") as fh:
             head = fh.read(12)
