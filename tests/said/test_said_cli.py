@@ -39,6 +39,7 @@ def test_alert_commands_never_print_secrets(cli, monkeypatch) -> None:  # type: 
     with webhook_server() as (_, url):
         added = cli("alerts", "add-channel", "webhook", "--url", url, "--secret-env", "H_SECRET")
         assert added.code == 0 and "token=abc" not in added.out
+        assert "not signed" not in added.err  # a secret named: nothing to warn about
     email = cli("alerts", "add-channel", "email", "--to", "a@example.com", "--smtp-host",
                 "127.0.0.1", "--smtp-port", "2525", "--user", "u", "--password-env", "SAID_PW")
     assert email.code == 0
@@ -47,6 +48,16 @@ def test_alert_commands_never_print_secrets(cli, monkeypatch) -> None:  # type: 
     assert "token=abc" not in listed.out
     checked = cli("alerts", "check", "--json")
     assert checked.code == 0 and json.loads(checked.out)["new_alerts"] == 0
+
+
+def test_an_unsigned_webhook_is_added_with_a_warning(cli) -> None:  # type: ignore[no-untyped-def]
+    added = cli("alerts", "add-channel", "webhook", "--url", "https://hooks.example.com/a")
+    assert added.code == 0 and "channel 1 (webhook)" in added.out
+    assert "warning: alerts to this webhook are not signed" in added.err
+    assert "--secret-env NAME" in added.err
+    as_json = cli("alerts", "add-channel", "webhook", "--url", "https://hooks.example.com/b",
+                  "--json")
+    assert "not signed" in json.loads(as_json.out)["warning"]
 
 
 def test_view_dict_is_json_ready(said_store: Store) -> None:

@@ -223,7 +223,8 @@ def add_webhook_cmd(
         help="NAME of the environment variable holding the HMAC signing secret.")] = None,
     as_json: Json = False,
 ) -> None:
-    """Send alerts to a webhook, signed with HMAC-SHA256 (header X-Sounding-Signature)."""
+    """Send alerts to a webhook, signed with HMAC-SHA256 (header X-Sounding-Signature)
+    when --secret-env names the secret."""
     result = run("alerts_add_channel", kind="webhook", url=url, secret_env=secret_env)
     _added(result, as_json)
 
@@ -234,3 +235,5 @@ def _added(result: dict[str, Any], as_json: bool) -> None:
     else:
         out.print(render.literal(f"channel {result['channel_id']} ({result['kind']}) → "
                                  f"{result['target']}"))
+    if result.get("warning"):
+        err.print(render.literal((f"warning: {result['warning']}", "yellow")))

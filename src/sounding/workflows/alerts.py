@@ -47,6 +47,11 @@ _ALPHA = 0.001
 _MIN_COUNT = {"volume": 5, "animosity": 3}
 
 
+# a receiver cannot tell an unsigned alert from one anybody could post to its address
+UNSIGNED_WARNING = ("alerts to this webhook are not signed, so its receiver cannot tell "
+                    "them from forged ones; add --secret-env NAME to sign them")
+
+
 def add_channel_op(store: Store, kind: str, to: list[str] | None = None,
                    smtp_host: str | None = None, smtp_port: int = 25, user: str | None = None,
                    password_env: str | None = None, sender: str | None = None,
@@ -77,7 +82,10 @@ def add_channel_op(store: Store, kind: str, to: list[str] | None = None,
         raise InputError(f"a {kind} channel to {_shown(kind, target)} exists already "
                          f"(#{same[0]})", hint="sounding alerts list shows the channels")
     channel_id = add_channel(store, kind, target, config)
-    return {"channel_id": channel_id, "kind": kind, "target": _shown(kind, target)}
+    added = {"channel_id": channel_id, "kind": kind, "target": _shown(kind, target)}
+    if kind == "webhook" and not secret_env:
+        added["warning"] = UNSIGNED_WARNING
+    return added
 
 
 def _one_place(kind: str, target: str) -> str:
