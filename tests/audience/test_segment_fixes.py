@@ -10,13 +10,8 @@ import pandas as pd
 import pytest
 
 from sounding.analyse.clusters import discover
-from sounding.analyse.segments import (
-    Condition,
-    SegmentRule,
-    evaluate,
-    frames,
-    measure_segments,
-)
+from sounding.analyse.segment_rules import Condition, SegmentRule
+from sounding.analyse.segments import evaluate, frames, measure_segments
 from sounding.errors import InputError
 from sounding.store import Store
 from sounding.workflows.audience import load_rules, segments

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sounding.analyse.segments import Condition, SegmentRule, measure_segments, rankings
+from sounding.analyse.segment_rules import Condition, SegmentRule
+from sounding.analyse.segments import measure_segments, rankings
 from sounding.cli.audience import ranking_lines
 
 

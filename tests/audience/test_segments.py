@@ -7,14 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sounding.analyse.segments import (
-    Condition,
-    SegmentRule,
-    evaluate,
-    measure_segments,
-    parse_rules,
-    rankings,
-)
+from sounding.analyse.segment_rules import Condition, SegmentRule, parse_rules
+from sounding.analyse.segments import evaluate, measure_segments, rankings
 from sounding.errors import InputError
 from sounding.simulate import Launch
 from sounding.store import Store

@@ -13,6 +13,7 @@ import numpy as np
 from sounding.analyse.actors import ActorMap, actor_map, export_map
 from sounding.analyse.bios import BioWords
 from sounding.analyse.clusters import Clustering, discover
+from sounding.analyse.segment_rules import Condition, SegmentRule, parse_rules, toml_value
 from sounding.analyse.segment_words import (
     CLUSTER,
     CUSTOMER_BASE,
@@ -23,15 +24,11 @@ from sounding.analyse.segment_words import (
 from sounding.analyse.segments import (
     ACCOUNTS,
     ACTOR_FIELDS,
-    Condition,
     SegmentFigures,
-    SegmentRule,
     behaviour_features,
     frames,
     measure_segments,
-    parse_rules,
     rankings,
-    toml_value,
 )
 from sounding.enrich.language import UNDETERMINED
 from sounding.errors import BadValue, InputError, missing_file
