@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sounding.analyse.variants import NO_DENOMINATOR
+from sounding.analyse.verdict_texts import NO_DENOMINATOR
 from sounding.errors import InputError
 from sounding.report.documents import strategy_text, write_report
 from sounding.report.views_learn import learn_view

@@ -11,13 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from sounding.analyse.rates import TREND_SD, trend_posterior
-from sounding.analyse.variants import (
-    LearnSettings,
-    PostOutcomes,
-    analyse_variants,
-    note_text,
-    verdict_text,
-)
+from sounding.analyse.variants import LearnSettings, PostOutcomes, analyse_variants
+from sounding.analyse.verdict_texts import note_text, verdict_text
 from sounding.store import Store
 from sounding.store.learn_reads import learn_posts
 from sounding.workflows.accounts import add_account

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from sounding.analyse.decide import Comparison, is_even, more_posts_needed
-from sounding.analyse.variants import METRICS, LearnSettings, PostOutcomes, analyse_variants
+from sounding.analyse.variants import LearnSettings, PostOutcomes, analyse_variants
+from sounding.analyse.verdict_texts import METRICS
 
 
 def _lead(mean: float, low: float, high: float) -> Comparison:

@@ -134,7 +134,7 @@ def test_design_issues_are_said_in_english_and_in_french() -> None:
 
 
 def test_a_verdict_reads_the_same_in_both_languages() -> None:
-    from sounding.analyse.variants import OBSERVATIONAL, note_text, verdict_text
+    from sounding.analyse.verdict_texts import OBSERVATIONAL, note_text, verdict_text
 
     verdict = {"factor": "format", "metric": "interest", "decided": True, "leader": "video",
                "runner_up": "text", "p_best": 0.999, "diff": 28.94, "low": 21.4, "high": 36.3,
@@ -154,7 +154,7 @@ def test_a_verdict_reads_the_same_in_both_languages() -> None:
 
 def test_more_posts_read_with_separators_and_the_cap_as_a_bound() -> None:
     from sounding.analyse.decide import MORE_POSTS_CAP
-    from sounding.analyse.variants import METRICS, verdict_text
+    from sounding.analyse.verdict_texts import METRICS, verdict_text
     from sounding.report.evidence_parts import factors
     from sounding.report.i18n_report import Fmt
 

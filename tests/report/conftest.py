@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pytest
 
-from sounding.analyse.variants import METRICS
+from sounding.analyse.verdict_texts import METRICS
 from sounding.simulate import LaunchConfig, simulate_launch
 from sounding.store import Store
 from sounding.store.audience_store import put_labels

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sounding.analyse.variants import verdict_text
+from sounding.analyse.verdict_texts import verdict_text
 from sounding.report.documents import strategy_text
 from sounding.report.evidence import build_evidence
 

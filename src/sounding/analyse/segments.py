@@ -1,11 +1,11 @@
 """Segments' figures: rules (see :mod:`sounding.analyse.segment_rules`) and behavioural
 clusters measured on both sides of the representation index.
 
-Every field of a rule is looked up on both sides: among engaged actors (their own fields, plus the CRM fields
-of those matched to a customer) and among customers (their CRM fields, plus the fields
-of the actors they were matched to: one on each network counts in each network's
-segment). A member whose field is unknown is left out of that
-side's denominator, so a rule on a CRM field is measured among matched actors only.
+Every field of a rule is looked up on both sides: among engaged actors (their own fields,
+plus the CRM fields of those matched to a customer) and among customers (their CRM fields,
+plus the fields of the actors they were matched to: one on each network counts in each
+network's segment). A member whose field is unknown is left out of that side's
+denominator, so a rule on a CRM field is measured among matched actors only.
 """
 
 from __future__ import annotations

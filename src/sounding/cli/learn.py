@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from sounding.analyse.variants import OBSERVATIONAL
+from sounding.analyse.verdict_texts import OBSERVATIONAL
 from sounding.cli import app, out, render, run
 
 __all__ = ["learn_cmd", "plan_cmd"]

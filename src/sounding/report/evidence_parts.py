@@ -14,7 +14,7 @@ from sounding.analyse.decide import MIN_REPLICATES
 from sounding.analyse.representation import MIN_COUNT
 from sounding.analyse.segment_words import cluster_description, segment_label
 from sounding.analyse.segments import STANDINGS, by_standing, uncompared
-from sounding.analyse.variants import METRICS, confounders, more_posts_text, with_data
+from sounding.analyse.verdict_texts import METRICS, confounders, more_posts_text, with_data
 from sounding.report.i18n_report import Fmt
 from sounding.report.targets import dispersion
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sounding.analyse.variants import NO_DENOMINATOR
+from sounding.analyse.verdict_texts import NO_DENOMINATOR
 from sounding.errors import InputError, NotFound
 from sounding.report.views import Params, view
 from sounding.report.views_refusals import Refused, choice, page_hint, page_period

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from sounding.analyse.design import issue_text
 from sounding.analyse.segment_words import cluster_description, segment_label
-from sounding.analyse.variants import note_text, verdict_text
+from sounding.analyse.verdict_texts import note_text, verdict_text
 from sounding.models import interval_text
 from sounding.plan import caution_text
 from sounding.report import VIEWS, charts

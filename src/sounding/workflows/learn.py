@@ -20,14 +20,13 @@ from sounding.analyse.design import DesignCheck, check_design
 from sounding.analyse.rates import jackknife_covs, rate_effects
 from sounding.analyse.variants import (
     CONFIDENCE,
-    METRICS,
-    NO_DENOMINATOR,
     LearnSettings,
     PostOutcomes,
     VariantAnalysis,
     analyse_variants,
     engagement_measured,
 )
+from sounding.analyse.verdict_texts import METRICS, NO_DENOMINATOR
 from sounding.errors import InputError, NotFound
 from sounding.models import account_ref
 from sounding.plan import (
