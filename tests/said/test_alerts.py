@@ -16,12 +16,8 @@ from sounding.models import Batch, Item
 from sounding.store import Store
 from sounding.store.audience_store import put_labels
 from sounding.workflows import alerts
-from sounding.workflows.alerts import (
-    add_channel_op,
-    alerts_list_op,
-    check_alerts,
-    remove_channel_op,
-)
+from sounding.workflows.alert_channels import add_channel_op, remove_channel_op
+from sounding.workflows.alerts import alerts_list_op, check_alerts
 
 NOW = datetime(2026, 10, 21, 12, 0, tzinfo=UTC)
 PASSWORD = "pw-Zq81-never-printed"

@@ -85,7 +85,7 @@ def test_remove_channel_through_the_server(store: Store) -> None:
     from fastapi.testclient import TestClient
 
     from sounding.web.app import create_app
-    from sounding.workflows.alerts import add_channel_op
+    from sounding.workflows.alert_channels import add_channel_op
 
     channel = add_channel_op(store, "webhook", url="https://hooks.example/x")
     api = TestClient(create_app(store, "t0ken"), base_url="http://127.0.0.1")

@@ -18,13 +18,12 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from sounding.errors import InputError, NotFound, unusable_path
 from sounding.store import Store
 from sounding.workflows.accounts import add_account, list_accounts, named_secrets
+from sounding.workflows.alert_channels import add_channel_op, remove_channel_op
 from sounding.workflows.alerts import (
-    add_channel_op,
     add_rule_op,
     alerts_check_op,
     alerts_list_op,
     edit_rule_op,
-    remove_channel_op,
     remove_rule_op,
 )
 from sounding.workflows.audience import actors_op, segments_op
