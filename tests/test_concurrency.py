@@ -117,6 +117,11 @@ def test_a_served_workspace_is_said_so_at_once(db: Path, server) -> None:
     with pytest.raises(WorkspaceBusy, match="is served by 'sounding serve' at http://"):
         sounding.open(db, read_only=True)
     assert time.monotonic() - start < 5
+    link = db.with_name("link.duckdb")  # the same file by another name: said so at once too
+    link.symlink_to(db)
+    with pytest.raises(WorkspaceBusy, match="is served by 'sounding serve' at http://"):
+        sounding.open(link)
+    assert time.monotonic() - start < 10
     again = run_process("--db", str(db), "serve", "--port", str(_free_port()), timeout=60)
     assert again.returncode == 1 and "is already served at http://" in again.stderr
 

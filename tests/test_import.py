@@ -175,6 +175,19 @@ def test_a_counters_only_file_keeps_what_items_are(seeded: Store, tmp_path: Path
         {"item_id": "bluesky:r1", "kind": "reply", "parent_id": "bluesky:p1"}]
 
 
+def test_a_blank_parent_in_a_later_file_keeps_a_reply_a_reply(seeded: Store, tmp_path: Path
+                                                                ) -> None:
+    """A refresh file with a parent_id column left blank turned the stored reply into a
+    post that kept its parent: the KPIs counted it as a brand post."""
+    again = [{k: row[k] for k in ("id", "network", "author", "text", "created_at")}
+             | {"parent_id": "", "likes": "3"} for row in ROWS]
+    import_items(seeded, write_csv(tmp_path / "refresh.csv", again))
+    kinds = seeded.query("SELECT item_id, kind, parent_id FROM items ORDER BY item_id"
+                         ).to_pylist()
+    assert kinds == [{"item_id": "bluesky:p1", "kind": "post", "parent_id": None},
+                     {"item_id": "bluesky:r1", "kind": "reply", "parent_id": "bluesky:p1"}]
+
+
 def test_jsonl_strings_that_look_like_dates_stay_strings(store: Store, tmp_path: Path) -> None:
     """Arrow's JSON reader took "2026-03-01" for a time: the id became
     ``2026-03-01 00:00:00`` and the text too."""
@@ -447,6 +460,14 @@ def test_utf16_items_are_read(store: Store, tmp_path: Path, codec: str, option: 
     texts = store.query("SELECT text FROM items ORDER BY item_id").column(0).to_pylist()
     assert texts == ["Nouveau produit \u2728 (été)", "J'adore\net je partage"]
     assert import_items(store, wide, encoding=encoding).unchanged == 2  # idempotent
+
+
+def test_a_line_cut_inside_a_string_says_where_the_string_starts(store: Store, tmp_path: Path
+                                                                  ) -> None:
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"id": "1", "text": "all of it"}\n{"id": "2", "text": "cut sh')
+    assert _refused(store, path)[0] == (f"{path}, line 2: invalid JSON (Unterminated string "
+                                        "starting at column 21)")
 
 
 def test_utf16_jsonl_and_its_errors_name_the_original_file(store: Store, tmp_path: Path

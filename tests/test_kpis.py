@@ -79,6 +79,25 @@ def test_kpis_match_hand_computed_figures(shop: Store) -> None:
     assert k.followers[BRAND]["growth"] == 50
 
 
+def test_a_counter_read_after_the_only_late_reply_leaves_the_post_ignored(store: Store
+                                                                        ) -> None:
+    """A post's one reply, stored, came 96 h after it; its counter, read days later, says
+    1 reply: that one. The post was called answered because a counter said so."""
+    fan = "bluesky:fan"
+    batch = Batch.from_records(
+        accounts=[Account(BRAND, "bluesky", "brand", BRAND)],
+        actors=[Actor(BRAND, "bluesky", "brand"), Actor(fan, "bluesky", "fan")],
+        items=[_item("p1", 0), _item("p2", 1), _item("r1", 96, "reply", "bluesky:p1", fan),
+               _item("o1", 500, author=fan)],
+        metric_snapshots=[  # p2's counter counts a reply the store lacks: answered
+            MetricSnapshot("bluesky:p1", T0 + timedelta(days=19), likes=0, replies=1),
+            MetricSnapshot("bluesky:p2", T0 + timedelta(days=19), likes=0, replies=1)],
+    )
+    store.write(batch, kind="test", source="t")
+    k = kpis(store)
+    assert (k.posts, k.ignored_posts) == (2, 1)
+
+
 def test_period_filters_posts(shop: Store) -> None:
     k = kpis(shop, "2026-09-08..2026-09-09")
     assert k.posts == 2 and k.engagements == 3

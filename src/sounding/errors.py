@@ -27,6 +27,7 @@ message and the hint on one line each and exits non-zero; ``--debug`` shows the 
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 
@@ -235,6 +236,12 @@ def check_seed(seed: int, default: int) -> None:
     if seed < 0:
         raise InputError(f"--seed {seed}: a seed is a whole number, 0 or more",
                          hint=f"give --seed a number such as {default} (the default)")
+
+
+def invalid_json(exc: json.JSONDecodeError) -> str:
+    """'invalid JSON (Unterminated string starting at column 46)': where json's message
+    already ends in 'at' (before the position it leaves out), the column follows it."""
+    return f"invalid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
 
 
 def unusable_path(exc: OSError) -> InputError:

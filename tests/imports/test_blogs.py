@@ -47,6 +47,14 @@ def test_wxr_posts_and_threaded_comments(store: Store) -> None:
     assert store.scalar("SELECT count(*) FROM interactions WHERE kind = 'reply'") == 4
 
 
+def test_entities_are_decoded_once_as_a_browser_shows_them() -> None:
+    from sounding.imports.formats.blog import html_text
+
+    # a post about HTML writes its tags escaped: "&amp;lt;b&amp;gt;" is shown "&lt;b&gt;"
+    assert html_text("<p>Write &amp;lt;b&amp;gt; and &amp;amp;</p>") == "Write &lt;b&gt; and &amp;"
+    assert html_text("<p>Caf&eacute; &lt;3 &#128512;</p>") == "Café <3 \U0001F600"
+
+
 def test_feeds_name_the_same_items_as_the_export(store: Store) -> None:
     import_export(store, WXR)
     rss = import_export(store, RSS)

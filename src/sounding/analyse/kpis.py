@@ -144,9 +144,12 @@ def compute_kpis(posts: pa.Table, labels: pa.Table, bounds: pa.Table, *,
     with_impr = pc.fill_null(pc.greater(posts["impressions"], 0), False)
     followers = pc.coalesce(posts["followers_at_post"], 0)
     with_followers = pc.greater(followers, 0)
-    answered = pc.add(pc.coalesce(posts["replies"], 0), pc.coalesce(posts["quotes"], 0))
-    unanswered = pc.and_(pc.equal(posts["reactions_in_window"], 0),
-                         pc.equal(pc.if_else(pc.is_valid(posts["replies"]), answered, 0), 0))
+    # a post's counters may count answers the store lacks (an export without its
+    # comments): those, of unknown time, count as answers; the stored ones the counters
+    # could count (made before they were read) are timed, and are not counted twice
+    counted = pc.add(pc.coalesce(posts["replies"], 0), pc.coalesce(posts["quotes"], 0))
+    untimed = pc.fill_null(pc.greater(counted, posts["reactions_counted"]), False)
+    unanswered = pc.and_(pc.equal(posts["reactions_in_window"], 0), pc.invert(untimed))
     ignored = pc.and_(unanswered, posts["matured"])
     n_matured = _count(posts["matured"])
     n_posts = posts.num_rows

@@ -223,8 +223,7 @@ def add_webhook_cmd(
         help="NAME of the environment variable holding the HMAC signing secret.")] = None,
     as_json: Json = False,
 ) -> None:
-    """Send alerts to a webhook, signed with HMAC-SHA256 (header X-Sounding-Signature)
-    when --secret-env names the secret."""
+    """Send alerts to a webhook, HMAC-signed when --secret-env names the secret."""
     result = run("alerts_add_channel", kind="webhook", url=url, secret_env=secret_env)
     _added(result, as_json)
 

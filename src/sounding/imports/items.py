@@ -129,11 +129,12 @@ def _item_table(cols: dict[str, pa.Array], brand: Mapping[str, str]) -> pa.Table
     def key_or_null(name: str) -> pa.Array:
         return keyed(cols[name]) if name in cols else nulls
 
-    kind = nulls  # a file saying nothing of kinds (counters only): stored items keep theirs
-    if "kind" in cols or "parent_id" in cols:
-        kind = pc.if_else(pc.is_valid(cols.get("parent_id", nulls)), "reply", "post")
-        if "kind" in cols:
-            kind = pc.coalesce(pc.utf8_lower(cols["kind"]), kind)
+    # a parent makes a reply; a row saying nothing of its kind (no kind, no parent) is a
+    # post when new, and a stored item keeps its kind (a refresh file of counters alone, or
+    # one leaving parent_id blank, does not turn a stored reply into a post)
+    kind = pc.if_else(pc.is_valid(cols.get("parent_id", nulls)), "reply", nulls)
+    if "kind" in cols:
+        kind = pc.coalesce(pc.utf8_lower(cols["kind"]), kind)
     author_id = keyed(cols["author"])
     account = nulls
     if brand:

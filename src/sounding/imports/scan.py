@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from sounding.errors import Problem
+from sounding.errors import Problem, invalid_json
 
 __all__ = ["ScanResult", "bad_byte", "distinct_names", "mark_codec", "reading_codec", "scan_csv",
            "scan_jsonl", "sniff_delimiter"]
@@ -235,7 +235,7 @@ def scan_jsonl(path: Path, *, encoding: str = "utf-8", limit: int,
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
-            result.refuse(name, number, f"invalid JSON ({exc.msg} at column {exc.colno})",
+            result.refuse(name, number, invalid_json(exc),
                           text.rstrip("\r\n"))
             continue
         if not isinstance(obj, dict):

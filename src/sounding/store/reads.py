@@ -133,7 +133,8 @@ STORED_ENGAGEMENTS = f"""latest AS (
 
 def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta) -> pa.Table:
     """Brand posts of the period: latest counters, each engagement as used (see
-    ``STORED_ENGAGEMENTS``), followers at posting time, reactions within ``window``, and
+    ``STORED_ENGAGEMENTS``), followers at posting time, reactions within ``window``, the
+    stored reactions the latest counters could count (made before they were read), and
     whether that window is over (``MATURED``)."""
     return store.query(
         f"""
@@ -148,14 +149,18 @@ def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta)
               AND root_id IN (SELECT item_id FROM posts)
               AND parent_id IS DISTINCT FROM root_id
         ), answers AS (
-            SELECT p.item_id, count(*) AS reactions_in_window
+            SELECT p.item_id,
+                   count(*) FILTER (WHERE t.created_at < p.created_at + ?)
+                       AS reactions_in_window,
+                   count(*) FILTER (WHERE t.created_at <= l.observed_at) AS reactions_counted
             FROM posts p JOIN thread t ON t.post_id = p.item_id
-            WHERE t.created_at < p.created_at + ?
+            LEFT JOIN latest l ON l.item_id = p.item_id
             GROUP BY p.item_id
         ), {MATURED}
         SELECT p.*, l.likes, l.reposts, l.replies, l.quotes, l.impressions, l.reach,
                e.* EXCLUDE (item_id), s.followers AS followers_at_post,
                coalesce(a.reactions_in_window, 0) AS reactions_in_window,
+               coalesce(a.reactions_counted, 0) AS reactions_counted,
                p.item_id IN (SELECT item_id FROM matured) AS matured
         FROM posts p
         LEFT JOIN latest l USING (item_id)

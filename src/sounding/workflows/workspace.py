@@ -29,7 +29,7 @@ class Workspace:
              wait: float = 60.0) -> Workspace:
         """Open the workspace at ``path``; a missing file is refused unless ``create`` is
         set, as the CLI refuses a mistyped --db rather than start an empty workspace."""
-        path = Path(path).expanduser()
+        path = Path(path).expanduser().resolve()  # a link to a served file is that file
         if not path.exists():
             if not create:
                 raise NotFound(

@@ -7,7 +7,6 @@ a comments feed of the same site name the same items.
 
 from __future__ import annotations
 
-import html
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -83,7 +82,7 @@ def html_text(markup: str | None) -> str:
     parser = _Text()
     parser.feed(markup)
     parser.close()
-    text = html.unescape("".join(parser.parts))
+    text = "".join(parser.parts)  # the parser decoded the entities once, as a browser does
     lines = [" ".join(line.split()) for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sounding.errors import ImportRejected, InputError, Problem
+from sounding.errors import ImportRejected, InputError, Problem, invalid_json
 from sounding.imports.formats.columns import Field, convert_row, resolve
 from sounding.imports.formats.records import Collector, Parsed
 from sounding.imports.formats.source import dated_by, decode, export_date, too_early
@@ -78,8 +78,8 @@ def read_js(path: Path, encoding: str = "utf-8") -> Any:
         return json.loads(body.rstrip().rstrip(";"))
     except json.JSONDecodeError as exc:
         raise ImportRejected([Problem(name, exc.lineno + offset, None,
-                                      f"invalid JSON ({exc.msg} at column {exc.colno}); "
-                                      "expected the archive's JSON array")]) from exc
+                                      invalid_json(exc) + "; expected the archive's JSON "
+                                      "array")]) from exc
 
 
 def _handle(folder: Path, account: str | None) -> str:
