@@ -107,6 +107,27 @@ def test_comments_are_threaded_and_the_brand_reply_is_known(store: Store) -> Non
     assert store.scalar("SELECT count(*) FROM interactions WHERE kind = 'reply'") == 4
 
 
+def test_instagram_comments_named_by_username_are_instagrams(store: Store, tmp_path: Path
+                                                              ) -> None:
+    """Without a Platform column, comments were filed under Facebook, threaded under a
+    post that does not exist there."""
+    folder = tmp_path / "ig"
+    folder.mkdir()
+    copy(INSTAGRAM, folder / INSTAGRAM.name)
+    (folder / "ig-comments-2026-03-31.csv").write_text(
+        "Comment ID,Post ID,Parent comment ID,Username,Comment,Created time,Likes\n"
+        "c91,18023456789012345,,camille.r,Superbe !,2026-03-07T09:00:00+0000,2\n"
+        "c92,18023456789012345,c91,atelierlumen,Merci !,2026-03-07T10:00:00+0000,0\n")
+    import_export(store, folder)
+    rows = store.query("SELECT item_id, parent_id, root_id, account_id FROM items "
+                       "WHERE kind = 'comment' ORDER BY 1").to_pylist()
+    post = "instagram:18023456789012345"
+    assert [r["item_id"] for r in rows] == ["instagram:c91", "instagram:c92"]
+    assert [r["parent_id"] for r in rows] == [post, "instagram:c91"]
+    assert {r["root_id"] for r in rows} == {post}
+    assert rows[1]["account_id"] == "instagram:atelierlumen"  # the brand answering
+
+
 def test_x_archive_folder(store: Store) -> None:
     report = import_export(store, X_ARCHIVE)
     assert (report.formats, report.new) == (["x-archive"], 4)

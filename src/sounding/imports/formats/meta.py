@@ -83,6 +83,17 @@ def _network(header: Header, rows: CsvRows) -> str:
     return "facebook"
 
 
+# Instagram names its commenters by username, as its posts file names the account by
+# "Account username"; Facebook by name
+_USERNAME_HEADERS = frozenset({"username", "nom d'utilisateur"})
+
+
+def _comments_network(header: Header) -> str:
+    """The network of a comments file without a Platform column, by its author column."""
+    author = header.found.get("author", "")
+    return "instagram" if author.strip().lower() in _USERNAME_HEADERS else "facebook"
+
+
 def _read(path: Path, fields: tuple[Field, ...], encoding: str) -> tuple[CsvRows, Header]:
     name = str(path)
     rows = read_csv(decode(path.read_bytes(), name, encoding), name)
@@ -162,6 +173,7 @@ def parse_meta_comments(path: Path, *, as_of: datetime | None = None,
         return Parsed("meta-comments", (name,), c.batch(), len(rows.rows) + rejected,
                       len(rows.rows) + rejected, problems, observed)
     said_by = dated_by(path, as_of)
+    default_network = _comments_network(header)
     for line, row in rows.rows:
         v, bad = convert_row(row, header, COMMENT_FIELDS, name, line)
         bad = bad or too_early(v["created_at"], observed, said_by, name, line,
@@ -170,7 +182,7 @@ def parse_meta_comments(path: Path, *, as_of: datetime | None = None,
             problems += bad
             rejected += 1
             continue
-        network = (v.get("network") or "facebook").lower()
+        network = (v.get("network") or default_network).lower()
         if network not in ("facebook", "instagram"):
             problems.append(Problem(name, line, header.found["network"],
                                     f"expected facebook or instagram, found {network[:40]!r}"))
