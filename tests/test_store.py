@@ -91,6 +91,39 @@ def test_a_snapshot_imported_late_is_compared_with_the_one_before_it(store: Stor
         (1, 5), (2, 9), (3, 9), (5, 2)]
 
 
+def test_a_snapshot_lacking_counters_adds_nothing_when_the_rest_is_the_same(store: Store
+                                                                          ) -> None:
+    """A later file with likes alone added a snapshot (likes 10, the rest unknown) after one
+    of 10 likes, 2 reposts, 1 reply: nothing had changed."""
+    def snap(day: int, **counts: int) -> Batch:
+        return Batch.from_records(metric_snapshots=[
+            MetricSnapshot("bluesky:p1", datetime(2026, 3, day, tzinfo=UTC), **counts)])
+
+    store.write(snap(2, likes=10, reposts=2, replies=1), kind="t", source="t")
+    _, stats = store.write(snap(3, likes=10), kind="t", source="t")
+    assert stats.tables["metric_snapshots"].new == 0
+    store.write(snap(4, likes=11), kind="t", source="t")  # a change: kept, as given
+    rows = store.query("SELECT likes, reposts FROM metric_snapshots ORDER BY observed_at")
+    assert rows.to_pylist() == [{"likes": 10, "reposts": 2}, {"likes": 11, "reposts": None}]
+
+
+def test_a_parent_named_deeper_is_not_replaced_by_the_threads_root(store: Store) -> None:
+    """A comments feed that does not say which comment a comment answers gives its post
+    as parent: it flattened the thread a WXR export had stored, and the two sources then
+    updated the item back and forth on every import."""
+    def comment(parent: str) -> Batch:
+        return Batch.from_records(items=[Item(
+            "blog:x/p#comment-8", "blog", "blog:x/~ann", "oui", T0, kind="comment",
+            parent_id=parent, root_id="blog:x/p")])
+
+    store.write(comment("blog:x/p#comment-7"), kind="t", source="wxr")
+    _, stats = store.write(comment("blog:x/p"), kind="t", source="feed")
+    assert stats.tables["items"].updated == 0
+    assert store.scalar("SELECT parent_id FROM items") == "blog:x/p#comment-7"
+    store.write(comment("blog:x/p#comment-6"), kind="t", source="wxr")  # a deeper one wins
+    assert store.scalar("SELECT parent_id FROM items") == "blog:x/p#comment-6"
+
+
 def test_changed_text_updates_the_item_in_place(store: Store) -> None:
     store.write(_batch("v1"), kind="test", source="t")
     _, stats = store.write(_batch("v2"), kind="test", source="t")

@@ -135,6 +135,15 @@ def _last_per_key(distinct: _Distinct, table: pa.Table, keys: tuple[str, ...]
     return table.take(pc.take(rows, pc.array_sort_indices(rows))), False
 
 
+# What an update writes, where it is not the incoming value when known (else the stored
+# one): a stored parent is never replaced by its thread's root, which a source that does
+# not say which comment a comment answers (an RSS feed) gives as its parent.
+_NEW_VALUE = {
+    ("items", "parent_id"): "CASE WHEN s.parent_id = s.root_id AND {t}.root_id = s.root_id"
+                            " THEN {t}.parent_id ELSE coalesce(s.parent_id, {t}.parent_id) END",
+}
+
+
 def _upsert_entity(con: Any, distinct: _Distinct, name: str, table: pa.Table,
                    run_id: int | None) -> TableStats:
     """Update the rows whose values changed, then insert the rows whose key is new."""
@@ -148,10 +157,11 @@ def _upsert_entity(con: Any, distinct: _Distinct, name: str, table: pa.Table,
     if name == "items":
         _forget_model_reads(con)
     if mutable:
-        sets = ", ".join(f"{c} = coalesce(s.{c}, {name}.{c})" for c in mutable)
+        value = {c: _NEW_VALUE.get((name, c), "coalesce(s.{c}, {t}.{c})").format(c=c, t=name)
+                 for c in mutable}
+        sets = ", ".join(f"{c} = {value[c]}" for c in mutable)
         where = " AND ".join(f"{name}.{k} = s.{k}" for k in keys)
-        changed = " OR ".join(
-            f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM {name}.{c})" for c in mutable)
+        changed = " OR ".join(f"({value[c]} IS DISTINCT FROM {name}.{c})" for c in mutable)
         updated = con.execute(
             f"UPDATE {name} SET {sets} FROM _incoming s WHERE {where} AND ({changed})"
         ).fetchall()[0][0]
@@ -180,14 +190,20 @@ def _forget_model_reads(con: Any) -> None:
                 "AND s.text IS DISTINCT FROM t.text)")
 
 
-def _history_sql(name: str, owner: str, cols: str, sig: str, single: bool) -> str:
+def _history_sql(name: str, owner: str, cols: str, sig: str, values: tuple[str, ...],
+                 single: bool) -> str:
     """SQL appending the snapshots of ``_incoming`` that differ from the one just before
     them in time, stored or incoming: an export of an earlier day imported late is
     compared with the day before it, not with the newest snapshot.
 
     With one snapshot per owner in the batch, each meets the stored one before it (an
-    as-of join); otherwise stored and incoming snapshots are ordered together.
+    as-of join); otherwise stored and incoming snapshots are ordered together. A counter
+    the incoming snapshot lacks is no change: a file with fewer columns adds nothing.
     """
+    def differs(before: str) -> str:
+        return " OR ".join([f"{before} IS NULL"] + [
+            f"(s.{v} IS NOT NULL AND s.{v} IS DISTINCT FROM {before}.{v})" for v in values])
+
     picked = ", ".join("s." + c for c in cols.split(", "))
     stored = (f"stored AS (SELECT {owner}, observed_at, {sig} AS sig FROM {name}"
               f" WHERE {owner} IN (SELECT {owner} FROM _incoming))")
@@ -199,7 +215,7 @@ def _history_sql(name: str, owner: str, cols: str, sig: str, single: bool) -> st
             f" seq AS (SELECT *, {sig} AS sig FROM _incoming)"
             f" SELECT {picked}, ? FROM seq s ASOF LEFT JOIN stored p"
             f" ON s.{owner} = p.{owner} AND s.observed_at > p.observed_at"
-            f" WHERE p.sig IS DISTINCT FROM s.sig{new_moment}"
+            f" WHERE ({differs('p.sig')}){new_moment}"
         )
     return (
         f"INSERT INTO {name} ({cols}, run_id) WITH {stored},"
@@ -210,7 +226,7 @@ def _history_sql(name: str, owner: str, cols: str, sig: str, single: bool) -> st
         f" SELECT {owner}, observed_at, sig, true AS incoming FROM seq))"
         f" SELECT {picked}, ? FROM seq s JOIN timeline t ON t.incoming"
         f" AND t.{owner} = s.{owner} AND t.observed_at = s.observed_at"
-        f" WHERE t.prev IS DISTINCT FROM s.sig{new_moment}"
+        f" WHERE ({differs('t.prev')}){new_moment}"
     )
 
 
@@ -226,14 +242,14 @@ def _append_history(con: Any, distinct: _Distinct, name: str, table: pa.Table,
         single = distinct(incoming[owner])
     con.register("_incoming", incoming)
     cols = ", ".join(schema.names)
-    sig = "row(" + ", ".join(values) + ")"
+    sig = "struct_pack(" + ", ".join(f"{v} := {v}" for v in values) + ")"
     has_history = con.execute(
         f"SELECT 1 FROM {name} WHERE {owner} IN (SELECT {owner} FROM _incoming) LIMIT 1"
     ).fetchall()
     if single and not has_history:  # new owners, one snapshot each: nothing to compare
         sql = f"INSERT INTO {name} ({cols}, run_id) SELECT {cols}, ? FROM _incoming"
     else:
-        sql = _history_sql(name, owner, cols, sig, single)
+        sql = _history_sql(name, owner, cols, sig, values, single)
     added = con.execute(sql, [run_id]).fetchall()[0][0]
     kept = _kept_stored(con, name, owner, values) if has_history else 0
     con.unregister("_incoming")
