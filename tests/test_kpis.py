@@ -98,6 +98,25 @@ def test_a_counter_read_after_the_only_late_reply_leaves_the_post_ignored(store:
     assert (k.posts, k.ignored_posts) == (2, 1)
 
 
+def test_a_later_snapshot_of_impressions_alone_keeps_the_stored_replies(store: Store
+                                                                       ) -> None:
+    """Replies counted 0 at 11:00, two stored replies at 12:00 and 12:30, then a snapshot
+    of impressions alone at 13:00: the counter was judged read after the replies (the
+    newest snapshot's time), and the KPIs said 0 replies."""
+    fan = "bluesky:fan"
+    batch = Batch.from_records(
+        accounts=[Account(BRAND, "bluesky", "brand", BRAND)],
+        actors=[Actor(BRAND, "bluesky", "brand"), Actor(fan, "bluesky", "fan")],
+        items=[_item("p1", 0), _item("r1", 2, "reply", "bluesky:p1", fan),
+               _item("r2", 2.5, "reply", "bluesky:p1", fan)],
+        metric_snapshots=[MetricSnapshot("bluesky:p1", T0 + timedelta(hours=1), replies=0),
+                          MetricSnapshot("bluesky:p1", T0 + timedelta(hours=3),
+                                         impressions=50)])
+    store.write(batch, kind="test", source="t")
+    k = kpis(store)
+    assert k.engagements == 2 and k.reply_rate == pytest.approx(2.0)
+
+
 def test_period_filters_posts(shop: Store) -> None:
     k = kpis(shop, "2026-09-08..2026-09-09")
     assert k.posts == 2 and k.engagements == 3

@@ -124,6 +124,25 @@ def test_a_parent_named_deeper_is_not_replaced_by_the_threads_root(store: Store)
     assert store.scalar("SELECT parent_id FROM items") == "blog:x/p#comment-6"
 
 
+def test_a_reply_found_again_by_a_listening_query_stays_a_reply(store: Store) -> None:
+    """A listening query's hits are stored as mentions: one that was a reply in the brand's
+    thread became a mention on every collect, and its reply edge vanished."""
+    def seen(kind: str) -> Batch:
+        return Batch.from_records(
+            actors=[Actor("bluesky:fan", "bluesky", "fan"), Actor("bluesky:ann", "bluesky", "ann")],
+            items=[Item("bluesky:p1", "bluesky", "bluesky:ann", "post", T0),
+                   Item("bluesky:r1", "bluesky", "bluesky:fan", "#brioche", T0, kind=kind,
+                        parent_id="bluesky:p1")])
+
+    store.write(seen("reply"), kind="collect", source="thread")
+    _, stats = store.write(seen("mention"), kind="collect", source="listening")
+    assert stats.tables["items"].updated == 0
+    assert store.scalar("SELECT kind FROM items WHERE item_id = 'bluesky:r1'") == "reply"
+    assert store.scalar("SELECT count(*) FROM interactions WHERE kind = 'reply'") == 1
+    store.write(seen("quote"), kind="t", source="t")  # what the item is, said: it changes
+    assert store.scalar("SELECT kind FROM items WHERE item_id = 'bluesky:r1'") == "quote"
+
+
 def test_changed_text_updates_the_item_in_place(store: Store) -> None:
     store.write(_batch("v1"), kind="test", source="t")
     _, stats = store.write(_batch("v2"), kind="test", source="t")

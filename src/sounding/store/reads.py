@@ -72,7 +72,7 @@ def _resolved(name: str, stored: str, newest: str) -> str:
     """SQL of one engagement of a post, and whether the stored count gave it: the latest
     counter, unless there is none or what is stored is newer than it (then the stored
     count where it is more: a later stored reply proves the counter out of date)."""
-    counter, fresh = f"l.{name}", f"coalesce({newest} <= l.observed_at, true)"
+    counter, fresh = f"l.{name}", f"coalesce({newest} <= l.{name}_at, true)"
     return (f"CASE WHEN {counter} IS NOT NULL AND {fresh} THEN {counter} "
             f"ELSE greatest(coalesce({counter}, 0), {stored}) END AS {name}_resolved, "
             f"{stored} > coalesce({counter}, 0) AND NOT ({counter} IS NOT NULL AND {fresh}) "
@@ -85,7 +85,8 @@ _FIGURES = (("likes", "coalesce(st.stored_likes, 0)", "st.newest_at"),
             ("quotes", "coalesce(st.stored_quotes, 0)", "st.newest_at"))
 
 # Each brand post's engagements (after BRAND_POSTS), as CTEs ending in ``engaged``: its
-# latest counters (``latest``), what the workspace itself holds of them (likes, reposts and
+# latest counters (``latest``, each with when it was read: a later snapshot may lack it),
+# what the workspace itself holds of them (likes, reposts and
 # quotes by others as edges in ``stored``, their replies and comments as items in
 # ``written``, each with its newest date), and per figure the one used (``<name>_resolved``,
 # ``<name>_from_stored``). A counter read after the newest stored engagement wins: the
@@ -93,6 +94,8 @@ _FIGURES = (("likes", "coalesce(st.stored_likes, 0)", "st.newest_at"),
 # used where there is no counter, or where it is more and newer than the counter.
 STORED_ENGAGEMENTS = f"""latest AS (
             SELECT item_id, max(observed_at) AS observed_at,
+                   {", ".join(f"max(observed_at) FILTER (WHERE {n} IS NOT NULL) AS {n}_at"
+                              for n, _, _ in _FIGURES)},
                    max_by(likes, observed_at) AS likes,
                    max_by(reposts, observed_at) AS reposts,
                    max_by(replies, observed_at) AS replies,
@@ -152,7 +155,8 @@ def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta)
             SELECT p.item_id,
                    count(*) FILTER (WHERE t.created_at < p.created_at + ?)
                        AS reactions_in_window,
-                   count(*) FILTER (WHERE t.created_at <= l.observed_at) AS reactions_counted
+                   count(*) FILTER (WHERE t.created_at <= coalesce(l.replies_at, l.quotes_at))
+                       AS reactions_counted
             FROM posts p JOIN thread t ON t.post_id = p.item_id
             LEFT JOIN latest l ON l.item_id = p.item_id
             GROUP BY p.item_id

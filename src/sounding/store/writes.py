@@ -137,8 +137,12 @@ def _last_per_key(distinct: _Distinct, table: pa.Table, keys: tuple[str, ...]
 
 # What an update writes, where it is not the incoming value when known (else the stored
 # one): a stored parent is never replaced by its thread's root, which a source that does
-# not say which comment a comment answers (an RSS feed) gives as its parent.
+# not say which comment a comment answers (an RSS feed) gives as its parent; a reply,
+# quote or comment stays one when a listening query finds it again as a mention (its
+# reply edge, implied by its kind, would be lost).
 _NEW_VALUE = {
+    ("items", "kind"): "CASE WHEN s.kind = 'mention' AND {t}.kind IN ('reply', 'quote',"
+                       " 'comment') THEN {t}.kind ELSE coalesce(s.kind, {t}.kind) END",
     ("items", "parent_id"): "CASE WHEN s.parent_id = s.root_id AND {t}.root_id = s.root_id"
                             " THEN {t}.parent_id ELSE coalesce(s.parent_id, {t}.parent_id) END",
 }
