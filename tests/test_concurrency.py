@@ -126,6 +126,26 @@ def test_a_served_workspace_is_said_so_at_once(db: Path, server) -> None:
     assert again.returncode == 1 and "is already served at http://" in again.stderr
 
 
+def test_serve_on_a_busy_workspace_says_it_waits_and_why_it_gave_up(db: Path) -> None:
+    """serve waited silently for the lock, then said to start 'sounding serve'."""
+    Store.open(db).close()
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; "
+                               f"c = duckdb.connect({str(db)!r}); print('held', flush=True); "
+                               "time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        env = {**os.environ, "SOUNDING_LOCK_WAIT": "2"}
+        busy = run_process("--db", str(db), "serve", "--port", str(_free_port()), env=env,
+                           timeout=60)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert busy.returncode == 1
+    assert "is busy; waiting up to 2 s" in busy.stderr
+    assert "another process still holds it" in busy.stderr
+    assert "start 'sounding serve'" not in busy.stderr
+
+
 def test_a_stopped_server_is_said_so_not_waited_for(db: Path, server) -> None:
     """A server stopped with SIGSTOP made every command wait, silently, up to an hour."""
     assert run_process("--db", str(db), "status", timeout=120).returncode == 0  # listening

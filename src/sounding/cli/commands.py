@@ -94,21 +94,18 @@ def serve_cmd(
 ) -> None:
     """Hold the workspace and serve it; other commands on it go through this server."""
     from sounding.config import resolve_seconds
-    from sounding.errors import WorkspaceBusy
-    from sounding.web.server import serve
+    from sounding.web.server import already_served, serve
     from sounding.workflows.schedule import JOBS
-    from sounding.workflows.served import serving
 
     db = require_workspace(workspace())  # a mistyped --db would serve an empty workspace
     for job in JOBS:  # refused now, not once the server says it serves
         resolve_seconds(job.setting)
-    served = serving(db)
+    served = already_served(db)
     if served is not None:
-        raise WorkspaceBusy(f"{db} is already served at {served.get('url')} "
-                            f"(pid {served.get('pid')})",
-                            hint="use that server, or stop it before starting another")
+        raise served
     serve(db, host=host, port=port, wait=resolve_seconds("lock_wait"), on_listening=lambda url:
-          err.print(render.literal(f"serving {db} on {url} (Ctrl-C to stop)")))
+          err.print(render.literal(f"serving {db} on {url} (Ctrl-C to stop)")),
+          on_wait=lambda msg: err.print(render.literal((msg, "yellow"))))
 
 
 @app.command("demo")

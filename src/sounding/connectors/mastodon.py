@@ -6,8 +6,9 @@ import dataclasses
 import functools
 import itertools
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
@@ -54,21 +55,27 @@ _KEY_LIFETIME = timedelta(minutes=55)
 _PUBLIC_TIMEOUT = 5  # seconds: `account add` waits no longer for an instance
 
 
-def _readable_time(value: str, *, epoch_allowed: bool) -> bool:
-    """Whether Mastodon.py can read a rate-limit header's time, by its own rule: for the
-    reset, seconds since the epoch written as an integer is; else anything dateutil's
-    parser reads."""
-    if epoch_allowed:
-        try:
-            if str(int(value)) == value:
-                return True
-        except ValueError:
-            pass
+def _header_time(value: str | None, *, epoch_allowed: bool) -> datetime | None:
+    """A rate-limit header's time, read by Mastodon.py's own rule (for the reset, seconds
+    since the epoch written as an integer; else anything dateutil's parser reads, UTC when
+    it names no zone); None when the header is absent or no time."""
+    if value is None:
+        return None
     try:
-        dateutil.parser.parse(value)
+        if epoch_allowed and str(int(value)) == value:
+            return datetime.fromtimestamp(int(value), UTC)
+    except (ValueError, OverflowError, OSError):
+        pass
+    try:
+        when: datetime = dateutil.parser.parse(value)
     except (ValueError, OverflowError, TypeError):
-        return False
-    return True
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _readable_time(value: str, *, epoch_allowed: bool) -> bool:
+    """Whether Mastodon.py can read a rate-limit header's time."""
+    return _header_time(value, epoch_allowed=epoch_allowed) is not None
 
 
 def _drop_unreadable_times(response: requests.Response, *args: Any, **kwargs: Any
@@ -91,6 +98,40 @@ def _checked_session(session: requests.Session | None) -> requests.Session:
     if _drop_unreadable_times not in session.hooks["response"]:
         session.hooks["response"].append(_drop_unreadable_times)
     return session
+
+
+def _asked_wait(headers: Mapping[str, str]) -> float | None:
+    """Seconds a 429 asks to wait, by its own headers: ``Retry-After`` (seconds or an HTTP
+    date), else ``X-RateLimit-Reset``. A time is read against the answer's ``Date``, so a
+    server clock apart from ours does not matter. None when the answer says neither."""
+    after = headers.get("Retry-After", "").strip()
+    if after.isdigit():
+        return float(after)
+    try:
+        until: datetime | None = parsedate_to_datetime(after)
+    except (ValueError, TypeError):
+        until = None
+    if until is not None and until.tzinfo is None:
+        until = until.replace(tzinfo=UTC)
+    until = until or _header_time(headers.get("X-RateLimit-Reset"), epoch_allowed=True)
+    if until is None:
+        return None
+    sent = _header_time(headers.get("Date"), epoch_allowed=False) or datetime.now(UTC)
+    return max((until - sent).total_seconds(), 0.0)
+
+
+class _AskedWait:
+    """A response hook keeping the wait the latest answer asked for (a 429's own, else
+    None): Mastodon.py raises on a 429 without its answer, and its ``ratelimit_reset`` may
+    be an earlier answer's."""
+
+    def __init__(self) -> None:
+        self.seconds: float | None = None
+
+    def __call__(self, response: requests.Response, *args: Any, **kwargs: Any
+                 ) -> requests.Response:
+        self.seconds = _asked_wait(response.headers) if response.status_code == 429 else None
+        return response
 
 
 def _refusal(exc: MastodonAPIError) -> tuple[int | None, str]:
@@ -170,14 +211,18 @@ class MastodonConnector:
         self.brand = brand
         self.host = urlparse(instance_url).netloc or instance_url
         self._credential_env = credential_env
+        self._asked = _AskedWait()
+        session = _checked_session(session)
+        session.hooks["response"].append(self._asked)
         self._api = Mastodon(access_token=token, api_base_url=instance_url,
                              ratelimit_method="throw", version_check_mode="none",
-                             session=_checked_session(session), request_timeout=30)
+                             session=session, request_timeout=30)
         self._policy = policy or RetryPolicy()
         self._on_wait = on_wait
         self._me: dict[str, Any] | None = None
         self._max_chars: int | None = None
         self._limit_read = False
+        self._observed_at: datetime | None = None  # the collect's time, given to profile
 
     def _translate(self, call: Callable[[], T]) -> T:
         return _answer(self.host, lambda: self._as_account(call))
@@ -187,9 +232,8 @@ class MastodonConnector:
         try:
             return call()
         except MastodonRatelimitError:
-            reset = self._api.ratelimit_reset
-            wait = max(float(reset) - datetime.now(UTC).timestamp(), 0.0) if reset else None
-            raise RateLimited("mastodon: rate limited (429)", retry_after=wait) from None
+            raise RateLimited("mastodon: rate limited (429)",
+                              retry_after=self._asked.seconds) from None
         except MastodonUnauthorizedError as exc:
             raise CredentialRejected(
                 f"{self.host} refused the access token of {self.brand.handle} ({exc.args[-1]})",
@@ -208,6 +252,7 @@ class MastodonConnector:
     # -- collect ---------------------------------------------------------------------
     def profile(self, observed_at: datetime) -> Records:
         self._me = None
+        self._observed_at = observed_at
         return parse.parse_verify_credentials(self._account(), self.brand, self.host,
                                               observed_at)
 
@@ -219,9 +264,12 @@ class MastodonConnector:
 
     def posts(self, state: str | None) -> Page:
         """The brand's statuses after the saved id, oldest pages first (``min_id``; from
-        the very first on the first collect: without one, the newest 40 came alone)."""
+        the very first on the first collect: without one, the newest 40 came alone).
+
+        Their counters are stamped with the collect's time (the one ``profile`` was given),
+        as the engagement stage stamps them: the same counters are one snapshot, not two."""
         me = self._account()
-        now = datetime.now(UTC)
+        now = self._observed_at or datetime.now(UTC)
         return self._forward(
             lambda: self._api.account_statuses(me["id"], min_id=state or "0", limit=_PAGE),
             state,

@@ -36,8 +36,11 @@ TABLES = (
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
 
 
-def _connect(path: Path, read_only: bool, wait: float, on_wait: Callable[[str], None] | None
+def _connect(path: Path, read_only: bool, wait: float, on_wait: Callable[[str], None] | None,
+             give_up: Callable[[], Exception | None] | None = None
              ) -> duckdb.DuckDBPyConnection:
+    """Connect, retrying while another process holds the lock; ``give_up`` may end the
+    wait early with the error it returns (the holder became a server, which keeps it)."""
     deadline = time.monotonic() + wait
     delay, told = 0.05, False
     while True:
@@ -54,6 +57,9 @@ def _connect(path: Path, read_only: bool, wait: float, on_wait: Callable[[str], 
             if on_wait and not told:
                 on_wait(f"{path} is busy; waiting up to {wait:.0f} s for the other process")
                 told = True
+            stop = give_up() if give_up else None
+            if stop is not None:
+                raise stop from exc
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
 
@@ -97,13 +103,15 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False, wait: float = 60.0,
-             on_wait: Callable[[str], None] | None = None) -> Store:
-        """Open (and create or upgrade) a workspace, waiting up to ``wait`` s for a lock."""
+             on_wait: Callable[[str], None] | None = None,
+             give_up: Callable[[], Exception | None] | None = None) -> Store:
+        """Open (and create or upgrade) a workspace, waiting up to ``wait`` s for a lock
+        (see ``_connect`` for ``on_wait`` and ``give_up``)."""
         path = Path(path)
         if read_only and not path.exists():
             raise NotFound(f"no workspace at {path}", hint="create it with an import or 'demo'")
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = _connect(path, read_only, wait, on_wait)
+        con = _connect(path, read_only, wait, on_wait, give_up)
         # GLOBAL: every read runs on its own cursor, which would otherwise take the
         # process's zone (TZ) for dates, hours and the time zone of the Arrow timestamps
         con.execute("SET GLOBAL TimeZone = 'UTC'")

@@ -18,14 +18,15 @@ from typing import Any
 
 import uvicorn
 
-from sounding.errors import ConfigError
+from sounding.errors import ConfigError, WorkspaceBusy
 from sounding.store import Store
 from sounding.web.app import create_app
 from sounding.workflows.ops import server_file
 from sounding.workflows.schedule import start_jobs
+from sounding.workflows.served import serving
 from sounding.workflows.users import add_user
 
-__all__ = ["address", "check_address", "demo_login", "serve"]
+__all__ = ["address", "already_served", "check_address", "demo_login", "serve"]
 
 DEMO_USER = "demo"
 _log = logging.getLogger("sounding.server")
@@ -117,17 +118,36 @@ def _open_when_started(server: uvicorn.Server, url: str) -> None:
         webbrowser.open(url)
 
 
+def already_served(db: Path) -> WorkspaceBusy | None:
+    """The error to stop waiting with when the process holding the workspace is a server
+    (started at the same time as this one): it keeps the file until it stops."""
+    served = serving(db)
+    if served is None:
+        return None
+    return WorkspaceBusy(f"{db} is already served at {served.get('url')} "
+                         f"(pid {served.get('pid')})",
+                         hint="use that server, or stop it before starting another")
+
+
 def serve(db: Path, *, host: str = "127.0.0.1", port: int = 8000, wait: float = 120.0,
-          open_browser: bool = False, on_listening: Callable[[str], None] | None = None
-          ) -> None:
+          open_browser: bool = False, on_listening: Callable[[str], None] | None = None,
+          on_wait: Callable[[str], None] | None = None) -> None:
     """Serve a workspace until interrupted; CLI commands on it go through this server.
 
     ``on_listening(url)`` is called once the address is taken (a port in use is an error),
-    with the port actually taken (the one the system chose for port 0)."""
+    with the port actually taken (the one the system chose for port 0); ``on_wait`` once
+    if another process holds the workspace, which is waited for."""
     sock = _bind(host, port)
     port = sock.getsockname()[1]
     try:
-        store = Store.open(db, wait=wait)
+        store = Store.open(db, wait=wait, on_wait=on_wait,
+                           give_up=lambda: already_served(db))
+    except WorkspaceBusy as exc:
+        sock.close()
+        if serving(db) is not None:  # a server started meanwhile: said so at once
+            raise
+        raise WorkspaceBusy(str(exc), hint="another process still holds it: start the server "
+                                           "once that command has finished") from exc
     except BaseException:
         sock.close()
         raise

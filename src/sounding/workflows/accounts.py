@@ -7,15 +7,14 @@ A Mastodon account also keeps its instance's text limit, read when it is added.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
 from sounding.connectors.connect import instance_text_limit
-from sounding.connectors.credentials import default_env
-from sounding.errors import InputError, NetworkFailure
+from sounding.connectors.credentials import default_env, read_secret
+from sounding.errors import ConfigError, InputError, NetworkFailure
 from sounding.models import NETWORKS, Account, Actor, Batch, actor_handle, key, network_name
 from sounding.store import Store
 from sounding.store.connector_store import record_text_limit, set_account_settings, text_limit
@@ -120,6 +119,18 @@ def _read_limit(store: Store, account_id: str, instance_url: str, limit_fn: Limi
     return {"max_characters": text_limit(store, account_id), "text_limit_unread": unread}
 
 
+def _secret_set(env: str | None, account_id: str) -> bool:
+    """Whether the account's secret can be read as publishing and collecting read it: from
+    ``$env``, else the config file's ``[credentials]`` table (the secret is not kept)."""
+    if env is None:
+        return False
+    try:
+        read_secret(env, account_id)
+    except ConfigError:
+        return False
+    return True
+
+
 def add_account(store: Store, network: str, handle: str, service_url: str | None = None,
                 credential_env: str | None = None, *,
                 limit_fn: LimitFn = instance_text_limit) -> dict[str, Any]:
@@ -152,7 +163,7 @@ def add_account(store: Store, network: str, handle: str, service_url: str | None
     return {"account_id": actor_id, "network": network, "handle": handle,
             "updated": existed, "items": int(items or 0),
             "items_marked": claimed, "service_url": service_url, "credential_env": env,
-            "credential_set": bool(env and os.environ.get(env)), **limit}
+            "credential_set": _secret_set(env, actor_id), **limit}
 
 
 def list_accounts(store: Store) -> list[dict[str, Any]]:
