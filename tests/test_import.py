@@ -543,3 +543,32 @@ def test_keys_join_network_and_id_and_stay_null_without_an_id(store: Store, tmp_
          "parent_id": None, "root_id": None},
         {"item_id": f"{second}:r1", "author_id": f"{second}:bob", "kind": "reply",
          "parent_id": f"{second}:p1", "root_id": f"{second}:p1"}]
+
+
+def test_a_line_the_csv_reader_cannot_read_keeps_its_text_in_the_rejects(store: Store,
+                                                                        tmp_path: Path) -> None:
+    """Its raw text was written empty: the line a person has to fix was lost."""
+    path = tmp_path / "open.csv"
+    path.write_text('id,network,author,text,created_at\n1,bluesky,ann,ok,2026-09-07T10:00:00Z\n'
+                    '2,bluesky,ann,"open quote,2026-09-07T10:00:00Z\n', encoding="utf-8")
+    report = import_items(store, path, keep_good=True)
+    assert (report.new, report.rejected) == (1, 1)
+    rejects = [json.loads(x) for x in Path(str(report.rejects_file)).read_text().splitlines()]
+    assert rejects == [{"line": 3, "raw": '2,bluesky,ann,"open quote,2026-09-07T10:00:00Z',
+                        "problems": ["malformed CSV: unexpected end of data"]}]
+
+
+def test_a_quote_inside_a_cells_text_is_named_however_clean_the_other_rows(
+        store: Store, tmp_path: Path) -> None:
+    """Arrow's reader stored "bad"quote as badquote without a word when every other row
+    was clean; with one more bad row the same line was refused. It is refused both ways."""
+    path = tmp_path / "quote.csv"
+    path.write_text('id,network,author,text,created_at\n1,x,a,ok,2026-03-01\n'
+                    '2,x,a,"bad"quote,2026-03-01\n3,x,a,fine,2026-03-01\n', encoding="utf-8")
+    assert _refused(store, path) == [f"{path}, line 3: malformed CSV: ',' expected after '\"'"]
+    report = import_items(store, path, keep_good=True)
+    assert (report.new, report.rejected) == (2, 1)
+    inch = tmp_path / "inch.csv"  # a quote in an unquoted cell is kept, as text
+    inch.write_text('id,network,author,text,created_at\n4,x,a,5" screen,2026-03-01\n')
+    assert import_items(store, inch).new == 1
+    assert store.scalar("SELECT text FROM items WHERE item_id = 'x:4'") == '5" screen'

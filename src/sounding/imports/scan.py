@@ -153,11 +153,13 @@ def scan_csv(path: Path, *, encoding: str = "utf-8", limit: int, delimiter: str 
     name = name or str(path)
     result = ScanResult([], {}, [])
     state = {"first": 0}
+    texts: list[str] = []  # the lines of the record being read, for the rejects file
 
     def feed() -> Iterator[str]:
         for number, text in _decoded_lines(path, encoding, limit, result, name):
             if not state["first"]:
                 state["first"] = number
+            texts.append(text)
             yield text
 
     csv.field_size_limit(max(limit, 131072))
@@ -171,21 +173,23 @@ def scan_csv(path: Path, *, encoding: str = "utf-8", limit: int, delimiter: str 
         result.problems.append(Problem(name, 1, None, f"unreadable header: {exc}"))
         return result
     result.columns = {h: [] for h in result.header}
-    _read_records(reader, result, state, name, delimiter)
+    _read_records(reader, result, state, texts, name, delimiter)
     return result
 
 
 def _read_records(reader: Iterator[list[str]], result: ScanResult, state: dict[str, int],
-                  name: str, delimiter: str) -> None:
+                  texts: list[str], name: str, delimiter: str) -> None:
     width = len(result.header)
     while True:
         state["first"] = 0
+        texts.clear()
         try:
             record = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            result.refuse(name, state["first"] or None, f"malformed CSV: {exc}", "")
+            result.refuse(name, state["first"] or None, f"malformed CSV: {exc}",
+                          "".join(texts).rstrip("\r\n"))
             continue
         line = state["first"]
         if not record:
