@@ -143,6 +143,14 @@ def test_a_reply_found_again_by_a_listening_query_stays_a_reply(store: Store) ->
     assert store.scalar("SELECT kind FROM items WHERE item_id = 'bluesky:r1'") == "quote"
 
 
+def test_a_workspace_on_a_read_only_disk_is_not_blamed_on_its_path() -> None:
+    from sounding.store.database import _open_hint
+
+    said = 'IO Error: Cannot open file "/mnt/ro/ws.duckdb": Read-only file system'
+    assert "the path is right" in _open_hint(said) and "check the path" not in _open_hint(said)
+    assert "check the path" in _open_hint('Cannot open file "x": No such file or directory')
+
+
 def test_changed_text_updates_the_item_in_place(store: Store) -> None:
     store.write(_batch("v1"), kind="test", source="t")
     _, stats = store.write(_batch("v2"), kind="test", source="t")

@@ -36,6 +36,14 @@ TABLES = (
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
 
 
+def _open_hint(message: str) -> str:
+    """What to do about a workspace file that would not open, by what the system said."""
+    if "Read-only file system" in message or "Permission denied" in message:
+        return ("the path is right, but the file or its folder cannot be written here: copy "
+                "the workspace to a folder you can write to")
+    return "--db (or sounding.open) names a workspace file, which sounding makes: check the path"
+
+
 def _connect(path: Path, read_only: bool, wait: float, on_wait: Callable[[str], None] | None,
              give_up: Callable[[], Exception | None] | None = None
              ) -> duckdb.DuckDBPyConnection:
@@ -49,9 +57,7 @@ def _connect(path: Path, read_only: bool, wait: float, on_wait: Callable[[str], 
         except duckdb.IOException as exc:
             message = str(exc)
             if not any(marker in message for marker in _LOCK_MARKERS):
-                raise StoreError(f"{path}: {message}", hint=(
-                    "--db (or sounding.open) names a workspace file, which sounding makes: "
-                    "check the path")) from exc
+                raise StoreError(f"{path}: {message}", hint=_open_hint(message)) from exc
             if time.monotonic() + delay > deadline:
                 raise WorkspaceBusy(f"{path} is in use by another process ({message})") from exc
             if on_wait and not told:
