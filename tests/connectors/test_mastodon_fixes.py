@@ -34,7 +34,7 @@ class _Trimmed(RecordedMastodon):
 
     def _response(self, request: requests.PreparedRequest, spec: dict[str, Any]
                   ) -> requests.Response:
-        response = super()._response(request, spec)
+        response: requests.Response = super()._response(request, spec)
         for name in (*self.without, *spec.get("without", ())):
             response.headers.pop(name, None)
         return response
