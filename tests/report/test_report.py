@@ -268,3 +268,18 @@ def test_control_characters_never_reach_a_document() -> None:
     assert page == "<p>red[31m text&lt;b&gt;</p>"
     assert md_escape(hostile) == "red\\[31m text  \\<b\\>"  # VT and FF break lines
     assert md_escape("line one\x0bline two") == "line one line two"  # Word's line break
+
+
+@pytest.mark.parametrize(("lang", "followers", "impressions"), [
+    ("en", "engagements per thousand followers", "engagements per thousand impressions"),
+    ("fr", "interactions pour mille abonnés", "interactions pour mille impressions")])
+def test_the_engagement_rate_is_named_by_the_exposure_measured(
+        data: dict[str, Any], lang: str, followers: str, impressions: str) -> None:
+    """An imported workspace measured per impression was reported 'per thousand followers',
+    beside a key figure saying follower counts were unknown."""
+    assert followers in render_report_html(build_evidence(data, lang))
+    analysis = {**data["learn"]["analysis"], "exposure_kind": "impressions"}
+    by_impressions = {**data, "learn": {**data["learn"], "analysis": analysis}}
+    report = render_report_html(build_evidence(by_impressions, lang))
+    for text in (report, strategy_text(by_impressions, lang)):
+        assert impressions in text and followers not in text

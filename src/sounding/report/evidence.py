@@ -224,7 +224,9 @@ def _quotes(data: dict[str, Any]) -> list[dict[str, str]]:
 
 def build_evidence(data: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     """The evidence dict of one workspace's report data, in ``lang``."""
-    fmt = Fmt(lang)
+    learned = data["learn"].get("analysis") if data["learn"].get("ok") else None
+    exposure = learned["exposure_kind"] if learned else "followers"
+    fmt = Fmt(lang, exposure)
     p, whole = data["period"], data["all_data"]
     period = fmt.t("period_range", start=p["start"], end=p["end"])
     everything = fmt.t("period_range", start=whole["start"], end=whole["end"])
@@ -236,7 +238,7 @@ def build_evidence(data: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     # no reply, quote or mention in the period: the reaction shares are not measured
     silent = not k["reactions"]
     ev: dict[str, Any] = {
-        "lang": lang, "period": period, "period_all": everything,
+        "lang": lang, "exposure": exposure, "period": period, "period_all": everything,
         "brand": ", ".join(a["account_id"] for a in data["accounts"]) or fmt.t("na"),
         "pseudonymised": bool(data["pseudonymised"]), "method": _method(fmt, data),
         "kpis": modelled, "counts": _plain_kpis(fmt, k, period),

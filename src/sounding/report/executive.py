@@ -83,7 +83,7 @@ def _factor_chart(fmt: Fmt, factor: dict[str, Any]) -> Markup:
 
 def charts(ev: dict[str, Any]) -> dict[str, Any]:
     """Every chart of the report, as inline SVG markup."""
-    fmt = Fmt(ev["lang"])
+    fmt = Fmt(ev["lang"], ev["exposure"])
     return {"kpis": _kpi_chart(fmt, ev),
             "weekly": _weekly_chart(fmt, ev["charts"]["weekly"]),
             "segments": _segment_chart(fmt, ev["segments"]),
@@ -92,7 +92,7 @@ def charts(ev: dict[str, Any]) -> dict[str, Any]:
 
 def render_report_html(ev: dict[str, Any]) -> str:
     """The executive report of an evidence dict as one HTML document."""
-    fmt = Fmt(ev["lang"])
+    fmt = Fmt(ev["lang"], ev["exposure"])
     template = environment().get_template("report.html")
     return template.render(ev=ev, t=fmt.t, charts=charts(ev),
                            labels=list(REACTIONS))

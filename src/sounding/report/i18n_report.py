@@ -32,16 +32,24 @@ def _tidy(text: str) -> str:
     return re.sub(r" +(?=[,.)])", "", re.sub(r"  +", " ", text))
 
 
+_BY_EXPOSURE = frozenset({"metric_engagement", "on_engagement"})
+
+
 class Fmt:
     """Translations and number formats of one language."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, exposure: str = "followers") -> None:
         self.lang = check_lang(lang)
+        self.exposure = exposure
 
     def t(self, key: str, *, one: bool = False, **values: Any) -> str:
         """The message ``key`` in this language, with ``{name}`` fields filled in; its
         singular form where ``one`` (a count that :meth:`one` calls singular) and it has
-        one. A field left empty (an interval there is none of) leaves no stray space."""
+        one. A field left empty (an interval there is none of) leaves no stray space. The
+        engagement rate is named per the exposure the analysis used (followers or
+        impressions)."""
+        if key in _BY_EXPOSURE and self.exposure != "followers":
+            key = f"{key}_{self.exposure}"
         entry = TEXT[key]
         lang = f"{self.lang}_one" if one and f"{self.lang}_one" in entry else self.lang
         text = entry[lang] if lang in entry else entry["en"]

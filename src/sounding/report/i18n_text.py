@@ -107,6 +107,9 @@ TEXT: dict[str, dict[str, str]] = {
     "on_animosity": {"en": "animosity", "fr": "l'animosité"},
     "on_ignored": {"en": "ignored posts", "fr": "la part de publications ignorées"},
     "on_engagement": {"en": "engagements per thousand followers", "fr": "les interactions pour mille abonnés"},
+    # the same where the analysis measured exposure by impressions
+    "metric_engagement_impressions": {"en": "engagements per thousand impressions", "fr": "interactions pour mille impressions"},
+    "on_engagement_impressions": {"en": "engagements per thousand impressions", "fr": "les interactions pour mille impressions"},
     "unit_pts": {"en": "pts", "fr": "pts"},
     "unit_per_k": {"en": "per thousand", "fr": "pour mille"},
     "kpi_engagement_rate_per_follower": {"en": "Engagement rate per follower", "fr": "Taux d'interaction par abonné"},

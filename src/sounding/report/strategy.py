@@ -209,7 +209,7 @@ def _governance(fmt: Fmt) -> list[Block]:
 
 def strategy_blocks(ev: dict[str, Any]) -> list[Block]:
     """The whole strategy draft: sections, then the evidence appendix they link to."""
-    fmt = Fmt(ev["lang"])
+    fmt = Fmt(ev["lang"], ev["exposure"])
     head = [h(1, fmt.t("strategy_title")),
             p(Span(fmt.t("strategy_meta", brand=ev["brand"], period=ev["period"]))),
             p(Span(fmt.t("strategy_rule")))]
