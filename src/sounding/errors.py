@@ -143,6 +143,8 @@ class ImportRejected(InputError):
                             for p in problems):
             self.hint = ("a missing column cannot be skipped: name it in the file, or map "
                          "the file's column with --map NAME=COLUMN")
+        elif problems and all(p.line is None for p in problems):  # no row to set aside
+            self.hint = "fix what is said above: it concerns the whole file"
 
 
 class PostRejected(InputError):

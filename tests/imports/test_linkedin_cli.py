@@ -206,6 +206,7 @@ def test_a_page_is_never_named_after_a_renamed_file(store: Store, tmp_path: Path
     assert str(info.value.problems[0]) == (
         f"{path}: the workbook does not name its LinkedIn page, and the file's name is not "
         "LinkedIn's (PAGE_content_NUMBER.xls): pass --account PAGE")
+    assert "--keep-good" not in info.value.hint  # no row of it could be set aside
     assert store.counts()["items"] == 0
     assert import_export(store, path, account="atelierlumen").new == 1
     assert store.query("SELECT account_id FROM accounts").to_pylist() == [

@@ -308,6 +308,13 @@ def test_an_export_dated_before_its_posts_is_refused_by_line(store: Store,
     with pytest.raises(InputError, match="--as-of 2099-01-01 23:59: a date to come"):
         import_export(store, path, as_of="2099-01-01")
     assert import_export(store, path).new == 1  # dated by its name: 31 March
+    future = tmp_path / "Mar-01-2099_Mar-31-2099_1.csv"  # no --as-of can date it: said so
+    future.write_text("Post ID,Page name,Description,Publish time,Reactions,Shares\n"
+                      "112,Kettle,hello,03/05/2099 18:00,5,1\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_export(store, future, as_of="2026-04-01")
+    assert _problems(caught) == [f"{future}, line 2, column 'Publish time': the post is dated "
+                                 "2099-03-05, a date to come: check the file's dates"]
 
 
 def test_an_item_that_answers_itself_is_refused(store: Store, tmp_path: Path) -> None:

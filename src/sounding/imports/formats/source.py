@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sounding.errors import ImportRejected, Problem
+from sounding.imports.convert import AHEAD
 from sounding.imports.scan import bad_byte, reading_codec, sniff_delimiter
 
 __all__ = ["CsvRows", "date_in_name", "dated_by", "decode", "export_date", "read_csv",
@@ -118,6 +119,9 @@ def too_early(created_at: datetime, observed: datetime, said_by: str, file: str,
     export's date (said by ``said_by``) is wrong, or the item's."""
     if observed >= created_at:
         return []
+    if created_at > datetime.now(UTC) + AHEAD:  # no export date can help
+        return [Problem(file, line, column, f"the {what} is dated {created_at:%Y-%m-%d}, "
+                        "a date to come: check the file's dates")]
     return [Problem(file, line, column,
                     f"the counters are dated {observed:%Y-%m-%d} ({said_by}), before the "
                     f"{what} was created on {created_at:%Y-%m-%d}: pass --as-of with the date "
