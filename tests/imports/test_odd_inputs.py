@@ -49,15 +49,19 @@ def test_a_column_named_twice(store: Store, tmp_path: Path) -> None:
 
 def test_quotes_one_reader_takes_and_the_other_refuses(store: Store, tmp_path: Path) -> None:
     """``"hi"x``: rows and lines stopped pairing up, and a bad date further down was an
-    IndexError (or reported a line too late)."""
+    IndexError (or reported a line too late). The careful reader reads such a file from
+    the start now: each bad line is named, and --keep-good sets both aside."""
     path = tmp_path / "quotes.csv"
     path.write_text(f'{HEADER}\n1,bluesky,a,"hi"x,2026-03-01\n2,bluesky,a,ok,2026-03-02\n'
                     "3,bluesky,a,ok,nope\n", encoding="utf-8")
     with pytest.raises(ImportRejected) as caught:
-        import_items(store, path, keep_good=True)
-    assert _problems(caught) == [f"{path}, line 2: malformed CSV: ',' expected after '\"'"]
-    assert "--keep-good cannot set them aside" in caught.value.hint
+        import_items(store, path)
+    problems = _problems(caught)
+    assert problems[0] == f"{path}, line 2: malformed CSV: ',' expected after '\"'"
+    assert len(problems) == 2 and problems[1].startswith(f"{path}, line 4, column 'created_at'")
     assert store.counts()["items"] == 0
+    report = import_items(store, path, keep_good=True)
+    assert (report.new, report.rejected) == (1, 2)
 
 
 def test_jsonl_bytes_that_are_not_utf8_are_named_by_line(store: Store, tmp_path: Path) -> None:
