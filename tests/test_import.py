@@ -568,6 +568,11 @@ def test_a_quote_inside_a_cells_text_is_named_however_clean_the_other_rows(
     assert _refused(store, path) == [f"{path}, line 3: malformed CSV: ',' expected after '\"'"]
     report = import_items(store, path, keep_good=True)
     assert (report.new, report.rejected) == (2, 1)
+    from sounding.imports.tabular import _stray_quote
+
+    marked = tmp_path / "marked.csv"  # a byte-order mark before a quoted header is no stray
+    marked.write_bytes(b'\xef\xbb\xbf"id","text"\n"1","ok"\n')
+    assert not _stray_quote(marked, ",") and _stray_quote(path, ",")
     inch = tmp_path / "inch.csv"  # a quote in an unquoted cell is kept, as text
     inch.write_text('id,network,author,text,created_at\n4,x,a,5" screen,2026-03-01\n')
     assert import_items(store, inch).new == 1

@@ -117,6 +117,41 @@ def test_a_later_snapshot_of_impressions_alone_keeps_the_stored_replies(store: S
     assert k.engagements == 2 and k.reply_rate == pytest.approx(2.0)
 
 
+def _day(n: float) -> datetime:
+    return T0 + timedelta(days=n)
+
+
+@pytest.mark.parametrize(("items", "snapshots", "edges", "ignored"), [
+    # a counter of 2 direct replies, one stored (late) with a reply under it: one is
+    # missing, of unknown time, so the post was answered (the nested reply hid it)
+    ([_item("r1", 96, "reply", "bluesky:p1", "bluesky:fan"),
+      _item("r2", 97, "reply", "bluesky:r1", "bluesky:fan")],
+     [MetricSnapshot("bluesky:p1", _day(10), replies=2, quotes=0)], [], 0),
+    # the one reply the counter counts is the brand's own, stored: nobody else answered
+    ([_item("b1", 1, "reply", "bluesky:p1")],
+     [MetricSnapshot("bluesky:p1", _day(10), replies=1, quotes=0)], [], 1),
+    # the one quote counted is stored as an edge, 5 days late: not an answer in time
+    ([], [MetricSnapshot("bluesky:p1", _day(10), replies=0, quotes=1)],
+     [Interaction("bluesky:quote:q1", "bluesky", "quote", "bluesky:fan", _day(5),
+                  target_item_id="bluesky:p1")], 1),
+    # no reply counter, a quote the store lacks: answered, whatever late reply is stored
+    ([_item("r1", 96, "reply", "bluesky:p1", "bluesky:fan")],
+     [MetricSnapshot("bluesky:p1", _day(10), quotes=1)], [], 0),
+])
+def test_counters_answer_only_for_what_the_store_lacks(
+        store: Store, items: list[Item], snapshots: list[MetricSnapshot],
+        edges: list[Interaction], ignored: int) -> None:
+    """Each counter is compared with what it counts that is stored: direct replies (the
+    brand's too) and quotes, made before it was read; nothing else."""
+    batch = Batch.from_records(
+        accounts=[Account(BRAND, "bluesky", "brand", BRAND)],
+        actors=[Actor(BRAND, "bluesky", "brand"), Actor("bluesky:fan", "bluesky", "fan")],
+        items=[_item("p1", 0), *items, _item("o1", 500, author="bluesky:fan")],
+        metric_snapshots=snapshots, interactions=edges)
+    store.write(batch, kind="test", source="t")
+    assert kpis(store).ignored_posts == ignored
+
+
 def test_period_filters_posts(shop: Store) -> None:
     k = kpis(shop, "2026-09-08..2026-09-09")
     assert k.posts == 2 and k.engagements == 3

@@ -122,6 +122,10 @@ def test_a_parent_named_deeper_is_not_replaced_by_the_threads_root(store: Store)
     assert store.scalar("SELECT parent_id FROM items") == "blog:x/p#comment-7"
     store.write(comment("blog:x/p#comment-6"), kind="t", source="wxr")  # a deeper one wins
     assert store.scalar("SELECT parent_id FROM items") == "blog:x/p#comment-6"
+    with store.transaction() as con:  # a parent never known is filled in by the root
+        con.execute("UPDATE items SET parent_id = NULL")
+    store.write(comment("blog:x/p"), kind="t", source="feed")
+    assert store.scalar("SELECT parent_id FROM items") == "blog:x/p"
 
 
 def test_a_reply_found_again_by_a_listening_query_stays_a_reply(store: Store) -> None:

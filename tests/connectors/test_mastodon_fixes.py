@@ -138,3 +138,11 @@ def test_account_add_says_the_secret_is_set_and_never_prints_it(
     assert result.code == 0, result.err
     assert "its secret is read from $MY_VAR (is set)" in result.out
     assert SECRET not in result.out + result.err
+
+
+def test_a_retry_after_of_unicode_digits_is_no_number_of_seconds() -> None:
+    """"²" is a digit to Python: float() then raised inside the response hook."""
+    from sounding.connectors.mastodon import _asked_wait
+
+    assert _asked_wait({"Retry-After": "²"}) is None
+    assert _asked_wait({"Retry-After": "12"}) == 12.0

@@ -147,8 +147,8 @@ def compute_kpis(posts: pa.Table, labels: pa.Table, bounds: pa.Table, *,
     # a post's counters may count answers the store lacks (an export without its
     # comments): those, of unknown time, count as answers; the stored ones the counters
     # could count (made before they were read) are timed, and are not counted twice
-    counted = pc.add(pc.coalesce(posts["replies"], 0), pc.coalesce(posts["quotes"], 0))
-    untimed = pc.fill_null(pc.greater(counted, posts["reactions_counted"]), False)
+    untimed = pc.fill_null(pc.or_kleene(pc.greater(posts["replies"], posts["replies_counted"]),
+                                  pc.greater(posts["quotes"], posts["quotes_counted"])), False)
     unanswered = pc.and_(pc.equal(posts["reactions_in_window"], 0), pc.invert(untimed))
     ignored = pc.and_(unanswered, posts["matured"])
     n_matured = _count(posts["matured"])

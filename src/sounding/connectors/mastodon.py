@@ -105,7 +105,7 @@ def _asked_wait(headers: Mapping[str, str]) -> float | None:
     date), else ``X-RateLimit-Reset``. A time is read against the answer's ``Date``, so a
     server clock apart from ours does not matter. None when the answer says neither."""
     after = headers.get("Retry-After", "").strip()
-    if after.isdigit():
+    if after.isascii() and after.isdigit():  # "²" is a digit to Python, not to HTTP
         return float(after)
     try:
         until: datetime | None = parsedate_to_datetime(after)

@@ -162,7 +162,10 @@ def _joins(before: str, after: str, emoji_zwj: bool, odd_regional: bool) -> bool
 
 def graphemes(text: str) -> int:
     """Number of user-perceived characters: extended grapheme clusters (UAX #29), as
-    Bluesky counts them, so that a text the queue accepts is one its server takes."""
+    Bluesky counts them, so that a text the queue accepts is one its server takes. Two
+    known differences only ever count more (a text may be refused here that Bluesky would
+    take, never the reverse): Indic conjuncts (rule GB9c) and characters newer than the
+    Unicode of Python's ``unicodedata``."""
     count, before, pictographic, emoji_zwj, regional = 0, "", False, False, 0
     for ch in text:
         after = _break_class(ch)

@@ -260,7 +260,8 @@ def _stray_quote(path: Path, delimiter: str) -> bool:
         return False
     edge = np.zeros(256, dtype=bool)
     edge[[ord(delimiter), ord("\n"), ord("\r"), ord('"')]] = True
-    opens = edge[data[np.maximum(quotes - 1, 0)]] | (quotes == 0)
+    start = len(codecs.BOM_UTF8) if data[:3].tobytes() == codecs.BOM_UTF8 else 0
+    opens = edge[data[np.maximum(quotes - 1, 0)]] | (quotes == start)
     closes = edge[data[np.minimum(quotes + 1, data.size - 1)]] | (quotes == data.size - 1)
     return bool(np.any(~opens & ~closes))
 

@@ -137,8 +137,8 @@ STORED_ENGAGEMENTS = f"""latest AS (
 def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta) -> pa.Table:
     """Brand posts of the period: latest counters, each engagement as used (see
     ``STORED_ENGAGEMENTS``), followers at posting time, reactions within ``window``, the
-    stored reactions the latest counters could count (made before they were read), and
-    whether that window is over (``MATURED``)."""
+    stored direct replies and quotes the latest counters could count (made before each was
+    read), and whether that window is over (``MATURED``)."""
     return store.query(
         f"""
         WITH {BRAND_POSTS}, {STORED_ENGAGEMENTS},
@@ -152,24 +152,33 @@ def brand_posts(store: Store, start: datetime, end: datetime, window: timedelta)
               AND root_id IN (SELECT item_id FROM posts)
               AND parent_id IS DISTINCT FROM root_id
         ), answers AS (
-            SELECT p.item_id,
-                   count(*) FILTER (WHERE t.created_at < p.created_at + ?)
-                       AS reactions_in_window,
-                   count(*) FILTER (WHERE t.created_at <= coalesce(l.replies_at, l.quotes_at))
-                       AS reactions_counted
+            SELECT p.item_id, count(*) AS reactions_in_window
             FROM posts p JOIN thread t ON t.post_id = p.item_id
-            LEFT JOIN latest l ON l.item_id = p.item_id
+            WHERE t.created_at < p.created_at + ?
             GROUP BY p.item_id
+        ), replies_counted AS (  -- what each counter counts that the store holds: the
+            -- direct replies (the brand's too) and the quotes made before it was read
+            SELECT r.parent_id AS item_id, count(*) AS n FROM items r
+            JOIN latest l ON l.item_id = r.parent_id
+            WHERE r.kind IN ('reply', 'comment') AND r.created_at <= l.replies_at
+            GROUP BY ALL
+        ), quotes_counted AS (
+            SELECT q.target_item_id AS item_id, count(*) AS n FROM interactions q
+            JOIN latest l ON l.item_id = q.target_item_id
+            WHERE q.kind = 'quote' AND q.created_at <= l.quotes_at
+            GROUP BY ALL
         ), {MATURED}
         SELECT p.*, l.likes, l.reposts, l.replies, l.quotes, l.impressions, l.reach,
                e.* EXCLUDE (item_id), s.followers AS followers_at_post,
                coalesce(a.reactions_in_window, 0) AS reactions_in_window,
-               coalesce(a.reactions_counted, 0) AS reactions_counted,
+               coalesce(rc.n, 0) AS replies_counted, coalesce(qc.n, 0) AS quotes_counted,
                p.item_id IN (SELECT item_id FROM matured) AS matured
         FROM posts p
         LEFT JOIN latest l USING (item_id)
         JOIN engaged e USING (item_id)
         LEFT JOIN answers a USING (item_id)
+        LEFT JOIN replies_counted rc USING (item_id)
+        LEFT JOIN quotes_counted qc USING (item_id)
         ASOF LEFT JOIN account_snapshots s
           ON p.account_id = s.account_id AND p.created_at >= s.observed_at
         ORDER BY p.created_at

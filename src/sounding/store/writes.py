@@ -143,8 +143,9 @@ def _last_per_key(distinct: _Distinct, table: pa.Table, keys: tuple[str, ...]
 _NEW_VALUE = {
     ("items", "kind"): "CASE WHEN s.kind = 'mention' AND {t}.kind IN ('reply', 'quote',"
                        " 'comment') THEN {t}.kind ELSE coalesce(s.kind, {t}.kind) END",
-    ("items", "parent_id"): "CASE WHEN s.parent_id = s.root_id AND {t}.root_id = s.root_id"
-                            " THEN {t}.parent_id ELSE coalesce(s.parent_id, {t}.parent_id) END",
+    ("items", "parent_id"): "CASE WHEN {t}.parent_id IS NOT NULL AND s.parent_id = s.root_id"
+                            " AND {t}.root_id = s.root_id THEN {t}.parent_id"
+                            " ELSE coalesce(s.parent_id, {t}.parent_id) END",
 }
 
 

@@ -126,7 +126,7 @@ def _secret_set(env: str | None, account_id: str) -> bool:
         return False
     try:
         read_secret(env, account_id)
-    except ConfigError:
+    except (ConfigError, OSError):  # an unreadable config file holds no secret we can use
         return False
     return True
 
