@@ -245,25 +245,31 @@ def _read_csv_fast(path: Path, encoding: str, limit: int, types_for: TypesFor | 
         return None
 
 
+_QUOTE_BLOCK = 1 << 18  # bytes: 256 KiB blocks made the pass a quarter faster than one
+
+
 def _stray_quote(path: Path, delimiter: str) -> bool:
-    """Whether a quote stands inside a cell's text (``"bad"quote``): Arrow's reader drops
-    it without a word, where the careful reader names the line (or keeps the quote of an
-    unquoted ``5" screen``). One vectorised pass over the bytes of a byte-wide file: a quote
-    is in place after a separator, a line break or a quote, or before one (or the end)."""
+    """Whether a quote stands between two characters of a cell's text (``"bad"quote``):
+    Arrow's reader drops it without a word, where the careful reader names the line (or
+    keeps the quote of an unquoted ``5" screen``). One vectorised pass over the bytes of a
+    byte-wide file, by blocks that stay in the cache: a quote is in place after a
+    separator, a line break or a quote, or before one (or at either end)."""
     import numpy as np
 
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         return False
     data = np.memmap(path, dtype=np.uint8, mode="r")
-    quotes = np.flatnonzero(data == ord('"'))
-    if quotes.size == 0:
-        return False
     edge = np.zeros(256, dtype=bool)
     edge[[ord(delimiter), ord("\n"), ord("\r"), ord('"')]] = True
     start = len(codecs.BOM_UTF8) if data[:3].tobytes() == codecs.BOM_UTF8 else 0
-    opens = edge[data[np.maximum(quotes - 1, 0)]] | (quotes == start)
-    closes = edge[data[np.minimum(quotes + 1, data.size - 1)]] | (quotes == data.size - 1)
-    return bool(np.any(~opens & ~closes))
+    for first in range(0, size, _QUOTE_BLOCK):
+        quotes = np.flatnonzero(data[first:first + _QUOTE_BLOCK] == ord('"')) + first
+        opens = edge[data[np.maximum(quotes - 1, 0)]] | (quotes == start)
+        closes = edge[data[np.minimum(quotes + 1, size - 1)]] | (quotes == size - 1)
+        if np.any(~opens & ~closes):
+            return True
+    return False
 
 
 def _csv_lines(path: Path, encoding: str, limit: int, delimiter: str, rows: int,
