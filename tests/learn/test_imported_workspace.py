@@ -132,3 +132,18 @@ def test_the_cli_refuses_and_says_why(tmp_path: Path, cli) -> None:  # type: ign
     assert shown.code == 0, shown.err
     assert "0 drafts queued, 2 proposed but not queued" in shown.out
     assert "sounding publishes only to Bluesky and Mastodon, not x" in shown.out
+
+
+def test_dates_without_a_time_give_no_midnight_drafts(tmp_path: Path) -> None:
+    """A LinkedIn export dates posts without a time (midnight): the drafts went out at
+    00:00, taken for the brand's usual hour."""
+    store = Store.open(tmp_path / "w.duckdb")
+    try:
+        add_account(store, "x", "brand")
+        path = _items_csv(tmp_path / "items.csv", ("x",))
+        path.write_text(path.read_text().replace("T10:00:00Z", "T00:00:00Z"))
+        import_items(store, path)
+        drafts = plan(store, posts=3, objective="interest", cap=0.5, seed=0).drafts
+    finally:
+        store.close()
+    assert [d["scheduled_at"][11:16] for d in drafts] == ["12:00"] * 3

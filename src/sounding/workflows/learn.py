@@ -265,7 +265,10 @@ def _draft_text(variant: dict[str, str]) -> str:
 def _account_drafts(store: Store, account: str, proposals: tuple[Proposal, ...],
                     posts: pa.Table, now: datetime) -> list[dict[str, Any]]:
     mine = posts.filter(pc.equal(posts["account_id"], account))
-    hours = [t.hour for t in mine["created_at"].to_pylist()]
+    # the brand's usual hour, from posts that carry one: an export of dates alone
+    # (LinkedIn's) stamps every post at midnight, which is no hour anyone posted at
+    hours = [t.hour for t in mine["created_at"].to_pylist()
+             if (t.hour, t.minute, t.second, t.microsecond) != (0, 0, 0, 0)]
     last = [now, *(t for t in mine["created_at"].to_pylist())]
     # on the coming days that no waiting post holds: a post queued for next year's
     # Black Friday takes its own day, not the months before it
