@@ -107,6 +107,21 @@ def test_a_snapshot_lacking_counters_adds_nothing_when_the_rest_is_the_same(stor
     assert rows.to_pylist() == [{"likes": 10, "reposts": 2}, {"likes": 11, "reposts": None}]
 
 
+def test_one_batch_of_snapshots_keeps_what_the_same_snapshots_one_by_one_keep(
+        db: Path, tmp_path: Path) -> None:
+    """5 likes and 3 replies, then 5 likes alone, then 5 and 3 again: one batch kept the
+    third (compared with the second, which lacks replies), three batches did not."""
+    snaps = [MetricSnapshot("bluesky:p1", T0 + timedelta(days=d), **counts) for d, counts in
+             ((0, {"likes": 5, "replies": 3}), (1, {"likes": 5}), (2, {"likes": 5, "replies": 3}))]
+    kept = []
+    for path, batches in ((db, [snaps]), (tmp_path / "apart.duckdb", [[s] for s in snaps])):
+        with Store.open(path) as store:
+            for batch in batches:
+                store.write(Batch.from_records(metric_snapshots=batch), kind="t", source="t")
+            kept.append(store.query("SELECT likes, replies FROM metric_snapshots").to_pylist())
+    assert kept[0] == kept[1] == [{"likes": 5, "replies": 3}]
+
+
 def test_a_parent_named_deeper_is_not_replaced_by_the_threads_root(store: Store) -> None:
     """A comments feed that does not say which comment a comment answers gives its post
     as parent: it flattened the thread a WXR export had stored, and the two sources then

@@ -202,8 +202,9 @@ def _history_sql(name: str, owner: str, cols: str, sig: str, values: tuple[str, 
     compared with the day before it, not with the newest snapshot.
 
     With one snapshot per owner in the batch, each meets the stored one before it (an
-    as-of join); otherwise stored and incoming snapshots are ordered together. A counter
-    the incoming snapshot lacks is no change: a file with fewer columns adds nothing.
+    as-of join); otherwise stored and incoming snapshots are ordered together, each
+    compared with every counter's last known value before it. A counter the incoming
+    snapshot lacks is no change: a file with fewer columns adds nothing.
     """
     def differs(before: str) -> str:
         return " OR ".join([f"{before} IS NULL"] + [
@@ -222,11 +223,16 @@ def _history_sql(name: str, owner: str, cols: str, sig: str, values: tuple[str, 
             f" ON s.{owner} = p.{owner} AND s.observed_at > p.observed_at"
             f" WHERE ({differs('p.sig')}){new_moment}"
         )
+    # each counter's last known value before, so that a snapshot lacking one (and so not
+    # kept) does not stand in for it: one batch keeps what the same files one by one keep
+    before = (f" OVER (PARTITION BY {owner} ORDER BY observed_at, incoming"
+              " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
+    known = ", ".join(f"{v} := last_value(sig.{v} IGNORE NULLS){before}" for v in values)
     return (
         f"INSERT INTO {name} ({cols}, run_id) WITH {stored},"
         f" seq AS (SELECT *, {sig} AS sig FROM _incoming),"
-        f" timeline AS (SELECT {owner}, observed_at, sig, lag(sig) OVER (PARTITION BY {owner}"
-        " ORDER BY observed_at, incoming) AS prev, incoming FROM ("
+        f" timeline AS (SELECT {owner}, observed_at, incoming, CASE WHEN count(*){before} > 0"
+        f" THEN struct_pack({known}) END AS prev FROM ("
         f"SELECT {owner}, observed_at, sig, false AS incoming FROM stored UNION ALL"
         f" SELECT {owner}, observed_at, sig, true AS incoming FROM seq))"
         f" SELECT {picked}, ? FROM seq s JOIN timeline t ON t.incoming"
